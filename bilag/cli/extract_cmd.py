@@ -1,0 +1,70 @@
+"""``bilag extract PATH... --json``: parse documents without touching the ledger."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from bilag.cli.output import print_json, report_problem
+from bilag.config import load_settings
+from bilag.contract import extract_failure_json, invoice_json
+from bilag.domain.model import Problem
+from bilag.services.extract import extract_documents
+from parsers.base import ParseContext
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser(
+        "extract", parents=[common], help="parse documents and print what they say"
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    p.add_argument("--json", action="store_true", help="print the contract JSON array")
+    p.add_argument(
+        "--ignore-embedded-xml",
+        action="store_true",
+        help="read hybrid PDFs (Factur-X, ZUGFeRD) from their visible text only",
+    )
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings(args.home)
+    ctx = ParseContext(
+        buyer_org_numbers=settings.buyer_org_numbers,
+        ignore_embedded_xml=args.ignore_embedded_xml,
+    )
+    out: list[dict[str, Any]] = []
+    failed = False
+    for result in extract_documents(args.paths, ctx):
+        if isinstance(result, Problem):
+            report_problem(result)
+            out.append(extract_failure_json(result.source, None, [result]))
+            failed = True
+            continue
+        for invoice in result.invoices:
+            out.append(invoice_json(invoice, errors=[str(p) for p in result.problems]))
+        if not result.invoices and not result.container:
+            for problem in result.problems:
+                report_problem(problem)
+            problems = list(result.problems)
+            out.append(extract_failure_json(result.document.name, result.parser, problems))
+            failed = True
+    if args.json:
+        print_json(out)
+    else:
+        for item in out:
+            _print_human(item)
+    return 1 if failed else 0
+
+
+def _print_human(item: dict[str, Any]) -> None:
+    if item["document_type"] is None:
+        sys.stdout.write(f"{item['source']}: no invoice ({'; '.join(item['errors'])})\n")
+        return
+    supplier = item["supplier"]
+    sys.stdout.write(
+        f"{item['source']}: {item['document_type']} {item['invoice_number'] or '?'} "
+        f"from {supplier['name'] or '?'} ({supplier['org_number'] or '?'}) "
+        f"{item['currency'] or ''} {item['gross_total'] or '?'} due {item['due_date'] or '?'}\n"
+    )

@@ -1,0 +1,72 @@
+"""``bilag validate FILE...``: the validation findings of each invoice, as a table or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from bilag.cli.output import print_json, report_problem
+from bilag.config import load_settings
+from bilag.domain.model import Problem, Severity
+from bilag.services.extract import extract_documents
+from parsers.base import ParseContext
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser(
+        "validate", parents=[common], help="check invoices against EN 16931, PEPPOL and NO rules"
+    )
+    p.add_argument("paths", nargs="+", metavar="FILE", help="files or folders")
+    p.add_argument("--json", action="store_true", help="print findings as JSON")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings(args.home)
+    ctx = ParseContext(buyer_org_numbers=settings.buyer_org_numbers)
+    report: list[dict[str, Any]] = []
+    failed = False
+    for result in extract_documents(args.paths, ctx):
+        if isinstance(result, Problem):
+            report_problem(result)
+            failed = True
+            continue
+        if not result.invoices and not result.container:
+            for problem in result.problems:
+                report_problem(problem)
+            failed = True
+        for invoice in result.invoices:
+            findings = [
+                {
+                    "rule": f.rule,
+                    "severity": f.severity.value,
+                    "message": f.message,
+                    "location": f.location,
+                }
+                for f in invoice.findings
+            ]
+            fatal = any(f.severity is Severity.FATAL for f in invoice.findings)
+            failed = failed or fatal
+            report.append({"source": invoice.source, "valid": not fatal, "findings": findings})
+    if args.json:
+        print_json(report)
+    else:
+        _print_table(report)
+    return 1 if failed else 0
+
+
+def _print_table(report: list[dict[str, Any]]) -> None:
+    out = sys.stdout
+    for item in report:
+        verdict = "valid" if item["valid"] else "INVALID"
+        out.write(f"{item['source']}: {verdict}, {len(item['findings'])} finding(s)\n")
+        if not item["findings"]:
+            continue
+        width = max(len(f["rule"]) for f in item["findings"])
+        out.write(f"  {'RULE'.ljust(width)}  SEVERITY  MESSAGE  (LOCATION)\n")
+        for f in item["findings"]:
+            where = f"  ({f['location']})" if f["location"] else ""
+            out.write(
+                f"  {f['rule'].ljust(width)}  {f['severity'].ljust(8)}  {f['message']}{where}\n"
+            )

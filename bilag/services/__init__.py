@@ -1,0 +1,5 @@
+"""Use cases: plain Python over the domain, parsers, classifiers, connectors and the ledger.
+
+The CLI, the web app and the Prefect flows all call these; none of them holds
+business logic of its own.
+"""

@@ -1,0 +1,141 @@
+"""Use case: read documents into invoices without touching the ledger (``bilag extract``)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bilag.domain.document import IncomingDocument
+from bilag.domain.model import Invoice, Problem
+from bilag.domain.problems import ProblemCode
+from bilag.domain.validation import validate
+from parsers.base import ParseContext, Parser
+from parsers.registry import all_parsers, choose_parser
+
+__all__ = ["DocumentResult", "extract_documents", "iter_input_files", "read_input_file"]
+
+log = logging.getLogger(__name__)
+
+MAX_DEPTH = 5  # mail -> zip -> forwarded mail -> attachment ...: deeper is hostile
+MAX_FILE_BYTES = 256 * 1024 * 1024  # never read more than this into memory
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentResult:
+    """What one document turned into: invoices, or problems that say why none."""
+
+    document: IncomingDocument
+    parser: str | None
+    invoices: tuple[Invoice, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    attachments: tuple[IncomingDocument, ...] = ()
+    container: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+
+def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path | Problem]:
+    """Files named, folders walked recursively in sorted order; a missing path is a Problem."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if child.name.startswith(".") or child.name.endswith(".expected.json"):
+                    continue
+                yield child
+        elif path.is_file():
+            yield path
+        else:
+            yield Problem(str(raw), ProblemCode.UNREADABLE, "no such file or folder")
+
+
+def read_input_file(path: Path) -> IncomingDocument | Problem:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return Problem(
+                str(path),
+                ProblemCode.TOO_LARGE,
+                f"file is {size // 2**20} MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit",
+            )
+        content = path.read_bytes()
+    except OSError as e:
+        return Problem(str(path), ProblemCode.UNREADABLE, f"cannot read: {e.strerror}")
+    return IncomingDocument(name=str(path), content=content, origin={"channel": "file"})
+
+
+def parse_document(
+    doc: IncomingDocument,
+    ctx: ParseContext,
+    parsers: Sequence[Parser],
+    *,
+    run_validation: bool = True,
+) -> Iterator[DocumentResult]:
+    """Parse one document and, depth first, everything found inside it."""
+    if not doc.content:
+        yield DocumentResult(
+            doc, None, problems=(Problem(doc.name, ProblemCode.EMPTY_FILE, "file is empty"),)
+        )
+        return
+    parser = choose_parser(doc, parsers)
+    if parser is None:
+        yield DocumentResult(
+            doc,
+            None,
+            problems=(
+                Problem(
+                    doc.name,
+                    ProblemCode.UNSUPPORTED_FORMAT,
+                    "not a format bilag reads (EHF XML, PDF, image, email)",
+                ),
+            ),
+        )
+        return
+    outcome = parser.parse(doc, ctx)
+    invoices = outcome.invoices
+    if run_validation:
+        invoices = tuple(inv.with_findings(inv.findings + validate(inv)) for inv in invoices)
+    yield DocumentResult(
+        doc,
+        parser.name,
+        invoices=invoices,
+        problems=outcome.problems,
+        attachments=outcome.attachments,
+        container=outcome.container,
+        notes=outcome.notes,
+    )
+    for child in outcome.children:
+        if child.depth > MAX_DEPTH:
+            yield DocumentResult(
+                child,
+                None,
+                problems=(
+                    Problem(
+                        child.name,
+                        ProblemCode.NESTING_TOO_DEEP,
+                        f"nested more than {MAX_DEPTH} levels deep",
+                    ),
+                ),
+            )
+            continue
+        yield from parse_document(child, ctx, parsers, run_validation=run_validation)
+
+
+def extract_documents(
+    paths: Iterable[str | Path],
+    ctx: ParseContext | None = None,
+    parsers: Sequence[Parser] | None = None,
+) -> Iterator[DocumentResult | Problem]:
+    """Every document under ``paths`` parsed; a path that cannot be read is a Problem."""
+    ctx = ctx or ParseContext()
+    parsers = list(parsers) if parsers is not None else all_parsers()
+    for item in iter_input_files(paths):
+        if isinstance(item, Problem):
+            yield item
+            continue
+        doc = read_input_file(item)
+        if isinstance(doc, Problem):
+            yield doc
+            continue
+        yield from parse_document(doc, ctx, parsers)

@@ -22,6 +22,7 @@ from typing import ClassVar, Protocol, runtime_checkable
 
 from bilag.domain.document import IncomingDocument
 from bilag.domain.model import Invoice, Problem
+from bilag.domain.supplier import KnownSupplier
 
 __all__ = ["IncomingDocument", "ParseContext", "ParseOutcome", "Parser"]
 
@@ -31,7 +32,7 @@ class ParseContext:
     """What a parser may know about the workspace it parses for."""
 
     buyer_org_numbers: frozenset[str] = frozenset()  # our own company: never the supplier
-    known_suppliers: tuple[object, ...] = ()  # supplier register entries (issue 3/5 fill in)
+    known_suppliers: tuple[KnownSupplier, ...] = ()  # the workspace's supplier register
     languages: str = "nor+eng"  # tesseract languages
     max_xml_bytes: int = 50 * 1024 * 1024
     max_image_pixels: int = 60_000_000

@@ -1,0 +1,64 @@
+"""Content-addressed archive of originals (SHA-256). Write once; bilag never deletes.
+
+The local folder layout is ``<root>/ab/cd/abcdef...``; a file is written to a
+temporary name and renamed, so a crash never leaves half an original under its
+final name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from bilag.errors import StorageError
+
+__all__ = ["LocalArchive", "open_archive"]
+
+
+class LocalArchive:
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+
+    def _path(self, sha256: str) -> Path:
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            raise ValueError(f"not a sha256 hex digest: {sha256!r}")
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def put(self, content: bytes) -> str:
+        sha = hashlib.sha256(content).hexdigest()
+        path = self._path(sha)
+        if path.exists():
+            return sha
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{sha}.{os.getpid()}.part")
+            with tmp.open("wb") as fh:
+                fh.write(content)
+                fh.flush()
+                os.fsync(fh.fileno())
+            tmp.replace(path)
+            path.chmod(0o444)
+        except OSError as e:
+            raise StorageError(f"cannot archive {sha} under {self.root}: {e}") from e
+        return sha
+
+    def get(self, sha256: str) -> bytes:
+        try:
+            return self._path(sha256).read_bytes()
+        except OSError as e:
+            raise StorageError(f"archive has no {sha256}: {e}") from e
+
+    def exists(self, sha256: str) -> bool:
+        return self._path(sha256).exists()
+
+    def uri(self, sha256: str) -> str:
+        return self._path(sha256).as_uri()
+
+
+def open_archive(url: str) -> LocalArchive:
+    """An archive from a URL: a folder path (or ``file://``); ``s3://bucket/prefix`` is
+    handled by :mod:`connectors.s3` (added by the intake work)."""
+    if url.startswith("file://"):
+        url = url.removeprefix("file://")
+    return LocalArchive(url)

@@ -19,6 +19,10 @@ def _builtin_factories() -> list[Callable[[], Parser]]:
     from parsers.ehf import EhfParser
 
     factories.append(EhfParser)
+    from parsers.mail import MailParser
+    from parsers.zipfile_reader import ZipParser
+
+    factories += [MailParser, ZipParser]
     return factories
 
 

@@ -1,0 +1,339 @@
+"""The field extractor behind :func:`parsers.fields.extract_invoice`.
+
+Pipeline: words -> lines and phrases -> label hits -> typed candidates per
+field -> checks (checksums, plausible dates, reconciling totals, line sums)
+-> one value per field with a confidence -> the invoice, or a
+NOT_AN_INVOICE problem when too little of an invoice is there.
+
+How a confidence is made (calibrated by ``bench/bench_pdf.py``): the label's
+strength times the placement's weight (inline, right, below) times a cap per
+kind of field, scaled by the OCR confidence of the words read; a checksum that
+passes lifts a value to 0.85..0.99, a failed check or an implausible date
+pushes it down; totals are set by :mod:`parsers.fields_amounts`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from types import MappingProxyType
+
+from bilag.domain.model import (
+    DocumentType,
+    Invoice,
+    InvoiceLine,
+    PaymentMeans,
+    Problem,
+    Provenance,
+    VatBreakdown,
+)
+from bilag.domain.problems import ProblemCode
+from parsers.base import ParseContext
+from parsers.fields_amounts import AmountChoice, choose_totals, vat_breakdown
+from parsers.fields_labels import CREDIT_TITLES, INVOICE_TITLES
+from parsers.fields_layout import Line, build_lines, normalise
+from parsers.fields_parties import parties
+from parsers.fields_table import read_line_table
+from parsers.fields_values import (
+    Found,
+    Hit,
+    Pick,
+    Reader,
+    Token,
+    find_hits,
+    read_account,
+    read_amount,
+    read_currency,
+    read_date,
+    read_identifier,
+    read_kid,
+    read_orgnr,
+    value_regions,
+)
+from parsers.layout import Word
+
+__all__ = ["extract"]
+
+_READERS: Mapping[str, Reader] = {
+    "invoice_number": read_identifier,
+    "order_reference": read_identifier,
+    "issue_date": read_date,
+    "due_date": read_date,
+    "payment_reference": read_kid,
+    "bank_account": read_account,
+    "org_number": read_orgnr,
+    "gross_total": read_amount,
+    "net_total": read_amount,
+    "vat_total": read_amount,
+}
+# the most a label-found value of each kind may claim before any cross-check
+_CAPS: Mapping[str, float] = {
+    "invoice_number": 0.95,
+    "order_reference": 0.9,
+    "issue_date": 0.95,
+    "due_date": 0.95,
+    "gross_total": 0.85,
+    "net_total": 0.85,
+    "vat_total": 0.85,
+}
+
+
+def _confidence(field: str, strength: float, weight: float, found: Found) -> float:
+    base = strength * weight
+    ocr = found.word_confidence
+    if found.check > 1:  # a checksum passed: the digits are right, the label says what they are
+        return (0.85 + 0.14 * base) * (0.9 + 0.1 * ocr)
+    return _CAPS.get(field, 0.9) * base * found.check * (0.5 + 0.5 * ocr)
+
+
+def _candidates(hits: Sequence[Hit], lines: Sequence[Line]) -> dict[str, list[Pick]]:
+    out: dict[str, list[Pick]] = {}
+    for hit in hits:
+        reader = _READERS.get(hit.field)
+        if reader is None:
+            continue
+        for method, weight, tokens in value_regions(hit, lines):
+            found = reader(tokens)
+            if found is None:
+                continue
+            label = " ".join(t.raw for t in hit.label)
+            out.setdefault(hit.field, []).append(
+                Pick(
+                    found.value,
+                    _confidence(hit.field, hit.strength, weight, found),
+                    f"{found.locator()} label={label!r} {method}",
+                    found.raw,
+                )
+            )
+            break
+    return out
+
+
+def _best(picks: Sequence[Pick]) -> Pick | None:
+    return max(picks, key=lambda p: p.confidence, default=None)
+
+
+def _document_type(lines: Sequence[Line]) -> tuple[DocumentType | None, float]:
+    credit = invoice = False
+    for line in lines:
+        if line.page > 2:
+            break
+        for phrase in line.phrases:
+            norm = normalise(phrase.text)
+            head = " ".join(norm.split()[:2])
+            first = norm.split()[0] if norm else ""
+            if norm in CREDIT_TITLES or head in CREDIT_TITLES or first in CREDIT_TITLES:
+                credit = True
+            elif norm in INVOICE_TITLES or head in INVOICE_TITLES or first in INVOICE_TITLES:
+                invoice = True
+    if credit:
+        return DocumentType.CREDIT_NOTE, 0.95
+    if invoice:
+        return DocumentType.INVOICE, 0.95
+    return None, 0.0
+
+
+_SYMBOLS = {"€": "EUR", "£": "GBP", "$": "USD", "kr": "NOK", "kr.": "NOK", "₹": "INR"}
+
+
+def _currency(lines: Sequence[Line]) -> Pick | None:
+    codes: Counter[str] = Counter()
+    symbols: Counter[str] = Counter()
+    first: dict[str, str] = {}
+    for line in lines:
+        for phrase in line.phrases:
+            for word in phrase.words:
+                found = read_currency([_token(word)])
+                if found is not None:
+                    codes[str(found.value)] += 1
+                    first.setdefault(str(found.value), found.locator())
+                for symbol, code in _SYMBOLS.items():
+                    text = word.text.lower()
+                    if text == symbol or (len(symbol) == 1 and symbol in text):
+                        symbols[code] += 1
+                        first.setdefault(code, phrase.locator())
+    if codes:
+        code, count = codes.most_common(1)[0]
+        others = sum(codes.values()) - count
+        confidence = 0.95 if count >= 2 and others == 0 else 0.85 if others == 0 else 0.6
+        return Pick(code, confidence, first[code] + " iso-code", code)
+    if symbols:
+        code, _ = symbols.most_common(1)[0]
+        confidence = 0.6 if code == "USD" else 0.8
+        return Pick(code, confidence, first[code] + " symbol", code)
+    return None
+
+
+def _token(word: Word) -> Token:
+    return Token(word.text.lower(), word.text, word)
+
+
+def _amount_picks(picks: Sequence[Pick]) -> list[AmountChoice]:
+    return [
+        AmountChoice(abs(p.value), p.confidence, p.locator, p.raw)
+        for p in picks
+        if isinstance(p.value, Decimal)
+    ]
+
+
+def _page_sizes(
+    lines: Sequence[Line], given: Mapping[int, tuple[float, float]] | None
+) -> tuple[dict[int, float], dict[int, float]]:
+    widths: dict[int, float] = {}
+    heights: dict[int, float] = {}
+    for line in lines:
+        widths[line.page] = max(widths.get(line.page, 0.0), line.phrases[-1].x1 * 1.05)
+        heights[line.page] = max(heights.get(line.page, 0.0), line.bottom * 1.05)
+    for page, (width, height) in (given or {}).items():
+        widths[page], heights[page] = width, height
+    return widths, heights
+
+
+def extract(
+    words: Sequence[Word],
+    *,
+    source: str,
+    parser: str,
+    ctx: ParseContext,
+    page_sizes: Mapping[int, tuple[float, float]] | None = None,
+) -> tuple[Invoice | None, tuple[Problem, ...]]:
+    """See :func:`parsers.fields.extract_invoice`."""
+    lines = build_lines(words)
+    if not lines:
+        return None, (Problem(source, ProblemCode.NOT_AN_INVOICE, "no text on the document"),)
+    widths, heights = _page_sizes(lines, page_sizes)
+    hits = find_hits(lines)
+    picks = _candidates(hits, lines)
+    conf: dict[str, float] = {}
+    prov: dict[str, Provenance] = {}
+
+    def keep(name: str, pick: Pick | None) -> object:
+        if pick is None:
+            return None
+        conf[name] = round(min(pick.confidence, 1.0), 4)
+        prov[name] = Provenance(source, parser, pick.locator, pick.raw)
+        return pick.value
+
+    doc_type, type_conf = _document_type(lines)
+    rows = read_line_table(lines)
+    totals = choose_totals(
+        _amount_picks(picks.get("net_total", [])),
+        _amount_picks(picks.get("vat_total", [])),
+        _amount_picks(picks.get("gross_total", [])),
+        rows,
+    )
+    gross = keep("gross_total", _from_amount(totals.gross))
+    net = keep("net_total", _from_amount(totals.net))
+    vat = keep("vat_total", _from_amount(totals.vat))
+    invoice_number = keep("invoice_number", _best(picks.get("invoice_number", [])))
+    issue, due = _dates(picks)
+    issue_date = keep("issue_date", issue)
+    due_date = keep("due_date", due)
+    kid = keep("payment_reference", _best(picks.get("payment_reference", [])))
+    order = keep("order_reference", _best(picks.get("order_reference", [])))
+    currency = keep("currency", _currency(lines))
+
+    if not _looks_like_invoice(doc_type, gross, net, invoice_number, kid, due_date):
+        conf.clear()
+        return None, (
+            Problem(
+                source,
+                ProblemCode.NOT_AN_INVOICE,
+                "no invoice found: no invoice number and amount to pay"
+                if doc_type is None
+                else "names itself an invoice but states no amount to pay",
+            ),
+        )
+    if doc_type is None:
+        doc_type, type_conf = DocumentType.INVOICE, 0.6
+    conf["document_type"] = type_conf
+
+    supplier, buyer, party_picks = parties(lines, picks, ctx, widths, heights)
+    for name, pick in party_picks.items():
+        keep(name, pick)
+    breakdown = vat_breakdown(
+        net if isinstance(net, Decimal) else None, vat if isinstance(vat, Decimal) else None, rows
+    )
+    lines_out = tuple(
+        InvoiceLine(r.description, r.quantity, r.unit_price, r.net_amount, r.vat_rate) for r in rows
+    )
+    for i, row in enumerate(rows):
+        row_conf = max(row.confidence, 0.95) if totals.lines_match_net else row.confidence
+        conf[f"lines.{i}.net_amount"] = round(row_conf, 4)
+        prov[f"lines.{i}"] = Provenance(source, parser, row.locator, row.description)
+    if gross is not None:
+        conf["payable_amount"] = conf["gross_total"]
+    invoice = Invoice(
+        source=source,
+        parser=parser,
+        document_type=doc_type,
+        type_code="381" if doc_type is DocumentType.CREDIT_NOTE else "380",
+        invoice_number=invoice_number if isinstance(invoice_number, str) else None,
+        issue_date=issue_date if isinstance(issue_date, date) else None,
+        due_date=due_date if isinstance(due_date, date) else None,
+        currency=currency if isinstance(currency, str) else None,
+        order_reference=order if isinstance(order, str) else None,
+        supplier=supplier,
+        buyer=buyer,
+        payment_reference=kid if isinstance(kid, str) else None,
+        payment_means=(
+            (
+                PaymentMeans(
+                    code="30",
+                    payment_id=kid if isinstance(kid, str) else None,
+                    account=supplier.iban or supplier.bank_account,
+                ),
+            )
+            if supplier.iban or supplier.bank_account
+            else ()
+        ),
+        line_total=sum((r.net_amount for r in rows), Decimal(0)) if rows else None,
+        net_total=net if isinstance(net, Decimal) else None,
+        vat_total=vat if isinstance(vat, Decimal) else None,
+        gross_total=gross if isinstance(gross, Decimal) else None,
+        payable_amount=gross if isinstance(gross, Decimal) else None,
+        vat_breakdown=tuple(
+            VatBreakdown(base, amount, "S" if rate > 0 else "Z", rate)
+            for rate, base, amount in breakdown
+        ),
+        lines=lines_out,
+        confidence=MappingProxyType(conf),
+        provenance=MappingProxyType(prov),
+    )
+    return invoice, ()
+
+
+def _from_amount(choice: AmountChoice | None) -> Pick | None:
+    if choice is None:
+        return None
+    return Pick(choice.value, choice.confidence, choice.locator, choice.raw)
+
+
+def _dates(picks: Mapping[str, Sequence[Pick]]) -> tuple[Pick | None, Pick | None]:
+    issue = _best(picks.get("issue_date", []))
+    due = _best([p for p in picks.get("due_date", []) if not issue or p.value != issue.value])
+    due = due or _best(picks.get("due_date", []))
+    issued = issue.value if issue else None
+    falls_due = due.value if due else None
+    if issue and due and isinstance(issued, date) and isinstance(falls_due, date):
+        if falls_due < issued:  # one of the two is misread: trust neither much
+            issue = Pick(issued, issue.confidence * 0.6, issue.locator, issue.raw)
+            due = Pick(falls_due, due.confidence * 0.6, due.locator, due.raw)
+        elif (falls_due - issued).days <= 120:
+            due = Pick(due.value, min(0.97, due.confidence + 0.05), due.locator, due.raw)
+    return issue, due
+
+
+def _looks_like_invoice(
+    doc_type: DocumentType | None,
+    gross: object,
+    net: object,
+    number: object,
+    kid: object,
+    due: object,
+) -> bool:
+    has_amount = gross is not None or net is not None
+    evidence = sum(x is not None for x in (number, kid, due)) + (doc_type is not None)
+    return has_amount and evidence >= 1

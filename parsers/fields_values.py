@@ -1,0 +1,300 @@
+"""Tokens, label hits and the typed value readers used by the field extractor.
+
+A :class:`Hit` is a label found in a phrase; :func:`value_regions` yields the
+places its value may be (inline after the label, the next phrase to the right,
+the phrase below), each with a weight for how often that placement is right.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from parsers import heuristics as h
+from parsers.fields_labels import LABELS
+from parsers.fields_layout import Line, Phrase
+from parsers.layout import Word
+
+__all__ = [
+    "Found",
+    "Hit",
+    "Pick",
+    "Token",
+    "find_hits",
+    "read_account",
+    "read_amount",
+    "read_currency",
+    "read_date",
+    "read_identifier",
+    "read_kid",
+    "read_orgnr",
+    "tokens_of",
+    "value_regions",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    norm: str
+    raw: str
+    word: Word
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """A value chosen for a field, with its confidence and where it was read."""
+
+    value: object
+    confidence: float
+    locator: str
+    raw: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A value read from some tokens, before it is weighed."""
+
+    value: object
+    raw: str
+    words: tuple[Word, ...]
+    check: float = 1.0  # > 1 when a checksum or plausibility check passed, < 1 when it failed
+
+    @property
+    def word_confidence(self) -> float:
+        return min((w.confidence for w in self.words), default=1.0)
+
+    def locator(self) -> str:
+        if not self.words:
+            return "derived"
+        page = self.words[0].page
+        x0 = min(w.x0 for w in self.words)
+        top = min(w.top for w in self.words)
+        x1 = max(w.x1 for w in self.words)
+        bottom = max(w.bottom for w in self.words)
+        return f"p{page} bbox={x0:.0f},{top:.0f},{x1:.0f},{bottom:.0f}"
+
+
+def tokens_of(phrase: Phrase) -> list[Token]:
+    """The phrase's words split at colons, each with a normalised form for label matching."""
+    out: list[Token] = []
+    for word in phrase.words:
+        for part in word.text.split(":"):
+            part = part.strip()
+            if part:
+                norm = part.lower().rstrip(".") if len(part) > 1 else part.lower()
+                out.append(Token(norm or part, part, word))
+    return out
+
+
+_INDEX: dict[str, list[tuple[tuple[str, ...], str, float]]] = {}
+for _field, _labels in LABELS.items():
+    for _label, _strength in _labels.items():
+        _parts = tuple(_label.split())
+        _INDEX.setdefault(_parts[0], []).append((_parts, _field, _strength))
+for _entries in _INDEX.values():
+    _entries.sort(key=lambda e: -len(e[0]))
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    field: str
+    strength: float
+    line: Line
+    phrase: Phrase
+    label: tuple[Token, ...]
+    inline: tuple[Token, ...]  # tokens after the label, up to the next label
+
+
+def _match_at(norms: Sequence[str], i: int) -> tuple[int, str, float] | None:
+    for parts, field, strength in _INDEX.get(norms[i], ()):
+        if tuple(norms[i : i + len(parts)]) == parts:
+            return len(parts), field, strength
+    return None
+
+
+def find_hits(lines: Sequence[Line]) -> list[Hit]:
+    """Every label occurrence in the document, in reading order."""
+    hits: list[Hit] = []
+    for line in lines:
+        for phrase in line.phrases:
+            tokens = tokens_of(phrase)
+            norms = [t.norm for t in tokens]
+            matches: list[tuple[int, int, str, float]] = []
+            i = 0
+            while i < len(norms):
+                m = _match_at(norms, i)
+                if m:
+                    matches.append((i, m[0], m[1], m[2]))
+                    i += m[0]
+                else:
+                    i += 1
+            for k, (start, length, field, strength) in enumerate(matches):
+                stop = matches[k + 1][0] if k + 1 < len(matches) else len(tokens)
+                hits.append(
+                    Hit(
+                        field,
+                        strength,
+                        line,
+                        phrase,
+                        tuple(tokens[start : start + length]),
+                        tuple(tokens[start + length : stop]),
+                    )
+                )
+    return hits
+
+
+def _starts_with_label(phrase: Phrase) -> bool:
+    norms = [t.norm for t in tokens_of(phrase)]
+    return bool(norms) and _match_at(norms, 0) is not None
+
+
+def value_regions(hit: Hit, lines: Sequence[Line]) -> Iterator[tuple[str, float, Sequence[Token]]]:
+    """(method, weight, tokens) places where the hit's value may be, best placement first."""
+    if hit.inline:
+        yield "inline", 1.0, hit.inline
+    label_x1 = hit.label[-1].word.x1
+    right = [p for p in hit.line.phrases if p.x0 >= label_x1 and p is not hit.phrase]
+    for phrase in right[:3]:
+        if _starts_with_label(phrase):
+            break
+        yield "right", 0.95, tokens_of(phrase)
+    x0, x1 = hit.phrase.x0, max(hit.phrase.x1, label_x1)
+    height = hit.line.height
+    for line in lines[hit.line.index + 1 : hit.line.index + 3]:
+        if line.page != hit.line.page or line.top - hit.line.bottom > 2.5 * height:
+            break
+        for phrase in line.phrases:
+            overlap = min(x1, phrase.x1) - max(x0, phrase.x0)
+            if overlap > 0 and not _starts_with_label(phrase):
+                yield "below", 0.85, tokens_of(phrase)
+                return
+
+
+Reader = Callable[[Sequence[Token]], Found | None]
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/._]{0,29}$")
+_ID_STOP = frozenset({"nr", "no", "nummer", "number", "#", "date", "dato", "kid", "side", "page"})
+
+
+def read_identifier(tokens: Sequence[Token]) -> Found | None:
+    """An invoice or order number: the first token that looks like one (has a digit)."""
+    for token in tokens[:3]:
+        raw = token.raw.strip("#:,;()").rstrip(".")
+        if token.norm in _ID_STOP or not raw:
+            continue
+        if _ID.match(raw) and any(c.isdigit() for c in raw) and h.parse_date(raw) is None:
+            return Found(raw, token.raw, (token.word,))
+        if raw.isalpha():
+            continue
+        return None
+    return None
+
+
+def read_date(tokens: Sequence[Token]) -> Found | None:
+    """The first date in the tokens (up to four tokens long: ``1. mars 2024``)."""
+    for start in range(min(len(tokens), 6)):
+        for size in (4, 3, 2, 1):
+            window = tokens[start : start + size]
+            if len(window) < size:
+                continue
+            value = h.parse_date(" ".join(t.raw for t in window))
+            if value is not None:
+                check = 1.0 if h.plausible_date(value) else 0.3
+                return Found(value, " ".join(t.raw for t in window), _words(window), check)
+    return None
+
+
+def read_amount(tokens: Sequence[Token]) -> Found | None:
+    """The rightmost amount in the tokens; ``1 234,50`` may span several tokens."""
+    for end in range(len(tokens), 0, -1):
+        if "%" in tokens[end - 1].raw:
+            continue
+        for start in range(max(0, end - 4), end):
+            window = tokens[start:end]
+            text = " ".join(t.raw for t in window)
+            value = h.parse_amount(text)
+            if value is not None:
+                return Found(value, text, _words(window), _amount_check(text))
+    return None
+
+
+def _amount_check(text: str) -> float:
+    # "1 234,50" with decimals is an amount; a bare "2024" or "12" is often something else
+    return 1.0 if re.search(r"[.,]\d{2}\b|,-", text) else 0.8
+
+
+_ORGNR = re.compile(r"(?<![\dA-Za-z])(?:NO\s?)?(\d{3}[\s.]?\d{3}[\s.]?\d{3})(?:\s?MVA)?(?!\d)")
+
+
+def read_orgnr(tokens: Sequence[Token]) -> Found | None:
+    """A valid Norwegian organisation number among the first tokens."""
+    text = " ".join(t.raw for t in tokens[:5])
+    for m in _ORGNR.finditer(text):
+        digits = h.digits_only(m[1])
+        if h.is_valid_orgnr(digits):
+            return Found(digits, m[0], _words(tokens[:5]), 1.1)
+    return None
+
+
+def read_kid(tokens: Sequence[Token]) -> Found | None:
+    """A KID: a run of digits (spaces allowed); checked MOD10/MOD11."""
+    run: list[Token] = []
+    for token in tokens[:6]:
+        if re.fullmatch(r"\d+-?", token.raw):
+            run.append(token)
+        elif run:
+            break
+    digits = "".join(t.raw for t in run)
+    if not 2 <= len(digits) <= 25:
+        return None
+    check = 1.1 if h.is_valid_kid(digits) else 0.4
+    return Found(digits, " ".join(t.raw for t in run), _words(run), check)
+
+
+_ACCOUNT = re.compile(r"(?<!\d)(\d{4}[\s.]?\d{2}[\s.]?\d{5})(?!\d)")
+_IBAN = re.compile(r"\b([A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?)\b")
+
+
+def read_account(tokens: Sequence[Token]) -> Found | None:
+    """A Norwegian account (MOD11) or an IBAN (MOD97): value is ``("account"|"iban", str)``."""
+    text = " ".join(t.raw for t in tokens[:8])
+    for m in _IBAN.finditer(text.upper()):
+        compact = m[1].replace(" ", "")
+        if h.is_valid_iban(compact):
+            return Found(("iban", compact), m[1], _words(tokens[:8]), 1.1)
+    for m in _ACCOUNT.finditer(text):
+        digits = h.digits_only(m[1])
+        if h.is_valid_account(digits):
+            return Found(("account", digits), m[1], _words(tokens[:8]), 1.1)
+    return None
+
+
+CURRENCIES = frozenset(
+    {"NOK", "EUR", "USD", "SEK", "DKK", "GBP", "CHF", "PLN", "INR", "JPY", "CAD", "AUD", "ISK"}
+)
+
+
+def read_currency(tokens: Sequence[Token]) -> Found | None:
+    for token in tokens[:4]:
+        if token.raw.upper().strip(".,:()") in CURRENCIES:
+            return Found(token.raw.upper().strip(".,:()"), token.raw, (token.word,))
+    return None
+
+
+def _words(tokens: Sequence[Token]) -> tuple[Word, ...]:
+    seen: list[Word] = []
+    for t in tokens:
+        if not seen or seen[-1] is not t.word:
+            seen.append(t.word)
+    return tuple(seen)
+
+
+def is_amount(value: object) -> bool:
+    return isinstance(value, Decimal)
+
+
+def is_date(value: object) -> bool:
+    return isinstance(value, date)

@@ -99,6 +99,7 @@ class Address:
 
     street: str | None = None  # BT-35 / BT-50
     additional_street: str | None = None  # BT-36 / BT-51
+    address_line: str | None = None  # BT-162 / BT-163 (third address line)
     city: str | None = None  # BT-37 / BT-52
     postal_code: str | None = None  # BT-38 / BT-53
     subdivision: str | None = None  # BT-39 / BT-54
@@ -125,6 +126,12 @@ class Party:
     bank_account: str | None = None  # Norwegian account, 11 digits (from BT-84)
     iban: str | None = None  # BT-84 when it is an IBAN, no spaces
     bic: str | None = None  # BT-86
+    # Added for validation (all optional; None = not stated):
+    tax_registration_id: str | None = None  # BT-32: PartyTaxScheme CompanyID, scheme not VAT
+    tax_registration_scheme: str | None = None  # its TaxScheme/ID ("TAX" in Norway)
+    org_number_raw: str | None = None  # BT-30 exactly as written (checksum rules need it)
+    vat_number_raw: str | None = None  # BT-31 exactly as written (NO-R-001, BR-CO-09)
+    endpoint_id_raw: str | None = None  # BT-34 / BT-49 exactly as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +145,9 @@ class PaymentMeans:
     bic: str | None = None  # BT-86
     card_pan: str | None = None  # BT-87
     mandate_reference: str | None = None  # BT-89
+    means_text: str | None = None  # BT-82 (PaymentMeansCode/@name)
+    card_holder: str | None = None  # BT-88
+    debited_account: str | None = None  # BT-91
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,10 +195,20 @@ class InvoiceLine:
     price_discount: Decimal | None = None  # BT-147
     allowances_charges: tuple[AllowanceCharge, ...] = ()  # BG-27 / BG-28
     accounting_cost: str | None = None  # BT-133
+    item_name: str | None = None  # BT-153 only (``description`` falls back to BT-154)
     order_line_reference: str | None = None  # BT-132
     period_start: date | None = None  # BT-134
     period_end: date | None = None  # BT-135
     note: str | None = None  # BT-127
+    object_id: str | None = None  # BT-128 invoice line object identifier
+    object_id_scheme: str | None = None  # BT-128-1
+    price_unit_code: str | None = None  # BT-150 base quantity unit of measure
+    buyer_item_id: str | None = None  # BT-156
+    standard_item_id: str | None = None  # BT-157
+    standard_item_scheme: str | None = None  # BT-157-1 (ICD, e.g. "0160" GTIN)
+    classifications: tuple[tuple[str, str | None], ...] = ()  # BT-158 (code, listID BT-158-1)
+    origin_country: str | None = None  # BT-159
+    attributes: tuple[tuple[str, str | None], ...] = ()  # BG-32 (BT-160 name, BT-161 value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,14 +247,24 @@ class Invoice:
     order_reference: str | None = None  # BT-13
     sales_order_reference: str | None = None  # BT-14
     preceding_invoices: tuple[str, ...] = ()  # BT-25 (BG-3)
+    preceding_invoice_dates: tuple[date | None, ...] = ()  # BT-26, parallel to BT-25
+    receiving_advice_reference: str | None = None  # BT-15
+    despatch_advice_reference: str | None = None  # BT-16
+    tender_reference: str | None = None  # BT-17
+    invoiced_object_id: str | None = None  # BT-18
+    invoiced_object_scheme: str | None = None  # BT-18-1
     accounting_cost: str | None = None  # BT-19
     payment_terms: str | None = None  # BT-20
     notes: tuple[str, ...] = ()  # BT-22
     customization_id: str | None = None  # BT-24 specification identifier
     profile_id: str | None = None  # BT-23 business process
+    ubl_root: str | None = None  # "Invoice" | "CreditNote" for UBL input, else None
     supplier: Party = field(default_factory=Party)  # BG-4
     buyer: Party = field(default_factory=Party)  # BG-7
     payee: Party | None = None  # BG-10
+    delivery_party_name: str | None = None  # BT-70
+    delivery_location_id: str | None = None  # BT-71
+    delivery_location_scheme: str | None = None  # BT-71-1
     delivery_date: date | None = None  # BT-72
     invoice_period_start: date | None = None  # BT-73
     invoice_period_end: date | None = None  # BT-74
@@ -254,6 +284,9 @@ class Invoice:
     vat_breakdown: tuple[VatBreakdown, ...] = ()  # BG-23
     lines: tuple[InvoiceLine, ...] = ()  # BG-25
     attachments: tuple[Attachment, ...] = ()  # BG-24
+    tax_representative: Party | None = None  # BG-11 (name BT-62, VAT id BT-63, address BG-12)
+    tax_point_date_code: str | None = None  # BT-8 (UNCL 2005: 3, 35, 432)
+    delivery_address: Address | None = None  # BG-15 deliver-to address (country BT-80)
     findings: tuple[Finding, ...] = ()  # validation, filled by the validate stage
     confidence: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     provenance: Mapping[str, Provenance] = field(default_factory=lambda: MappingProxyType({}))

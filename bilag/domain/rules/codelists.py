@@ -1,0 +1,164 @@
+"""Code list rules: EN 16931 BR-CL-* and PEPPOL-EN16931-CL* on the coded fields of the model.
+
+The lists themselves are generated data (:mod:`bilag.domain.rules.codelist_data`,
+from the OpenPEPPOL code lists). The EN 16931 lists that differ from PEPPOL's
+(UNTDID 1001 document types) are spelled out here, copied from the CEN rules.
+"""
+
+from __future__ import annotations
+
+from bilag.domain.model import Address, DocumentType, Invoice
+from bilag.domain.rules import codelist_data as cl
+from bilag.domain.rules.base import Context
+
+__all__ = ["check"]
+
+# BR-CL-01, EN 16931 (CEN) restriction of UNTDID 1001.
+CEN_INVOICE_TYPES = frozenset(
+    [
+        "80",
+        "82",
+        "84",
+        "130",
+        "202",
+        "203",
+        "204",
+        "211",
+        "218",
+        "219",
+        "295",
+        "325",
+        "326",
+        "331",
+        "380",
+        "382",
+        "383",
+        "384",
+        "385",
+        "386",
+        "387",
+        "388",
+        "389",
+        "390",
+        "393",
+        "394",
+        "395",
+        "456",
+        "457",
+        "527",
+        "553",
+        "575",
+        "623",
+        "633",
+        "751",
+        "780",
+        "817",
+        "870",
+        "875",
+        "876",
+        "877",
+        "935",
+    ]
+)
+CEN_CREDIT_NOTE_TYPES = frozenset(
+    ["81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"]
+)
+
+
+def _code(value: str | None) -> str | None:
+    return None if value is None else value.strip()
+
+
+def _addresses(inv: Invoice) -> list[tuple[str, Address]]:
+    out: list[tuple[str, Address]] = []
+    for where, party in (
+        ("supplier", inv.supplier),
+        ("buyer", inv.buyer),
+        ("payee", inv.payee),
+        ("tax_representative", inv.tax_representative),
+    ):
+        if party is not None and party.address is not None:
+            out.append((where + ".address", party.address))
+    if inv.delivery_address is not None:
+        out.append(("delivery_address", inv.delivery_address))
+    return out
+
+
+def check(inv: Invoice, ctx: Context) -> None:
+    """Run the code list rules on one invoice."""
+    fire = ctx.fire
+    tc = _code(inv.type_code)
+    if tc is not None:
+        allowed = (
+            CEN_CREDIT_NOTE_TYPES
+            if inv.document_type is DocumentType.CREDIT_NOTE
+            else CEN_INVOICE_TYPES
+        )
+        if tc not in allowed:
+            fire("BR-CL-01", "type_code")
+    cur = _code(inv.currency)
+    if cur is not None and cur not in cl.ISO4217:
+        fire("BR-CL-04", "currency")
+    tcur = _code(inv.tax_currency)
+    if tcur is not None and tcur not in cl.ISO4217:
+        fire("BR-CL-05", "tax_currency")
+    tpc = _code(inv.tax_point_date_code)
+    if tpc is not None and tpc not in cl.UNCL2005:
+        fire("BR-CL-06", "tax_point_date_code")
+        fire("PEPPOL-EN16931-CL006", "tax_point_date_code")
+    for where, addr in _addresses(inv):
+        cc = _code(addr.country_code)
+        if cc is not None and cc not in cl.ISO3166:
+            fire("BR-CL-14", where + ".country_code")
+    for i, pm in enumerate(inv.payment_means):
+        code = _code(pm.code)
+        if code is not None and code not in cl.UNCL4461:
+            fire("BR-CL-16", f"payment_means.{i}.code")
+    for i, vb in enumerate(inv.vat_breakdown):
+        cat = _code(vb.category)
+        if cat is not None and cat not in cl.UNCL5305:
+            fire("BR-CL-17", f"vat_breakdown.{i}.category")
+        ex = _code(vb.exemption_reason_code)
+        if ex is not None and ex.upper() not in cl.VATEX:
+            fire("BR-CL-22", f"vat_breakdown.{i}.exemption_reason_code")
+    for i, ln in enumerate(inv.lines):
+        cat = _code(ln.vat_category)
+        if cat is not None and cat not in cl.UNCL5305:
+            fire("BR-CL-18", f"lines.{i}.vat_category")
+        for j, ac in enumerate(ln.allowances_charges):
+            _reason_code(
+                ctx,
+                is_charge=ac.is_charge,
+                code=ac.reason_code,
+                where=f"lines.{i}.allowances_charges.{j}",
+            )
+    for i, ac in enumerate(inv.allowances_charges):
+        cat = _code(ac.vat_category)
+        if cat is not None and cat not in cl.UNCL5305:
+            fire("BR-CL-17", f"allowances_charges.{i}.vat_category")
+        _reason_code(
+            ctx, is_charge=ac.is_charge, code=ac.reason_code, where=f"allowances_charges.{i}"
+        )
+    for i, att in enumerate(inv.attachments):
+        mime = att.mime_type
+        if mime is not None and mime not in cl.MIME:
+            fire("BR-CL-24", f"attachments.{i}.mime_type")
+            fire("PEPPOL-EN16931-CL001", f"attachments.{i}.mime_type")
+    for where, party in (("supplier", inv.supplier), ("buyer", inv.buyer)):
+        scheme = party.endpoint_scheme
+        if scheme is not None and scheme not in cl.EAS:
+            fire("BR-CL-25", where + ".endpoint_scheme")
+            fire("PEPPOL-EN16931-CL008", where + ".endpoint_scheme")
+
+
+def _reason_code(ctx: Context, *, is_charge: bool, code: str | None, where: str) -> None:
+    c = _code(code)
+    if c is None:
+        return
+    if is_charge:
+        if c not in cl.UNCL7161:
+            ctx.fire("BR-CL-20", where + ".reason_code")
+            ctx.fire("PEPPOL-EN16931-CL003", where + ".reason_code")
+    elif c not in cl.UNCL5189:
+        ctx.fire("BR-CL-19", where + ".reason_code")
+        ctx.fire("PEPPOL-EN16931-CL002", where + ".reason_code")

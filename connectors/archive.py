@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from bilag.errors import StorageError
+from connectors.base import Archive
 
 __all__ = ["LocalArchive", "open_archive"]
 
@@ -56,9 +57,18 @@ class LocalArchive:
         return self._path(sha256).as_uri()
 
 
-def open_archive(url: str) -> LocalArchive:
-    """An archive from a URL: a folder path (or ``file://``); ``s3://bucket/prefix`` is
-    handled by :mod:`connectors.s3` (added by the intake work)."""
+def open_archive(url: str) -> Archive:
+    """The archive a URL names.
+
+    Args:
+        url: a folder path or ``file://`` URL for a :class:`LocalArchive`; or
+            ``s3://bucket/prefix`` (optionally ``?endpoint_url=...&region=...``) for an
+            :class:`~connectors.s3.S3Archive` in a bucket.
+    """
+    if url.startswith("s3://"):
+        from connectors.s3 import S3Archive
+
+        return S3Archive.from_url(url)
     if url.startswith("file://"):
         url = url.removeprefix("file://")
     return LocalArchive(url)

@@ -7,6 +7,12 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = [
+    "tests.fixtures.dovecot",
+    "tests.fixtures.s3",
+    "tests.fixtures.prefect",
+]
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_documents"
 EVAL_DATA = ROOT.parent / "shared" / "eval-data"

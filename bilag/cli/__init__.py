@@ -24,6 +24,7 @@ __all__ = ["COMMANDS", "main"]
 COMMANDS: tuple[str, ...] = (
     "extract",
     "validate",
+    "fetch",
 )
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2

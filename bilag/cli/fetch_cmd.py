@@ -1,0 +1,93 @@
+"""``bilag fetch --source NAME [--json]``: pull a configured source through the pipeline.
+
+Prints the same objects as ``bilag process --json`` (one per invoice, with its
+status), for everything that arrived. Exit status 1 when some item failed (each
+is reported on stderr with its reason), 2 for an unknown or misconfigured source.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from bilag.cli.output import print_json
+
+_FIELDS = ("source", "document_id", "status", "account", "vat_code", "confidence", "voucher_id")
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser(
+        "fetch", parents=[common], help="pull new documents from a configured source"
+    )
+    p.add_argument(
+        "--source",
+        action="append",
+        metavar="NAME",
+        help="a [sources.NAME] of the workspace configuration (repeatable); default: all",
+    )
+    p.add_argument("--limit", type=int, default=None, help="take at most this many items")
+    p.add_argument("--json", action="store_true", help="print the contract JSON array")
+    p.set_defaults(run=run)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def result_json(result: Any) -> dict[str, Any]:
+    """The contract object of one pipeline result (``bilag process --json`` shape)."""
+    to_json = getattr(result, "to_json", None)
+    if callable(to_json):
+        out: dict[str, Any] = to_json()
+        return out
+    item = {name: _plain(getattr(result, name, None)) for name in _FIELDS}
+    item["reasons"] = [str(r) for r in getattr(result, "reasons", ()) or ()]
+    return item
+
+
+def run(args: argparse.Namespace) -> int:
+    from bilag.bootstrap import bootstrap
+    from bilag.config import load_settings
+    from bilag.services.intake import close_source, configured_sources, fetch
+
+    settings = load_settings(args.home)
+    sources = configured_sources(settings, args.source)
+    if not sources:
+        sys.stderr.write(f"bilag: {settings.config_path}: no [sources.NAME] configured\n")
+        return 2
+    deps = bootstrap(settings)
+    out: list[dict[str, Any]] = []
+    failed = False
+    for source in sources.values():
+        try:
+            report = fetch(deps, source, limit=args.limit)
+        finally:
+            close_source(source)
+        for item in report.items:
+            out.extend(result_json(r) for r in item.results)
+            if item.error:
+                sys.stderr.write(f"{item.name}: not processed: {item.error}\n")
+                failed = True
+            elif not item.ok:
+                sys.stderr.write(f"{item.name}: {' '.join(item.reason.split())}\n")
+                failed = True
+        sys.stderr.write(
+            f"bilag: {source.name}: {report.fetched} fetched, {report.failed} failed\n"
+            if args.verbose
+            else ""
+        )
+    if args.json:
+        print_json(out)
+    else:
+        for obj in out:
+            sys.stdout.write(f"{obj['source']}: {obj['status']}\n")
+    return 1 if failed else 0

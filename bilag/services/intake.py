@@ -1,0 +1,179 @@
+"""Use case: pull what arrived at a source through the pipeline, then acknowledge it.
+
+The order is what makes intake safe: for each item, :func:`process_incoming`
+archives and records it (and every part found inside it) *before* the source is
+told it was handled. A crash in between leaves the item at the source; the next
+run fetches it again, the pipeline recognises it by its origin key and SHA-256
+and returns the earlier result, and only then is it moved. Nothing is lost and
+nothing is booked twice.
+
+Infrastructure failures (a mailbox that dropped the connection, a database that
+went away) propagate, so the caller (CLI, Prefect task) can retry; a bug on one
+item is reported and the source moves on to the next.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from bilag.domain.document import IncomingDocument
+from bilag.errors import InfrastructureError
+from connectors.base import DocumentSource
+
+if TYPE_CHECKING:
+    from bilag.bootstrap import Deps
+    from bilag.config import Settings
+
+__all__ = [
+    "FAILED_STATUSES",
+    "FetchReport",
+    "FetchedItem",
+    "close_source",
+    "configured_sources",
+    "fetch",
+]
+
+log = logging.getLogger(__name__)
+
+# an item whose every document ended in one of these goes to the source's "failed" place
+FAILED_STATUSES = frozenset({"rejected"})
+
+ProcessFn = Callable[["Deps", Iterable[IncomingDocument]], Sequence[Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedItem:
+    """One item taken from a source: what the pipeline made of it, and how it was acknowledged."""
+
+    name: str
+    key: str
+    ok: bool
+    reason: str
+    results: tuple[Any, ...] = ()  # ProcessResult of the pipeline, one per document
+    error: str | None = None  # set when the pipeline failed on it: not acknowledged
+
+
+@dataclass(frozen=True, slots=True)
+class FetchReport:
+    source: str
+    items: tuple[FetchedItem, ...] = ()
+    exhausted: bool = True  # False when ``limit`` stopped the run before the source was empty
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def fetched(self) -> int:
+        return len(self.items)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for i in self.items if not i.ok)
+
+    @property
+    def errors(self) -> tuple[str, ...]:
+        return tuple(f"{i.name}: {i.error}" for i in self.items if i.error)
+
+
+def _status(result: Any) -> str:
+    status = getattr(result, "status", "")
+    return str(getattr(status, "value", status))
+
+
+def _reasons(result: Any) -> list[str]:
+    reasons = getattr(result, "reasons", ()) or ()
+    return [str(r) for r in reasons]
+
+
+def judge(results: Sequence[Any]) -> tuple[bool, str]:
+    """Whether an item counts as handled, and the reason to record when it does not.
+
+    An item fails when nothing in it became a usable document: every result is
+    ``rejected`` (a mail with no invoice, a file no parser reads, a ZIP bomb).
+    """
+    if not results:
+        return False, "nothing in it could be read"
+    if all(_status(r) in FAILED_STATUSES for r in results):
+        reasons = [reason for r in results for reason in _reasons(r)]
+        return False, "; ".join(dict.fromkeys(reasons)) or "rejected"
+    return True, ""
+
+
+def _default_process() -> ProcessFn:
+    from bilag.services.process import process_incoming
+
+    fn: ProcessFn = process_incoming
+    return fn
+
+
+def fetch(
+    deps: Deps,
+    source: DocumentSource,
+    *,
+    limit: int | None = None,
+    process: ProcessFn | None = None,
+) -> FetchReport:
+    """Take new items from ``source``, run each through the pipeline, acknowledge it.
+
+    Args:
+        deps: the workspace's dependencies (archive, ledger, parsers ...).
+        source: where the items come from.
+        limit: stop after this many items (a chunk, for flows); ``None`` = all.
+        process: the pipeline; default :func:`bilag.services.process.process_incoming`.
+
+    Returns:
+        One :class:`FetchedItem` per item taken.
+
+    Raises:
+        InfrastructureError: the source, archive or ledger failed; items already
+            acknowledged stay so, the current one is fetched again next time.
+    """
+    run = process or _default_process()
+    items: list[FetchedItem] = []
+    stream = source.fetch_new()
+    taken = 0
+    for doc in islice(stream, limit) if limit is not None else stream:
+        taken += 1
+        key = doc.origin.get("key", doc.sha256)
+        try:
+            results = tuple(run(deps, [doc]))
+        except InfrastructureError:
+            raise
+        except Exception as e:  # a bug on one item must not stop the source
+            log.exception("%s: pipeline failed on %s", source.name, doc.name)
+            items.append(
+                FetchedItem(doc.name, key, ok=False, reason="", error=f"{type(e).__name__}: {e}")
+            )
+            continue
+        ok, reason = judge(results)
+        source.acknowledge(doc, ok=ok, reason=reason)
+        items.append(FetchedItem(doc.name, key, ok=ok, reason=reason, results=results))
+    close = getattr(stream, "close", None)
+    if callable(close):
+        close()
+    exhausted = limit is None or taken < limit
+    return FetchReport(source=source.name, items=tuple(items), exhausted=exhausted)
+
+
+def configured_sources(
+    settings: Settings, names: Iterable[str] | None = None
+) -> dict[str, DocumentSource]:
+    """The sources of the workspace configuration (``[sources.NAME]``), or those named.
+
+    Raises:
+        ConfigError: a source is unknown or misconfigured (the message names file and key).
+    """
+    from connectors.sources import build_sources
+
+    return build_sources(
+        settings.raw, config_path=settings.config_path, home=settings.home, names=names
+    )
+
+
+def close_source(source: DocumentSource) -> None:
+    """Release a source's connection, if it holds one (IMAP)."""
+    close = getattr(source, "close", None)
+    if callable(close):
+        close()

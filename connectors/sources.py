@@ -1,0 +1,241 @@
+"""Document sources from the workspace configuration's ``[sources.NAME]`` tables.
+
+::
+
+    [sources.mailbox]
+    kind = "imap"                      # imap | folder | s3
+    host = "imap.example.no"
+    security = "ssl"                   # ssl | starttls | plain
+    user = "faktura@example.no"
+    password_env = "BILAG_IMAP_PASSWORD"   # or password_file, oauth2_token_env, oauth2_token_file
+    folder = "INBOX"
+    after = "move"                     # move | flag
+    senders = ["@fjordkraft.no"]       # optional filters
+    attachment_names = ["*.pdf", "*.xml"]
+
+    [sources.drop]
+    kind = "folder"
+    path = "inbox"                     # relative to the workspace
+
+    [sources.bucket]
+    kind = "s3"
+    bucket = "invoices"
+    prefix = "inbox/"
+    endpoint_url = "http://127.0.0.1:9000"   # optional, for S3-compatible stores
+
+A password is never read from the configuration file itself: only from an
+environment variable or a secrets file named there. Every mistake is a
+:class:`~bilag.errors.ConfigError` naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from bilag.errors import ConfigError
+from connectors.base import DocumentSource
+
+__all__ = ["build_source", "build_sources", "source_names"]
+
+KINDS = ("imap", "folder", "s3")
+
+
+class _Table:
+    """Typed access to one ``[sources.NAME]`` table with errors that name file and key."""
+
+    def __init__(self, table: Mapping[str, Any], where: str, environ: Mapping[str, str]) -> None:
+        self.table = table
+        self.where = where
+        self.environ = environ
+        self.used: set[str] = {"kind"}
+
+    def error(self, key: str, message: str) -> ConfigError:
+        return ConfigError(f"{self.where}.{key}: {message}")
+
+    def get(self, key: str, kind: type, default: Any = None, *, required: bool = False) -> Any:
+        self.used.add(key)
+        if key not in self.table:
+            if required:
+                raise self.error(key, "is required")
+            return default
+        value = self.table[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self.error(key, f"must be a {kind.__name__}, not {type(value).__name__}")
+        return value
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self.get(key, list, [])
+        if not all(isinstance(v, str) for v in value):
+            raise self.error(key, "must be a list of strings")
+        return tuple(value)
+
+    def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
+        value = str(self.get(key, str, default))
+        if value not in choices:
+            raise self.error(key, f"must be one of {', '.join(choices)}, not {value!r}")
+        return value
+
+    def secret(self, stem: str, *, required: bool) -> str | None:
+        """The value of ``<stem>_env`` (an environment variable) or ``<stem>_file``."""
+        if stem in self.table:
+            raise self.error(
+                stem, f"a clear-text secret is not allowed here; use {stem}_env or {stem}_file"
+            )
+        env_name = self.get(f"{stem}_env", str)
+        file_name = self.get(f"{stem}_file", str)
+        if env_name:
+            value = self.environ.get(env_name)
+            if value is None:
+                raise self.error(f"{stem}_env", f"environment variable {env_name} is not set")
+            return value
+        if file_name:
+            try:
+                return Path(file_name).expanduser().read_text(encoding="utf-8").strip()
+            except OSError as e:
+                raise self.error(f"{stem}_file", f"cannot read {file_name}: {e.strerror}") from e
+        if required:
+            raise self.error(f"{stem}_env", f"set {stem}_env or {stem}_file")
+        return None
+
+    def check_unknown(self) -> None:
+        unknown = sorted(set(self.table) - self.used)
+        if unknown:
+            raise self.error(unknown[0], "unknown key")
+
+
+def _imap(name: str, t: _Table) -> DocumentSource:
+    from connectors.imap import ImapConfig, ImapSource
+
+    token = t.secret("oauth2_token", required=False)
+    password = None if token else t.secret("password", required=True)
+    security = t.choice("security", ("ssl", "starttls", "plain"), "ssl")
+    config = ImapConfig(
+        host=t.get("host", str, required=True),
+        user=t.get("user", str, required=True),
+        port=t.get("port", int),
+        security=security,  # type: ignore[arg-type]
+        password=password,
+        oauth2_token=token,
+        folder=t.get("folder", str, "INBOX"),
+        after=t.choice("after", ("move", "flag"), "move"),  # type: ignore[arg-type]
+        processed_folder=t.get("processed_folder", str, "bilag-processed"),
+        failed_folder=t.get("failed_folder", str, "bilag-failed"),
+        senders=t.strings("senders"),
+        subjects=t.strings("subjects"),
+        attachment_names=t.strings("attachment_names"),
+        batch_size=t.get("batch_size", int, 50),
+        timeout=t.get("timeout", float, 60.0),
+    )
+    t.check_unknown()
+    return ImapSource(name, config)
+
+
+def _folder(name: str, t: _Table, home: Path) -> DocumentSource:
+    from connectors.filesystem import FolderSource
+
+    def resolve(key: str, default: Path | None) -> Path | None:
+        value = t.get(key, str)
+        return (home / Path(value).expanduser()) if value else default
+
+    inbox = resolve("path", None)
+    if inbox is None:
+        raise t.error("path", "is required")
+    source = FolderSource(
+        name,
+        inbox,
+        processed_dir=resolve("processed", None),
+        failed_dir=resolve("failed", None),
+        settle_seconds=t.get("settle_seconds", float, 2.0),
+    )
+    t.check_unknown()
+    return source
+
+
+def _s3(name: str, t: _Table) -> DocumentSource:
+    from connectors.s3 import S3Source, make_client
+
+    client = make_client(
+        t.get("endpoint_url", str),
+        t.get("region", str),
+        access_key_id=t.secret("access_key_id", required=False),
+        secret_access_key=t.secret("secret_access_key", required=False),
+    )
+    source = S3Source(
+        name,
+        client,
+        t.get("bucket", str, required=True),
+        t.get("prefix", str, ""),
+        after=t.choice("after", ("tag", "move"), "tag"),  # type: ignore[arg-type]
+        processed_prefix=t.get("processed_prefix", str, "processed/"),
+        failed_prefix=t.get("failed_prefix", str, "failed/"),
+    )
+    t.check_unknown()
+    return source
+
+
+def source_names(config: Mapping[str, Any], config_path: Path | str) -> list[str]:
+    """The names of the configured sources, in file order."""
+    sources = config.get("sources", {})
+    if not isinstance(sources, Mapping):
+        raise ConfigError(f"{config_path}: [sources] must be a table of [sources.NAME] tables")
+    return list(sources)
+
+
+def build_source(
+    name: str,
+    config: Mapping[str, Any],
+    *,
+    config_path: Path | str,
+    home: Path,
+    environ: Mapping[str, str] | None = None,
+) -> DocumentSource:
+    """One configured source.
+
+    Args:
+        name: the ``NAME`` of ``[sources.NAME]``.
+        config: the whole parsed configuration file.
+        config_path: the file, for error messages.
+        home: the workspace; relative folder paths are resolved against it.
+        environ: where ``*_env`` secrets are looked up (default ``os.environ``).
+
+    Raises:
+        ConfigError: the source is missing or its table is wrong (names file and key).
+    """
+    names = source_names(config, config_path)
+    if name not in names:
+        known = ", ".join(names) or "none configured"
+        raise ConfigError(f"{config_path}: no [sources.{name}] (known: {known})")
+    table = config["sources"][name]
+    where = f"{config_path}: sources.{name}"
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{where}: must be a table")
+    t = _Table(table, where, os.environ if environ is None else environ)
+    kind = t.get("kind", str, required=True)
+    if kind == "imap":
+        return _imap(name, t)
+    if kind == "folder":
+        return _folder(name, t, home)
+    if kind == "s3":
+        return _s3(name, t)
+    raise t.error("kind", f"must be one of {', '.join(KINDS)}, not {kind!r}")
+
+
+def build_sources(
+    config: Mapping[str, Any],
+    *,
+    config_path: Path | str,
+    home: Path,
+    names: Iterable[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, DocumentSource]:
+    """Every configured source (or the ``names`` given), by name."""
+    wanted = list(names) if names is not None else source_names(config, config_path)
+    return {
+        n: build_source(n, config, config_path=config_path, home=home, environ=environ)
+        for n in wanted
+    }

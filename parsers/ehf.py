@@ -1,17 +1,250 @@
-"""EHF 3.0 / PEPPOL BIS Billing 3.0 (UBL 2.1) parser. Placeholder: declines everything."""
+"""EHF 3.0 / PEPPOL BIS Billing 3.0 (UBL 2.1 Invoice and CreditNote) parser.
+
+The stages, each in its own module:
+
+1. :mod:`parsers.xml_safety` turns untrusted bytes into a tree or a refusal
+   (size, DTD/entity declarations, syntax errors).
+2. This module finds the UBL document (bare, or inside a Standard Business
+   Document envelope), refuses other roots, and refuses documents of an older
+   syntax (EHF 2.0, PEPPOL BIS 4A/5A, BII) that would be mis-read as BIS 3.
+3. :mod:`parsers.ubl_reader` reads every business term through the table in
+   :mod:`parsers.ubl_paths` into the domain :class:`~bilag.domain.model.Invoice`.
+4. The syntax-bound rules (:func:`parsers.ehf_rules.check_syntax`) run on the
+   tree; their findings travel with the invoice. The model-level rules run later,
+   in the validate stage, for every parser alike.
+5. Embedded attachments (BG-24, base64) are decoded once and returned as
+   :attr:`ParseOutcome.attachments`, named ``<source>#<filename>``.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+import binascii
+import re
+from dataclasses import replace
+from types import MappingProxyType
+from typing import Any, ClassVar
 
+from bilag.domain.model import Finding, Problem, Severity
+from bilag.domain.problems import ProblemCode
 from parsers.base import IncomingDocument, ParseContext, ParseOutcome
+from parsers.ehf_rules import check_syntax
+from parsers.ubl_paths import UBL_NS
+from parsers.ubl_reader import EmbeddedFile, read_invoice
+from parsers.xml_safety import load_xml, looks_like_xml, sniff_head
+
+__all__ = ["CUSTOMIZATION_RULE", "EhfParser"]
+
+SBDH_NS = "http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader"
+CUSTOMIZATION_RULE = "BILAG-EHF-CUSTOMIZATION"
+ATTACHMENT_RULE = "BILAG-EHF-ATTACHMENT"
+EN16931_PREFIX = "urn:cen.eu:en16931:2017"
+
+_ROOT_BY_TAG = {f"{{{ns}}}{name}": name for name, ns in UBL_NS.items()}
+_CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
+# Pre-EN 16931 syntaxes: same UBL elements, different meaning and rules. Reading them as
+# BIS 3 would give plausible but wrong values, so they are refused by name.
+_LEGACY = (
+    ("ehf:faktura:ver2", "EHF 2.0 invoice"),
+    ("ehf:kreditnota:ver2", "EHF 2.0 credit note"),
+    ("peppol4a", "PEPPOL BIS 4A (pre-2019) invoice"),
+    ("peppol5a", "PEPPOL BIS 5A (pre-2019) billing document"),
+    ("urn:www.cenbii.eu:transaction", "CEN BII 2 (pre-EN 16931) document"),
+)
+_BASE64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \t\r\n"
+_EXTENSION_BY_MIME = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "text/csv": "csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "text/xml": "xml",
+    "application/xml": "xml",
+}
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:]+")
 
 
 class EhfParser:
+    """UBL 2.1 Invoice/CreditNote per EHF 3.0 / PEPPOL BIS Billing 3.0 (EN 16931)."""
+
     name: ClassVar[str] = "ehf"
 
     def score(self, doc: IncomingDocument) -> int | None:
-        return None
+        """100 for a UBL invoice or SBDH envelope, 10 for other XML (to refuse it clearly)."""
+        if not looks_like_xml(doc.content):
+            return None
+        head = sniff_head(doc.content)
+        if any(ns in head for ns in UBL_NS.values()) or SBDH_NS in head:
+            return 100
+        return 10
 
     def parse(self, doc: IncomingDocument, ctx: ParseContext) -> ParseOutcome:
-        return ParseOutcome()
+        """Read one UBL document; bad input is returned as problems, never raised."""
+        loaded = load_xml(doc.name, doc.content, ctx.max_xml_bytes)
+        if isinstance(loaded, Problem):
+            return ParseOutcome(problems=(loaded,))
+        found = _ubl_document(doc.name, loaded)
+        if isinstance(found, Problem):
+            return ParseOutcome(problems=(found,))
+        root, root_name = found
+        customization = (_text(root, "CustomizationID") or "").strip()
+        legacy = _legacy_syntax(root, customization)
+        if legacy is not None:
+            return ParseOutcome(
+                problems=(
+                    Problem(
+                        doc.name,
+                        ProblemCode.XML_UNSUPPORTED_SYNTAX,
+                        f"{legacy} (CustomizationID {customization or 'absent'}): bilag reads"
+                        " EHF 3.0 / PEPPOL BIS Billing 3.0 only; ask the sender for BIS 3",
+                    ),
+                )
+            )
+        result = read_invoice(root, root_name, doc.name)
+        findings = list(result.findings)
+        if not customization.startswith(EN16931_PREFIX):
+            findings.insert(0, _customization_finding(customization, root_name))
+        children, problems = _decode_embedded(doc, result.embedded, findings)
+        invoice = result.invoice
+        if children:
+            sizes = {f.index: len(c.content) for f, c in children}
+            invoice = replace(
+                invoice,
+                attachments=tuple(
+                    replace(a, size=sizes.get(i)) if i in sizes else a
+                    for i, a in enumerate(invoice.attachments, 1)
+                ),
+            )
+        findings.extend(check_syntax(root))
+        invoice = invoice.with_findings(tuple(findings))
+        return ParseOutcome(
+            invoices=(invoice,),
+            attachments=tuple(c for _, c in children),
+            problems=tuple(problems),
+        )
+
+
+def _text(root: Any, local: str) -> str | None:
+    element = next(root.iterchildren(_CBC + local), None)
+    return None if element is None else (element.text or "")
+
+
+def _ubl_document(source: str, root: Any) -> tuple[Any, str] | Problem:
+    """The Invoice/CreditNote element and its name, unwrapping an SBDH envelope."""
+    tag = root.tag if isinstance(root.tag, str) else ""
+    if tag in _ROOT_BY_TAG:
+        return root, _ROOT_BY_TAG[tag]
+    if tag == f"{{{SBDH_NS}}}StandardBusinessDocument":
+        payload = [
+            c for c in root if isinstance(c.tag, str) and not c.tag.startswith(f"{{{SBDH_NS}}}")
+        ]
+        if not payload:
+            return Problem(
+                source,
+                ProblemCode.XML_WRONG_ROOT,
+                "Standard Business Document envelope holds no invoice (header only)",
+            )
+        inner = payload[0].tag
+        if inner in _ROOT_BY_TAG:
+            return payload[0], _ROOT_BY_TAG[inner]
+        return Problem(
+            source,
+            ProblemCode.XML_WRONG_ROOT,
+            f"Standard Business Document envelope holds {_describe(inner)}, not a UBL"
+            " Invoice or CreditNote",
+        )
+    return Problem(
+        source,
+        ProblemCode.XML_WRONG_ROOT,
+        f"root element is {_describe(tag)}; an EHF/PEPPOL invoice is a UBL 2.1 Invoice or"
+        " CreditNote",
+    )
+
+
+def _describe(tag: str) -> str:
+    """``{ns}Order`` -> ``Order (namespace ns)``; the namespace says what kind of XML it is."""
+    if tag.startswith("{"):
+        ns, local = tag[1:].split("}", 1)
+        return f"{local} (namespace {ns})"
+    return f"{tag or 'unknown'} (no namespace)"
+
+
+def _legacy_syntax(root: Any, customization: str) -> str | None:
+    for marker, label in _LEGACY:
+        if marker in customization:
+            return label
+    if (_text(root, "UBLVersionID") or "").strip() == "2.0":
+        return "UBL 2.0 document"
+    return None
+
+
+def _customization_finding(customization: str, root_name: str) -> Finding:
+    stated = f"CustomizationID {customization!r}" if customization else "no CustomizationID"
+    return Finding(
+        CUSTOMIZATION_RULE,
+        Severity.WARNING,
+        f"{stated}: not an EN 16931 / PEPPOL BIS Billing 3.0 document; read as one anyway",
+        f"/{root_name}/cbc:CustomizationID",
+    )
+
+
+def _safe_filename(embedded: EmbeddedFile, taken: set[str]) -> str:
+    """A filename without path parts or control characters, unique within the invoice."""
+    name = _UNSAFE_NAME.sub("_", (embedded.filename or "").strip()).strip(". _")
+    if not name:
+        extension = _EXTENSION_BY_MIME.get((embedded.mime_type or "").lower(), "bin")
+        name = f"attachment-{embedded.index}.{extension}"
+    stem, dot, extension = name.rpartition(".")
+    candidate, n = name, 1
+    while candidate.lower() in taken:
+        n += 1
+        candidate = f"{stem}-{n}.{extension}" if dot else f"{name}-{n}"
+    taken.add(candidate.lower())
+    return candidate
+
+
+def _decode_embedded(
+    doc: IncomingDocument, embedded: tuple[EmbeddedFile, ...], findings: list[Finding]
+) -> tuple[list[tuple[EmbeddedFile, IncomingDocument]], list[Problem]]:
+    """Decode each base64 attachment once; a broken one is a Problem, the rest still come."""
+    out: list[tuple[EmbeddedFile, IncomingDocument]] = []
+    problems: list[Problem] = []
+    taken: set[str] = set()
+    for item in embedded:
+        filename = _safe_filename(item, taken)
+        name = f"{doc.name}#{filename}"
+        try:
+            raw = item.base64_text.encode("ascii")
+            if raw.translate(None, _BASE64_ALPHABET):
+                raise ValueError("characters outside the base64 alphabet")
+            content = binascii.a2b_base64(raw)
+        except (UnicodeEncodeError, ValueError, binascii.Error) as e:
+            reason = "non-ASCII characters" if isinstance(e, UnicodeEncodeError) else str(e)
+            problems.append(
+                Problem(
+                    name,
+                    ProblemCode.UNREADABLE,
+                    f"embedded attachment is not valid base64: {reason}",
+                )
+            )
+            findings.append(
+                Finding(
+                    ATTACHMENT_RULE,
+                    Severity.WARNING,
+                    f"attachment {filename!r} is not valid base64 ({reason}); it was dropped",
+                    f"/cac:AdditionalDocumentReference[{item.index}]",
+                )
+            )
+            continue
+        child = IncomingDocument(
+            name=name,
+            content=content,
+            media_type=item.mime_type,
+            origin=MappingProxyType(
+                {"channel": "ehf-attachment", "attachment_id": item.attachment_id or ""}
+            ),
+            parent=doc.name,
+            depth=doc.depth + 1,
+        )
+        out.append((item, child))
+    return out, problems

@@ -25,6 +25,8 @@ COMMANDS: tuple[str, ...] = (
     "extract",
     "validate",
     "fetch",
+    "learn",
+    "suggest",
 )
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2

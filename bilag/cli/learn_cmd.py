@@ -1,0 +1,47 @@
+"""``bilag learn HISTORY...``: train the workspace's account coder from bookkeeping history."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from typing import Any
+
+from bilag.cli.output import report_problem
+from bilag.config import load_settings
+from bilag.services.learning import learn
+
+_ROW_SOURCE = re.compile(r":\d+$")  # "history.csv:17": a problem with one row
+MAX_PROBLEM_LINES = 100  # a 100,000-row file with a bad column should not flood the terminal
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser(
+        "learn",
+        parents=[common],
+        help="learn account coding from history (CSV or SAF-T Financial XML)",
+    )
+    p.add_argument("history", nargs="+", metavar="HISTORY", help="history CSV or SAF-T file(s)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings(args.home)
+    result = learn(settings, args.history)
+    for problem in result.problems[:MAX_PROBLEM_LINES]:
+        report_problem(problem)
+    hidden = len(result.problems) - MAX_PROBLEM_LINES
+    if hidden > 0:
+        sys.stderr.write(f"bilag learn: {hidden} more problems not shown\n")
+    sources = ", ".join(f"{r.source} ({r.format})" for r in result.reads)
+    report = result.report
+    if report is None:
+        sys.stderr.write(f"bilag learn: nothing learnt from {sources}\n")
+        return 1
+    skipped = sum(1 for p in result.problems if _ROW_SOURCE.search(p.source))
+    notes = "; ".join(report.notes)
+    sys.stderr.write(
+        f"bilag learn: {report.rows} rows, {report.suppliers} suppliers, {report.accounts} "
+        f"accounts from {sources} in {report.seconds:.1f} s; {skipped} rows skipped; {notes}\n"
+    )
+    return 1 if result.problems else 0

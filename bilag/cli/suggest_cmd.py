@@ -1,0 +1,65 @@
+"""``bilag suggest INPUT.csv --json``: suggest account and VAT code for each row."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from bilag.cli.output import print_json, report_problem
+from bilag.config import load_settings
+from bilag.services.learning import suggest
+from classifiers.base import CodingInput, Suggestion
+from classifiers.history import read_coding_inputs
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser(
+        "suggest",
+        parents=[common],
+        help="suggest account and VAT code for rows of a CSV (history columns, no account)",
+    )
+    p.add_argument("input", metavar="INPUT.csv", help="rows to code")
+    p.add_argument("--json", action="store_true", help="print the contract JSON array")
+    p.set_defaults(run=run)
+
+
+def suggestion_json(s: Suggestion | None) -> dict[str, Any]:
+    """The contract object; extra keys (dimensions, reason) come after the contract's own."""
+    if s is None:
+        return {"account": None, "vat_code": None, "confidence": 0.0, "alternatives": []}
+    return {
+        "account": s.account,
+        "vat_code": s.vat_code,
+        "confidence": s.confidence,
+        "alternatives": [
+            {"account": a.account, "confidence": a.confidence} for a in s.alternatives
+        ],
+        "department": s.department,
+        "project": s.project,
+        "reason": s.reason,
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings(args.home)
+    items, problems, fatal = read_coding_inputs(args.input)
+    for problem in problems:
+        report_problem(problem)
+    if fatal:
+        return 1
+    readable: list[CodingInput] = [item for item in items if item is not None]
+    answers = iter(suggest(settings, readable))
+    out = [suggestion_json(next(answers) if item is not None else None) for item in items]
+    if args.json:
+        print_json(out)
+    else:
+        for row in out:
+            alternatives = ", ".join(
+                f"{a['account']} {a['confidence']:.2f}" for a in row["alternatives"]
+            )
+            sys.stdout.write(
+                f"{row['account'] or '-'}\t{row['vat_code'] or '-'}\t{row['confidence']:.2f}"
+                f"\t{alternatives}\n"
+            )
+    return 1 if problems else 0

@@ -1,0 +1,100 @@
+"""Use cases of the account coder: ``bilag learn`` and ``bilag suggest``.
+
+``learn`` reads history files (contract CSV or SAF-T Financial), plus any rows
+the ledger hands in (posted and corrected vouchers), fits a
+:class:`~classifiers.account_coder.HistoryCoder` and saves it in the
+workspace's ``models/`` with a copy of the history it learnt from. When a
+later bilag (or scikit-learn) cannot use the saved model, :func:`load_or_retrain`
+rebuilds it from that copy instead of failing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bilag.config import Settings
+from bilag.domain.model import Problem
+from bilag.errors import ModelError
+from classifiers.account_coder import HistoryCoder
+from classifiers.base import AccountCoder, CodingInput, FitReport, HistoryRow, Suggestion
+from classifiers.history import HistoryRead, read_history, write_history_csv
+from classifiers.store import HISTORY_FILE, load_coder, save_coder
+
+__all__ = ["LearnResult", "learn", "load_or_retrain", "suggest"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class LearnResult:
+    """What ``learn`` did: the fit report (None when nothing could be learnt) and the problems."""
+
+    report: FitReport | None
+    reads: tuple[HistoryRead, ...]
+    problems: tuple[Problem, ...]
+    model_path: Path | None
+
+
+def learn(
+    settings: Settings,
+    paths: Sequence[str | Path],
+    *,
+    extra_rows: Iterable[HistoryRow] = (),
+    known_accounts: Sequence[str] | None = None,
+) -> LearnResult:
+    """Train the workspace's coder on history files plus ``extra_rows`` and save it.
+
+    Args:
+        settings: the workspace.
+        paths: history files (CSV or SAF-T XML); they replace what was learnt before.
+        extra_rows: more history, e.g. the ledger's posted and corrected vouchers.
+        known_accounts: the chart of accounts; rows booked elsewhere are reported and skipped.
+    """
+    reads = tuple(read_history(p, known_accounts) for p in paths)
+    problems = tuple(p for r in reads for p in r.problems)
+    rows = [row for r in reads for row in r.rows]
+    rows.extend(extra_rows)
+    if not rows:
+        return LearnResult(None, reads, problems, None)
+    coder = HistoryCoder()
+    report = coder.fit(rows)
+    settings.models_dir.mkdir(parents=True, exist_ok=True)
+    write_history_csv(rows, settings.models_dir / HISTORY_FILE)
+    path = save_coder(coder, settings.models_dir)
+    return LearnResult(report, reads, problems, path)
+
+
+def load_or_retrain(settings: Settings) -> AccountCoder | None:
+    """The saved coder; retrained from the kept history if the saved one is stale; else None."""
+    coder = load_coder(settings.models_dir)
+    if coder is not None:
+        return coder
+    history = settings.models_dir / HISTORY_FILE
+    if not history.exists():
+        return None
+    log.warning("retraining the account coder from %s", history)
+    read = read_history(history)
+    if read.fatal:
+        return None
+    fresh = HistoryCoder()
+    fresh.fit(read.rows)
+    save_coder(fresh, settings.models_dir)
+    return fresh
+
+
+def suggest(settings: Settings, items: Sequence[CodingInput]) -> list[Suggestion]:
+    """Suggestions for ``items`` in order, from the workspace's coder.
+
+    Raises:
+        ModelError: nothing has been learnt in this workspace yet.
+    """
+    coder = load_or_retrain(settings)
+    if coder is None:
+        raise ModelError(f"{settings.home}: no account-coding model: run `bilag learn HISTORY`")
+    batch = getattr(coder, "suggest_many", None)
+    if callable(batch):
+        return list(batch(items))
+    return [coder.suggest(item) for item in items]

@@ -1,0 +1,344 @@
+"""Reading bookkeeping history: the contract CSV, and SAF-T Financial via :mod:`.saft_history`.
+
+The CSV has a header row with at least ``date, supplier_org_number,
+supplier_name, description, net_amount, account, vat_code`` (optional:
+``currency, department, project``). Real exports vary, so the reader accepts:
+
+- encodings UTF-8 (with or without BOM), UTF-16 (BOM, or a NUL pattern without
+  one), and Windows-1252/Latin-1 when the bytes are not UTF-8;
+- ``,``, ``;`` or tab as delimiter (the header decides);
+- dates as ``2024-03-31``, ``31.03.2024`` or ``31/03/2024``;
+- amounts with a decimal comma or point and space, dot or comma thousands
+  (``1 234,50``, ``1.234,50``, ``1,234.50``).
+
+Bad input is data: a row that cannot be read becomes a
+:class:`~bilag.domain.model.Problem` naming ``file:line`` and the reason, and
+the other rows are still read. A missing required column, an unreadable file
+or a history without a single usable row is *fatal*: the result says so and
+names the file (and the column).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from bilag.domain.model import Problem
+from bilag.domain.problems import ProblemCode
+from classifiers.base import CodingInput, HistoryRow
+
+__all__ = [
+    "OPTIONAL_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "HistoryRead",
+    "decode_text",
+    "parse_amount",
+    "parse_date",
+    "read_coding_inputs",
+    "read_history",
+    "write_history_csv",
+]
+
+REQUIRED_COLUMNS = (
+    "date",
+    "supplier_org_number",
+    "supplier_name",
+    "description",
+    "net_amount",
+    "account",
+    "vat_code",
+)
+OPTIONAL_COLUMNS = ("currency", "department", "project")
+MAX_HISTORY_BYTES = 512 * 1024 * 1024
+
+_DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?")
+_DATE_DMY = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})")
+_AMOUNT_JUNK = re.compile(r"[\s\u00a0\u202f'’]|kr|nok", re.IGNORECASE)
+_AMOUNT = re.compile(r"[+-]?\d+(\.\d+)?")
+_ACCOUNT = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,19}")
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRead:
+    """What a history file gave: usable rows, and problems (file:line, reason)."""
+
+    source: str
+    format: str  # "csv", "saf-t 1.10", "saf-t 1.30"
+    rows: tuple[HistoryRow, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    fatal: bool = False  # nothing could be learnt from this file
+
+
+def _problem(source: str, message: str) -> Problem:
+    return Problem(source, ProblemCode.HISTORY_INVALID, message)
+
+
+def decode_text(data: bytes) -> str:
+    """Decode history bytes whatever the exporter chose (see module docstring)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    head = data[:2000]
+    if head and head.count(b"\x00") > len(head) // 4:
+        # UTF-16 without a BOM: ASCII text leaves every other byte NUL.
+        even_nuls = head[0::2].count(b"\x00")
+        return data.decode("utf-16-be" if even_nuls > len(head) // 4 else "utf-16-le", "replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+
+
+def parse_date(text: str) -> date | None:
+    """``2024-03-31``, ``31.03.2024`` or ``31/03/2024`` (time of day ignored); else None."""
+    value = text.strip()
+    try:
+        if m := _DATE_ISO.fullmatch(value):
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        if m := _DATE_DMY.fullmatch(value):
+            return date(int(m[3]), int(m[2]), int(m[1]))
+    except ValueError:
+        return None
+    return None
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """A money amount in Norwegian or English notation as Decimal; None if it is not one."""
+    value = _AMOUNT_JUNK.sub("", text)
+    negative = value.startswith("(") and value.endswith(")")
+    value = value.strip("()")
+    if value.endswith("-"):  # "1234,50-" (some ledger exports)
+        negative, value = True, value[:-1]
+    if "," in value and "." in value:
+        decimal_sep = "," if value.rfind(",") > value.rfind(".") else "."
+        value = value.replace("." if decimal_sep == "," else ",", "")
+        value = value.replace(",", ".")
+    elif value.count(",") == 1:
+        value = value.replace(",", ".")
+    elif value.count(",") > 1 or value.count(".") > 1:
+        value = value.replace(",", "").replace(".", "")
+    if not _AMOUNT.fullmatch(value):
+        return None
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        return None
+    return -amount if negative else amount
+
+
+def _sniff_delimiter(header: str) -> str:
+    counts = {d: header.count(d) for d in (";", ",", "\t")}
+    return max(counts, key=lambda d: counts[d])
+
+
+def _normalise_header(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", name.strip().strip("\ufeff").casefold())
+
+
+def _read_table(
+    path: Path, required: Sequence[str]
+) -> tuple[list[tuple[int, dict[str, str] | None]], list[Problem], bool]:
+    """Rows as (line number, column -> text, None if malformed); problems; fatal flag."""
+    source = str(path)
+    try:
+        if path.stat().st_size > MAX_HISTORY_BYTES:
+            return [], [_problem(source, "file is too large for a history")], True
+        data = path.read_bytes()
+    except OSError as e:
+        return [], [_problem(source, f"cannot read: {e.strerror}")], True
+    text = decode_text(data)
+    if not text.strip():
+        return [], [_problem(source, "the history is empty: no header and no rows")], True
+    first_line = text.lstrip("\ufeff").splitlines()[0]
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=_sniff_delimiter(first_line))
+    header = [_normalise_header(h) for h in next(reader)]
+    missing = [c for c in required if c not in header]
+    if missing:
+        plural = "s" if len(missing) > 1 else ""
+        return (
+            [],
+            [_problem(f"{source}:1", f"missing required column{plural}: {', '.join(missing)}")],
+            True,
+        )
+    rows: list[tuple[int, dict[str, str] | None]] = []
+    problems: list[Problem] = []
+    for cells in reader:
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            problems.append(
+                _problem(f"{source}:{line}", f"{len(cells)} fields, the header has {len(header)}")
+            )
+            rows.append((line, None))
+            continue
+        rows.append((line, dict(zip(header, (c.strip() for c in cells), strict=True))))
+    return rows, problems, False
+
+
+def _optional(cells: dict[str, str], name: str) -> str | None:
+    return cells.get(name) or None
+
+
+def read_history_csv(path: Path, known_accounts: Collection[str] | None = None) -> HistoryRead:
+    """Read a contract-shaped history CSV (see module docstring)."""
+    source = str(path)
+    table, problems, fatal = _read_table(path, REQUIRED_COLUMNS)
+    if fatal:
+        return HistoryRead(source, "csv", problems=tuple(problems), fatal=True)
+    rows: list[HistoryRow] = []
+    for line, cells in table:
+        if cells is None:
+            continue
+        where = f"{source}:{line}"
+        when = parse_date(cells["date"])
+        amount = parse_amount(cells["net_amount"])
+        account = cells["account"]
+        if when is None:
+            problems.append(_problem(where, f"date {cells['date']!r} is not a date"))
+        elif amount is None:
+            problems.append(_problem(where, f"net_amount {cells['net_amount']!r} is not a number"))
+        elif not account:
+            problems.append(_problem(where, "account is empty"))
+        elif not _ACCOUNT.fullmatch(account):
+            problems.append(_problem(where, f"account {account!r} is not an account number"))
+        elif known_accounts is not None and account not in known_accounts:
+            problems.append(_problem(where, f"account {account} is not in the chart of accounts"))
+        elif not (cells["supplier_org_number"] or cells["supplier_name"] or cells["description"]):
+            problems.append(_problem(where, "no supplier and no description: nothing to learn"))
+        else:
+            rows.append(
+                HistoryRow(
+                    date=when,
+                    supplier_org_number=cells["supplier_org_number"] or None,
+                    supplier_name=cells["supplier_name"] or None,
+                    description=cells["description"],
+                    net_amount=amount,
+                    account=account,
+                    vat_code=cells["vat_code"] or None,
+                    currency=_optional(cells, "currency"),
+                    department=_optional(cells, "department"),
+                    project=_optional(cells, "project"),
+                )
+            )
+    if not rows:
+        problems.append(_problem(source, "the history has no usable rows"))
+    return HistoryRead(source, "csv", tuple(rows), tuple(problems), fatal=not rows)
+
+
+def _looks_like_xml(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        return False
+    text = decode_text(head).lstrip("\ufeff \t\r\n")
+    return text.startswith("<")
+
+
+def read_history(path: str | Path, known_accounts: Collection[str] | None = None) -> HistoryRead:
+    """Read a history file: SAF-T Financial XML or contract CSV, told apart by content.
+
+    Args:
+        path: the file.
+        known_accounts: the chart of accounts; rows booked elsewhere are reported and skipped.
+    """
+    from classifiers.saft_history import read_saft
+
+    file = Path(path)
+    if not file.is_file():
+        return HistoryRead(
+            str(file), "?", problems=(_problem(str(file), "no such file"),), fatal=True
+        )
+    if _looks_like_xml(file):
+        return read_saft(file, known_accounts)
+    return read_history_csv(file, known_accounts)
+
+
+def read_coding_inputs(path: str | Path) -> tuple[list[CodingInput | None], list[Problem], bool]:
+    """Rows to code (``bilag suggest``), in input order; None where a row is unreadable.
+
+    Returns:
+        The inputs (None for a bad row, so output stays aligned with input), the
+        problems, and whether the file as a whole was unusable.
+    """
+    file = Path(path)
+    required = ("supplier_org_number", "supplier_name", "description")
+    table, problems, fatal = _read_table(file, required)
+    if fatal:
+        return [], problems, True
+    out: list[CodingInput | None] = []
+    for line, cells in table:
+        if cells is None:
+            out.append(None)
+            continue
+        where = f"{file}:{line}"
+        raw_amount = cells.get("net_amount", "")
+        amount = parse_amount(raw_amount) if raw_amount else None
+        raw_date = cells.get("date", "")
+        when = parse_date(raw_date) if raw_date else None
+        if raw_amount and amount is None:
+            problems.append(_problem(where, f"net_amount {raw_amount!r} is not a number"))
+            out.append(None)
+            continue
+        if raw_date and when is None:
+            problems.append(_problem(where, f"date {raw_date!r} is not a date"))
+            out.append(None)
+            continue
+        out.append(
+            CodingInput(
+                supplier_org_number=cells["supplier_org_number"] or None,
+                supplier_name=cells["supplier_name"] or None,
+                description=cells["description"],
+                net_amount=amount,
+                date=when,
+                currency=_optional(cells, "currency"),
+            )
+        )
+    return out, problems, False
+
+
+def iter_rows(reads: Sequence[HistoryRead]) -> Iterator[HistoryRow]:
+    """All rows of several reads, in order."""
+    for read in reads:
+        yield from read.rows
+
+
+def write_history_csv(rows: Iterable[HistoryRow], path: Path) -> int:
+    """Write rows in the contract columns (UTF-8, ISO dates, decimal point); returns the count.
+
+    Written to ``<path>.part`` and renamed, so a crash never leaves half a history.
+    """
+    part = path.with_name(path.name + ".part")
+    count = 0
+    with part.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow((*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS))
+        for r in rows:
+            writer.writerow(
+                (
+                    r.date.isoformat(),
+                    r.supplier_org_number or "",
+                    r.supplier_name or "",
+                    r.description,
+                    str(r.net_amount),
+                    r.account,
+                    r.vat_code or "",
+                    r.currency or "",
+                    r.department or "",
+                    r.project or "",
+                )
+            )
+            count += 1
+    part.replace(path)
+    return count

@@ -19,10 +19,16 @@ def _builtin_factories() -> list[Callable[[], Parser]]:
     from parsers.ehf import EhfParser
 
     factories.append(EhfParser)
+    from parsers.pdf_text import PdfParser
+
+    factories.append(PdfParser)
     from parsers.mail import MailParser
     from parsers.zipfile_reader import ZipParser
 
     factories += [MailParser, ZipParser]
+    from parsers.ocr import OcrParser
+
+    factories.append(OcrParser)
     return factories
 
 

@@ -1,0 +1,425 @@
+"""Approval rules: a pure function from (invoice, coding, policy, context) to a decision.
+
+The decision is one of three routes, with every reason in machine-readable form
+("why not automated"):
+
+* ``posted``: every auto-post condition holds and no rule asks for an approver;
+* ``awaiting_approval``: the invoice is sound but someone must sign it, in the
+  steps the matching approval rules give;
+* ``needs_review``: something is wrong or unsure (a fatal validation finding, a
+  low-confidence field, no coding, a changed bank account, a suspected duplicate)
+  and a person must look before anyone approves.
+
+Reasons carry a stable ``code`` (see :class:`ReasonCode`), and where it applies the
+field (``supplier.org_number``), the rule id (``BR-CO-15``, an approval rule's id)
+and the number that failed the test.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from bilag.domain.accounts import Chart
+from bilag.domain.coding import Coding
+from bilag.domain.dedupe import DuplicateMatch
+from bilag.domain.model import Invoice, Severity
+from bilag.domain.policy import ApprovalRule, Policy
+from bilag.domain.posting import NOK, gross_in_currency, to_ore
+from bilag.domain.supplier import KnownSupplier
+
+__all__ = [
+    "ApprovalStep",
+    "Decision",
+    "DecisionContext",
+    "Reason",
+    "ReasonCode",
+    "Status",
+    "decide",
+]
+
+
+class Status(enum.StrEnum):
+    POSTED = "posted"
+    AWAITING_APPROVAL = "awaiting_approval"
+    NEEDS_REVIEW = "needs_review"
+    DUPLICATE = "duplicate"
+    REJECTED = "rejected"
+
+
+class ReasonCode(enum.StrEnum):
+    # needs review: a person must look
+    NO_INVOICE = "no_invoice"
+    FATAL_FINDING = "fatal_finding"
+    MISSING_FIELD = "missing_field"
+    LOW_EXTRACTION_CONFIDENCE = "low_extraction_confidence"
+    NO_CODING = "no_coding"
+    LOW_CODING_CONFIDENCE = "low_coding_confidence"
+    UNKNOWN_ACCOUNT = "unknown_account"
+    UNKNOWN_VAT_CODE = "unknown_vat_code"
+    AMOUNTS_DO_NOT_ADD_UP = "amounts_do_not_add_up"
+    DUPLICATE_SUSPECTED = "duplicate_suspected"
+    BANK_ACCOUNT_CHANGED = "bank_account_changed"
+    NO_EXCHANGE_RATE = "no_exchange_rate"
+    SUPPLIER_ALWAYS_REVIEW = "supplier_always_review"
+    NO_APPROVER = "no_approver"
+    # needs approval: sound, but someone signs
+    WARNING_FINDING = "warning_finding"
+    UNKNOWN_SUPPLIER = "unknown_supplier"
+    UNTRUSTED_SUPPLIER = "untrusted_supplier"
+    AMOUNT_OVER_LIMIT = "amount_over_limit"
+    CURRENCY = "currency"
+    DEPARTMENT = "department"
+    PROJECT = "project"
+    SUPPLIER_ALWAYS_APPROVE = "supplier_always_approve"
+    AUTO_POST_DISABLED = "auto_post_disabled"
+    APPROVAL_RULE = "approval_rule"
+    # other outcomes
+    DUPLICATE = "duplicate"
+    REJECTED = "rejected"
+    POSTING_FAILED = "posting_failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    code: str
+    message: str
+    field: str | None = None
+    rule: str | None = None
+    value: str | None = None  # the number or text that failed the test
+
+    def as_dict(self) -> dict[str, str]:
+        out = {"code": self.code, "message": self.message}
+        for key in ("field", "rule", "value"):
+            item = getattr(self, key)
+            if item is not None:
+                out[key] = item
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalStep:
+    step: int
+    approvers: tuple[str, ...]
+    rule_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    status: Status
+    reasons: tuple[Reason, ...] = ()
+    steps: tuple[ApprovalStep, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionContext:
+    """What the rules know besides the invoice: the register, duplicates, the chart, the day."""
+
+    chart: Chart
+    today: date
+    supplier: KnownSupplier | None = None  # the register's entry, None for a new supplier
+    supplier_in_history: bool = False  # the coder has learned bookings for this supplier
+    duplicate_suspicion: DuplicateMatch | None = (
+        None  # an uncertain match; certain ones never get here
+    )
+    extra_reasons: tuple[Reason, ...] = field(default=())  # found earlier in the pipeline
+
+
+def decide(invoice: Invoice, coding: Coding, policy: Policy, ctx: DecisionContext) -> Decision:
+    """Route one coded invoice: post, send to approvers, or send to review.
+
+    Args:
+        invoice: the parsed and validated invoice.
+        coding: the account coding to post with.
+        policy: the workspace policy.
+        ctx: supplier register entry, duplicate suspicion, chart, today.
+
+    Returns:
+        The decision with every reason that kept it from being posted automatically.
+    """
+    review = list(ctx.extra_reasons) + _review_reasons(invoice, coding, policy, ctx)
+    approve = _approval_reasons(invoice, coding, policy, ctx)
+    gross_nok = _gross_nok(invoice, policy)
+    rules = [r for r in policy.rules if _matches(r, invoice, coding, gross_nok)]
+    forced = [r for r in rules if r.always]
+    if review:
+        return Decision(Status.NEEDS_REVIEW, tuple(review + approve))
+    if not approve and not forced:
+        return Decision(Status.POSTED)
+    steps = _steps(rules if approve else forced, policy)
+    matched = [
+        Reason(ReasonCode.APPROVAL_RULE, f"approval rule {r.id!r} matched", rule=r.id)
+        for r in (rules if approve else forced)
+    ]
+    if not steps:
+        no_route = Reason(
+            ReasonCode.NO_APPROVER,
+            "approval is needed but no approval rule matches and no default approvers are set",
+        )
+        return Decision(Status.NEEDS_REVIEW, (*approve, no_route))
+    return Decision(Status.AWAITING_APPROVAL, tuple(approve + matched), steps)
+
+
+def _review_reasons(
+    invoice: Invoice, coding: Coding, policy: Policy, ctx: DecisionContext
+) -> list[Reason]:
+    out: list[Reason] = []
+    for finding in invoice.findings:
+        if finding.severity is Severity.FATAL:
+            out.append(
+                Reason(
+                    ReasonCode.FATAL_FINDING,
+                    finding.message,
+                    field=finding.location,
+                    rule=finding.rule,
+                )
+            )
+    if not invoice.supplier.org_number:
+        out.append(
+            Reason(
+                ReasonCode.MISSING_FIELD,
+                "the invoice has no supplier organisation number",
+                field="supplier.org_number",
+            )
+        )
+    for name in ("invoice_number", "issue_date", "gross_total"):
+        if getattr(invoice, name) is None:
+            out.append(Reason(ReasonCode.MISSING_FIELD, f"no {name} found", field=name))
+    rules = policy.auto_post
+    for name in rules.key_fields:
+        conf = invoice.confidence_of(name)
+        if conf is not None and conf < rules.min_extraction_confidence:
+            out.append(
+                Reason(
+                    ReasonCode.LOW_EXTRACTION_CONFIDENCE,
+                    f"{name} was read with confidence {conf:.2f} "
+                    f"(policy wants {rules.min_extraction_confidence:.2f})",
+                    field=name,
+                    value=f"{conf:.2f}",
+                )
+            )
+    out.extend(_coding_reasons(invoice, coding, policy, ctx))
+    sp = policy.suppliers.get(invoice.supplier.org_number or "")
+    if sp is not None and sp.always_review:
+        out.append(
+            Reason(
+                ReasonCode.SUPPLIER_ALWAYS_REVIEW,
+                "the policy reviews every invoice from this supplier",
+            )
+        )
+    if ctx.duplicate_suspicion is not None:
+        dup = ctx.duplicate_suspicion
+        out.append(
+            Reason(
+                ReasonCode.DUPLICATE_SUSPECTED,
+                f"possible duplicate of document {dup.original_id}: {'; '.join(dup.evidence)}",
+                value=str(dup.original_id),
+            )
+        )
+    out.extend(_bank_account_reasons(invoice, policy, ctx))
+    currency = (invoice.currency or NOK).upper()
+    if currency != NOK and currency not in policy.exchange_rates:
+        out.append(
+            Reason(
+                ReasonCode.NO_EXCHANGE_RATE,
+                f"no exchange rate for {currency} in the policy ([exchange_rates])",
+                field="currency",
+                value=currency,
+            )
+        )
+    return out
+
+
+def _coding_reasons(
+    invoice: Invoice, coding: Coding, policy: Policy, ctx: DecisionContext
+) -> list[Reason]:
+    if coding.abstained:
+        return [
+            Reason(ReasonCode.NO_CODING, coding.note or "the coder could not suggest an account")
+        ]
+    out: list[Reason] = []
+    threshold = policy.auto_post.min_coding_confidence
+    for i, line in enumerate(coding.lines):
+        assert line.account is not None  # not abstained
+        if line.confidence < threshold and coding.source != "manual":
+            out.append(
+                Reason(
+                    ReasonCode.LOW_CODING_CONFIDENCE,
+                    f"account {line.account} suggested with confidence {line.confidence:.2f} "
+                    f"(policy wants {threshold:.2f})" + (f": {line.reason}" if line.reason else ""),
+                    field=f"lines.{i}.account",
+                    value=f"{line.confidence:.2f}",
+                )
+            )
+        if ctx.chart.accounts and not ctx.chart.has_account(line.account):
+            out.append(
+                Reason(
+                    ReasonCode.UNKNOWN_ACCOUNT,
+                    f"account {line.account} is not in the chart of accounts ({ctx.chart.name})",
+                    field=f"lines.{i}.account",
+                    value=line.account,
+                )
+            )
+        if line.vat_code is None or ctx.chart.vat(line.vat_code) is None:
+            out.append(
+                Reason(
+                    ReasonCode.UNKNOWN_VAT_CODE,
+                    f"VAT code {line.vat_code!r} is not a known VAT code",
+                    field=f"lines.{i}.vat_code",
+                    value=str(line.vat_code),
+                )
+            )
+    if not out and invoice.gross_total is not None:
+        expected = gross_in_currency(invoice, coding, ctx.chart)
+        if to_ore(invoice.gross_total) != expected:
+            out.append(
+                Reason(
+                    ReasonCode.AMOUNTS_DO_NOT_ADD_UP,
+                    f"the coded lines and VAT give {expected}, "
+                    f"the invoice says {invoice.gross_total}",
+                    field="gross_total",
+                    value=str(expected),
+                )
+            )
+    return out
+
+
+def _bank_account_reasons(invoice: Invoice, policy: Policy, ctx: DecisionContext) -> list[Reason]:
+    paid_to = invoice.supplier.bank_account or invoice.supplier.iban
+    if not paid_to or ctx.supplier is None or not policy.hold_changed_bank_account:
+        return []
+    seen = set(ctx.supplier.bank_accounts)
+    if paid_to in seen:
+        return []
+    if not seen and not policy.hold_first_bank_account:
+        return []
+    return [
+        Reason(
+            ReasonCode.BANK_ACCOUNT_CHANGED,
+            f"pays to {paid_to}, an account never seen for this supplier"
+            + (f" (seen: {', '.join(sorted(seen))})" if seen else "")
+            + "; check with the supplier by phone before paying",
+            field="supplier.bank_account",
+            value=paid_to,
+        )
+    ]
+
+
+def _approval_reasons(
+    invoice: Invoice, coding: Coding, policy: Policy, ctx: DecisionContext
+) -> list[Reason]:
+    rules = policy.auto_post
+    out: list[Reason] = []
+    if not rules.enabled:
+        out.append(Reason(ReasonCode.AUTO_POST_DISABLED, "the policy turns automatic posting off"))
+    for finding in invoice.findings:
+        if finding.severity is Severity.WARNING and not rules.allow_warnings:
+            out.append(Reason(ReasonCode.WARNING_FINDING, finding.message, rule=finding.rule))
+    org = invoice.supplier.org_number or ""
+    sp = policy.suppliers.get(org)
+    known = ctx.supplier is not None or ctx.supplier_in_history
+    if rules.require_known_supplier and not known:
+        out.append(
+            Reason(
+                ReasonCode.UNKNOWN_SUPPLIER,
+                "first invoice from this supplier",
+                field="supplier.org_number",
+                value=org or None,
+            )
+        )
+    trusted = sp.trusted if sp and sp.trusted is not None else None
+    if trusted is None:
+        trusted = bool(ctx.supplier and ctx.supplier.trusted)
+    if rules.require_trusted_supplier and not trusted:
+        out.append(
+            Reason(
+                ReasonCode.UNTRUSTED_SUPPLIER,
+                "the supplier is not marked trusted",
+                value=org or None,
+            )
+        )
+    gross = _gross_nok(invoice, policy)
+    limit = sp.max_auto_amount if sp and sp.max_auto_amount is not None else rules.max_amount
+    if gross is not None and limit is not None and gross > limit:
+        which = "supplier's" if sp and sp.max_auto_amount is not None else "global"
+        out.append(
+            Reason(
+                ReasonCode.AMOUNT_OVER_LIMIT,
+                f"gross {gross} NOK is over the {which} auto-post limit {limit}",
+                field="gross_total",
+                value=str(gross),
+            )
+        )
+    currency = (invoice.currency or NOK).upper()
+    if currency not in rules.currencies:
+        out.append(
+            Reason(
+                ReasonCode.CURRENCY,
+                f"currency {currency} is not auto-posted",
+                field="currency",
+                value=currency,
+            )
+        )
+    for line in coding.lines:
+        if line.department and line.department in rules.departments_need_approval:
+            out.append(
+                Reason(
+                    ReasonCode.DEPARTMENT,
+                    f"department {line.department} needs approval",
+                    value=line.department,
+                )
+            )
+        if line.project and line.project in rules.projects_need_approval:
+            out.append(
+                Reason(
+                    ReasonCode.PROJECT, f"project {line.project} needs approval", value=line.project
+                )
+            )
+    if sp is not None and sp.always_approve:
+        out.append(
+            Reason(
+                ReasonCode.SUPPLIER_ALWAYS_APPROVE,
+                "the policy wants an approver for every invoice from this supplier",
+            )
+        )
+    return out
+
+
+def _gross_nok(invoice: Invoice, policy: Policy) -> Decimal | None:
+    if invoice.gross_total is None:
+        return None
+    currency = (invoice.currency or NOK).upper()
+    if currency == NOK:
+        return invoice.gross_total
+    rate = policy.exchange_rates.get(currency)
+    return to_ore(invoice.gross_total * rate) if rate is not None else None
+
+
+def _matches(rule: ApprovalRule, invoice: Invoice, coding: Coding, gross: Decimal | None) -> bool:
+    if rule.min_amount is not None and (gross is None or gross < rule.min_amount):
+        return False
+    if rule.max_amount is not None and (gross is None or gross >= rule.max_amount):
+        return False
+    if rule.suppliers and (invoice.supplier.org_number or "") not in rule.suppliers:
+        return False
+    if rule.departments and not any(line.department in rule.departments for line in coding.lines):
+        return False
+    return not (rule.projects and not any(line.project in rule.projects for line in coding.lines))
+
+
+def _steps(rules: list[ApprovalRule], policy: Policy) -> tuple[ApprovalStep, ...]:
+    if not rules:
+        if not policy.default_approvers:
+            return ()
+        return (ApprovalStep(1, policy.default_approvers, ("default",)),)
+    by_step: dict[int, list[ApprovalRule]] = {}
+    for rule in rules:
+        by_step.setdefault(rule.step, []).append(rule)
+    steps = []
+    for number in sorted(by_step):
+        group = by_step[number]
+        approvers = tuple(dict.fromkeys(a for r in group for a in r.approvers))
+        steps.append(ApprovalStep(number, approvers, tuple(r.id for r in group)))
+    return tuple(steps)

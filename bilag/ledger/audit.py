@@ -1,0 +1,91 @@
+"""The append-only audit log: who did what, when, with the state before and after.
+
+There is deliberately no update or delete path here; the migration also puts
+triggers on ``audit_log`` that refuse UPDATE and DELETE in the database itself,
+so not even a bug elsewhere can rewrite history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+
+from bilag.ledger.tables import audit_log
+
+__all__ = ["AuditEntry", "AuditWriter"]
+
+EVENTS = frozenset(
+    {
+        "arrived",
+        "extracted",
+        "coded",
+        "decided",
+        "corrected",
+        "approved",
+        "rejected",
+        "posted",
+        "reversed",
+        "duplicate",
+        "supplier",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    actor: str
+    event: str
+    entity: str
+    entity_id: str
+    before: Any
+    after: Any
+    reason: str | None
+
+
+class AuditWriter:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def record(
+        self,
+        event: str,
+        entity: str,
+        entity_id: str | int,
+        *,
+        actor: str,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+        reason: str | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        """Append one event (it commits with the unit of work it belongs to)."""
+        if event not in EVENTS:
+            raise ValueError(f"unknown audit event {event!r}")
+        self._conn.execute(
+            insert(audit_log).values(
+                at=at or datetime.now(UTC),
+                actor=actor,
+                event=event,
+                entity=entity,
+                entity_id=str(entity_id),
+                before=dict(before) if before is not None else None,
+                after=dict(after) if after is not None else None,
+                reason=reason,
+            )
+        )
+
+    def entries(
+        self, entity: str | None = None, entity_id: str | int | None = None
+    ) -> list[AuditEntry]:
+        query = select(audit_log).order_by(audit_log.c.id)
+        if entity is not None:
+            query = query.where(audit_log.c.entity == entity)
+        if entity_id is not None:
+            query = query.where(audit_log.c.entity_id == str(entity_id))
+        return [AuditEntry(**row._mapping) for row in self._conn.execute(query)]

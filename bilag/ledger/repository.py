@@ -1,0 +1,467 @@
+"""Reading and writing the ledger inside one unit of work (SQLAlchemy Core).
+
+The repository turns rows into frozen values (:class:`DocumentRow`,
+:class:`~bilag.domain.posting.Voucher`, :class:`~bilag.domain.supplier.KnownSupplier`)
+and back. It never commits: the unit of work does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
+
+from bilag.domain.dedupe import InvoiceKey
+from bilag.domain.posting import Posting, Voucher, voucher_id
+from bilag.domain.supplier import KnownSupplier
+from bilag.ledger.tables import (
+    approvals,
+    documents,
+    postings,
+    suppliers,
+    voucher_counters,
+    vouchers,
+)
+
+__all__ = ["FINAL_STATUSES", "ORIGINAL_STATUSES", "ApprovalRow", "DocumentRow", "LedgerRepository"]
+
+# statuses a later arrival can be a duplicate *of*
+ORIGINAL_STATUSES = ("posted", "awaiting_approval", "needs_review", "posting")
+FINAL_STATUSES = frozenset({"posted", "awaiting_approval", "needs_review", "duplicate", "rejected"})
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    id: int
+    sha256: str
+    name: str
+    size: int
+    media_type: str | None
+    source_name: str | None
+    origin: Mapping[str, Any]
+    origin_key: str | None
+    parent_id: int | None
+    role: str
+    parser: str | None
+    status: str
+    reasons: list[dict[str, Any]]
+    duplicate_of: int | None
+    invoice: dict[str, Any] | None
+    document_type: str | None
+    supplier_org_number: str | None
+    supplier_name: str | None
+    invoice_number: str | None
+    invoice_number_norm: str | None
+    issue_date: date | None
+    currency: str | None
+    gross_total: Decimal | None
+    payment_reference: str | None
+    bank_account: str | None
+    is_reminder: bool
+    coding: dict[str, Any] | None
+    decision: dict[str, Any] | None
+    voucher_id: str | None
+    registered_by: str | None
+    corrected_by: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    def key(self) -> InvoiceKey:
+        return InvoiceKey(
+            document_id=self.id,
+            sha256=self.sha256,
+            document_type=self.document_type,
+            supplier_org_number=self.supplier_org_number,
+            supplier_name=self.supplier_name,
+            invoice_number=self.invoice_number,
+            issue_date=self.issue_date,
+            gross_total=self.gross_total,
+            payment_reference=self.payment_reference,
+            channel=self.parser,
+            reminder=self.is_reminder,
+        )
+
+
+_DOC_FIELDS = tuple(f.name for f in fields(DocumentRow))
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalRow:
+    document_id: int
+    round: int
+    step: int
+    approver: str
+    on_behalf_of: str | None
+    at: datetime
+
+
+class LedgerRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # --- documents -------------------------------------------------------------------
+
+    def add_document(self, **values: Any) -> int:
+        now = values.pop("now", None) or datetime.now(UTC)
+        values.setdefault("reasons", [])
+        values.setdefault("origin", {})
+        values.setdefault("is_reminder", False)
+        result = self.conn.execute(
+            insert(documents).values(created_at=now, updated_at=now, **values)
+        )
+        pk = result.inserted_primary_key
+        assert pk is not None
+        return int(pk[0])
+
+    def update_document(self, document_id: int, **values: Any) -> None:
+        values.setdefault("updated_at", datetime.now(UTC))
+        self.conn.execute(update(documents).where(documents.c.id == document_id).values(**values))
+
+    def get_document(self, document_id: int) -> DocumentRow | None:
+        row = self.conn.execute(select(documents).where(documents.c.id == document_id)).first()
+        return _doc(row._mapping) if row else None
+
+    def find_by_origin_key(self, key: str) -> DocumentRow | None:
+        row = self.conn.execute(select(documents).where(documents.c.origin_key == key)).first()
+        return _doc(row._mapping) if row else None
+
+    def find_document(self, parent_id: int | None, name: str, sha256: str) -> DocumentRow | None:
+        parent = (
+            documents.c.parent_id.is_(None)
+            if parent_id is None
+            else documents.c.parent_id == parent_id
+        )
+        row = self.conn.execute(
+            select(documents)
+            .where(parent, documents.c.name == name, documents.c.sha256 == sha256)
+            .order_by(documents.c.id)
+        ).first()
+        return _doc(row._mapping) if row else None
+
+    def find_top_level_by_sha(self, sha256: str) -> DocumentRow | None:
+        row = self.conn.execute(
+            select(documents)
+            .where(documents.c.sha256 == sha256, documents.c.duplicate_of.is_(None))
+            .order_by(documents.c.id)
+        ).first()
+        return _doc(row._mapping) if row else None
+
+    def children(self, parent_id: int) -> list[DocumentRow]:
+        rows = self.conn.execute(
+            select(documents).where(documents.c.parent_id == parent_id).order_by(documents.c.id)
+        )
+        return [_doc(r._mapping) for r in rows]
+
+    def documents(
+        self,
+        statuses: Sequence[str] | None = None,
+        *,
+        since: date | None = None,
+        role: str | None = None,
+    ) -> list[DocumentRow]:
+        query = select(documents).order_by(documents.c.id)
+        if statuses is not None:
+            query = query.where(documents.c.status.in_(list(statuses)))
+        if since is not None:
+            query = query.where(
+                documents.c.created_at >= datetime.combine(since, datetime.min.time(), UTC)
+            )
+        if role is not None:
+            query = query.where(documents.c.role == role)
+        return [_doc(r._mapping) for r in self.conn.execute(query)]
+
+    def duplicate_candidates(self, key: InvoiceKey) -> list[InvoiceKey]:
+        """Recorded original invoices that could be the same as ``key``."""
+        conds = [documents.c.sha256 == key.sha256]
+        if key.supplier_org_number:
+            conds.append(documents.c.supplier_org_number == key.supplier_org_number)
+        elif key.supplier_name:
+            conds.append(documents.c.supplier_name == key.supplier_name)
+        query = select(documents).where(
+            documents.c.id != key.document_id,
+            documents.c.status.in_(ORIGINAL_STATUSES),
+            or_(*conds),
+        )
+        return [_doc(r._mapping).key() for r in self.conn.execute(query)]
+
+    # --- vouchers --------------------------------------------------------------------
+
+    def find_voucher_by_key(self, idempotency_key: str) -> str | None:
+        return self.conn.execute(
+            select(vouchers.c.voucher_id).where(vouchers.c.idempotency_key == idempotency_key)
+        ).scalar_one_or_none()
+
+    def next_voucher_number(self, series: str, year: int) -> int:
+        """The next number of a series and year, taken inside the caller's transaction.
+
+        The UPDATE comes first so the row is write-locked before it is read (on
+        PostgreSQL a row lock, on SQLite the database write lock): two posters
+        can never read the same number, and a rolled-back posting gives its
+        number back, so the series has no gaps.
+        """
+        key = and_(voucher_counters.c.series == series, voucher_counters.c.year == year)
+        updated = self.conn.execute(
+            update(voucher_counters)
+            .where(key)
+            .values(next_number=voucher_counters.c.next_number + 1)
+        )
+        if updated.rowcount == 0:
+            self.conn.execute(
+                insert(voucher_counters).values(series=series, year=year, next_number=2)
+            )
+            return 1
+        current = self.conn.execute(
+            select(voucher_counters.c.next_number).where(key).with_for_update()
+        ).scalar_one()
+        return int(current) - 1
+
+    def add_voucher(
+        self, voucher: Voucher, *, idempotency_key: str, actor: str, at: datetime
+    ) -> Voucher:
+        """Number and store a voucher; returns it with its number."""
+        number = self.next_voucher_number(voucher.series, voucher.year)
+        vid = voucher_id(voucher.series, voucher.year, number)
+        self.conn.execute(
+            insert(vouchers).values(
+                voucher_id=vid,
+                series=voucher.series,
+                year=voucher.year,
+                number=number,
+                voucher_date=voucher.voucher_date,
+                description=voucher.description,
+                document_id=voucher.document_id,
+                reverses=voucher.reverses,
+                idempotency_key=idempotency_key,
+                posted_by=actor,
+                posted_at=at,
+            )
+        )
+        self.conn.execute(
+            insert(postings),
+            [
+                {
+                    "voucher_id": vid,
+                    "line": i,
+                    "account": p.account,
+                    "amount": p.amount,
+                    "description": p.description,
+                    "vat_code": p.vat_code,
+                    "supplier_org_number": p.supplier_org_number,
+                    "supplier_name": p.supplier_name,
+                    "currency": p.currency,
+                    "currency_amount": p.currency_amount,
+                    "exchange_rate": p.exchange_rate,
+                    "department": p.department,
+                    "project": p.project,
+                }
+                for i, p in enumerate(voucher.postings, start=1)
+            ],
+        )
+        return Voucher(
+            series=voucher.series,
+            voucher_date=voucher.voucher_date,
+            description=voucher.description,
+            postings=voucher.postings,
+            document_id=voucher.document_id,
+            number=number,
+            reverses=voucher.reverses,
+        )
+
+    def get_voucher(self, vid: str) -> Voucher | None:
+        head = self.conn.execute(select(vouchers).where(vouchers.c.voucher_id == vid)).first()
+        if head is None:
+            return None
+        return self._voucher(head._mapping)
+
+    def vouchers(self, *, year: int | None = None, document_id: int | None = None) -> list[Voucher]:
+        query = select(vouchers).order_by(vouchers.c.series, vouchers.c.year, vouchers.c.number)
+        if year is not None:
+            query = query.where(vouchers.c.year == year)
+        if document_id is not None:
+            query = query.where(vouchers.c.document_id == document_id)
+        return [self._voucher(r._mapping) for r in self.conn.execute(query)]
+
+    def voucher_meta(self, vid: str) -> Mapping[str, Any]:
+        row = self.conn.execute(select(vouchers).where(vouchers.c.voucher_id == vid)).one()
+        return dict(row._mapping)
+
+    def reversed_ids(self) -> set[str]:
+        rows = self.conn.execute(
+            select(vouchers.c.reverses).where(vouchers.c.reverses.is_not(None))
+        )
+        return {r[0] for r in rows}
+
+    def _voucher(self, head: Mapping[Any, Any]) -> Voucher:
+        rows = self.conn.execute(
+            select(postings)
+            .where(postings.c.voucher_id == head["voucher_id"])
+            .order_by(postings.c.line)
+        )
+        lines = tuple(
+            Posting(
+                account=r.account,
+                amount=Decimal(r.amount),
+                description=r.description,
+                vat_code=r.vat_code,
+                supplier_org_number=r.supplier_org_number,
+                supplier_name=r.supplier_name,
+                currency=r.currency,
+                currency_amount=None if r.currency_amount is None else Decimal(r.currency_amount),
+                exchange_rate=None if r.exchange_rate is None else Decimal(r.exchange_rate),
+                department=r.department,
+                project=r.project,
+            )
+            for r in rows
+        )
+        return Voucher(
+            series=head["series"],
+            voucher_date=head["voucher_date"],
+            description=head["description"],
+            postings=lines,
+            document_id=head["document_id"],
+            number=head["number"],
+            reverses=head["reverses"],
+        )
+
+    def voucher_count(self) -> int:
+        return int(self.conn.execute(select(func.count()).select_from(vouchers)).scalar_one())
+
+    # --- suppliers -------------------------------------------------------------------
+
+    def get_supplier(self, org_number: str) -> KnownSupplier | None:
+        row = self.conn.execute(
+            select(suppliers).where(suppliers.c.org_number == org_number)
+        ).first()
+        return _supplier(row._mapping) if row else None
+
+    def all_suppliers(self) -> list[KnownSupplier]:
+        rows = self.conn.execute(select(suppliers).order_by(suppliers.c.org_number))
+        return [_supplier(r._mapping) for r in rows]
+
+    def supplier_row(self, org_number: str) -> Mapping[str, Any] | None:
+        row = self.conn.execute(
+            select(suppliers).where(suppliers.c.org_number == org_number)
+        ).first()
+        return dict(row._mapping) if row else None
+
+    def upsert_supplier(
+        self,
+        org_number: str,
+        *,
+        name: str | None = None,
+        vat_number: str | None = None,
+        bank_accounts: Iterable[str] = (),
+        email_domain: str | None = None,
+        trusted: bool | None = None,
+        default_account: str | None = None,
+        default_vat_code: str | None = None,
+        posted: int = 0,
+        at: datetime | None = None,
+    ) -> tuple[Mapping[str, Any] | None, Mapping[str, Any]]:
+        """Add what was seen to the register; returns (before, after) for the audit log."""
+        now = at or datetime.now(UTC)
+        before = self.supplier_row(org_number)
+        if before is None:
+            values: dict[str, Any] = {
+                "org_number": org_number,
+                "names": [name] if name else [],
+                "vat_number": vat_number,
+                "bank_accounts": sorted(set(bank_accounts)),
+                "email_domains": [email_domain] if email_domain else [],
+                "trusted": bool(trusted),
+                "default_account": default_account,
+                "default_vat_code": default_vat_code,
+                "invoices_posted": posted,
+                "first_seen": now,
+                "last_seen": now,
+            }
+            self.conn.execute(insert(suppliers).values(**values))
+        else:
+            values = {
+                "names": _added(before["names"], [name] if name else []),
+                "vat_number": vat_number or before["vat_number"],
+                "bank_accounts": _added(before["bank_accounts"], bank_accounts),
+                "email_domains": _added(
+                    before["email_domains"], [email_domain] if email_domain else []
+                ),
+                "trusted": before["trusted"] if trusted is None else trusted,
+                "default_account": default_account or before["default_account"],
+                "default_vat_code": default_vat_code or before["default_vat_code"],
+                "invoices_posted": before["invoices_posted"] + posted,
+                "last_seen": now,
+            }
+            self.conn.execute(
+                update(suppliers).where(suppliers.c.org_number == org_number).values(**values)
+            )
+        after = self.supplier_row(org_number)
+        assert after is not None
+        return before, after
+
+    # --- approvals -------------------------------------------------------------------
+
+    def add_approval(
+        self,
+        document_id: int,
+        round_: int,
+        step: int,
+        approver: str,
+        on_behalf_of: str | None,
+        at: datetime,
+    ) -> None:
+        self.conn.execute(
+            insert(approvals).values(
+                document_id=document_id,
+                round=round_,
+                step=step,
+                approver=approver,
+                on_behalf_of=on_behalf_of,
+                at=at,
+            )
+        )
+
+    def approvals_of(self, document_id: int, round_: int | None = None) -> list[ApprovalRow]:
+        query = (
+            select(approvals).where(approvals.c.document_id == document_id).order_by(approvals.c.id)
+        )
+        if round_ is not None:
+            query = query.where(approvals.c.round == round_)
+        return [
+            ApprovalRow(r.document_id, r.round, r.step, r.approver, r.on_behalf_of, r.at)
+            for r in self.conn.execute(query)
+        ]
+
+
+def _added(existing: Sequence[str], new: Iterable[str]) -> list[str]:
+    out = list(existing)
+    for item in new:
+        if item and item not in out:
+            out.append(item)
+    return out
+
+
+def _doc(m: Mapping[Any, Any]) -> DocumentRow:
+    values = {name: m[name] for name in _DOC_FIELDS}
+    if values["gross_total"] is not None:
+        values["gross_total"] = Decimal(values["gross_total"])
+    values["reasons"] = list(values["reasons"] or [])
+    values["is_reminder"] = bool(values["is_reminder"])
+    return DocumentRow(**values)
+
+
+def _supplier(m: Mapping[Any, Any]) -> KnownSupplier:
+    return KnownSupplier(
+        org_number=m["org_number"],
+        names=tuple(m["names"] or ()),
+        vat_number=m["vat_number"],
+        bank_accounts=tuple(m["bank_accounts"] or ()),
+        email_domains=tuple(m["email_domains"] or ()),
+        trusted=bool(m["trusted"]),
+    )

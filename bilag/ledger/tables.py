@@ -1,0 +1,192 @@
+"""The ledger's tables (SQLAlchemy 2 Core). The same schema runs on SQLite and PostgreSQL.
+
+Idempotency is held by unique keys, not by hope:
+
+* ``documents.origin_key``: a source's own id (IMAP ``uidvalidity:uid``, S3 key + etag);
+* ``documents (parent_id, name, sha256)``: a child found inside a container;
+* ``vouchers.idempotency_key``: ``doc:<id>:v<n>`` and ``...:reversal``: posting twice is a
+  unique-key violation, never a second voucher;
+* ``vouchers (series, year, number)``: numbers come from ``voucher_counters`` in the
+  posting transaction, so they run without gaps.
+
+Money is ``Numeric(18, 2)`` (øre); exchange rates ``Numeric(18, 6)``. Never float.
+``audit_log``, ``vouchers`` and ``postings`` are append-only: the migration adds
+triggers that refuse UPDATE and DELETE on them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+__all__ = [
+    "APPEND_ONLY_TABLES",
+    "approvals",
+    "audit_log",
+    "documents",
+    "metadata",
+    "postings",
+    "suppliers",
+    "voucher_counters",
+    "vouchers",
+]
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+MONEY = Numeric(18, 2, asdecimal=True)
+RATE = Numeric(18, 6, asdecimal=True)
+
+# One row per archived original: a file, an email, an attachment found inside one.
+# The row of a document that holds an invoice carries that invoice's processing state.
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("name", Text, nullable=False),  # the contract's "source"
+    Column("size", Integer, nullable=False),
+    Column("media_type", String(200)),
+    Column("source_name", String(200)),  # the DocumentSource (or "file")
+    Column("origin", JSON, nullable=False),
+    Column("origin_key", String(500), unique=True),
+    Column("parent_id", Integer, ForeignKey("documents.id")),
+    Column("role", String(20), nullable=False),  # invoice | container | attachment | failed
+    Column("parser", String(40)),
+    # received -> (deciding) -> posting -> posted | awaiting_approval | needs_review | ...
+    Column("status", String(30), nullable=False, index=True),
+    Column("reasons", JSON, nullable=False),
+    Column("duplicate_of", Integer, ForeignKey("documents.id")),
+    # the parsed invoice (contract JSON) and the few fields duplicate detection queries
+    Column("invoice", JSON),
+    Column("document_type", String(20)),
+    Column("supplier_org_number", String(20), index=True),
+    Column("supplier_name", Text),
+    Column("invoice_number", String(100)),
+    Column("invoice_number_norm", String(100)),
+    Column("issue_date", Date),
+    Column("currency", String(3)),
+    Column("gross_total", MONEY),
+    Column("payment_reference", String(50)),
+    Column("bank_account", String(40)),
+    Column("is_reminder", Boolean, nullable=False, default=False),
+    Column("coding", JSON),
+    Column("decision", JSON),
+    Column("voucher_id", String(40)),
+    Column("registered_by", String(100)),
+    Column("corrected_by", String(100)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("parent_id", "name", "sha256", name="uq_documents_child"),
+    Index("ix_documents_dupe", "supplier_org_number", "invoice_number_norm"),
+)
+
+voucher_counters = Table(
+    "voucher_counters",
+    metadata,
+    Column("series", String(10), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("next_number", Integer, nullable=False),
+)
+
+vouchers = Table(
+    "vouchers",
+    metadata,
+    Column("voucher_id", String(40), primary_key=True),  # "AP2026-000017"
+    Column("series", String(10), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("voucher_date", Date, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("document_id", Integer, ForeignKey("documents.id")),
+    Column("reverses", String(40), ForeignKey("vouchers.voucher_id")),
+    Column("idempotency_key", String(200), nullable=False, unique=True),
+    Column("posted_by", String(100), nullable=False),
+    Column("posted_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("series", "year", "number", name="uq_vouchers_number"),
+)
+
+postings = Table(
+    "postings",
+    metadata,
+    Column("voucher_id", String(40), ForeignKey("vouchers.voucher_id"), primary_key=True),
+    Column("line", Integer, primary_key=True),
+    Column("account", String(20), nullable=False, index=True),
+    Column("amount", MONEY, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("vat_code", String(10)),
+    Column("supplier_org_number", String(20)),
+    Column("supplier_name", Text),
+    Column("currency", String(3), nullable=False),
+    Column("currency_amount", MONEY),
+    Column("exchange_rate", RATE),
+    Column("department", String(50)),
+    Column("project", String(50)),
+)
+
+suppliers = Table(
+    "suppliers",
+    metadata,
+    Column("org_number", String(20), primary_key=True),
+    Column("names", JSON, nullable=False),
+    Column("vat_number", String(30)),
+    Column("bank_accounts", JSON, nullable=False),
+    Column("email_domains", JSON, nullable=False),
+    Column("trusted", Boolean, nullable=False, default=False),
+    Column("default_account", String(20)),
+    Column("default_vat_code", String(10)),
+    Column("invoices_posted", Integer, nullable=False, default=0),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+)
+
+approvals = Table(
+    "approvals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False, index=True),
+    Column("round", Integer, nullable=False),  # a correction starts a new round of approvals
+    Column("step", Integer, nullable=False),
+    Column("approver", String(100), nullable=False),
+    Column("on_behalf_of", String(100)),  # a substitute signs for the approver who is away
+    Column("at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("document_id", "round", "step", name="uq_approvals_step"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(100), nullable=False),
+    # arrived | extracted | coded | decided | corrected | approved | rejected | posted | reversed
+    Column("event", String(30), nullable=False),
+    Column("entity", String(30), nullable=False),  # document | voucher | supplier
+    Column("entity_id", String(60), nullable=False),
+    Column("before", JSON),
+    Column("after", JSON),
+    Column("reason", Text),
+    Index("ix_audit_entity", "entity", "entity_id"),
+)
+
+APPEND_ONLY_TABLES = ("audit_log", "vouchers", "postings")

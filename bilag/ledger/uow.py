@@ -1,0 +1,159 @@
+"""Unit of work over the ledger database: one transaction, rolled back unless ``commit()``.
+
+``open_ledger(url)`` makes the engine once per workspace and brings the schema
+up to date with the alembic migrations in ``bilag/ledger/migrations`` (run
+automatically on every open; a no-op when current). A PostgreSQL ``schema``
+keeps a workspace (or a test) in its own namespace.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from bilag.errors import LedgerError
+from bilag.ledger.audit import AuditWriter
+from bilag.ledger.repository import LedgerRepository
+
+__all__ = ["Ledger", "UnitOfWork", "open_ledger"]
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+_SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+class UnitOfWork:
+    """``with ledger.uow() as uow: ...; uow.commit()``: nothing is kept without commit()."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._conn: Connection | None = None
+        self.committed = False
+
+    def __enter__(self) -> UnitOfWork:
+        try:
+            self._conn = self._engine.connect()  # autobegins on the first statement
+        except SQLAlchemyError as e:
+            raise LedgerError(f"cannot open the ledger database: {e}") from e
+        self.repo = LedgerRepository(self._conn)
+        self.audit = AuditWriter(self._conn)
+        return self
+
+    def commit(self) -> None:
+        assert self._conn is not None, "commit() outside a with-block"
+        try:
+            self._conn.commit()
+        except SQLAlchemyError as e:
+            raise LedgerError(f"commit failed: {e}") from e
+        self.committed = True
+
+    def rollback(self) -> None:
+        if self._conn is not None:
+            self._conn.rollback()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._conn is None:
+            return
+        try:
+            self._conn.rollback()
+        finally:
+            self._conn.close()
+            self._conn = None
+
+
+class Ledger:
+    """The database of one workspace: an engine plus a factory of units of work."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_ledger(url: str, *, schema: str | None = None, migrate: bool = True) -> Ledger:
+    """The ledger at ``url``, migrated to the current schema.
+
+    Args:
+        url: SQLAlchemy URL (``sqlite:///...``, ``postgresql+psycopg://...``).
+        schema: PostgreSQL schema to live in (created when missing); ignored for SQLite.
+        migrate: run the alembic migrations (the default; tests of migrations turn it off).
+
+    Raises:
+        LedgerError: the database cannot be reached or migrated.
+    """
+    kwargs: dict[str, Any] = {}
+    is_sqlite = url.startswith("sqlite")
+    if is_sqlite:
+        kwargs["connect_args"] = {"timeout": 30}
+    try:
+        engine = create_engine(url, **kwargs)
+    except (SQLAlchemyError, ImportError) as e:
+        raise LedgerError(f"cannot use database URL {_safe(url)}: {e}") from e
+    if is_sqlite:
+        event.listen(engine, "connect", _sqlite_pragmas)
+    elif schema is not None:
+        if not _SCHEMA_NAME.match(schema):
+            raise LedgerError(f"not a safe schema name: {schema!r}")
+        try:
+            with engine.begin() as conn:
+                conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        except SQLAlchemyError as e:
+            raise LedgerError(f"cannot reach {_safe(url)}: {e}") from e
+        event.listen(engine, "connect", _search_path(schema))
+    if migrate:
+        _migrate(engine, url)
+    return Ledger(engine)
+
+
+def _migrate(engine: Engine, url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    except SQLAlchemyError as e:
+        raise LedgerError(f"cannot migrate the ledger at {_safe(url)}: {e}") from e
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _search_path(schema: str) -> Callable[[Any, Any], None]:
+    def set_path(dbapi_conn: Any, _record: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f'SET search_path TO "{schema}"')
+        cursor.close()
+        dbapi_conn.commit()
+
+    return set_path
+
+
+def _safe(url: str) -> str:
+    """The URL without a password, for messages."""
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)

@@ -1,0 +1,490 @@
+"""Use case: archive -> record -> parse -> validate -> duplicate check -> code -> rules -> post.
+
+Every document is archived (content-addressed) *before* anything else and
+recorded in the ``documents`` table; from then on each step commits its result,
+so a run that is killed at any point is finished by the next run:
+
+* a document whose ``origin_key`` (or, without one, whose name and bytes at the
+  top level) is already recorded with a final status is not processed again:
+  its earlier result is returned;
+* the same bytes arriving under another name or channel are recorded as a
+  ``duplicate`` pointing to the first arrival;
+* a document left half-way is resumed: parsing is deterministic, and posting
+  is keyed (``doc:<id>:v<n>``), so a voucher that was written before the crash
+  is found, not written again.
+
+Every failure ends in a recorded status with a reason (``needs_review``), never
+in a silent drop. Only infrastructure failures (database, archive) raise.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bilag.domain.approval import DecisionContext, Reason, ReasonCode, Status, decide
+from bilag.domain.dedupe import find_duplicate, key_of, normalise_number
+from bilag.domain.document import IncomingDocument
+from bilag.domain.model import Invoice, Problem
+from bilag.errors import InfrastructureError
+from bilag.ledger.repository import DocumentRow
+from bilag.services.coding import code_invoice
+from bilag.services.deps import Deps
+from bilag.services.extract import DocumentResult, iter_input_files, parse_document, read_input_file
+from bilag.services.posting import post_document
+from bilag.services.records import (
+    coding_from_json,
+    coding_to_json,
+    decision_to_json,
+    invoice_to_json,
+)
+from parsers.base import ParseContext
+
+__all__ = ["ProcessResult", "process_incoming", "process_paths", "result_of"]
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+ROLE_INVOICE, ROLE_CONTAINER, ROLE_ATTACHMENT, ROLE_FAILED = (
+    "invoice",
+    "container",
+    "attachment",
+    "failed",
+)
+RECEIVED, POSTING, CONTAINER, ATTACHMENT = "received", "posting", "container", "attachment"
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessResult:
+    """What happened to one invoice (or one document that held none)."""
+
+    source: str
+    document_id: int | None
+    status: str
+    account: str | None = None
+    vat_code: str | None = None
+    confidence: float | None = None
+    voucher_id: str | None = None
+    reasons: tuple[dict[str, str], ...] = ()
+    duplicate_of: int | None = None
+    supplier: str | None = None
+    gross_total: str | None = None
+    currency: str | None = None
+    failed: bool = False  # the input could not be read as an invoice at all (exit status 1)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def process_paths(deps: Deps, paths: Iterable[str | Path]) -> list[ProcessResult]:
+    """Process files and folders (walked recursively), as ``bilag process PATH...`` does."""
+    return process_incoming(deps, _read_paths(paths))
+
+
+def _read_paths(paths: Iterable[str | Path]) -> Iterator[IncomingDocument | Problem]:
+    for item in iter_input_files(paths):
+        if isinstance(item, Problem):
+            yield item
+            continue
+        doc = read_input_file(item)
+        if isinstance(doc, IncomingDocument):
+            origin = dict(doc.origin)
+            origin.setdefault("path", str(item.resolve()))
+            origin.setdefault("source", "file")
+            doc = IncomingDocument(
+                doc.name, doc.content, doc.media_type, origin, doc.parent, doc.depth
+            )
+        yield doc
+
+
+def process_incoming(deps: Deps, docs: Iterable[IncomingDocument | Problem]) -> list[ProcessResult]:
+    """Run each document through the whole pipeline; one result per invoice found.
+
+    Args:
+        deps: from :func:`bilag.bootstrap.bootstrap`.
+        docs: documents as they arrived (a :class:`Problem` stands for an input that could
+            not even be read; it is reported, not recorded).
+
+    Returns:
+        One :class:`ProcessResult` per invoice, plus one per document that held none.
+
+    Raises:
+        InfrastructureError: the archive or the database failed; what was committed stays.
+    """
+    ctx = _parse_context(deps)
+    results: list[ProcessResult] = []
+    for doc in docs:
+        if isinstance(doc, Problem):
+            results.append(
+                ProcessResult(
+                    source=doc.source,
+                    document_id=None,
+                    status=Status.NEEDS_REVIEW,
+                    reasons=({"code": doc.code, "message": doc.message},),
+                    failed=True,
+                )
+            )
+            continue
+        results.extend(_process_top(deps, ctx, doc))
+    return results
+
+
+def _parse_context(deps: Deps) -> ParseContext:
+    with deps.uow() as uow:
+        known = tuple(uow.repo.all_suppliers())
+    return ParseContext(buyer_org_numbers=deps.settings.buyer_org_numbers, known_suppliers=known)
+
+
+def _process_top(deps: Deps, ctx: ParseContext, doc: IncomingDocument) -> list[ProcessResult]:
+    sha = deps.archive.put(doc.content)  # first of all: the original is safe
+    key = doc.origin.get("key")
+    with deps.uow() as uow:
+        existing = (
+            uow.repo.find_by_origin_key(key) if key else uow.repo.find_document(None, doc.name, sha)
+        )
+        if existing is not None and existing.status not in (RECEIVED, POSTING):
+            return results_of_tree(deps, existing.id)
+        if existing is None:
+            first = uow.repo.find_top_level_by_sha(sha)
+            doc_id = _record(deps, uow, doc, sha, None)
+            if first is not None:
+                reason = Reason(
+                    ReasonCode.DUPLICATE,
+                    f"the same file (sha256 {sha[:12]}…) arrived before as {first.name} "
+                    f"(document {first.id})",
+                    value=str(first.id),
+                )
+                uow.repo.update_document(
+                    doc_id,
+                    status=Status.DUPLICATE,
+                    role=first.role,
+                    duplicate_of=first.id,
+                    reasons=[reason.as_dict()],
+                )
+                uow.audit.record(
+                    "duplicate",
+                    "document",
+                    doc_id,
+                    actor=deps.actor,
+                    after={"duplicate_of": first.id},
+                )
+                uow.commit()
+                return [result_of(uow.repo.get_document(doc_id))]  # type: ignore[arg-type]
+            uow.commit()
+        else:
+            doc_id = existing.id
+    ids = {doc.name: doc_id}
+    for parsed in parse_document(doc, ctx, deps.parsers):
+        _handle(deps, parsed, ids)
+    _settle_containers(deps, doc_id)
+    return results_of_tree(deps, doc_id)
+
+
+def _settle_containers(deps: Deps, doc_id: int) -> None:
+    """Close the containers of a tree once every part is done (so a crash mid-way resumes)."""
+    with deps.uow() as uow:
+        pending = [doc_id]
+        while pending:
+            row = uow.repo.get_document(pending.pop())
+            if row is None:
+                continue
+            children = [c for c in uow.repo.children(row.id) if c.role != ROLE_ATTACHMENT]
+            pending.extend(c.id for c in children)
+            if row.role != ROLE_CONTAINER or row.status != RECEIVED:
+                continue
+            if children:
+                uow.repo.update_document(row.id, status=CONTAINER)
+            else:
+                reason = Reason(ReasonCode.NO_INVOICE, "no invoice found in this document")
+                uow.repo.update_document(
+                    row.id, status=Status.NEEDS_REVIEW, reasons=[reason.as_dict()]
+                )
+                uow.audit.record(
+                    "decided",
+                    "document",
+                    row.id,
+                    actor=deps.actor,
+                    after={"status": "needs_review"},
+                )
+        uow.commit()
+
+
+def _record(deps: Deps, uow: Any, doc: IncomingDocument, sha: str, parent_id: int | None) -> int:
+    origin = {k: str(v) for k, v in doc.origin.items()}
+    doc_id: int = uow.repo.add_document(
+        sha256=sha,
+        name=doc.name,
+        size=doc.size,
+        media_type=doc.media_type,
+        source_name=origin.get("source") or origin.get("channel"),
+        origin=origin,
+        origin_key=origin.get("key") if parent_id is None else None,
+        parent_id=parent_id,
+        role=ROLE_INVOICE,
+        status=RECEIVED,
+        registered_by=deps.actor,
+        now=deps.clock(),
+    )
+    uow.audit.record(
+        "arrived",
+        "document",
+        doc_id,
+        actor=deps.actor,
+        after={"name": doc.name, "sha256": sha, "origin": origin},
+    )
+    return doc_id
+
+
+def _handle(deps: Deps, parsed: DocumentResult, ids: dict[str, int]) -> None:
+    doc = parsed.document
+    doc_id = ids.get(doc.name)
+    if doc_id is None:  # a child: archive and record it under its parent
+        parent_id = ids.get(doc.parent or "")
+        sha = deps.archive.put(doc.content)
+        with deps.uow() as uow:
+            row = uow.repo.find_document(parent_id, doc.name, sha)
+            if row is None:
+                doc_id = _record(deps, uow, doc, sha, parent_id)
+                uow.commit()
+            else:
+                doc_id = row.id
+                if row.status not in (RECEIVED, POSTING):
+                    ids[doc.name] = doc_id
+                    return
+        ids[doc.name] = doc_id
+    _record_attachments(deps, parsed, doc_id)
+    try:
+        _handle_parsed(deps, parsed, doc_id)
+    except InfrastructureError:
+        raise
+    except Exception as e:  # a bug must not lose the document: record it for a person
+        log.exception("%s: processing failed", doc.name)
+        reason = Reason(
+            ReasonCode.NO_INVOICE, f"bilag failed on this document ({type(e).__name__}: {e})"
+        )
+        _finish(deps, doc_id, Status.NEEDS_REVIEW, [reason], role=ROLE_FAILED)
+
+
+def _record_attachments(deps: Deps, parsed: DocumentResult, parent_id: int) -> None:
+    for att in parsed.attachments:
+        sha = deps.archive.put(att.content)
+        with deps.uow() as uow:
+            if uow.repo.find_document(parent_id, att.name, sha) is None:
+                att_id = _record(deps, uow, att, sha, parent_id)
+                uow.repo.update_document(att_id, role=ROLE_ATTACHMENT, status=ATTACHMENT)
+                uow.commit()
+
+
+def _handle_parsed(deps: Deps, parsed: DocumentResult, doc_id: int) -> None:
+    with deps.uow() as uow:
+        row = uow.repo.get_document(doc_id)
+    assert row is not None
+    if row.status == POSTING:  # decided before a crash: only the posting is left to do
+        post_document(deps, doc_id)
+        return
+    problems = [Reason(p.code, p.message) for p in parsed.problems]
+    if not parsed.invoices:
+        if parsed.container and not parsed.problems:
+            # stays "received" until its parts are done: see _settle_containers
+            _finish(deps, doc_id, RECEIVED, [], role=ROLE_CONTAINER, parser=parsed.parser)
+            return
+        role = ROLE_CONTAINER if parsed.container else ROLE_FAILED
+        lead = Reason(ReasonCode.NO_INVOICE, "no invoice could be read from this document")
+        _finish(
+            deps, doc_id, Status.NEEDS_REVIEW, [lead, *problems], role=role, parser=parsed.parser
+        )
+        return
+    if len(parsed.invoices) > 1:
+        reason = Reason(
+            ReasonCode.NO_INVOICE,
+            f"the document holds {len(parsed.invoices)} invoices; "
+            "split it so each is booked on its own",
+        )
+        _finish(deps, doc_id, Status.NEEDS_REVIEW, [reason, *problems], parser=parsed.parser)
+        return
+    _handle_invoice(deps, doc_id, row, parsed.invoices[0], problems)
+
+
+def _handle_invoice(
+    deps: Deps, doc_id: int, row: DocumentRow, invoice: Invoice, problems: list[Reason]
+) -> None:
+    key = key_of(doc_id, row.sha256, invoice)
+    facts: dict[str, Any] = {
+        "parser": invoice.parser,
+        "invoice": invoice_to_json(invoice),
+        "document_type": key.document_type,
+        "supplier_org_number": invoice.supplier.org_number,
+        "supplier_name": invoice.supplier.name,
+        "invoice_number": invoice.invoice_number,
+        "invoice_number_norm": normalise_number(invoice.invoice_number),
+        "issue_date": invoice.issue_date,
+        "currency": invoice.currency,
+        "gross_total": invoice.gross_total,
+        "payment_reference": invoice.payment_reference,
+        "bank_account": invoice.supplier.bank_account or invoice.supplier.iban,
+        "is_reminder": key.reminder,
+        "role": ROLE_INVOICE,
+    }
+    with deps.uow() as uow:
+        uow.repo.update_document(doc_id, **facts)
+        uow.audit.record("extracted", "document", doc_id, actor=deps.actor, after=facts["invoice"])
+        earlier = [k for k in uow.repo.duplicate_candidates(key) if k.document_id < doc_id]
+        match = find_duplicate(key, earlier)
+        if match is not None and match.certain:
+            reason = Reason(
+                ReasonCode.DUPLICATE,
+                f"{match.kind.replace('_', ' ')}: duplicate of document {match.original_id}: "
+                + "; ".join(match.evidence),
+                value=str(match.original_id),
+                rule=match.kind,
+            )
+            uow.repo.update_document(
+                doc_id,
+                status=Status.DUPLICATE,
+                duplicate_of=match.original_id,
+                reasons=[reason.as_dict()],
+            )
+            uow.audit.record(
+                "duplicate",
+                "document",
+                doc_id,
+                actor=deps.actor,
+                after={"duplicate_of": match.original_id, "evidence": list(match.evidence)},
+            )
+            uow.commit()
+            return
+        supplier = (
+            uow.repo.get_supplier(invoice.supplier.org_number)
+            if invoice.supplier.org_number
+            else None
+        )
+        uow.commit()
+    coding, in_history = code_invoice(invoice, deps.coder, deps.chart, deps.policy)
+    extra = [r for r in problems if r.code != ReasonCode.NO_INVOICE]
+    if key.reminder:
+        extra.append(
+            Reason(
+                ReasonCode.DUPLICATE_SUSPECTED,
+                "this is a reminder (purring/påminnelse) for an invoice bilag has not received: "
+                "find the original before paying",
+            )
+        )
+    decision = decide(
+        invoice,
+        coding,
+        deps.policy,
+        DecisionContext(
+            chart=deps.chart,
+            today=deps.clock().date(),
+            supplier=supplier,
+            supplier_in_history=in_history,
+            duplicate_suspicion=match,
+            extra_reasons=tuple(extra),
+        ),
+    )
+    status = POSTING if decision.status is Status.POSTED else decision.status.value
+    with deps.uow() as uow:
+        before = uow.repo.get_document(doc_id)
+        uow.repo.update_document(
+            doc_id,
+            coding=coding_to_json(coding),
+            decision=decision_to_json(decision),
+            status=status,
+            reasons=[r.as_dict() for r in decision.reasons],
+        )
+        uow.audit.record(
+            "coded", "document", doc_id, actor=deps.actor, after=coding_to_json(coding)
+        )
+        uow.audit.record(
+            "decided",
+            "document",
+            doc_id,
+            actor=deps.actor,
+            before={"status": before.status if before else None},
+            after=decision_to_json(decision),
+        )
+        uow.commit()
+    deps.checkpoint("after_decide")
+    if status == POSTING:
+        post_document(deps, doc_id)
+
+
+def _finish(
+    deps: Deps,
+    doc_id: int,
+    status: str,
+    reasons: list[Reason],
+    *,
+    role: str | None = None,
+    parser: str | None = None,
+) -> None:
+    values: dict[str, Any] = {"status": status, "reasons": [r.as_dict() for r in reasons]}
+    if role:
+        values["role"] = role
+    if parser:
+        values["parser"] = parser
+    with deps.uow() as uow:
+        uow.repo.update_document(doc_id, **values)
+        uow.audit.record("decided", "document", doc_id, actor=deps.actor, after=values)
+        uow.commit()
+
+
+def results_of_tree(deps: Deps, doc_id: int) -> list[ProcessResult]:
+    """The results of a document and of everything found inside it, as recorded."""
+    with deps.uow() as uow:
+        row = uow.repo.get_document(doc_id)
+        assert row is not None
+        rows = [row]
+        out: list[ProcessResult] = []
+        while rows:
+            current = rows.pop(0)
+            children = [c for c in uow.repo.children(current.id) if c.role != ROLE_ATTACHMENT]
+            if current.role == ROLE_CONTAINER and current.status == CONTAINER:
+                rows[:0] = children
+                continue
+            out.append(result_of(current))
+            if current.role == ROLE_CONTAINER:
+                rows[:0] = children
+    if not out:  # a container whose parts all vanished: say so rather than report nothing
+        out.append(
+            ProcessResult(
+                source=row.name,
+                document_id=row.id,
+                status=Status.NEEDS_REVIEW,
+                reasons=(
+                    {"code": ReasonCode.NO_INVOICE, "message": "no invoice found in this document"},
+                ),
+                failed=True,
+            )
+        )
+    return out
+
+
+def result_of(row: DocumentRow) -> ProcessResult:
+    """The contract result for a recorded document."""
+    coding = coding_from_json(row.coding) if row.coding else None
+    main = coding.main_line if coding else None
+    status = row.status
+    if status == RECEIVED:
+        status = Status.NEEDS_REVIEW  # interrupted; the next run finishes it
+    elif status == POSTING:
+        status = Status.POSTED if row.voucher_id else Status.NEEDS_REVIEW
+    failed = row.role == ROLE_FAILED or any(
+        r.get("code") == ReasonCode.NO_INVOICE for r in row.reasons
+    )
+    return ProcessResult(
+        source=row.name,
+        document_id=row.id,
+        status=str(status),
+        account=main.account if main else None,
+        vat_code=main.vat_code if main else None,
+        confidence=round(coding.confidence, 4) if coding and coding.lines else None,
+        voucher_id=row.voucher_id,
+        reasons=tuple(row.reasons),
+        duplicate_of=row.duplicate_of,
+        supplier=row.supplier_name,
+        gross_total=None if row.gross_total is None else f"{row.gross_total:.2f}",
+        currency=row.currency,
+        failed=failed and row.status != Status.DUPLICATE,
+    )

@@ -25,6 +25,7 @@ COMMANDS: tuple[str, ...] = (
     "extract",
     "validate",
     "fetch",
+    "process",
     "learn",
     "suggest",
 )

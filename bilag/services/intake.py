@@ -15,7 +15,7 @@ item is reported and the source moves on to the next.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -25,8 +25,8 @@ from bilag.errors import InfrastructureError
 from connectors.base import DocumentSource
 
 if TYPE_CHECKING:
-    from bilag.bootstrap import Deps
     from bilag.config import Settings
+    from bilag.services.deps import Deps
 
 __all__ = [
     "FAILED_STATUSES",
@@ -83,19 +83,30 @@ def _status(result: Any) -> str:
 
 
 def _reasons(result: Any) -> list[str]:
-    reasons = getattr(result, "reasons", ()) or ()
-    return [str(r) for r in reasons]
+    out = []
+    for reason in getattr(result, "reasons", ()) or ():
+        if isinstance(reason, Mapping):
+            out.append(f"{reason.get('message', '')} [{reason.get('code', '')}]")
+        else:
+            out.append(str(reason))
+    return out
+
+
+def _failed(result: Any) -> bool:
+    return bool(getattr(result, "failed", False)) or _status(result) in FAILED_STATUSES
 
 
 def judge(results: Sequence[Any]) -> tuple[bool, str]:
     """Whether an item counts as handled, and the reason to record when it does not.
 
     An item fails when nothing in it became a usable document: every result is
-    ``rejected`` (a mail with no invoice, a file no parser reads, a ZIP bomb).
+    failed (a mail with no invoice, a file no parser reads, a ZIP bomb). Such an
+    item is still archived and recorded with its status and reason; "failed"
+    only decides where the source puts it (``failed/``, the failed IMAP folder).
     """
     if not results:
         return False, "nothing in it could be read"
-    if all(_status(r) in FAILED_STATUSES for r in results):
+    if all(_failed(r) for r in results):
         reasons = [reason for r in results for reason in _reasons(r)]
         return False, "; ".join(dict.fromkeys(reasons)) or "rejected"
     return True, ""

@@ -94,11 +94,14 @@ def _candidates(hits: Sequence[Hit], lines: Sequence[Line]) -> dict[str, list[Pi
         reader = _READERS.get(hit.field)
         if reader is None:
             continue
-        for method, weight, tokens in value_regions(hit, lines):
+        label = " ".join(t.raw for t in hit.label)
+        regions = list(value_regions(hit, lines))
+        if reader is read_amount:
+            regions = _amount_order(regions)
+        for method, weight, tokens in regions:
             found = reader(tokens)
             if found is None:
                 continue
-            label = " ".join(t.raw for t in hit.label)
             out.setdefault(hit.field, []).append(
                 Pick(
                     found.value,
@@ -107,8 +110,24 @@ def _candidates(hits: Sequence[Hit], lines: Sequence[Line]) -> dict[str, list[Pi
                     found.raw,
                 )
             )
-            break
+            if reader is not read_amount:
+                break  # amounts keep every reading: the reconciliation chooses among them
     return out
+
+
+def _amount_order(
+    regions: list[tuple[str, float, Sequence[Token]]],
+) -> list[tuple[str, float, Sequence[Token]]]:
+    """Totals sit in the rightmost column: the last phrase right of the label comes first,
+    then the text inline after the label (``Mva 25 % av 1 000,00``), then the rest."""
+    right = [r for r in regions if r[0] == "right"]
+    ordered: list[tuple[str, float, Sequence[Token]]] = []
+    if right:
+        ordered.append(("right-last", 1.0, right[-1][2]))
+        ordered += [("right", 0.8, r[2]) for r in right[:-1]]
+    ordered += [(m, w * (0.85 if right else 1.0), t) for m, w, t in regions if m == "inline"]
+    ordered += [r for r in regions if r[0] == "below"]
+    return ordered
 
 
 def _best(picks: Sequence[Pick]) -> Pick | None:
@@ -256,8 +275,17 @@ def extract(
     breakdown = vat_breakdown(
         net if isinstance(net, Decimal) else None, vat if isinstance(vat, Decimal) else None, rows
     )
+    credit = doc_type is DocumentType.CREDIT_NOTE
     lines_out = tuple(
-        InvoiceLine(r.description, r.quantity, r.unit_price, r.net_amount, r.vat_rate) for r in rows
+        InvoiceLine(
+            r.description,
+            quantity=r.quantity,
+            unit_price=r.unit_price,
+            net_amount=abs(r.net_amount) if credit else r.net_amount,
+            vat_rate=r.vat_rate,
+            vat_category=None if r.vat_rate is None else "S" if r.vat_rate > 0 else "Z",
+        )
+        for r in rows
     )
     for i, row in enumerate(rows):
         row_conf = max(row.confidence, 0.95) if totals.lines_match_net else row.confidence
@@ -289,7 +317,9 @@ def extract(
             if supplier.iban or supplier.bank_account
             else ()
         ),
-        line_total=sum((r.net_amount for r in rows), Decimal(0)) if rows else None,
+        line_total=sum((ln.net_amount or Decimal(0) for ln in lines_out), Decimal(0))
+        if rows
+        else None,
         net_total=net if isinstance(net, Decimal) else None,
         vat_total=vat if isinstance(vat, Decimal) else None,
         gross_total=gross if isinstance(gross, Decimal) else None,

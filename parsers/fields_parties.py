@@ -93,7 +93,7 @@ def org_occurrences(lines: Sequence[Line], buyer: Sequence[Region]) -> list[OrgO
                 if not h.is_valid_orgnr(digits):
                     continue
                 before = line.text[: line.text.find(m[0])] if m[0] in line.text else ""
-                vat_form = bool(m[1] and m[3])
+                vat_form = bool(m[3])  # NO 987 654 321 MVA or 987 654 321 MVA
                 tokens = tokens_of(phrase)
                 words = tuple(t.word for t in tokens if any(c.isdigit() for c in t.raw))
                 out.append(

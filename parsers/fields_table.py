@@ -95,15 +95,20 @@ def read_line_table(lines: Sequence[Line]) -> list[TableRow]:
     columns: list[_Column] | None = None
     open_table = False
     last_row_line: Line | None = None
+    headers = {line.index: _header_columns(line) for line in lines}
+    pages_with_header = {line.page for line in lines if headers[line.index] is not None}
+    page = 0
+    waiting = False  # on a new page with its own header: skip the letterhead above it
     for line in lines:
-        header = _header_columns(line)
+        if line.page != page:
+            page, last_row_line = line.page, None
+            waiting = open_table and page in pages_with_header
+        header = headers[line.index]
         if header is not None:
-            columns, open_table, last_row_line = header, True, None
+            columns, open_table, last_row_line, waiting = header, True, None, False
             continue
-        if not open_table or columns is None:
+        if not open_table or columns is None or waiting:
             continue
-        if last_row_line is not None and line.page != last_row_line.page:
-            last_row_line = None  # a new page: continuation text may not join the last row
         if _ends_table(line):
             open_table = False
             continue

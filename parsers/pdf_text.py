@@ -1,0 +1,255 @@
+"""PDF invoices: the text layer read as positioned words, embedded e-invoices read first.
+
+Order of work for one PDF:
+
+1. Open it. A password-protected PDF is ``PDF_ENCRYPTED``; one that cannot be
+   opened or read is ``PDF_CORRUPT``; more than ``ctx.max_pages`` pages is
+   ``TOO_LARGE``. Nothing here raises on bad bytes.
+2. Read every page's words with positions (pdfplumber). A page with no text
+   layer is handed to OCR (``parsers.ocr.ocr_pdf_pages``, see :func:`_ocr_pages`)
+   and the invoice then reports ``parser = "ocr"``; a page with text is never OCR'd.
+3. Unless ``ctx.ignore_embedded_xml``: an embedded Factur-X / ZUGFeRD CII or
+   EHF/UBL file is the invoice (confidence 1.0), and the visible text is read
+   too and compared with it: a different amount, invoice number or bank account
+   is a ``BILAG-XCHECK-*`` finding.
+4. Otherwise the invoice comes from :func:`parsers.fields.extract_invoice`.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from bilag.domain.model import Finding, Invoice, Problem, Severity
+from bilag.domain.problems import ProblemCode
+from parsers.base import IncomingDocument, ParseContext, ParseOutcome
+from parsers.fields import PageSize, extract_invoice
+from parsers.layout import Word
+from parsers.pdf_embedded import find_embedded_xml, invoice_from_xml
+
+__all__ = ["PdfParser", "PdfWords", "read_pdf_words"]
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+_MIN_CHARS = 20  # fewer characters than this on a page: a scan with a stray text object
+
+
+@dataclass(frozen=True, slots=True)
+class PdfWords:
+    """What the text layer of a PDF holds."""
+
+    words: tuple[Word, ...]
+    page_sizes: dict[int, PageSize]
+    pages_without_text: tuple[int, ...]  # 1-based
+    page_count: int
+
+
+def read_pdf_words(content: bytes, source: str, max_pages: int) -> PdfWords | Problem:
+    """Positioned words of every page with a text layer, or the Problem that stopped it."""
+    try:
+        import pdfplumber
+        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    except ImportError as e:  # a broken install is infrastructure, not bad input
+        raise RuntimeError("pdfplumber is not installed") from e
+    try:
+        pdf = pdfplumber.open(io.BytesIO(content))
+    except Exception as e:  # pdfminer raises dozens of types on broken files
+        # pdfplumber wraps pdfminer's error: look at the original
+        cause = e.args[0] if e.args and isinstance(e.args[0], Exception) else e
+        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+            return Problem(
+                source, ProblemCode.PDF_ENCRYPTED, "PDF is password-protected: cannot be read"
+            )
+        return Problem(source, ProblemCode.PDF_CORRUPT, f"PDF cannot be opened: {_why(cause)}")
+    try:
+        with pdf:
+            count = len(pdf.pages)
+            if count == 0:
+                return Problem(source, ProblemCode.PDF_CORRUPT, "PDF has no pages")
+            if count > max_pages:
+                return Problem(
+                    source, ProblemCode.TOO_LARGE, f"PDF has {count} pages, over {max_pages}"
+                )
+            words: list[Word] = []
+            sizes: dict[int, PageSize] = {}
+            empty: list[int] = []
+            for number, page in enumerate(pdf.pages, start=1):
+                sizes[number] = (float(page.width), float(page.height))
+                page_words = _page_words(page, number)
+                if sum(len(w.text) for w in page_words) < _MIN_CHARS:
+                    empty.append(number)
+                else:
+                    words.extend(page_words)
+                page.close()  # frees pdfminer's layout cache: memory stays flat over many pages
+    except Exception as e:
+        return Problem(source, ProblemCode.PDF_CORRUPT, f"PDF cannot be read: {_why(e)}")
+    return PdfWords(tuple(words), sizes, tuple(empty), count)
+
+
+def _page_words(page: Any, number: int) -> list[Word]:
+    raw = page.extract_words(keep_blank_chars=False, use_text_flow=False)
+    offset_x, offset_y = float(page.bbox[0]), float(page.bbox[1])
+    return [
+        Word(
+            str(w["text"]),
+            float(w["x0"]) - offset_x,
+            float(w["top"]) - offset_y,
+            float(w["x1"]) - offset_x,
+            float(w["bottom"]) - offset_y,
+            number,
+            1.0,
+        )
+        for w in raw
+        if str(w["text"]).strip()
+    ]
+
+
+def _why(e: Exception) -> str:
+    text = str(e).strip().splitlines()[0][:120] if str(e).strip() else ""
+    return f"{type(e).__name__}: {text}" if text else type(e).__name__
+
+
+def _ocr_pages(
+    content: bytes, pages: Sequence[int], ctx: ParseContext, source: str
+) -> tuple[list[Word], dict[int, PageSize], tuple[Problem, ...]]:
+    """OCR the pages that have no text layer, through the OCR engine's
+    ``parsers.ocr.ocr_pdf_pages`` (words in the rendered page's pixels)."""
+    try:
+        from parsers.ocr import ocr_pdf_pages
+    except ImportError as e:  # the "ocr" extra (OpenCV, pytesseract) is not installed
+        listed = ", ".join(str(p) for p in pages)
+        message = f"page(s) {listed} have no text layer and OCR is not installed ({e.name})"
+        return [], {}, (Problem(source, ProblemCode.OCR_FAILED, message),)
+    result = ocr_pdf_pages(content, list(pages), ctx)
+    if isinstance(result, Problem):
+        return [], {}, (Problem(source, result.code, result.message),)
+    words = [w for p in result for w in p.words]
+    sizes = {p.page: (p.width, p.height) for p in result}
+    problems = tuple(
+        Problem(source, p.problem.code, p.problem.message) for p in result if p.problem
+    )
+    return words, sizes, problems
+
+
+class PdfParser:
+    """Text-layer PDFs (parser ``pdf``), hybrid PDFs, and scanned PDF pages via OCR."""
+
+    name: ClassVar[str] = "pdf"
+
+    def score(self, doc: IncomingDocument) -> int | None:
+        head = doc.content[:1024]
+        if head.startswith(b"%PDF-"):
+            return 90
+        if b"%PDF-" in head:  # some generators put junk before the header
+            return 60
+        return None
+
+    def parse(self, doc: IncomingDocument, ctx: ParseContext) -> ParseOutcome:
+        read = read_pdf_words(doc.content, doc.name, ctx.max_pages)
+        if isinstance(read, Problem):
+            return ParseOutcome(problems=(read,))
+        words = list(read.words)
+        sizes = dict(read.page_sizes)
+        problems: list[Problem] = []
+        parser = "pdf"
+        if read.pages_without_text:
+            ocr_words, ocr_sizes, ocr_problems = _ocr_pages(
+                doc.content, read.pages_without_text, ctx, doc.name
+            )
+            problems.extend(ocr_problems)
+            if ocr_words:
+                words.extend(ocr_words)
+                sizes.update(ocr_sizes)
+                parser = "ocr"
+        embedded = (
+            None if ctx.ignore_embedded_xml else find_embedded_xml(doc.content, ctx.max_xml_bytes)
+        )
+        visible, visible_problems = extract_invoice(
+            words, source=doc.name, parser=parser, ctx=ctx, page_sizes=sizes
+        )
+        if embedded is not None:
+            structured = invoice_from_xml(embedded, doc.name, "pdf")
+            if isinstance(structured, Invoice):
+                findings = cross_check(structured, visible)
+                return ParseOutcome(
+                    invoices=(structured.with_findings(structured.findings + findings),),
+                    problems=tuple(problems),
+                    notes=(f"read from embedded {embedded.name}",),
+                )
+            problems.append(structured)
+        if visible is None:
+            return ParseOutcome(problems=tuple(problems) + visible_problems)
+        return ParseOutcome(invoices=(visible,), problems=tuple(problems))
+
+
+_XCHECK_MIN = 0.6  # a visible value less sure than this proves nothing either way
+
+
+def cross_check(structured: Invoice, visible: Invoice | None) -> tuple[Finding, ...]:
+    """Findings where the visible text contradicts the embedded XML.
+
+    Only visible values read with some confidence are compared; a confident
+    contradiction (>= 0.9) is fatal, a weaker one a warning.
+    """
+    if visible is None:
+        return (
+            Finding(
+                "BILAG-XCHECK-TEXT",
+                Severity.WARNING,
+                "the visible text of the PDF does not read as an invoice; "
+                "the embedded XML could not be checked against it",
+            ),
+        )
+    findings: list[Finding] = []
+
+    def compare(rule: str, field: str, xml_value: object, seen: object, what: str) -> None:
+        confidence = visible.confidence.get(field, 0.0)
+        if xml_value is None or seen is None or confidence < _XCHECK_MIN:
+            return
+        if _norm(xml_value) != _norm(seen):
+            severity = Severity.FATAL if confidence >= 0.9 else Severity.WARNING
+            findings.append(
+                Finding(
+                    rule,
+                    severity,
+                    f"{what}: embedded XML says {xml_value}, the visible text says {seen}",
+                    field,
+                )
+            )
+
+    for field in ("gross_total", "net_total", "vat_total"):
+        xml_amount = getattr(structured, field)
+        compare(
+            "BILAG-XCHECK-AMOUNT",
+            field,
+            abs(xml_amount) if xml_amount is not None else None,
+            getattr(visible, field),
+            field.replace("_", " "),
+        )
+    compare(
+        "BILAG-XCHECK-NUMBER",
+        "invoice_number",
+        structured.invoice_number,
+        visible.invoice_number,
+        "invoice number",
+    )
+    for field in ("bank_account", "iban"):
+        compare(
+            "BILAG-XCHECK-ACCOUNT",
+            f"supplier.{field}",
+            getattr(structured.supplier, field),
+            getattr(visible.supplier, field),
+            field.replace("_", " "),
+        )
+    return tuple(findings)
+
+
+def _norm(value: object) -> str:
+    if isinstance(value, Decimal):
+        return format(value.quantize(Decimal("0.01")), "f")
+    return "".join(str(value).split()).upper()

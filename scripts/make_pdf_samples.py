@@ -1,0 +1,839 @@
+"""Generate the text-layer PDF samples in ``sample_documents/pdf/`` and their goldens.
+
+Every sample is an invoice (or a letter) we write ourselves: fictitious Norwegian
+suppliers with valid MOD11 organisation and account numbers, MOD10/MOD11 KIDs.
+The layouts differ on purpose (labels right of or above their values, Norwegian
+and English number and date formats, a credit note, a two-page invoice with the
+totals on the last page, a Factur-X hybrid, a hybrid whose visible text lies, a
+password-protected PDF, a letter). The golden ``<name>.expected.json`` is written
+from the same data the PDF is drawn from, never from what bilag reads.
+
+Run ``.venv/bin/python scripts/make_pdf_samples.py`` (``--out DIR`` to write
+elsewhere). Output is deterministic apart from the PDF creation timestamps,
+which are pinned.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+from fpdf import FPDF
+from stdnum import luhn
+from stdnum.no import mva, orgnr
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "sample_documents" / "pdf"
+CENT = Decimal("0.01")
+FIXED_TIME = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def make_orgnr(base: str) -> str:
+    """An organisation number: 8 digits + their MOD11 check digit (weights 3,2,7,6,5,4,3,2)."""
+    weights = (3, 2, 7, 6, 5, 4, 3, 2)
+    rest = sum(int(d) * w for d, w in zip(base, weights, strict=True)) % 11
+    check = (11 - rest) % 11
+    if check == 10:
+        raise ValueError(f"{base}: no valid check digit, pick another base")
+    return base + str(check)
+
+
+def make_account(base: str) -> str:
+    """A Norwegian account: 10 digits + MOD11 check digit (weights 5,4,3,2,7,6,5,4,3,2)."""
+    weights = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+    rest = sum(int(d) * w for d, w in zip(base, weights, strict=True)) % 11
+    check = (11 - rest) % 11
+    if check == 10:
+        raise ValueError(f"{base}: no valid check digit, pick another base")
+    return base + str(check)
+
+
+def make_kid_mod10(base: str) -> str:
+    return base + luhn.calc_check_digit(base)
+
+
+def make_kid_mod11(base: str) -> str:
+    total = sum(int(d) * (2 + i % 6) for i, d in enumerate(reversed(base)))
+    check = 11 - total % 11
+    if check == 10:
+        raise ValueError(f"{base}: MOD11 check would be '-', pick another base")
+    return base + ("0" if check == 11 else str(check))
+
+
+def iban_no(account: str) -> str:
+    from stdnum import iban
+
+    digits = iban.calc_check_digits("NO00" + account)
+    return f"NO{digits}{account}"
+
+
+@dataclass(frozen=True)
+class Company:
+    name: str
+    org: str
+    street: str
+    city: str
+    account: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    vat_rate: Decimal
+
+    @property
+    def net(self) -> Decimal:
+        return (self.quantity * self.unit_price).quantize(CENT, ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Sample:
+    name: str
+    layout: str
+    supplier: Company
+    buyer: Company
+    number: str
+    issue: date
+    due: date
+    items: tuple[Item, ...]
+    currency: str = "NOK"
+    kid: str | None = None
+    order_ref: str | None = None
+    credit: bool = False
+    iban: bool = False  # print the IBAN rather than the Norwegian account
+    password: str | None = None
+    embed_xml: bool = False
+    visible_gross_override: Decimal | None = None  # the lying hybrid
+    notes: tuple[str, ...] = field(default=())
+
+    def vat_groups(self) -> list[tuple[Decimal, Decimal, Decimal]]:
+        bases: dict[Decimal, Decimal] = {}
+        for item in self.items:
+            bases[item.vat_rate] = bases.get(item.vat_rate, Decimal(0)) + item.net
+        return [
+            (rate, base, (base * rate / 100).quantize(CENT, ROUND_HALF_UP))
+            for rate, base in sorted(bases.items(), reverse=True)
+        ]
+
+    @property
+    def net(self) -> Decimal:
+        return sum((i.net for i in self.items), Decimal(0))
+
+    @property
+    def vat(self) -> Decimal:
+        return sum((v for _, _, v in self.vat_groups()), Decimal(0))
+
+    @property
+    def gross(self) -> Decimal:
+        return self.net + self.vat
+
+
+# ---- number and date formats as printed ---------------------------------------------------
+
+
+def no_amount(value: Decimal, *, dots: bool = False) -> str:
+    """``1 234,50`` (or ``1.234,50`` with ``dots``)."""
+    sign = "-" if value < 0 else ""
+    whole, frac = f"{abs(value):.2f}".split(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return sign + ("." if dots else " ").join(groups) + "," + frac
+
+
+def kr_amount(value: Decimal) -> str:
+    """``kr 1 234,-`` for whole kroner, else ``kr 1 234,50``."""
+    text = no_amount(value)
+    return "kr " + (text[:-3] + ",-" if text.endswith(",00") else text)
+
+
+def en_amount(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def no_date(d: date) -> str:
+    return d.strftime("%d.%m.%Y")
+
+
+NO_MONTHS = "januar februar mars april mai juni juli august september oktober november desember"
+
+
+def no_long_date(d: date) -> str:
+    return f"{d.day}. {NO_MONTHS.split()[d.month - 1]} {d.year}"
+
+
+def en_date(d: date) -> str:
+    return d.strftime("%B ") + f"{d.day}, {d.year}"
+
+
+def spaced_org(org: str) -> str:
+    return f"{org[:3]} {org[3:6]} {org[6:]}"
+
+
+def dotted_account(account: str) -> str:
+    return f"{account[:4]}.{account[4:6]}.{account[6:]}"
+
+
+def rate_text(rate: Decimal) -> str:
+    return f"{rate.normalize():f}"
+
+
+# ---- drawing ------------------------------------------------------------------------------
+
+
+class Page(FPDF):
+    def __init__(self) -> None:
+        super().__init__(unit="pt", format="A4")
+        self.set_auto_page_break(auto=False)
+        self.set_creation_date(FIXED_TIME)
+        self.set_margins(0, 0, 0)
+
+    def text_at(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        size: float = 10,
+        *,
+        bold: bool = False,
+        align: str = "L",
+        width: float = 0,
+    ) -> None:
+        self.set_font("Helvetica", "B" if bold else "", size)
+        if align == "R":
+            x -= self.get_string_width(text)
+        self.text(x, y, text)
+
+
+Layout = Callable[[Page, Sample], None]
+
+
+def _table(
+    pdf: Page,
+    s: Sample,
+    y: float,
+    rows: tuple[Item, ...],
+    *,
+    english: bool,
+    fmt: Callable[[Decimal], str],
+) -> float:
+    heads = (
+        ("Description", "Qty", "Unit price", "VAT %", "Amount")
+        if english
+        else ("Beskrivelse", "Antall", "Pris", "Mva %", "Beløp")
+    )
+    xs = (50, 300, 390, 460, 545)
+    pdf.text_at(xs[0], y, heads[0], 9, bold=True)
+    for x, head in zip(xs[1:], heads[1:], strict=True):
+        pdf.text_at(x, y, head, 9, bold=True, align="R")
+    pdf.line(50, y + 4, 545, y + 4)
+    y += 18
+    sign = Decimal(-1) if s.credit else Decimal(1)
+    for item in rows:
+        pdf.text_at(xs[0], y, item.description, 9)
+        pdf.text_at(xs[1], y, f"{item.quantity.normalize():f}", 9, align="R")
+        pdf.text_at(xs[2], y, fmt(item.unit_price), 9, align="R")
+        pdf.text_at(xs[3], y, rate_text(item.vat_rate), 9, align="R")
+        pdf.text_at(xs[4], y, fmt(sign * item.net), 9, align="R")
+        y += 15
+    pdf.line(50, y - 8, 545, y - 8)
+    return y + 6
+
+
+def _footer_no(pdf: Page, s: Sample) -> None:
+    sup = s.supplier
+    pdf.line(50, 780, 545, 780)
+    pdf.text_at(50, 795, f"{sup.name} · {sup.street} · {sup.city}", 8)
+    tail = f"Org.nr. NO {spaced_org(sup.org)} MVA · Foretaksregisteret"
+    if sup.email:
+        tail += f" · {sup.email}"
+    pdf.text_at(50, 807, tail, 8)
+
+
+def layout_classic_no(
+    pdf: Page,
+    s: Sample,
+    rows: tuple[Item, ...] | None = None,
+    *,
+    totals: bool = True,
+    page_note: str | None = None,
+) -> None:
+    """Supplier top left, label: value block top right, buyer block, table, totals right."""
+    sup, buy = s.supplier, s.buyer
+    pdf.add_page()
+    pdf.text_at(50, 70, sup.name, 18, bold=True)
+    pdf.text_at(50, 88, sup.street, 9)
+    pdf.text_at(50, 100, sup.city, 9)
+    title = "KREDITNOTA" if s.credit else "FAKTURA"
+    pdf.text_at(545, 70, title, 20, bold=True, align="R")
+    pairs = [
+        ("Kreditnotanr.:" if s.credit else "Fakturanr.:", s.number),
+        ("Fakturadato:", no_date(s.issue)),
+        ("Forfallsdato:", no_date(s.due)),
+    ]
+    if s.order_ref:
+        pairs.append(("Deres ordrenr.:", s.order_ref))
+    if s.kid:
+        pairs.append(("KID:", s.kid))
+    y = 100
+    for label, value in pairs:
+        pdf.text_at(370, y, label, 9)
+        pdf.text_at(545, y, value, 9, align="R")
+        y += 13
+    pdf.text_at(50, 150, "Faktureres til:", 9, bold=True)
+    pdf.text_at(50, 164, buy.name, 10)
+    pdf.text_at(50, 177, buy.street, 9)
+    pdf.text_at(50, 190, buy.city, 9)
+    pdf.text_at(50, 203, f"Org.nr.: {spaced_org(buy.org)}", 9)
+    if page_note:
+        pdf.text_at(545, 230, page_note, 8, align="R")
+    y = _table(pdf, s, 260, rows if rows is not None else s.items, english=False, fmt=no_amount)
+    if totals:
+        sign = Decimal(-1) if s.credit else Decimal(1)
+        gross = s.visible_gross_override or s.gross
+        lines = [("Sum eks. mva", s.net)]
+        lines += [(f"Mva {rate_text(r)} % av {no_amount(b)}", v) for r, b, v in s.vat_groups()]
+        lines += [("Til gode" if s.credit else "Å betale", gross)]
+        for i, (label, value) in enumerate(lines):
+            bold = i == len(lines) - 1
+            pdf.text_at(330, y + 14 * i, label, 10, bold=bold)
+            pdf.text_at(
+                545, y + 14 * i, f"{s.currency} {no_amount(sign * value)}", 10, bold=bold, align="R"
+            )
+        y += 14 * len(lines) + 20
+        if not s.credit:
+            account = iban_no(sup.account or "") if s.iban else dotted_account(sup.account or "")
+            pdf.text_at(50, y, f"Betales til kontonr.: {account}", 9)
+            if s.kid:
+                pdf.text_at(50, y + 13, f"Bruk KID: {s.kid}", 9)
+        else:
+            pdf.text_at(50, y, "Beløpet krediteres deres konto.", 9)
+    _footer_no(pdf, s)
+
+
+def layout_two_page(pdf: Page, s: Sample) -> None:
+    half = len(s.items) // 2 + 3
+    layout_classic_no(pdf, s, s.items[:half], totals=False, page_note="Side 1 av 2")
+    layout_classic_no(pdf, s, s.items[half:], totals=True, page_note="Side 2 av 2")
+
+
+def layout_header_row_no(pdf: Page, s: Sample) -> None:
+    """Labels in a row with their values below; long dates; dotted thousands."""
+    sup, buy = s.supplier, s.buyer
+    fmt = lambda v: no_amount(v, dots=True)  # noqa: E731
+    pdf.add_page()
+    pdf.text_at(50, 60, sup.name, 16, bold=True)
+    pdf.text_at(50, 76, f"{sup.street}, {sup.city}", 9)
+    pdf.text_at(50, 88, f"Org.nr: {spaced_org(sup.org)} MVA", 9)
+    pdf.text_at(545, 60, "Faktura", 22, bold=True, align="R")
+    pdf.text_at(50, 130, "Kunde", 9, bold=True)
+    pdf.text_at(50, 143, buy.name, 10)
+    pdf.text_at(50, 156, f"{buy.street}, {buy.city}", 9)
+    pdf.text_at(50, 169, f"Org.nr: {spaced_org(buy.org)}", 9)
+    heads = ["Fakturanummer", "Fakturadato", "Forfall", "KID"]
+    values = [s.number, no_long_date(s.issue), no_long_date(s.due), s.kid or ""]
+    xs = [50, 170, 290, 410]
+    for x, head, value in zip(xs, heads, values, strict=True):
+        pdf.text_at(x, 210, head, 8, bold=True)
+        pdf.text_at(x, 224, value, 10)
+    y = _table(pdf, s, 270, s.items, english=False, fmt=fmt)
+    pdf.text_at(330, y, "Totalt eks. mva", 10)
+    pdf.text_at(545, y, fmt(s.net), 10, align="R")
+    pdf.text_at(330, y + 14, "Merverdiavgift", 10)
+    pdf.text_at(545, y + 14, fmt(s.vat), 10, align="R")
+    pdf.text_at(330, y + 28, f"Totalt inkl. mva {s.currency}", 10, bold=True)
+    pdf.text_at(545, y + 28, fmt(s.gross), 10, bold=True, align="R")
+    pdf.text_at(50, y + 70, f"Bankkonto: {sup.account}", 9)
+    if sup.email:
+        pdf.text_at(50, y + 83, f"Spørsmål om fakturaen: {sup.email}", 9)
+
+
+def layout_english(pdf: Page, s: Sample) -> None:
+    sup, buy = s.supplier, s.buyer
+    pdf.add_page()
+    pdf.text_at(50, 60, "INVOICE", 24, bold=True)
+    pdf.text_at(545, 55, sup.name, 13, bold=True, align="R")
+    pdf.text_at(545, 70, sup.street, 9, align="R")
+    pdf.text_at(545, 82, f"{sup.city}, Norway", 9, align="R")
+    pdf.text_at(545, 94, f"VAT reg. no.: NO{sup.org}MVA", 9, align="R")
+    pdf.text_at(50, 120, "Bill to:", 9, bold=True)
+    pdf.text_at(50, 134, buy.name, 10)
+    pdf.text_at(50, 147, buy.street, 9)
+    pdf.text_at(50, 160, buy.city, 9)
+    pairs = [
+        ("Invoice No.:", s.number),
+        ("Invoice Date:", en_date(s.issue)),
+        ("Due Date:", en_date(s.due)),
+    ]
+    if s.order_ref:
+        pairs.append(("PO Number:", s.order_ref))
+    for i, (label, value) in enumerate(pairs):
+        pdf.text_at(360, 134 + 13 * i, label, 9, bold=True)
+        pdf.text_at(545, 134 + 13 * i, value, 9, align="R")
+    y = _table(pdf, s, 230, s.items, english=True, fmt=en_amount)
+    groups = s.vat_groups()
+    rows = [("Subtotal", s.net)] + [(f"VAT {rate_text(r)}%", v) for r, _, v in groups]
+    rows.append((f"Total due ({s.currency})", s.gross))
+    for i, (label, value) in enumerate(rows):
+        pdf.text_at(360, y + 14 * i, label, 10, bold=i == len(rows) - 1)
+        pdf.text_at(545, y + 14 * i, en_amount(value), 10, bold=i == len(rows) - 1, align="R")
+    y += 14 * len(rows) + 30
+    pdf.text_at(50, y, "Payment details", 9, bold=True)
+    pdf.text_at(50, y + 13, f"IBAN: {_grouped(iban_no(sup.account or ''))}", 9)
+    pdf.text_at(50, y + 26, "BIC: DNBANOKKXXX", 9)
+    if sup.email:
+        pdf.text_at(50, y + 39, f"Questions: {sup.email}", 9)
+
+
+def _grouped(text: str) -> str:
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+def layout_shop(pdf: Page, s: Sample) -> None:
+    """A small shop's invoice: no line table header, amounts as ``kr 1 234,-``."""
+    sup = s.supplier
+    pdf.add_page()
+    pdf.text_at(297, 60, sup.name, 15, bold=True, align="L")
+    pdf.text_at(297, 75, f"{sup.street} - {sup.city}", 9)
+    pdf.text_at(297, 87, f"Foretaksregisteret NO {spaced_org(sup.org)} MVA", 9)
+    pdf.text_at(50, 130, f"Faktura nr {s.number}", 14, bold=True)
+    pdf.text_at(50, 150, f"Dato: {no_date(s.issue)}", 10)
+    pdf.text_at(50, 164, f"Forfall: {no_date(s.due)}", 10)
+    pdf.text_at(50, 190, f"Til: {s.buyer.name}", 10)
+    y = 230
+    for item in s.items:
+        pdf.text_at(50, y, f"{item.quantity.normalize():f} x {item.description}", 10)
+        pdf.text_at(420, y, kr_amount(item.net * (1 + item.vat_rate / 100)), 10, align="R")
+        y += 15
+    pdf.text_at(50, y + 15, "Totalt å betale", 11, bold=True)
+    pdf.text_at(420, y + 15, kr_amount(s.gross), 11, bold=True, align="R")
+    pdf.text_at(50, y + 30, "herav mva", 9)
+    pdf.text_at(420, y + 30, kr_amount(s.vat), 9, align="R")
+    pdf.text_at(50, y + 60, f"Kontonummer {dotted_account(sup.account or '')}", 10)
+    if s.kid:
+        pdf.text_at(50, y + 74, f"KID-nr {s.kid}", 10)
+
+
+def layout_letter(pdf: Page, s: Sample) -> None:
+    sup = s.supplier
+    pdf.add_page()
+    pdf.text_at(50, 60, sup.name, 14, bold=True)
+    pdf.text_at(50, 75, f"{sup.street}, {sup.city}", 9)
+    pdf.text_at(50, 130, s.buyer.name, 10)
+    pdf.text_at(50, 143, s.buyer.street, 10)
+    pdf.text_at(50, 156, s.buyer.city, 10)
+    pdf.text_at(545, 200, f"Oslo, {no_long_date(s.issue)}", 10, align="R")
+    pdf.text_at(50, 240, "Endring av åpningstider", 12, bold=True)
+    body = [
+        "Vi vil med dette informere om at vårt kontor i Storgata holder stengt i påsken.",
+        "Bestillinger som kommer inn i perioden, behandles fra tirsdag etter påske.",
+        "Fakturaer for mars sendes som vanlig, og betalingsbetingelsene er uendret.",
+        "Ta gjerne kontakt om dere har spørsmål.",
+        "",
+        "Med vennlig hilsen",
+        sup.name,
+    ]
+    for i, text in enumerate(body):
+        pdf.text_at(50, 270 + 15 * i, text, 10)
+
+
+LAYOUTS: dict[str, Callable[[Page, Sample], None]] = {
+    "classic_no": layout_classic_no,
+    "two_page": layout_two_page,
+    "header_row_no": layout_header_row_no,
+    "english": layout_english,
+    "shop": layout_shop,
+    "letter": layout_letter,
+}
+
+# ---- the samples --------------------------------------------------------------------------
+
+BUYER = Company("Fjordkanten Regnskap AS", make_orgnr("91634105"), "Havnegata 12", "7010 Trondheim")
+SUPPLIERS = {
+    "nordlys": Company(
+        "Nordlys Kontorrekvisita AS",
+        make_orgnr("98765432"),
+        "Storgata 14",
+        "0184 Oslo",
+        make_account("1503241234"),
+        "faktura@nordlys-kontor.no",
+    ),
+    "bryggen": Company(
+        "Bryggen Kaffebrenneri AS",
+        make_orgnr("92318877"),
+        "Bryggen 5",
+        "5003 Bergen",
+        make_account("3000123456"),
+        "post@bryggenkaffe.no",
+    ),
+    "tromso": Company(
+        "Tromsø Elektro og Data AS",
+        make_orgnr("99113355"),
+        "Sjøgata 3",
+        "9008 Tromsø",
+        make_account("4750112233"),
+        "regnskap@tromso-elektro.no",
+    ),
+    "vestland": Company(
+        "Vestland Renhold AS",
+        make_orgnr("91557704"),
+        "Kanalveien 40",
+        "5068 Bergen",
+        make_account("9710456789"),
+        None,
+    ),
+    "aurora": Company(
+        "Aurora Software ASA",
+        make_orgnr("99887766"),
+        "Innherredsveien 7",
+        "7014 Trondheim",
+        make_account("1206334455"),
+        "billing@aurora-soft.no",
+    ),
+    "fjellbakeri": Company(
+        "Fjellbakeriet Lille Ski AS",
+        make_orgnr("93172946"),
+        "Torget 2",
+        "1400 Ski",
+        make_account("1207998877"),
+        None,
+    ),
+}
+
+D = Decimal
+
+
+def _items_office() -> tuple[Item, ...]:
+    return (
+        Item("Kontorstol Ergo Pro", D(2), D("2490.00"), D(25)),
+        Item("Skrivebordslampe LED", D(4), D("349.50"), D(25)),
+        Item("Kopipapir A4 80 g, eske", D(10), D("289.00"), D(25)),
+    )
+
+
+def _many_items() -> tuple[Item, ...]:
+    names = [
+        "Datakabel Cat6 5 m",
+        "USB-C lader 65 W",
+        "Tastatur nordisk",
+        "Mus trådløs",
+        "Skjerm 27 tommer",
+        "Dokkingstasjon",
+        "Headset",
+        "Webkamera HD",
+    ]
+    return tuple(
+        Item(f"{names[i % len(names)]} ({i + 1})", D(1 + i % 3), D(f"{149 + 37 * i}.90"), D(25))
+        for i in range(22)
+    )
+
+
+SAMPLES: tuple[Sample, ...] = (
+    Sample(
+        "no_classic_invoice",
+        "classic_no",
+        SUPPLIERS["nordlys"],
+        BUYER,
+        "2024-1187",
+        date(2024, 3, 1),
+        date(2024, 3, 15),
+        _items_office(),
+        kid=make_kid_mod10("118700042"),
+        order_ref="PO-5531",
+    ),
+    Sample(
+        "no_header_row_mixed_vat",
+        "header_row_no",
+        SUPPLIERS["bryggen"],
+        BUYER,
+        "88213",
+        date(2024, 2, 12),
+        date(2024, 3, 13),
+        (
+            Item("Kaffe Brasil Santos 1 kg", D(12), D("219.00"), D(15)),
+            Item("Kaffe Etiopia Sidamo 1 kg", D(6), D("259.00"), D(15)),
+            Item("Leie kaffemaskin februar", D(1), D("1450.00"), D(25)),
+            Item("Service og rengjøring", D(1), D("1995.00"), D(25)),
+        ),
+        kid=make_kid_mod11("4400882130"),
+    ),
+    Sample(
+        "no_credit_note",
+        "classic_no",
+        SUPPLIERS["nordlys"],
+        BUYER,
+        "K-2024-017",
+        date(2024, 3, 20),
+        date(2024, 3, 20),
+        (Item("Retur: Kontorstol Ergo Pro", D(1), D("2490.00"), D(25)),),
+        credit=True,
+    ),
+    Sample(
+        "no_two_page_invoice",
+        "two_page",
+        SUPPLIERS["tromso"],
+        BUYER,
+        "300451",
+        date(2024, 4, 2),
+        date(2024, 5, 2),
+        _many_items(),
+        kid=make_kid_mod10("30045100"),
+    ),
+    Sample(
+        "en_invoice_eur",
+        "english",
+        SUPPLIERS["aurora"],
+        BUYER,
+        "AUR-2024-0310",
+        date(2024, 3, 10),
+        date(2024, 4, 9),
+        (
+            Item("Aurora Cloud licence, 12 users", D(12), D("39.00"), D(25)),
+            Item("Onboarding workshop", D(1), D("850.00"), D(25)),
+        ),
+        currency="EUR",
+        order_ref="PO-7781",
+        iban=True,
+    ),
+    Sample(
+        "no_shop_kr_format",
+        "shop",
+        SUPPLIERS["fjellbakeri"],
+        BUYER,
+        "5512",
+        date(2024, 1, 5),
+        date(2024, 1, 19),
+        (
+            Item("Bløtkake 20 pers", D(2), D("1040.00"), D(15)),
+            Item("Rundstykker, kurv", D(3), D("320.00"), D(15)),
+        ),
+        kid=make_kid_mod10("551200"),
+    ),
+    Sample(
+        "no_hybrid_facturx",
+        "classic_no",
+        SUPPLIERS["vestland"],
+        BUYER,
+        "VR-10442",
+        date(2024, 3, 31),
+        date(2024, 4, 14),
+        (
+            Item("Kontorrenhold mars", D(1), D("8900.00"), D(25)),
+            Item("Vindusvask", D(1), D("1250.00"), D(25)),
+        ),
+        kid=make_kid_mod10("1044200"),
+        embed_xml=True,
+    ),
+    Sample(
+        "no_hybrid_mismatch",
+        "classic_no",
+        SUPPLIERS["vestland"],
+        BUYER,
+        "VR-10443",
+        date(2024, 3, 31),
+        date(2024, 4, 14),
+        (Item("Kontorrenhold mars, avdeling 2", D(1), D("4400.00"), D(25)),),
+        kid=make_kid_mod10("1044300"),
+        embed_xml=True,
+        visible_gross_override=D("5800.00"),
+    ),
+    Sample(
+        "no_encrypted",
+        "classic_no",
+        SUPPLIERS["nordlys"],
+        BUYER,
+        "2024-1190",
+        date(2024, 3, 4),
+        date(2024, 3, 18),
+        _items_office()[:1],
+        password="hemmelig",
+    ),
+    Sample(
+        "no_letter_not_invoice",
+        "letter",
+        SUPPLIERS["tromso"],
+        BUYER,
+        "",
+        date(2024, 3, 15),
+        date(2024, 3, 15),
+        (),
+    ),
+)
+
+
+# ---- goldens -------------------------------------------------------------------------------
+
+
+def _money(value: Decimal) -> str:
+    return format(value.quantize(CENT), "f")
+
+
+def _rate(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def golden(s: Sample, path: str) -> dict[str, Any]:
+    """The contract object ``bilag extract --json`` must print for the sample."""
+    if s.layout == "letter" or s.password:
+        code = "BILAG-PDF-ENCRYPTED" if s.password else "BILAG-NOT-INVOICE"
+        return {"source": path, "parser": "pdf", "document_type": None, "errors": [code]}
+    sup = s.supplier
+    validation = []
+    if s.visible_gross_override is not None:
+        validation.append({"rule": "BILAG-XCHECK-AMOUNT", "severity": "fatal"})
+    return {
+        "source": path,
+        "parser": "pdf",
+        "document_type": "credit_note" if s.credit else "invoice",
+        "invoice_number": s.number,
+        "issue_date": s.issue.isoformat(),
+        "due_date": s.due.isoformat(),
+        "currency": s.currency,
+        "supplier": {
+            "name": sup.name,
+            "org_number": sup.org,
+            "vat_number": f"NO{sup.org}MVA",
+            "bank_account": None if s.credit or s.iban else sup.account,
+            "iban": iban_no(sup.account or "") if s.iban else None,
+        },
+        # the shop and the English layouts print no buyer organisation number
+        "buyer": {
+            "name": s.buyer.name if s.embed_xml else None,
+            "org_number": s.buyer.org if s.layout not in ("shop", "english") else None,
+        },
+        "payment_reference": s.kid,
+        "order_reference": s.order_ref,
+        "net_total": _money(s.net),
+        "vat_total": _money(s.vat),
+        "gross_total": _money(s.gross),
+        "payable_amount": _money(s.gross),
+        "vat_breakdown": [
+            {"rate": _rate(r), "taxable_amount": _money(b), "vat_amount": _money(v)}
+            for r, b, v in s.vat_groups()
+        ],
+        "lines": [
+            {
+                "description": i.description,
+                "quantity": _rate(i.quantity),
+                "unit_price": _money(i.unit_price),
+                "net_amount": _money(i.net),
+                "vat_rate": _rate(i.vat_rate),
+            }
+            for i in s.items
+        ]
+        if s.layout != "shop"
+        else [],
+        "confidence": {},
+        "validation": validation,
+        "errors": [],
+    }
+
+
+def cii_data(s: Sample) -> dict[str, Any]:
+    """The sample as a factur-x data dict (EN 16931 business terms)."""
+    sup = s.supplier
+    return {
+        "BT-1": s.number,
+        "BT-2": s.issue,
+        "BT-3": "381" if s.credit else "380",
+        "BT-5": s.currency,
+        "BT-9": s.due,
+        "BT-24": "urn:cen.eu:en16931:2017",
+        "BG-4": {
+            "name": sup.name,
+            "country_code": "NO",
+            "vat_identifier": f"NO{sup.org}MVA",
+            "legal_identifier": sup.org,
+            "legal_identifier_schemeid": "0192",
+            "addr_l1": sup.street,
+            "city": sup.city.split(" ", 1)[1],
+            "postcode": sup.city.split(" ", 1)[0],
+        },
+        "BG-7": {
+            "name": s.buyer.name,
+            "country_code": "NO",
+            "legal_identifier": s.buyer.org,
+            "legal_identifier_schemeid": "0192",
+        },
+        "BT-81": "30",
+        "BT-84": sup.account,
+        "BT-83": s.kid,
+        "BG-23": [
+            {"BT-116": _money(b), "BT-117": _money(v), "BT-118": "S", "BT-119": _money(r)}
+            for r, b, v in s.vat_groups()
+        ],
+        "BG-25": [
+            {
+                "BT-126": str(n),
+                "BT-129": _rate(i.quantity),
+                "BT-130": "C62",
+                "BT-131": _money(i.net),
+                "BT-146": _money(i.unit_price),
+                "BT-151": "S",
+                "BT-152": _money(i.vat_rate),
+                "BT-153": i.description,
+            }
+            for n, i in enumerate(s.items, start=1)
+        ],
+        "BT-106": _money(s.net),
+        "BT-109": _money(s.net),
+        "BT-110": _money(s.vat),
+        "BT-112": _money(s.gross),
+        "BT-115": _money(s.gross),
+    }
+
+
+def render(s: Sample) -> bytes:
+    pdf = Page()
+    pdf.set_title(f"{s.supplier.name} {s.number}".strip())
+    pdf.set_author(s.supplier.name)
+    if s.password:
+        pdf.set_encryption(owner_password="eier-" + s.password, user_password=s.password)
+    LAYOUTS[s.layout](pdf, s)
+    data = bytes(pdf.output())
+    if s.embed_xml:
+        import facturx
+
+        xml = facturx.generate_cii_xml(cii_data(s), check_xsd=False, check_schematron=False)
+        data = facturx.generate_from_binary(
+            data, xml, check_xsd=False, pdf_metadata={"author": s.supplier.name, "title": s.number}
+        )
+    return data
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for s in SAMPLES:
+        if not orgnr.is_valid(s.supplier.org) or (
+            s.supplier.account and not mva.is_valid(f"NO{s.supplier.org}MVA")
+        ):
+            raise SystemExit(f"{s.name}: invalid organisation number {s.supplier.org}")
+        pdf_path = args.out / f"{s.name}.pdf"
+        pdf_path.write_bytes(render(s))
+        rel = f"sample_documents/pdf/{s.name}.pdf"
+        (args.out / f"{s.name}.expected.json").write_text(
+            json.dumps(golden(s, rel), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        print(f"wrote {pdf_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
+
+
+__all__ = ["SAMPLES", "Sample", "golden", "render"]

@@ -1,18 +1,658 @@
-"""Validation rules that are about UBL *syntax* and need the XML tree (UBL-CR, UBL-SR, ...).
+"""Validation rules that are about UBL *syntax* and need the XML tree.
 
 Model-level rules (BR-*, most PEPPOL-EN16931-R*, NO-R-*) live in
-:mod:`bilag.domain.validation` so that PDF and OCR invoices get them too.
+:mod:`bilag.domain.validation` so that PDF and OCR invoices get them too. Here
+are the rules that only make sense for XML: an element must not be empty
+(PEPPOL-EN16931-R008), an element may occur at most once (UBL-SR-*), an
+attribute must (not) be there (UBL-DT-*, currencyID R051/CL007), the lexical
+form of dates (F001) and of amounts (UBL-DT-01, BR-DEC-*), TaxTotal counts
+(R053/R054), and a few EN 16931 rules whose subject is the presence of an XML
+group (BR-CO-19/20, BR-54, BR-55, BR-64, BR-65).
+
+Speed: one walk over all elements, plus direct child lookups (``iterchildren``
+with a tag, done in C by lxml). No XPath is evaluated per document.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bilag.domain.model import Finding
+from bilag.domain.rules import codelist_data as cl
+from bilag.domain.rules.catalog import CATALOG
 
 __all__ = ["check_syntax"]
 
+_CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
+_CAC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}"
+_XML_WS = " \t\r\n"
+
+# PEPPOL-EN16931-R051 / -CL007 / BR-CL-03 contexts (cbc names).
+_AMOUNTS = frozenset(
+    _CBC + n
+    for n in [
+        "Amount",
+        "BaseAmount",
+        "PriceAmount",
+        "TaxableAmount",
+        "LineExtensionAmount",
+        "TaxExclusiveAmount",
+        "TaxInclusiveAmount",
+        "AllowanceTotalAmount",
+        "ChargeTotalAmount",
+        "PrepaidAmount",
+        "PayableRoundingAmount",
+        "PayableAmount",
+    ]
+)
+_TAX_AMOUNT = _CBC + "TaxAmount"
+_DATES = frozenset(
+    _CBC + n
+    for n in ["IssueDate", "DueDate", "TaxPointDate", "StartDate", "EndDate", "ActualDeliveryDate"]
+)
+# BR-CL-25: the CEF EAS list of EN 16931 is PEPPOL's plus codes PEPPOL does not accept.
+_CEN_EAS = cl.EAS | frozenset(
+    (
+        "9901",
+        "9902",
+        "9904",
+        "9905",
+        "9906",
+        "9907",
+        "9955",
+        "9956",
+        "AN",
+        "AQ",
+        "AS",
+        "AU",
+        "EM",
+    )
+)
+_DATE_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# UBL-DT-08..28: attributes that should not be present.
+_ATTRIBUTE_RULES = {
+    "schemeName": "UBL-DT-08",
+    "schemeAgencyName": "UBL-DT-09",
+    "schemeDataURI": "UBL-DT-10",
+    "schemeURI": "UBL-DT-11",
+    "format": "UBL-DT-12",
+    "unitCodeListIdentifier": "UBL-DT-13",
+    "unitCodeListAgencyIdentifier": "UBL-DT-14",
+    "unitCodeListAgencyName": "UBL-DT-15",
+    "listAgencyName": "UBL-DT-16",
+    "listName": "UBL-DT-17",
+    "languageID": "UBL-DT-19",
+    "listURI": "UBL-DT-20",
+    "listSchemeURI": "UBL-DT-21",
+    "languageLocaleID": "UBL-DT-22",
+    "uri": "UBL-DT-23",
+    "currencyCodeListVersionID": "UBL-DT-24",
+    "characterSetCode": "UBL-DT-25",
+    "encodingCode": "UBL-DT-26",
+    "schemeAgencyID": "UBL-DT-27",
+    "listAgencyID": "UBL-DT-28",
+}
+
+
+class _Run:
+    """The findings of one document, and a helper to fire a rule at most once per location."""
+
+    __slots__ = ("findings", "seen")
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.seen: set[tuple[str, str]] = set()
+
+    def fire(self, rule: str, location: str) -> None:
+        key = (rule, location)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        severity, message = CATALOG[rule]
+        self.findings.append(Finding(rule, severity, message, location))
+
+
+def _kids(el: Any, tag: str) -> list[Any]:
+    return list(el.iterchildren(tag))
+
+
+def _sel(el: Any, *tags: str) -> list[Any]:
+    """Children along a path of child tags (like a relative XPath of child steps)."""
+    nodes = [el]
+    for tag in tags:
+        nodes = [c for n in nodes for c in n.iterchildren(tag)]
+        if not nodes:
+            break
+    return nodes
+
+
+def _norm(el: Any) -> str:
+    """XPath ``normalize-space(el)`` for a leaf element."""
+    return " ".join((el.text or "").split())
+
+
+def _text(el: Any | None) -> str:
+    return "" if el is None else (el.text or "")
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _path(el: Any) -> str:
+    """A short XPath for a location: ``/Invoice/cac:InvoiceLine[2]/cbc:ID``."""
+    parts: list[str] = []
+    node = el
+    while node is not None:
+        parent = node.getparent()
+        tag = node.tag
+        prefix = "cbc:" if tag.startswith(_CBC) else "cac:" if tag.startswith(_CAC) else ""
+        name = prefix + _local(tag)
+        if parent is not None:
+            same = [c for c in parent.iterchildren(tag)]
+            if len(same) > 1:
+                name += f"[{same.index(node) + 1}]"
+        parts.append(name)
+        node = parent
+    return "/" + "/".join(reversed(parts))
+
 
 def check_syntax(root: Any) -> tuple[Finding, ...]:
-    """Findings of the syntax-bound rules on a parsed UBL Invoice/CreditNote root element."""
-    return ()
+    """Findings of the syntax-bound rules on a parsed UBL Invoice/CreditNote root element.
+
+    Args:
+        root: the ``Invoice`` or ``CreditNote`` element (an SBDH envelope already
+            removed), as parsed by lxml.
+
+    Returns:
+        The findings, each with its official rule id, severity, message and an
+        XPath location.
+    """
+    run = _Run()
+    is_credit_note = _local(root.tag) == "CreditNote"
+    doc_currency_el = next(root.iterchildren(_CBC + "DocumentCurrencyCode"), None)
+    doc_currency = None if doc_currency_el is None else (doc_currency_el.text or "")
+    _walk(root, run, doc_currency)
+    _document(root, run, is_credit_note=is_credit_note)
+    _parties(root, run)
+    _groups(root, run)
+    _presence(root, run)
+    _lines(root, run, is_credit_note=is_credit_note)
+    return tuple(run.findings)
+
+
+def _walk(root: Any, run: _Run, doc_currency: str | None) -> None:
+    """The one pass over every element: empty elements, amounts, dates, attributes."""
+    name_attrs = 0
+    for el in root.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue  # comment or processing instruction
+        text = el.text
+        if len(el) == 0 or not any(isinstance(c.tag, str) for c in el):
+            whole = (text or "") + "".join(c.tail or "" for c in el)
+            if not whole.strip(_XML_WS):
+                run.fire("PEPPOL-EN16931-R008", _path(el))
+        if el.attrib:
+            for attr in el.attrib:
+                rule = _ATTRIBUTE_RULES.get(attr)
+                if rule is not None:
+                    run.fire(rule, _path(el))
+                elif attr == "name" and tag != _CBC + "PaymentMeansCode":
+                    name_attrs += 1
+        if tag in _AMOUNTS or tag == _TAX_AMOUNT:
+            _amount(el, tag, run, doc_currency)
+        elif tag in _DATES:
+            t = text or ""
+            if len(t) != 10 or not _DATE_FORM.fullmatch(t) or not _is_date(t):
+                run.fire("PEPPOL-EN16931-F001", _path(el))
+        elif tag.endswith("BinaryObject"):
+            mime = el.get("mimeCode")
+            if mime is None:
+                run.fire("UBL-DT-06", _path(el))
+            elif tag == _CBC + "EmbeddedDocumentBinaryObject" and mime not in cl.MIME:
+                run.fire("PEPPOL-EN16931-CL001", _path(el))
+                run.fire("BR-CL-24", _path(el))
+            if el.get("filename") is None:
+                run.fire("UBL-DT-07", _path(el))
+        elif tag == _CBC + "EndpointID":
+            scheme = el.get("schemeID")
+            if scheme is not None:
+                if scheme not in cl.EAS:
+                    run.fire("PEPPOL-EN16931-CL008", _path(el))
+                if " ".join(scheme.split()) not in _CEN_EAS:
+                    run.fire("BR-CL-25", _path(el))
+        elif tag == _CBC + "ID":
+            parent = el.getparent()
+            ptag = None if parent is None else parent.tag
+            if ptag == _CAC + "TaxCategory" or ptag == _CAC + "ClassifiedTaxCategory":
+                code = " ".join((text or "").split())
+                if code not in cl.UNCL5305:
+                    rule = "BR-CL-17" if ptag == _CAC + "TaxCategory" else "BR-CL-18"
+                    run.fire(rule, _path(el))
+        if tag.endswith("Amount") and not tag.endswith("PriceAmount"):
+            decimals = (text or "").partition(".")[2]
+            if len(decimals) > 2 and not _under_price_allowance(el):
+                run.fire("UBL-DT-01", _path(el))
+    if name_attrs > 0:
+        run.fire("UBL-DT-18", "/")
+
+
+def _under_price_allowance(el: Any) -> bool:
+    parent = el.getparent()
+    grand = None if parent is None else parent.getparent()
+    return (
+        parent is not None
+        and parent.tag == _CAC + "AllowanceCharge"
+        and grand is not None
+        and grand.tag == _CAC + "Price"
+    )
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _amount(el: Any, tag: str, run: _Run, doc_currency: str | None) -> None:
+    cur = el.get("currencyID")
+    if cur not in cl.ISO4217:
+        run.fire("PEPPOL-EN16931-CL007", _path(el))
+    norm = " ".join((cur or "").split())
+    if not norm or norm not in cl.ISO4217:
+        run.fire("BR-CL-03", _path(el))
+    if tag == _TAX_AMOUNT:
+        parent = el.getparent()
+        # R051 covers the subtotals' TaxAmount and that of the TaxTotal with subtotals.
+        if parent is None:
+            return
+        if parent.tag == _CAC + "TaxTotal":
+            if next(parent.iterchildren(_CAC + "TaxSubtotal"), None) is None:
+                return
+        elif parent.tag != _CAC + "TaxSubtotal":
+            return
+    if doc_currency is None or cur != doc_currency:
+        run.fire("PEPPOL-EN16931-R051", _path(el))
+
+
+def _decimal(el: Any) -> Decimal | None:
+    try:
+        return Decimal((el.text or "").strip())
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _document(root: Any, run: _Run, *, is_credit_note: bool) -> None:
+    tax_totals = _kids(root, _CAC + "TaxTotal")
+    with_sub = [
+        t for t in tax_totals if next(t.iterchildren(_CAC + "TaxSubtotal"), None) is not None
+    ]
+    without_sub = len(tax_totals) - len(with_sub)
+    tax_cur_el = next(root.iterchildren(_CBC + "TaxCurrencyCode"), None)
+    if len(with_sub) != 1:
+        run.fire("PEPPOL-EN16931-R053", "/cac:TaxTotal")
+    if without_sub != (1 if tax_cur_el is not None else 0):
+        run.fire("PEPPOL-EN16931-R054", "/cac:TaxTotal")
+    if tax_cur_el is not None:
+        _same_sign(root, tax_totals, tax_cur_el, run)
+    # BR-CO-15 adds "the" TaxAmount in the document currency: two of them make the
+    # official expression fail, so the rule fires.
+    doc_cur_el = next(root.iterchildren(_CBC + "DocumentCurrencyCode"), None)
+    if doc_cur_el is not None:
+        in_doc = [
+            a
+            for t in tax_totals
+            for a in t.iterchildren(_TAX_AMOUNT)
+            if a.get("currencyID") == doc_cur_el.text
+        ]
+        if len(in_doc) > 1:
+            run.fire("BR-CO-15", "/cac:TaxTotal/cbc:TaxAmount")
+    if is_credit_note:
+        projects = [
+            r
+            for r in _kids(root, _CAC + "AdditionalDocumentReference")
+            if any(c.text == "50" for c in r.iterchildren(_CBC + "DocumentTypeCode"))
+        ]
+        if len(projects) > 1:
+            run.fire("PEPPOL-EN16931-R080", "/cac:AdditionalDocumentReference")
+    _max_once(root, run)
+
+
+def _same_sign(root: Any, tax_totals: list[Any], tax_cur_el: Any, run: _Run) -> None:
+    """PEPPOL-EN16931-R055: BT-110 and BT-111 have the same operational sign."""
+    tax_cur = _norm(tax_cur_el)
+    doc_el = next(root.iterchildren(_CBC + "DocumentCurrencyCode"), None)
+    doc_cur = "" if doc_el is None else _norm(doc_el)
+    amounts = [a for t in tax_totals for a in t.iterchildren(_TAX_AMOUNT)]
+    in_tax = [
+        d for a in amounts if a.get("currencyID") == tax_cur if (d := _decimal(a)) is not None
+    ]
+    in_doc = [
+        d for a in amounts if a.get("currencyID") == doc_cur if (d := _decimal(a)) is not None
+    ]
+    zero = Decimal(0)
+    ok = (any(v <= zero for v in in_tax) and any(v <= zero for v in in_doc)) or (
+        any(v >= zero for v in in_tax) and any(v >= zero for v in in_doc)
+    )
+    if not ok:
+        run.fire("PEPPOL-EN16931-R055", "/cac:TaxTotal/cbc:TaxAmount")
+
+
+def _steps(path: str) -> tuple[str, ...]:
+    """``"cac:Delivery/cbc:ID"`` -> Clark-notation child tags."""
+    return tuple((_CAC if step.startswith("cac:") else _CBC) + step[4:] for step in path.split("/"))
+
+
+_SUP = "cac:AccountingSupplierParty/cac:Party/"
+_CUS = "cac:AccountingCustomerParty/cac:Party/"
+# UBL-SR rules of the form count(path) <= 1, relative to the document root.
+_ROOT_MAX_ONCE: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
+    (rule, path, _steps(path))
+    for rule, path in (
+        ("UBL-SR-01", "cac:ContractDocumentReference/cbc:ID"),
+        ("UBL-SR-02", "cac:ReceiptDocumentReference/cbc:ID"),
+        ("UBL-SR-03", "cac:DespatchDocumentReference/cbc:ID"),
+        ("UBL-SR-05", "cac:PaymentTerms/cbc:Note"),
+        ("UBL-SR-06", "cac:InvoiceDocumentReference"),
+        ("UBL-SR-08", "cac:InvoicePeriod"),
+        ("UBL-SR-09", _SUP + "cac:PartyLegalEntity/cbc:RegistrationName"),
+        ("UBL-SR-10", _SUP + "cac:PartyName/cbc:Name"),
+        ("UBL-SR-11", _SUP + "cac:PartyLegalEntity/cbc:CompanyID"),
+        ("UBL-SR-14", _SUP + "cac:PartyLegalEntity/cbc:CompanyLegalForm"),
+        ("UBL-SR-15", _CUS + "cac:PartyLegalEntity/cbc:RegistrationName"),
+        ("UBL-SR-16", _CUS + "cac:PartyIdentification/cbc:ID"),
+        ("UBL-SR-17", _CUS + "cac:PartyLegalEntity/cbc:CompanyID"),
+        ("UBL-SR-24", "cac:Delivery"),
+        ("UBL-SR-39", "cac:ProjectReference/cbc:ID"),
+        ("UBL-SR-40", _CUS + "cac:PartyName/cbc:Name"),
+        ("UBL-SR-45", "cac:PaymentMeans/cbc:PaymentDueDate"),
+        ("UBL-SR-49", "cac:InvoicePeriod/cbc:DescriptionCode"),
+    )
+)
+
+
+def _is_vat(scheme_holder: Any) -> bool:
+    """``cac:TaxScheme/upper-case(cbc:ID) = 'VAT'`` for a PartyTaxScheme or TaxCategory."""
+    return any(
+        (i.text or "").upper() == "VAT"
+        for i in _sel(scheme_holder, _CAC + "TaxScheme", _CBC + "ID")
+    )
+
+
+def _max_once(root: Any, run: _Run) -> None:
+    for rule, path, steps in _ROOT_MAX_ONCE:
+        if len(_sel(root, *steps)) > 1:
+            run.fire(rule, "/" + path)
+    refs = _kids(root, _CAC + "AdditionalDocumentReference")
+    objects = [
+        i
+        for r in refs
+        if any(c.text == "130" for c in r.iterchildren(_CBC + "DocumentTypeCode"))
+        for i in r.iterchildren(_CBC + "ID")
+    ]
+    if len(objects) > 1:
+        run.fire("UBL-SR-04", "/cac:AdditionalDocumentReference")
+    for party_tag, vat_rule, other_rule in (
+        ("AccountingSupplierParty", "UBL-SR-12", "UBL-SR-13"),
+        ("AccountingCustomerParty", "UBL-SR-18", None),
+    ):
+        schemes = _sel(root, _CAC + party_tag, _CAC + "Party", _CAC + "PartyTaxScheme")
+        vat_ids = [c for s in schemes if _is_vat(s) for c in s.iterchildren(_CBC + "CompanyID")]
+        if len(vat_ids) > 1:
+            run.fire(vat_rule, f"/cac:{party_tag}/cac:Party/cac:PartyTaxScheme")
+        if other_rule is not None:
+            other = [
+                c
+                for s in schemes
+                if any(
+                    (i.text or "").upper() != "VAT"
+                    for i in _sel(s, _CAC + "TaxScheme", _CBC + "ID")
+                )
+                for c in s.iterchildren(_CBC + "CompanyID")
+            ]
+            if len(other) > 1:
+                run.fire(other_rule, f"/cac:{party_tag}/cac:Party/cac:PartyTaxScheme")
+    sepa = [
+        i
+        for i in root.iter(_CBC + "ID")
+        if (i.get("schemeID") or "").upper() == "SEPA"
+        and i.getparent() is not None
+        and i.getparent().tag == _CAC + "PartyIdentification"
+    ]
+    if len(sepa) > 1:
+        run.fire("UBL-SR-29", "//cac:PartyIdentification/cbc:ID")
+    payment_ids = {(p.text or "") for p in root.iter(_CBC + "PaymentID")}
+    if len(payment_ids) > 1:
+        run.fire("UBL-SR-44", "//cbc:PaymentID")
+    means_names = [
+        m for m in _sel(root, _CAC + "PaymentMeans", _CBC + "PaymentMeansCode") if m.get("name")
+    ]
+    if len(means_names) > 1:
+        run.fire("UBL-SR-46", "/cac:PaymentMeans/cbc:PaymentMeansCode/@name")
+    codes = {(c.text or "") for c in root.iter(_CBC + "PaymentMeansCode")}
+    if len(codes) > 1:
+        run.fire("UBL-SR-47", "//cbc:PaymentMeansCode")
+
+
+def _short(tag: str) -> str:
+    return ("cac:" if tag.startswith(_CAC) else "cbc:") + _local(tag)
+
+
+def _parties(root: Any, run: _Run) -> None:
+    supplier = _sel(root, _CAC + "AccountingSupplierParty", _CAC + "Party")
+    for party in supplier:
+        if len(_kids(party, _CAC + "PartyTaxScheme")) > 2:
+            run.fire("UBL-SR-42", "/cac:AccountingSupplierParty/cac:Party")
+    reg_names = {
+        (n.text or "")
+        for n in _sel(
+            root,
+            _CAC + "AccountingSupplierParty",
+            _CAC + "Party",
+            _CAC + "PartyLegalEntity",
+            _CBC + "RegistrationName",
+        )
+    }
+    for payee in _kids(root, _CAC + "PayeeParty"):
+        names = _sel(payee, _CAC + "PartyName", _CBC + "Name")
+        # "(cac:PartyName/cbc:Name) != (seller RegistrationName)": some pair differs.
+        differs = any((n.text or "") != r for n in names for r in reg_names)
+        ids = [
+            i
+            for i in _sel(payee, _CAC + "PartyIdentification", _CBC + "ID")
+            if (i.get("schemeID") or "").upper() != "SEPA"
+        ]
+        if not (len(names) <= 1 and differs):
+            run.fire("UBL-SR-19", "/cac:PayeeParty")
+        if not (len(ids) <= 1 and differs):
+            run.fire("UBL-SR-20", "/cac:PayeeParty")
+        legal = _sel(payee, _CAC + "PartyLegalEntity", _CBC + "CompanyID")
+        if not (len(legal) <= 1 and differs):
+            run.fire("UBL-SR-21", "/cac:PayeeParty")
+    for rep in _kids(root, _CAC + "TaxRepresentativeParty"):
+        if len(_sel(rep, _CAC + "Party", _CAC + "PartyName", _CBC + "Name")) > 1:
+            run.fire("UBL-SR-22", "/cac:TaxRepresentativeParty")
+        if len(_sel(rep, _CAC + "Party", _CAC + "PartyTaxScheme", _CBC + "CompanyID")) > 1:
+            run.fire("UBL-SR-23", "/cac:TaxRepresentativeParty")
+    for pm in _kids(root, _CAC + "PaymentMeans"):
+        if len(_kids(pm, _CBC + "PaymentID")) > 1:
+            run.fire("UBL-SR-26", _path(pm))
+        if len(_kids(pm, _CBC + "InstructionNote")) > 1:
+            run.fire("UBL-SR-27", _path(pm))
+        if len(_sel(pm, _CAC + "PaymentMandate", _CBC + "ID")) > 1:
+            run.fire("UBL-SR-28", _path(pm))
+
+
+def _groups(root: Any, run: _Run) -> None:
+    """Group-level rules: delivery, allowances, references, periods, tax subtotals."""
+    for delivery in _kids(root, _CAC + "Delivery"):
+        if len(_sel(delivery, _CAC + "DeliveryParty", _CAC + "PartyName", _CBC + "Name")) > 1:
+            run.fire("UBL-SR-25", _path(delivery))
+    for ac in _kids(root, _CAC + "AllowanceCharge"):
+        _allowance_charge(ac, run)
+    for ref in _kids(root, _CAC + "AdditionalDocumentReference"):
+        _additional_reference(ref, run, root)
+    for br in _kids(root, _CAC + "BillingReference"):
+        if not _sel(br, _CAC + "InvoiceDocumentReference", _CBC + "ID"):
+            run.fire("BR-55", _path(br))
+            run.fire("UBL-SR-07", _path(br))
+    for period in _kids(root, _CAC + "InvoicePeriod"):
+        # CEN 1.3.16: a start date, an end date or a tax point date code (BT-8).
+        if not (
+            _kids(period, _CBC + "StartDate")
+            or _kids(period, _CBC + "EndDate")
+            or _kids(period, _CBC + "DescriptionCode")
+        ):
+            run.fire("BR-CO-19", _path(period))
+    for sub in _sel(root, _CAC + "TaxTotal", _CAC + "TaxSubtotal"):
+        if len(_sel(sub, _CAC + "TaxCategory", _CBC + "TaxExemptionReason")) > 1:
+            run.fire("UBL-SR-32", _path(sub))
+    for item_property in root.iter(_CAC + "AdditionalItemProperty"):
+        if not (_kids(item_property, _CBC + "Name") and _kids(item_property, _CBC + "Value")):
+            run.fire("BR-54", _path(item_property))
+
+
+def _presence(root: Any, run: _Run) -> None:
+    """Rules that test that an element exists, where an empty element counts as present."""
+    issue = next(root.iterchildren(_CBC + "IssueDate"), None)
+    if issue is None or not "".join(issue.itertext()):
+        run.fire("BR-03", "/cbc:IssueDate")
+    for lmt in _kids(root, _CAC + "LegalMonetaryTotal"):
+        for rule, name in (
+            ("BR-12", "LineExtensionAmount"),
+            ("BR-13", "TaxExclusiveAmount"),
+            ("BR-14", "TaxInclusiveAmount"),
+            ("BR-15", "PayableAmount"),
+        ):
+            if next(lmt.iterchildren(_CBC + name), None) is None:
+                run.fire(rule, "/cac:LegalMonetaryTotal/cbc:" + name)
+    for asp in _kids(root, _CAC + "AccountingSupplierParty"):
+        schemes = _sel(asp, _CAC + "Party", _CAC + "PartyTaxScheme")
+        if not (
+            any(_is_vat(s) and _kids(s, _CBC + "CompanyID") for s in schemes)
+            or _sel(asp, _CAC + "Party", _CAC + "PartyIdentification", _CBC + "ID")
+            or _sel(asp, _CAC + "Party", _CAC + "PartyLegalEntity", _CBC + "CompanyID")
+        ):
+            run.fire("BR-CO-26", "/cac:AccountingSupplierParty")
+    if not (
+        _kids(root, _CBC + "BuyerReference") or _sel(root, _CAC + "OrderReference", _CBC + "ID")
+    ):
+        run.fire("PEPPOL-EN16931-R003", "/cbc:BuyerReference")
+    for tag, rule in (
+        ("AccountingCustomerParty", "PEPPOL-EN16931-R010"),
+        ("AccountingSupplierParty", "PEPPOL-EN16931-R020"),
+    ):
+        for party in root.iter(_CAC + "Party"):
+            parent = party.getparent()
+            if (
+                parent is not None
+                and parent.tag == _CAC + tag
+                and not _kids(party, _CBC + "EndpointID")
+            ):
+                run.fire(rule, f"/cac:{tag}/cac:Party/cbc:EndpointID")
+    for pm in root.iter(_CAC + "PaymentMeans"):
+        code = " ".join(_text(next(pm.iterchildren(_CBC + "PaymentMeansCode"), None)).split())
+        if code in ("49", "59") and not _sel(pm, _CAC + "PaymentMandate", _CBC + "ID"):
+            run.fire("PEPPOL-EN16931-R061", _path(pm))
+
+
+def _allowance_charge(ac: Any, run: _Run) -> None:
+    indicator = " ".join(_text(next(ac.iterchildren(_CBC + "ChargeIndicator"), None)).split())
+    if indicator not in ("true", "false"):
+        run.fire("PEPPOL-EN16931-R043", _path(ac))
+    reasons = _kids(ac, _CBC + "AllowanceChargeReason")
+    if len(reasons) > 1:
+        # Schematron compares the boolean ChargeIndicator: "true"/"1" is a charge.
+        raw = _text(next(ac.iterchildren(_CBC + "ChargeIndicator"), None)).strip()
+        run.fire("UBL-SR-31" if raw in ("true", "1") else "UBL-SR-30", _path(ac))
+
+
+def _additional_reference(ref: Any, run: _Run, root: Any) -> None:
+    if len(_kids(ref, _CBC + "DocumentDescription")) > 1:
+        run.fire("UBL-SR-33", _path(ref))
+    codes = [c.text for c in ref.iterchildren(_CBC + "DocumentTypeCode")]
+    is_object = "130" in codes
+    ids = _kids(ref, _CBC + "ID")
+    has_scheme = any(i.get("scheme") is not None for i in ids)
+    cn_project = _local(root.tag) == "CreditNote" and "50" in codes
+    if not (is_object or cn_project or (not has_scheme and not codes)):
+        run.fire("UBL-SR-43", _path(ref))
+    if is_object and _kids(ref, _CAC + "Attachment"):
+        run.fire("UBL-CR-666", _path(ref))
+    if is_object and _kids(ref, _CBC + "DocumentDescription"):
+        run.fire("UBL-CR-673", _path(ref))
+
+
+def _lines(root: Any, run: _Run, *, is_credit_note: bool) -> None:
+    qty_tag = _CBC + ("CreditedQuantity" if is_credit_note else "InvoicedQuantity")
+    for line in _iter_lines(root):
+        where = _path(line)
+        if len(_kids(line, _CBC + "Note")) > 1:
+            run.fire("UBL-SR-34", where)
+        if len(_sel(line, _CAC + "OrderLineReference", _CBC + "LineID")) > 1:
+            run.fire("UBL-SR-35", where)
+        periods = _kids(line, _CAC + "InvoicePeriod")
+        if len(periods) > 1:
+            run.fire("UBL-SR-36", where)
+        for period in periods:
+            if not (_kids(period, _CBC + "StartDate") or _kids(period, _CBC + "EndDate")):
+                run.fire("BR-CO-20", _path(period))
+        prices = _kids(line, _CAC + "Price")
+        price_acs = [a for p in prices for a in p.iterchildren(_CAC + "AllowanceCharge")]
+        if sum(len(_kids(a, _CBC + "Amount")) for a in price_acs) > 1:
+            run.fire("UBL-SR-37", where)
+        for pac in price_acs:
+            indicator = " ".join(
+                _text(next(pac.iterchildren(_CBC + "ChargeIndicator"), None)).split()
+            )
+            if indicator != "false":
+                run.fire("PEPPOL-EN16931-R044", _path(pac))
+        items = _kids(line, _CAC + "Item")
+        categories = [c for i in items for c in i.iterchildren(_CAC + "ClassifiedTaxCategory")]
+        if sum(len(_kids(c, _CBC + "TaxExemptionReason")) for c in categories) > 1:
+            run.fire("UBL-SR-38", where)
+        if len(categories) != 1:
+            run.fire("UBL-SR-48", where)
+        if sum(len(_kids(i, _CBC + "Description")) for i in items) > 1:
+            run.fire("UBL-SR-50", where)
+        for std in _sel(line, _CAC + "Item", _CAC + "StandardItemIdentification", _CBC + "ID"):
+            if std.get("schemeID") is None:
+                run.fire("BR-64", _path(std))
+        for code in _sel(
+            line, _CAC + "Item", _CAC + "CommodityClassification", _CBC + "ItemClassificationCode"
+        ):
+            if code.get("listID") is None:
+                run.fire("BR-65", _path(code))
+        refs = _kids(line, _CAC + "DocumentReference")
+        if len(refs) > 1:
+            run.fire("PEPPOL-EN16931-R100", where)
+        if refs and not any(
+            c.text == "130" for r in refs for c in r.iterchildren(_CBC + "DocumentTypeCode")
+        ):
+            run.fire("PEPPOL-EN16931-R101", where)
+        for ac in _kids(line, _CAC + "AllowanceCharge"):
+            indicator = " ".join(
+                _text(next(ac.iterchildren(_CBC + "ChargeIndicator"), None)).split()
+            )
+            if indicator not in ("true", "false"):
+                run.fire("PEPPOL-EN16931-R043", _path(ac))
+        has_qty = bool(
+            _kids(line, _CBC + "InvoicedQuantity") or _kids(line, _CBC + "CreditedQuantity")
+        )
+        if has_qty:
+            qty_units = {q.get("unitCode") for q in line.iterchildren(qty_tag)}
+            for base in _sel(line, _CAC + "Price", _CBC + "BaseQuantity"):
+                unit = base.get("unitCode")
+                if unit is not None and unit not in qty_units:
+                    run.fire("PEPPOL-EN16931-R130", _path(base))
+
+
+def _iter_lines(root: Any) -> Iterator[Any]:
+    yield from root.iterchildren(_CAC + "InvoiceLine", _CAC + "CreditNoteLine")

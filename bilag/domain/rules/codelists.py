@@ -1,7 +1,11 @@
 """Code list rules: EN 16931 BR-CL-* and PEPPOL-EN16931-CL* on the coded fields of the model.
 
 The lists themselves are generated data (:mod:`bilag.domain.rules.codelist_data`,
-from the OpenPEPPOL code lists). The EN 16931 lists that differ from PEPPOL's
+from the OpenPEPPOL code lists). Code list rules whose official context is "that
+element anywhere in the document" (VAT category codes BR-CL-17/18, EAS scheme
+BR-CL-25/CL008, MIME code BR-CL-24/CL001, currencyID BR-CL-03/CL007) are checked
+on the XML by :mod:`parsers.ehf_rules`; a PDF or OCR reader produces those codes
+itself, so there is nothing to check on its output. The EN 16931 lists that differ from PEPPOL's
 (UNTDID 1001 document types) are spelled out here, copied from the CEN rules.
 """
 
@@ -115,16 +119,10 @@ def check(inv: Invoice, ctx: Context) -> None:
         if code is not None and code not in cl.UNCL4461:
             fire("BR-CL-16", f"payment_means.{i}.code")
     for i, vb in enumerate(inv.vat_breakdown):
-        cat = _code(vb.category)
-        if cat is not None and cat not in cl.UNCL5305:
-            fire("BR-CL-17", f"vat_breakdown.{i}.category")
         ex = _code(vb.exemption_reason_code)
         if ex is not None and ex.upper() not in cl.VATEX:
             fire("BR-CL-22", f"vat_breakdown.{i}.exemption_reason_code")
     for i, ln in enumerate(inv.lines):
-        cat = _code(ln.vat_category)
-        if cat is not None and cat not in cl.UNCL5305:
-            fire("BR-CL-18", f"lines.{i}.vat_category")
         for j, ac in enumerate(ln.allowances_charges):
             _reason_code(
                 ctx,
@@ -133,22 +131,9 @@ def check(inv: Invoice, ctx: Context) -> None:
                 where=f"lines.{i}.allowances_charges.{j}",
             )
     for i, ac in enumerate(inv.allowances_charges):
-        cat = _code(ac.vat_category)
-        if cat is not None and cat not in cl.UNCL5305:
-            fire("BR-CL-17", f"allowances_charges.{i}.vat_category")
         _reason_code(
             ctx, is_charge=ac.is_charge, code=ac.reason_code, where=f"allowances_charges.{i}"
         )
-    for i, att in enumerate(inv.attachments):
-        mime = att.mime_type
-        if mime is not None and mime not in cl.MIME:
-            fire("BR-CL-24", f"attachments.{i}.mime_type")
-            fire("PEPPOL-EN16931-CL001", f"attachments.{i}.mime_type")
-    for where, party in (("supplier", inv.supplier), ("buyer", inv.buyer)):
-        scheme = party.endpoint_scheme
-        if scheme is not None and scheme not in cl.EAS:
-            fire("BR-CL-25", where + ".endpoint_scheme")
-            fire("PEPPOL-EN16931-CL008", where + ".endpoint_scheme")
 
 
 def _reason_code(ctx: Context, *, is_charge: bool, code: str | None, where: str) -> None:

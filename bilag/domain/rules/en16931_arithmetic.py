@@ -80,21 +80,9 @@ def _payable(inv: Invoice, ctx: Context) -> None:
         if ctx.strict:
             ctx.fire("BR-CO-16", "payable_amount")
         return
-    # xs:decimal(x) as a boolean is "present and not zero".
-    p_true = prepaid is not None and prepaid != _ZERO
-    r_true = rounding is not None and rounding != _ZERO
-    ok = (
-        (prepaid is not None and rounding is None and payable == round2(gross - prepaid))
-        or (not p_true and not r_true and payable == gross)
-        or (
-            p_true
-            and r_true
-            and prepaid is not None
-            and rounding is not None
-            and round2(payable - rounding) == round2(gross - prepaid)
-        )
-        or (not p_true and r_true and rounding is not None and round2(payable - rounding) == gross)
-    )
+    # The four cases of the CEN rule (1.3.16: a zero rounding amount counts as present).
+    expected = gross if prepaid is None else round2(gross - prepaid)
+    ok = (payable if rounding is None else round2(payable - rounding)) == expected
     if not ok:
         ctx.fire("BR-CO-16", "payable_amount")
 

@@ -2,7 +2,10 @@
 
 "Mandatory" rules (a business term must be present) run only in the strict
 (``ehf``) profile: on a PDF or OCR read an absent value means "not found", and
-reporting it as a breach of EN 16931 would be noise. Rules that compare values
+reporting it as a breach of EN 16931 would be noise. A few presence rules whose
+official context is an XML group that may itself be absent, or for which an
+empty or unreadable element counts as present (BR-03, BR-12..BR-15, BR-CO-26),
+are judged on the XML instead, in :mod:`parsers.ehf_rules`. Rules that compare values
 that *are* present (dates in order, prices not negative) run in every profile.
 """
 
@@ -321,21 +324,10 @@ def _mandatory_document(inv: Invoice, ctx: Context) -> None:
         fire("BR-01", "customization_id")
     if not has_text(inv.invoice_number):
         fire("BR-02", "invoice_number")
-    if inv.issue_date is None:
-        fire("BR-03", "issue_date")
     if not has_text(inv.type_code):
         fire("BR-04", "type_code")
     if not has_text(inv.currency):
         fire("BR-05", "currency")
-    if monetary_total_present(inv):
-        for rule, value, where in (
-            ("BR-12", inv.line_total, "line_total"),
-            ("BR-13", inv.net_total, "net_total"),
-            ("BR-14", inv.gross_total, "gross_total"),
-            ("BR-15", inv.payable_amount, "payable_amount"),
-        ):
-            if value is None:
-                fire(rule, where)
     if not inv.lines:
         fire("BR-16", "lines")
     if not inv.vat_breakdown:
@@ -378,8 +370,6 @@ def _mandatory_parties(inv: Invoice, ctx: Context) -> None:
         fire("BR-62", "supplier.endpoint_scheme")
     if has_text(buy.endpoint_id) and buy.endpoint_scheme is None:
         fire("BR-63", "buyer.endpoint_scheme")
-    if not (has_text(sup.vat_number) or sup.identifiers or has_text(sup.org_number)):
-        fire("BR-CO-26", "supplier")
     payee = inv.payee
     if payee is not None:
         name = _party_name(payee)
@@ -489,7 +479,9 @@ def _breakdown_and_payment(inv: Invoice, ctx: Context) -> None:
                 fire("BR-47", at + ".category")
             if vb.rate is None and (vb.category or "").strip() != "O":
                 fire("BR-48", at + ".rate")
-        if has_text(inv.tax_currency) and inv.vat_total_tax_currency is None:
+        # With BT-6 = BT-5 the one TaxAmount is both BT-110 and BT-111.
+        same = inv.tax_currency == inv.currency and inv.vat_total is not None
+        if has_text(inv.tax_currency) and inv.vat_total_tax_currency is None and not same:
             fire("BR-53", "vat_total_tax_currency")
     cards = 0
     mandates = 0

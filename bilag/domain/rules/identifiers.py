@@ -63,8 +63,10 @@ def is_no_orgnr(value: str) -> bool:
 
 
 def is_dk_cvr(value: str) -> bool:
-    """Danish CVR (scheme 0184) as PEPPOL-COMMON-R042 wants it: ``DK`` + eight digits."""
-    return len(value) == 10 and value[:2] == "DK" and _all_digits(value[2:])
+    """Danish CVR (scheme 0184) as PEPPOL-COMMON-R042 wants it: ``DK`` + 8 digits, or 8 digits."""
+    if len(value) == 10 and value[:2] == "DK":
+        return all(c in _DIGITS for c in value[2:])
+    return len(value) == 8 and all(c in _DIGITS for c in value)
 
 
 def is_be_enterprise_number(value: str) -> bool:

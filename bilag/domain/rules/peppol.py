@@ -1,8 +1,8 @@
 """PEPPOL BIS Billing 3.0 rules that apply to one document (PEPPOL-EN16931-R*, -P*, COMMON-R*).
 
 Rules that can only be judged on the XML (empty elements R008, currencyID
-attributes R051, TaxTotal counts R053/R054, date lexical form F001, ...) live in
-:mod:`parsers.ehf_rules`.
+attributes R051, TaxTotal counts R053/R054, date lexical form F001, and the
+element-existence rules R003, R010, R020, R061) live in :mod:`parsers.ehf_rules`.
 """
 
 from __future__ import annotations
@@ -12,10 +12,8 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from bilag.domain.model import AllowanceCharge, DocumentType, Invoice, Party
-from bilag.domain.rules import codelist_data as cl
 from bilag.domain.rules import identifiers as ids
 from bilag.domain.rules.base import Context, round2
-from bilag.domain.rules.en16931_core import has_text
 
 __all__ = ["check", "profile_number"]
 
@@ -55,6 +53,47 @@ _ENDPOINT_ONLY_CHECKS: dict[str, tuple[str, Callable[[str], bool]]] = {
 }
 
 
+# P0100 / P0101: the type codes allowed in profile 01 (billing), from the 3.0.19 rules.
+_P0100_TYPES = frozenset(
+    (
+        "71",
+        "80",
+        "82",
+        "84",
+        "102",
+        "218",
+        "219",
+        "326",
+        "331",
+        "380",
+        "382",
+        "383",
+        "384",
+        "386",
+        "388",
+        "393",
+        "395",
+        "553",
+        "575",
+        "623",
+        "780",
+        "817",
+        "870",
+        "875",
+        "876",
+        "877",
+    )
+)
+_P0101_TYPES = frozenset(["381", "396", "81", "83", "532"])
+
+
+def _country(party: Party) -> str:
+    """``upper-case(normalize-space(PostalAddress/Country/IdentificationCode))``."""
+    if party.address is None or party.address.country_code is None:
+        return ""
+    return party.address.country_code.strip().upper()
+
+
 def profile_number(profile_id: str | None) -> str:
     """PEPPOL's ``$profile``: the NN of the business process id, or ``"Unknown"``."""
     if profile_id is None:
@@ -84,29 +123,24 @@ def _document(inv: Invoice, ctx: Context) -> None:
             fire("PEPPOL-EN16931-R001", "profile_id")
         if profile == "Unknown":
             fire("PEPPOL-EN16931-R007", "profile_id")
-        if not (has_text(inv.buyer_reference) or has_text(inv.order_reference)):
-            fire("PEPPOL-EN16931-R003", "buyer_reference")
         spec = " ".join((inv.customization_id or "").split())
         if not spec.startswith(_SPEC):
             fire("PEPPOL-EN16931-R004", "customization_id")
-        if not has_text(inv.buyer.endpoint_id):
-            fire("PEPPOL-EN16931-R010", "buyer.endpoint_id")
-        if not has_text(inv.supplier.endpoint_id):
-            fire("PEPPOL-EN16931-R020", "supplier.endpoint_id")
-    if len(inv.notes) > 1:
+    both_de = _country(inv.supplier) == "DE" and _country(inv.buyer) == "DE"
+    if len(inv.notes) > 1 and not both_de:
         fire("PEPPOL-EN16931-R002", "notes")
     if inv.tax_currency is not None and inv.tax_currency.strip() == (inv.currency or "").strip():
         fire("PEPPOL-EN16931-R005", "tax_currency")
-    for i, pm in enumerate(inv.payment_means):
-        if (pm.code or "").strip() in ("49", "59") and not has_text(pm.mandate_reference):
-            fire("PEPPOL-EN16931-R061", f"payment_means.{i}.mandate_reference")
     tc = (inv.type_code or "").strip()
+    is_credit_note = inv.document_type is DocumentType.CREDIT_NOTE
     if profile == "01" and inv.type_code is not None:
-        if inv.document_type is DocumentType.CREDIT_NOTE:
-            if tc not in cl.UNCL1001_CREDIT_NOTE:
+        if is_credit_note:
+            if tc not in _P0101_TYPES:
                 fire("PEPPOL-EN16931-P0101", "type_code")
-        elif tc not in cl.UNCL1001_INVOICE:
+        elif tc not in _P0100_TYPES:
             fire("PEPPOL-EN16931-P0100", "type_code")
+    if not is_credit_note and tc in ("326", "384") and not both_de:
+        fire("PEPPOL-EN16931-P0112", "type_code")
 
 
 def _allowance_charge(ac: AllowanceCharge, at: str, ctx: Context) -> None:

@@ -26,6 +26,11 @@ COMMANDS: tuple[str, ...] = (
     "validate",
     "fetch",
     "process",
+    "approve",
+    "reject",
+    "queue",
+    "export",
+    "rules",
     "learn",
     "suggest",
 )

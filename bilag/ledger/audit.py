@@ -7,6 +7,7 @@ so not even a bug elsewhere can rewrite history.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -48,6 +49,13 @@ class AuditEntry:
     reason: str | None
 
 
+def _plain(value: Mapping[str, Any] | None) -> Any:
+    """JSON-safe copy: dates, Decimals and the like become their text form."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(dict(value), default=str))
+
+
 class AuditWriter:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -74,8 +82,8 @@ class AuditWriter:
                 event=event,
                 entity=entity,
                 entity_id=str(entity_id),
-                before=dict(before) if before is not None else None,
-                after=dict(after) if after is not None else None,
+                before=_plain(before),
+                after=_plain(after),
                 reason=reason,
             )
         )

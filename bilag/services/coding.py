@@ -24,6 +24,16 @@ __all__ = ["NO_MODEL", "code_invoice", "coding_parts"]
 NO_MODEL = "no coding model"
 
 
+# UNCL 5305 categories that carry no VAT (exempt, zero-rated, outside scope, ...)
+_NO_VAT = frozenset({"E", "Z", "O", "AE", "K", "G"})
+
+
+def _rate(rate: Decimal | None, category: str | None) -> Decimal | None:
+    if rate is None and category and category.upper() in _NO_VAT:
+        return Decimal(0)
+    return rate
+
+
 def coding_parts(invoice: Invoice) -> list[tuple[str, Decimal, Decimal | None]]:
     """(description, net amount, VAT rate) for each part to code."""
     lines = [line for line in invoice.lines if line.net_amount is not None]
@@ -31,16 +41,22 @@ def coding_parts(invoice: Invoice) -> list[tuple[str, Decimal, Decimal | None]]:
     net = invoice.net_total
     if lines and (net is None or sum(line.net_amount or 0 for line in lines) == net):
         return [
-            (line.description or "", line.net_amount or Decimal(0), line.vat_rate) for line in lines
+            (
+                line.description or "",
+                line.net_amount or Decimal(0),
+                _rate(line.vat_rate, line.vat_category),
+            )
+            for line in lines
         ]
     rows = [v for v in invoice.vat_breakdown if v.taxable_amount is not None]
     if rows and (net is None or sum(v.taxable_amount or 0 for v in rows) == net):
-        return [(text, v.taxable_amount or Decimal(0), v.rate) for v in rows]
+        return [(text, v.taxable_amount or Decimal(0), _rate(v.rate, v.category)) for v in rows]
     if net is None and invoice.gross_total is not None and invoice.vat_total is not None:
         net = invoice.gross_total - invoice.vat_total
     if net is None:
         return []
-    rate = invoice.vat_breakdown[0].rate if len(invoice.vat_breakdown) == 1 else None
+    only = invoice.vat_breakdown[0] if len(invoice.vat_breakdown) == 1 else None
+    rate = _rate(only.rate, only.category) if only else None
     return [(text, net, rate)]
 
 

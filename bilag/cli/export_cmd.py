@@ -1,0 +1,42 @@
+"""``bilag export saft --year YYYY`` and ``bilag export csv``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from bilag.bootstrap import bootstrap
+from bilag.config import load_settings
+from bilag.services.export import csv_export, saft_export
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser("export", parents=[common], help="export the ledger (SAF-T, CSV)")
+    sub = p.add_subparsers(dest="export_format", metavar="FORMAT", required=True)
+    saft = sub.add_parser("saft", parents=[common], help="SAF-T Financial 1.30 XML for one year")
+    saft.add_argument("--year", type=int, required=True)
+    saft.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+    saft.set_defaults(run=run)
+    csv = sub.add_parser("csv", parents=[common], help="every posting as CSV")
+    csv.add_argument("--year", type=int, default=None)
+    csv.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+    csv.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    deps = bootstrap(load_settings(args.home), coder=False)
+    try:
+        if args.export_format == "saft":
+            data = saft_export(deps, args.year)
+        else:
+            data = csv_export(deps, args.year).encode("utf-8")
+    finally:
+        deps.ledger.dispose()
+    if args.output:
+        args.output.write_bytes(data)
+        sys.stderr.write(f"{args.output}: written ({len(data)} bytes)\n")
+    else:
+        sys.stdout.buffer.write(data)
+    return 0

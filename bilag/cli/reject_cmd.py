@@ -1,0 +1,30 @@
+"""``bilag reject ID --reason TEXT``: an invoice that must never be posted."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from bilag.bootstrap import bootstrap
+from bilag.cli.approve_cmd import current_user
+from bilag.config import load_settings
+from bilag.services.review import reject
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser("reject", parents=[common], help="reject an invoice, with a reason")
+    p.add_argument("document_id", type=int, metavar="ID", help="document id (from bilag queue)")
+    p.add_argument("--reason", required=True, help="why (kept in the audit log)")
+    p.add_argument("--user", default=None, help="who rejects (default: the login name)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    deps = bootstrap(load_settings(args.home), coder=False)
+    try:
+        outcome = reject(deps, args.document_id, args.user or current_user(), args.reason)
+    finally:
+        deps.ledger.dispose()
+    sys.stdout.write(f"{outcome.document_id}\t{outcome.status}\t{outcome.message}\n")
+    return 0

@@ -1,0 +1,105 @@
+"""``bilag rules check|simulate``: validate a policy file, or replay it on past invoices."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bilag.bootstrap import bootstrap
+from bilag.cli.output import print_json
+from bilag.config import load_settings
+from bilag.errors import ConfigError
+from bilag.services.policy import load_policy
+from bilag.services.simulate import simulate, summary
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser(
+        "rules", parents=[common], help="check or simulate the approval policy"
+    )
+    sub = p.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+    check = sub.add_parser("check", parents=[common], help="validate a policy file")
+    check.add_argument("policy", nargs="?", type=Path, help="default: <home>/policy.toml")
+    check.set_defaults(run=run_check)
+    sim = sub.add_parser(
+        "simulate",
+        parents=[common],
+        help="replay a policy on the invoices already in the workspace",
+    )
+    sim.add_argument(
+        "--since", required=True, type=_date, help="YYYY-MM-DD: invoices recorded since"
+    )
+    sim.add_argument("--policy", type=Path, help="the candidate policy (default: the current one)")
+    sim.add_argument("--all", action="store_true", help="list unchanged invoices too")
+    sim.add_argument("--json", action="store_true", help="print JSON")
+    sim.set_defaults(run=run_simulate)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-01-31") from None
+
+
+def run_check(args: argparse.Namespace) -> int:
+    settings = load_settings(args.home)
+    deps = bootstrap(settings, coder=False)
+    deps.ledger.dispose()
+    path = args.policy or settings.policy_path
+    if not path.exists():
+        raise ConfigError(f"{path}: no such policy file")
+    policy = load_policy(path, deps.chart)
+    sys.stdout.write(
+        f"{path}: ok: {len(policy.rules)} approval rule(s), {len(policy.suppliers)} supplier "
+        f"rule(s), auto-post {'on' if policy.auto_post.enabled else 'off'} up to "
+        f"{policy.auto_post.max_amount} NOK\n"
+    )
+    return 0
+
+
+def run_simulate(args: argparse.Namespace) -> int:
+    settings = load_settings(args.home)
+    deps = bootstrap(settings, coder=False)
+    try:
+        policy = load_policy(args.policy, deps.chart) if args.policy else deps.policy
+        if args.policy and not args.policy.exists():
+            raise ConfigError(f"{args.policy}: no such policy file")
+        results = simulate(deps, policy, args.since)
+    finally:
+        deps.ledger.dispose()
+    shown = [r for r in results if args.all or r.changed]
+    if args.json:
+        print_json(
+            {
+                "summary": summary(results),
+                "invoices": [
+                    {
+                        "document_id": str(r.document_id),
+                        "source": r.source,
+                        "was": r.was,
+                        "would_be": r.would_be,
+                        "reasons_was": list(r.reasons_was),
+                        "reasons_now": list(r.reasons_now),
+                    }
+                    for r in shown
+                ],
+            }
+        )
+        return 0
+    for r in shown:
+        mark = "->" if r.was != r.would_be else "=="
+        sys.stdout.write(
+            f"{r.document_id}\t{r.was} {mark} {r.would_be}\t{r.source}\t"
+            f"{', '.join(r.reasons_now) or '-'}\n"
+        )
+    counts = summary(results)
+    sys.stdout.write(
+        f"{len(results)} invoice(s) since {args.since}: {counts['changed']} would change; "
+        f"posted {counts['posted']}, approval {counts['awaiting_approval']}, "
+        f"review {counts['needs_review']}\n"
+    )
+    return 0

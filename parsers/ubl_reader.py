@@ -202,7 +202,7 @@ class _Reader:
         if contact_group:
             found = self.subgroups(element, contact_group)
             if found:
-                contacts = self.group(found[0], contact_group, where)
+                contacts = self.group(found[0], contact_group, f"{where}/cac:Contact")
         name = values.pop("name", None)
         trading = values.pop("trading_name", None)
         if group_id in ("BG-10", "BG-11"):  # their only name is PartyName (BT-59, BT-62)
@@ -242,7 +242,8 @@ class _Reader:
         for group_id in ("BG-29", "BG-31"):
             found = self.subgroups(element, group_id)
             if found:
-                values.update(self.group(found[0], group_id, where))
+                inner = f"{where}/{FIELD_BY_ID[group_id].path}"
+                values.update(self.group(found[0], group_id, inner))
         item = self.subgroups(element, "BG-31")
         if item:
             item_el = item[0]
@@ -253,11 +254,15 @@ class _Reader:
             )
             values["attributes"] = tuple(
                 (a["name"], a["value"])
-                for a in (self.group(p, "BG-32", where) for p in self.subgroups(item_el, "BG-32"))
+                for a in (
+                    self.group(p, "BG-32", f"{where}/cac:Item/cac:AdditionalItemProperty")
+                    for p in self.subgroups(item_el, "BG-32")
+                )
                 if a["name"]
             )
         values["allowances_charges"] = tuple(
-            self.allowance(e, "BG-27", where) for e in self.subgroups(element, "BG-27")
+            self.allowance(e, "BG-27", f"{where}/cac:AllowanceCharge[{i}]")
+            for i, e in enumerate(self.subgroups(element, "BG-27"), 1)
         )
         return InvoiceLine(
             description=values.get("item_name") or values.get("item_description"), **values
@@ -315,24 +320,33 @@ def read_invoice(root: Any, root_name: str, source: str) -> ReadResult:
     r = _Reader(root, root_name, source)
     top = f"/{root_name}"
     doc = r.group(root, "DOC", top)
+
+    def at(group_id: str, index: int | None = None) -> str:
+        """Where a group instance sits, for findings: ``/Invoice/cac:PaymentMeans[2]``."""
+        path = absolute_path(group_id, root_name).split(" | ")[0]
+        return f"{path}[{index}]" if index else path
+
     groups = r.subgroups
 
     supplier_el = groups(root, "BG-4")
     buyer_el = groups(root, "BG-7")
-    supplier = r.party(supplier_el[0], "BG-4", "BG-5", top) if supplier_el else Party()
-    buyer = r.party(buyer_el[0], "BG-7", "BG-8", top) if buyer_el else Party()
+    supplier = r.party(supplier_el[0], "BG-4", "BG-5", at("BG-4")) if supplier_el else Party()
+    buyer = r.party(buyer_el[0], "BG-7", "BG-8", at("BG-7")) if buyer_el else Party()
     payee_el = groups(root, "BG-10")
-    payee = r.party(payee_el[0], "BG-10", None, top) if payee_el else None
+    payee = r.party(payee_el[0], "BG-10", None, at("BG-10")) if payee_el else None
     rep_el = groups(root, "BG-11")
-    tax_rep = r.party(rep_el[0], "BG-11", "BG-12", top) if rep_el else None
+    tax_rep = r.party(rep_el[0], "BG-11", "BG-12", at("BG-11")) if rep_el else None
 
     delivery: dict[str, Any] = {}
     delivery_el = groups(root, "BG-13")
     if delivery_el:
-        delivery = r.group(delivery_el[0], "BG-13", top)
-        delivery["delivery_address"] = r.address(delivery_el[0], "BG-15", top)
+        delivery = r.group(delivery_el[0], "BG-13", at("BG-13"))
+        delivery["delivery_address"] = r.address(delivery_el[0], "BG-15", at("BG-13"))
 
-    means = tuple(PaymentMeans(**r.group(e, "BG-16", top)) for e in groups(root, "BG-16"))
+    means = tuple(
+        PaymentMeans(**r.group(e, "BG-16", at("BG-16", i)))
+        for i, e in enumerate(groups(root, "BG-16"), 1)
+    )
     bank_account = iban = bic = None
     for pm in means:
         account, maybe_iban = split_account(pm.account)
@@ -343,11 +357,11 @@ def read_invoice(root: Any, root_name: str, source: str) -> ReadResult:
     kid_raw = next((pm.payment_id for pm in means if pm.payment_id), None)
 
     totals_el = groups(root, "BG-22")
-    totals = r.group(totals_el[0], "BG-22", top) if totals_el else {}
+    totals = r.group(totals_el[0], "BG-22", at("BG-22")) if totals_el else {}
     vat_total, vat_total_tax = _vat_totals(r, doc)
     del doc["vat_total"], doc["vat_total_tax_currency"]
 
-    preceding = [r.group(e, "BG-3", top) for e in groups(root, "BG-3")]
+    preceding = [r.group(e, "BG-3", at("BG-3", i)) for i, e in enumerate(groups(root, "BG-3"), 1)]
     line_tag = "cac:CreditNoteLine" if root_name == "CreditNote" else "cac:InvoiceLine"
     lines = tuple(
         r.line(e, f"{top}/{line_tag}[{i}]") for i, e in enumerate(groups(root, "BG-25"), 1)
@@ -389,11 +403,14 @@ def read_invoice(root: Any, root_name: str, source: str) -> ReadResult:
         tax_representative=tax_rep,
         payment_reference=payment_ref,
         payment_means=means,
-        allowances_charges=tuple(r.allowance(e, "BG-20", top) for e in groups(root, "BG-20")),
+        allowances_charges=tuple(
+            r.allowance(e, "BG-20", at("BG-20", i)) for i, e in enumerate(groups(root, "BG-20"), 1)
+        ),
         vat_total=vat_total,
         vat_total_tax_currency=vat_total_tax,
         vat_breakdown=tuple(
-            VatBreakdown(**r.group(e, "BG-23", top)) for e in groups(root, "BG-23")
+            VatBreakdown(**r.group(e, "BG-23", at("BG-23", i)))
+            for i, e in enumerate(groups(root, "BG-23"), 1)
         ),
         lines=lines,
         attachments=attachments,
@@ -428,7 +445,7 @@ def _attachments(r: _Reader, top: str) -> tuple[tuple[Attachment, ...], tuple[Em
     attachments: list[Attachment] = []
     embedded: list[EmbeddedFile] = []
     for index, element in enumerate(r.subgroups(r.root, "BG-24"), 1):
-        values = r.group(element, "BG-24", top)
+        values = r.group(element, "BG-24", f"{top}/cac:AdditionalDocumentReference[{index}]")
         values.pop("content", None)
         binary = r.walker.elements(element, "BT-125")
         if binary:

@@ -441,10 +441,6 @@ def _max_once(root: Any, run: _Run) -> None:
         run.fire("UBL-SR-47", "//cbc:PaymentMeansCode")
 
 
-def _short(tag: str) -> str:
-    return ("cac:" if tag.startswith(_CAC) else "cbc:") + _local(tag)
-
-
 def _parties(root: Any, run: _Run) -> None:
     supplier = _sel(root, _CAC + "AccountingSupplierParty", _CAC + "Party")
     for party in supplier:
@@ -521,6 +517,14 @@ def _groups(root: Any, run: _Run) -> None:
 
 def _presence(root: Any, run: _Run) -> None:
     """Rules that test that an element exists, where an empty element counts as present."""
+    if not _kids(root, _CBC + "ProfileID"):
+        run.fire("PEPPOL-EN16931-R001", "/cbc:ProfileID")
+    if len(_kids(root, _CBC + "Note")) > 1 and not _both_german(root):
+        run.fire("PEPPOL-EN16931-R002", "/cbc:Note")
+    amounts = [a for t in _kids(root, _CAC + "TaxTotal") for a in t.iterchildren(_TAX_AMOUNT)]
+    for tax_cur in _kids(root, _CBC + "TaxCurrencyCode"):
+        if not any(a.get("currencyID") == tax_cur.text for a in amounts):
+            run.fire("BR-53", "/cac:TaxTotal/cbc:TaxAmount")
     issue = next(root.iterchildren(_CBC + "IssueDate"), None)
     if issue is None or not "".join(issue.itertext()):
         run.fire("BR-03", "/cbc:IssueDate")
@@ -561,6 +565,16 @@ def _presence(root: Any, run: _Run) -> None:
         code = " ".join(_text(next(pm.iterchildren(_CBC + "PaymentMeansCode"), None)).split())
         if code in ("49", "59") and not _sel(pm, _CAC + "PaymentMandate", _CBC + "ID"):
             run.fire("PEPPOL-EN16931-R061", _path(pm))
+
+
+def _both_german(root: Any) -> bool:
+    """PEPPOL's ``$supplierCountryIsDE and $customerCountryIsDE``."""
+    for party in ("AccountingSupplierParty", "AccountingCustomerParty"):
+        path = (_CAC + party, _CAC + "Party", _CAC + "PostalAddress", _CAC + "Country")
+        codes = _sel(root, *path, _CBC + "IdentificationCode")
+        if not any(_norm(c).upper() == "DE" for c in codes):
+            return False
+    return True
 
 
 def _allowance_charge(ac: Any, run: _Run) -> None:

@@ -18,10 +18,13 @@ from lxml import etree
 from bilag.domain.model import Finding, Invoice
 from bilag.domain.validation import IMPLEMENTED_RULES, validate
 from parsers.ehf_rules import check_syntax
+from parsers.ubl_reader import read_invoice
 
 __all__ = [
     "Case",
     "Verdict",
+    "cases_in_file",
+    "document_root",
     "findings_for_root",
     "iter_cases",
     "judge",
@@ -69,44 +72,60 @@ def rule_set_of_file(path: Path) -> str:
 def iter_cases(folder: Path) -> Iterator[Case]:
     """Every test case of every testSet file below ``folder``, in file order."""
     for path in sorted(folder.rglob("*.xm*")):
-        root = etree.parse(str(path), _PARSER).getroot()
-        if root.tag != VEFA + "testSet":
+        yield from cases_in_file(path, folder)
+
+
+def cases_in_file(path: Path, folder: Path) -> Iterator[Case]:
+    """The test cases of one testSet file (``file`` is named relative to ``folder``)."""
+    root = etree.parse(str(path), _PARSER).getroot()
+    if root.tag != VEFA + "testSet":
+        return
+    for index, test in enumerate(root.iterchildren(VEFA + "test"), start=1):
+        doc = next((c for c in test if c.tag in UBL_ROOTS), None)
+        assert_el = test.find(VEFA + "assert")
+        if doc is None or assert_el is None:
             continue
-        for index, test in enumerate(root.iterchildren(VEFA + "test"), start=1):
-            doc = next((c for c in test if c.tag in UBL_ROOTS), None)
-            assert_el = test.find(VEFA + "assert")
-            if doc is None or assert_el is None:
-                continue
-            fire = {
-                (e.text or "").strip()
-                for e in assert_el
-                if e.tag in (VEFA + "error", VEFA + "warning")
-            }
-            not_fire = {(e.text or "").strip() for e in assert_el if e.tag == VEFA + "success"}
-            yield Case(
-                file=str(path.relative_to(folder)),
-                index=index,
-                document=copy.deepcopy(doc),
-                must_fire=frozenset(fire),
-                must_not_fire=frozenset(not_fire),
-            )
+        fire = {
+            (e.text or "").strip() for e in assert_el if e.tag in (VEFA + "error", VEFA + "warning")
+        }
+        not_fire = {(e.text or "").strip() for e in assert_el if e.tag == VEFA + "success"}
+        yield Case(
+            file=str(path.relative_to(folder)),
+            index=index,
+            document=copy.deepcopy(doc),
+            must_fire=frozenset(fire),
+            must_not_fire=frozenset(not_fire),
+        )
 
 
-def _invoice_from_root(root: etree._Element, source: str) -> Invoice:
-    """The real EHF parser's reading of a UBL root element."""
-    try:
-        from parsers.ehf import invoice_from_root  # type: ignore[attr-defined]
-    except ImportError:  # the parser does not expose its reader yet
-        from tests.ubl_fallback_reader import invoice_from_root
+SBDH = "{http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader}"
 
-    invoice: Invoice = invoice_from_root(root, source=source)
-    return invoice
+
+def document_root(path: Path) -> etree._Element:
+    """The Invoice/CreditNote element of a file, inside a Standard Business Document or not."""
+    root = etree.parse(str(path), _PARSER).getroot()
+    if root.tag == SBDH + "StandardBusinessDocument":
+        payload = [c for c in root if isinstance(c.tag, str) and not c.tag.startswith(SBDH)]
+        if payload:
+            return payload[0]
+    return root
+
+
+def _read(root: etree._Element, source: str) -> tuple[Invoice, tuple[Finding, ...]]:
+    """The real EHF reader's invoice, and its findings about values not of their type."""
+    root_name = "CreditNote" if root.tag == UBL_ROOTS[1] else "Invoice"
+    result = read_invoice(root, root_name, source)
+    return result.invoice, result.findings
 
 
 def findings_for_root(root: etree._Element, source: str = "fragment.xml") -> tuple[Finding, ...]:
-    """Syntax findings plus model findings (strict EHF profile) of one UBL document."""
-    invoice = _invoice_from_root(root, source)
-    return check_syntax(root) + validate(invoice, profile="ehf")
+    """Reader, syntax and model findings (strict EHF profile) of one UBL document.
+
+    The same stages as the pipeline (``EhfParser.parse`` then the validate stage),
+    minus the envelope and customization checks that a bare test fragment would fail.
+    """
+    invoice, read_findings = _read(root, source)
+    return read_findings + check_syntax(root) + validate(invoice, profile="ehf")
 
 
 def judge(case: Case) -> list[Verdict]:

@@ -11,9 +11,10 @@ itself, so there is nothing to check on its output. The EN 16931 lists that diff
 
 from __future__ import annotations
 
-from bilag.domain.model import Address, DocumentType, Invoice
+from bilag.domain.model import Address, Invoice
 from bilag.domain.rules import codelist_data as cl
 from bilag.domain.rules.base import Context
+from bilag.domain.rules.peppol import is_ubl_credit_note
 
 __all__ = ["check"]
 
@@ -93,11 +94,7 @@ def check(inv: Invoice, ctx: Context) -> None:
     fire = ctx.fire
     tc = _code(inv.type_code)
     if tc is not None:
-        allowed = (
-            CEN_CREDIT_NOTE_TYPES
-            if inv.document_type is DocumentType.CREDIT_NOTE
-            else CEN_INVOICE_TYPES
-        )
+        allowed = CEN_CREDIT_NOTE_TYPES if is_ubl_credit_note(inv) else CEN_INVOICE_TYPES
         if tc not in allowed:
             fire("BR-CL-01", "type_code")
     cur = _code(inv.currency)

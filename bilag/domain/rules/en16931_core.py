@@ -4,7 +4,7 @@
 (``ehf``) profile: on a PDF or OCR read an absent value means "not found", and
 reporting it as a breach of EN 16931 would be noise. A few presence rules whose
 official context is an XML group that may itself be absent, or for which an
-empty or unreadable element counts as present (BR-03, BR-12..BR-15, BR-CO-26),
+empty or unreadable element counts as present (BR-03, BR-12..BR-15, BR-53, BR-CO-26),
 are judged on the XML instead, in :mod:`parsers.ehf_rules`. Rules that compare values
 that *are* present (dates in order, prices not negative) run in every profile.
 """
@@ -333,7 +333,8 @@ def _mandatory_document(inv: Invoice, ctx: Context) -> None:
     if not inv.vat_breakdown:
         fire("BR-CO-18", "vat_breakdown")
     if (
-        inv.document_type is not DocumentType.CREDIT_NOTE
+        inv.ubl_root != "CreditNote"
+        and (inv.ubl_root is not None or inv.document_type is not DocumentType.CREDIT_NOTE)
         and inv.payable_amount is not None
         and inv.payable_amount > _ZERO
         and inv.due_date is None
@@ -479,10 +480,6 @@ def _breakdown_and_payment(inv: Invoice, ctx: Context) -> None:
                 fire("BR-47", at + ".category")
             if vb.rate is None and (vb.category or "").strip() != "O":
                 fire("BR-48", at + ".rate")
-        # With BT-6 = BT-5 the one TaxAmount is both BT-110 and BT-111.
-        same = inv.tax_currency == inv.currency and inv.vat_total is not None
-        if has_text(inv.tax_currency) and inv.vat_total_tax_currency is None and not same:
-            fire("BR-53", "vat_total_tax_currency")
     cards = 0
     mandates = 0
     for i, pm in enumerate(inv.payment_means):

@@ -2,7 +2,8 @@
 
 Rules that can only be judged on the XML (empty elements R008, currencyID
 attributes R051, TaxTotal counts R053/R054, date lexical form F001, and the
-element-existence rules R003, R010, R020, R061) live in :mod:`parsers.ehf_rules`.
+element-existence and cardinality rules R001, R002, R003, R010, R020, R061) live
+in :mod:`parsers.ehf_rules`.
 """
 
 from __future__ import annotations
@@ -87,6 +88,17 @@ _P0100_TYPES = frozenset(
 _P0101_TYPES = frozenset(["381", "396", "81", "83", "532"])
 
 
+def is_ubl_credit_note(inv: Invoice) -> bool:
+    """Whether the document is a UBL CreditNote (the rules' ``cbc:CreditNoteTypeCode``).
+
+    An Invoice document with type code 381 is a credit note to the business, but
+    its type code still sits in ``cbc:InvoiceTypeCode`` and is judged as such.
+    """
+    if inv.ubl_root is not None:
+        return inv.ubl_root == "CreditNote"
+    return inv.document_type is DocumentType.CREDIT_NOTE
+
+
 def _country(party: Party) -> str:
     """``upper-case(normalize-space(PostalAddress/Country/IdentificationCode))``."""
     if party.address is None or party.address.country_code is None:
@@ -119,20 +131,16 @@ def _document(inv: Invoice, ctx: Context) -> None:
     fire, strict = ctx.fire, ctx.strict
     profile = profile_number(inv.profile_id)
     if strict:
-        if inv.profile_id is None:
-            fire("PEPPOL-EN16931-R001", "profile_id")
         if profile == "Unknown":
             fire("PEPPOL-EN16931-R007", "profile_id")
         spec = " ".join((inv.customization_id or "").split())
         if not spec.startswith(_SPEC):
             fire("PEPPOL-EN16931-R004", "customization_id")
     both_de = _country(inv.supplier) == "DE" and _country(inv.buyer) == "DE"
-    if len(inv.notes) > 1 and not both_de:
-        fire("PEPPOL-EN16931-R002", "notes")
     if inv.tax_currency is not None and inv.tax_currency.strip() == (inv.currency or "").strip():
         fire("PEPPOL-EN16931-R005", "tax_currency")
     tc = (inv.type_code or "").strip()
-    is_credit_note = inv.document_type is DocumentType.CREDIT_NOTE
+    is_credit_note = is_ubl_credit_note(inv)
     if profile == "01" and inv.type_code is not None:
         if is_credit_note:
             if tc not in _P0101_TYPES:

@@ -147,7 +147,7 @@ def fetch(
     taken = 0
     for doc in islice(stream, limit) if limit is not None else stream:
         taken += 1
-        key = doc.origin.get("key", doc.sha256)
+        key = doc.origin.get("key") or doc.sha256
         try:
             results = tuple(run(deps, [doc]))
         except InfrastructureError:

@@ -453,24 +453,30 @@ class Walker:
         return out
 
     def raw(self, element: Any, field_id: str) -> list[str | None]:
-        """The text (or attribute) of every node the path selects, unstripped."""
+        """The text (or attribute) of every node the path selects, unstripped (XPath order
+        within each alternative; a node without the attribute selects nothing, as in XPath)."""
         out: list[str | None] = []
         for steps, attr in _COMPILED[field_id].alternatives:
             nodes = self._select(element, steps)
             if attr is None:
                 out.extend(n.text for n in nodes)
             else:
-                out.extend(n.get(attr) for n in nodes)
+                out.extend(v for n in nodes if (v := n.get(attr)) is not None)
         return out
 
     def first(self, element: Any, field_id: str) -> str | None:
         """The first selected node's text or attribute, unstripped; ``None`` when none."""
         for steps, attr in _COMPILED[field_id].alternatives:
             nodes = self._select(element, steps)
-            if nodes:
-                node = nodes[0]
-                value: str | None = node.text if attr is None else node.get(attr)
-                return value
+            if attr is None:
+                if nodes:
+                    text: str | None = nodes[0].text
+                    return text
+                continue
+            for node in nodes:
+                value: str | None = node.get(attr)
+                if value is not None:
+                    return value
         return None
 
 

@@ -1,0 +1,130 @@
+"""The BT-id -> XPath table: its data file, its consistency with the model, and its helpers."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import re
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+from lxml import etree
+
+from bilag.domain import model
+from parsers import ubl_paths
+from parsers.ubl_paths import FIELDS, Kind, Walker, absolute_path, xpath
+from parsers.ubl_reader import _org_number, payment_reference, split_account
+
+ROOT = Path(__file__).resolve().parents[2]
+FIELDS_CSV = ROOT / "schemas" / "ehf" / "fields.csv"
+
+MODEL_OF_GROUP = {
+    "DOC": model.Invoice,
+    "BG-13": model.Invoice,
+    "BG-22": model.Invoice,
+    "BG-4": model.Party,
+    "BG-7": model.Party,
+    "BG-10": model.Party,
+    "BG-11": model.Party,
+    "BG-6": model.Party,
+    "BG-9": model.Party,
+    "BG-5": model.Address,
+    "BG-8": model.Address,
+    "BG-12": model.Address,
+    "BG-15": model.Address,
+    "BG-16": model.PaymentMeans,
+    "BG-20": model.AllowanceCharge,
+    "BG-27": model.AllowanceCharge,
+    "BG-23": model.VatBreakdown,
+    "BG-24": model.Attachment,
+    "BG-25": model.InvoiceLine,
+    "BG-29": model.InvoiceLine,
+    "BG-31": model.InvoiceLine,
+}
+# Read by the reader itself rather than copied onto a model attribute of that name.
+ASSEMBLED = {"identifier_schemes", "classification_schemes", "content"}
+
+
+def test_the_data_file_is_the_table_written_out():
+    """Regenerate it with ``python -m parsers.ubl_paths > schemas/ehf/fields.csv``."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(ubl_paths.CSV_COLUMNS)
+    writer.writerows(ubl_paths.csv_rows())
+    assert FIELDS_CSV.read_text("utf-8") == out.getvalue()
+
+
+def test_ids_are_unique_and_groups_exist():
+    ids = [f.id for f in FIELDS]
+    assert len(ids) == len(set(ids))
+    groups = {f.id for f in FIELDS if f.kind is Kind.GROUP} | {"DOC"}
+    assert {f.group for f in FIELDS} <= groups
+
+
+def test_every_field_lands_on_a_model_attribute():
+    for f in FIELDS:
+        if f.kind is Kind.GROUP or f.attr in ASSEMBLED or f.group not in MODEL_OF_GROUP:
+            continue
+        names = {x.name for x in dataclasses.fields(MODEL_OF_GROUP[f.group])}
+        assert f.attr in names, f"{f.id}: {MODEL_OF_GROUP[f.group].__name__} has no {f.attr}"
+
+
+def test_every_path_compiles_as_xpath_too():
+    for f in FIELDS:
+        assert isinstance(xpath(f.id), etree.XPath)
+        assert absolute_path(f.id).startswith("/Invoice/")
+        assert absolute_path(f.id, "CreditNote").startswith("/CreditNote/")
+
+
+def test_the_walker_agrees_with_xpath_on_predicates():
+    doc = etree.fromstring(
+        b"""<Party
+        xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+        xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+        <cac:PartyTaxScheme><cbc:CompanyID>Foretaksregisteret</cbc:CompanyID>
+          <cac:TaxScheme><cbc:ID>TAX</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>
+        <cac:PartyTaxScheme><cbc:CompanyID>NO912345688MVA</cbc:CompanyID>
+          <cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>
+        </Party>"""
+    )
+    walker = Walker()
+    for field_id in ("BT-31", "BT-32", "BT-32-scheme"):
+        expected = [v if isinstance(v, str) else v.text for v in xpath(field_id)(doc)]
+        assert walker.raw(doc, field_id) == expected
+    assert walker.first(doc, "BT-31") == "NO912345688MVA"
+    assert walker.first(doc, "BT-32") == "Foretaksregisteret"
+
+
+@given(st.text(max_size=40))
+def test_payment_reference_never_raises_and_kids_become_digits(raw: str):
+    result = payment_reference(raw)
+    assert result is None or isinstance(result, str)
+    compact = re.sub(r"[\s.\-]", "", raw)
+    if compact and compact.isascii() and compact.isdigit():
+        assert result == compact
+
+
+@given(st.from_regex(r"[0-9]{4}[ .]?[0-9]{2}[ .]?[0-9]{5}", fullmatch=True))
+def test_an_eleven_digit_account_is_a_norwegian_bank_account(raw: str):
+    assert split_account(raw) == (re.sub(r"\D", "", raw), None)
+
+
+@given(st.text(max_size=40))
+def test_split_account_never_raises_and_never_returns_both(raw: str):
+    account, iban = split_account(raw)
+    assert account is None or iban is None
+    if account is not None:
+        assert len(account) == 11 and account.isdigit()
+    if iban is not None:
+        assert " " not in iban and iban[:2].isalpha()
+
+
+@given(st.from_regex(r"[0-9]{9}", fullmatch=True), st.sampled_from(["", " ", "  "]))
+def test_norwegian_org_numbers_come_out_as_nine_digits(digits: str, space: str):
+    spaced = space.join([digits[:3], digits[3:6], digits[6:]])
+    assert _org_number(spaced, "0192", None, None, None) == digits
+    assert _org_number(None, None, f"NO{digits}MVA", None, None) == digits
+    assert _org_number(None, None, None, digits, "0192") == digits
+    assert _org_number(None, None, None, digits, "0088") is None

@@ -9,13 +9,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 from bilag.cli.output import print_json
-
-_FIELDS = ("source", "document_id", "status", "account", "vat_code", "confidence", "voucher_id")
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -33,25 +29,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(run=run)
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    return value
-
-
 def result_json(result: Any) -> dict[str, Any]:
-    """The contract object of one pipeline result (``bilag process --json`` shape)."""
-    to_json = getattr(result, "to_json", None)
-    if callable(to_json):
-        out: dict[str, Any] = to_json()
-        return out
-    item = {name: _plain(getattr(result, name, None)) for name in _FIELDS}
-    item["reasons"] = [str(r) for r in getattr(result, "reasons", ()) or ()]
-    return item
+    """The contract object of one pipeline result: the same as ``bilag process --json``."""
+    from bilag.cli.process_cmd import result_json as process_result_json
+
+    return process_result_json(result)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -67,11 +49,16 @@ def run(args: argparse.Namespace) -> int:
     deps = bootstrap(settings)
     out: list[dict[str, Any]] = []
     failed = False
-    for source in sources.values():
-        try:
-            report = fetch(deps, source, limit=args.limit)
-        finally:
-            close_source(source)
+    try:
+        reports = []
+        for source in sources.values():
+            try:
+                reports.append(fetch(deps, source, limit=args.limit))
+            finally:
+                close_source(source)
+    finally:
+        deps.ledger.dispose()
+    for report in reports:
         for item in report.items:
             out.extend(result_json(r) for r in item.results)
             if item.error:
@@ -80,11 +67,10 @@ def run(args: argparse.Namespace) -> int:
             elif not item.ok:
                 sys.stderr.write(f"{item.name}: {' '.join(item.reason.split())}\n")
                 failed = True
-        sys.stderr.write(
-            f"bilag: {source.name}: {report.fetched} fetched, {report.failed} failed\n"
-            if args.verbose
-            else ""
-        )
+        if args.verbose:
+            sys.stderr.write(
+                f"bilag: {report.source}: {report.fetched} fetched, {report.failed} failed\n"
+            )
     if args.json:
         print_json(out)
     else:

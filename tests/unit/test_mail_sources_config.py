@@ -1,0 +1,97 @@
+"""Sources from ``[sources.NAME]``: secrets never in clear text, errors name file and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bilag.errors import ConfigError
+from connectors.filesystem import FolderSource
+from connectors.imap import ImapSource
+from connectors.s3 import S3Source
+from connectors.sources import build_source, build_sources
+
+CONF = Path("/ws/config.toml")
+
+
+def _build(table: dict[str, Any], env: dict[str, str] | None = None, name: str = "m") -> Any:
+    return build_source(
+        name, {"sources": {name: table}}, config_path=CONF, home=Path("/ws"), environ=env or {}
+    )
+
+
+def test_imap_password_comes_from_the_environment() -> None:
+    source = _build(
+        {"kind": "imap", "host": "imap.x.no", "user": "f@x.no", "password_env": "PW"},
+        {"PW": "hemmelig"},
+    )
+    assert isinstance(source, ImapSource)
+    assert source.config.password == "hemmelig" and source.config.security == "ssl"
+    assert source.config.effective_port == 993
+
+
+def test_imap_password_from_a_secrets_file_and_starttls(tmp_path: Path) -> None:
+    secret = tmp_path / "pw"
+    secret.write_text("fra-fil\n", encoding="utf-8")
+    source = _build(
+        {
+            "kind": "imap",
+            "host": "h",
+            "user": "u",
+            "password_file": str(secret),
+            "security": "starttls",
+            "attachment_names": ["*.pdf"],
+        }
+    )
+    assert source.config.password == "fra-fil" and source.config.effective_port == 143
+    assert source.config.attachment_names == ("*.pdf",)
+
+
+def test_oauth2_token_replaces_the_password() -> None:
+    source = _build(
+        {"kind": "imap", "host": "h", "user": "u", "oauth2_token_env": "TOK"}, {"TOK": "ya29"}
+    )
+    assert source.config.oauth2_token == "ya29" and source.config.password is None
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ({"kind": "imap", "host": "h", "user": "u", "password": "x"}, "sources.m.password"),
+        ({"kind": "imap", "host": "h", "user": "u"}, "sources.m.password_env"),
+        ({"kind": "imap", "host": "h", "user": "u", "password_env": "NOPE"}, "NOPE is not set"),
+        ({"kind": "imap", "user": "u", "password_env": "PW"}, "sources.m.host: is required"),
+        ({"kind": "imap", "host": "h", "user": "u", "password_env": "PW", "port": "x"}, "port"),
+        ({"kind": "ftp"}, "sources.m.kind"),
+        ({"kind": "folder"}, "sources.m.path"),
+        ({"kind": "folder", "path": "in", "colour": "blue"}, "sources.m.colour: unknown key"),
+        ({"kind": "s3", "prefix": "x/"}, "sources.m.bucket"),
+    ],
+)
+def test_mistakes_are_config_errors_naming_file_and_key(
+    table: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message) as info:
+        _build(table, {"PW": "x"})
+    assert str(info.value).startswith(str(CONF))
+
+
+def test_an_unknown_source_name_lists_the_known_ones() -> None:
+    config = {"sources": {"drop": {"kind": "folder", "path": "in"}}}
+    with pytest.raises(ConfigError, match="known: drop"):
+        build_source("mailbox", config, config_path=CONF, home=Path("/ws"))
+
+
+def test_folder_paths_are_relative_to_the_workspace_and_s3_takes_an_endpoint() -> None:
+    config = {
+        "sources": {
+            "drop": {"kind": "folder", "path": "innboks", "settle_seconds": 0},
+            "bucket": {"kind": "s3", "bucket": "b", "endpoint_url": "http://127.0.0.1:9"},
+        }
+    }
+    sources = build_sources(config, config_path=CONF, home=Path("/ws"), environ={})
+    drop, bucket = sources["drop"], sources["bucket"]
+    assert isinstance(drop, FolderSource) and drop.inbox == Path("/ws/innboks")
+    assert isinstance(bucket, S3Source) and bucket.client.meta.endpoint_url == "http://127.0.0.1:9"

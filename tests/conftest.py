@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 pytest_plugins = [
+    "tests.fixtures.ledger",
     "tests.fixtures.dovecot",
     "tests.fixtures.s3",
     "tests.fixtures.prefect",

@@ -111,12 +111,13 @@ def open_ledger(url: str, *, schema: str | None = None, migrate: bool = True) ->
     elif schema is not None:
         if not _SCHEMA_NAME.match(schema):
             raise LedgerError(f"not a safe schema name: {schema!r}")
+        # the listener first, so that every pooled connection lives in the schema
+        event.listen(engine, "connect", _search_path(schema))
         try:
             with engine.begin() as conn:
                 conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         except SQLAlchemyError as e:
             raise LedgerError(f"cannot reach {_safe(url)}: {e}") from e
-        event.listen(engine, "connect", _search_path(schema))
     if migrate:
         _migrate(engine, url)
     return Ledger(engine)

@@ -70,6 +70,12 @@ def saft_export(deps: Deps, year: int) -> bytes:
     _el(company, "RegistrationNumber", org)
     _el(company, "Name", settings.company_name or "Unknown company")
     _address(company)
+    contact = _el(_el(company, "Contact"), "ContactPerson")
+    first, _, last = str(
+        settings.section("company").get("contact", "Regnskap Ansvarlig")
+    ).partition(" ")
+    _el(contact, "FirstName", first or "-")
+    _el(contact, "LastName", last or "-")
     _el(header, "DefaultCurrencyCode", "NOK")
     criteria = _el(header, "SelectionCriteria")
     _el(criteria, "PeriodStart", 1)
@@ -183,7 +189,7 @@ def _line(tx: etree._Element, record: int, p: Posting, v: Voucher, deps: Deps) -
         _el(tax, "TaxCode", p.vat_code)
         _el(tax, "TaxPercentage", vat.rate)
         _el(tax, "TaxBase", _money(abs(p.amount)))
-        tax_amount = _el(tax, "TaxAmount")
+        tax_amount = _el(tax, "DebitTaxAmount" if p.amount >= 0 else "CreditTaxAmount")
         _el(tax_amount, "Amount", _money(abs(p.amount) * vat.rate / 100))
 
 

@@ -37,6 +37,7 @@ from parsers.fields_layout import Line, build_lines, normalise
 from parsers.fields_parties import parties
 from parsers.fields_table import read_line_table
 from parsers.fields_values import (
+    CURRENCIES,
     Found,
     Hit,
     Pick,
@@ -95,6 +96,7 @@ def _candidates(hits: Sequence[Hit], lines: Sequence[Line]) -> dict[str, list[Pi
         if reader is None:
             continue
         label = " ".join(t.raw for t in hit.label)
+        strength = _strength(hit)
         regions = list(value_regions(hit, lines))
         if reader is read_amount:
             regions = _amount_order(regions)
@@ -102,10 +104,12 @@ def _candidates(hits: Sequence[Hit], lines: Sequence[Line]) -> dict[str, list[Pi
             found = reader(tokens)
             if found is None:
                 continue
+            if reader is read_amount:
+                weight *= _amount_context(hit, method, tokens, found)
             out.setdefault(hit.field, []).append(
                 Pick(
                     found.value,
-                    _confidence(hit.field, hit.strength, weight, found),
+                    _confidence(hit.field, strength, weight, found),
                     f"{found.locator()} label={label!r} {method}",
                     found.raw,
                 )
@@ -113,6 +117,51 @@ def _candidates(hits: Sequence[Hit], lines: Sequence[Line]) -> dict[str, list[Pi
             if reader is not read_amount:
                 break  # amounts keep every reading: the reconciliation chooses among them
     return out
+
+
+_AMOUNT_FILLERS = frozenset(
+    {"av", "of", "on", "from", "de", "du", "von", "inkl", "incl", "eks", "excl", "mva", "vat"}
+)
+
+
+def _amount_context(hit: Hit, method: str, tokens: Sequence[Token], found: Found) -> float:
+    """How much an amount reading beside a label is worth, from what surrounds it.
+
+    Words between a label and its amount usually mean the label is the start of
+    another phrase (``Gesamtbetrag der Zuschläge``, ``Total tax``); a zero total is
+    rarely the one to pay.
+    """
+    factor = 1.0
+    between = [
+        t for t in (tokens if method == "inline" else hit.inline) if t.word not in found.words
+    ]
+    if any(_is_word(t) for t in between):
+        factor *= 0.5
+    if isinstance(found.value, Decimal) and found.value == 0:
+        factor *= 0.5
+    return factor
+
+
+def _is_word(token: Token) -> bool:
+    bare = token.norm.strip("().:*")
+    return (
+        sum(c.isalpha() for c in bare) >= 3
+        and bare.upper() not in CURRENCIES
+        and bare not in _AMOUNT_FILLERS
+    )
+
+
+_TITLE_STEMS = ("rechnung", "invoice", "faktura", "factur", "kreditnota", "gutschrift")
+
+
+def _strength(hit: Hit) -> float:
+    """A bare ``Nr.`` is a strong invoice-number label right after an invoice title
+    (``Rechnung Nr.``, ``Handelsrechnung (380) Nr.``), a weak one anywhere else."""
+    if hit.field != "invoice_number" or hit.strength > 0.5:
+        return hit.strength
+    first = hit.label[0].word
+    before = " ".join(w.text for w in hit.phrase.words if w.x1 <= first.x0).lower()
+    return 0.9 if any(stem in before for stem in _TITLE_STEMS) else hit.strength
 
 
 def _amount_order(
@@ -131,7 +180,14 @@ def _amount_order(
 
 
 def _best(picks: Sequence[Pick]) -> Pick | None:
-    return max(picks, key=lambda p: p.confidence, default=None)
+    """The most confident pick; less sure when another label says something else."""
+    best = max(picks, key=lambda p: p.confidence, default=None)
+    if best is None:
+        return None
+    rival = max((p.confidence for p in picks if p.value != best.value), default=0.0)
+    if rival >= 0.5 * best.confidence:
+        return Pick(best.value, best.confidence * 0.8, best.locator + " contested", best.raw)
+    return best
 
 
 def _document_type(lines: Sequence[Line]) -> tuple[DocumentType | None, float]:
@@ -154,7 +210,16 @@ def _document_type(lines: Sequence[Line]) -> tuple[DocumentType | None, float]:
     return None, 0.0
 
 
-_SYMBOLS = {"€": "EUR", "£": "GBP", "$": "USD", "kr": "NOK", "kr.": "NOK", "₹": "INR"}
+_SYMBOLS = {
+    "€": "EUR",
+    "£": "GBP",
+    "$": "USD",
+    "kr": "NOK",
+    "kr.": "NOK",
+    "₹": "INR",
+    "rs": "INR",
+    "rs.": "INR",
+}
 
 
 def _currency(lines: Sequence[Line]) -> Pick | None:

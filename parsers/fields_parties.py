@@ -17,7 +17,13 @@ from dataclasses import dataclass
 from bilag.domain.model import Party
 from parsers import heuristics as h
 from parsers.base import ParseContext
-from parsers.fields_labels import BUYER_BLOCK, CREDIT_TITLES, INVOICE_TITLES, LEGAL_SUFFIXES
+from parsers.fields_labels import (
+    BUYER_BLOCK,
+    CREDIT_TITLES,
+    INVOICE_TITLES,
+    LEGAL_SUFFIXES,
+    SELLER_BLOCK,
+)
 from parsers.fields_layout import Line, Phrase, normalise
 from parsers.fields_values import Found, Pick, read_account, tokens_of
 from parsers.supplier_match import SupplierEvidence, SupplierMatch, match_supplier, name_similarity
@@ -42,13 +48,16 @@ class Region:
         )
 
 
-def buyer_regions(lines: Sequence[Line], page_widths: Mapping[int, float]) -> list[Region]:
-    """The areas holding the buyer's name and address, below a buyer label."""
+def buyer_regions(
+    lines: Sequence[Line], page_widths: Mapping[int, float], labels: Sequence[str] = BUYER_BLOCK
+) -> list[Region]:
+    """The areas holding the buyer's name and address, below a buyer label
+    (or the seller's, with ``labels=SELLER_BLOCK``)."""
     regions: list[Region] = []
     for line in lines:
         for phrase in line.phrases:
             norm = normalise(phrase.text)
-            if any(norm == b or norm.startswith(b + " ") for b in BUYER_BLOCK):
+            if any(norm == b or norm.startswith(b + " ") for b in labels):
                 height = line.height
                 width = page_widths.get(line.page, phrase.x1 * 2)
                 regions.append(
@@ -117,9 +126,11 @@ def supplier_name_candidates(
     buyer: Sequence[Region],
     supplier_org_lines: Sequence[int],
     page_heights: Mapping[int, float],
+    page_widths: Mapping[int, float],
 ) -> list[tuple[float, Phrase]]:
     """(score 0..1, phrase) for phrases that may be the supplier's name, best first."""
     out: list[tuple[float, Phrase]] = []
+    seller = buyer_regions(lines, page_widths, SELLER_BLOCK)
     tallest = max((p.height for ln in lines if ln.page == 1 for p in ln.phrases), default=1.0)
     for line in lines:
         for phrase in line.phrases:
@@ -129,6 +140,8 @@ def supplier_name_candidates(
             tokens = norm.replace(",", " ").split()
             if not tokens or _is_title(norm) or not any(c.isalpha() for c in norm):
                 continue
+            if norm in BUYER_BLOCK or norm in SELLER_BLOCK:
+                continue  # the block's own label ("Verkäufer", "Bill to")
             if sum(c.isdigit() for c in norm) > 3 or "@" in norm or ":" in phrase.text:
                 continue
             suffix = tokens[-1] in LEGAL_SUFFIXES and len(tokens) >= 2
@@ -137,6 +150,8 @@ def supplier_name_candidates(
             score = 0.0
             if suffix:
                 score += 0.45
+            if any(r.holds(phrase) for r in seller):
+                score += 0.4
             if near_org:
                 score += 0.2
             if top:
@@ -224,7 +239,7 @@ def parties(
 
     org_line_indices: list[int] = []
     match = None
-    names = supplier_name_candidates(lines, regions, [], heights)
+    names = supplier_name_candidates(lines, regions, [], heights, widths)
     if ctx.known_suppliers:
         evidence = SupplierEvidence(
             org_numbers=tuple(ranked),
@@ -259,7 +274,7 @@ def parties(
     if match is not None:
         name_pick = _known_name(match, names)
     else:
-        names = supplier_name_candidates(lines, regions, org_line_indices, heights)
+        names = supplier_name_candidates(lines, regions, org_line_indices, heights, widths)
         name_pick = None
         if names:
             score, phrase = names[0]

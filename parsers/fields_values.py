@@ -81,12 +81,22 @@ def tokens_of(phrase: Phrase) -> list[Token]:
     """The phrase's words split at colons, each with a normalised form for label matching."""
     out: list[Token] = []
     for word in phrase.words:
-        for part in word.text.split(":"):
-            part = part.strip()
-            if part:
+        for piece in word.text.split(":"):
+            for part in _split_number_sign(piece.strip()):
                 norm = part.lower().rstrip(".") if len(part) > 1 else part.lower()
                 out.append(Token(norm or part, part, word))
     return out
+
+
+def _split_number_sign(text: str) -> list[str]:
+    """``n°562044387`` -> ``n°``, ``562044387``: the sign is a label, the rest the value."""
+    if not text:
+        return []
+    lower = text.lower()
+    for sign in ("n°", "nº", "no.", "nr."):
+        if lower.startswith(sign) and len(text) > len(sign) and text[len(sign)].isalnum():
+            return [text[: len(sign)], text[len(sign) :]]
+    return [text]
 
 
 _INDEX: dict[str, list[tuple[tuple[str, ...], str, float]]] = {}
@@ -176,20 +186,20 @@ def value_regions(hit: Hit, lines: Sequence[Line]) -> Iterator[tuple[str, float,
 Reader = Callable[[Sequence[Token]], Found | None]
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/._]{0,29}$")
-_ID_STOP = frozenset({"nr", "no", "nummer", "number", "#", "date", "dato", "kid", "side", "page"})
+_ID_STOP = frozenset({"nr", "no", "n°", "nº", "nummer", "number", "num", "#", "", "-"})
 
 
 def read_identifier(tokens: Sequence[Token]) -> Found | None:
     """An invoice or order number: the first token that looks like one (has a digit)."""
     for token in tokens[:3]:
-        raw = token.raw.strip("#:,;()").rstrip(".")
-        if token.norm in _ID_STOP or not raw:
-            continue
+        raw = token.raw.strip("#:,;").rstrip(".")
+        if token.norm.strip("#:.") in _ID_STOP or not raw:
+            continue  # "Invoice no. 123", "Faktura nr: 123"
         if _ID.match(raw) and any(c.isdigit() for c in raw) and h.parse_date(raw) is None:
-            return Found(raw, token.raw, (token.word,))
-        if raw.isalpha():
-            continue
-        return None
+            # a "#" or ":" stuck to the number leaves its printed form in doubt
+            check = 1.0 if raw == token.raw and token is tokens[0] else 0.9
+            return Found(raw, token.raw, (token.word,), check)
+        return None  # another word first: this label is part of some other phrase
     return None
 
 

@@ -37,14 +37,14 @@ __all__ = [
 MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
     [
-        ("januar", "january", "jan", "janvier", "jänner"),
-        ("februar", "february", "feb", "février", "fevrier"),
-        ("mars", "march", "mar", "märz", "maerz", "marz"),
+        ("januar", "january", "jan", "janvier", "jänner", "januari"),
+        ("februar", "february", "feb", "février", "fevrier", "februari"),
+        ("mars", "march", "mar", "märz", "maerz", "marz", "maart", "mrt"),
         ("april", "apr", "avril"),
-        ("mai", "may"),
+        ("mai", "may", "mei"),
         ("juni", "june", "jun", "juin"),
         ("juli", "july", "jul", "juillet"),
-        ("august", "aug", "août", "aout"),
+        ("august", "aug", "août", "aout", "augustus"),
         ("september", "sep", "sept", "septembre"),
         ("oktober", "october", "okt", "oct", "octobre"),
         ("november", "nov", "novembre"),

@@ -73,8 +73,8 @@ def find_embedded_xml(pdf: bytes, max_bytes: int) -> EmbeddedXml | None:
 
 
 def _is_invoice_xml(content: bytes) -> bool:
-    head = content[:2000]
-    return any(tag in head for tag in (b"CrossIndustryInvoice", b"Invoice", b"CreditNote"))
+    # licence comments may run for pages before the root element: search it all
+    return any(tag in content for tag in (b"CrossIndustryInvoice", b"Invoice", b"CreditNote"))
 
 
 def _safe_tree(content: bytes) -> Any:

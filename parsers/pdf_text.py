@@ -94,7 +94,7 @@ def read_pdf_words(content: bytes, source: str, max_pages: int) -> PdfWords | Pr
 def _page_words(page: Any, number: int) -> list[Word]:
     raw = page.extract_words(keep_blank_chars=False, use_text_flow=False)
     offset_x, offset_y = float(page.bbox[0]), float(page.bbox[1])
-    return [
+    words = [
         Word(
             str(w["text"]),
             float(w["x0"]) - offset_x,
@@ -107,6 +107,34 @@ def _page_words(page: Any, number: int) -> list[Word]:
         for w in raw
         if str(w["text"]).strip()
     ]
+    return _join_kerned_capitals(words)
+
+
+def _join_kerned_capitals(words: list[Word]) -> list[Word]:
+    """``F`` ``actuurnummer`` -> ``Factuurnummer``: a capital set apart by kerning."""
+    out: list[Word] = []
+    for word in words:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and len(prev.text) == 1
+            and prev.text.isupper()
+            and word.text[:1].islower()
+            and abs(word.top - prev.top) < 1
+            and 0 <= word.x0 - prev.x1 < 0.3 * (word.bottom - word.top)
+        ):
+            out[-1] = Word(
+                prev.text + word.text,
+                prev.x0,
+                prev.top,
+                word.x1,
+                max(prev.bottom, word.bottom),
+                word.page,
+                1.0,
+            )
+            continue
+        out.append(word)
+    return out
 
 
 def _why(e: Exception) -> str:

@@ -83,7 +83,7 @@ def choose_totals(
             if _close(n.value + v.value, g.value):
                 score += 3.0
             else:
-                score -= 1.5
+                score -= 0.5  # one of three is wrong; dropping a stated total would hide it
         if n and g and v is None and n.value > g.value:
             score -= 1.0
         if lines_sum is not None and n and _close(n.value, lines_sum):
@@ -103,6 +103,11 @@ def choose_totals(
     else:
         # an unreconciled total is a labelled number and nothing more
         n, v, g = (_cap(c, 0.85) for c in (n, v, g))
+        if n and v and g:
+            if lines_match and _rate_of(n.value, v.value) is not None:
+                g = _scale(g, 0.6)  # net and VAT agree with the lines and a rate: gross is off
+            else:
+                n, v, g = (_scale(c, 0.7) for c in (n, v, g))
         if n and lines_match:
             n = _boost(n, 0.93)
         if g and v and n is None and v.value < g.value:
@@ -126,6 +131,12 @@ def _cap(c: AmountChoice | None, ceiling: float) -> AmountChoice | None:
     if c is None:
         return None
     return AmountChoice(c.value, min(c.confidence, ceiling), c.locator, c.raw)
+
+
+def _scale(c: AmountChoice | None, factor: float) -> AmountChoice | None:
+    if c is None:
+        return None
+    return AmountChoice(c.value, c.confidence * factor, c.locator, c.raw)
 
 
 def _rate_of(net: Decimal, vat: Decimal) -> Decimal | None:

@@ -122,6 +122,12 @@ def _match_at(norms: Sequence[str], i: int) -> tuple[int, str, float] | None:
     for parts, field, strength in _INDEX.get(norms[i], ()):
         if tuple(norms[i : i + len(parts)]) == parts:
             return len(parts), field, strength
+    if len(norms[i]) == 1 and i + 1 < len(norms):
+        # "F actuurnummer": a capital set apart by kerning; the two tokens are one label word
+        joined = [norms[i] + norms[i + 1], *norms[i + 2 :]]
+        found = _match_at(joined, 0) if joined[0] in _INDEX else None
+        if found is not None:
+            return found[0] + 1, found[1], found[2]
     return None
 
 

@@ -231,9 +231,15 @@ def read_history_csv(path: Path, known_accounts: Collection[str] | None = None) 
                     project=_optional(cells, "project"),
                 )
             )
+    problems.sort(key=_line_of)  # file order, whichever check found them
     if not rows:
         problems.append(_problem(source, "the history has no usable rows"))
     return HistoryRead(source, "csv", tuple(rows), tuple(problems), fatal=not rows)
+
+
+def _line_of(problem: Problem) -> int:
+    _, _, line = problem.source.rpartition(":")
+    return int(line) if line.isdigit() else 0
 
 
 def _looks_like_xml(path: Path) -> bool:

@@ -1,0 +1,205 @@
+"""The fitted statistics of the account coder and its raw (uncalibrated) ranking.
+
+See :mod:`classifiers.account_coder` for the method. Kept apart so that the
+coder can score one fitted model under several settings of its two knobs
+(``rank_decay``, ``beta``) and keep the one that did best on the latest slice
+of the company's own history.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from classifiers.base import CodingInput, HistoryRow
+from classifiers.features import normalise_name, row_tokens, supplier_key
+from classifiers.text_model import TokenNaiveBayes
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+__all__ = ["ROUTE_MULTI", "ROUTE_NEW", "ROUTE_SINGLE", "CoderModel", "Prepared", "RawRanking"]
+
+ROUTE_SINGLE = "supplier-single"  # the supplier has used one account only
+ROUTE_MULTI = "supplier-multi"  # several accounts: the model picks among them
+ROUTE_NEW = "new-supplier"  # text, amount and date only
+_TABLE_DECAY = 0.8  # recency weight of VAT code and dimension habits
+_PRIOR_SMOOTHING = 0.01
+_TOP = 4
+
+
+@dataclass(frozen=True, slots=True)
+class RawRanking:
+    route: str
+    ranked: tuple[tuple[int, float], ...]  # (class index, probability), best first
+    raw: float  # the score calibration maps to a confidence
+    key: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Items turned into supplier keys and text log-likelihoods (the expensive part)."""
+
+    keys: list[str | None]
+    log_likelihood: Any  # ndarray (items x classes)
+    n_tokens: Any  # ndarray (items,)
+
+
+def _mode(weights: dict[str, float]) -> str:
+    return max(weights, key=weights.__getitem__)
+
+
+class CoderModel:
+    """Supplier histories, the text model and the VAT/dimension habits."""
+
+    def __init__(self, half_life_days: float) -> None:
+        self.half_life_days = half_life_days
+        self.rank_decay = 0.8
+        self.beta = 1.0
+        self.classes: list[str] = []
+        self.nb = TokenNaiveBayes()
+        self.sequences: dict[str, NDArray[np.int64]] = {}  # supplier -> classes, newest first
+        self.priors: dict[str, tuple[NDArray[np.int64], NDArray[np.float64]]] = {}
+        self.names: dict[str, str] = {}
+        self.vat_by_pair: dict[tuple[str | None, int], str] = {}
+        self.vat_by_account: dict[int, str] = {}
+        self.department_by_pair: dict[tuple[str | None, int], str] = {}
+        self.project_by_pair: dict[tuple[str | None, int], str] = {}
+
+    def fit(self, rows: Sequence[HistoryRow], keys: Sequence[str | None], tokens: Any) -> None:
+        """Learn from rows in date order (``keys``/``tokens`` precomputed per row)."""
+        import numpy as np
+
+        self.classes = sorted({r.account for r in rows})
+        index = {a: i for i, a in enumerate(self.classes)}
+        y = np.fromiter((index[r.account] for r in rows), dtype=np.int64, count=len(rows))
+        last = max(r.date for r in rows)
+        age = np.fromiter(((last - r.date).days for r in rows), dtype=np.float64, count=len(rows))
+        weights = np.power(0.5, age / self.half_life_days)
+        self.nb.fit(tokens, y, weights, len(self.classes))
+
+        sequences: dict[str, list[int]] = defaultdict(list)
+        tables: dict[str, dict[Any, dict[str, float]]] = {
+            t: defaultdict(lambda: defaultdict(float)) for t in ("vat", "vat_acc", "dep", "proj")
+        }
+        # Newest first, so a booking's position in its supplier's list is its recency.
+        for i in range(len(rows) - 1, -1, -1):
+            row, key, cls = rows[i], keys[i], int(y[i])
+            if key is not None:
+                recent = _TABLE_DECAY ** len(sequences[key])
+                sequences[key].append(cls)
+                name = normalise_name(row.supplier_name)
+                if name and name not in self.names:
+                    self.names[name] = key
+            else:
+                recent = float(weights[i])
+            if row.vat_code:
+                tables["vat"][(key, cls)][row.vat_code] += recent
+                tables["vat_acc"][cls][row.vat_code] += float(weights[i])
+            if row.department:
+                tables["dep"][(key, cls)][row.department] += recent
+            if row.project:
+                tables["proj"][(key, cls)][row.project] += recent
+        self.sequences = {k: np.asarray(v, dtype=np.int64) for k, v in sequences.items()}
+        self.vat_by_pair = {k: _mode(v) for k, v in tables["vat"].items()}
+        self.vat_by_account = {k: _mode(v) for k, v in tables["vat_acc"].items()}
+        self.department_by_pair = {k: _mode(v) for k, v in tables["dep"].items()}
+        self.project_by_pair = {k: _mode(v) for k, v in tables["proj"].items()}
+        self.set_params(self.rank_decay, self.beta)
+
+    def set_params(self, rank_decay: float, beta: float) -> None:
+        """Recompute the suppliers' recency priors for ``rank_decay``; set the text weight."""
+        import numpy as np
+
+        self.rank_decay, self.beta = rank_decay, beta
+        priors: dict[str, tuple[NDArray[np.int64], NDArray[np.float64]]] = {}
+        for key, seq in self.sequences.items():
+            w = np.power(rank_decay, np.arange(len(seq), dtype=np.float64))
+            totals = np.bincount(seq, weights=w)
+            accounts = np.flatnonzero(totals)
+            share = totals[accounts]
+            order = np.argsort(-share, kind="stable")
+            accounts, share = accounts[order], share[order]
+            log_prior = np.log(
+                (share + _PRIOR_SMOOTHING) / (share.sum() + _PRIOR_SMOOTHING * len(share))
+            )
+            priors[key] = (accounts.astype(np.int64), log_prior)
+        self.priors = priors
+
+    def resolve_key(self, item: CodingInput) -> str | None:
+        """The supplier key, falling back on a known name when the org number is new."""
+        key = supplier_key(item.supplier_org_number, item.supplier_name)
+        if key is not None and key in self.sequences:
+            return key
+        name = normalise_name(item.supplier_name)
+        if name and name in self.names:
+            return self.names[name]
+        return key
+
+    def prepare(self, items: Sequence[CodingInput]) -> Prepared:
+        keys = [self.resolve_key(item) for item in items]
+        tokens = [
+            row_tokens(k, it.supplier_name, it.description, it.net_amount, it.date)
+            for k, it in zip(keys, items, strict=True)
+        ]
+        ll, n_tokens = self.nb.log_likelihood(self.nb.transform(tokens))
+        return Prepared(keys, ll, n_tokens)
+
+    def rank(self, prepared: Prepared) -> list[RawRanking | None]:
+        """Raw ranked accounts per item; None where there is nothing to go on."""
+        import numpy as np
+
+        assert self.nb.log_prior is not None  # fitted
+        scale = self.beta / np.sqrt(np.maximum(prepared.n_tokens, 1.0))
+        out: list[RawRanking | None] = []
+        for j, key in enumerate(prepared.keys):
+            prior = self.priors.get(key) if key is not None else None
+            ll = prepared.log_likelihood[j]
+            if prior is not None:
+                out.append(self._rank_known(key, prior, ll, float(scale[j])))
+            elif prepared.n_tokens[j] == 0:
+                out.append(None)
+            else:
+                out.append(self._rank_new(key, ll, float(scale[j])))
+        return out
+
+    def _rank_known(
+        self,
+        key: str | None,
+        prior: tuple[NDArray[np.int64], NDArray[np.float64]],
+        ll: NDArray[np.float64],
+        scale: float,
+    ) -> RawRanking:
+        import numpy as np
+
+        accounts, log_prior = prior
+        bookings = len(self.sequences[key]) if key is not None else 0
+        evidence = bookings / (bookings + 1.0)
+        if len(accounts) == 1:
+            return RawRanking(ROUTE_SINGLE, ((int(accounts[0]), 1.0),), evidence, key)
+        logits = log_prior + scale * ll[accounts]
+        logits -= logits.max()
+        p = np.exp(logits)
+        p /= p.sum()
+        order = np.argsort(-p, kind="stable")[:_TOP]
+        ranked = tuple((int(accounts[o]), float(p[o])) for o in order)
+        return RawRanking(ROUTE_MULTI, ranked, ranked[0][1] * evidence, key)
+
+    def _rank_new(self, key: str | None, ll: NDArray[np.float64], scale: float) -> RawRanking:
+        import numpy as np
+
+        assert self.nb.log_prior is not None
+        logits = self.nb.log_prior + scale * ll
+        logits -= logits.max()
+        p = np.exp(logits)
+        p /= p.sum()
+        top = np.argpartition(-p, _TOP)[:_TOP] if len(p) > _TOP else np.arange(len(p))
+        top = top[np.argsort(-p[top], kind="stable")]
+        ranked = tuple((int(c), float(p[c])) for c in top)
+        return RawRanking(ROUTE_NEW, ranked, ranked[0][1], key)
+
+    def vat(self, key: str | None, cls: int) -> str | None:
+        return self.vat_by_pair.get((key, cls)) or self.vat_by_account.get(cls)

@@ -188,8 +188,11 @@ def _review_reasons(
         if getattr(invoice, name) is None:
             out.append(Reason(ReasonCode.MISSING_FIELD, f"no {name} found", field=name))
     rules = policy.auto_post
+    corroborated = rules.trust_corroborated_amounts and amounts_corroborated(invoice)
     for name in rules.key_fields:
         conf = invoice.confidence_of(name)
+        if corroborated and name in AMOUNT_FIELDS:
+            continue
         if conf is not None and conf < rules.min_extraction_confidence:
             out.append(
                 Reason(
@@ -230,6 +233,38 @@ def _review_reasons(
             )
         )
     return out
+
+
+AMOUNT_FIELDS = frozenset({"net_total", "vat_total", "gross_total", "payable_amount"})
+
+
+def amounts_corroborated(invoice: Invoice) -> bool:
+    """The totals check each other: a misread digit in one would break an equation.
+
+    Lines sum to the net total, every VAT breakdown row is its rate of its
+    taxable amount (to the øre), the rows sum to net and VAT, and net + VAT =
+    gross. When all hold, a low confidence on one total (a parser that found it
+    by position, not by label) does not mean the amount is in doubt.
+    """
+    net, vat, gross = invoice.net_total, invoice.vat_total, invoice.gross_total
+    if net is None or vat is None or gross is None or invoice.has_fatal:
+        return False
+    nets = [line.net_amount for line in invoice.lines]
+    if not nets or any(n is None for n in nets) or sum(n for n in nets if n is not None) != net:
+        return False
+    rows = invoice.vat_breakdown
+    if not rows or net + vat != gross:
+        return False
+    taxable = Decimal(0)
+    vat_sum = Decimal(0)
+    for row in rows:
+        if row.taxable_amount is None or row.vat_amount is None or row.rate is None:
+            return False
+        if abs(to_ore(row.taxable_amount * row.rate / 100) - row.vat_amount) > Decimal("0.01"):
+            return False
+        taxable += row.taxable_amount
+        vat_sum += row.vat_amount
+    return taxable == net and vat_sum == vat
 
 
 def _coding_reasons(
@@ -291,7 +326,8 @@ def _bank_account_reasons(invoice: Invoice, policy: Policy, ctx: DecisionContext
     if not paid_to or ctx.supplier is None or not policy.hold_changed_bank_account:
         return []
     seen = set(ctx.supplier.bank_accounts)
-    if paid_to in seen:
+    ours = {_bban(a) for a in (invoice.supplier.bank_account, invoice.supplier.iban) if a}
+    if ours & {_bban(a) for a in seen}:
         return []
     if not seen and not policy.hold_first_bank_account:
         return []
@@ -305,6 +341,14 @@ def _bank_account_reasons(invoice: Invoice, policy: Policy, ctx: DecisionContext
             value=paid_to,
         )
     ]
+
+
+def _bban(account: str) -> str:
+    """A Norwegian IBAN (NOkk + 11 digits) and its 11-digit account number compare equal."""
+    compact = account.replace(" ", "").replace(".", "").upper()
+    if compact.startswith("NO") and len(compact) == 15:
+        return compact[4:]
+    return compact
 
 
 def _approval_reasons(

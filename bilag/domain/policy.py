@@ -31,6 +31,9 @@ class AutoPost:
     max_amount: Decimal | None = Decimal("50000")  # gross, NOK
     min_coding_confidence: float = 0.90
     min_extraction_confidence: float = 0.80
+    # totals that check each other (lines = net, rate x base = VAT, net + VAT = gross) are
+    # not in doubt even when a parser gives one of them a low confidence
+    trust_corroborated_amounts: bool = True
     # the fields whose extraction confidence is checked
     key_fields: tuple[str, ...] = (
         "supplier.org_number",

@@ -143,6 +143,11 @@ def _auto_post(p: _Reader, t: Mapping[str, Any]) -> AutoPost:
             sec,
             "min_extraction_confidence",
         ),
+        trust_corroborated_amounts=p.boolean(
+            t.get("trust_corroborated_amounts", d.trust_corroborated_amounts),
+            sec,
+            "trust_corroborated_amounts",
+        ),
         key_fields=p.names(t.get("key_fields", list(d.key_fields)), sec, "key_fields"),
         require_known_supplier=p.boolean(
             t.get("require_known_supplier", d.require_known_supplier), sec, "require_known_supplier"

@@ -48,6 +48,7 @@ __all__ = ["ProcessResult", "process_incoming", "process_paths", "result_of"]
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
+NOT_DOCUMENTS = frozenset({".md"})
 ROLE_INVOICE, ROLE_CONTAINER, ROLE_ATTACHMENT, ROLE_FAILED = (
     "invoice",
     "container",
@@ -84,6 +85,8 @@ def process_paths(deps: Deps, paths: Iterable[str | Path]) -> list[ProcessResult
 
 def _read_paths(paths: Iterable[str | Path]) -> Iterator[IncomingDocument | Problem]:
     for item in iter_input_files(paths):
+        if isinstance(item, Path) and item.suffix.lower() in NOT_DOCUMENTS:
+            continue  # notes beside the documents (SOURCES.md, README.md), not arrivals
         if isinstance(item, Problem):
             yield item
             continue

@@ -178,3 +178,21 @@ def test_a_substitute_stands_in_only_during_the_absence() -> None:
     policy = Policy(substitutes=(Substitute("kari", "ola", date(2026, 7, 1), date(2026, 7, 31)),))
     assert policy.substitutes_for("kari", date(2026, 7, 15)) == ("ola",)
     assert policy.substitutes_for("kari", date(2026, 8, 1)) == ()
+
+
+def test_a_norwegian_iban_is_the_same_account_as_its_eleven_digits() -> None:
+    inv = invoice(supplier=Party(org_number=ORG, iban="NO9312345678903"))
+    assert decide(inv, coded(inv), Policy(), ctx()).status is Status.POSTED
+
+
+def test_totals_that_check_each_other_outweigh_a_low_confidence_on_one_of_them() -> None:
+    from bilag.domain.model import InvoiceLine
+
+    inv = invoice(
+        lines=(InvoiceLine("Kontorrekvisita", net_amount=D("1000.00"), vat_rate=D("25")),),
+        confidence=MappingProxyType({"gross_total": 0.46}),
+    )
+    assert decide(inv, coded(inv), Policy(), ctx()).status is Status.POSTED
+    broken = replace(inv, vat_total=D("240.00"), gross_total=D("1240.00"))
+    d = decide(broken, coded(broken), Policy(), ctx())
+    assert "low_extraction_confidence" in codes(d)

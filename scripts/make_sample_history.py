@@ -174,9 +174,8 @@ def main() -> int:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    print(
-        f"{OUT.relative_to(ROOT)}: {len(rows)} rows, {len({r['supplier_org_number'] for r in rows})} suppliers"
-    )
+    suppliers = len({r["supplier_org_number"] for r in rows})
+    print(f"{OUT.relative_to(ROOT)}: {len(rows)} rows, {suppliers} suppliers")
     return 0
 
 

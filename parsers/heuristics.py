@@ -26,6 +26,8 @@ __all__ = [
     "is_valid_account",
     "is_valid_iban",
     "is_valid_kid",
+    "is_valid_kid_mod10",
+    "is_valid_kid_mod11",
     "is_valid_orgnr",
     "is_valid_vat_no",
     "parse_amount",
@@ -246,12 +248,20 @@ def is_valid_kid(text: str) -> bool:
     s = text.strip().replace(" ", "")
     if not 2 <= len(s) <= 25 or not s[:-1].isdigit() or not (s[-1].isdigit() or s[-1] == "-"):
         return False
-    if s[-1] != "-" and luhn.is_valid(s):
-        return True
-    return _kid_mod11_ok(s)
+    return is_valid_kid_mod10(s) or is_valid_kid_mod11(s)
 
 
-def _kid_mod11_ok(s: str) -> bool:
+def is_valid_kid_mod10(text: str) -> bool:
+    """KID with a MOD10 (Luhn) check digit."""
+    s = text.strip().replace(" ", "") if isinstance(text, str) else ""
+    return 2 <= len(s) <= 25 and s.isdigit() and bool(luhn.is_valid(s))
+
+
+def is_valid_kid_mod11(text: str) -> bool:
+    """KID with a MOD11 check digit (weights 2..7 from the right; ``-`` for 10)."""
+    s = text.strip().replace(" ", "") if isinstance(text, str) else ""
+    if not 2 <= len(s) <= 25 or not s[:-1].isdigit() or not (s[-1].isdigit() or s[-1] == "-"):
+        return False
     total = 0
     for i, ch in enumerate(reversed(s[:-1])):
         total += int(ch) * (2 + i % 6)

@@ -1,0 +1,191 @@
+"""Template-free field extraction from positioned words (no PDF, no OCR needed)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from bilag.domain.model import DocumentType
+from bilag.domain.problems import ProblemCode
+from bilag.domain.supplier import KnownSupplier
+from parsers.base import ParseContext
+from parsers.fields import extract_invoice
+from parsers.layout import Word
+
+CHAR, SPACE, HEIGHT, LEADING = 5.0, 3.0, 10.0, 16.0
+SUPPLIER_ORG = "987654325"
+BUYER_ORG = "916341059"
+
+
+def words(
+    rows: list[list[tuple[float, str]]], *, page: int = 1, confidence: float = 1.0
+) -> list[Word]:
+    """Rows of (x, phrase) placed like a text layer: one row per line, 5 pt per char."""
+    out = []
+    for i, row in enumerate(rows):
+        top = 40 + i * LEADING
+        for x, phrase in row:
+            for token in phrase.split():
+                out.append(
+                    Word(token, x, top, x + CHAR * len(token), top + HEIGHT, page, confidence)
+                )
+                x += CHAR * len(token) + SPACE
+    return out
+
+
+def invoice_rows(
+    *, total: str = "3 750,00", buyer_org: bool = True, title: str = "FAKTURA"
+) -> list[list[tuple[float, str]]]:
+    rows = [
+        [(40, "Nordlys Kontor AS"), (400, title)],
+        [(40, "Storgata 1, 0155 Oslo"), (330, "Fakturanr.:"), (450, "10234")],
+        [(330, "Fakturadato:"), (450, "01.03.2024")],
+        [(40, "Faktureres til:"), (330, "Forfallsdato:"), (450, "15.03.2024")],
+        [(40, "Fjord Regnskap AS"), (330, "KID:"), (450, "1234567897")],
+    ]
+    if buyer_org:
+        rows.append([(40, f"Org.nr.: {BUYER_ORG[:3]} {BUYER_ORG[3:6]} {BUYER_ORG[6:]}")])
+    rows += [
+        [],
+        [(40, "Beskrivelse"), (250, "Antall"), (330, "Pris"), (450, "Beløp")],
+        [(40, "Kontorstol"), (250, "2"), (330, "1 500,00"), (450, "3 000,00")],
+        [(330, "Sum eks. mva"), (450, "3 000,00")],
+        [(330, "Mva 25 %"), (450, "750,00")],
+        [(330, "Å betale NOK"), (450, total)],
+        [],
+        [(40, "Kontonr. 1503.24.12340")],
+        [(40, f"Org.nr. NO {SUPPLIER_ORG[:3]} {SUPPLIER_ORG[3:6]} {SUPPLIER_ORG[6:]} MVA")],
+    ]
+    return rows
+
+
+def read(rows: list[list[tuple[float, str]]], ctx: ParseContext | None = None, **kw: float):
+    return extract_invoice(
+        words(rows, **kw), source="t.pdf", parser="pdf", ctx=ctx or ParseContext()
+    )
+
+
+def test_labelled_fields_are_read_from_beside_their_labels():
+    invoice, problems = read(invoice_rows())
+    assert problems == ()
+    assert invoice is not None
+    assert invoice.invoice_number == "10234"
+    assert invoice.issue_date == date(2024, 3, 1)
+    assert invoice.due_date == date(2024, 3, 15)
+    assert invoice.payment_reference == "1234567897"
+    assert invoice.supplier.bank_account == "15032412340"
+    assert invoice.currency == "NOK"
+    assert (invoice.net_total, invoice.vat_total, invoice.gross_total) == (
+        Decimal("3000.00"),
+        Decimal("750.00"),
+        Decimal("3750.00"),
+    )
+
+
+def test_values_below_a_row_of_labels_are_found():
+    rows = [
+        [(40, "Bryggen Kaffe AS"), (400, "Faktura")],
+        [(40, "Fakturanummer"), (160, "Fakturadato"), (280, "Forfall")],
+        [(40, "88213"), (160, "12. februar 2024"), (280, "13. mars 2024")],
+        [(330, "Totalt eks. mva"), (450, "1.000,00")],
+        [(330, "Merverdiavgift"), (450, "250,00")],
+        [(330, "Totalt inkl. mva"), (450, "1.250,00")],
+    ]
+    invoice, _ = read(rows)
+    assert invoice is not None
+    assert invoice.invoice_number == "88213"
+    assert invoice.issue_date == date(2024, 2, 12)
+    assert invoice.due_date == date(2024, 3, 13)
+    assert invoice.gross_total == Decimal("1250.00")
+
+
+def test_the_buyers_own_org_number_is_never_taken_for_the_suppliers():
+    rows = [row for row in invoice_rows() if "NO 987" not in str(row)]
+    ctx = ParseContext(buyer_org_numbers=frozenset({BUYER_ORG}))
+    invoice, _ = read(rows, ctx)
+    assert invoice is not None
+    assert invoice.supplier.org_number is None
+    assert invoice.buyer.org_number == BUYER_ORG
+
+
+def test_an_org_number_in_the_buyer_block_is_the_buyers_even_without_configuration():
+    invoice, _ = read(invoice_rows())
+    assert invoice is not None
+    assert invoice.supplier.org_number == SUPPLIER_ORG
+    assert invoice.supplier.vat_number == f"NO{SUPPLIER_ORG}MVA"
+    assert invoice.buyer.org_number == BUYER_ORG
+
+
+def test_credit_note_amounts_stay_positive():
+    rows = invoice_rows(title="KREDITNOTA")
+    negative = {"3 000,00": "-3 000,00", "750,00": "-750,00", "3 750,00": "-3 750,00"}
+    rows = [[(x, negative.get(t, t)) for x, t in row] for row in rows]
+    invoice, _ = read(rows)
+    assert invoice is not None
+    assert invoice.document_type is DocumentType.CREDIT_NOTE
+    assert invoice.gross_total == Decimal("3750.00")
+    assert all(line.net_amount and line.net_amount > 0 for line in invoice.lines)
+
+
+def test_totals_that_reconcile_are_confident_and_ones_that_do_not_are_not():
+    good, _ = read(invoice_rows())
+    bad, _ = read(invoice_rows(total="3 950,00"))
+    assert good is not None and bad is not None
+    assert good.confidence["gross_total"] >= 0.95
+    assert bad.confidence["gross_total"] < 0.9
+
+
+def test_low_ocr_confidence_lowers_field_confidence():
+    clean, _ = read(invoice_rows())
+    blurred, _ = read(invoice_rows(), confidence=0.5)
+    assert clean is not None and blurred is not None
+    assert blurred.confidence["invoice_number"] < clean.confidence["invoice_number"]
+
+
+def test_a_field_that_is_not_there_is_none_without_a_confidence():
+    invoice, _ = read(invoice_rows())
+    assert invoice is not None
+    assert invoice.order_reference is None
+    assert "order_reference" not in invoice.confidence
+
+
+def test_a_letter_is_not_an_invoice():
+    rows = [
+        [(40, "Tromsø Elektro AS")],
+        [(40, "Oslo, 15. mars 2024")],
+        [(40, "Vi viser til deres faktura og takker for samarbeidet.")],
+        [(40, "Med vennlig hilsen")],
+    ]
+    invoice, problems = read(rows)
+    assert invoice is None
+    assert [p.code for p in problems] == [ProblemCode.NOT_AN_INVOICE]
+
+
+def test_no_words_at_all_is_a_problem_not_a_crash():
+    invoice, problems = extract_invoice([], source="blank.pdf", parser="ocr", ctx=ParseContext())
+    assert invoice is None
+    assert problems[0].code == ProblemCode.NOT_AN_INVOICE
+
+
+def test_a_known_supplier_is_recognised_by_bank_account_when_no_org_number_is_printed():
+    rows = [row for row in invoice_rows() if "NO 987" not in str(row)]
+    known = KnownSupplier(
+        org_number=SUPPLIER_ORG, names=("Nordlys Kontor AS",), bank_accounts=("15032412340",)
+    )
+    ctx = ParseContext(known_suppliers=(known,), buyer_org_numbers=frozenset({BUYER_ORG}))
+    invoice, _ = read(rows, ctx)
+    assert invoice is not None
+    assert invoice.supplier.name == "Nordlys Kontor AS"
+    assert invoice.confidence["supplier.name"] >= 0.9
+
+
+def test_line_table_rows_are_read_with_quantity_price_and_amount():
+    invoice, _ = read(invoice_rows())
+    assert invoice is not None
+    [line] = invoice.lines
+    assert (line.description, line.quantity, line.unit_price, line.net_amount) == (
+        "Kontorstol",
+        Decimal(2),
+        Decimal("1500.00"),
+        Decimal("3000.00"),
+    )

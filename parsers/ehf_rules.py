@@ -21,6 +21,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from lxml import etree
+
 from bilag.domain.model import Finding
 from bilag.domain.rules import codelist_data as cl
 from bilag.domain.rules.catalog import CATALOG
@@ -96,6 +98,17 @@ _ATTRIBUTE_RULES = {
     "schemeAgencyID": "UBL-DT-27",
     "listAgencyID": "UBL-DT-28",
 }
+
+
+_ALL_ATTRIBUTES = etree.XPath("//@*")
+_PRICE_AMOUNT = _CBC + "PriceAmount"
+_CURRENCY_TAGS = _AMOUNTS | {_TAX_AMOUNT}
+# UBL-DT-01 covers every *Amount element of UBL 2.1 an invoice can hold.
+_AMOUNT_TAGS = tuple(
+    _CURRENCY_TAGS
+    | {_CBC + n for n in ("PerUnitAmount", "PayableAlternativeAmount", "WithholdingTaxTotalAmount")}
+)
+_CATEGORY_TAGS = (_CAC + "TaxCategory", _CAC + "ClassifiedTaxCategory")
 
 
 class _Run:
@@ -186,60 +199,61 @@ def check_syntax(root: Any) -> tuple[Finding, ...]:
 
 
 def _walk(root: Any, run: _Run, doc_currency: str | None) -> None:
-    """The one pass over every element: empty elements, amounts, dates, attributes."""
-    name_attrs = 0
-    for el in root.iter():
-        tag = el.tag
-        if not isinstance(tag, str):
-            continue  # comment or processing instruction
-        text = el.text
-        if len(el) == 0 or not any(isinstance(c.tag, str) for c in el):
-            whole = (text or "") + "".join(c.tail or "" for c in el)
-            if not whole.strip(_XML_WS):
+    """Element-level rules: empty leaves, amounts, dates, codes, attributes.
+
+    Only leaves can be empty, so that check reads the text of the leaves once.
+    The other checks visit only the elements of their tags (lxml filters by tag
+    in C). Comments and processing instructions were dropped by the XML loader.
+    """
+    for el in root.iter(etree.Element):
+        if not len(el):
+            text = el.text
+            if not text or not text.strip(_XML_WS):
                 run.fire("PEPPOL-EN16931-R008", _path(el))
-        if el.attrib:
-            for attr in el.attrib:
-                rule = _ATTRIBUTE_RULES.get(attr)
-                if rule is not None:
-                    run.fire(rule, _path(el))
-                elif attr == "name" and tag != _CBC + "PaymentMeansCode":
-                    name_attrs += 1
-        if tag in _AMOUNTS or tag == _TAX_AMOUNT:
+    for el in root.iter(*_AMOUNT_TAGS):
+        tag = el.tag
+        if tag in _CURRENCY_TAGS:
             _amount(el, tag, run, doc_currency)
-        elif tag in _DATES:
-            t = text or ""
-            if len(t) != 10 or not _DATE_FORM.fullmatch(t) or not _is_date(t):
-                run.fire("PEPPOL-EN16931-F001", _path(el))
-        elif tag.endswith("BinaryObject"):
-            mime = el.get("mimeCode")
-            if mime is None:
-                run.fire("UBL-DT-06", _path(el))
-            elif tag == _CBC + "EmbeddedDocumentBinaryObject" and mime not in cl.MIME:
-                run.fire("PEPPOL-EN16931-CL001", _path(el))
-                run.fire("BR-CL-24", _path(el))
-            if el.get("filename") is None:
-                run.fire("UBL-DT-07", _path(el))
-        elif tag == _CBC + "EndpointID":
-            scheme = el.get("schemeID")
-            if scheme is not None:
-                if scheme not in cl.EAS:
-                    run.fire("PEPPOL-EN16931-CL008", _path(el))
-                if " ".join(scheme.split()) not in _CEN_EAS:
-                    run.fire("BR-CL-25", _path(el))
-        elif tag == _CBC + "ID":
-            parent = el.getparent()
-            ptag = None if parent is None else parent.tag
-            if ptag == _CAC + "TaxCategory" or ptag == _CAC + "ClassifiedTaxCategory":
-                code = " ".join((text or "").split())
-                if code not in cl.UNCL5305:
-                    rule = "BR-CL-17" if ptag == _CAC + "TaxCategory" else "BR-CL-18"
-                    run.fire(rule, _path(el))
-        if tag.endswith("Amount") and not tag.endswith("PriceAmount"):
-            decimals = (text or "").partition(".")[2]
-            if len(decimals) > 2 and not _under_price_allowance(el):
+        if tag != _PRICE_AMOUNT:
+            text = el.text
+            long = text is not None and "." in text and len(text.partition(".")[2]) > 2
+            if long and not _under_price_allowance(el):
                 run.fire("UBL-DT-01", _path(el))
-    if name_attrs > 0:
-        run.fire("UBL-DT-18", "/")
+    for el in root.iter(*_DATES):
+        t = el.text or ""
+        if len(t) != 10 or not _DATE_FORM.fullmatch(t) or not _is_date(t):
+            run.fire("PEPPOL-EN16931-F001", _path(el))
+    for category in root.iter(*_CATEGORY_TAGS):
+        for el in category.iterchildren(_CBC + "ID"):
+            if " ".join((el.text or "").split()) not in cl.UNCL5305:
+                is_item = category.tag == _CAC + "ClassifiedTaxCategory"
+                run.fire("BR-CL-18" if is_item else "BR-CL-17", _path(el))
+    for el in root.iter(_CBC + "EndpointID"):
+        scheme = el.get("schemeID")
+        if scheme is not None:
+            if scheme not in cl.EAS:
+                run.fire("PEPPOL-EN16931-CL008", _path(el))
+            if " ".join(scheme.split()) not in _CEN_EAS:
+                run.fire("BR-CL-25", _path(el))
+    for el in root.iter(_CBC + "EmbeddedDocumentBinaryObject"):
+        mime = el.get("mimeCode")
+        if mime is None:
+            run.fire("UBL-DT-06", _path(el))
+        elif mime not in cl.MIME:
+            run.fire("PEPPOL-EN16931-CL001", _path(el))
+            run.fire("BR-CL-24", _path(el))
+        if el.get("filename") is None:
+            run.fire("UBL-DT-07", _path(el))
+    names = 0
+    for attr in _ALL_ATTRIBUTES(root):
+        name = attr.attrname
+        rule = _ATTRIBUTE_RULES.get(name)
+        if rule is not None:
+            run.fire(rule, _path(attr.getparent()))
+        elif name == "name" and attr.getparent().tag != _CBC + "PaymentMeansCode":
+            names += 1
+    if names:
+        run.fire("UBL-DT-18", "//@name")
 
 
 def _under_price_allowance(el: Any) -> bool:
@@ -263,6 +277,8 @@ def _is_date(text: str) -> bool:
 
 def _amount(el: Any, tag: str, run: _Run, doc_currency: str | None) -> None:
     cur = el.get("currencyID")
+    if cur == doc_currency and cur in cl.ISO4217:
+        return  # the common case: nothing can fire
     if cur not in cl.ISO4217:
         run.fire("PEPPOL-EN16931-CL007", _path(el))
     norm = " ".join((cur or "").split())
@@ -378,6 +394,34 @@ _ROOT_MAX_ONCE: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
 )
 
 
+_NS = {"cbc": _CBC[1:-1], "cac": _CAC[1:-1]}
+# True when any of the _ROOT_MAX_ONCE paths occurs twice: one XPath instead of 18 walks.
+_ANY_TWICE = etree.XPath(
+    " or ".join(f"count({path}) > 1" for _, path, _ in _ROOT_MAX_ONCE), namespaces=_NS
+)
+# The lines that may break a line rule; the Python checks then run on those only.
+_SUSPECT_LINES = etree.XPath(
+    """(cac:InvoiceLine | cac:CreditNoteLine)[
+    count(cbc:Note) > 1 or count(cac:OrderLineReference/cbc:LineID) > 1
+    or count(cac:InvoicePeriod) > 1 or cac:InvoicePeriod[not(cbc:StartDate or cbc:EndDate)]
+    or count(cac:Price/cac:AllowanceCharge/cbc:Amount) > 1
+    or cac:Price/cac:AllowanceCharge[normalize-space(cbc:ChargeIndicator) != 'false']
+    or count(cac:Item/cac:ClassifiedTaxCategory) != 1
+    or count(cac:Item/cac:ClassifiedTaxCategory/cbc:TaxExemptionReason) > 1
+    or count(cac:Item/cbc:Description) > 1
+    or cac:Item/cac:StandardItemIdentification/cbc:ID[not(@schemeID)]
+    or cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode[not(@listID)]
+    or cac:DocumentReference
+    or cac:AllowanceCharge[normalize-space(cbc:ChargeIndicator) != 'true'
+                           and normalize-space(cbc:ChargeIndicator) != 'false']
+    or cac:Price/cbc:BaseQuantity[@unitCode][
+        not(@unitCode = ../../cbc:InvoicedQuantity/@unitCode)
+        and not(@unitCode = ../../cbc:CreditedQuantity/@unitCode)]
+    ]""",
+    namespaces=_NS,
+)
+
+
 def _is_vat(scheme_holder: Any) -> bool:
     """``cac:TaxScheme/upper-case(cbc:ID) = 'VAT'`` for a PartyTaxScheme or TaxCategory."""
     return any(
@@ -387,9 +431,10 @@ def _is_vat(scheme_holder: Any) -> bool:
 
 
 def _max_once(root: Any, run: _Run) -> None:
-    for rule, path, steps in _ROOT_MAX_ONCE:
-        if len(_sel(root, *steps)) > 1:
-            run.fire(rule, "/" + path)
+    if _ANY_TWICE(root):
+        for rule, path, steps in _ROOT_MAX_ONCE:
+            if len(_sel(root, *steps)) > 1:
+                run.fire(rule, "/" + path)
     refs = _kids(root, _CAC + "AdditionalDocumentReference")
     objects = [
         i
@@ -421,10 +466,9 @@ def _max_once(root: Any, run: _Run) -> None:
                 run.fire(other_rule, f"/cac:{party_tag}/cac:Party/cac:PartyTaxScheme")
     sepa = [
         i
-        for i in root.iter(_CBC + "ID")
+        for pid in root.iter(_CAC + "PartyIdentification")
+        for i in pid.iterchildren(_CBC + "ID")
         if (i.get("schemeID") or "").upper() == "SEPA"
-        and i.getparent() is not None
-        and i.getparent().tag == _CAC + "PartyIdentification"
     ]
     if len(sepa) > 1:
         run.fire("UBL-SR-29", "//cac:PartyIdentification/cbc:ID")
@@ -606,7 +650,7 @@ def _additional_reference(ref: Any, run: _Run, root: Any) -> None:
 
 def _lines(root: Any, run: _Run, *, is_credit_note: bool) -> None:
     qty_tag = _CBC + ("CreditedQuantity" if is_credit_note else "InvoicedQuantity")
-    for line in _iter_lines(root):
+    for line in _SUSPECT_LINES(root):
         where = _path(line)
         if len(_kids(line, _CBC + "Note")) > 1:
             run.fire("UBL-SR-34", where)

@@ -28,7 +28,8 @@ _ALNUM = _LETTERS | _DIGITS
 
 
 def _all_digits(value: str) -> bool:
-    return bool(value) and all(c in _DIGITS for c in value)
+    """ASCII digits only (``str.isdigit`` alone would accept "²" or Arabic-Indic digits)."""
+    return value.isascii() and value.isdigit()
 
 
 def _castable_int(value: str) -> bool:
@@ -65,8 +66,8 @@ def is_no_orgnr(value: str) -> bool:
 def is_dk_cvr(value: str) -> bool:
     """Danish CVR (scheme 0184) as PEPPOL-COMMON-R042 wants it: ``DK`` + 8 digits, or 8 digits."""
     if len(value) == 10 and value[:2] == "DK":
-        return all(c in _DIGITS for c in value[2:])
-    return len(value) == 8 and all(c in _DIGITS for c in value)
+        return _all_digits(value[2:])
+    return len(value) == 8 and _all_digits(value)
 
 
 def is_be_enterprise_number(value: str) -> bool:

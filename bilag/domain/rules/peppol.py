@@ -202,10 +202,12 @@ def _line_amount_bad(
     assert isinstance(ln, InvoiceLine)
     if not strict and (net is None or qty is None or price is None):
         return False
-    allowances = [ac.amount for ac in ln.allowances_charges if not ac.is_charge]
-    charges = [ac.amount for ac in ln.allowances_charges if ac.is_charge]
-    a_total = round2(sum((a for a in allowances if a is not None), _ZERO))
-    c_total = round2(sum((c for c in charges if c is not None), _ZERO))
+    a_total = c_total = _ZERO
+    if ln.allowances_charges:
+        allowances = [ac.amount for ac in ln.allowances_charges if not ac.is_charge]
+        charges = [ac.amount for ac in ln.allowances_charges if ac.is_charge]
+        a_total = round2(sum((a for a in allowances if a is not None), _ZERO))
+        c_total = round2(sum((c for c in charges if c is not None), _ZERO))
     q = qty if qty is not None else _ONE
     p = price if price is not None else _ZERO
     b = base if base is not None and base != _ZERO else _ONE

@@ -189,6 +189,9 @@ def _basis(
         for ac, c in zip(inv.allowances_charges, ac_cats, strict=True)
         if c == code
     )
+    # A PDF/OCR read may miss lines or their categories: then the basis is not known.
+    if not inv.lines or "" in line_cats:
+        complete = False
     for amount, item_rate, sign in (*items, *acs):
         if by_rate and item_rate != rate:
             continue

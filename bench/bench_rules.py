@@ -1,0 +1,204 @@
+"""Validation benchmark: agreement with the official test suites, coverage, and speed.
+
+    .venv/bin/python -m bench rules            # agreement + coverage + speed
+    .venv/bin/python -m bench rules --quick    # no speed rounds
+
+Agreement: every case of the official VEFA unit-test sets (PEPPOL BIS 3.0.19 and
+CEN EN 16931 1.3.16, in ../shared/eval-data) is replayed through the real EHF
+reader, the syntax rules and the model rules; for each rule bilag implements that
+the case names, the verdict (fires / stays silent) must be the stated one.
+
+Coverage: the rule ids the test sets name, and the Schematron rule ids listed in
+``_SCHEMATRON_ONLY`` (rules without a unit test that the Schematron also has),
+against the rules bilag implements; the fatal ones not implemented are listed.
+
+Speed: on the ten-line sample invoice, ``lxml.etree.fromstring`` of the bytes is
+the baseline; measured beside it are the EHF reader, the syntax rules and the
+model rules, in microseconds per invoice (best of ``--rounds``, interleaved).
+Results go to ``bench/out/rules.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from bilag.domain.model import Severity
+from bilag.domain.rules.catalog import CATALOG, RULE_SET
+from bilag.domain.validation import IMPLEMENTED_RULES, validate
+from parsers.ehf_rules import check_syntax
+from parsers.ubl_reader import read_invoice
+from tests.official_rules import iter_cases, judge
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL = ROOT.parent / "shared" / "eval-data"
+OUT = Path(__file__).parent / "out" / "rules.json"
+SAMPLE = ROOT / "sample_documents" / "ehf" / "ehf-invoice-ten-lines.xml"
+SUITES = {
+    "PEPPOL": EVAL / "peppol-bis-invoice-3" / "unit-tests",
+    "CEN": EVAL / "en16931-cen" / "unit-tests",
+}
+# Fatal Schematron rules (PEPPOL 3.0.19, CEN 1.3.16) that no unit-test case names;
+# they count for coverage too. National rules of other countries are left out.
+_SCHEMATRON_ONLY = {
+    "BR-B-01": "fatal",
+    "BR-B-02": "fatal",
+    "BR-CL-02": "fatal",
+    "BR-CL-08": "fatal",
+    "BR-CL-25": "fatal",
+    "BR-CL-26": "fatal",
+    "BR-CO-05": "fatal",
+    "BR-CO-06": "fatal",
+    "BR-CO-07": "fatal",
+    "BR-CO-08": "fatal",
+    "BR-DEC-01": "fatal",
+    "BR-66": "fatal",
+    "BR-67": "fatal",
+    "BR-IC-10": "fatal",
+    "BR-IG-01": "fatal",
+    "BR-IP-01": "fatal",
+    "PEPPOL-COMMON-R041": "fatal",
+    "PEPPOL-EN16931-R008": "fatal",
+    "UBL-CR-666": "fatal",
+    "UBL-CR-673": "fatal",
+    "UBL-SR-01": "fatal",
+    "UBL-SR-48": "fatal",
+}
+_NATIONAL_PREFIXES = ("DE-", "DK-", "GR-", "IT-", "NL-", "SE-", "IS-", "AUNZ-", "JP-", "SG-")
+
+
+def _agreement() -> dict[str, Any]:
+    per_set: dict[str, dict[str, int]] = {}
+    per_rule: dict[str, Counter[str]] = {}
+    for name, folder in SUITES.items():
+        judged = agree = cases = 0
+        for case in iter_cases(folder):
+            cases += 1
+            for verdict in judge(case):
+                judged += 1
+                agree += verdict.agrees
+                c = per_rule.setdefault(verdict.rule, Counter())
+                c["judged"] += 1
+                c["agree"] += verdict.agrees
+        per_set[name] = {"cases": cases, "judged": judged, "agree": agree}
+    disagreeing = sorted(r for r, c in per_rule.items() if c["agree"] != c["judged"])
+    return {"per_set": per_set, "disagreeing_rules": disagreeing}
+
+
+def _official_ids() -> dict[str, str]:
+    """Every rule id the test sets name, with its severity (fatal if ever an error)."""
+    ids: dict[str, str] = {}
+    for folder in SUITES.values():
+        with (folder / "DERIVED-expectations-index.csv").open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                for rule in row["expect_error"].split():
+                    ids[rule] = "fatal"
+                for rule in row["expect_warning"].split():
+                    ids.setdefault(rule, "warning")
+                for rule in row["expect_success"].split():
+                    ids.setdefault(rule, "fatal" if rule not in CATALOG else "?")
+    for rule, severity in _SCHEMATRON_ONLY.items():
+        ids.setdefault(rule, severity)
+    return {
+        r: (CATALOG[r][0].value if r in CATALOG else s)
+        for r, s in ids.items()
+        if not r.startswith(_NATIONAL_PREFIXES)
+    }
+
+
+def _coverage() -> dict[str, Any]:
+    official = _official_ids()
+    implemented = sorted(set(official) & IMPLEMENTED_RULES)
+    missing_fatal = sorted(
+        r for r, s in official.items() if r not in IMPLEMENTED_RULES and s == "fatal"
+    )
+    by_set: dict[str, dict[str, int]] = {}
+    for rule in official:
+        entry = by_set.setdefault(RULE_SET(rule), {"official": 0, "implemented": 0})
+        entry["official"] += 1
+        entry["implemented"] += rule in IMPLEMENTED_RULES
+    return {
+        "official_ids": len(official),
+        "implemented_of_official": len(implemented),
+        "implemented_total": len(IMPLEMENTED_RULES),
+        "by_set": by_set,
+        "fatal_not_implemented": missing_fatal,
+    }
+
+
+def _best(fn: Any, rounds: int, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(repeat):
+            fn()
+        best = min(best, (time.perf_counter() - start) / repeat)
+    return best * 1e6
+
+
+def _speed(rounds: int) -> dict[str, float]:
+    data = SAMPLE.read_bytes()
+    root = etree.fromstring(data)
+    invoice = read_invoice(root, "Invoice", SAMPLE.name).invoice
+    repeat = 200
+    return {
+        "lxml_fromstring_us": _best(lambda: etree.fromstring(data), rounds, repeat),
+        "read_invoice_us": _best(lambda: read_invoice(root, "Invoice", "x"), rounds, repeat),
+        "check_syntax_us": _best(lambda: check_syntax(root), rounds, repeat),
+        "validate_us": _best(lambda: validate(invoice, profile="ehf"), rounds, repeat),
+        "validate_extracted_us": _best(
+            lambda: validate(invoice, profile="extracted"), rounds, repeat
+        ),
+    }
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="bench rules")
+    parser.add_argument("--quick", action="store_true", help="skip the speed rounds")
+    parser.add_argument("--rounds", type=int, default=7)
+    args = parser.parse_args(argv)
+    if not all(p.exists() for p in SUITES.values()):
+        print(f"eval-data absent ({EVAL}); nothing to measure")
+        return 0
+    result: dict[str, Any] = {"agreement": _agreement(), "coverage": _coverage()}
+    for name, s in result["agreement"]["per_set"].items():
+        pct = 100.0 * s["agree"] / s["judged"] if s["judged"] else 0.0
+        print(
+            f"agreement {name:6}: {s['agree']}/{s['judged']} verdicts ({pct:.1f} %) "
+            f"over {s['cases']} test cases"
+        )
+    if result["agreement"]["disagreeing_rules"]:
+        print("rules with disagreements:", " ".join(result["agreement"]["disagreeing_rules"]))
+    cov = result["coverage"]
+    print(
+        f"coverage: {cov['implemented_of_official']}/{cov['official_ids']} official rule ids "
+        f"(test sets + listed Schematron rules, national rules of other countries excluded); "
+        f"{cov['implemented_total']} rules implemented in all"
+    )
+    for name, s in sorted(cov["by_set"].items()):
+        print(f"  {name:6}: {s['implemented']}/{s['official']}")
+    print("fatal rules not implemented:", " ".join(cov["fatal_not_implemented"]) or "none")
+    if not args.quick and SAMPLE.exists():
+        speed = _speed(args.rounds)
+        result["speed"] = speed
+        base = speed["lxml_fromstring_us"]
+        rules = speed["check_syntax_us"] + speed["validate_us"]
+        print(
+            f"speed (10-line invoice, us/invoice): lxml parse {base:.0f} (baseline), "
+            f"reader {speed['read_invoice_us']:.0f}, syntax rules {speed['check_syntax_us']:.0f}, "
+            f"model rules {speed['validate_us']:.0f} (extracted profile "
+            f"{speed['validate_extracted_us']:.0f}); all rules = {rules:.0f} us "
+            f"= {rules / base:.2f}x the lxml parse, {1e6 / rules:.0f} invoices/s/core"
+        )
+    fatal = sum(1 for info in CATALOG.values() if info[0] is Severity.FATAL)
+    result["catalog"] = {"rules": len(CATALOG), "fatal": fatal}
+    OUT.parent.mkdir(exist_ok=True)
+    OUT.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return 0

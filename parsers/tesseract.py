@@ -99,7 +99,7 @@ def run_tesseract(
     width: int,
     height: int,
     languages: str = "nor+eng",
-    psm: int = 3,
+    psm: int = 11,
     timeout_s: float = DEFAULT_TIMEOUT_S,
 ) -> OcrPage:
     """OCR one prepared page image and return its words.
@@ -110,7 +110,7 @@ def run_tesseract(
         width: the image's width in pixels (for ``page_sizes``).
         height: the image's height in pixels.
         languages: tesseract's ``-l`` (``nor+eng``: ``eng`` alone garbles æøå).
-        psm: page segmentation mode; 3 (automatic) keeps table cells as separate words.
+        psm: page segmentation mode; 11 (sparse text) finds every word wherever it is.
         timeout_s: kill tesseract after this many seconds.
 
     Returns:

@@ -196,11 +196,27 @@ LABELS = {
 }
 
 
-def render_pages(spec: Spec) -> list[Image.Image]:
-    """The clean 300 dpi grayscale page images of one invoice."""
+class _Pen:
+    """An ImageDraw that also notes every string it draws (the OCR benchmark's ground truth)."""
+
+    def __init__(self, image: Image.Image, texts: list[str] | None) -> None:
+        self._draw = ImageDraw.Draw(image)
+        self._texts = texts
+
+    def text(self, xy: tuple[float, float], text: str, **kwargs: Any) -> None:
+        self._draw.text(xy, text, **kwargs)
+        if self._texts is not None:
+            self._texts.append(text)
+
+    def line(self, xy: tuple[float, ...], **kwargs: Any) -> None:
+        self._draw.line(xy, **kwargs)
+
+
+def render_pages(spec: Spec, texts: list[str] | None = None) -> list[Image.Image]:
+    """The clean 300 dpi grayscale page images of one invoice; ``texts`` collects the strings."""
     lab = LABELS[spec.language]
     pages = [Image.new("L", A4, 255) for _ in range(spec.pages)]
-    draws = [ImageDraw.Draw(p) for p in pages]
+    draws = [_Pen(p, texts) for p in pages]
     d = draws[0]
     body, small, big = _font(10), _font(8.5), _font(20, bold=True)
     left, right = 200, 2280

@@ -129,6 +129,12 @@ class _Run:
         self.findings.append(Finding(rule, severity, message, location))
 
 
+def _found(xpath: etree.XPath, root: Any) -> list[Any]:
+    """The node list of a compiled XPath (typed as Any: the lxml stubs cannot know)."""
+    result: Any = xpath(root)
+    return result if isinstance(result, list) else []
+
+
 def _kids(el: Any, tag: str) -> list[Any]:
     return list(el.iterchildren(tag))
 
@@ -245,7 +251,7 @@ def _walk(root: Any, run: _Run, doc_currency: str | None) -> None:
         if el.get("filename") is None:
             run.fire("UBL-DT-07", _path(el))
     names = 0
-    for attr in _ALL_ATTRIBUTES(root):
+    for attr in _found(_ALL_ATTRIBUTES, root):
         name = attr.attrname
         rule = _ATTRIBUTE_RULES.get(name)
         if rule is not None:
@@ -650,7 +656,7 @@ def _additional_reference(ref: Any, run: _Run, root: Any) -> None:
 
 def _lines(root: Any, run: _Run, *, is_credit_note: bool) -> None:
     qty_tag = _CBC + ("CreditedQuantity" if is_credit_note else "InvoicedQuantity")
-    for line in _SUSPECT_LINES(root):
+    for line in _found(_SUSPECT_LINES, root):
         where = _path(line)
         if len(_kids(line, _CBC + "Note")) > 1:
             run.fire("UBL-SR-34", where)

@@ -1,10 +1,12 @@
-"""Regenerate ``bilag/domain/rules/codelist_data.py`` from the OpenPEPPOL code lists.
+"""Regenerate ``bilag/domain/rules/codelist_data.py`` and ``schemas/ehf/codelists/*.txt``.
 
 The source is the ``structure/codelist/*.xml`` folder of the public repository
 OpenPEPPOL/peppol-bis-invoice-3 (VEFA CodeList-1 format, release 3.0.19).
 Usage::
 
     python scripts/gen_codelists.py PATH/TO/structure/codelist
+    .venv/bin/ruff check --fix bilag/domain/rules/codelist_data.py
+    .venv/bin/ruff format bilag/domain/rules/codelist_data.py
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ LISTS = {
     "VATEX": "VATEX.xml",
     "MIME": "MimeCode.xml",
 }
-OUT = Path(__file__).resolve().parent.parent / "bilag" / "domain" / "rules" / "codelist_data.py"
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bilag" / "domain" / "rules" / "codelist_data.py"
+TEXT_OUT = ROOT / "schemas" / "ehf" / "codelists"  # the same lists, one code a line
 
 
 def main(folder: str) -> int:
@@ -45,6 +49,8 @@ def main(folder: str) -> int:
     for name, filename in LISTS.items():
         root = ET.parse(Path(folder) / filename).getroot()
         codes = sorted({(c.text or "").strip() for c in root.iter(NS + "Id")} - {""})
+        TEXT_OUT.mkdir(parents=True, exist_ok=True)
+        (TEXT_OUT / f"{name}.txt").write_text("\n".join(codes) + "\n", encoding="utf-8")
         body = " ".join(codes)
         lines.append(f"{name}: frozenset[str] = frozenset(")
         chunk: list[str] = []

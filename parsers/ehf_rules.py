@@ -109,6 +109,16 @@ _AMOUNT_TAGS = tuple(
     | {_CBC + n for n in ("PerUnitAmount", "PayableAlternativeAmount", "WithholdingTaxTotalAmount")}
 )
 _CATEGORY_TAGS = (_CAC + "TaxCategory", _CAC + "ClassifiedTaxCategory")
+# (element holding the identifier, rule, allowed schemeIDs) for the BR-CL scheme rules.
+_SCHEMED_IDS = (
+    (_CAC + "PartyIdentification", "BR-CL-10", cl.ICD),
+    (_CAC + "PartyLegalEntity", "BR-CL-11", cl.ICD),
+    (_CAC + "StandardItemIdentification", "BR-CL-21", cl.ICD),
+    (_CAC + "DeliveryLocation", "BR-CL-26", cl.ICD),
+    (_CAC + "AdditionalDocumentReference", "BR-CL-07", cl.UNCL1153),
+    (_CAC + "DocumentReference", "BR-CL-07", cl.UNCL1153),
+)
+_ORIGIN_COUNTRIES = cl.ISO3166 - {"1A"}
 
 
 class _Run:
@@ -225,6 +235,9 @@ def _walk(root: Any, run: _Run, doc_currency: str | None) -> None:
             long = text is not None and "." in text and len(text.partition(".")[2]) > 2
             if long and not _under_price_allowance(el):
                 run.fire("UBL-DT-01", _path(el))
+                dec = _decimals_rule(el, tag, root)
+                if dec is not None:
+                    run.fire(dec, _path(el))
     for el in root.iter(*_DATES):
         t = el.text or ""
         if len(t) != 10 or not _DATE_FORM.fullmatch(t) or not _is_date(t):
@@ -234,6 +247,7 @@ def _walk(root: Any, run: _Run, doc_currency: str | None) -> None:
             if " ".join((el.text or "").split()) not in cl.UNCL5305:
                 is_item = category.tag == _CAC + "ClassifiedTaxCategory"
                 run.fire("BR-CL-18" if is_item else "BR-CL-17", _path(el))
+    _scheme_code_lists(root, run)
     for el in root.iter(_CBC + "EndpointID"):
         scheme = el.get("schemeID")
         if scheme is not None:
@@ -260,6 +274,112 @@ def _walk(root: Any, run: _Run, doc_currency: str | None) -> None:
             names += 1
     if names:
         run.fire("UBL-DT-18", "//@name")
+
+
+_LMT_DECIMALS = {
+    _CBC + "LineExtensionAmount": "BR-DEC-09",
+    _CBC + "AllowanceTotalAmount": "BR-DEC-10",
+    _CBC + "ChargeTotalAmount": "BR-DEC-11",
+    _CBC + "TaxExclusiveAmount": "BR-DEC-12",
+    _CBC + "TaxInclusiveAmount": "BR-DEC-14",
+    _CBC + "PrepaidAmount": "BR-DEC-16",
+    _CBC + "PayableRoundingAmount": "BR-DEC-17",
+    _CBC + "PayableAmount": "BR-DEC-18",
+}
+
+
+def _decimals_rule(el: Any, tag: str, root: Any) -> str | None:
+    """The BR-DEC rule of an amount with too many decimals, by where the amount sits."""
+    parent = el.getparent()
+    ptag = parent.tag if parent is not None else ""
+    grand = parent.getparent() if parent is not None else None
+    if ptag == _CAC + "LegalMonetaryTotal":
+        return _LMT_DECIMALS.get(tag)
+    if (
+        ptag == _CAC + "AllowanceCharge"
+        and grand is not None
+        and tag
+        in (
+            _CBC + "Amount",
+            _CBC + "BaseAmount",
+        )
+    ):
+        charge = _text(next(parent.iterchildren(_CBC + "ChargeIndicator"), None)).strip()
+        is_charge = charge in ("true", "1")
+        base = tag == _CBC + "BaseAmount"
+        if grand is root:
+            return (
+                ("BR-DEC-06" if base else "BR-DEC-05")
+                if is_charge
+                else ("BR-DEC-02" if base else "BR-DEC-01")
+            )
+        if grand.tag in (_CAC + "InvoiceLine", _CAC + "CreditNoteLine"):
+            return (
+                ("BR-DEC-28" if base else "BR-DEC-27")
+                if is_charge
+                else ("BR-DEC-25" if base else "BR-DEC-24")
+            )
+        return None
+    if ptag == _CAC + "TaxSubtotal":
+        return {_CBC + "TaxableAmount": "BR-DEC-19", _TAX_AMOUNT: "BR-DEC-20"}.get(tag)
+    if ptag == _CAC + "TaxTotal" and tag == _TAX_AMOUNT and grand is root:
+        cur = el.get("currencyID")
+        if cur == _text(next(root.iterchildren(_CBC + "DocumentCurrencyCode"), None)):
+            return "BR-DEC-13"
+        if cur == _text(next(root.iterchildren(_CBC + "TaxCurrencyCode"), None)):
+            return "BR-DEC-15"
+        return None
+    if tag == _CBC + "LineExtensionAmount" and ptag in (
+        _CAC + "InvoiceLine",
+        _CAC + "CreditNoteLine",
+    ):
+        return "BR-DEC-23"
+    return None
+
+
+def _scheme_code_lists(root: Any, run: _Run) -> None:
+    """BR-CL-07/10/11/13/15/21/23/26: scheme, list and unit codes from their code lists."""
+    for holder, rule, codes in _SCHEMED_IDS:
+        for parent in root.iter(holder):
+            for el in parent.iterchildren(_CBC + "ID", _CBC + "CompanyID"):
+                scheme = el.get("schemeID")
+                if scheme is None:
+                    continue
+                s = " ".join(scheme.split())
+                if s in codes:
+                    continue
+                if rule == "BR-CL-10" and s == "SEPA" and _under_supplier_or_payee(el):
+                    continue
+                if rule == "BR-CL-07" and not _is_object_reference(parent):
+                    continue
+                run.fire(rule, _path(el))
+    for el in root.iter(_CBC + "ItemClassificationCode"):
+        listed = el.get("listID")
+        if listed is not None and " ".join(listed.split()) not in cl.UNCL7143:
+            run.fire("BR-CL-13", _path(el))
+    for el in root.iter(
+        _CBC + "InvoicedQuantity", _CBC + "BaseQuantity", _CBC + "CreditedQuantity"
+    ):
+        unit = el.get("unitCode")
+        if unit is not None and " ".join(unit.split()) not in cl.UNECE_REC20:
+            run.fire("BR-CL-23", _path(el))
+    for country in root.iter(_CAC + "OriginCountry"):
+        for el in country.iterchildren(_CBC + "IdentificationCode"):
+            if " ".join((el.text or "").split()) not in _ORIGIN_COUNTRIES:
+                run.fire("BR-CL-15", _path(el))
+
+
+def _is_object_reference(ref: Any) -> bool:
+    return any(c.text == "130" for c in ref.iterchildren(_CBC + "DocumentTypeCode"))
+
+
+def _under_supplier_or_payee(el: Any) -> bool:
+    node = el.getparent()
+    while node is not None:
+        if node.tag in (_CAC + "AccountingSupplierParty", _CAC + "PayeeParty"):
+            return True
+        node = node.getparent()
+    return False
 
 
 def _under_price_allowance(el: Any) -> bool:

@@ -5,8 +5,6 @@ OpenPEPPOL/peppol-bis-invoice-3 (VEFA CodeList-1 format, release 3.0.19).
 Usage::
 
     python scripts/gen_codelists.py PATH/TO/structure/codelist
-    .venv/bin/ruff check --fix bilag/domain/rules/codelist_data.py
-    .venv/bin/ruff format bilag/domain/rules/codelist_data.py
 """
 
 from __future__ import annotations
@@ -30,6 +28,9 @@ LISTS = {
     "UNCL2005": "UNCL2005.xml",
     "VATEX": "VATEX.xml",
     "MIME": "MimeCode.xml",
+    "UNCL1153": "UNCL1153.xml",
+    "UNCL7143": "UNCL7143.xml",
+    "UNECE_REC20": "UNECERec20-11e.xml",
 }
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bilag" / "domain" / "rules" / "codelist_data.py"
@@ -41,9 +42,14 @@ def main(folder: str) -> int:
         '"""Code lists of PEPPOL BIS Billing 3.0 (release 3.0.19). GENERATED, do not edit.',
         "",
         "Made by scripts/gen_codelists.py from OpenPEPPOL/peppol-bis-invoice-3",
-        'structure/codelist/*.xml."""',
+        'structure/codelist/*.xml; the same lists are in schemas/ehf/codelists/."""',
         "",
         "from __future__ import annotations",
+        "",
+        "",
+        "def _codes(text: str) -> frozenset[str]:",
+        "    return frozenset(text.split())",
+        "",
         "",
     ]
     for name, filename in LISTS.items():
@@ -51,17 +57,16 @@ def main(folder: str) -> int:
         codes = sorted({(c.text or "").strip() for c in root.iter(NS + "Id")} - {""})
         TEXT_OUT.mkdir(parents=True, exist_ok=True)
         (TEXT_OUT / f"{name}.txt").write_text("\n".join(codes) + "\n", encoding="utf-8")
-        body = " ".join(codes)
-        lines.append(f"{name}: frozenset[str] = frozenset(")
+        lines.append(f"{name} = _codes(")
         chunk: list[str] = []
-        for code in body.split():
-            chunk.append(code)
-            if len(" ".join(chunk)) > 80:
+        for code in codes:
+            if chunk and len(" ".join([*chunk, code])) > 88:
                 lines.append(f'    "{" ".join(chunk)} "')
                 chunk = []
+            chunk.append(code)
         if chunk:
             lines.append(f'    "{" ".join(chunk)}"')
-        lines.append(".split()\n)")
+        lines.append(")")
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 0
 

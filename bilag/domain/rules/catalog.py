@@ -144,12 +144,78 @@ _RULES: dict[str, RuleInfo] = {
         "If the Amount due (BT-115) is positive, BT-9 due date or BT-20 terms shall be.",
     ),
     "BR-CO-26": (F, "Seller identifier (BT-29), legal id (BT-30) and/or VAT id (BT-31) shall be."),
+    # --- EN 16931 decimals (checked on the XML text) ------------------------------------------
+    "BR-DEC-01": (
+        F,
+        "The maximum number of decimals for the Document level allowance amount (BT-92) is 2.",
+    ),
+    "BR-DEC-02": (F, "The maximum number of decimals for the allowance base amount (BT-93) is 2."),
+    "BR-DEC-05": (
+        F,
+        "The maximum number of decimals for the Document level charge amount (BT-99) is 2.",
+    ),
+    "BR-DEC-06": (F, "The maximum number of decimals for the charge base amount (BT-100) is 2."),
+    "BR-DEC-09": (
+        F,
+        "The maximum number of decimals for the Sum of Invoice line net amount (BT-106) is 2.",
+    ),
+    "BR-DEC-10": (F, "The maximum number of decimals for the Sum of allowances (BT-107) is 2."),
+    "BR-DEC-11": (F, "The maximum number of decimals for the Sum of charges (BT-108) is 2."),
+    "BR-DEC-12": (F, "The maximum number of decimals for the total without VAT (BT-109) is 2."),
+    "BR-DEC-13": (
+        F,
+        "The maximum number of decimals for the Invoice total VAT amount (BT-110) is 2.",
+    ),
+    "BR-DEC-14": (F, "The maximum number of decimals for the total with VAT (BT-112) is 2."),
+    "BR-DEC-15": (
+        F,
+        "The maximum number of decimals for the total VAT in accounting currency (BT-111) is 2.",
+    ),
+    "BR-DEC-16": (F, "The maximum number of decimals for the Paid amount (BT-113) is 2."),
+    "BR-DEC-17": (F, "The maximum number of decimals for the Rounding amount (BT-114) is 2."),
+    "BR-DEC-18": (
+        F,
+        "The maximum number of decimals for the Amount due for payment (BT-115) is 2.",
+    ),
+    "BR-DEC-19": (
+        F,
+        "The maximum number of decimals for the VAT category taxable amount (BT-116) is 2.",
+    ),
+    "BR-DEC-20": (
+        F,
+        "The maximum number of decimals for the VAT category tax amount (BT-117) is 2.",
+    ),
+    "BR-DEC-23": (
+        F,
+        "The maximum number of decimals for the Invoice line net amount (BT-131) is 2.",
+    ),
+    "BR-DEC-24": (F, "The maximum number of decimals for the line allowance amount (BT-136) is 2."),
+    "BR-DEC-25": (
+        F,
+        "The maximum number of decimals for the line allowance base amount (BT-137) is 2.",
+    ),
+    "BR-DEC-27": (F, "The maximum number of decimals for the line charge amount (BT-141) is 2."),
+    "BR-DEC-28": (
+        F,
+        "The maximum number of decimals for the line charge base amount (BT-142) is 2.",
+    ),
     # --- EN 16931 code lists ---------------------------------------------------------------
     "BR-CL-01": (F, "The document type code MUST be coded by UNTDID 1001 (invoice/credit note)."),
     "BR-CL-03": (F, "currencyID MUST be coded using ISO code list 4217 alpha-3."),
     "BR-CL-04": (F, "Invoice currency code MUST be coded using ISO code list 4217 alpha-3."),
     "BR-CL-05": (F, "Tax currency code MUST be coded using ISO code list 4217 alpha-3."),
     "BR-CL-06": (F, "Value added tax point date code MUST be coded using a restriction of 2005."),
+    "BR-CL-07": (F, "Object identifier scheme identifier MUST be coded using UNTDID 1153."),
+    "BR-CL-10": (F, "Any identifier scheme identifier MUST be coded using the ISO 6523 ICD list."),
+    "BR-CL-11": (
+        F,
+        "Any registration identifier scheme MUST be coded using the ISO 6523 ICD list.",
+    ),
+    "BR-CL-13": (F, "Item classification identifier scheme MUST be coded using UNTDID 7143."),
+    "BR-CL-15": (F, "Country codes in an invoice MUST be coded using ISO code list 3166-1"),
+    "BR-CL-21": (F, "Item standard identifier scheme identifier MUST belong to the ISO 6523 ICD."),
+    "BR-CL-23": (F, "Unit code MUST be coded according to UN/ECE Recommendation 20 with Rec 21."),
+    "BR-CL-26": (F, "Delivery location identifier scheme identifier MUST belong to ISO 6523 ICD."),
     "BR-CL-14": (F, "Country codes in an invoice MUST be coded using ISO code list 3166-1."),
     "BR-CL-16": (F, "Payment means in an invoice MUST be coded using UNCL4461 code list."),
     "BR-CL-17": (F, "Invoice tax categories MUST be coded using UNCL5305 code list."),

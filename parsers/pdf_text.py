@@ -17,12 +17,11 @@ Order of work for one PDF:
 
 from __future__ import annotations
 
-import io
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from bilag.domain.model import Finding, Invoice, Problem, Severity
 from bilag.domain.problems import ProblemCode
@@ -30,6 +29,7 @@ from parsers.base import IncomingDocument, ParseContext, ParseOutcome
 from parsers.fields import PageSize, extract_invoice
 from parsers.layout import Word
 from parsers.pdf_embedded import find_embedded_xml, invoice_from_xml
+from parsers.pdf_words import PdfOpenError, iter_pages, why
 
 __all__ = ["PdfParser", "PdfWords", "read_pdf_words"]
 
@@ -49,70 +49,29 @@ class PdfWords:
     page_count: int
 
 
-def read_pdf_words(content: bytes, source: str, max_pages: int) -> PdfWords | Problem:
+def read_pdf_words(
+    content: bytes, source: str, max_pages: int, engine: str = "pdfium"
+) -> PdfWords | Problem:
     """Positioned words of every page with a text layer, or the Problem that stopped it."""
+    opened = iter_pages(content, source, max_pages, engine)
+    if isinstance(opened, Problem):
+        return opened
+    count, pages = opened
+    words: list[Word] = []
+    sizes: dict[int, PageSize] = {}
+    empty: list[int] = []
     try:
-        import pdfplumber
-        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    except ImportError as e:  # a broken install is infrastructure, not bad input
-        raise RuntimeError("pdfplumber is not installed") from e
-    try:
-        pdf = pdfplumber.open(io.BytesIO(content))
-    except Exception as e:  # pdfminer raises dozens of types on broken files
-        # pdfplumber wraps pdfminer's error: look at the original
-        cause = e.args[0] if e.args and isinstance(e.args[0], Exception) else e
-        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
-            return Problem(
-                source, ProblemCode.PDF_ENCRYPTED, "PDF is password-protected: cannot be read"
-            )
-        return Problem(source, ProblemCode.PDF_CORRUPT, f"PDF cannot be opened: {_why(cause)}")
-    try:
-        with pdf:
-            count = len(pdf.pages)
-            if count == 0:
-                return Problem(source, ProblemCode.PDF_CORRUPT, "PDF has no pages")
-            if count > max_pages:
-                return Problem(
-                    source, ProblemCode.TOO_LARGE, f"PDF has {count} pages, over {max_pages}"
-                )
-            words: list[Word] = []
-            sizes: dict[int, PageSize] = {}
-            empty: list[int] = []
-            for number, page in enumerate(pdf.pages, start=1):
-                sizes[number] = (float(page.width), float(page.height))
-                page_words = _page_words(page, number)
-                if sum(len(w.text) for w in page_words) < _MIN_CHARS:
-                    empty.append(number)
-                else:
-                    words.extend(page_words)
-                page.close()  # frees pdfminer's layout cache: memory stays flat over many pages
-    except Exception as e:
-        return Problem(source, ProblemCode.PDF_CORRUPT, f"PDF cannot be read: {_why(e)}")
+        for page in pages:
+            sizes[page.number] = (page.width, page.height)
+            if sum(len(w.text) for w in page.words) < _MIN_CHARS:
+                empty.append(page.number)
+            else:
+                words.extend(page.words)
+    except PdfOpenError as e:
+        return e.problem
+    except Exception as e:  # a parser library failing on hostile bytes is bad input
+        return Problem(source, ProblemCode.PDF_CORRUPT, f"PDF cannot be read: {why(e)}")
     return PdfWords(tuple(words), sizes, tuple(empty), count)
-
-
-def _page_words(page: Any, number: int) -> list[Word]:
-    raw = page.extract_words(keep_blank_chars=False, use_text_flow=False)
-    offset_x, offset_y = float(page.bbox[0]), float(page.bbox[1])
-    words = [
-        Word(
-            str(w["text"]),
-            float(w["x0"]) - offset_x,
-            float(w["top"]) - offset_y,
-            float(w["x1"]) - offset_x,
-            float(w["bottom"]) - offset_y,
-            number,
-            1.0,
-        )
-        for w in raw
-        if str(w["text"]).strip()
-    ]
-    return words
-
-
-def _why(e: Exception) -> str:
-    text = str(e).strip().splitlines()[0][:120] if str(e).strip() else ""
-    return f"{type(e).__name__}: {text}" if text else type(e).__name__
 
 
 def _ocr_pages(
@@ -142,6 +101,10 @@ class PdfParser:
 
     name: ClassVar[str] = "pdf"
 
+    def __init__(self, *, engine: str = "pdfium") -> None:
+        """``engine``: ``"pdfium"`` (fast, default) or ``"pdfplumber"`` for the text layer."""
+        self._engine = engine
+
     def score(self, doc: IncomingDocument) -> int | None:
         head = doc.content[:1024]
         if head.startswith(b"%PDF-"):
@@ -151,7 +114,7 @@ class PdfParser:
         return None
 
     def parse(self, doc: IncomingDocument, ctx: ParseContext) -> ParseOutcome:
-        read = read_pdf_words(doc.content, doc.name, ctx.max_pages)
+        read = read_pdf_words(doc.content, doc.name, ctx.max_pages, self._engine)
         if isinstance(read, Problem):
             return ParseOutcome(problems=(read,))
         words = list(read.words)

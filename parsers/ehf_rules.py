@@ -322,7 +322,7 @@ def _decimals_rule(el: Any, tag: str, root: Any) -> str | None:
         return None
     if ptag == _CAC + "TaxSubtotal":
         return {_CBC + "TaxableAmount": "BR-DEC-19", _TAX_AMOUNT: "BR-DEC-20"}.get(tag)
-    if ptag == _CAC + "TaxTotal" and tag == _TAX_AMOUNT and grand is root:
+    if ptag == _CAC + "TaxTotal" and tag == _TAX_AMOUNT and grand is not None and grand is root:
         cur = el.get("currencyID")
         if cur == _text(next(root.iterchildren(_CBC + "DocumentCurrencyCode"), None)):
             return "BR-DEC-13"

@@ -235,6 +235,7 @@ BT-114 BG-22 decimal 1 rounding_amount cbc:PayableRoundingAmount  # rounding amo
 BT-115 BG-22 decimal 1 payable_amount cbc:PayableAmount  # amount due for payment
 BT-110 DOC decimal 1 vat_total cac:TaxTotal[cac:TaxSubtotal]/cbc:TaxAmount  # invoice total VAT amount
 BT-111 DOC decimal 1 vat_total_tax_currency cac:TaxTotal[not(cac:TaxSubtotal)]/cbc:TaxAmount  # total VAT in accounting currency
+BT-111-currency DOC text 1 vat_total_tax_currency_code cac:TaxTotal[not(cac:TaxSubtotal)]/cbc:TaxAmount/@currencyID  # its currency (should be BT-6)
 BG-23 DOC group n vat_breakdown cac:TaxTotal/cac:TaxSubtotal  # VAT breakdown
 BT-116 BG-23 decimal 1 taxable_amount cbc:TaxableAmount  # VAT category taxable amount
 BT-117 BG-23 decimal 1 vat_amount cbc:TaxAmount  # VAT category tax amount
@@ -366,6 +367,73 @@ _XPATHS: dict[str, etree.XPath] = {
 }
 
 
+# --- group plans: every field of a group in one pass over its elements -------------------
+
+ELEMENT = "."  # a leaf that collects the element itself (a group, or BT-125's base64 holder)
+
+
+class _PlanNode:
+    """One step of a group's trie: what to collect here, and which child tags to enter."""
+
+    __slots__ = ("children", "leaves", "plain")
+
+    def __init__(self) -> None:
+        self.children: dict[str, list[tuple[_Pred | None, _PlanNode]]] = {}
+        # The common case, looked up first: a tag with one step and no predicate.
+        self.plain: dict[str, _PlanNode] = {}
+        # (field id, alternative, attr, whether the field is a union of alternatives)
+        self.leaves: list[tuple[str, int, str | None, bool]] = []
+
+    def child(self, step: _Step) -> _PlanNode:
+        entries = self.children.setdefault(step.tag, [])
+        for pred, node in entries:
+            if pred == step.pred:
+                return node
+        node = _PlanNode()
+        entries.append((step.pred, node))
+        if len(entries) == 1 and step.pred is None:
+            self.plain[step.tag] = node
+        else:
+            self.plain.pop(step.tag, None)
+        return node
+
+
+def _plan(group_id: str) -> _PlanNode:
+    """The trie of every field of ``group_id`` and of the single (0..1) groups inside it.
+
+    A repeated group (lines, payment means) contributes only its elements; each of
+    them gets a pass of its own. Flattening the single groups (parties, addresses,
+    totals, an item, a price) means one pass reads a whole party or line.
+    """
+    root = _PlanNode()
+    relative = RELATIVE.setdefault(group_id, {})
+
+    def add(group: str, prefix: tuple[_Step, ...], prefix_path: str) -> None:
+        for f in GROUP_FIELDS.get(group, ()):
+            relative[f.id] = f"{prefix_path}{f.path.split(' | ')[0]}"
+            alternatives = _COMPILED[f.id].alternatives
+            for alternative, (steps, attr) in enumerate(alternatives):
+                node = root
+                for step in (*prefix, *steps):
+                    node = node.child(step)
+                # Groups, BT-125 and repeated values (BT-22, BT-29, BT-158) collect elements:
+                # the reader pairs repeated ids with their scheme and takes base64 once.
+                whole = f.kind is Kind.GROUP or f.id == "BT-125" or (f.many and attr is None)
+                union = len(alternatives) > 1
+                node.leaves.append((f.id, alternative, ELEMENT if whole else attr, union))
+            if f.kind is Kind.GROUP and not f.many and len(alternatives) == 1:
+                add(f.id, (*prefix, *alternatives[0][0]), f"{relative[f.id]}/")
+
+    add(group_id, (), "")
+    return root
+
+
+# Per group: each field its pass reads (its own and its single subgroups'), by the path
+# from the group's element; the reader puts it in a finding's location.
+RELATIVE: dict[str, dict[str, str]] = {}
+_PLANS: dict[str, _PlanNode] = {g: _plan(g) for g in (*GROUP_FIELDS, DOC)}
+
+
 def xpath(field_id: str) -> etree.XPath:
     """The compiled XPath of one field, relative to its group's element."""
     return _XPATHS[field_id]
@@ -444,6 +512,64 @@ class Walker:
                 return found
             current = found
         return current
+
+    def collect(self, element: Any, group_id: str) -> dict[str, list[Any]]:
+        """Every field of one group instance in a single pass over the relevant children.
+
+        Returns field id -> the values in document order: the text or attribute, or
+        the elements themselves for groups, BT-125 and repeated fields. Of a union only
+        the first alternative that matched counts, as in :meth:`first`. Absent fields
+        are not in the dict.
+        """
+        found: dict[str, list[Any]] = {}
+        alternatives: dict[str, int] = {}
+        self._visit(element, _PLANS[group_id], found, alternatives)
+        return found
+
+    def _visit(
+        self,
+        element: Any,
+        node: _PlanNode,
+        found: dict[str, list[Any]],
+        alternatives: dict[str, int],
+    ) -> None:
+        plain = node.plain
+        children = node.children
+        for child in element:
+            tag = child.tag
+            sub = plain.get(tag)
+            if sub is not None:
+                subs: Any = (sub,)
+            else:
+                entries = children.get(tag)
+                if entries is None:
+                    continue
+                subs = [n for pred, n in entries if pred is None or self._test(child, pred)]
+            for sub in subs:
+                for field_id, alternative, attr, union in sub.leaves:
+                    if attr is None:
+                        value = child.text
+                    elif attr is ELEMENT:
+                        value = child
+                    else:
+                        value = child.get(attr)
+                        if value is None:
+                            continue
+                    if not union:
+                        bucket = found.get(field_id)
+                        if bucket is None:
+                            found[field_id] = [value]
+                        else:
+                            bucket.append(value)
+                        continue
+                    seen = alternatives.get(field_id)
+                    if seen is None or alternative < seen:
+                        alternatives[field_id] = alternative
+                        found[field_id] = [value]
+                    elif alternative == seen:
+                        found[field_id].append(value)
+                if sub.children:
+                    self._visit(child, sub, found, alternatives)
 
     def elements(self, element: Any, field_id: str) -> list[Any]:
         """The elements a group (or element-valued field) path selects under ``element``."""

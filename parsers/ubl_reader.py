@@ -32,7 +32,16 @@ from bilag.domain.model import (
     Severity,
     VatBreakdown,
 )
-from parsers.ubl_paths import ATTR_ID, FIELD_BY_ID, GROUP_FIELDS, Field, Kind, Walker, absolute_path
+from parsers.ubl_paths import (
+    ATTR_ID,
+    FIELD_BY_ID,
+    FIELDS,
+    RELATIVE,
+    Field,
+    Kind,
+    Walker,
+    absolute_path,
+)
 
 __all__ = ["CREDIT_NOTE_TYPE_CODES", "EmbeddedFile", "ReadResult", "read_invoice"]
 
@@ -50,6 +59,8 @@ _BOOLS = {"true": True, "1": True, "false": False, "0": False}
 _IBAN_RE = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")
 _NO_VAT_RE = re.compile(r"NO(\d{9})MVA")
 _SEPARATORS = re.compile(r"[\s.\-]")
+_SPACES = re.compile(r"\s+")
+_NORWEGIAN_ORG = re.compile(r"(NO)?\d{9}(MVA)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +105,11 @@ def split_account(raw: str | None) -> tuple[str | None, str | None]:
     return None, None
 
 
+# Fields that are not one plain value: subgroups and lists are read by the caller, and
+# BT-125 (base64, maybe megabytes) is taken once, unstripped.
+_NOT_SINGLE = frozenset(f.id for f in FIELDS if f.kind is Kind.GROUP or f.many or f.id == "BT-125")
+
+
 class _Reader:
     """One document's read: the walker, the findings so far and the side maps."""
 
@@ -105,20 +121,23 @@ class _Reader:
         self.findings: list[Finding] = []
         self.confidence: dict[str, float] = {}
         self.provenance: dict[str, Provenance] = {}
+        self._found: dict[Any, dict[str, list[Any]]] = {}
+        self._values: dict[Any, dict[str, dict[str, Any]]] = {}
 
     # --- values ---------------------------------------------------------------------------
 
-    def _bad(self, spec: Field, raw: str, where: str) -> None:
+    def _bad(self, spec: Field, raw: str, location: str) -> None:
         self.findings.append(
             Finding(
                 VALUE_RULE,
                 Severity.FATAL,
                 f"{spec.id} ({spec.label}) {raw.strip()[:40]!r} is not a valid {spec.kind.value}",
-                f"{where}/{spec.path}",
+                location,
             )
         )
 
-    def convert(self, spec: Field, raw: str | None, where: str) -> Any:
+    def convert(self, spec: Field, raw: str | None, location: str) -> Any:
+        """Text to the field's type; a value of the wrong type is None plus a finding."""
         if raw is None:
             return None
         kind = spec.kind
@@ -140,27 +159,68 @@ class _Reader:
             value = _BOOLS.get(raw.strip())
             if value is not None:
                 return value
-        self._bad(spec, raw, where)
+        self._bad(spec, raw, location)
         return None
 
-    def group(self, element: Any, group_id: str, where: str) -> dict[str, Any]:
-        """Every single-valued field of one group instance, converted."""
-        out: dict[str, Any] = {}
-        first = self.walker.first
-        for spec in GROUP_FIELDS.get(group_id, ()):
-            if spec.kind is Kind.GROUP or spec.many or spec.id == "BT-125":
-                continue  # BT-125 (base64, maybe megabytes) is taken once, unstripped
-            out[spec.attr] = self.convert(spec, first(element, spec.id), where)
-        return out
+    def collected(self, element: Any, group_id: str) -> dict[str, list[Any]]:
+        """One pass over a group instance and the single groups inside it (cached)."""
+        found = self._found.get(element)
+        if found is None:
+            found = self._found[element] = self.walker.collect(element, group_id)
+        return found
 
-    def many(self, element: Any, group_id: str, attr: str) -> list[str]:
-        spec = FIELD_BY_ID[ATTR_ID[group_id][attr]]
+    def read(self, element: Any, group_id: str, where: str) -> None:
+        """Collect and convert one group instance: every plain value, sorted by group.
+
+        ``where`` locates the instance (``/Invoice/cac:InvoiceLine[3]``) for findings.
+        """
+        if element in self._values:
+            return
+        relative = RELATIVE[group_id]
+        by_group: dict[str, dict[str, Any]] = {}
+        for field_id, values in self.collected(element, group_id).items():
+            if field_id in _NOT_SINGLE:
+                continue
+            spec = FIELD_BY_ID[field_id]
+            raw = values[0]
+            if spec.kind is Kind.TEXT:  # the common case, inlined
+                value = raw.strip() or None if raw is not None else None
+            else:
+                value = self.convert(spec, raw, f"{where}/{relative[field_id]}")
+            if value is not None:
+                bucket = by_group.get(spec.group)
+                if bucket is None:
+                    by_group[spec.group] = {spec.attr: value}
+                else:
+                    bucket[spec.attr] = value
+        self._values[element] = by_group
+
+    def group(self, holder: Any, group_id: str) -> dict[str, Any]:
+        """The present plain values of ``group_id`` from the read of ``holder`` (its own
+        element, or the element whose pass flattened it in), as a fresh dict."""
+        return dict(self._values[holder].get(group_id, ()))
+
+    def instance(self, element: Any, group_id: str, where: str) -> dict[str, Any]:
+        """One instance of a repeated group (a line, a payment means), read in one pass."""
+        self.read(element, group_id, where)
+        return self.group(element, group_id)
+
+    def raw(self, holder: Any, field_id: str) -> str | None:
+        """A field's first value exactly as written, from the pass over ``holder``."""
+        values = self._found[holder].get(field_id)
+        return values[0] if values else None
+
+    def texts(self, holder: Any, field_id: str, scheme: str) -> list[tuple[str, str | None]]:
+        """A repeated field's non-empty values, each with its scheme attribute."""
         return [
-            v for v in (self.convert(spec, r, "") for r in self.walker.raw(element, spec.id)) if v
+            (e.text.strip(), e.get(scheme))
+            for e in self._found[holder].get(field_id, ())
+            if e.text and e.text.strip()
         ]
 
-    def subgroups(self, element: Any, group_id: str) -> list[Any]:
-        return self.walker.elements(element, group_id)
+    def subgroups(self, holder: Any, group_id: str) -> list[Any]:
+        """The elements of a group, found in the pass over ``holder``."""
+        return self._found[holder].get(group_id, [])
 
     def note(self, key: str, value: Any, field_id: str, raw: str | None = None) -> None:
         """Record confidence and provenance of one contract field that was found."""
@@ -172,37 +232,26 @@ class _Reader:
 
     # --- groups ---------------------------------------------------------------------------
 
-    def address(self, party: Any, group_id: str, where: str) -> Address | None:
-        found = self.subgroups(party, group_id)
-        if not found:
+    def address(self, holder: Any, group_id: str) -> Address | None:
+        if not self.subgroups(holder, group_id):
             return None
-        return Address(**self.group(found[0], group_id, f"{where}/{FIELD_BY_ID[group_id].path}"))
+        return Address(**self.group(holder, group_id))
 
-    def party(self, element: Any, group_id: str, address_group: str | None, where: str) -> Party:
-        values = self.group(element, group_id, where)
+    def party(self, holder: Any, group_id: str, address_group: str | None) -> Party:
+        """A party (BG-4/7/10/11) from the pass over ``holder`` that flattened it in."""
+        values = self.group(holder, group_id)
         ids = ATTR_ID[group_id]
         identifiers: tuple[tuple[str, str | None], ...] = ()
         if "identifiers" in ids:
-            identifiers = tuple(
-                (e.text.strip(), e.get("schemeID"))
-                for e in self.walker.elements(element, ids["identifiers"])
-                if e.text and e.text.strip()
-            )
-        values.pop("identifier_schemes", None)
-        raw_legal = (
-            self.walker.first(element, ids["org_number_raw"]) if "org_number_raw" in ids else None
-        )
-        raw_vat = self.walker.first(element, ids["vat_number"]) if "vat_number" in ids else None
-        raw_endpoint = (
-            self.walker.first(element, ids["endpoint_id"]) if "endpoint_id" in ids else None
-        )
-        vat = re.sub(r"\s+", "", raw_vat).upper() or None if raw_vat else None
+            identifiers = tuple(self.texts(holder, ids["identifiers"], "schemeID"))
+        raw_legal = self.raw(holder, ids["org_number_raw"]) if "org_number_raw" in ids else None
+        raw_vat = self.raw(holder, ids["vat_number"]) if "vat_number" in ids else None
+        raw_endpoint = self.raw(holder, ids["endpoint_id"]) if "endpoint_id" in ids else None
+        vat = _SPACES.sub("", raw_vat).upper() or None if raw_vat else None
         contacts: dict[str, Any] = {}
         contact_group = {"BG-4": "BG-6", "BG-7": "BG-9"}.get(group_id)
-        if contact_group:
-            found = self.subgroups(element, contact_group)
-            if found:
-                contacts = self.group(found[0], contact_group, f"{where}/cac:Contact")
+        if contact_group and self.subgroups(holder, contact_group):
+            contacts = self.group(holder, contact_group)
         name = values.pop("name", None)
         trading = values.pop("trading_name", None)
         if group_id in ("BG-10", "BG-11"):  # their only name is PartyName (BT-59, BT-62)
@@ -222,7 +271,7 @@ class _Reader:
             identifiers=identifiers,
             endpoint_id=values.get("endpoint_id"),
             endpoint_scheme=values.get("endpoint_scheme"),
-            address=self.address(element, address_group, where) if address_group else None,
+            address=self.address(holder, address_group) if address_group else None,
             legal_form=values.get("legal_form"),
             tax_registration_id=values.get("tax_registration_id"),
             tax_registration_scheme=values.get("tax_registration_scheme"),
@@ -233,33 +282,21 @@ class _Reader:
         )
 
     def allowance(self, element: Any, group_id: str, where: str) -> AllowanceCharge:
-        values = self.group(element, group_id, where)
+        values = self.instance(element, group_id, where)
         values["is_charge"] = bool(values.get("is_charge"))
         return AllowanceCharge(**values)
 
     def line(self, element: Any, where: str) -> InvoiceLine:
-        values = self.group(element, "BG-25", where)
-        for group_id in ("BG-29", "BG-31"):
-            found = self.subgroups(element, group_id)
-            if found:
-                inner = f"{where}/{FIELD_BY_ID[group_id].path}"
-                values.update(self.group(found[0], group_id, inner))
-        item = self.subgroups(element, "BG-31")
-        if item:
-            item_el = item[0]
-            values["classifications"] = tuple(
-                (e.text.strip(), e.get("listID"))
-                for e in self.walker.elements(item_el, "BT-158")
-                if e.text and e.text.strip()
-            )
-            values["attributes"] = tuple(
-                (a["name"], a["value"])
-                for a in (
-                    self.group(p, "BG-32", f"{where}/cac:Item/cac:AdditionalItemProperty")
-                    for p in self.subgroups(item_el, "BG-32")
-                )
-                if a["name"]
-            )
+        """BG-25 with its price (BG-29) and item (BG-31), read in one pass."""
+        values = self.instance(element, "BG-25", where)
+        values.update(self.group(element, "BG-29"))
+        values.update(self.group(element, "BG-31"))
+        values["classifications"] = tuple(self.texts(element, "BT-158", "listID"))
+        properties = (
+            self.instance(p, "BG-32", f"{where}/cac:Item/cac:AdditionalItemProperty[{i}]")
+            for i, p in enumerate(self.subgroups(element, "BG-32"), 1)
+        )
+        values["attributes"] = tuple((a["name"], a.get("value")) for a in properties if "name" in a)
         values["allowances_charges"] = tuple(
             self.allowance(e, "BG-27", f"{where}/cac:AllowanceCharge[{i}]")
             for i, e in enumerate(self.subgroups(element, "BG-27"), 1)
@@ -282,8 +319,8 @@ def _org_number(
     given as digits only; a foreign legal id is kept as written, without spaces.
     """
     if legal:
-        compact = re.sub(r"\s+", "", legal)
-        if scheme == "0192" or re.fullmatch(r"(NO)?\d{9}(MVA)?", compact.upper()):
+        compact = _SPACES.sub("", legal)
+        if scheme == "0192" or _NORWEGIAN_ORG.fullmatch(compact.upper()):
             return _digits(compact) or None
         return compact
     if vat:
@@ -319,7 +356,8 @@ def read_invoice(root: Any, root_name: str, source: str) -> ReadResult:
     """
     r = _Reader(root, root_name, source)
     top = f"/{root_name}"
-    doc = r.group(root, "DOC", top)
+    r.read(root, "DOC", top)
+    doc = r.group(root, "DOC")
 
     def at(group_id: str, index: int | None = None) -> str:
         """Where a group instance sits, for findings: ``/Invoice/cac:PaymentMeans[2]``."""
@@ -328,23 +366,18 @@ def read_invoice(root: Any, root_name: str, source: str) -> ReadResult:
 
     groups = r.subgroups
 
-    supplier_el = groups(root, "BG-4")
-    buyer_el = groups(root, "BG-7")
-    supplier = r.party(supplier_el[0], "BG-4", "BG-5", at("BG-4")) if supplier_el else Party()
-    buyer = r.party(buyer_el[0], "BG-7", "BG-8", at("BG-7")) if buyer_el else Party()
-    payee_el = groups(root, "BG-10")
-    payee = r.party(payee_el[0], "BG-10", None, at("BG-10")) if payee_el else None
-    rep_el = groups(root, "BG-11")
-    tax_rep = r.party(rep_el[0], "BG-11", "BG-12", at("BG-11")) if rep_el else None
+    supplier = r.party(root, "BG-4", "BG-5") if groups(root, "BG-4") else Party()
+    buyer = r.party(root, "BG-7", "BG-8") if groups(root, "BG-7") else Party()
+    payee = r.party(root, "BG-10", None) if groups(root, "BG-10") else None
+    tax_rep = r.party(root, "BG-11", "BG-12") if groups(root, "BG-11") else None
 
     delivery: dict[str, Any] = {}
-    delivery_el = groups(root, "BG-13")
-    if delivery_el:
-        delivery = r.group(delivery_el[0], "BG-13", at("BG-13"))
-        delivery["delivery_address"] = r.address(delivery_el[0], "BG-15", at("BG-13"))
+    if groups(root, "BG-13"):
+        delivery = r.group(root, "BG-13")
+        delivery["delivery_address"] = r.address(root, "BG-15")
 
     means = tuple(
-        PaymentMeans(**r.group(e, "BG-16", at("BG-16", i)))
+        PaymentMeans(**r.instance(e, "BG-16", at("BG-16", i)))
         for i, e in enumerate(groups(root, "BG-16"), 1)
     )
     bank_account = iban = bic = None
@@ -356,26 +389,28 @@ def read_invoice(root: Any, root_name: str, source: str) -> ReadResult:
     supplier = _with_bank(supplier, bank_account, iban, bic)
     kid_raw = next((pm.payment_id for pm in means if pm.payment_id), None)
 
-    totals_el = groups(root, "BG-22")
-    totals = r.group(totals_el[0], "BG-22", at("BG-22")) if totals_el else {}
+    totals = r.group(root, "BG-22")
     vat_total, vat_total_tax = _vat_totals(r, doc)
-    del doc["vat_total"], doc["vat_total_tax_currency"]
+    for key in ("vat_total", "vat_total_tax_currency", "vat_total_tax_currency_code"):
+        doc.pop(key, None)
 
-    preceding = [r.group(e, "BG-3", at("BG-3", i)) for i, e in enumerate(groups(root, "BG-3"), 1)]
+    preceding = [
+        r.instance(e, "BG-3", at("BG-3", i)) for i, e in enumerate(groups(root, "BG-3"), 1)
+    ]
     line_tag = "cac:CreditNoteLine" if root_name == "CreditNote" else "cac:InvoiceLine"
     lines = tuple(
         r.line(e, f"{top}/{line_tag}[{i}]") for i, e in enumerate(groups(root, "BG-25"), 1)
     )
     attachments, embedded = _attachments(r, top)
 
-    type_code = doc.pop("type_code")
+    type_code = doc.pop("type_code", None)
     is_credit = root_name == "CreditNote" or type_code in CREDIT_NOTE_TYPE_CODES
     document_type = DocumentType.CREDIT_NOTE if is_credit else DocumentType.INVOICE
     payment_ref = payment_reference(kid_raw)
 
     r.note("document_type", document_type, "BT-3", type_code)
     for key in ("invoice_number", "issue_date", "due_date", "currency", "order_reference"):
-        r.note(key, doc[key], ATTR_ID["DOC"][key])
+        r.note(key, doc.get(key), ATTR_ID["DOC"][key])
     r.note("payment_reference", payment_ref, "BT-83", kid_raw)
     for key in ("net_total", "gross_total", "payable_amount"):
         r.note(key, totals.get(key), ATTR_ID["BG-22"][key])
@@ -394,9 +429,9 @@ def read_invoice(root: Any, root_name: str, source: str) -> ReadResult:
         document_type=document_type,
         type_code=type_code,
         ubl_root=root_name,
-        preceding_invoices=tuple(p["id"] for p in preceding if p["id"]),
-        preceding_invoice_dates=tuple(p["issue_date"] for p in preceding if p["id"]),
-        notes=tuple(r.many(root, "DOC", "notes")),
+        preceding_invoices=tuple(p["id"] for p in preceding if p.get("id")),
+        preceding_invoice_dates=tuple(p.get("issue_date") for p in preceding if p.get("id")),
+        notes=tuple(text for text, _ in r.texts(root, "BT-22", "languageID")),
         supplier=supplier,
         buyer=buyer,
         payee=payee,
@@ -409,7 +444,7 @@ def read_invoice(root: Any, root_name: str, source: str) -> ReadResult:
         vat_total=vat_total,
         vat_total_tax_currency=vat_total_tax,
         vat_breakdown=tuple(
-            VatBreakdown(**r.group(e, "BG-23", at("BG-23", i)))
+            VatBreakdown(**r.instance(e, "BG-23", at("BG-23", i)))
             for i, e in enumerate(groups(root, "BG-23"), 1)
         ),
         lines=lines,
@@ -431,11 +466,10 @@ def _with_bank(party: Party, account: str | None, iban: str | None, bic: str | N
 
 def _vat_totals(r: _Reader, doc: Mapping[str, Any]) -> tuple[Decimal | None, Decimal | None]:
     """BT-110 (the TaxTotal with a breakdown) and BT-111 (the one without, in BT-6 currency)."""
-    vat_total, amount = doc["vat_total"], doc["vat_total_tax_currency"]
-    amounts = r.walker.elements(r.root, "BT-111")
-    if not amounts:
+    vat_total, amount = doc.get("vat_total"), doc.get("vat_total_tax_currency")
+    if amount is None:
         return vat_total, None
-    currency = amounts[0].get("currencyID")
+    currency = r.raw(r.root, "BT-111-currency")
     if vat_total is None and (doc.get("tax_currency") is None or currency == doc.get("currency")):
         return amount, None  # a lone TaxTotal without breakdown is still BT-110
     return vat_total, amount
@@ -445,16 +479,16 @@ def _attachments(r: _Reader, top: str) -> tuple[tuple[Attachment, ...], tuple[Em
     attachments: list[Attachment] = []
     embedded: list[EmbeddedFile] = []
     for index, element in enumerate(r.subgroups(r.root, "BG-24"), 1):
-        values = r.group(element, "BG-24", f"{top}/cac:AdditionalDocumentReference[{index}]")
+        values = r.instance(element, "BG-24", f"{top}/cac:AdditionalDocumentReference[{index}]")
         values.pop("content", None)
-        binary = r.walker.elements(element, "BT-125")
+        binary = r.collected(element, "BG-24").get("BT-125")
         if binary:
             embedded.append(
                 EmbeddedFile(
                     index,
-                    values["id"],
-                    values["filename"],
-                    values["mime_type"],
+                    values.get("id"),
+                    values.get("filename"),
+                    values.get("mime_type"),
                     binary[0].text or "",
                 )
             )

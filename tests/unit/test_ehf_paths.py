@@ -44,7 +44,12 @@ MODEL_OF_GROUP = {
     "BG-31": model.InvoiceLine,
 }
 # Read by the reader itself rather than copied onto a model attribute of that name.
-ASSEMBLED = {"identifier_schemes", "classification_schemes", "content"}
+ASSEMBLED = {
+    "identifier_schemes",
+    "classification_schemes",
+    "content",
+    "vat_total_tax_currency_code",
+}
 
 
 def test_the_data_file_is_the_table_written_out():

@@ -11,8 +11,8 @@ which is the situation it will be in when the next invoice arrives.
 Each isotonic block's accuracy is then replaced by its Wilson lower bound
 (z = 1), so a block backed by 40 rows cannot claim 100 %: small samples pull
 the confidence down, never up. Routes with too few held-out rows get one flat
-level; a route never seen in the held-out slice borrows the pooled map, and
-with no held-out rows at all the confidence is capped low.
+level; a route never seen in the held-out slice (or no held-out slice at all)
+is capped at 0.5.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 __all__ = ["Calibrator", "StepMap", "fit_calibrator"]
 
-MIN_ROUTE_ROWS = 30  # below this a route borrows the pooled map
+MIN_ROUTE_ROWS = 30  # below this a route gets one flat, pessimistic level
 UNCALIBRATED_CAP = 0.5  # no held-out evidence at all: never claim more than a coin flip
 _Z = 1.0
 
@@ -51,8 +51,10 @@ class Calibrator:
     pooled: StepMap | None = None
 
     def confidence(self, route: str, raw: float) -> float:
-        step = self.routes.get(route) or self.pooled
+        step = self.routes.get(route)
         if step is None:
+            # No held-out evidence for this route (new suppliers in a history
+            # whose suppliers are all old): never claim more than a coin flip.
             return min(raw, UNCALIBRATED_CAP)
         return step(raw)
 

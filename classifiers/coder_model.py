@@ -41,11 +41,13 @@ class RawRanking:
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """Items turned into supplier keys and text log-likelihoods (the expensive part)."""
+    """Items turned into supplier keys and token scores (the expensive part)."""
 
     keys: list[str | None]
-    log_likelihood: Any  # ndarray (items x classes)
+    log_likelihood: Any  # ndarray (items x classes): general tokens, all accounts
     n_tokens: Any  # ndarray (items,)
+    local_scores: Any  # ndarray (items x classes): supplier-cross tokens, unnormalised
+    n_local: Any  # ndarray (items,)
 
 
 def _mode(weights: dict[str, float]) -> str:
@@ -61,6 +63,10 @@ class CoderModel:
         self.beta = 1.0
         self.classes: list[str] = []
         self.nb = TokenNaiveBayes()
+        self.local = TokenNaiveBayes()  # supplier x word / amount crosses
+        # supplier -> (class -> weighted cross-token count), and its distinct cross tokens
+        self.local_totals: dict[str, dict[int, float]] = {}
+        self.local_vocabulary: dict[str, int] = {}
         self.sequences: dict[str, NDArray[np.int64]] = {}  # supplier -> classes, newest first
         self.priors: dict[str, tuple[NDArray[np.int64], NDArray[np.float64]]] = {}
         self.names: dict[str, str] = {}
@@ -79,7 +85,16 @@ class CoderModel:
         last = max(r.date for r in rows)
         age = np.fromiter(((last - r.date).days for r in rows), dtype=np.float64, count=len(rows))
         weights = np.power(0.5, age / self.half_life_days)
-        self.nb.fit(tokens, y, weights, len(self.classes))
+        self.nb.fit([g for g, _ in tokens], y, weights, len(self.classes))
+        self.local.fit([loc for _, loc in tokens], y, weights, len(self.classes))
+        local_totals: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+        local_vocabulary: dict[str, set[str]] = defaultdict(set)
+        for key, (_, loc), cls, w in zip(keys, tokens, y.tolist(), weights.tolist(), strict=True):
+            if key is not None and loc:
+                local_totals[key][cls] += w * len(loc)
+                local_vocabulary[key].update(loc)
+        self.local_totals = {k: dict(v) for k, v in local_totals.items()}
+        self.local_vocabulary = {k: len(v) for k, v in local_vocabulary.items()}
 
         sequences: dict[str, list[int]] = defaultdict(list)
         tables: dict[str, dict[Any, dict[str, float]]] = {
@@ -145,8 +160,9 @@ class CoderModel:
             row_tokens(k, it.supplier_name, it.description, it.net_amount, it.date)
             for k, it in zip(keys, items, strict=True)
         ]
-        ll, n_tokens = self.nb.log_likelihood(self.nb.transform(tokens))
-        return Prepared(keys, ll, n_tokens)
+        ll, n_tokens = self.nb.log_likelihood(self.nb.transform([g for g, _ in tokens]))
+        local, n_local = self.local.token_scores(self.local.transform([t for _, t in tokens]))
+        return Prepared(keys, ll, n_tokens, local, n_local)
 
     def rank(self, prepared: Prepared) -> list[RawRanking | None]:
         """Raw ranked accounts per item; None where there is nothing to go on."""
@@ -154,17 +170,40 @@ class CoderModel:
 
         assert self.nb.log_prior is not None  # fitted
         scale = self.beta / np.sqrt(np.maximum(prepared.n_tokens, 1.0))
+        local_scale = self.beta / np.sqrt(np.maximum(prepared.n_local, 1.0))
         out: list[RawRanking | None] = []
         for j, key in enumerate(prepared.keys):
             prior = self.priors.get(key) if key is not None else None
-            ll = prepared.log_likelihood[j]
-            if prior is not None:
-                out.append(self._rank_known(key, prior, ll, float(scale[j])))
+            if key is not None and prior is not None:
+                ll = self._local_log_likelihood(key, prior[0], prepared, j)
+                out.append(self._rank_known(key, prior, ll, float(local_scale[j])))
             elif prepared.n_tokens[j] == 0:
                 out.append(None)
             else:
+                ll = prepared.log_likelihood[j]
                 out.append(self._rank_new(key, ll, float(scale[j])))
         return out
+
+    def _local_log_likelihood(
+        self, key: str, accounts: NDArray[np.int64], prepared: Prepared, j: int
+    ) -> NDArray[np.float64]:
+        """Log-likelihood of the row's supplier crosses under each of the supplier's accounts.
+
+        Normalised by the supplier's own totals per account, so an account the
+        supplier uses rarely is not favoured just because it is rare elsewhere:
+        only how this supplier's purchases differ between its accounts counts.
+        """
+        import numpy as np
+
+        totals = self.local_totals.get(key, {})
+        alpha = self.local.alpha
+        size = max(self.local_vocabulary.get(key, 0), 1)
+        per_account = np.fromiter(
+            (totals.get(int(a), 0.0) for a in accounts), dtype=np.float64, count=len(accounts)
+        )
+        term = np.log(alpha) - np.log(per_account + alpha * size)
+        ll: NDArray[np.float64] = prepared.local_scores[j, accounts] + prepared.n_local[j] * term
+        return ll
 
     def _rank_known(
         self,
@@ -180,7 +219,7 @@ class CoderModel:
         evidence = bookings / (bookings + 1.0)
         if len(accounts) == 1:
             return RawRanking(ROUTE_SINGLE, ((int(accounts[0]), 1.0),), evidence, key)
-        logits = log_prior + scale * ll[accounts]
+        logits = log_prior + scale * ll  # ll is already restricted to ``accounts``
         logits -= logits.max()
         p = np.exp(logits)
         p /= p.sum()

@@ -22,6 +22,7 @@ the same tokens, so a saved model reads new rows exactly as it read its history.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -108,31 +109,51 @@ def amount_bucket(amount: Decimal | None) -> int | None:
     return int(math.log10(value) * _BUCKETS_PER_DECADE)
 
 
+@functools.lru_cache(maxsize=65_536)
+def _name_tokens(supplier_name: str | None) -> tuple[str, ...]:
+    return tuple(f"n:{w}" for w in sorted(set(words(supplier_name)) - _NAME_STOPWORDS))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _description_words(description: str | None) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(words(description)))[:_MAX_WORDS]
+
+
+@functools.lru_cache(maxsize=65_536)
+def _description_tokens(description: str | None) -> tuple[str, ...]:
+    tokens: list[str] = []
+    for w in _description_words(description):
+        tokens.append(f"w:{w}")
+        if len(w) > _GRAM:
+            tokens.extend(f"g:{w[i : i + _GRAM]}" for i in range(len(w) - _GRAM + 1))
+    return tuple(dict.fromkeys(tokens))
+
+
 def row_tokens(
     key: str | None,
     supplier_name: str | None,
     description: str | None,
     amount: Decimal | None,
     when: date | None,
-) -> list[str]:
-    """The feature tokens of one row (the supplier key itself is handled by the coder)."""
-    tokens: list[str] = []
-    name_words = set(words(supplier_name)) - _NAME_STOPWORDS
-    tokens.extend(f"n:{w}" for w in sorted(name_words))
-    desc_words = list(dict.fromkeys(words(description)))[:_MAX_WORDS]
-    for w in desc_words:
-        tokens.append(f"w:{w}")
-        if len(w) > _GRAM:
-            tokens.extend(f"g:{w[i : i + _GRAM]}" for i in range(len(w) - _GRAM + 1))
+) -> tuple[list[str], list[str]]:
+    """The feature tokens of one row: (general tokens, supplier-cross tokens).
+
+    The two groups are kept apart because the coder weighs them differently:
+    general tokens against all accounts, supplier crosses only among the
+    supplier's own accounts. Supplier names and descriptions repeat across a
+    ledger, so their tokens are cached: the same text always yields the same tokens.
+    """
+    general = [*_name_tokens(supplier_name), *_description_tokens(description)]
     bucket = amount_bucket(amount)
     if bucket is not None:
-        tokens.append(f"a:{bucket}")
+        general.append(f"a:{bucket}")
     if amount is not None and amount < 0:
-        tokens.append("a:neg")
+        general.append("a:neg")
     if when is not None:
-        tokens.append(f"m:{when.month}")
+        general.append(f"m:{when.month}")
+    local: list[str] = []
     if key is not None:
-        tokens.extend(f"{key}|w:{w}" for w in desc_words)
+        local.extend(f"{key}|w:{w}" for w in _description_words(description))
         if bucket is not None:
-            tokens.append(f"{key}|a:{bucket}")
-    return list(dict.fromkeys(tokens))
+            local.append(f"{key}|a:{bucket}")
+    return general, local

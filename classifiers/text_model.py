@@ -35,6 +35,7 @@ class TokenNaiveBayes:
         self.n_classes = 0
         self._log_counts: Any = None  # csr (classes x tokens): log1p(count / alpha)
         self._class_term: NDArray[np.float64] | None = None
+        self.class_totals: NDArray[np.float64] | None = None
         self.log_prior: NDArray[np.float64] | None = None
 
     def fit(
@@ -61,6 +62,7 @@ class TokenNaiveBayes:
         )
         counts = (onehot @ x).tocsr()
         class_totals = np.asarray(counts.sum(axis=1)).ravel()
+        self.class_totals = class_totals
         log_counts = counts.copy()
         log_counts.data = np.log1p(log_counts.data / self.alpha)
         self._log_counts = log_counts.T.tocsr()  # tokens x classes for X @ L
@@ -87,12 +89,22 @@ class TokenNaiveBayes:
             shape=(len(token_lists), max(len(vocabulary), 1)),
         )
 
-    def log_likelihood(self, x: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """Per-row, per-class log-likelihood and the number of known tokens per row."""
+    def token_scores(self, x: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """``sum log1p(count / alpha)`` per row and class, and the known tokens per row.
+
+        Add ``n_tokens * (log alpha - log(class total + alpha * V))`` for the
+        log-likelihood; callers that normalise per supplier use their own totals.
+        """
         import numpy as np
 
-        assert self._log_counts is not None and self._class_term is not None  # fitted
+        assert self._log_counts is not None  # fitted
         n_tokens = np.asarray(x.sum(axis=1)).ravel()
         scores = np.asarray((x @ self._log_counts).todense(), dtype=np.float64)
+        return scores, n_tokens
+
+    def log_likelihood(self, x: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Per-row, per-class log-likelihood and the number of known tokens per row."""
+        assert self._class_term is not None  # fitted
+        scores, n_tokens = self.token_scores(x)
         scores += n_tokens[:, None] * self._class_term[None, :]
         return scores, n_tokens

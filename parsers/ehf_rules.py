@@ -206,12 +206,30 @@ def check_syntax(root: Any) -> tuple[Finding, ...]:
     doc_currency_el = next(root.iterchildren(_CBC + "DocumentCurrencyCode"), None)
     doc_currency = None if doc_currency_el is None else (doc_currency_el.text or "")
     _walk(root, run, doc_currency)
-    _document(root, run, is_credit_note=is_credit_note)
-    _parties(root, run)
-    _groups(root, run)
-    _presence(root, run)
+    if _DOCUMENT_SUSPECT(root) or _repeated_anywhere(root):
+        _document(root, run, is_credit_note=is_credit_note)
+        _parties(root, run)
+        _groups(root, run)
+        _presence(root, run)
     _lines(root, run, is_credit_note=is_credit_note)
     return tuple(run.findings)
+
+
+def _repeated_anywhere(root: Any) -> bool:
+    """The descendant-anywhere part of the document gate, counted by lxml in C."""
+    for tag in (_CBC + "PaymentID", _CBC + "PaymentMeansCode"):
+        if sum(1 for _ in root.iter(tag)) > 1:
+            return True
+    sepa = 0
+    for pid in root.iter(_CAC + "PartyIdentification"):
+        for i in pid.iterchildren(_CBC + "ID"):
+            sepa += (i.get("schemeID") or "").upper() == "SEPA"
+    if sepa > 1:
+        return True
+    return any(
+        not (_kids(p, _CBC + "Name") and _kids(p, _CBC + "Value"))
+        for p in root.iter(_CAC + "AdditionalItemProperty")
+    )
 
 
 def _walk(root: Any, run: _Run, doc_currency: str | None) -> None:
@@ -524,6 +542,54 @@ _NS = {"cbc": _CBC[1:-1], "cac": _CAC[1:-1]}
 # True when any of the _ROOT_MAX_ONCE paths occurs twice: one XPath instead of 18 walks.
 _ANY_TWICE = etree.XPath(
     " or ".join(f"count({path}) > 1" for _, path, _ in _ROOT_MAX_ONCE), namespaces=_NS
+)
+# True when a document-level rule of _document, _parties, _groups or _presence may fire
+# (a superset of their conditions, child steps only); a valid invoice skips them all.
+_VAT = "translate(cac:TaxScheme/cbc:ID, 'vat', 'VAT') = 'VAT'"
+_DOCUMENT_SUSPECT = etree.XPath(
+    " or ".join(
+        [f"count({path}) > 1" for _, path, _ in _ROOT_MAX_ONCE]
+        + [
+            "count(cac:TaxTotal[cac:TaxSubtotal]) != 1",
+            "count(cac:TaxTotal[not(cac:TaxSubtotal)]) != count(cbc:TaxCurrencyCode[1])",
+            "cbc:TaxCurrencyCode",
+            "count(cac:TaxTotal/cbc:TaxAmount) > 1",
+            "count(cac:AdditionalDocumentReference[cbc:DocumentTypeCode = '50']) > 1",
+            "count(cac:AdditionalDocumentReference[cbc:DocumentTypeCode = '130']/cbc:ID) > 1",
+            f"count({_SUP}cac:PartyTaxScheme[{_VAT}]/cbc:CompanyID) > 1",
+            f"count({_SUP}cac:PartyTaxScheme[not({_VAT})]/cbc:CompanyID) > 1",
+            f"count({_CUS}cac:PartyTaxScheme[{_VAT}]/cbc:CompanyID) > 1",
+            f"count({_SUP}cac:PartyTaxScheme) > 2",
+            "count(cac:PaymentMeans/cbc:PaymentMeansCode[@name]) > 1",
+            "cac:PayeeParty",
+            "cac:TaxRepresentativeParty",
+            "cac:PaymentMeans[count(cbc:PaymentID) > 1 or count(cbc:InstructionNote) > 1"
+            " or count(cac:PaymentMandate/cbc:ID) > 1]",
+            "cac:Delivery[count(cac:DeliveryParty/cac:PartyName/cbc:Name) > 1]",
+            "cac:AllowanceCharge[count(cbc:AllowanceChargeReason) > 1"
+            " or (normalize-space(cbc:ChargeIndicator) != 'true'"
+            " and normalize-space(cbc:ChargeIndicator) != 'false')]",
+            "cac:AdditionalDocumentReference[count(cbc:DocumentDescription) > 1"
+            " or cbc:DocumentTypeCode or cbc:ID/@scheme]",
+            "cac:BillingReference[not(cac:InvoiceDocumentReference/cbc:ID)]",
+            "cac:InvoicePeriod[not(cbc:StartDate or cbc:EndDate or cbc:DescriptionCode)]",
+            "cac:TaxTotal/cac:TaxSubtotal[count(cac:TaxCategory/cbc:TaxExemptionReason) > 1]",
+            "not(cbc:ProfileID)",
+            "count(cbc:Note) > 1",
+            "not(cbc:IssueDate) or cbc:IssueDate = ''",
+            "cac:LegalMonetaryTotal[not(cbc:LineExtensionAmount and cbc:TaxExclusiveAmount"
+            " and cbc:TaxInclusiveAmount and cbc:PayableAmount)]",
+            "cac:AccountingSupplierParty[not(cac:Party/cac:PartyTaxScheme/cbc:CompanyID"
+            " or cac:Party/cac:PartyIdentification/cbc:ID"
+            " or cac:Party/cac:PartyLegalEntity/cbc:CompanyID)]",
+            "not(cbc:BuyerReference or cac:OrderReference/cbc:ID)",
+            "cac:AccountingCustomerParty/cac:Party[not(cbc:EndpointID)]",
+            "cac:AccountingSupplierParty/cac:Party[not(cbc:EndpointID)]",
+            "cac:PaymentMeans[normalize-space(cbc:PaymentMeansCode) = '49'"
+            " or normalize-space(cbc:PaymentMeansCode) = '59'][not(cac:PaymentMandate/cbc:ID)]",
+        ]
+    ),
+    namespaces=_NS,
 )
 # The lines that may break a line rule; the Python checks then run on those only.
 _SUSPECT_LINES = etree.XPath(

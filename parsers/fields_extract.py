@@ -222,13 +222,18 @@ _SYMBOLS = {
 }
 
 
+_NORWEGIAN = frozenset({"mva", "kid", "forfall", "fakturanr", "kontonr", "foretaksregisteret"})
+
+
 def _currency(lines: Sequence[Line]) -> Pick | None:
     codes: Counter[str] = Counter()
     symbols: Counter[str] = Counter()
     first: dict[str, str] = {}
+    norwegian = False
     for line in lines:
         for phrase in line.phrases:
             for word in phrase.words:
+                norwegian = norwegian or word.text.lower().strip(".:,") in _NORWEGIAN
                 found = read_currency([_token(word)])
                 if found is not None:
                     codes[str(found.value)] += 1
@@ -247,6 +252,9 @@ def _currency(lines: Sequence[Line]) -> Pick | None:
         code, _ = symbols.most_common(1)[0]
         confidence = 0.6 if code == "USD" else 0.8
         return Pick(code, confidence, first[code] + " symbol", code)
+    if norwegian:
+        # a Norwegian invoice that names no currency is in kroner
+        return Pick("NOK", 0.7, "default for a Norwegian document", None)
     return None
 
 

@@ -80,6 +80,10 @@ _ORG_LABEL = re.compile(
 )
 
 
+# "Kundens org.nr.", "Customer org. no.": a number labelled as the buyer's
+_BUYER_LABEL = re.compile(r"(?i)\b(kunde|kundens|customer|client|buyer|kjøper|käufer)")
+
+
 @dataclass(frozen=True, slots=True)
 class OrgOccurrence:
     digits: str
@@ -110,7 +114,8 @@ def org_occurrences(lines: Sequence[Line], buyer: Sequence[Region]) -> list[OrgO
                         digits,
                         vat_form,
                         bool(_ORG_LABEL.search(before[-40:])) or vat_form,
-                        any(r.holds(phrase) for r in buyer),
+                        any(r.holds(phrase) for r in buyer)
+                        or bool(_BUYER_LABEL.search(before[-40:])),
                         Found(digits, m[0], words or phrase.words, 1.1),
                     )
                 )
@@ -127,6 +132,7 @@ def supplier_name_candidates(
     supplier_org_lines: Sequence[int],
     page_heights: Mapping[int, float],
     page_widths: Mapping[int, float],
+    buyer_org_lines: Sequence[int] = (),
 ) -> list[tuple[float, Phrase]]:
     """(score 0..1, phrase) for phrases that may be the supplier's name, best first."""
     out: list[tuple[float, Phrase]] = []
@@ -146,6 +152,7 @@ def supplier_name_candidates(
                 continue
             suffix = tokens[-1] in LEGAL_SUFFIXES and len(tokens) >= 2
             near_org = any(abs(line.index - i) <= 3 for i in supplier_org_lines)
+            near_buyer_org = any(0 <= i - line.index <= 3 for i in buyer_org_lines)
             top = line.page == 1 and line.top < 0.2 * page_heights.get(1, 800)
             score = 0.0
             if suffix:
@@ -160,6 +167,8 @@ def supplier_name_candidates(
                 score += 0.15
             if line.page != 1:
                 score -= 0.2
+            if near_buyer_org and not near_org:
+                score -= 0.3  # the name above the buyer's org number is the buyer's
             if score >= 0.35:
                 out.append((min(score, 1.0), phrase))
     out.sort(key=lambda sp: (-sp[0], sp[1].page, sp[1].top))
@@ -274,7 +283,15 @@ def parties(
     if match is not None:
         name_pick = _known_name(match, names)
     else:
-        names = supplier_name_candidates(lines, regions, org_line_indices, heights, widths)
+        buyer_digits = {o.digits for o in occurrences if o.in_buyer_block or o.digits in own}
+        buyer_lines = [
+            i
+            for i, line in enumerate(lines)
+            if any(d in h.digits_only(line.text) for d in buyer_digits)
+        ]
+        names = supplier_name_candidates(
+            lines, regions, org_line_indices, heights, widths, buyer_lines
+        )
         name_pick = None
         if names:
             score, phrase = names[0]

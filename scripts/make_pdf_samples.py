@@ -448,6 +448,70 @@ def layout_letter(pdf: Page, s: Sample) -> None:
         pdf.text_at(50, 270 + 15 * i, text, 10)
 
 
+def layout_footer_supplier(pdf: Page, s: Sample) -> None:
+    """Buyer address at the top, supplier only in the footer, totals on the left, ISO dates."""
+    sup, buy = s.supplier, s.buyer
+    pdf.add_page()
+    pdf.text_at(50, 60, buy.name, 11)
+    pdf.text_at(50, 74, buy.street, 10)
+    pdf.text_at(50, 88, buy.city, 10)
+    pdf.text_at(50, 102, f"Kundens org.nr. {buy.org}", 9)
+    pdf.text_at(50, 150, f"Faktura nr. {s.number}", 16, bold=True)
+    pairs = [
+        ("Dato", s.issue.isoformat()),
+        ("Betalingsfrist", s.due.isoformat()),
+        ("Vår ref.", "Kari Nordmann"),
+        ("Tlf.", "22 33 44 55"),
+    ]
+    for i, (label, value) in enumerate(pairs):
+        pdf.text_at(330, 60 + 14 * i, label, 9)
+        pdf.text_at(420, 60 + 14 * i, value, 9)
+    y = _table(pdf, s, 190, s.items, english=False, fmt=no_amount)
+    rows = [("Sum ekskl. mva", s.net), ("Sum mva", s.vat), ("Beløp å betale", s.gross)]
+    for i, (label, value) in enumerate(rows):
+        pdf.text_at(50, y + 16 * i, label, 10, bold=i == 2)
+        pdf.text_at(250, y + 16 * i, no_amount(value), 10, bold=i == 2, align="R")
+    pdf.text_at(330, y, "Betalingsinformasjon", 9, bold=True)
+    pdf.text_at(330, y + 14, f"Bankkontonr. {dotted_account(sup.account or '')}", 9)
+    if s.kid:
+        pdf.text_at(330, y + 28, f"KID {s.kid}", 9)
+    pdf.line(50, 770, 545, 770)
+    pdf.text_at(50, 785, sup.name, 9, bold=True)
+    pdf.text_at(50, 797, f"{sup.street}, {sup.city} · Tlf. 51 00 00 00", 8)
+    pdf.text_at(50, 809, f"Foretaksregisteret · Org.nr. {spaced_org(sup.org)} MVA", 8)
+
+
+def layout_english_boxes(pdf: Page, s: Sample) -> None:
+    """An English layout with labels above values in boxes and day-month-year dates."""
+    sup, buy = s.supplier, s.buyer
+    pdf.add_page()
+    pdf.text_at(50, 60, sup.name, 16, bold=True)
+    pdf.text_at(50, 75, f"{sup.street}, {sup.city}, Norway", 9)
+    pdf.text_at(50, 87, f"Organisation number {spaced_org(sup.org)}", 9)
+    pdf.text_at(545, 60, "Tax Invoice", 18, bold=True, align="R")
+    heads = [
+        ("Invoice number", s.number),
+        ("Date of issue", s.issue.strftime("%-d %B %Y")),
+        ("Payment due", s.due.strftime("%-d %B %Y")),
+        ("Reference", s.kid or ""),
+    ]
+    for i, (head, value) in enumerate(heads):
+        x = 50 + 125 * i
+        pdf.rect(x, 110, 120, 34)
+        pdf.text_at(x + 5, 122, head, 8, bold=True)
+        pdf.text_at(x + 5, 137, value, 10)
+    pdf.text_at(50, 170, "Billed to", 9, bold=True)
+    pdf.text_at(50, 183, buy.name, 10)
+    pdf.text_at(50, 196, f"{buy.street}, {buy.city}", 9)
+    y = _table(pdf, s, 230, s.items, english=True, fmt=en_amount)
+    rows = [("Total excl. VAT", s.net), ("VAT", s.vat), (f"Amount payable ({s.currency})", s.gross)]
+    for i, (label, value) in enumerate(rows):
+        pdf.text_at(360, y + 14 * i, label, 10, bold=i == 2)
+        pdf.text_at(545, y + 14 * i, en_amount(value), 10, bold=i == 2, align="R")
+    pdf.text_at(50, y + 70, f"Please pay to account {dotted_account(sup.account or '')}", 9)
+    pdf.text_at(50, y + 83, f"quoting KID {s.kid}", 9)
+
+
 LAYOUTS: dict[str, Callable[[Page, Sample], None]] = {
     "classic_no": layout_classic_no,
     "two_page": layout_two_page,
@@ -455,6 +519,8 @@ LAYOUTS: dict[str, Callable[[Page, Sample], None]] = {
     "english": layout_english,
     "shop": layout_shop,
     "letter": layout_letter,
+    "footer_supplier": layout_footer_supplier,
+    "english_boxes": layout_english_boxes,
 }
 
 # ---- the samples --------------------------------------------------------------------------
@@ -500,6 +566,22 @@ SUPPLIERS = {
         "7014 Trondheim",
         make_account("1206334455"),
         "billing@aurora-soft.no",
+    ),
+    "havbris": Company(
+        "Havbris Regnskapstjenester AS",
+        make_orgnr("91273645"),
+        "Kirkegata 8",
+        "4006 Stavanger",
+        make_account("3201556677"),
+        None,
+    ),
+    "polar": Company(
+        "Polar Maskin og Utleie AS",
+        make_orgnr("98123456"),
+        "Industriveien 21",
+        "9406 Harstad",
+        make_account("4730998811"),
+        "faktura@polarmaskin.no",
     ),
     "fjellbakeri": Company(
         "Fjellbakeriet Lille Ski AS",
@@ -649,6 +731,36 @@ SAMPLES: tuple[Sample, ...] = (
         visible_gross_override=D("5800.00"),
     ),
     Sample(
+        "no_supplier_in_footer",
+        "footer_supplier",
+        SUPPLIERS["havbris"],
+        BUYER,
+        "24-0917",
+        date(2024, 5, 2),
+        date(2024, 5, 16),
+        (
+            Item("Regnskapsføring april", D(1), D("6500.00"), D(25)),
+            Item("Lønnskjøring, 8 ansatte", D(8), D("145.00"), D(25)),
+            Item("Årsoppgjør, forskudd", D(1), D("3000.00"), D(25)),
+        ),
+        kid=make_kid_mod10("2409170"),
+    ),
+    Sample(
+        "en_tax_invoice_boxes",
+        "english_boxes",
+        SUPPLIERS["polar"],
+        BUYER,
+        "PM-55120",
+        date(2024, 6, 3),
+        date(2024, 7, 3),
+        (
+            Item("Excavator hire, 5 days", D(5), D("2950.00"), D(25)),
+            Item("Transport to site", D(2), D("1200.00"), D(25)),
+            Item("Fuel surcharge", D(1), D("640.00"), D(25)),
+        ),
+        kid=make_kid_mod11("5512000"),
+    ),
+    Sample(
         "no_encrypted",
         "classic_no",
         SUPPLIERS["nordlys"],
@@ -703,14 +815,17 @@ def golden(s: Sample, path: str) -> dict[str, Any]:
         "supplier": {
             "name": sup.name,
             "org_number": sup.org,
-            "vat_number": f"NO{sup.org}MVA",
+            # the boxed English layout prints the organisation number without "MVA"
+            "vat_number": f"NO{sup.org}MVA" if s.layout != "english_boxes" else None,
             "bank_account": None if s.credit or s.iban else sup.account,
             "iban": iban_no(sup.account or "") if s.iban else None,
         },
         # the shop and the English layouts print no buyer organisation number
         "buyer": {
             "name": s.buyer.name if s.embed_xml else None,
-            "org_number": s.buyer.org if s.layout not in ("shop", "english") else None,
+            "org_number": s.buyer.org
+            if s.layout not in ("shop", "english", "english_boxes")
+            else None,
         },
         "payment_reference": s.kid,
         "order_reference": s.order_ref,

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -28,6 +29,7 @@ __all__ = [
     "findings_for_root",
     "iter_cases",
     "judge",
+    "read_ubl",
     "rule_set_of_file",
 ]
 
@@ -111,11 +113,13 @@ def document_root(path: Path) -> etree._Element:
     return root
 
 
-def _read(root: etree._Element, source: str) -> tuple[Invoice, tuple[Finding, ...]]:
+def read_ubl(root: etree._Element, source: str) -> tuple[Invoice, tuple[Finding, ...]]:
     """The real EHF reader's invoice, and its findings about values not of their type."""
     root_name = "CreditNote" if root.tag == UBL_ROOTS[1] else "Invoice"
-    result = read_invoice(root, root_name, source)
-    return result.invoice, result.findings
+    result: Any = read_invoice(root, root_name, source)
+    build = getattr(result, "build", None)  # the reader builds the Invoice on request
+    invoice: Invoice = build() if build is not None else result.invoice
+    return replace(invoice, findings=()), tuple(result.findings)
 
 
 def findings_for_root(root: etree._Element, source: str = "fragment.xml") -> tuple[Finding, ...]:
@@ -124,7 +128,7 @@ def findings_for_root(root: etree._Element, source: str = "fragment.xml") -> tup
     The same stages as the pipeline (``EhfParser.parse`` then the validate stage),
     minus the envelope and customization checks that a bare test fragment would fail.
     """
-    invoice, read_findings = _read(root, source)
+    invoice, read_findings = read_ubl(root, source)
     return read_findings + check_syntax(root) + validate(invoice, profile="ehf")
 
 

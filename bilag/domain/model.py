@@ -155,7 +155,7 @@ class AllowanceCharge:
     """BG-20 / BG-21 document-level, or BG-27 / BG-28 line-level allowance or charge."""
 
     is_charge: bool
-    amount: Decimal | None  # BT-92 / BT-99 / BT-136 / BT-141
+    amount: Decimal | None = None  # BT-92 / BT-99 / BT-136 / BT-141
     base_amount: Decimal | None = None  # BT-93 / BT-100
     percent: Decimal | None = None  # BT-94 / BT-101
     reason: str | None = None  # BT-97 / BT-104
@@ -168,8 +168,8 @@ class AllowanceCharge:
 class VatBreakdown:
     """BG-23 VAT breakdown, one per VAT category and rate."""
 
-    taxable_amount: Decimal | None  # BT-116
-    vat_amount: Decimal | None  # BT-117
+    taxable_amount: Decimal | None = None  # BT-116
+    vat_amount: Decimal | None = None  # BT-117
     category: str | None = None  # BT-118 UNCL 5305: S, Z, E, AE, K, G, O, L, M
     rate: Decimal | None = None  # BT-119, percent
     exemption_reason: str | None = None  # BT-120
@@ -180,7 +180,7 @@ class VatBreakdown:
 class InvoiceLine:
     """BG-25 invoice line."""
 
-    description: str | None  # BT-153 item name, or BT-154 description when no name
+    description: str | None = None  # BT-153 item name, or BT-154 description when no name
     quantity: Decimal | None = None  # BT-129
     unit_price: Decimal | None = None  # BT-146 net price
     net_amount: Decimal | None = None  # BT-131
@@ -215,7 +215,7 @@ class InvoiceLine:
 class Attachment:
     """BG-24 additional supporting document (the bytes travel as a child document)."""
 
-    id: str | None  # BT-122
+    id: str | None = None  # BT-122
     description: str | None = None  # BT-123
     filename: str | None = None  # BT-125 filename attribute
     mime_type: str | None = None  # BT-125 mimeCode

@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bilag.domain.model import DocumentType
 from bilag.domain.problems import ProblemCode
 from bilag.domain.supplier import KnownSupplier
@@ -189,3 +192,76 @@ def test_line_table_rows_are_read_with_quantity_price_and_amount():
         Decimal("1500.00"),
         Decimal("3000.00"),
     )
+
+
+_texts = st.sampled_from(
+    [
+        "Faktura",
+        "Fakturanr.",
+        "KID:",
+        "Å",
+        "betale",
+        "Sum",
+        "eks.",
+        "mva",
+        "1 234,50",
+        "25 %",
+        "01.03.2024",
+        "987654325",
+        "NO",
+        "MVA",
+        "Kunde",
+        "Total",
+        ":",
+        "-",
+        "kr",
+        "€",
+        "0,00",
+    ]
+) | st.text(min_size=1, max_size=12)
+_word = st.builds(
+    lambda text, x, y, w, h, page, conf: Word(text, x, y, x + w, y + h, page, conf),
+    _texts,
+    st.floats(0, 600, allow_nan=False),
+    st.floats(0, 800, allow_nan=False),
+    st.floats(0, 200, allow_nan=False),
+    st.floats(0, 30, allow_nan=False),
+    st.integers(1, 3),
+    st.floats(0, 1, allow_nan=False),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_word, max_size=60))
+def test_extraction_never_raises_and_keeps_its_contract_on_any_words(ws: list[Word]):
+    invoice, problems = extract_invoice(ws, source="f.pdf", parser="ocr", ctx=ParseContext())
+    assert (invoice is None) == bool(problems)
+    if invoice is not None:
+        assert all(0.0 <= c <= 1.0 for c in invoice.confidence.values())
+        for name in ("invoice_number", "gross_total", "issue_date", "due_date"):
+            assert (getattr(invoice, name) is None) == (name not in invoice.confidence)
+
+
+def test_a_cross_check_flags_a_different_invoice_number_and_bank_account():
+    from bilag.domain.model import Invoice, Party
+    from parsers.pdf_text import cross_check
+
+    structured = Invoice(
+        source="h.pdf",
+        parser="pdf",
+        document_type=DocumentType.INVOICE,
+        invoice_number="A-1",
+        gross_total=Decimal("100.00"),
+        supplier=Party(bank_account="15032412340"),
+    )
+    visible = Invoice(
+        source="h.pdf",
+        parser="pdf",
+        document_type=DocumentType.INVOICE,
+        invoice_number="A-2",
+        gross_total=Decimal("100.00"),
+        supplier=Party(bank_account="30001234567"),
+        confidence={"invoice_number": 0.95, "gross_total": 0.97, "supplier.bank_account": 0.8},
+    )
+    rules = {f.rule: f.severity.value for f in cross_check(structured, visible)}
+    assert rules == {"BILAG-XCHECK-NUMBER": "fatal", "BILAG-XCHECK-ACCOUNT": "warning"}

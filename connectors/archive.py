@@ -7,8 +7,11 @@ final name.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import hashlib
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from bilag.errors import StorageError
@@ -44,6 +47,51 @@ class LocalArchive:
             raise StorageError(f"cannot archive {sha} under {self.root}: {e}") from e
         return sha
 
+    def put_many(self, contents: Sequence[bytes]) -> list[str]:
+        """Store several originals with two disk barriers in all, instead of one per file.
+
+        Every file is written to its temporary name, then one ``syncfs`` makes the data
+        durable, then the files are renamed and a second ``syncfs`` makes the names
+        durable. A crash at any point leaves either nothing or a complete original under
+        its final name (never half a file), as :meth:`put` does. Used by intake for a
+        batch of arrivals, before any of them is acknowledged at its source.
+        """
+        shas: list[str] = []
+        pending: list[tuple[Path, Path]] = []
+        try:
+            for content in contents:
+                sha = hashlib.sha256(content).hexdigest()
+                shas.append(sha)
+                path = self._path(sha)
+                if path.exists() or any(final == path for _, final in pending):
+                    continue
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_name(f".{sha}.{os.getpid()}.part")
+                with tmp.open("wb") as fh:
+                    fh.write(content)
+                pending.append((tmp, path))
+            if pending:
+                self._barrier()
+                for tmp, path in pending:
+                    tmp.replace(path)
+                    path.chmod(0o444)
+                self._barrier()
+        except OSError as e:
+            raise StorageError(f"cannot archive a batch under {self.root}: {e}") from e
+        return shas
+
+    def _barrier(self) -> None:
+        """Flush the archive's file system to disk (``syncfs``; ``sync`` where there is none)."""
+        libc = _libc()
+        if libc is not None:
+            fd = os.open(self.root, os.O_RDONLY)
+            try:
+                if libc.syncfs(fd) == 0:
+                    return
+            finally:
+                os.close(fd)
+        os.sync()
+
     def get(self, sha256: str) -> bytes:
         try:
             return self._path(sha256).read_bytes()
@@ -55,6 +103,16 @@ class LocalArchive:
 
     def uri(self, sha256: str) -> str:
         return self._path(sha256).as_uri()
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.syncfs  # noqa: B018  (present on Linux only)
+    except (OSError, AttributeError):
+        return None
+    return libc
 
 
 def open_archive(url: str) -> Archive:

@@ -21,7 +21,9 @@ import socket
 import ssl
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from email import errors as email_errors
 from email import policy
+from email.header import decode_header, make_header
 from email.parser import BytesHeaderParser, BytesParser
 from types import MappingProxyType
 from typing import Any, Literal
@@ -103,6 +105,34 @@ def connect(config: ImapConfig) -> BaseMailBox:
 
 def _ssl() -> ssl.SSLContext:
     return ssl.create_default_context()
+
+
+def _summary_headers(raw: bytes) -> dict[str, str]:
+    """Sender, subject, date and Message-ID of a mail, for its record and its name.
+
+    Only the header block is read, with the fast compat32 parser and RFC 2047
+    decoding; the email reader parses the whole mail (modern policy) later.
+    """
+    end = raw.find(b"\r\n\r\n")
+    end = raw.find(b"\n\n") if end == -1 else end
+    block = raw[: end if 0 <= end < 65536 else 65536]
+    msg = BytesHeaderParser().parsebytes(block)
+    out: dict[str, str] = {}
+    for key, header in (
+        ("sender", "From"),
+        ("subject", "Subject"),
+        ("date", "Date"),
+        ("message_id", "Message-ID"),
+    ):
+        value = msg.get(header)
+        if value is None:
+            continue
+        try:
+            text = str(make_header(decode_header(str(value))))
+        except (ValueError, LookupError, UnicodeError, email_errors.HeaderParseError):
+            text = str(value)
+        out[key] = " ".join(text.split())
+    return out
 
 
 class ImapSource:
@@ -222,10 +252,10 @@ class ImapSource:
                 yield self._document(uid, raw)
 
     def _document(self, uid: str, raw: bytes) -> IncomingDocument:
-        headers = BytesHeaderParser(policy=policy.default).parsebytes(raw[:65536])
-        subject = " ".join(str(headers.get("Subject", "")).split())
-        safe_subject = re.sub(r"[^\w.-]+", "-", subject)[:40].strip("-") or "mail"
+        headers = _summary_headers(raw)
+        subject = re.sub(r"[^\w.-]+", "-", headers.get("subject", ""))[:40].strip("-") or "mail"
         origin = {
+            **headers,
             "source": self.name,
             "channel": "imap",
             "mailbox": f"{self.config.user}@{self.config.host}",
@@ -238,7 +268,7 @@ class ImapSource:
             ),
         }
         return IncomingDocument(
-            name=f"imap/{self.name}/{self.config.folder}/{uid}-{safe_subject}.eml",
+            name=f"imap/{self.name}/{self.config.folder}/{uid}-{subject}.eml",
             content=raw,
             media_type="message/rfc822",
             origin=MappingProxyType(origin),

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qs, urlsplit
@@ -235,6 +235,10 @@ class S3Archive:
         except BotoCoreError as e:
             raise StorageError(f"cannot archive {sha} in s3://{self.bucket}: {e}") from e
         return sha
+
+    def put_many(self, contents: Sequence[bytes]) -> list[str]:
+        """Store several originals (each a write-once PUT; S3 is durable on success)."""
+        return [self.put(content) for content in contents]
 
     def get(self, sha256: str) -> bytes:
         from botocore.exceptions import BotoCoreError, ClientError

@@ -128,7 +128,10 @@ def _mail_origin(msg: Message, parent: IncomingDocument) -> dict[str, str]:
         origin["date"] = parsedate_to_datetime(date).isoformat() if date else ""
     except (TypeError, ValueError, IndexError):
         origin["date"] = date
-    if "sender" in parent.origin and parent.origin["sender"] != origin["sender"]:
+    # a forwarded mail (a child) keeps who forwarded it; a top-level mail's own origin may
+    # already hold its sender, from the source
+    forwarded = parent.parent is not None and "sender" in parent.origin
+    if forwarded and parent.origin["sender"] != origin["sender"]:
         origin["forwarded_by"] = parent.origin["sender"]
     return origin
 

@@ -15,14 +15,13 @@ item is reported and the source moves on to the next.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from bilag.domain.document import IncomingDocument
-from bilag.errors import InfrastructureError
-from connectors.base import DocumentSource
+from bilag.errors import InfrastructureError, SourceConnectionError
+from connectors.base import Archive, DocumentSource
 
 if TYPE_CHECKING:
     from bilag.config import Settings
@@ -32,6 +31,7 @@ __all__ = [
     "FAILED_STATUSES",
     "FetchReport",
     "FetchedItem",
+    "archive_originals",
     "close_source",
     "configured_sources",
     "fetch",
@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 
 # an item whose every document ended in one of these goes to the source's "failed" place
 FAILED_STATUSES = frozenset({"rejected"})
+GROUP_SIZE = 50  # arrivals archived together, with one disk barrier
+GROUP_BYTES = 64 * 1024 * 1024  # ... unless they are this large together
 
 ProcessFn = Callable[["Deps", Iterable[IncomingDocument]], Sequence[Any]]
 
@@ -125,6 +127,7 @@ def fetch(
     *,
     limit: int | None = None,
     process: ProcessFn | None = None,
+    group_size: int = GROUP_SIZE,
 ) -> FetchReport:
     """Take new items from ``source``, run each through the pipeline, acknowledge it.
 
@@ -133,6 +136,8 @@ def fetch(
         source: where the items come from.
         limit: stop after this many items (a chunk, for flows); ``None`` = all.
         process: the pipeline; default :func:`bilag.services.process.process_incoming`.
+        group_size: items taken from the source and archived together before any is
+            processed (one disk barrier per group).
 
     Returns:
         One :class:`FetchedItem` per item taken.
@@ -145,27 +150,73 @@ def fetch(
     items: list[FetchedItem] = []
     stream = source.fetch_new()
     taken = 0
-    for doc in islice(stream, limit) if limit is not None else stream:
-        taken += 1
-        key = doc.origin.get("key") or doc.sha256
-        try:
-            results = tuple(run(deps, [doc]))
-        except InfrastructureError:
-            raise
-        except Exception as e:  # a bug on one item must not stop the source
-            log.exception("%s: pipeline failed on %s", source.name, doc.name)
-            items.append(
-                FetchedItem(doc.name, key, ok=False, reason="", error=f"{type(e).__name__}: {e}")
-            )
-            continue
-        ok, reason = judge(results)
-        source.acknowledge(doc, ok=ok, reason=reason)
-        items.append(FetchedItem(doc.name, key, ok=ok, reason=reason, results=results))
+    while limit is None or taken < limit:
+        room = group_size if limit is None else min(group_size, limit - taken)
+        group, dropped = _take_group(stream, room)
+        taken += len(group)
+        if group:
+            archive_originals(deps.archive, group)
+            for doc in group:
+                items.append(_run_one(deps, source, doc, run))
+        if dropped is not None:
+            # what arrived before the connection dropped is handled; the rest waits
+            raise dropped
+        if not group:
+            break
     close = getattr(stream, "close", None)
     if callable(close):
         close()
     exhausted = limit is None or taken < limit
     return FetchReport(source=source.name, items=tuple(items), exhausted=exhausted)
+
+
+def _take_group(
+    stream: Iterator[IncomingDocument], room: int
+) -> tuple[list[IncomingDocument], SourceConnectionError | None]:
+    """Up to ``room`` items (fewer when they reach GROUP_BYTES together), and the
+    connection error that ended the group early, if one did."""
+    group: list[IncomingDocument] = []
+    size = 0
+    try:
+        for doc in stream:
+            group.append(doc)
+            size += doc.size
+            if len(group) >= room or size >= GROUP_BYTES:
+                break
+    except SourceConnectionError as e:
+        return group, e
+    return group, None
+
+
+def _run_one(
+    deps: Deps, source: DocumentSource, doc: IncomingDocument, run: ProcessFn
+) -> FetchedItem:
+    key = doc.origin.get("key") or doc.sha256
+    try:
+        results = tuple(run(deps, [doc]))
+    except InfrastructureError:
+        raise
+    except Exception as e:  # a bug on one item must not stop the source
+        log.exception("%s: pipeline failed on %s", source.name, doc.name)
+        return FetchedItem(doc.name, key, ok=False, reason="", error=f"{type(e).__name__}: {e}")
+    ok, reason = judge(results)
+    source.acknowledge(doc, ok=ok, reason=reason)
+    return FetchedItem(doc.name, key, ok=ok, reason=reason, results=results)
+
+
+def archive_originals(archive: Archive, docs: Sequence[IncomingDocument]) -> list[str]:
+    """Store the originals of a group of arrivals durably, with one disk barrier for the group.
+
+    The pipeline archives every document first thing as well; for these it then finds
+    them stored already. Doing it here for the group costs one ``syncfs`` instead of
+    one ``fsync`` per file (4 ms each on this machine), which is what lets intake keep
+    pace with the mailbox.
+    """
+    put_many = getattr(archive, "put_many", None)
+    if callable(put_many):
+        shas: list[str] = put_many([d.content for d in docs])
+        return shas
+    return [archive.put(d.content) for d in docs]
 
 
 def configured_sources(

@@ -22,7 +22,7 @@ EHF = ehf_xml(SUPPLIERS[0])
 
 
 def _reasons_of(deps, name_part: str) -> list[str]:  # type: ignore[no-untyped-def]
-    rows = [r for r in recorded(deps) if name_part in r.name]
+    rows = [r for r in recorded(deps) if name_part in r.name + r.origin.get("subject", "")]
     assert rows, f"nothing recorded for {name_part}"
     return [f"{x.get('code')} {x.get('message')}" for r in rows for x in r.reasons]
 
@@ -52,8 +52,6 @@ def test_hostile_mails_are_archived_get_a_reason_and_the_source_moves_on(
     assert dovecot.count(folder) == 0  # the source moved on past every one
     tops = [r for r in recorded(deps) if r.parent_id is None]
     assert len(tops) == 5 and all(deps.archive.exists(r.sha256) for r in tops)
-    by_subject = {i.name.rsplit("-", 1)[0]: i for i in report.items}
-    assert len(by_subject) == 5
     assert any("BILAG-ZIP-BOMB" in r for r in _reasons_of(deps, "f.zip"))
     assert any("BILAG-TOO-MANY-PARTS" in r for r in _reasons_of(deps, "many-parts"))
     assert any("BILAG-UNSAFE-NAME" in r for r in _reasons_of(deps, "path-name"))

@@ -12,9 +12,22 @@ from bilag.config import load_settings
 from bilag.services.export import csv_export, saft_export
 
 
+def inner_common() -> argparse.ArgumentParser:
+    """``--home`` and ``-v`` for a sub-subcommand, without overriding the outer values.
+
+    (argparse copies every default of a nested parser over the outer namespace;
+    SUPPRESS keeps ``bilag export --home X csv`` and ``bilag export csv --home X`` alike.)
+    """
+    inner = argparse.ArgumentParser(add_help=False)
+    inner.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="workspace folder")
+    inner.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS)
+    return inner
+
+
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("export", parents=[common], help="export the ledger (SAF-T, CSV)")
     sub = p.add_subparsers(dest="export_format", metavar="FORMAT", required=True)
+    common = inner_common()
     saft = sub.add_parser("saft", parents=[common], help="SAF-T Financial 1.30 XML for one year")
     saft.add_argument("--year", type=int, required=True)
     saft.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bilag.bootstrap import bootstrap
+from bilag.cli.export_cmd import inner_common
 from bilag.cli.output import print_json
 from bilag.config import load_settings
 from bilag.errors import ConfigError
@@ -21,6 +22,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "rules", parents=[common], help="check or simulate the approval policy"
     )
     sub = p.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+    common = inner_common()
     check = sub.add_parser("check", parents=[common], help="validate a policy file")
     check.add_argument("policy", nargs="?", type=Path, help="default: <home>/policy.toml")
     check.set_defaults(run=run_check)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from bilag.domain.dedupe import InvoiceKey
 from bilag.domain.posting import Posting, Voucher, voucher_id
@@ -214,14 +215,24 @@ class LedgerRepository:
             .values(next_number=voucher_counters.c.next_number + 1)
         )
         if updated.rowcount == 0:
-            self.conn.execute(
-                insert(voucher_counters).values(series=series, year=year, next_number=2)
-            )
-            return 1
+            return self._first_voucher_number(series, year)
         current = self.conn.execute(
             select(voucher_counters.c.next_number).where(key).with_for_update()
         ).scalar_one()
         return int(current) - 1
+
+    def _first_voucher_number(self, series: str, year: int) -> int:
+        """Number 1 of a new series and year, or the next one if another poster got there first."""
+        row = insert(voucher_counters).values(series=series, year=year, next_number=2)
+        if self.conn.dialect.name == "sqlite":  # one writer at a time: no race to lose
+            self.conn.execute(row)
+            return 1
+        try:
+            with self.conn.begin_nested():  # a savepoint, so losing the race keeps our transaction
+                self.conn.execute(row)
+        except IntegrityError:
+            return self.next_voucher_number(series, year)
+        return 1
 
     def add_voucher(
         self, voucher: Voucher, *, idempotency_key: str, actor: str, at: datetime

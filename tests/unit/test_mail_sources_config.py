@@ -95,3 +95,25 @@ def test_folder_paths_are_relative_to_the_workspace_and_s3_takes_an_endpoint() -
     drop, bucket = sources["drop"], sources["bucket"]
     assert isinstance(drop, FolderSource) and drop.inbox == Path("/ws/innboks")
     assert isinstance(bucket, S3Source) and bucket.client.meta.endpoint_url == "http://127.0.0.1:9"
+
+
+def test_oauth2_token_logs_in_with_xoauth2(monkeypatch: pytest.MonkeyPatch) -> None:
+    import connectors.imap as imap
+
+    calls: list[tuple[str, ...]] = []
+
+    class FakeMailBox:
+        def __init__(self, host: str, port: int, timeout: float) -> None:
+            calls.append(("connect", host, str(port)))
+
+        def xoauth2(self, user: str, token: str, initial_folder: str) -> FakeMailBox:
+            calls.append(("xoauth2", user, token, initial_folder))
+            return self
+
+        def login(self, *args: Any, **kwargs: Any) -> FakeMailBox:
+            raise AssertionError("a token must not fall back to a password login")
+
+    monkeypatch.setattr(imap, "MailBoxUnencrypted", FakeMailBox)
+    config = imap.ImapConfig(host="h", user="u", security="plain", oauth2_token="ya29", folder="F")
+    imap.connect(config)
+    assert calls == [("connect", "h", "143"), ("xoauth2", "u", "ya29", "F")]

@@ -49,8 +49,6 @@ SUITES = {
 # bilag implements is in its catalog and counts as official too). UBL-CR-001..680 are
 # listed as one warning family below.
 _SCHEMATRON_ONLY = {
-    "BR-B-01": "fatal",
-    "BR-B-02": "fatal",
     "BR-CL-08": "fatal",
     "BR-CO-05": "fatal",
     "BR-CO-06": "fatal",

@@ -260,11 +260,18 @@ def _walk(root: Any, run: _Run, doc_currency: str | None) -> None:
         t = el.text or ""
         if len(t) != 10 or not _DATE_FORM.fullmatch(t) or not _is_date(t):
             run.fire("PEPPOL-EN16931-F001", _path(el))
+    used: set[str | None] = set()
     for category in root.iter(*_CATEGORY_TAGS):
         for el in category.iterchildren(_CBC + "ID"):
+            used.add(el.text)
             if " ".join((el.text or "").split()) not in cl.UNCL5305:
                 is_item = category.tag == _CAC + "ClassifiedTaxCategory"
                 run.fire("BR-CL-18" if is_item else "BR-CL-17", _path(el))
+    if "B" in used:  # Italian split payment
+        if any(c.text != "IT" for c in root.iter(_CBC + "IdentificationCode")):
+            run.fire("BR-B-01", "//cbc:IdentificationCode")
+        if "S" in used:
+            run.fire("BR-B-02", "//cac:TaxCategory/cbc:ID")
     _scheme_code_lists(root, run)
     for el in root.iter(_CBC + "EndpointID"):
         scheme = el.get("schemeID")

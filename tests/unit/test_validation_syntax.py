@@ -151,3 +151,17 @@ def test_syntax_findings_have_official_severities() -> None:
     )
     severities = {f.rule: f.severity for f in check_syntax(root)}
     assert severities == {"UBL-DT-11": Severity.WARNING}
+
+
+def test_split_payment_outside_italy_fires_br_b_01_and_beside_standard_rate_br_b_02() -> None:
+    body = GOOD_BODY.replace(
+        "<cac:ClassifiedTaxCategory><cbc:ID>S</cbc:ID>",
+        "<cac:ClassifiedTaxCategory><cbc:ID>B</cbc:ID>",
+    ).replace(
+        "<cac:PartyLegalEntity>",
+        "<cac:PostalAddress><cac:Country><cbc:IdentificationCode>NO</cbc:IdentificationCode>"
+        "</cac:Country></cac:PostalAddress><cac:PartyLegalEntity>",
+        1,
+    )
+    found = rules_of(body)
+    assert {"BR-B-01", "BR-B-02"} <= set(found)

@@ -205,6 +205,8 @@ _RULES: dict[str, RuleInfo] = {
     "BR-CL-04": (F, "Invoice currency code MUST be coded using ISO code list 4217 alpha-3."),
     "BR-CL-05": (F, "Tax currency code MUST be coded using ISO code list 4217 alpha-3."),
     "BR-CL-06": (F, "Value added tax point date code MUST be coded using a restriction of 2005."),
+    "BR-B-01": (F, "An Invoice with VAT category 'Split payment' shall be a domestic Italian one."),
+    "BR-B-02": (F, "An Invoice with VAT category 'Split payment' shall not have 'Standard rated'."),
     "BR-CL-07": (F, "Object identifier scheme identifier MUST be coded using UNTDID 1153."),
     "BR-CL-10": (F, "Any identifier scheme identifier MUST be coded using the ISO 6523 ICD list."),
     "BR-CL-11": (
@@ -238,8 +240,8 @@ def _vat_category_rules() -> None:
         "IC": ("K", "Intra-community supply"),
         "G": ("G", "Export outside the EU"),
         "O": ("O", "Not subject to VAT"),
-        "IG": ("L", "IGIC"),
-        "IP": ("M", "IPSI"),
+        "AF": ("L", "IGIC"),  # CEN 1.3.16 id of the former BR-IG family
+        "AG": ("M", "IPSI"),  # CEN 1.3.16 id of the former BR-IP family
     }
     for fam, (code, label) in names.items():
         p = f"BR-{fam}-"

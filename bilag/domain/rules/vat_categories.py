@@ -1,10 +1,13 @@
-"""EN 16931 VAT category rules: BR-S, -Z, -E, -AE, -IC (K), -G, -O, -IG (L) and -IP (M).
+"""EN 16931 VAT category rules: BR-S, -Z, -E, -AE, -IC (K), -G, -O, -AF (L) and -AG (M).
 
 Every category has the same ten rules (01 breakdown present, 02..04 seller VAT
 identifiers, 05..07 rates, 08 taxable amount, 09 tax amount, 10 exemption
 reason), with small differences that the table below spells out, copied from
 the CEN Schematron: which seller identifiers count, whether the rate must be 0,
 > 0 or >= 0, and whether the taxable amount must match exactly or within 1.
+BR-AF (IGIC, code L) and BR-AG (IPSI, code M) are the ids CEN 1.3.16 gives the
+families earlier releases called BR-IG and BR-IP. Split payment (B, BR-B-01/02)
+is judged on the XML (``parsers.ehf_rules``): it needs every country code.
 """
 
 from __future__ import annotations
@@ -44,8 +47,8 @@ _FAMILIES = (
     _Family("BR-IC-", "K", False, True, "vat", "zero", False, True),
     _Family("BR-G-", "G", False, True, "", "zero", False, True),
     _Family("BR-O-", "O", False, False, "", "absent", False, True),
-    _Family("BR-IG-", "L", True, False, "", "non_negative", True, False),
-    _Family("BR-IP-", "M", True, False, "", "non_negative", True, False),
+    _Family("BR-AF-", "L", True, False, "", "non_negative", True, False),
+    _Family("BR-AG-", "M", True, False, "", "non_negative", True, False),
 )
 
 

@@ -11,8 +11,8 @@ field is empty.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
@@ -58,6 +58,7 @@ _DECIMAL_RE = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*")
 _BOOLS = {"true": True, "1": True, "false": False, "0": False}
 _IBAN_RE = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")
 _NO_VAT_RE = re.compile(r"NO(\d{9})MVA")
+_NO_SIZES: Mapping[int, int] = MappingProxyType({})
 _SEPARATORS = re.compile(r"[\s.\-]")
 _SPACES = re.compile(r"\s+")
 _NORWEGIAN_ORG = re.compile(r"(NO)?\d{9}(MVA)?")
@@ -76,9 +77,24 @@ class EmbeddedFile:
 
 @dataclass(frozen=True, slots=True)
 class ReadResult:
-    invoice: Invoice
+    """A read document, not yet an Invoice: the parser adds its findings and the
+    attachments' decoded sizes first, so the (70-field, frozen) Invoice is built once."""
+
+    fields: Mapping[str, Any]  # Invoice keyword arguments, without attachments and findings
+    attachments: tuple[dict[str, Any], ...]  # Attachment keyword arguments, in BG-24 order
     embedded: tuple[EmbeddedFile, ...] = ()
     findings: tuple[Finding, ...] = field(default=())
+
+    def build(
+        self, findings: Iterable[Finding] = (), sizes: Mapping[int, int] = _NO_SIZES
+    ) -> Invoice:
+        """The Invoice, with ``findings`` after the reader's own and each embedded
+        attachment's decoded size (``sizes``: 1-based BG-24 position -> bytes)."""
+        attachments = tuple(
+            Attachment(**values, size=sizes.get(index))
+            for index, values in enumerate(self.attachments, 1)
+        )
+        return Invoice(**self.fields, attachments=attachments, findings=(*self.findings, *findings))
 
 
 def _digits(text: str) -> str:
@@ -237,7 +253,13 @@ class _Reader:
             return None
         return Address(**self.group(holder, group_id))
 
-    def party(self, holder: Any, group_id: str, address_group: str | None) -> Party:
+    def party(
+        self,
+        holder: Any,
+        group_id: str,
+        address_group: str | None,
+        bank: tuple[str | None, str | None, str | None] = (None, None, None),
+    ) -> Party:
         """A party (BG-4/7/10/11) from the pass over ``holder`` that flattened it in."""
         values = self.group(holder, group_id)
         ids = ATTR_ID[group_id]
@@ -278,6 +300,9 @@ class _Reader:
             org_number_raw=raw_legal,
             vat_number_raw=raw_vat,
             endpoint_id_raw=raw_endpoint,
+            bank_account=bank[0],
+            iban=bank[1],
+            bic=bank[2],
             **contacts,
         )
 
@@ -351,8 +376,8 @@ def read_invoice(root: Any, root_name: str, source: str) -> ReadResult:
         source: the document's name, for provenance.
 
     Returns:
-        The invoice (without validation findings), the embedded files still in
-        base64, and the findings about values that are not of their type.
+        What :meth:`ReadResult.build` turns into the Invoice, the embedded files
+        still in base64, and the findings about values that are not of their type.
     """
     r = _Reader(root, root_name, source)
     top = f"/{root_name}"
@@ -366,16 +391,6 @@ def read_invoice(root: Any, root_name: str, source: str) -> ReadResult:
 
     groups = r.subgroups
 
-    supplier = r.party(root, "BG-4", "BG-5") if groups(root, "BG-4") else Party()
-    buyer = r.party(root, "BG-7", "BG-8") if groups(root, "BG-7") else Party()
-    payee = r.party(root, "BG-10", None) if groups(root, "BG-10") else None
-    tax_rep = r.party(root, "BG-11", "BG-12") if groups(root, "BG-11") else None
-
-    delivery: dict[str, Any] = {}
-    if groups(root, "BG-13"):
-        delivery = r.group(root, "BG-13")
-        delivery["delivery_address"] = r.address(root, "BG-15")
-
     means = tuple(
         PaymentMeans(**r.instance(e, "BG-16", at("BG-16", i)))
         for i, e in enumerate(groups(root, "BG-16"), 1)
@@ -386,8 +401,20 @@ def read_invoice(root: Any, root_name: str, source: str) -> ReadResult:
         bank_account = bank_account or account
         if maybe_iban and not iban:
             iban, bic = maybe_iban, pm.bic
-    supplier = _with_bank(supplier, bank_account, iban, bic)
     kid_raw = next((pm.payment_id for pm in means if pm.payment_id), None)
+
+    if groups(root, "BG-4"):
+        supplier = r.party(root, "BG-4", "BG-5", (bank_account, iban, bic))
+    else:
+        supplier = Party(bank_account=bank_account, iban=iban, bic=bic)
+    buyer = r.party(root, "BG-7", "BG-8") if groups(root, "BG-7") else Party()
+    payee = r.party(root, "BG-10", None) if groups(root, "BG-10") else None
+    tax_rep = r.party(root, "BG-11", "BG-12") if groups(root, "BG-11") else None
+
+    delivery: dict[str, Any] = {}
+    if groups(root, "BG-13"):
+        delivery = r.group(root, "BG-13")
+        delivery["delivery_address"] = r.address(root, "BG-15")
 
     totals = r.group(root, "BG-22")
     vat_total, vat_total_tax = _vat_totals(r, doc)
@@ -423,7 +450,7 @@ def read_invoice(root: Any, root_name: str, source: str) -> ReadResult:
     r.note("supplier.bank_account", supplier.bank_account, "BT-84")
     r.note("supplier.iban", supplier.iban, "BT-84")
 
-    invoice = Invoice(
+    fields = dict(
         source=source,
         parser=PARSER_NAME,
         document_type=document_type,
@@ -448,20 +475,13 @@ def read_invoice(root: Any, root_name: str, source: str) -> ReadResult:
             for i, e in enumerate(groups(root, "BG-23"), 1)
         ),
         lines=lines,
-        attachments=attachments,
         confidence=MappingProxyType(r.confidence),
         provenance=MappingProxyType(r.provenance),
         **doc,
         **delivery,
         **totals,
     )
-    return ReadResult(invoice, embedded, tuple(r.findings))
-
-
-def _with_bank(party: Party, account: str | None, iban: str | None, bic: str | None) -> Party:
-    if account is None and iban is None and bic is None:
-        return party
-    return replace(party, bank_account=account, iban=iban, bic=bic)
+    return ReadResult(fields, attachments, embedded, tuple(r.findings))
 
 
 def _vat_totals(r: _Reader, doc: Mapping[str, Any]) -> tuple[Decimal | None, Decimal | None]:
@@ -475,8 +495,10 @@ def _vat_totals(r: _Reader, doc: Mapping[str, Any]) -> tuple[Decimal | None, Dec
     return vat_total, amount
 
 
-def _attachments(r: _Reader, top: str) -> tuple[tuple[Attachment, ...], tuple[EmbeddedFile, ...]]:
-    attachments: list[Attachment] = []
+def _attachments(
+    r: _Reader, top: str
+) -> tuple[tuple[dict[str, Any], ...], tuple[EmbeddedFile, ...]]:
+    attachments: list[dict[str, Any]] = []
     embedded: list[EmbeddedFile] = []
     for index, element in enumerate(r.subgroups(r.root, "BG-24"), 1):
         values = r.instance(element, "BG-24", f"{top}/cac:AdditionalDocumentReference[{index}]")
@@ -492,5 +514,5 @@ def _attachments(r: _Reader, top: str) -> tuple[tuple[Attachment, ...], tuple[Em
                     binary[0].text or "",
                 )
             )
-        attachments.append(Attachment(**values))
+        attachments.append(values)
     return tuple(attachments), tuple(embedded)

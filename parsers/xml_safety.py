@@ -138,7 +138,7 @@ def load_xml(source: str, content: bytes, max_bytes: int) -> etree._Element | Pr
             f"XML document is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:.0f} MiB limit"
             " for e-invoices; not parsed",
         )
-    if not content.strip():
+    if not content or content.isspace():
         return Problem(source, ProblemCode.EMPTY_FILE, "file is empty")
     marker = _has_forbidden_declaration(content)
     if marker is not None:

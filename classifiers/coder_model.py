@@ -29,6 +29,7 @@ ROUTE_NEW = "new-supplier"  # text, amount and date only
 _TABLE_DECAY = 0.8  # recency weight of VAT code and dimension habits
 _PRIOR_SMOOTHING = 0.01
 _TOP = 4
+TEXT_TOKEN_KINDS = "nwg"  # name words, description words, their 4-grams (see features)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ class Prepared:
     keys: list[str | None]
     log_likelihood: Any  # ndarray (items x classes): general tokens, all accounts
     n_tokens: Any  # ndarray (items,)
+    n_text: Any  # ndarray (items,): known words of name and description among n_tokens
     local_scores: Any  # ndarray (items x classes): supplier-cross tokens, unnormalised
     n_local: Any  # ndarray (items,)
 
@@ -64,6 +66,7 @@ class CoderModel:
         self.classes: list[str] = []
         self.nb = TokenNaiveBayes()
         self.local = TokenNaiveBayes()  # supplier x word / amount crosses
+        self.text_mask: NDArray[np.float64] | None = None
         # supplier -> (class -> weighted cross-token count), and its distinct cross tokens
         self.local_totals: dict[str, dict[int, float]] = {}
         self.local_vocabulary: dict[str, int] = {}
@@ -86,6 +89,10 @@ class CoderModel:
         age = np.fromiter(((last - r.date).days for r in rows), dtype=np.float64, count=len(rows))
         weights = np.power(0.5, age / self.half_life_days)
         self.nb.fit([g for g, _ in tokens], y, weights, len(self.classes))
+        self.text_mask = np.zeros(max(len(self.nb.vocabulary), 1), dtype=np.float64)
+        for token, column in self.nb.vocabulary.items():
+            if token[0] in TEXT_TOKEN_KINDS:
+                self.text_mask[column] = 1.0
         self.local.fit([loc for _, loc in tokens], y, weights, len(self.classes))
         local_totals: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
         local_vocabulary: dict[str, set[str]] = defaultdict(set)
@@ -160,9 +167,11 @@ class CoderModel:
             row_tokens(k, it.supplier_name, it.description, it.net_amount, it.date)
             for k, it in zip(keys, items, strict=True)
         ]
-        ll, n_tokens = self.nb.log_likelihood(self.nb.transform([g for g, _ in tokens]))
+        x = self.nb.transform([g for g, _ in tokens])
+        ll, n_tokens = self.nb.log_likelihood(x)
+        n_text = x @ self.text_mask
         local, n_local = self.local.token_scores(self.local.transform([t for _, t in tokens]))
-        return Prepared(keys, ll, n_tokens, local, n_local)
+        return Prepared(keys, ll, n_tokens, n_text, local, n_local)
 
     def rank(self, prepared: Prepared) -> list[RawRanking | None]:
         """Raw ranked accounts per item; None where there is nothing to go on."""
@@ -177,7 +186,9 @@ class CoderModel:
             if key is not None and prior is not None:
                 ll = self._local_log_likelihood(key, prior[0], prepared, j)
                 out.append(self._rank_known(key, prior, ll, float(local_scale[j])))
-            elif prepared.n_tokens[j] == 0:
+            elif prepared.n_text[j] == 0:
+                # A new supplier with no known word: month and amount alone are
+                # not enough to go on.
                 out.append(None)
             else:
                 ll = prepared.log_likelihood[j]

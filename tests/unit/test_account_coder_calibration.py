@@ -1,0 +1,89 @@
+"""Confidence means what it says: among suggestions with confidence >= c, at least c are right."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from classifiers.account_coder import HistoryCoder
+from classifiers.calibration import UNCALIBRATED_CAP, fit_calibrator
+from tests.fixtures.coding_history import as_input, noisy_history
+
+
+def _slack(c: float, n: int) -> float:
+    """Two binomial standard errors: what chance alone may take off a true rate c."""
+    return 2 * math.sqrt(c * (1 - c) / n)
+
+
+def test_confidence_is_calibrated_on_later_history() -> None:
+    rows = noisy_history(seed=21)
+    cut = int(len(rows) * 0.75)
+    coder = HistoryCoder()
+    coder.fit(rows[:cut])
+    later = rows[cut:]
+    suggestions = coder.suggest_many([as_input(r) for r in later])
+    pairs = [
+        (s.confidence, s.account == r.account) for s, r in zip(suggestions, later, strict=True)
+    ]
+    checked = 0
+    for c in (0.3, 0.5, 0.7, 0.8, 0.9, 0.95):
+        chosen = [ok for conf, ok in pairs if conf >= c]
+        if len(chosen) < 30:
+            continue
+        checked += 1
+        accuracy = sum(chosen) / len(chosen)
+        assert accuracy >= c - _slack(c, len(chosen)), (c, accuracy, len(chosen))
+    assert checked >= 3
+    # Confidences spread out rather than all claiming the same.
+    assert len({round(conf, 2) for conf, _ in pairs}) >= 5
+
+
+def test_new_suppliers_get_lower_confidence_than_known_ones() -> None:
+    rows = noisy_history(seed=22)
+    cut = int(len(rows) * 0.75)
+    coder = HistoryCoder()
+    coder.fit(rows[:cut])
+    seen = {r.supplier_org_number for r in rows[:cut]}
+    later = rows[cut:]
+    suggestions = coder.suggest_many([as_input(r) for r in later])
+    new = [
+        s.confidence
+        for s, r in zip(suggestions, later, strict=True)
+        if r.supplier_org_number not in seen
+    ]
+    old = [
+        s.confidence
+        for s, r in zip(suggestions, later, strict=True)
+        if r.supplier_org_number in seen
+    ]
+    assert new and old
+    assert sum(new) / len(new) < sum(old) / len(old)
+
+
+def test_the_calibration_map_never_promises_more_than_it_saw() -> None:
+    samples = [("r", i / 1000, (i * 7919) % 1000 < i) for i in range(1000)]  # P(right) = raw
+    calibrator = fit_calibrator(samples)
+    for raw in (0.1, 0.3, 0.5, 0.7, 0.9):
+        assert calibrator.confidence("r", raw) <= raw + 0.05
+
+
+def test_the_calibration_map_is_monotone() -> None:
+    samples = [("r", (i % 97) / 97, i % 3 != 0) for i in range(600)]
+    calibrator = fit_calibrator(samples)
+    values = [calibrator.confidence("r", x / 50) for x in range(51)]
+    assert values == sorted(values)
+
+
+def test_a_route_without_held_out_evidence_is_capped() -> None:
+    calibrator = fit_calibrator([("known", 0.99, True)] * 500)
+    assert calibrator.confidence("new-supplier", 0.99) == UNCALIBRATED_CAP
+    assert calibrator.confidence("known", 0.99) > 0.99
+
+
+@pytest.mark.parametrize("right", [0, 5, 10])
+def test_a_route_with_few_rows_gets_one_pessimistic_level(right: int) -> None:
+    calibrator = fit_calibrator([("rare", 0.9, i < right) for i in range(10)])
+    level = calibrator.confidence("rare", 0.9)
+    assert level == calibrator.confidence("rare", 0.1)
+    assert level <= right / 10

@@ -179,3 +179,21 @@ def test_score_prefers_ubl_over_other_xml():
     ubl = parser.score(IncomingDocument(name="a.xml", content=minimal_invoice().encode("utf-16")))
     other = parser.score(IncomingDocument(name="b.xml", content=b"<?xml version='1.0'?><a/>"))
     assert ubl is not None and other is not None and ubl > other
+
+
+def test_a_doctype_behind_comments_and_processing_instructions_is_refused():
+    prolog = b'<?xml version="1.0"?>\n<!-- ' + b"x" * 100_000 + b" -->\n<?pi data?>\n"
+    problem = only_problem(prolog + XXE.split(b"?>", 1)[1])
+    assert problem.code == ProblemCode.XML_ENTITY
+
+
+def test_a_doctype_after_the_root_element_is_malformed_not_obeyed():
+    content = minimal_invoice().encode() + b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+    assert only_problem(content).code == ProblemCode.XML_MALFORMED
+
+
+def test_markup_quoted_as_text_is_data_not_a_declaration():
+    quoted = "<![CDATA[<!DOCTYPE is how XXE starts]]>"
+    content = minimal_invoice("1").replace("<cbc:ID>1</cbc:ID>", f"<cbc:ID>{quoted}</cbc:ID>")
+    (invoice,) = parse(content.encode()).invoices
+    assert invoice.invoice_number == "<!DOCTYPE is how XXE starts"

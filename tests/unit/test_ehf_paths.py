@@ -133,3 +133,18 @@ def test_norwegian_org_numbers_come_out_as_nine_digits(digits: str, space: str):
     assert _org_number(None, None, f"NO{digits}MVA", None, None) == digits
     assert _org_number(None, None, None, digits, "0192") == digits
     assert _org_number(None, None, None, digits, "0088") is None
+
+
+def test_the_code_lists_file_holds_the_codes_the_parser_uses():
+    from parsers.ehf import _EXTENSION_BY_MIME, _LEGACY, EN16931_PREFIX
+    from parsers.ubl_reader import CREDIT_NOTE_TYPE_CODES
+
+    with (ROOT / "schemas" / "ehf" / "fields-codes.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    codes: dict[str, set[str]] = {}
+    for row in rows:
+        codes.setdefault(row["list"], set()).add(row["code"])
+    assert codes["UNCL1001-credit"] == CREDIT_NOTE_TYPE_CODES
+    assert codes["MIME"] == set(_EXTENSION_BY_MIME)
+    assert codes["CustomizationID-legacy"] == {marker for marker, _ in _LEGACY}
+    assert codes["CustomizationID-prefix"] == {EN16931_PREFIX}

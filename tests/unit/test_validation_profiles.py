@@ -46,3 +46,27 @@ def test_the_profile_follows_the_parser_and_can_be_chosen() -> None:
     assert {"BR-01", "BR-16", "BR-CO-18"} <= {f.rule for f in validate(empty_ehf)}
     assert validate(empty_ehf, profile="extracted") == ()
     assert validate(norwegian_invoice(parser="pdf"), profile="ehf") == ()
+
+
+def test_a_pdf_total_of_allowances_without_the_allowances_themselves_is_not_judged() -> None:
+    inv = ocr_read(
+        lines=(InvoiceLine("A", net_amount=D(100), vat_category="S", vat_rate=D(25)),),
+        line_total=D(100),
+        allowance_total=D(10),
+        net_total=D(90),
+        vat_breakdown=(VatBreakdown(D(90), D("22.50"), "S", D(25)),),
+    )
+    assert {f.rule for f in validate(inv)} == set()
+
+
+def test_line_arithmetic_r120_is_left_to_structured_documents() -> None:
+    line = InvoiceLine("A", quantity=D(1), unit_price=D("67.22"), net_amount=D(80))
+    assert validate(ocr_read(lines=(line,))) == ()
+    assert "PEPPOL-EN16931-R120" in {
+        f.rule for f in validate(ocr_read(lines=(line,)), profile="ehf")
+    }
+
+
+def test_a_credit_note_read_from_a_pdf_may_carry_an_invoice_type_code() -> None:
+    inv = ocr_read(document_type=DocumentType.CREDIT_NOTE, type_code="389")
+    assert validate(inv) == ()

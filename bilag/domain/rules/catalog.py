@@ -374,7 +374,11 @@ _RULES.update(
             F,
             "Tax Category E MUST be used when exemption code is VATEX-EU-J",
         ),
-        "PEPPOL-EN16931-P0112": (F, "Tax Category G/E exemption code rule (VATEX-EU-132 family)."),
+        "PEPPOL-EN16931-P0112": (
+            F,
+            "Invoice type code 326 or 384 are only allowed when both buyer and seller are German "
+            "organizations",
+        ),
         "PEPPOL-COMMON-R040": (F, "GLN must have a valid format according to GS1 rules."),
         "PEPPOL-COMMON-R041": (
             F,

@@ -94,7 +94,11 @@ def check(inv: Invoice, ctx: Context) -> None:
     fire = ctx.fire
     tc = _code(inv.type_code)
     if tc is not None:
-        allowed = CEN_CREDIT_NOTE_TYPES if is_ubl_credit_note(inv) else CEN_INVOICE_TYPES
+        if inv.ubl_root is None and inv.parser != "ehf":
+            # Not UBL: which list applies depends on a syntax we did not read.
+            allowed = CEN_INVOICE_TYPES | CEN_CREDIT_NOTE_TYPES
+        else:
+            allowed = CEN_CREDIT_NOTE_TYPES if is_ubl_credit_note(inv) else CEN_INVOICE_TYPES
         if tc not in allowed:
             fire("BR-CL-01", "type_code")
     cur = _code(inv.currency)

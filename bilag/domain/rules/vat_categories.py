@@ -192,8 +192,12 @@ def _basis(
         for ac, c in zip(inv.allowances_charges, ac_cats, strict=True)
         if c == code
     )
-    # A PDF/OCR read may miss lines or their categories: then the basis is not known.
+    # A PDF/OCR read may miss lines, their categories or the document-level allowances
+    # and charges behind a total: then the basis is not known.
     if not inv.lines or "" in line_cats:
+        complete = False
+    adjusted = any(t for t in (inv.allowance_total, inv.charge_total) if t is not None)
+    if adjusted and not inv.allowances_charges:
         complete = False
     for amount, item_rate, sign in (*items, *acs):
         if by_rate and item_rate != rate:

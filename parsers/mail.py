@@ -37,6 +37,7 @@ from bilag.domain.model import Invoice, Problem
 from bilag.domain.problems import ProblemCode
 from parsers.base import ParseContext, ParseOutcome
 from parsers.mail_body import html_to_text, looks_like_invoice_text, text_to_words
+from parsers.mail_oversize import STRIPPED_HEADER, strip_oversized
 from parsers.mime_sniff import INVOICE_MEDIA_TYPES, looks_like_mail, safe_name, sniff_media_type
 
 __all__ = ["MailLimits", "MailParser", "body_text"]
@@ -136,6 +137,10 @@ def _mail_origin(msg: Message, parent: IncomingDocument) -> dict[str, str]:
     return origin
 
 
+def _size(n: int) -> str:
+    return f"{n / 2**20:.0f} MiB" if n >= 2**20 else f"{n / 1024:.0f} KiB"
+
+
 def _image_side(data: bytes) -> int | None:
     try:
         from PIL import Image
@@ -180,8 +185,9 @@ class MailParser:
         return None
 
     def parse(self, doc: IncomingDocument, ctx: ParseContext) -> ParseOutcome:
+        content, oversized = strip_oversized(doc.content, self.limits.max_attachment_bytes)
         try:
-            msg = BytesParser(policy=policy.default).parsebytes(doc.content)
+            msg = BytesParser(policy=policy.default).parsebytes(content)
         except Exception as e:  # the email package's parser is lenient; anything here is odd
             return ParseOutcome(
                 problems=(Problem(doc.name, ProblemCode.MIME_MALFORMED, f"unreadable MIME: {e}"),)
@@ -191,7 +197,16 @@ class MailParser:
                 problems=(Problem(doc.name, ProblemCode.MIME_MALFORMED, "no mail headers found"),)
             )
         walk = _Walk()
-        problems: list[Problem] = []
+        problems = [
+            Problem(
+                doc.name,
+                ProblemCode.TOO_LARGE,
+                f"attachment {name} is about {_size(size * 3 // 4)}, over the "
+                f"{_size(self.limits.max_attachment_bytes)} limit; "
+                "kept in the archived mail only",
+            )
+            for name, size in oversized
+        ]
         notes: list[str] = []
         origin = _mail_origin(msg, doc)
         attachments: list[Message] = []
@@ -257,6 +272,8 @@ class MailParser:
         used: set[str] = set()
         candidates = 0
         for index, part in enumerate(parts, start=1):
+            if part.get(STRIPPED_HEADER):
+                continue  # too large: reported already
             declared = part.get_content_type()
             raw_name = part.get_filename()
             if declared == "message/rfc822":
@@ -275,8 +292,8 @@ class MailParser:
                             doc.name,
                             ProblemCode.TOO_LARGE,
                             f"attachment {raw_name or index!s} is about "
-                            f"{len(encoded) * 3 // 4 // 2**20} MiB, over the "
-                            f"{limits.max_attachment_bytes // 2**20} MiB limit; "
+                            f"{_size(len(encoded) * 3 // 4)}, over the "
+                            f"{_size(limits.max_attachment_bytes)} limit; "
                             "kept in the archived mail only",
                         )
                     )

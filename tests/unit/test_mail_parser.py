@@ -241,3 +241,28 @@ def test_garbage_with_an_eml_name_is_claimed_and_reported() -> None:
     assert MailParser().score(doc) is not None
     outcome = MailParser().parse(doc, CTX)
     assert outcome.problems and outcome.children == ()
+
+
+@pytest.mark.parametrize("newline", [b"\r\n", b"\n"])
+def test_oversized_parts_are_taken_out_before_parsing_even_inside_a_forwarded_mail(
+    newline: bytes,
+) -> None:
+    inner = _mail(subject="inner")
+    inner.add_attachment(
+        PDF + b"B" * 300_000, maintype="application", subtype="pdf", filename="big2.pdf"
+    )
+    inner.add_attachment(EHF, maintype="application", subtype="xml", filename="ok.xml")
+    outer = _mail()
+    outer.add_attachment(
+        PDF + b"A" * 300_000, maintype="application", subtype="pdf", filename="big.pdf"
+    )
+    outer.add_attachment(PDF, maintype="application", subtype="pdf", filename="small.pdf")
+    outer.add_attachment(inner)
+    raw = outer.as_bytes().replace(b"\r\n", newline)
+    parser = MailParser(MailLimits(max_attachment_bytes=200_000))
+    outcome = parser.parse(IncomingDocument("m.eml", raw), CTX)
+    assert [c.filename for c in outcome.children] == ["small.pdf", "forwarded-3.eml"]
+    assert sorted(p.message.split()[1] for p in outcome.problems) == ["big.pdf", "big2.pdf"]
+    assert {p.code for p in outcome.problems} == {ProblemCode.TOO_LARGE}
+    forwarded = outcome.children[1]
+    assert [c.filename for c in parser.parse(forwarded, CTX).children] == ["ok.xml"]

@@ -34,7 +34,7 @@ OUT = SAMPLES / "history" / "history.csv"
 ACCOUNT_RULES: tuple[tuple[str, str, str], ...] = (
     (r"leie ", "6410", "1"),
     (r"kontorstol|stol\b|skrivebord|lampe|reol|chair|desk", "6540", "1"),
-    (r"kabel|lader|tastatur|\bmus\b|skjerm|usb|laptop|headset|dokking", "6551", "1"),
+    (r"kabel|lader|tastatur|\bmus\b|skjerm|usb|laptop|headset|dokking|kamera|monitor", "6551", "1"),
     (
         r"lisens|licen[cs]e|software support|support package|cloud|abonnement|overvåking",
         "6553",

@@ -124,6 +124,10 @@ def split_account(raw: str | None) -> tuple[str | None, str | None]:
 # Fields that are not one plain value: subgroups and lists are read by the caller, and
 # BT-125 (base64, maybe megabytes) is taken once, unstripped.
 _NOT_SINGLE = frozenset(f.id for f in FIELDS if f.kind is Kind.GROUP or f.many or f.id == "BT-125")
+# The others: field id -> (its group, the model attribute, its type).
+_PLAIN: dict[str, tuple[str, str, Kind]] = {
+    f.id: (f.group, f.attr, f.kind) for f in FIELDS if f.id not in _NOT_SINGLE
+}
 
 
 class _Reader:
@@ -192,23 +196,29 @@ class _Reader:
         """
         if element in self._values:
             return
-        relative = RELATIVE[group_id]
         by_group: dict[str, dict[str, Any]] = {}
+        plain = _PLAIN.get
         for field_id, values in self.collected(element, group_id).items():
-            if field_id in _NOT_SINGLE:
+            target = plain(field_id)
+            if target is None:
                 continue
-            spec = FIELD_BY_ID[field_id]
+            group, attr, kind = target
             raw = values[0]
-            if spec.kind is Kind.TEXT:  # the common case, inlined
-                value = raw.strip() or None if raw is not None else None
+            if raw is None:
+                continue
+            if kind is Kind.TEXT:
+                value: Any = raw.strip() or None
+            elif kind is Kind.DECIMAL and _DECIMAL_RE.fullmatch(raw):
+                value = Decimal(raw)  # Decimal ignores the surrounding whitespace
             else:
-                value = self.convert(spec, raw, f"{where}/{relative[field_id]}")
+                spec = FIELD_BY_ID[field_id]
+                value = self.convert(spec, raw, f"{where}/{RELATIVE[group_id][field_id]}")
             if value is not None:
-                bucket = by_group.get(spec.group)
+                bucket = by_group.get(group)
                 if bucket is None:
-                    by_group[spec.group] = {spec.attr: value}
+                    by_group[group] = {attr: value}
                 else:
-                    bucket[spec.attr] = value
+                    bucket[attr] = value
         self._values[element] = by_group
 
     def group(self, holder: Any, group_id: str) -> dict[str, Any]:

@@ -64,6 +64,7 @@ class ImapConfig:
     attachment_names: tuple[str, ...] = ()  # glob patterns, e.g. "*.pdf", "faktura*"
     batch_size: int = 50
     timeout: float = 60.0
+    ca_file: str | None = None  # trust this CA (a private or self-signed server certificate)
 
     @property
     def effective_port(self) -> int:
@@ -81,9 +82,10 @@ def connect(config: ImapConfig) -> BaseMailBox:
     try:
         box: BaseMailBox
         if config.security == "ssl":
-            box = MailBox(config.host, port, timeout=config.timeout, ssl_context=_ssl())
+            box = MailBox(config.host, port, timeout=config.timeout, ssl_context=_ssl(config))
         elif config.security == "starttls":
-            box = MailBoxStartTls(config.host, port, timeout=config.timeout, ssl_context=_ssl())
+            context = _ssl(config)
+            box = MailBoxStartTls(config.host, port, timeout=config.timeout, ssl_context=context)
         else:
             box = MailBoxUnencrypted(config.host, port, timeout=config.timeout)
         if config.oauth2_token:
@@ -103,8 +105,9 @@ def connect(config: ImapConfig) -> BaseMailBox:
     return box
 
 
-def _ssl() -> ssl.SSLContext:
-    return ssl.create_default_context()
+def _ssl(config: ImapConfig) -> ssl.SSLContext:
+    # certificates and host names are always verified; a private CA is added, never "no check"
+    return ssl.create_default_context(cafile=config.ca_file)
 
 
 def _summary_headers(raw: bytes) -> dict[str, str]:

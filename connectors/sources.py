@@ -130,6 +130,7 @@ def _imap(name: str, t: _Table) -> DocumentSource:
         attachment_names=t.strings("attachment_names"),
         batch_size=t.get("batch_size", int, 50),
         timeout=t.get("timeout", float, 60.0),
+        ca_file=t.get("ca_file", str),
     )
     t.check_unknown()
     return ImapSource(name, config)

@@ -183,3 +183,16 @@ def test_mail_delivered_by_the_lda_is_fetched_with_its_origin(dovecot: Dovecot) 
     [doc] = docs
     assert doc.origin["key"].startswith(f"imap:{dovecot.user}@{dovecot.host}/INBOX:")
     assert doc.media_type == "message/rfc822" and doc.name.endswith(".eml")
+
+
+@pytest.mark.parametrize("security", ["ssl", "starttls"])
+def test_tls_connections_verify_the_server_certificate(dovecot: Dovecot, security: str) -> None:
+    port = dovecot.imaps_port if security == "ssl" else dovecot.port
+    folder = dovecot.new_folder()
+    dovecot.append(folder, [_invoice_mail(11)])
+    trusted = dovecot.config(folder, security=security, port=port, ca_file=dovecot.ca_file)
+    with ImapSource("m", trusted) as source:
+        assert len(list(source.fetch_new())) == 1
+    untrusted = dovecot.config(folder, security=security, port=port)
+    with pytest.raises(SourceConnectionError, match=r"CERTIFICATE_VERIFY_FAILED|certificate"):
+        list(ImapSource("m", untrusted).fetch_new())

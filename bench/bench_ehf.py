@@ -14,8 +14,10 @@ Per document and round, three timings run interleaved so that load from other
 processes on this shared machine hits them alike:
 
 * ``floor``: ``lxml.etree.fromstring(bytes)`` with lxml's default parser;
-* ``parse``: ``EhfParser().parse`` (safety checks, tree, every business term,
-  ``check_syntax``, base64 decoding of attachments);
+* ``parse w/o syntax rules``: ``EhfParser(syntax_rules=False).parse``: safety
+  checks, tree, every business term, base64 decoding of attachments;
+* ``parse``: ``EhfParser().parse``, the above plus the XML-bound validation rules
+  (``parsers.ehf_rules.check_syntax``, the validation engineer's);
 * ``parse+validate``: the above plus ``bilag.domain.validation.validate``.
 
 Throughput is documents per CPU second (single process, single thread: one core),
@@ -110,11 +112,16 @@ def measure(content: bytes, rounds: int, budget: float) -> dict[str, Any]:
         "stage check_syntax": lambda: check_syntax(payload),
         "stage validate": lambda: validate(invoice),
     }
+    reader_only = EhfParser(syntax_rules=False)
     timings: dict[str, list[float]] = {
-        "floor": [], "parse": [], "parse+validate": [], **{k: [] for k in stages}
+        "floor": [], "parse w/o syntax rules": [], "parse": [], "parse+validate": [],
+        **{k: [] for k in stages},
     }  # fmt: skip
     for _ in range(rounds):
         timings["floor"].append(_per_doc(lambda: etree.fromstring(content), budget))
+        timings["parse w/o syntax rules"].append(
+            _per_doc(lambda: reader_only.parse(doc, ctx), budget)
+        )
         timings["parse"].append(_per_doc(lambda: parser.parse(doc, ctx), budget))
         timings["parse+validate"].append(_per_doc(parse_and_validate, budget))
         for name, fn in stages.items():
@@ -156,8 +163,10 @@ def main(argv: list[str]) -> int:
         r = results[name] = measure(content, rounds, budget)
         dps, ratio = r["docs_per_second"], r["ratio_to_floor"]
         print(
-            f"{name:8} {r['bytes'] / 1024:8.0f} KiB  floor {dps['floor']:7.0f}/s  "
-            f"parse {dps['parse']:7.0f}/s ({ratio['parse']:.1f}x floor)  "
+            f"{name:8} {r['bytes'] / 1024:6.0f} KiB  floor {dps['floor']:6.0f}/s  "
+            f"parse w/o syntax rules {dps['parse w/o syntax rules']:5.0f}/s "
+            f"({ratio['parse w/o syntax rules']:.1f}x)  "
+            f"parse {dps['parse']:5.0f}/s ({ratio['parse']:.1f}x)  "
             f"parse+validate {dps['parse+validate']:7.0f}/s ({ratio['parse+validate']:.1f}x)"
         )
         stages = {k: v for k, v in ratio.items() if k.startswith("stage ")}
@@ -165,10 +174,15 @@ def main(argv: list[str]) -> int:
         if args.profile and name == "10-line":
             _profile(content)
     ten = results["10-line"]
+    pdf = results["1mb-pdf"]
+    reader = "parse w/o syntax rules"
     goals = {
-        "docs_per_second_10_line": ten["docs_per_second"]["parse+validate"] >= GOAL_DOCS_PER_SECOND,
-        "parse_within_5x_10_line": ten["ratio_to_floor"]["parse"] <= GOAL_RATIO,
-        "parse_within_5x_1mb_pdf": results["1mb-pdf"]["ratio_to_floor"]["parse"] <= GOAL_RATIO,
+        "parse+validate >= 1000/s (10-line)": ten["docs_per_second"]["parse+validate"]
+        >= GOAL_DOCS_PER_SECOND,
+        "parse <= 5x floor (10-line)": ten["ratio_to_floor"]["parse"] <= GOAL_RATIO,
+        f"{reader} <= 5x floor (10-line)": ten["ratio_to_floor"][reader] <= GOAL_RATIO,
+        "parse <= 5x floor (1mb-pdf)": pdf["ratio_to_floor"]["parse"] <= GOAL_RATIO,
+        f"{reader} <= 5x floor (1mb-pdf)": pdf["ratio_to_floor"][reader] <= GOAL_RATIO,
     }
     for goal, met in goals.items():
         print(f"goal {goal}: {'met' if met else 'NOT met'}")

@@ -173,7 +173,8 @@ def pdf_page_images(
                 w_pt, h_pt = page.get_size()
                 scale = RENDER_DPI / 72
                 if w_pt * h_pt * scale * scale > ctx.max_image_pixels:
-                    scale = (ctx.max_image_pixels / max(w_pt * h_pt, 1.0)) ** 0.5
+                    # 0.99: pdfium rounds the bitmap size up
+                    scale = 0.99 * (ctx.max_image_pixels / max(w_pt * h_pt, 1.0)) ** 0.5
                 bitmap = page.render(scale=scale, grayscale=True)
                 try:
                     gray = to_gray(np.array(bitmap.to_numpy(), dtype=np.uint8, copy=True))

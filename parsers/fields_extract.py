@@ -196,9 +196,12 @@ def _document_type(lines: Sequence[Line]) -> tuple[DocumentType | None, float]:
         if line.page > 2:
             break
         for phrase in line.phrases:
-            norm = normalise(phrase.text)
-            head = " ".join(norm.split()[:2])
-            first = norm.split()[0] if norm else ""
+            # "-TAX INVOICE-", "«FAKTURA»": decorations around a title are not part of it
+            tokens = [t.strip("-–—*#:.,()[]«»\"'") for t in normalise(phrase.text).split()]
+            tokens = [t for t in tokens if t]
+            norm = " ".join(tokens)
+            head = " ".join(tokens[:2])
+            first = tokens[0] if tokens else ""
             if norm in CREDIT_TITLES or head in CREDIT_TITLES or first in CREDIT_TITLES:
                 credit = True
             elif norm in INVOICE_TITLES or head in INVOICE_TITLES or first in INVOICE_TITLES:
@@ -219,6 +222,7 @@ _SYMBOLS = {
     "₹": "INR",
     "rs": "INR",
     "rs.": "INR",
+    "rm": "MYR",
 }
 
 

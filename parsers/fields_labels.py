@@ -34,6 +34,9 @@ LABELS: Mapping[str, Mapping[str, float]] = {
         "n° facture": _STRONG,
         "rechnungs-nr": _STRONG,
         "receipt no": _GOOD,
+        "document no": _GOOD,
+        "doc no": _GOOD,
+        "bill no": _GOOD,
         "receipt number": _GOOD,
         "fakturanr": _STRONG,
         "faktura nr": _STRONG,
@@ -59,7 +62,6 @@ LABELS: Mapping[str, Mapping[str, float]] = {
         "belegnummer": _WEAK,
         "n° de facture": _STRONG,
         "numéro de facture": _STRONG,
-        "bill no": _GOOD,
         "invoice": _WEAK,
         "faktura": _WEAK,
         "rechnung": _WEAK,
@@ -314,6 +316,10 @@ INVOICE_TITLES = frozenset(
         "fakturakopi",
         "receipt",
         "payment receipt",
+        "cash receipt",
+        "official receipt",
+        "cash bill",
+        "simplified tax invoice",
         "kvittering",
     }
 )
@@ -402,6 +408,12 @@ LEGAL_SUFFIXES = frozenset(
         "enk",
         "e.k",
         "co",
+        "bhd",
+        "pte",
+        "pvt",
+        "llp",
+        "srl",
+        "spa",
     }
 )
 

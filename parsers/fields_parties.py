@@ -139,7 +139,7 @@ def supplier_name_candidates(
     seller = buyer_regions(lines, page_widths, SELLER_BLOCK)
     tallest = max((p.height for ln in lines if ln.page == 1 for p in ln.phrases), default=1.0)
     for line in lines:
-        for phrase in line.phrases:
+        for phrase in _name_phrases(line):
             if any(r.holds(phrase) for r in buyer):
                 continue
             norm = normalise(phrase.text)
@@ -172,6 +172,27 @@ def supplier_name_candidates(
             if score >= 0.35:
                 out.append((min(score, 1.0), phrase))
     out.sort(key=lambda sp: (-sp[0], sp[1].page, sp[1].top))
+    return out
+
+
+def _name_phrases(line: Line) -> list[Phrase]:
+    """The line's phrases, where a short phrase ending in a legal suffix (``SDN BHD``,
+    ``AS``) is joined with the phrases close on its left that OCR split off
+    (``MR. | D.I.Y. | SDN BHD``)."""
+    out: list[Phrase] = []
+    for k, phrase in enumerate(line.phrases):
+        tokens = normalise(phrase.text).split()
+        if not tokens or tokens[-1] not in LEGAL_SUFFIXES or len(tokens) > 2 or k == 0:
+            out.append(phrase)
+            continue
+        start = k
+        while start > 0:
+            left, right = line.phrases[start - 1], line.phrases[start]
+            if right.x0 - left.x1 > 3 * right.height or ":" in left.text:
+                break
+            start -= 1
+        words = tuple(w for p in line.phrases[start : k + 1] for w in p.words)
+        out.append(Phrase(words, line.index))
     return out
 
 

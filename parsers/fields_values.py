@@ -289,7 +289,23 @@ def read_account(tokens: Sequence[Token]) -> Found | None:
 
 
 CURRENCIES = frozenset(
-    {"NOK", "EUR", "USD", "SEK", "DKK", "GBP", "CHF", "PLN", "INR", "JPY", "CAD", "AUD", "ISK"}
+    {
+        "NOK",
+        "EUR",
+        "USD",
+        "SEK",
+        "DKK",
+        "GBP",
+        "CHF",
+        "PLN",
+        "INR",
+        "JPY",
+        "CAD",
+        "AUD",
+        "ISK",
+        "MYR",
+        "SGD",
+    }
 )
 
 

@@ -58,7 +58,7 @@ for _number, _names in enumerate(
         MONTHS[_name] = _number
 
 _CURRENCY_NOISE = re.compile(
-    r"(?i)\b(?:nok|kr|kroner|eur|usd|sek|dkk|gbp|chf|inr|rs)\b\.?|[€$£¥₹]|\bsum\b"
+    r"(?i)\b(?:nok|kr|kroner|eur|usd|sek|dkk|gbp|chf|inr|rs|rm|myr|sgd)\b\.?|[€$£¥₹]|\bsum\b"
 )
 _AMOUNT_SHAPE = re.compile(r"^\d[\d\s.,'\u00a0\u202f]*$")
 _NBSP = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2212": "-", "–": "-"})

@@ -108,6 +108,16 @@ class EhfParser:
         if isinstance(found, Problem):
             return ParseOutcome(problems=(found,))
         root, root_name = found
+        if not len(root):
+            return ParseOutcome(
+                problems=(
+                    Problem(
+                        doc.name,
+                        ProblemCode.NOT_AN_INVOICE,
+                        f"the UBL {root_name} element is empty: no invoice data",
+                    ),
+                )
+            )
         customization = (_text(root, "CustomizationID") or "").strip()
         legacy = _legacy_syntax(root, customization)
         if legacy is not None:

@@ -143,3 +143,31 @@ def test_our_own_samples_agree_with_xpath_too():
                     xpath_values(root, root_name, field.id),
                 )
                 assert Counter(walked) == Counter(expected), (sample.name, field.id)
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("sbdh-only.xml", "BILAG-XML-ROOT"),
+        ("peppol-bis-invoice-sbdh.xml", "BILAG-XML-CUSTOMIZATION"),
+        ("ubl-invoice-empty.xml", "BILAG-NOT-INVOICE"),
+    ],
+)
+def test_the_validator_edge_cases_are_refused_with_their_reason(name: str, code: str):
+    outcome = read(f"vefa-validator-testdocs/{name}")
+    assert outcome.invoices == ()
+    (problem,) = outcome.problems
+    assert problem.code == code
+
+
+def test_a_bis3_invoice_with_a_long_ubl_extension_is_read():
+    (inv,) = read("vefa-validator-testdocs/peppol-billing-3.0_long_ubl_extension.xml").invoices
+    assert inv.invoice_number and inv.lines
+
+
+def test_the_ehf2_example_is_refused_not_misread():
+    outcome = read("ehf-postaward-g3/examples-ehf2-legacy/ehf-2-faktura-1.xml")
+    assert outcome.invoices == ()
+    (problem,) = outcome.problems
+    assert problem.code == "BILAG-XML-CUSTOMIZATION"
+    assert "EHF 2.0" in problem.message

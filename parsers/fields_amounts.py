@@ -9,6 +9,7 @@ moderate one, and a total that contradicts the others is dropped to a guess.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -75,9 +76,10 @@ def choose_totals(
 ) -> Totals:
     """The best-reconciling (net, VAT, gross), with confidences adjusted by the checks."""
     lines_sum = sum((r.net_amount for r in rows), Decimal(0)) if rows else None
+    vat_options = [*_top(vat), *_top(_vat_sums(vat), 4)[:-1]]
     best: tuple[float, AmountChoice | None, AmountChoice | None, AmountChoice | None] | None
     best = None
-    for n, v, g in itertools.product(_top(net), _top(vat), _top(gross)):
+    for n, v, g in itertools.product(_top(net), vat_options, _top(gross)):
         score = sum(c.confidence for c in (n, v, g) if c is not None)
         if n and v and g:
             if _close(n.value + v.value, g.value):
@@ -119,6 +121,33 @@ def choose_totals(
                 n.value + v.value, 0.6 * min(n.confidence, v.confidence), "derived", None
             )
     return Totals(n, v, g, reconciled, lines_match)
+
+
+_LOCATOR = re.compile(r"p(\d+) bbox=[-\d.]+,([-\d.]+),")
+
+
+def _vat_sums(vat: Sequence[AmountChoice]) -> list[AmountChoice]:
+    """VAT printed per rate (``Mva 25 %``, ``Mva 15 %``) adds up to the VAT total: sums of
+    two or three VAT readings from different places, as candidates that must reconcile."""
+    distinct: dict[tuple[str, int], AmountChoice] = {}
+    for c in sorted(vat, key=lambda c: -c.confidence):
+        where = _LOCATOR.match(c.locator)
+        if where and c.value > 0:  # one reading per printed line
+            distinct.setdefault((where[1], round(float(where[2]) / 4)), c)
+    ranked = list(distinct.values())[:5]
+    sums = []
+    for size in (2, 3):
+        for combo in itertools.combinations(ranked, size):
+            if len({c.value for c in combo}) < size:
+                continue
+            total = sum((c.value for c in combo), Decimal(0))
+            confidence = 0.7 * min(c.confidence for c in combo)
+            sums.append(
+                AmountChoice(
+                    total, confidence, "sum of " + "; ".join(c.locator for c in combo), None
+                )
+            )
+    return sums
 
 
 def _boost(c: AmountChoice | None, floor: float) -> AmountChoice | None:

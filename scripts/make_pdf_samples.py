@@ -112,7 +112,8 @@ class Sample:
     credit: bool = False
     iban: bool = False  # print the IBAN rather than the Norwegian account
     password: str | None = None
-    embed_xml: bool = False
+    embed_xml: bool = False  # Factur-X: CII XML embedded the Factur-X way
+    embed_ubl: bool = False  # an EHF (PEPPOL BIS 3 UBL) invoice attached as a file
     visible_gross_override: Decimal | None = None  # the lying hybrid
     notes: tuple[str, ...] = field(default=())
 
@@ -761,6 +762,21 @@ SAMPLES: tuple[Sample, ...] = (
         kid=make_kid_mod11("5512000"),
     ),
     Sample(
+        "no_hybrid_ehf_attachment",
+        "classic_no",
+        SUPPLIERS["bryggen"],
+        BUYER,
+        "88390",
+        date(2024, 4, 8),
+        date(2024, 5, 8),
+        (
+            Item("Kaffe Colombia Huila 1 kg", D(10), D("239.00"), D(15)),
+            Item("Leie kaffemaskin april", D(1), D("1450.00"), D(25)),
+        ),
+        kid=make_kid_mod10("8839000"),
+        embed_ubl=True,
+    ),
+    Sample(
         "no_encrypted",
         "classic_no",
         SUPPLIERS["nordlys"],
@@ -822,7 +838,7 @@ def golden(s: Sample, path: str) -> dict[str, Any]:
         },
         # the shop and the English layouts print no buyer organisation number
         "buyer": {
-            "name": s.buyer.name if s.embed_xml else None,
+            "name": s.buyer.name if s.embed_xml or s.embed_ubl else None,
             "org_number": s.buyer.org
             if s.layout not in ("shop", "english", "english_boxes")
             else None,
@@ -924,7 +940,29 @@ def render(s: Sample) -> bytes:
         data = facturx.generate_from_binary(
             data, xml, check_xsd=False, pdf_metadata={"author": s.supplier.name, "title": s.number}
         )
+    if s.embed_ubl:
+        data = _attach_ubl(data, s)
     return data
+
+
+def _attach_ubl(pdf: bytes, s: Sample) -> bytes:
+    import io
+
+    import facturx
+    from pypdf import PdfReader, PdfWriter
+
+    ubl_data = cii_data(s) | {
+        "BT-24": "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0",
+        "BT-23": "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0",
+    }
+    xml = facturx.generate_ubl_xml(
+        ubl_data, level="en16931", check_xsd=False, check_schematron=False
+    )
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.add_attachment(f"ehf-{s.number}.xml", xml)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def main(argv: list[str]) -> int:

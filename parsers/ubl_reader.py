@@ -323,19 +323,29 @@ class _Reader:
 
     def line(self, element: Any, where: str) -> InvoiceLine:
         """BG-25 with its price (BG-29) and item (BG-31), read in one pass."""
-        values = self.instance(element, "BG-25", where)
-        values.update(self.group(element, "BG-29"))
-        values.update(self.group(element, "BG-31"))
-        values["classifications"] = tuple(self.texts(element, "BT-158", "listID"))
-        properties = (
-            self.instance(p, "BG-32", f"{where}/cac:Item/cac:AdditionalItemProperty[{i}]")
-            for i, p in enumerate(self.subgroups(element, "BG-32"), 1)
-        )
-        values["attributes"] = tuple((a["name"], a.get("value")) for a in properties if "name" in a)
-        values["allowances_charges"] = tuple(
-            self.allowance(e, "BG-27", f"{where}/cac:AllowanceCharge[{i}]")
-            for i, e in enumerate(self.subgroups(element, "BG-27"), 1)
-        )
+        self.read(element, "BG-25", where)
+        by_group = self._values[element]
+        values: dict[str, Any] = {}
+        for group_id in ("BG-25", "BG-29", "BG-31"):  # their attribute names do not collide
+            part = by_group.get(group_id)
+            if part:
+                values.update(part)
+        found = self._found[element]
+        if "BT-158" in found:
+            values["classifications"] = tuple(self.texts(element, "BT-158", "listID"))
+        if "BG-32" in found:
+            properties = (
+                self.instance(p, "BG-32", f"{where}/cac:Item/cac:AdditionalItemProperty[{i}]")
+                for i, p in enumerate(found["BG-32"], 1)
+            )
+            values["attributes"] = tuple(
+                (a["name"], a.get("value")) for a in properties if "name" in a
+            )
+        if "BG-27" in found:
+            values["allowances_charges"] = tuple(
+                self.allowance(e, "BG-27", f"{where}/cac:AllowanceCharge[{i}]")
+                for i, e in enumerate(found["BG-27"], 1)
+            )
         return InvoiceLine(
             description=values.get("item_name") or values.get("item_description"), **values
         )

@@ -26,6 +26,7 @@ from lxml import etree
 from bilag.domain.model import Finding
 from bilag.domain.rules import codelist_data as cl
 from bilag.domain.rules.catalog import CATALOG
+from parsers.ehf_rules_cr import ROOT_NODE, attribute_rule, check_anywhere, fire_rules
 
 __all__ = ["check_syntax"]
 
@@ -101,6 +102,7 @@ _ATTRIBUTE_RULES = {
 
 
 _ALL_ATTRIBUTES = etree.XPath("//@*")
+_CR_ATTRIBUTES = frozenset(("schemeID", "listID", "unitCodeListID"))
 _PRICE_AMOUNT = _CBC + "PriceAmount"
 _CURRENCY_TAGS = _AMOUNTS | {_TAX_AMOUNT}
 # UBL-DT-01 covers every *Amount element of UBL 2.1 an invoice can hold.
@@ -129,6 +131,12 @@ class _Run:
     def __init__(self) -> None:
         self.findings: list[Finding] = []
         self.seen: set[tuple[str, str]] = set()
+
+    def fire_once(self, rule: str, element: Any) -> None:
+        """Fire a document-wide rule (the UBL-CR ones) once, at its first offending element."""
+        if (rule, "") not in self.seen:
+            self.seen.add((rule, ""))
+            self.fire(rule, _path(element))
 
     def fire(self, rule: str, location: str) -> None:
         key = (rule, location)
@@ -206,6 +214,8 @@ def check_syntax(root: Any) -> tuple[Finding, ...]:
     doc_currency_el = next(root.iterchildren(_CBC + "DocumentCurrencyCode"), None)
     doc_currency = None if doc_currency_el is None else (doc_currency_el.text or "")
     _walk(root, run, doc_currency)
+    _walk_tree(root, run, is_credit_note=is_credit_note)
+    check_anywhere(root, run.fire_once)
     if _DOCUMENT_SUSPECT(root) or _repeated_anywhere(root):
         _document(root, run, is_credit_note=is_credit_note)
         _parties(root, run)
@@ -239,11 +249,6 @@ def _walk(root: Any, run: _Run, doc_currency: str | None) -> None:
     The other checks visit only the elements of their tags (lxml filters by tag
     in C). Comments and processing instructions were dropped by the XML loader.
     """
-    for el in root.iter(etree.Element):
-        if not len(el):
-            text = el.text
-            if not text or not text.strip(_XML_WS):
-                run.fire("PEPPOL-EN16931-R008", _path(el))
     for el in root.iter(*_AMOUNT_TAGS):
         tag = el.tag
         if tag in _CURRENCY_TAGS:
@@ -297,6 +302,10 @@ def _walk(root: Any, run: _Run, doc_currency: str | None) -> None:
             run.fire(rule, _path(attr.getparent()))
         elif name == "name" and attr.getparent().tag != _CBC + "PaymentMeansCode":
             names += 1
+        elif name in _CR_ATTRIBUTES:
+            parent = attr.getparent()
+            for cr_rule in attribute_rule(name, parent, root):
+                run.fire_once(cr_rule, parent)
     if names:
         run.fire("UBL-DT-18", "//@name")
 
@@ -311,6 +320,36 @@ _LMT_DECIMALS = {
     _CBC + "PayableRoundingAmount": "BR-DEC-17",
     _CBC + "PayableAmount": "BR-DEC-18",
 }
+
+
+def _walk_tree(root: Any, run: _Run, *, is_credit_note: bool) -> None:
+    """One traversal for two rule families: empty leaves (R008) and the UBL-CR trie.
+
+    Every element is visited once; alongside it travels the UBL-CR trie node of its
+    path (or none once the path leaves the trie), so the "should not include" rules
+    cost a dictionary lookup per element. Comments and processing instructions were
+    dropped by the XML loader.
+    """
+    if not len(root) and not (root.text or "").strip(_XML_WS):
+        run.fire("PEPPOL-EN16931-R008", _path(root))
+    empty: tuple[dict[str, list[str]], dict[str, Any]] = ({}, {})
+    stack = [(root, ROOT_NODE)]
+    while stack:
+        element, (rules, subs) = stack.pop()
+        for child in element:
+            tag = child.tag
+            if tag.__class__ is not str:
+                continue  # a comment or processing instruction the loader kept
+            if rules:
+                found = rules.get(tag)
+                if found is not None:
+                    fire_rules(found, child, run.fire_once, is_credit_note=is_credit_note)
+            if len(child):
+                stack.append((child, subs.get(tag, empty) if subs else empty))
+            else:
+                text = child.text
+                if not text or not text.strip(_XML_WS):
+                    run.fire("PEPPOL-EN16931-R008", _path(child))
 
 
 def _decimals_rule(el: Any, tag: str, root: Any) -> str | None:

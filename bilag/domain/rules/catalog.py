@@ -11,6 +11,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from bilag.domain.model import Severity
+from bilag.domain.rules import ubl_cr
 
 __all__ = ["CATALOG", "RULE_SET", "RuleInfo"]
 
@@ -493,6 +494,9 @@ _RULES.update(
         "UBL-SR-47": (F, "When there are more than one payment means code, they shall be equal"),
     }
 )
+
+for _number in sorted({*ubl_cr.PATHS, *ubl_cr.ATTRIBUTE_MESSAGES}):
+    _RULES.setdefault(f"UBL-CR-{_number:03d}", (W, ubl_cr.message(_number)))
 
 CATALOG: MappingProxyType[str, RuleInfo] = MappingProxyType(_RULES)
 

@@ -1,0 +1,209 @@
+"""UBL-CR-001..680: "a UBL invoice should not include ..." (warnings of the EN 16931 UBL syntax).
+
+Each rule names one UBL element or attribute outside EN 16931. The official tests are
+``not(path)``; here the paths are one table, compiled at import into
+
+* a trie of child steps from the document root (``L/`` stands for
+  ``(cac:InvoiceLine|cac:CreditNoteLine)/``), walked once over the parts of the
+  document the trie covers;
+* a table of attributes (``schemeID``, ``listID``, ``unitCodeListID``) by the element
+  that carries them and its parents, checked in the attribute pass of
+  :mod:`parsers.ehf_rules`;
+* three "anywhere" element rules (664, 669..671, 680).
+
+UBL-CR-666 and -673 are fatal and live in :mod:`parsers.ehf_rules`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from bilag.domain.rules.ubl_cr import PATHS
+
+__all__ = [
+    "ATTRIBUTE_RULES",
+    "ROOT_NODE",
+    "attribute_rule",
+    "check_anywhere",
+    "check_elements",
+    "fire_rules",
+]
+
+_CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
+_CAC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}"
+_EXT = "{urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2}"
+
+
+def _tag(step: str) -> str:
+    prefix, _, name = step.partition(":")
+    return {"a": _CAC, "b": _CBC, "ext": _EXT}[prefix] + name
+
+
+_Trie = dict[str, Any]  # tag -> (rule ids, sub-trie)
+
+
+def _build_trie() -> _Trie:
+    trie: _Trie = {}
+    for number, path in PATHS.items():
+        steps = path.split("/")
+        heads = [(_CAC + "InvoiceLine",), (_CAC + "CreditNoteLine",)] if steps[0] == "L" else [()]
+        tail = tuple(_tag(s) for s in (steps[1:] if steps[0] == "L" else steps))
+        for head in heads:
+            node = trie
+            tags = head + tail
+            for i, tag in enumerate(tags):
+                rules, sub = node.setdefault(tag, ([], {}))
+                if i == len(tags) - 1:
+                    rules.append(f"UBL-CR-{number:03d}")
+                node = sub
+    return trie
+
+
+_TRIE = _build_trie()
+
+
+Node = tuple[dict[str, list[str]], dict[str, Any]]  # (tag -> rules, tag -> sub-node)
+
+
+def _compile(trie: _Trie) -> Node:
+    rules = {tag: entry[0] for tag, entry in trie.items() if entry[0]}
+    subs = {tag: _compile(entry[1]) for tag, entry in trie.items() if entry[1]}
+    return rules, subs
+
+
+ROOT_NODE: Node = _compile(_TRIE)
+
+
+def check_elements(root: Any, fire: Callable[[str, Any], None], *, is_credit_note: bool) -> None:
+    """Fire every UBL-CR rule whose element is present (the attribute ones are separate).
+
+    The walk follows the trie: it looks at the children of the elements the trie
+    covers and at nothing else. :mod:`parsers.ehf_rules` runs the same walk merged
+    with its own pass over the leaves (:data:`ROOT_NODE`), then :func:`check_anywhere`.
+    """
+    stack = [(root, ROOT_NODE)]
+    while stack:
+        element, (rules, subs) = stack.pop()
+        for child in element:
+            tag = child.tag
+            found = rules.get(tag)
+            if found is not None:
+                fire_rules(found, child, fire, is_credit_note=is_credit_note)
+            sub = subs.get(tag)
+            if sub is not None:
+                stack.append((child, sub))
+    check_anywhere(root, fire)
+
+
+def fire_rules(
+    rules: list[str], element: Any, fire: Callable[[str, Any], None], *, is_credit_note: bool
+) -> None:
+    """Fire the trie rules of one present element."""
+    for rule in rules:
+        if rule == "UBL-CR-412" and is_credit_note:
+            continue  # "... or ../cn:CreditNote": a credit note may have it
+        fire(rule, element)
+
+
+def check_anywhere(root: Any, fire: Callable[[str, Any], None]) -> None:
+    """The rules not tied to a path from the root (002, 664, 669..671, 680)."""
+    version = next(root.iterchildren(_CBC + "UBLVersionID"), None)
+    if version is not None and version.text != "2.1":
+        fire("UBL-CR-002", version)
+    for institution in root.iter(_CAC + "FinancialInstitution"):
+        fire("UBL-CR-664", institution)
+    for price in root.iter(_CAC + "Price"):
+        for allowance in price.iterchildren(_CAC + "AllowanceCharge"):
+            for name, rule in _PRICE_ALLOWANCE:
+                for el in allowance.iterchildren(name):
+                    fire(rule, el)
+    for means in root.iter(_CAC + "PaymentMeans"):
+        for el in means.iterchildren(_CAC + "PayerFinancialAccount"):
+            fire("UBL-CR-680", el)
+
+
+_PRICE_ALLOWANCE = (
+    (_CBC + "AllowanceChargeReasonCode", "UBL-CR-669"),
+    (_CBC + "AllowanceChargeReason", "UBL-CR-670"),
+    (_CBC + "MultiplierFactorNumeric", "UBL-CR-671"),
+)
+
+ROOT = "ROOT"  # stands for the document element in the attribute table
+# (attribute, element, parent, grandparent or None) -> rule; parent/grandparent "*" = any.
+ATTRIBUTE_RULES: dict[tuple[str, str, str, str | None], str] = {
+    ("schemeID", _CBC + "CustomizationID", ROOT, None): "UBL-CR-648",
+    ("schemeID", _CBC + "ProfileID", ROOT, None): "UBL-CR-649",
+    ("schemeID", _CBC + "ID", ROOT, None): "UBL-CR-650",
+    ("schemeID", _CBC + "SalesOrderID", ROOT, None): "UBL-CR-651",
+    ("schemeID", _CBC + "CompanyID", _CAC + "PartyTaxScheme", "*"): "UBL-CR-652",
+    ("schemeID", _CBC + "PaymentID", _CAC + "PaymentMeans", ROOT): "UBL-CR-653",
+    ("schemeID", _CBC + "ID", _CAC + "PayeeFinancialAccount", _CAC + "PaymentMeans"): "UBL-CR-654",
+    ("schemeID", _CBC + "ID", _CAC + "FinancialInstitutionBranch", _CAC + "PayeeFinancialAccount"):
+        "UBL-CR-655",
+    ("listID", _CBC + "InvoiceTypeCode", ROOT, None): "UBL-CR-656",
+    ("listID", _CBC + "DocumentCurrencyCode", ROOT, None): "UBL-CR-657",
+    ("listID", _CBC + "TaxCurrencyCode", ROOT, None): "UBL-CR-658",
+    ("listID", _CBC + "DocumentTypeCode", _CAC + "AdditionalDocumentReference", ROOT):
+        "UBL-CR-659",
+    ("listID", _CBC + "IdentificationCode", _CAC + "Country", "*"): "UBL-CR-660",
+    ("listID", _CBC + "PaymentMeansCode", _CAC + "PaymentMeans", ROOT): "UBL-CR-661",
+    ("listID", _CBC + "AllowanceChargeReasonCode", "*", "*"): "UBL-CR-662",
+    ("listID", _CBC + "CreditNoteTypeCode", ROOT, None): "UBL-CR-672",
+    ("schemeID", _CBC + "ID", _CAC + "BuyersItemIdentification", "*"): "UBL-CR-667",
+    ("schemeID", _CBC + "ID", _CAC + "SellersItemIdentification", "*"): "UBL-CR-668",
+    ("schemeID", _CBC + "PrimaryAccountNumber", "*", "*"): "UBL-CR-674",
+    ("schemeID", _CBC + "NetworkID", _CAC + "CardAccount", "*"): "UBL-CR-675",
+    ("schemeID", _CBC + "ID", _CAC + "PaymentMandate", "*"): "UBL-CR-676",
+    ("schemeID", _CBC + "ID", _CAC + "PayerFinancialAccount", _CAC + "PaymentMandate"):
+        "UBL-CR-677",
+    ("schemeID", _CBC + "ID", _CAC + "TaxCategory", "*"): "UBL-CR-678",
+    ("schemeID", _CBC + "ID", _CAC + "ClassifiedTaxCategory", "*"): "UBL-CR-679",
+}  # fmt: skip
+_BY_ATTRIBUTE: dict[tuple[str, str], list[tuple[str, str | None, str]]] = {}
+for (_attr, _tag_, _parent, _grand), _rule in ATTRIBUTE_RULES.items():
+    _BY_ATTRIBUTE.setdefault((_attr, _tag_), []).append((_parent, _grand, _rule))
+_SCHEME_ATTRIBUTES = frozenset(("schemeID", "listID"))
+
+
+def attribute_rule(name: str, element: Any, root: Any) -> list[str]:
+    """The UBL-CR rules an attribute ``name`` on ``element`` breaks (usually none)."""
+    if name == "unitCodeListID":
+        return ["UBL-CR-663"]
+    if name not in _SCHEME_ATTRIBUTES:
+        return []
+    candidates = _BY_ATTRIBUTE.get((name, element.tag))
+    found: list[str] = []
+    if candidates is None:
+        if name == "schemeID" and element.tag == _CBC + "ID":
+            found.extend(_other_document_reference(element))
+        return found
+    parent = element.getparent()
+    grand = parent.getparent() if parent is not None else None
+    for want_parent, want_grand, rule in candidates:
+        if _matches(parent, want_parent, root) and (
+            want_grand is None or _matches(grand, want_grand, root)
+        ):
+            found.append(rule)
+    if name == "schemeID" and element.tag == _CBC + "ID":
+        found.extend(_other_document_reference(element))
+    return found
+
+
+def _matches(node: Any, want: str, root: Any) -> bool:
+    if want == "*":
+        return node is not None
+    if want == ROOT:
+        return node is root
+    return node is not None and node.tag == want
+
+
+def _other_document_reference(element: Any) -> list[str]:
+    """UBL-CR-665: an ID schemeID on an AdditionalDocumentReference that is not code 130."""
+    parent = element.getparent()
+    if parent is None or parent.tag != _CAC + "AdditionalDocumentReference":
+        return []
+    codes = [c.text for c in parent.iterchildren(_CBC + "DocumentTypeCode")]
+    if not codes or any(c != "130" for c in codes):
+        return ["UBL-CR-665"]
+    return []

@@ -1,4 +1,8 @@
-"""``bilag approve ID``: sign the current approval step (or review, and correct, an invoice)."""
+"""``bilag approve ID``: sign the current approval step (or review, and correct, an invoice).
+
+The services are imported inside ``run``: building the parser for every command must
+not pay for SQLAlchemy and the parsers.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,7 @@ import getpass
 import sys
 from typing import Any
 
-from bilag.bootstrap import bootstrap
 from bilag.config import load_settings
-from bilag.services.review import approve, correct
 
 
 def current_user() -> str:
@@ -39,6 +41,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bilag.bootstrap import bootstrap
+    from bilag.services.review import approve, correct
+
     deps = bootstrap(load_settings(args.home), coder=False)
     user = args.user or current_user()
     try:

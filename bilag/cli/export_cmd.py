@@ -1,4 +1,8 @@
-"""``bilag export saft --year YYYY`` and ``bilag export csv``."""
+"""``bilag export saft --year YYYY`` and ``bilag export csv``.
+
+The services are imported inside ``run``: building the parser for every command must
+not pay for SQLAlchemy and the parsers.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bilag.bootstrap import bootstrap
 from bilag.config import load_settings
-from bilag.services.export import csv_export, saft_export
 
 
 def inner_common() -> argparse.ArgumentParser:
@@ -39,6 +41,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bilag.bootstrap import bootstrap
+    from bilag.services.export import csv_export, saft_export
+
     deps = bootstrap(load_settings(args.home), coder=False)
     try:
         if args.export_format == "saft":

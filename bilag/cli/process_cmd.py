@@ -1,15 +1,20 @@
-"""``bilag process PATH... --json``: the whole pipeline, posting what the policy allows."""
+"""``bilag process PATH... --json``: the whole pipeline, posting what the policy allows.
+
+The services are imported inside ``run``: building the parser for every command must
+not pay for SQLAlchemy and the parsers.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bilag.bootstrap import bootstrap
 from bilag.cli.output import print_json
 from bilag.config import load_settings
-from bilag.services.process import ProcessResult, process_paths
+
+if TYPE_CHECKING:
+    from bilag.services.process import ProcessResult
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -43,6 +48,9 @@ def result_json(r: ProcessResult) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bilag.bootstrap import bootstrap
+    from bilag.services.process import process_paths
+
     settings = load_settings(args.home)
     deps = bootstrap(settings)
     try:

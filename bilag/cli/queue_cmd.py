@@ -1,16 +1,21 @@
-"""``bilag queue``: invoices waiting for review or approval."""
+"""``bilag queue``: invoices waiting for review or approval.
+
+The services are imported inside ``run``: building the parser for every command must
+not pay for SQLAlchemy and the parsers.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bilag.bootstrap import bootstrap
 from bilag.cli.output import print_json
 from bilag.config import load_settings
 from bilag.contract import money_str
-from bilag.services.review import QueueItem, queue
+
+if TYPE_CHECKING:
+    from bilag.services.review import QueueItem
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -40,6 +45,9 @@ def item_json(item: QueueItem) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bilag.bootstrap import bootstrap
+    from bilag.services.review import queue
+
     deps = bootstrap(load_settings(args.home), coder=False)
     try:
         items = queue(deps, user=args.user)

@@ -1,4 +1,8 @@
-"""``bilag reject ID --reason TEXT``: an invoice that must never be posted."""
+"""``bilag reject ID --reason TEXT``: an invoice that must never be posted.
+
+The services are imported inside ``run``: building the parser for every command must
+not pay for SQLAlchemy and the parsers.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,8 @@ import argparse
 import sys
 from typing import Any
 
-from bilag.bootstrap import bootstrap
 from bilag.cli.approve_cmd import current_user
 from bilag.config import load_settings
-from bilag.services.review import reject
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -21,6 +23,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bilag.bootstrap import bootstrap
+    from bilag.services.review import reject
+
     deps = bootstrap(load_settings(args.home), coder=False)
     try:
         outcome = reject(deps, args.document_id, args.user or current_user(), args.reason)

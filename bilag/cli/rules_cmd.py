@@ -1,4 +1,8 @@
-"""``bilag rules check|simulate``: validate a policy file, or replay it on past invoices."""
+"""``bilag rules check|simulate``: validate a policy file, or replay it on past invoices.
+
+The services are imported inside ``run``: building the parser for every command must
+not pay for SQLAlchemy and the parsers.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bilag.bootstrap import bootstrap
 from bilag.cli.export_cmd import inner_common
 from bilag.cli.output import print_json
 from bilag.config import load_settings
 from bilag.errors import ConfigError
-from bilag.services.policy import load_policy
-from bilag.services.simulate import simulate, summary
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -48,6 +49,9 @@ def _date(text: str) -> date:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from bilag.bootstrap import bootstrap
+    from bilag.services.policy import load_policy
+
     settings = load_settings(args.home)
     deps = bootstrap(settings, coder=False)
     deps.ledger.dispose()
@@ -64,6 +68,10 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_simulate(args: argparse.Namespace) -> int:
+    from bilag.bootstrap import bootstrap
+    from bilag.services.policy import load_policy
+    from bilag.services.simulate import simulate, summary
+
     settings = load_settings(args.home)
     deps = bootstrap(settings, coder=False)
     try:

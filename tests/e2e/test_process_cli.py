@@ -130,3 +130,25 @@ def test_a_policy_with_a_typo_is_a_usage_error_naming_file_and_line(
         "policy.toml: line 2: unknown key 'max_amont' in [auto_post]; did you mean 'max_amount'?"
         in run.stderr
     )
+
+
+def test_an_approver_works_the_queue_from_the_command_line(workspace: Path, inbox: Path) -> None:
+    policy = POLICY.replace(
+        "require_known_supplier = false", "require_known_supplier = false\nmax_amount = 100"
+    )
+    (workspace / "policy.toml").write_text(
+        policy + '\n[approval]\ndefault_approvers = ["kari"]\n', "utf-8"
+    )
+    results = json.loads(bilag(workspace, "process", str(inbox), "--json").stdout)
+    assert {r["status"] for r in results} == {"awaiting_approval"}
+    queue = json.loads(bilag(workspace, "queue", "--json", "--user", "kari").stdout)
+    assert [q["approvers"] for q in queue] == [["kari"]] * 3
+    first, second = queue[0]["document_id"], queue[1]["document_id"]
+    refused = bilag(workspace, "approve", first, "--user", "ola")
+    assert refused.returncode == 1 and "ola is not an approver of step 1" in refused.stderr
+    approved = bilag(workspace, "approve", first, "--user", "kari")
+    assert approved.returncode == 0 and "\tposted AP" in approved.stdout
+    rejected = bilag(workspace, "reject", second, "--user", "kari", "--reason", "ikke vår")
+    assert rejected.returncode == 0 and "rejected" in rejected.stdout
+    left = json.loads(bilag(workspace, "queue", "--json").stdout)
+    assert [q["document_id"] for q in left] == [queue[2]["document_id"]]

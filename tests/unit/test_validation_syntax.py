@@ -165,3 +165,35 @@ def test_split_payment_outside_italy_fires_br_b_01_and_beside_standard_rate_br_b
     )
     found = rules_of(body)
     assert {"BR-B-01", "BR-B-02"} <= set(found)
+
+
+@pytest.mark.parametrize(
+    ("change", "rule"),
+    [
+        (("<cbc:IssueDate>", "<cbc:UUID>x</cbc:UUID><cbc:IssueDate>"), "UBL-CR-005"),
+        (("<cbc:CustomizationID>", "<cbc:UBLVersionID>2.0</cbc:UBLVersionID><cbc:CustomizationID>"),
+         "UBL-CR-002"),
+        (("<cbc:Name>Papir</cbc:Name>", "<cbc:Name>Papir</cbc:Name><cbc:Keyword>k</cbc:Keyword>"),
+         "UBL-CR-568"),
+        (("<cac:TaxCategory><cbc:ID>S", '<cac:TaxCategory><cbc:ID schemeID="UNCL5305">S'),
+         "UBL-CR-678"),
+    ],
+)  # fmt: skip
+def test_elements_outside_en16931_fire_their_ubl_cr_warning(
+    change: tuple[str, str], rule: str
+) -> None:
+    old, new = change
+    assert old in GOOD_BODY
+    root = etree.fromstring((HEAD + GOOD_BODY.replace(old, new, 1) + "</Invoice>").encode())
+    findings = [f for f in check_syntax(root) if f.rule == rule]
+    assert [f.severity for f in findings] == [Severity.WARNING]
+
+
+def test_a_document_wide_ubl_cr_rule_is_reported_once() -> None:
+    line = GOOD_BODY[GOOD_BODY.index("<cac:InvoiceLine>") :]
+    tagged = line.replace(
+        "<cac:ClassifiedTaxCategory><cbc:ID>S", '<cac:ClassifiedTaxCategory><cbc:ID schemeID="x">S'
+    )
+    body = GOOD_BODY.replace(line, tagged * 3)
+    root = etree.fromstring((HEAD + body + "</Invoice>").encode())
+    assert [f.rule for f in check_syntax(root)].count("UBL-CR-679") == 1

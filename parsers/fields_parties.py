@@ -338,8 +338,39 @@ def parties(
         iban=value("supplier.iban"),
         contact_email=next((e for e in emails), None),
     )
-    buyer = Party(org_number=value("buyer.org_number"))
+    buyer_name = _buyer_name(lines, regions)
+    if buyer_name is not None:
+        out["buyer.name"] = buyer_name
+    buyer = Party(name=value("buyer.name"), org_number=value("buyer.org_number"))
     return supplier, buyer, out
+
+
+def _buyer_name(lines: Sequence[Line], regions: Sequence[Region]) -> Pick | None:
+    """The first name-like phrase below a buyer label (``Faktureres til:`` / ``Bill to``)."""
+    for region in regions:
+        for line in lines:
+            if line.page != region.page or line.top <= region.top + 1:
+                continue
+            if line.top > region.bottom:
+                break
+            for phrase in line.phrases:
+                text = phrase.text.strip(" ,;")
+                norm = normalise(text)
+                letters = sum(c.isalpha() for c in norm)
+                if not region.holds(phrase) or letters < 3 or ":" in text:
+                    continue
+                if any(norm == b or norm.startswith(b + " ") for b in BUYER_BLOCK):
+                    continue  # the label itself
+                if sum(c.isdigit() for c in norm) > 3 or "@" in norm:
+                    break  # an address or a number line before any name: no name here
+                tokens = norm.split()
+                confidence = 0.8 if tokens[-1] in LEGAL_SUFFIXES else 0.65
+                confidence *= 0.6 + 0.4 * phrase.confidence
+                return Pick(text, confidence, phrase.locator() + " buyer block", text)
+            else:
+                continue
+            break
+    return None
 
 
 def _pick(found: Found, confidence: float, how: str) -> Pick:

@@ -33,7 +33,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def result_json(r: ProcessResult) -> dict[str, Any]:
-    """The contract object of one result (``CONTRACT.md``), plus ``duplicate_of``."""
+    """The contract object of one result, exactly as ``CONTRACT.md`` lists it.
+
+    A duplicate's pointer to the original is in its reason (``value``).
+    """
     return {
         "source": r.source,
         "document_id": None if r.document_id is None else str(r.document_id),
@@ -43,7 +46,6 @@ def result_json(r: ProcessResult) -> dict[str, Any]:
         "confidence": r.confidence,
         "voucher_id": r.voucher_id,
         "reasons": [dict(reason) for reason in r.reasons],
-        "duplicate_of": None if r.duplicate_of is None else str(r.duplicate_of),
     }
 
 

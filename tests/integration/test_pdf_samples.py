@@ -101,10 +101,30 @@ def test_values_read_from_the_text_layer_carry_a_confidence_each(
     assert "order_reference" not in item["confidence"] or item["order_reference"] is not None
 
 
-def test_embedded_factur_x_values_have_full_confidence(extracted: dict[str, dict[str, Any]]):
-    item = extracted["sample_documents/pdf/no_hybrid_facturx.pdf"]
+@pytest.mark.parametrize("name", ["no_hybrid_facturx", "no_hybrid_ehf_attachment"])
+def test_embedded_xml_values_have_full_confidence_and_agree_with_the_text(
+    name: str, extracted: dict[str, dict[str, Any]]
+):
+    item = extracted[f"sample_documents/pdf/{name}.pdf"]
+    assert item["parser"] == "pdf"
     assert item["confidence"]["gross_total"] == 1.0
     assert not [v for v in item["validation"] if v["rule"].startswith("BILAG-XCHECK")]
+
+
+def test_ignoring_embedded_xml_reads_the_visible_text_only():
+    from bilag.domain.document import IncomingDocument
+    from parsers.base import ParseContext
+    from parsers.pdf_text import PdfParser
+
+    pdf = PDF_SAMPLES / "no_hybrid_mismatch.pdf"
+    outcome = PdfParser().parse(
+        IncomingDocument(name=pdf.name, content=pdf.read_bytes()),
+        ParseContext(ignore_embedded_xml=True),
+    )
+    [invoice] = outcome.invoices
+    assert str(invoice.gross_total) == "5800.00"  # what the page says, not the XML's 5500.00
+    assert invoice.confidence["gross_total"] < 0.9  # and it does not add up
+    assert not invoice.findings
 
 
 def test_a_hybrid_pdf_whose_visible_total_lies_gets_a_cross_check_finding(

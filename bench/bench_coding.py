@@ -238,6 +238,9 @@ def main(argv: Sequence[str]) -> int:
         return 0
     if "--quick" in argv:
         sets = sets[-2:]
+    only = [a.split("=", 1)[1] for a in argv if a.startswith("--only=")]
+    if only:
+        sets = [s for s in sets if s.name in only]
     results = []
     combined: list[HistoryRow] = []
     for spend in sets:
@@ -246,6 +249,8 @@ def main(argv: Sequence[str]) -> int:
         _print(result)
         results.append(result)
         combined.extend(rows)
+    if "--no-speed" in argv:
+        return 0
     speed_result = speed(combined)
     print(
         f"-- speed: learn {speed_result['learn_rows']} rows in {speed_result['learn_seconds']} s "

@@ -49,8 +49,8 @@ __all__ = ["HistoryCoder"]
 _BATCH = 4096
 _MIN_ROWS_TO_CALIBRATE = 50
 # From "follow the last booking" to "follow the long habit"; text weight low to high.
-RANK_DECAYS = (0.5, 0.7, 0.85, 0.95)
-BETAS = (0.5, 1.0, 2.0, 4.0)
+RANK_DECAYS = (0.6, 0.85, 0.95)
+BETAS = (0.5, 1.0, 2.0)
 _REASONS = {
     ROUTE_SINGLE: "supplier rule: always booked to this account",
     ROUTE_MULTI: "supplier history and invoice text",
@@ -157,12 +157,12 @@ class HistoryCoder:
             raw is not None and probe.classes[raw.ranked[0][0]] == row.account
             for raw, row in zip(raws, held, strict=True)
         )
+        scored = [(raw, row) for raw, row in zip(raws, held, strict=True) if raw is not None]
         samples = [
             (raw.route, raw.raw, probe.classes[raw.ranked[0][0]] == row.account)
-            for raw, row in zip(raws, held, strict=True)
-            if raw is not None
+            for raw, row in scored
         ]
-        self.calibrator = fit_calibrator(samples)
+        self.calibrator = fit_calibrator(samples, [raw.features for raw, _ in scored])
         return [
             f"held-out top-1 {right / len(held):.1%} on the latest {len(held)} rows",
             f"recency decay {self.rank_decay}, text weight {self.beta}",
@@ -181,14 +181,21 @@ class HistoryCoder:
         out: list[Suggestion] = []
         for start in range(0, len(items), _BATCH):
             prepared: Prepared = model.prepare(items[start : start + _BATCH])
+            raws = model.rank(prepared)
+            known = [raw for raw in raws if raw is not None]
+            scores = iter(
+                self.calibrator.scores([r.raw for r in known], [r.features for r in known])
+            )
             out.extend(
-                self._suggestion(model, raw) if raw is not None else _abstain("nothing to go on")
-                for raw in model.rank(prepared)
+                self._suggestion(model, raw, next(scores))
+                if raw is not None
+                else _abstain("nothing to go on")
+                for raw in raws
             )
         return out
 
-    def _suggestion(self, model: CoderModel, raw: RawRanking) -> Suggestion:
-        confidence = self.calibrator.confidence(raw.route, raw.raw)
+    def _suggestion(self, model: CoderModel, raw: RawRanking, score: float) -> Suggestion:
+        confidence = self.calibrator.confidence(raw.route, score)
         best, p_best = raw.ranked[0]
         # The rest of the calibrated mass is shared among the alternatives in
         # proportion to their raw probabilities, so confidences never sum past 1.

@@ -22,12 +22,14 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["Calibrator", "StepMap", "fit_calibrator"]
 
+MIN_SCORER_ROWS = 200  # fewer held-out rows: map the raw score, learn nothing more
 MIN_ROUTE_ROWS = 30  # below this a route gets one flat, pessimistic level
 UNCALIBRATED_CAP = 0.5  # no held-out evidence at all: never claim more than a coin flip
-_Z = 1.0
+_Z = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +47,19 @@ class StepMap:
 
 @dataclass(frozen=True, slots=True)
 class Calibrator:
-    """Raw score -> calibrated confidence, per route."""
+    """Suggestion -> calibrated confidence: a learnt score, then a per-route monotone map."""
 
     routes: dict[str, StepMap] = field(default_factory=dict)
-    pooled: StepMap | None = None
+    scorer: Any = None  # sklearn pipeline: suggestion features -> P(right); None = use raw
+
+    def scores(self, raws: Sequence[float], features: Sequence[Sequence[float]]) -> list[float]:
+        """The score each route's map reads: the scorer's P(right), else the raw score."""
+        if self.scorer is None or not raws:
+            return list(raws)
+        import numpy as np
+
+        probabilities = self.scorer.predict_proba(np.asarray(features, dtype=np.float64))
+        return [float(p) for p in probabilities[:, 1]]
 
     def confidence(self, route: str, raw: float) -> float:
         step = self.routes.get(route)
@@ -64,7 +75,7 @@ class Calibrator:
 
 
 def _wilson_lower(successes: float, n: float) -> float:
-    if n <= 0:
+    if n <= 0 or successes <= 0:
         return 0.0
     p = successes / n
     z2 = _Z * _Z
@@ -103,13 +114,63 @@ def _fit_step(raw: Sequence[float], correct: Sequence[bool]) -> StepMap:
     return StepMap(tuple(thresholds), tuple(values), rows=n)
 
 
-def fit_calibrator(samples: Sequence[tuple[str, float, bool]]) -> Calibrator:
-    """Fit per-route maps from held-out ``(route, raw score, was right)`` samples."""
+def _scorer(features: Any, right: Any) -> Any:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000)).fit(
+        features, right
+    )
+
+
+def _learnt_scores(
+    features: Sequence[Sequence[float]], correct: Sequence[bool]
+) -> tuple[Any, list[float]] | None:
+    """A scorer over all samples, and out-of-fold scores to fit the maps on (2-fold).
+
+    Scoring a row with a scorer that saw it would flatter the maps; each half is
+    scored by the scorer fitted on the other half.
+    """
+    import numpy as np
+
+    x = np.asarray(features, dtype=np.float64)
+    y = np.asarray(correct, dtype=np.int64)
+    if len(y) < MIN_SCORER_ROWS or min(int(y.sum()), int(len(y) - y.sum())) < 10:
+        return None
+    folds = np.arange(len(y)) % 2
+    scores = np.zeros(len(y))
+    for fold in (0, 1):
+        train, test = folds != fold, folds == fold
+        if len(set(y[train].tolist())) < 2:
+            return None
+        scores[test] = _scorer(x[train], y[train]).predict_proba(x[test])[:, 1]
+    return _scorer(x, y), scores.tolist()
+
+
+def fit_calibrator(
+    samples: Sequence[tuple[str, float, bool]],
+    features: Sequence[Sequence[float]] | None = None,
+) -> Calibrator:
+    """Fit the calibration from held-out ``(route, raw score, was right)`` samples.
+
+    Args:
+        samples: one per held-out suggestion.
+        features: per sample, facts about the suggestion (``CoderModel.describe``);
+            with enough samples a logistic scorer learns P(right) from them, and the
+            per-route maps are fitted on its (out-of-fold) scores instead of the raw ones.
+    """
     if not samples:
         return Calibrator()
+    scorer = None
+    scores = [raw for _, raw, _ in samples]
+    if features is not None:
+        learnt = _learnt_scores(features, [c for _, _, c in samples])
+        if learnt is not None:
+            scorer, scores = learnt
     by_route: dict[str, list[tuple[float, bool]]] = defaultdict(list)
-    for route, raw, correct in samples:
-        by_route[route].append((raw, correct))
+    for (route, _, correct), score in zip(samples, scores, strict=True):
+        by_route[route].append((score, correct))
     routes: dict[str, StepMap] = {}
     for route, items in by_route.items():
         if len(items) >= MIN_ROUTE_ROWS:
@@ -118,5 +179,4 @@ def fit_calibrator(samples: Sequence[tuple[str, float, bool]]) -> Calibrator:
             # Too few rows for a shape: one flat level, the route's pessimistic accuracy.
             level = _wilson_lower(float(sum(c for _, c in items)), float(len(items)))
             routes[route] = StepMap((-math.inf,), (level,), rows=len(items))
-    pooled = _fit_step([s[1] for s in samples], [s[2] for s in samples])
-    return Calibrator(routes=routes, pooled=pooled)
+    return Calibrator(routes=routes, scorer=scorer)

@@ -42,8 +42,22 @@ from parsers.ubl_paths import (
     Walker,
     absolute_path,
 )
+from parsers.ubl_values import (
+    NO_VAT_RE,
+    SPACES,
+    org_number,
+    payment_reference,
+    split_account,
+)
 
-__all__ = ["CREDIT_NOTE_TYPE_CODES", "EmbeddedFile", "ReadResult", "read_invoice"]
+__all__ = [
+    "CREDIT_NOTE_TYPE_CODES",
+    "EmbeddedFile",
+    "ReadResult",
+    "payment_reference",
+    "read_invoice",
+    "split_account",
+]
 
 PARSER_NAME = "ehf"
 VALUE_RULE = "BILAG-EHF-VALUE"
@@ -53,15 +67,10 @@ CREDIT_NOTE_TYPE_CODES = frozenset(
     {"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"}
 )
 
-_DATE_RE = re.compile(r"\s*(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})?\s*")
-_DECIMAL_RE = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*")
+_DATE_RE = re.compile(r"\s*([0-9]{4}-[0-9]{2}-[0-9]{2})(?:Z|[+-][0-9]{2}:[0-9]{2})?\s*")
+_DECIMAL_RE = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*")
 _BOOLS = {"true": True, "1": True, "false": False, "0": False}
-_IBAN_RE = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")
-_NO_VAT_RE = re.compile(r"NO(\d{9})MVA")
 _NO_SIZES: Mapping[int, int] = MappingProxyType({})
-_SEPARATORS = re.compile(r"[\s.\-]")
-_SPACES = re.compile(r"\s+")
-_NORWEGIAN_ORG = re.compile(r"(NO)?\d{9}(MVA)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,30 +104,6 @@ class ReadResult:
             for index, values in enumerate(self.attachments, 1)
         )
         return Invoice(**self.fields, attachments=attachments, findings=(*self.findings, *findings))
-
-
-def _digits(text: str) -> str:
-    return "".join(c for c in text if c.isascii() and c.isdigit())
-
-
-def payment_reference(raw: str | None) -> str | None:
-    """BT-83 for the contract: a KID (digits, maybe spaced) as digits only, else as given."""
-    if raw is None:
-        return None
-    compact = _SEPARATORS.sub("", raw)
-    return compact if compact.isascii() and compact.isdigit() else raw.strip()
-
-
-def split_account(raw: str | None) -> tuple[str | None, str | None]:
-    """BT-84 -> (Norwegian 11-digit account, IBAN), normalised; (None, None) for neither."""
-    if raw is None:
-        return None, None
-    compact = _SEPARATORS.sub("", raw).upper()
-    if _IBAN_RE.fullmatch(compact):
-        return None, compact
-    if len(compact) == 11 and compact.isascii() and compact.isdigit():
-        return compact, None
-    return None, None
 
 
 # Fields that are not one plain value: subgroups and lists are read by the caller, and
@@ -279,7 +264,7 @@ class _Reader:
         raw_legal = self.raw(holder, ids["org_number_raw"]) if "org_number_raw" in ids else None
         raw_vat = self.raw(holder, ids["vat_number"]) if "vat_number" in ids else None
         raw_endpoint = self.raw(holder, ids["endpoint_id"]) if "endpoint_id" in ids else None
-        vat = _SPACES.sub("", raw_vat).upper() or None if raw_vat else None
+        vat = SPACES.sub("", raw_vat).upper() or None if raw_vat else None
         contacts: dict[str, Any] = {}
         contact_group = {"BG-4": "BG-6", "BG-7": "BG-9"}.get(group_id)
         if contact_group and self.subgroups(holder, contact_group):
@@ -291,7 +276,7 @@ class _Reader:
         return Party(
             name=name,
             trading_name=trading,
-            org_number=_org_number(
+            org_number=org_number(
                 values.get("org_number_raw"),
                 values.get("org_number_scheme"),
                 vat,
@@ -351,38 +336,12 @@ class _Reader:
         )
 
 
-def _org_number(
-    legal: str | None,
-    scheme: str | None,
-    vat: str | None,
-    endpoint: str | None,
-    endpoint_scheme: str | None,
-) -> str | None:
-    """The usable organisation number: BT-30, else a Norwegian VAT id's, else a 0192 endpoint's.
-
-    Norwegian numbers (scheme 0192, or nine digits with an optional NO/MVA) are
-    given as digits only; a foreign legal id is kept as written, without spaces.
-    """
-    if legal:
-        compact = _SPACES.sub("", legal)
-        if scheme == "0192" or _NORWEGIAN_ORG.fullmatch(compact.upper()):
-            return _digits(compact) or None
-        return compact
-    if vat:
-        match = _NO_VAT_RE.fullmatch(vat)
-        if match:
-            return match.group(1)
-    if endpoint and endpoint_scheme == "0192":
-        return _digits(endpoint) or None
-    return None
-
-
 def _usable_org_source(party: Party, group: str) -> str:
     """Which table field the party's org_number came from (for its provenance)."""
     ids = ATTR_ID[group]
     if party.org_number_raw and party.org_number_raw.strip():
         return ids["org_number_raw"]
-    if party.vat_number and _NO_VAT_RE.fullmatch(party.vat_number):
+    if party.vat_number and NO_VAT_RE.fullmatch(party.vat_number):
         return ids["vat_number"]
     return ids["endpoint_id"]
 

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from bilag.domain import model
-from parsers import ubl_paths
+from parsers import ubl_fields
 from parsers.ubl_paths import FIELDS, Kind, Walker, absolute_path, xpath
-from parsers.ubl_reader import _org_number, payment_reference, split_account
+from parsers.ubl_values import org_number, payment_reference, split_account
 
 ROOT = Path(__file__).resolve().parents[2]
 FIELDS_CSV = ROOT / "schemas" / "ehf" / "fields.csv"
@@ -56,8 +56,8 @@ def test_the_data_file_is_the_table_written_out():
     """Regenerate it with ``python -m parsers.ubl_paths > schemas/ehf/fields.csv``."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(ubl_paths.CSV_COLUMNS)
-    writer.writerows(ubl_paths.csv_rows())
+    writer.writerow(ubl_fields.CSV_COLUMNS)
+    writer.writerows(ubl_fields.csv_rows())
     assert FIELDS_CSV.read_text("utf-8") == out.getvalue()
 
 
@@ -129,10 +129,10 @@ def test_split_account_never_raises_and_never_returns_both(raw: str):
 @given(st.from_regex(r"[0-9]{9}", fullmatch=True), st.sampled_from(["", " ", "  "]))
 def test_norwegian_org_numbers_come_out_as_nine_digits(digits: str, space: str):
     spaced = space.join([digits[:3], digits[3:6], digits[6:]])
-    assert _org_number(spaced, "0192", None, None, None) == digits
-    assert _org_number(None, None, f"NO{digits}MVA", None, None) == digits
-    assert _org_number(None, None, None, digits, "0192") == digits
-    assert _org_number(None, None, None, digits, "0088") is None
+    assert org_number(spaced, "0192", None, None, None) == digits
+    assert org_number(None, None, f"NO{digits}MVA", None, None) == digits
+    assert org_number(None, None, None, digits, "0192") == digits
+    assert org_number(None, None, None, digits, "0088") is None
 
 
 def test_the_code_lists_file_holds_the_codes_the_parser_uses():
@@ -148,3 +148,9 @@ def test_the_code_lists_file_holds_the_codes_the_parser_uses():
     assert codes["MIME"] == set(_EXTENSION_BY_MIME)
     assert codes["CustomizationID-legacy"] == {marker for marker, _ in _LEGACY}
     assert codes["CustomizationID-prefix"] == {EN16931_PREFIX}
+
+
+def test_only_ascii_digits_count_as_digits():
+    arabic_indic = "٩١٢٣٤٥٦٨٨"  # nine digits, but not the ones XSD and the org register use
+    assert org_number(None, None, f"NO{arabic_indic}MVA", None, None) is None
+    assert split_account("١٥٠٣٢٤١٢٣٤٠") == (None, None)

@@ -1,0 +1,68 @@
+"""Normalising the identifiers a Norwegian payer needs: org number, KID, account, IBAN.
+
+The text as written stays in the model's ``*_raw`` fields and in provenance;
+these functions give the contract's forms (``"987654321"``, digits-only KIDs,
+11-digit accounts, IBANs without spaces). They never raise on odd input.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["NO_VAT_RE", "SPACES", "digits", "org_number", "payment_reference", "split_account"]
+
+NO_VAT_RE = re.compile(r"NO([0-9]{9})MVA")
+SPACES = re.compile(r"\s+")
+_IBAN_RE = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}")
+_SEPARATORS = re.compile(r"[\s.\-]")
+_NORWEGIAN_ORG = re.compile(r"(NO)?[0-9]{9}(MVA)?")
+
+
+def digits(text: str) -> str:
+    return "".join(c for c in text if c.isascii() and c.isdigit())
+
+
+def payment_reference(raw: str | None) -> str | None:
+    """BT-83 for the contract: a KID (digits, maybe spaced) as digits only, else as given."""
+    if raw is None:
+        return None
+    compact = _SEPARATORS.sub("", raw)
+    return compact if compact.isascii() and compact.isdigit() else raw.strip()
+
+
+def split_account(raw: str | None) -> tuple[str | None, str | None]:
+    """BT-84 -> (Norwegian 11-digit account, IBAN), normalised; (None, None) for neither."""
+    if raw is None:
+        return None, None
+    compact = _SEPARATORS.sub("", raw).upper()
+    if _IBAN_RE.fullmatch(compact):
+        return None, compact
+    if len(compact) == 11 and compact.isascii() and compact.isdigit():
+        return compact, None
+    return None, None
+
+
+def org_number(
+    legal: str | None,
+    scheme: str | None,
+    vat: str | None,
+    endpoint: str | None,
+    endpoint_scheme: str | None,
+) -> str | None:
+    """The usable organisation number: BT-30, else a Norwegian VAT id's, else a 0192 endpoint's.
+
+    Norwegian numbers (scheme 0192, or nine digits with an optional NO/MVA) are
+    given as digits only; a foreign legal id is kept as written, without spaces.
+    """
+    if legal:
+        compact = SPACES.sub("", legal)
+        if scheme == "0192" or _NORWEGIAN_ORG.fullmatch(compact.upper()):
+            return digits(compact) or None
+        return compact
+    if vat:
+        match = NO_VAT_RE.fullmatch(vat)
+        if match:
+            return match.group(1)
+    if endpoint and endpoint_scheme == "0192":
+        return digits(endpoint) or None
+    return None

@@ -52,6 +52,7 @@ class Status(enum.StrEnum):
 class ReasonCode(enum.StrEnum):
     # needs review: a person must look
     NO_INVOICE = "no_invoice"
+    PART_UNREADABLE = "part_unreadable"  # a mail or ZIP with a part that could not be read
     FATAL_FINDING = "fatal_finding"
     MISSING_FIELD = "missing_field"
     LOW_EXTRACTION_CONFIDENCE = "low_extraction_confidence"

@@ -196,12 +196,19 @@ def _settle_containers(deps: Deps, doc_id: int) -> None:
             pending.extend(c.id for c in children)
             if row.role != ROLE_CONTAINER or row.status != RECEIVED:
                 continue
-            if children:
+            if children and row.reasons:
+                lead = Reason(
+                    ReasonCode.PART_UNREADABLE, "some parts of this document could not be read"
+                )
+                uow.repo.update_document(
+                    row.id, status=Status.NEEDS_REVIEW, reasons=[lead.as_dict(), *row.reasons]
+                )
+            elif children:
                 uow.repo.update_document(row.id, status=CONTAINER)
             else:
                 reason = Reason(ReasonCode.NO_INVOICE, "no invoice found in this document")
                 uow.repo.update_document(
-                    row.id, status=Status.NEEDS_REVIEW, reasons=[reason.as_dict()]
+                    row.id, status=Status.NEEDS_REVIEW, reasons=[reason.as_dict(), *row.reasons]
                 )
                 uow.audit.record(
                     "decided",
@@ -288,14 +295,19 @@ def _handle_parsed(deps: Deps, parsed: DocumentResult, doc_id: int) -> None:
         return
     problems = [Reason(p.code, p.message) for p in parsed.problems]
     if not parsed.invoices:
-        if parsed.container and not parsed.problems:
-            # stays "received" until its parts are done: see _settle_containers
-            _finish(deps, doc_id, RECEIVED, [], role=ROLE_CONTAINER, parser=parsed.parser)
+        if parsed.container:
+            # stays "received" until its parts are done (see _settle_containers), with
+            # the problems of the parts it could not open kept as its reasons meanwhile
+            _finish(deps, doc_id, RECEIVED, problems, role=ROLE_CONTAINER, parser=parsed.parser)
             return
-        role = ROLE_CONTAINER if parsed.container else ROLE_FAILED
         lead = Reason(ReasonCode.NO_INVOICE, "no invoice could be read from this document")
         _finish(
-            deps, doc_id, Status.NEEDS_REVIEW, [lead, *problems], role=role, parser=parsed.parser
+            deps,
+            doc_id,
+            Status.NEEDS_REVIEW,
+            [lead, *problems],
+            role=ROLE_FAILED,
+            parser=parsed.parser,
         )
         return
     if len(parsed.invoices) > 1:
@@ -473,7 +485,7 @@ def result_of(row: DocumentRow) -> ProcessResult:
         status = Status.NEEDS_REVIEW  # interrupted; the next run finishes it
     elif status == POSTING:
         status = Status.POSTED if row.voucher_id else Status.NEEDS_REVIEW
-    failed = row.role == ROLE_FAILED or any(
+    failed = row.role in (ROLE_FAILED, ROLE_CONTAINER) or any(
         r.get("code") == ReasonCode.NO_INVOICE for r in row.reasons
     )
     return ProcessResult(

@@ -210,3 +210,38 @@ def test_correcting_a_posted_invoice_reverses_its_voucher_and_posts_anew(make_de
         assert [v.reverses for v in vouchers] == [None, "AP2026-000001"]
         assert sum(p.amount for v in vouchers for p in v.postings if p.account == "6800") == 0
         assert history_rows(uow) == []  # the reversed voucher is no longer history
+
+
+def test_a_mail_with_an_unreadable_part_posts_its_invoices_and_reports_the_part(make_deps) -> None:
+    deps = make_deps()
+    mail = fake_invoice(parts=[{"number": "1"}, {"number": "2"}], bad_parts=["bomb.zip"])
+    results = process_incoming(deps, [incoming("mail.eml", mail, key="imap:1:10")])
+    by_source = {r.source: r for r in results}
+    assert by_source["mail.eml#part1.xml"].status == "posted"
+    assert by_source["mail.eml#part2.xml"].status == "posted"
+    assert by_source["mail.eml"].status == "needs_review" and by_source["mail.eml"].failed
+    assert [r["code"] for r in by_source["mail.eml"].reasons] == [
+        "part_unreadable",
+        "BILAG-ZIP-BOMB",
+    ]
+
+
+def test_a_mail_interrupted_between_its_parts_is_finished_by_the_next_run(make_deps) -> None:
+    deps = make_deps()
+    doc = incoming("mail.eml", fake_invoice(parts=[{"number": "1"}, {"number": "2"}]), key="k1")
+    with pytest.raises(Crash):
+        process_incoming(replace(deps, checkpoint=crash_at("after_post")), [doc])
+    results = process_incoming(deps, [doc])
+    assert [(r.source, r.status) for r in results] == [
+        ("mail.eml#part1.xml", "posted"),
+        ("mail.eml#part2.xml", "posted"),
+    ]
+    with deps.uow() as uow:
+        assert uow.repo.voucher_count() == 2
+
+
+def test_a_mail_with_no_invoice_at_all_is_recorded_with_a_reason(make_deps) -> None:
+    deps = make_deps()
+    [result] = process_incoming(deps, [incoming("hei.eml", fake_invoice(parts=[]))])
+    assert result.status == "needs_review" and result.failed
+    assert result.reasons[0]["code"] == "no_invoice"

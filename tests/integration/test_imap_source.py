@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from pathlib import Path
 
@@ -196,3 +197,34 @@ def test_tls_connections_verify_the_server_certificate(dovecot: Dovecot, securit
     untrusted = dovecot.config(folder, security=security, port=port)
     with pytest.raises(SourceConnectionError, match=r"CERTIFICATE_VERIFY_FAILED|certificate"):
         list(ImapSource("m", untrusted).fetch_new())
+
+
+def test_crash_in_the_middle_of_a_mail_is_resumed_by_the_rerun(
+    dovecot: Dovecot, tmp_path: Path
+) -> None:
+    folder = dovecot.new_folder()
+    two = mail(
+        subject="To fakturaer",
+        attachments=[
+            (f"f{i}.xml", ehf_xml(spec), "application/xml") for i, spec in enumerate(SUPPLIERS[:2])
+        ],
+    )
+    dovecot.append(folder, [two.as_bytes()])
+    deps = make_deps(tmp_path / "home")
+
+    def die_after_first_decision(name: str) -> None:
+        if name == "after_decide":
+            raise SimulatedCrash(name)
+
+    config = dovecot.config(folder, processed_folder=f"{folder}-ok")
+    crashing = dataclasses.replace(deps, checkpoint=die_after_first_decision)
+    with ImapSource("mailbox", config) as source, pytest.raises(SimulatedCrash):
+        fetch(crashing, source)
+    assert dovecot.count(folder) == 1  # not acknowledged: still in the inbox
+    with ImapSource("mailbox", config) as source:
+        assert fetch(deps, source).fetched == 1
+    assert dovecot.count(folder) == 0 and dovecot.count(f"{folder}-ok") == 1
+    rows = recorded(deps)
+    assert len([r for r in rows if r.parent_id is None]) == 1
+    numbers = Counter(r.invoice_number for r in rows if r.invoice_number)
+    assert numbers == Counter({SUPPLIERS[0].number: 1, SUPPLIERS[1].number: 1})

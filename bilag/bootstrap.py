@@ -63,9 +63,11 @@ def bootstrap(
     )
     policy = load_policy(settings.policy_path, chart)
     if coder is True:
-        from classifiers.store import load_coder
+        # a model saved by another format or library version is retrained from the
+        # history kept beside it, rather than refused
+        from bilag.services.learning import load_or_retrain
 
-        loaded: AccountCoder | None = load_coder(settings.models_dir)
+        loaded: AccountCoder | None = load_or_retrain(settings)
     elif coder is False:
         loaded = None
     else:

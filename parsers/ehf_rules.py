@@ -16,7 +16,7 @@ with a tag, done in C by lxml). No XPath is evaluated per document.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -103,6 +103,7 @@ _ATTRIBUTE_RULES = {
 
 _ALL_ATTRIBUTES = etree.XPath("//@*")
 _CR_ATTRIBUTES = frozenset(("schemeID", "listID", "unitCodeListID"))
+_QUANTITY_TAGS = (_CBC + "InvoicedQuantity", _CBC + "BaseQuantity", _CBC + "CreditedQuantity")
 _PRICE_AMOUNT = _CBC + "PriceAmount"
 _CURRENCY_TAGS = _AMOUNTS | {_TAX_AMOUNT}
 # UBL-DT-01 covers every *Amount element of UBL 2.1 an invoice can hold.
@@ -121,6 +122,28 @@ _SCHEMED_IDS = (
     (_CAC + "DocumentReference", "BR-CL-07", cl.UNCL1153),
 )
 _ORIGIN_COUNTRIES = cl.ISO3166 - {"1A"}
+# Elements the tree walk files by tag, so that no check needs a traversal of its own.
+_Index = dict[str, list[Any]]
+_INDEXED = frozenset(
+    (
+        *_AMOUNT_TAGS,
+        *_DATES,
+        *_CATEGORY_TAGS,
+        *_QUANTITY_TAGS,
+        _CBC + "IdentificationCode",
+        _CBC + "EndpointID",
+        _CBC + "EmbeddedDocumentBinaryObject",
+        _CBC + "ItemClassificationCode",
+        _CAC + "OriginCountry",
+        _CBC + "PaymentID",
+        _CBC + "PaymentMeansCode",
+        _CAC + "AdditionalItemProperty",
+        _CAC + "FinancialInstitution",
+        _CAC + "Price",
+        _CAC + "PaymentMeans",
+        *(holder for holder, _, _ in _SCHEMED_IDS),
+    )
+)
 
 
 class _Run:
@@ -213,10 +236,10 @@ def check_syntax(root: Any) -> tuple[Finding, ...]:
     is_credit_note = _local(root.tag) == "CreditNote"
     doc_currency_el = next(root.iterchildren(_CBC + "DocumentCurrencyCode"), None)
     doc_currency = None if doc_currency_el is None else (doc_currency_el.text or "")
-    _walk(root, run, doc_currency)
-    _walk_tree(root, run, is_credit_note=is_credit_note)
-    check_anywhere(root, run.fire_once)
-    if _DOCUMENT_SUSPECT(root) or _repeated_anywhere(root):
+    index = _walk_tree(root, run, is_credit_note=is_credit_note)
+    _walk(root, run, doc_currency, index)
+    check_anywhere(root, index, run.fire_once)
+    if _DOCUMENT_SUSPECT(root) or _repeated_anywhere(index):
         _document(root, run, is_credit_note=is_credit_note)
         _parties(root, run)
         _groups(root, run)
@@ -225,31 +248,31 @@ def check_syntax(root: Any) -> tuple[Finding, ...]:
     return tuple(run.findings)
 
 
-def _repeated_anywhere(root: Any) -> bool:
+def _repeated_anywhere(index: _Index) -> bool:
     """The descendant-anywhere part of the document gate, counted by lxml in C."""
     for tag in (_CBC + "PaymentID", _CBC + "PaymentMeansCode"):
-        if sum(1 for _ in root.iter(tag)) > 1:
+        if len(index.get(tag, ())) > 1:
             return True
     sepa = 0
-    for pid in root.iter(_CAC + "PartyIdentification"):
+    for pid in index.get(_CAC + "PartyIdentification", ()):
         for i in pid.iterchildren(_CBC + "ID"):
             sepa += (i.get("schemeID") or "").upper() == "SEPA"
     if sepa > 1:
         return True
     return any(
         not (_kids(p, _CBC + "Name") and _kids(p, _CBC + "Value"))
-        for p in root.iter(_CAC + "AdditionalItemProperty")
+        for p in index.get(_CAC + "AdditionalItemProperty", ())
     )
 
 
-def _walk(root: Any, run: _Run, doc_currency: str | None) -> None:
+def _walk(root: Any, run: _Run, doc_currency: str | None, index: _Index) -> None:
     """Element-level rules: empty leaves, amounts, dates, codes, attributes.
 
     Only leaves can be empty, so that check reads the text of the leaves once.
     The other checks visit only the elements of their tags (lxml filters by tag
     in C). Comments and processing instructions were dropped by the XML loader.
     """
-    for el in root.iter(*_AMOUNT_TAGS):
+    for el in _all(index, _AMOUNT_TAGS):
         tag = el.tag
         if tag in _CURRENCY_TAGS:
             _amount(el, tag, run, doc_currency)
@@ -261,31 +284,31 @@ def _walk(root: Any, run: _Run, doc_currency: str | None) -> None:
                 dec = _decimals_rule(el, tag, root)
                 if dec is not None:
                     run.fire(dec, _path(el))
-    for el in root.iter(*_DATES):
+    for el in _all(index, _DATES):
         t = el.text or ""
         if len(t) != 10 or not _DATE_FORM.fullmatch(t) or not _is_date(t):
             run.fire("PEPPOL-EN16931-F001", _path(el))
     used: set[str | None] = set()
-    for category in root.iter(*_CATEGORY_TAGS):
+    for category in _all(index, _CATEGORY_TAGS):
         for el in category.iterchildren(_CBC + "ID"):
             used.add(el.text)
             if " ".join((el.text or "").split()) not in cl.UNCL5305:
                 is_item = category.tag == _CAC + "ClassifiedTaxCategory"
                 run.fire("BR-CL-18" if is_item else "BR-CL-17", _path(el))
     if "B" in used:  # Italian split payment
-        if any(c.text != "IT" for c in root.iter(_CBC + "IdentificationCode")):
+        if any(c.text != "IT" for c in index.get(_CBC + "IdentificationCode", ())):
             run.fire("BR-B-01", "//cbc:IdentificationCode")
         if "S" in used:
             run.fire("BR-B-02", "//cac:TaxCategory/cbc:ID")
-    _scheme_code_lists(root, run)
-    for el in root.iter(_CBC + "EndpointID"):
+    _scheme_code_lists(index, run)
+    for el in index.get(_CBC + "EndpointID", ()):
         scheme = el.get("schemeID")
         if scheme is not None:
             if scheme not in cl.EAS:
                 run.fire("PEPPOL-EN16931-CL008", _path(el))
             if " ".join(scheme.split()) not in _CEN_EAS:
                 run.fire("BR-CL-25", _path(el))
-    for el in root.iter(_CBC + "EmbeddedDocumentBinaryObject"):
+    for el in index.get(_CBC + "EmbeddedDocumentBinaryObject", ()):
         mime = el.get("mimeCode")
         if mime is None:
             run.fire("UBL-DT-06", _path(el))
@@ -322,7 +345,7 @@ _LMT_DECIMALS = {
 }
 
 
-def _walk_tree(root: Any, run: _Run, *, is_credit_note: bool) -> None:
+def _walk_tree(root: Any, run: _Run, *, is_credit_note: bool) -> _Index:
     """One traversal for two rule families: empty leaves (R008) and the UBL-CR trie.
 
     Every element is visited once; alongside it travels the UBL-CR trie node of its
@@ -333,6 +356,8 @@ def _walk_tree(root: Any, run: _Run, *, is_credit_note: bool) -> None:
     if not len(root) and not (root.text or "").strip(_XML_WS):
         run.fire("PEPPOL-EN16931-R008", _path(root))
     empty: tuple[dict[str, list[str]], dict[str, Any]] = ({}, {})
+    index: _Index = {}
+    indexed = _INDEXED
     stack = [(root, ROOT_NODE)]
     while stack:
         element, (rules, subs) = stack.pop()
@@ -344,12 +369,25 @@ def _walk_tree(root: Any, run: _Run, *, is_credit_note: bool) -> None:
                 found = rules.get(tag)
                 if found is not None:
                     fire_rules(found, child, run.fire_once, is_credit_note=is_credit_note)
+            if tag in indexed:
+                bucket = index.get(tag)
+                if bucket is None:
+                    index[tag] = [child]
+                else:
+                    bucket.append(child)
             if len(child):
                 stack.append((child, subs.get(tag, empty) if subs else empty))
             else:
                 text = child.text
                 if not text or not text.strip(_XML_WS):
                     run.fire("PEPPOL-EN16931-R008", _path(child))
+    return index
+
+
+def _all(index: _Index, tags: Iterable[str]) -> Iterator[Any]:
+    """The indexed elements of several tags (grouped by tag, each group in document order)."""
+    for tag in tags:
+        yield from index.get(tag, ())
 
 
 def _decimals_rule(el: Any, tag: str, root: Any) -> str | None:
@@ -401,10 +439,10 @@ def _decimals_rule(el: Any, tag: str, root: Any) -> str | None:
     return None
 
 
-def _scheme_code_lists(root: Any, run: _Run) -> None:
+def _scheme_code_lists(index: _Index, run: _Run) -> None:
     """BR-CL-07/10/11/13/15/21/23/26: scheme, list and unit codes from their code lists."""
     for holder, rule, codes in _SCHEMED_IDS:
-        for parent in root.iter(holder):
+        for parent in index.get(holder, ()):
             for el in parent.iterchildren(_CBC + "ID", _CBC + "CompanyID"):
                 scheme = el.get("schemeID")
                 if scheme is None:
@@ -417,17 +455,15 @@ def _scheme_code_lists(root: Any, run: _Run) -> None:
                 if rule == "BR-CL-07" and not _is_object_reference(parent):
                     continue
                 run.fire(rule, _path(el))
-    for el in root.iter(_CBC + "ItemClassificationCode"):
+    for el in index.get(_CBC + "ItemClassificationCode", ()):
         listed = el.get("listID")
         if listed is not None and " ".join(listed.split()) not in cl.UNCL7143:
             run.fire("BR-CL-13", _path(el))
-    for el in root.iter(
-        _CBC + "InvoicedQuantity", _CBC + "BaseQuantity", _CBC + "CreditedQuantity"
-    ):
+    for el in _all(index, _QUANTITY_TAGS):
         unit = el.get("unitCode")
         if unit is not None and " ".join(unit.split()) not in cl.UNECE_REC20:
             run.fire("BR-CL-23", _path(el))
-    for country in root.iter(_CAC + "OriginCountry"):
+    for country in index.get(_CAC + "OriginCountry", ()):
         for el in country.iterchildren(_CBC + "IdentificationCode"):
             if " ".join((el.text or "").split()) not in _ORIGIN_COUNTRIES:
                 run.fire("BR-CL-15", _path(el))

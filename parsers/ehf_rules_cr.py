@@ -4,8 +4,8 @@ Each rule names one UBL element or attribute outside EN 16931. The official test
 ``not(path)``; here the paths are one table, compiled at import into
 
 * a trie of child steps from the document root (``L/`` stands for
-  ``(cac:InvoiceLine|cac:CreditNoteLine)/``), walked once over the parts of the
-  document the trie covers;
+  ``(cac:InvoiceLine|cac:CreditNoteLine)/``), :data:`ROOT_NODE`, which the one tree
+  walk of :mod:`parsers.ehf_rules` carries along (a dictionary lookup per element);
 * a table of attributes (``schemeID``, ``listID``, ``unitCodeListID``) by the element
   that carries them and its parents, checked in the attribute pass of
   :mod:`parsers.ehf_rules`;
@@ -26,7 +26,6 @@ __all__ = [
     "ROOT_NODE",
     "attribute_rule",
     "check_anywhere",
-    "check_elements",
     "fire_rules",
 ]
 
@@ -75,27 +74,6 @@ def _compile(trie: _Trie) -> Node:
 ROOT_NODE: Node = _compile(_TRIE)
 
 
-def check_elements(root: Any, fire: Callable[[str, Any], None], *, is_credit_note: bool) -> None:
-    """Fire every UBL-CR rule whose element is present (the attribute ones are separate).
-
-    The walk follows the trie: it looks at the children of the elements the trie
-    covers and at nothing else. :mod:`parsers.ehf_rules` runs the same walk merged
-    with its own pass over the leaves (:data:`ROOT_NODE`), then :func:`check_anywhere`.
-    """
-    stack = [(root, ROOT_NODE)]
-    while stack:
-        element, (rules, subs) = stack.pop()
-        for child in element:
-            tag = child.tag
-            found = rules.get(tag)
-            if found is not None:
-                fire_rules(found, child, fire, is_credit_note=is_credit_note)
-            sub = subs.get(tag)
-            if sub is not None:
-                stack.append((child, sub))
-    check_anywhere(root, fire)
-
-
 def fire_rules(
     rules: list[str], element: Any, fire: Callable[[str, Any], None], *, is_credit_note: bool
 ) -> None:
@@ -106,19 +84,25 @@ def fire_rules(
         fire(rule, element)
 
 
-def check_anywhere(root: Any, fire: Callable[[str, Any], None]) -> None:
-    """The rules not tied to a path from the root (002, 664, 669..671, 680)."""
+def check_anywhere(
+    root: Any, index: dict[str, list[Any]], fire: Callable[[str, Any], None]
+) -> None:
+    """The rules not tied to a path from the root (002, 664, 669..671, 680).
+
+    ``index`` holds the elements of each tag, as the tree walk of
+    :mod:`parsers.ehf_rules` filed them.
+    """
     version = next(root.iterchildren(_CBC + "UBLVersionID"), None)
     if version is not None and version.text != "2.1":
         fire("UBL-CR-002", version)
-    for institution in root.iter(_CAC + "FinancialInstitution"):
+    for institution in index.get(_CAC + "FinancialInstitution", ()):
         fire("UBL-CR-664", institution)
-    for price in root.iter(_CAC + "Price"):
+    for price in index.get(_CAC + "Price", ()):
         for allowance in price.iterchildren(_CAC + "AllowanceCharge"):
             for name, rule in _PRICE_ALLOWANCE:
                 for el in allowance.iterchildren(name):
                     fire(rule, el)
-    for means in root.iter(_CAC + "PaymentMeans"):
+    for means in index.get(_CAC + "PaymentMeans", ()):
         for el in means.iterchildren(_CAC + "PayerFinancialAccount"):
             fire("UBL-CR-680", el)
 

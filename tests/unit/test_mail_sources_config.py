@@ -117,3 +117,22 @@ def test_oauth2_token_logs_in_with_xoauth2(monkeypatch: pytest.MonkeyPatch) -> N
     config = imap.ImapConfig(host="h", user="u", security="plain", oauth2_token="ya29", folder="F")
     imap.connect(config)
     assert calls == [("connect", "h", "143"), ("xoauth2", "u", "ya29", "F")]
+
+
+def test_every_source_and_archive_keeps_the_connector_protocols(tmp_path: Path) -> None:
+    from connectors.archive import LocalArchive
+    from connectors.base import Archive, DocumentSource
+    from connectors.s3 import S3Archive, make_client
+
+    config = {
+        "sources": {
+            "mailbox": {"kind": "imap", "host": "h", "user": "u", "password_env": "PW"},
+            "drop": {"kind": "folder", "path": "in"},
+            "bucket": {"kind": "s3", "bucket": "b"},
+        }
+    }
+    sources = build_sources(config, config_path=CONF, home=tmp_path, environ={"PW": "x"})
+    assert all(isinstance(s, DocumentSource) for s in sources.values())
+    client = make_client("http://127.0.0.1:9", "us-east-1")
+    assert isinstance(LocalArchive(tmp_path), Archive)
+    assert isinstance(S3Archive(client, "b"), Archive)

@@ -186,3 +186,9 @@ def test_unknown_currency_fires_the_code_list_rule() -> None:
 def test_invoice_type_codes_follow_the_peppol_profile(type_code: str, fires: bool) -> None:
     found = rules(validate(norwegian_invoice(type_code=type_code)))
     assert ({"PEPPOL-EN16931-P0100", "PEPPOL-EN16931-P0112"} & found != set()) is fires
+
+
+def test_a_note_subject_code_must_be_uncl4451() -> None:
+    assert "BR-CL-08" in rules(validate(norwegian_invoice(notes=("#XYZ#Levering",))))
+    assert validate(norwegian_invoice(notes=("#AAI#Levering",))) == ()
+    assert validate(norwegian_invoice(notes=("Ordre #12",))) == ()

@@ -112,6 +112,17 @@ _RULES: dict[str, RuleInfo] = {
         "Value added tax point date (BT-7) and its code (BT-8) are mutually exclusive.",
     ),
     "BR-CO-04": (F, "Each Invoice line shall be categorized with a VAT category code (BT-151)."),
+    # BR-CO-05..08: the official test is true(): no document breaks them (nothing to check).
+    "BR-CO-05": (
+        F,
+        "Allowance reason code (BT-98) and reason (BT-97) shall indicate the same type.",
+    ),
+    "BR-CO-06": (
+        F,
+        "Charge reason code (BT-105) and reason (BT-104) shall indicate the same type.",
+    ),
+    "BR-CO-07": (F, "Line allowance reason code (BT-140) and reason (BT-139): the same type."),
+    "BR-CO-08": (F, "Line charge reason code (BT-145) and reason (BT-144): the same type."),
     "BR-CO-09": (F, "VAT identifiers (BT-31, BT-63, BT-48) shall have an ISO 3166-1 prefix."),
     "BR-CO-10": (F, "Sum of Invoice line net amount (BT-106) = sum of line net amounts (BT-131)."),
     "BR-CO-11": (F, "Sum of allowances on document level (BT-107) = sum of BT-92."),
@@ -208,6 +219,7 @@ _RULES: dict[str, RuleInfo] = {
     "BR-CL-06": (F, "Value added tax point date code MUST be coded using a restriction of 2005."),
     "BR-B-01": (F, "An Invoice with VAT category 'Split payment' shall be a domestic Italian one."),
     "BR-B-02": (F, "An Invoice with VAT category 'Split payment' shall not have 'Standard rated'."),
+    "BR-CL-08": (F, "Invoiced note subject code shall be coded using UNCL4451"),
     "BR-CL-07": (F, "Object identifier scheme identifier MUST be coded using UNTDID 1153."),
     "BR-CL-10": (F, "Any identifier scheme identifier MUST be coded using the ISO 6523 ICD list."),
     "BR-CL-11": (

@@ -65,6 +65,32 @@ CEN_INVOICE_TYPES = frozenset(
         "935",
     ]
 )
+# BR-CL-08: UNCL 4451 text subject qualifiers, as the CEN rule lists them.
+UNCL4451 = frozenset(
+    " ".join(
+        (
+            "AAA AAB AAC AAD AAE AAF AAG AAI AAJ AAK AAL AAM AAN AAO AAP AAQ AAR AAS AAT AAU AAV",
+            "AAW AAX AAY AAZ ABA ABB ABC ABD ABE ABF ABG ABH ABI ABJ ABK ABL ABM ABN ABO ABP ABQ",
+            "ABR ABS ABT ABU ABV ABW ABX ABZ ACA ACB ACC ACD ACE ACF ACG ACH ACI ACJ ACK ACL ACM",
+            "ACN ACO ACP ACQ ACR ACS ACT ACU ACV ACW ACX ACY ACZ ADA ADB ADC ADD ADE ADF ADG ADH",
+            "ADI ADJ ADK ADL ADM ADN ADO ADP ADQ ADR ADS ADT ADU ADV ADW ADX ADY ADZ AEA AEB AEC",
+            "AED AEE AEF AEG AEH AEI AEJ AEK AEL AEM AEN AEO AEP AEQ AER AES AET AEU AEV AEW AEX",
+            "AEY AEZ AFA AFB AFC AFD AFE AFF AFG AFH AFI AFJ AFK AFL AFM AFN AFO AFP AFQ AFR AFS",
+            "AFT AFU AFV AFW AFX AFY AFZ AGA AGB AGC AGD AGE AGF AGG AGH AGI AGJ AGK AGL AGM AGN",
+            "AGO AGP AGQ AGR AGS AGT AGU AGV AGW AGX AGY AGZ AHA AHB AHC AHD AHE AHF AHG AHH AHI",
+            "AHJ AHK AHL AHM AHN AHO AHP AHQ AHR AHS AHT AHU AHV AHW AHX AHY AHZ AIA AIB AIC AID",
+            "AIE AIF AIG AIH AII AIJ AIK AIL AIM AIN AIO AIP AIQ AIR AIS AIT AIU AIV AIW AIX AIY",
+            "AIZ AJA AJB ALC ALD ALE ALF ALG ALH ALI ALJ ALK ALL ALM ALN ALO ALP ALQ ARR ARS AUT",
+            "AUU AUV AUW AUX AUY AUZ AVA AVB AVC AVD AVE AVF BAG BAH BAI BAJ BAK BAL BAM BAN BAO",
+            "BAP BAQ BAR BAS BLC BLD BLE BLF BLG BLH BLI BLJ BLK BLL BLM BLN BLO BLP BLQ BLR BLS",
+            "BLT BLU BLV BLW BLX BLY BLZ BMA BMB BMC BMD BME CCI CEX CHG CIP CLP CLR COI CUR CUS",
+            "DAR DCL DEL DIN DOC DUT EUR FBC GBL GEN GS7 HAN HAZ ICN IIN IMI IND INS INV IRP ITR",
+            "ITS LAN LIN LOI MCO MDH MKS ORI OSI PAC PAI PAY PKG PKT PMD PMT PRD PRF PRI PUR QIN",
+            "QQD QUT RAH REG RET REV RQR SAF SIC SIN SLR SPA SPG SPH SPP SPT SRN SSR SUR TCA TDT",
+            "TRA TRR TXD WHI ZZZ",
+        )
+    ).split()
+)
 CEN_CREDIT_NOTE_TYPES = frozenset(
     ["81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"]
 )
@@ -107,6 +133,11 @@ def check(inv: Invoice, ctx: Context) -> None:
     tcur = _code(inv.tax_currency)
     if tcur is not None and tcur not in cl.ISO4217:
         fire("BR-CL-05", "tax_currency")
+    for i, note in enumerate(inv.notes):
+        # "#AAA#free text": the three letters between the first two '#' are a UNCL 4451 code.
+        subject = note.partition("#")[2].partition("#")[0] if "#" in note else ""
+        if len(subject) == 3 and subject not in UNCL4451 and note.count("#") >= 2:
+            fire("BR-CL-08", f"notes.{i}")
     tpc = _code(inv.tax_point_date_code)
     if tpc is not None and tpc not in cl.UNCL2005:
         fire("BR-CL-06", "tax_point_date_code")

@@ -496,6 +496,8 @@ def _breakdown_and_payment(inv: Invoice, ctx: Context) -> None:
 
 
 def _conditions(inv: Invoice, ctx: Context) -> None:
+    # BR-CO-05..BR-CO-08 (reason code and reason text name the same kind of allowance or
+    # charge) have the official test true(): they are in the catalog and never fire.
     fire = ctx.fire
     if (
         inv.invoice_period_start is not None

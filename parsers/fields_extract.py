@@ -101,6 +101,8 @@ def _candidates(hits: Sequence[Hit], lines: Sequence[Line]) -> dict[str, list[Pi
         if reader is read_amount:
             regions = _amount_order(regions)
         for method, weight, tokens in regions:
+            if method == "below" and strength < 0.6:
+                continue  # a bare "Nr." says too little to reach into the next line
             found = reader(tokens)
             if found is None:
                 continue

@@ -135,6 +135,8 @@ def read_line_table(lines: Sequence[Line]) -> list[TableRow]:
             continue
         quantity = _number(cells, "quantity")
         unit_price = _number(cells, "unit_price")
+        if description is None and quantity is None:
+            continue  # an amount alone under the table is a subtotal, not a line
         confidence = 0.75 * min(w.confidence for w in line.words)
         if quantity is not None and unit_price is not None:
             # quantity x price = amount is a check the row passes or fails

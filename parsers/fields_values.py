@@ -102,7 +102,8 @@ def _split_number_sign(text: str) -> list[str]:
 _INDEX: dict[str, list[tuple[tuple[str, ...], str, float]]] = {}
 for _field, _labels in LABELS.items():
     for _label, _strength in _labels.items():
-        _parts = tuple(_label.split())
+        # label tokens are normalised as phrase tokens are: "inkl." and "inkl" are one word
+        _parts = tuple(p.rstrip(".") if len(p) > 1 else p for p in _label.split())
         _INDEX.setdefault(_parts[0], []).append((_parts, _field, _strength))
 for _entries in _INDEX.values():
     _entries.sort(key=lambda e: -len(e[0]))

@@ -43,7 +43,13 @@ from bilag.services.records import (
 )
 from parsers.base import ParseContext
 
-__all__ = ["ProcessResult", "process_incoming", "process_paths", "result_of"]
+__all__ = [
+    "ProcessResult",
+    "finish_pending_posts",
+    "process_incoming",
+    "process_paths",
+    "result_of",
+]
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -116,6 +122,7 @@ def process_incoming(deps: Deps, docs: Iterable[IncomingDocument | Problem]) -> 
         InfrastructureError: the archive or the database failed; what was committed stays.
     """
     ctx = _parse_context(deps)
+    finish_pending_posts(deps)
     results: list[ProcessResult] = []
     for doc in docs:
         if isinstance(doc, Problem):
@@ -131,6 +138,16 @@ def process_incoming(deps: Deps, docs: Iterable[IncomingDocument | Problem]) -> 
             continue
         results.extend(_process_top(deps, ctx, doc))
     return results
+
+
+def finish_pending_posts(deps: Deps) -> list[str]:
+    """Post what was decided (or approved) but not yet marked posted when a run stopped.
+
+    Posting is keyed, so a voucher written before the stop is found, not written again.
+    """
+    with deps.uow() as uow:
+        pending = [row.id for row in uow.repo.documents([POSTING])]
+    return [vid for doc_id in pending if (vid := post_document(deps, doc_id))]
 
 
 def _parse_context(deps: Deps) -> ParseContext:

@@ -134,6 +134,10 @@ def approve(deps: Deps, document_id: int, user: str) -> ReviewOutcome:
         if row.status == Status.NEEDS_REVIEW:
             uow.rollback()
             return correct(deps, document_id, user, reason="reviewed and accepted")
+        if row.status == "posting":  # approved before a stop: finish the posting only
+            uow.rollback()
+            vid = post_document(deps, document_id)
+            return ReviewOutcome(document_id, Status.POSTED, vid, "posting finished")
         if row.status != Status.AWAITING_APPROVAL:
             raise ReviewError(f"document {document_id} is {row.status}, not waiting for approval")
         decision = decision_from_json(row.decision or {"status": row.status})

@@ -245,3 +245,15 @@ def test_a_mail_with_no_invoice_at_all_is_recorded_with_a_reason(make_deps) -> N
     [result] = process_incoming(deps, [incoming("hei.eml", fake_invoice(parts=[]))])
     assert result.status == "needs_review" and result.failed
     assert result.reasons[0]["code"] == "no_invoice"
+
+
+def test_an_approval_stopped_before_posting_is_posted_by_the_next_process_run(make_deps) -> None:
+    deps = make_deps(policy=APPROVERS)
+    [result] = process_incoming(deps, [incoming("a.xml", fake_invoice(net="30000"))])
+    approve(deps, result.document_id, "kari")
+    with pytest.raises(Crash):
+        approve(replace(deps, checkpoint=crash_at("after_post")), result.document_id, "cfo")
+    process_incoming(deps, [])  # any later run finishes what was left half-way
+    with deps.uow() as uow:
+        assert uow.repo.get_document(result.document_id).status == "posted"
+        assert uow.repo.voucher_count() == 1

@@ -53,6 +53,7 @@ SBDH_NS = "http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader
 CUSTOMIZATION_RULE = "BILAG-EHF-CUSTOMIZATION"
 ATTACHMENT_RULE = "BILAG-EHF-ATTACHMENT"
 EN16931_PREFIX = "urn:cen.eu:en16931:2017"
+MAX_ATTACHMENTS = 100  # a real invoice has a handful; thousands are an attack on the archive
 
 _ROOT_BY_TAG = {f"{{{ns}}}{name}": name for name, ns in UBL_NS.items()}
 _CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
@@ -247,6 +248,15 @@ def _decode_embedded(
     out: list[tuple[EmbeddedFile, IncomingDocument]] = []
     problems: list[Problem] = []
     taken: set[str] = set()
+    if len(embedded) > MAX_ATTACHMENTS:
+        problems.append(
+            Problem(
+                doc.name,
+                ProblemCode.TOO_MANY_PARTS,
+                f"{len(embedded)} embedded attachments; only the first {MAX_ATTACHMENTS} are kept",
+            )
+        )
+        embedded = embedded[:MAX_ATTACHMENTS]
     for item in embedded:
         filename = _safe_filename(item, taken)
         name = f"{doc.name}#{filename}"

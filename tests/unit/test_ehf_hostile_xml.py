@@ -197,3 +197,10 @@ def test_markup_quoted_as_text_is_data_not_a_declaration():
     content = minimal_invoice("1").replace("<cbc:ID>1</cbc:ID>", f"<cbc:ID>{quoted}</cbc:ID>")
     (invoice,) = parse(content.encode()).invoices
     assert invoice.invoice_number == "<!DOCTYPE is how XXE starts"
+
+
+def test_absurdly_deep_nesting_is_malformed_not_a_crash():
+    depth = 100_000
+    inner = "<a>" * depth + "</a>" * depth
+    content = minimal_invoice().replace("</Invoice>", f"<x>{inner}</x></Invoice>").encode()
+    assert only_problem(content).code == ProblemCode.XML_MALFORMED

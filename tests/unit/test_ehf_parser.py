@@ -12,7 +12,7 @@ from bilag.domain.document import IncomingDocument
 from bilag.domain.model import DocumentType, Finding, Severity
 from bilag.domain.problems import ProblemCode
 from parsers.base import ParseContext
-from parsers.ehf import ATTACHMENT_RULE, CUSTOMIZATION_RULE, EhfParser
+from parsers.ehf import ATTACHMENT_RULE, CUSTOMIZATION_RULE, MAX_ATTACHMENTS, EhfParser
 from parsers.ubl_reader import VALUE_RULE
 
 NS = (
@@ -407,3 +407,12 @@ def test_the_syntax_rules_run_on_the_tree_and_travel_with_the_invoice(monkeypatc
     inv = only_invoice(document())
     assert seen == ["{urn:oasis:names:specification:ubl:schema:xsd:Invoice-2}Invoice"]
     assert ("UBL-CR-001", Severity.WARNING) in {(f.rule, f.severity) for f in inv.findings}
+
+
+def test_thousands_of_attachments_are_capped_with_a_problem():
+    data = base64.b64encode(b"x").decode()
+    head = "".join(attachment(f"v{i}.pdf", data) for i in range(MAX_ATTACHMENTS + 5))
+    outcome = read(document(extra_head=head))
+    assert len(outcome.invoices) == 1
+    assert len(outcome.attachments) == MAX_ATTACHMENTS
+    assert [p.code for p in outcome.problems] == [ProblemCode.TOO_MANY_PARTS]

@@ -70,3 +70,9 @@ def test_line_arithmetic_r120_is_left_to_structured_documents() -> None:
 def test_a_credit_note_read_from_a_pdf_may_carry_an_invoice_type_code() -> None:
     inv = ocr_read(document_type=DocumentType.CREDIT_NOTE, type_code="389")
     assert validate(inv) == ()
+
+
+def test_a_scan_whose_vat_breakdown_was_not_found_gets_no_breakdown_rule() -> None:
+    line = InvoiceLine("A", net_amount=D(100), vat_category="S", vat_rate=D(25))
+    assert validate(ocr_read(lines=(line,))) == ()
+    assert "BR-S-01" in {f.rule for f in validate(ocr_read(lines=(line,)), profile="ehf")}

@@ -121,7 +121,8 @@ def _family(
     n_sub = sub_cats.count(code)
     in_items = code in line_cats or code in ac_cats
     bad01 = in_items != (n_sub > 0) if fam.at_least_one else n_sub != 1
-    if bad01 and (strict or in_items):
+    # On a PDF/OCR read an empty breakdown means "not found": judge only what was read.
+    if bad01 and (strict or (in_items and sub_cats)):
         fire(p + "01", "vat_breakdown")
 
     acs = inv.allowances_charges

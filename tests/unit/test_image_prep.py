@@ -104,13 +104,14 @@ def test_background_normalisation_makes_shaded_paper_white():
 
 
 def test_low_resolution_text_is_scaled_up_to_about_300_dpi():
-    small = cv2.resize(_page(), None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-    full_height = estimate_text_height(_page())
+    page = _page(font_px=42, size=(2400, 1700))  # 10 pt at 300 dpi
+    small = cv2.resize(page, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    full_height = estimate_text_height(page)
     half_height = estimate_text_height(small)
     assert full_height and half_height
     assert half_height == pytest.approx(full_height / 2, rel=0.2)
-    prepared = prepare_page(small, PrepOptions(denoise=False))
-    assert prepared.scale == pytest.approx(2.0, rel=0.35)
+    assert prepare_page(page, PrepOptions(denoise=False)).scale == 1.0
+    assert prepare_page(small, PrepOptions(denoise=False)).scale == pytest.approx(2.0, rel=0.2)
 
 
 def test_a_photographed_sheet_is_found_and_flattened():

@@ -28,6 +28,7 @@ account's usual VAT code.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Iterable, Sequence
@@ -51,6 +52,7 @@ _MIN_ROWS_TO_CALIBRATE = 50
 # From "follow the last booking" to "follow the long habit"; text weight low to high.
 RANK_DECAYS = (0.6, 0.85, 0.95)
 BETAS = (0.5, 1.0, 2.0)
+GENERAL_WEIGHTS = (0.0, 0.5)
 _REASONS = {
     ROUTE_SINGLE: "supplier rule: always booked to this account",
     ROUTE_MULTI: "supplier history and invoice text",
@@ -82,6 +84,7 @@ class HistoryCoder:
         self.betas = tuple(betas)
         self.rank_decay = 0.8
         self.beta = 1.0
+        self.general_weight = 0.0
         self._model: CoderModel | None = None
         self.calibrator = Calibrator()
         self.report: FitReport | None = None
@@ -115,7 +118,7 @@ class HistoryCoder:
             notes.append("too little history to calibrate: confidences capped at 0.5")
         model = CoderModel(self.half_life_days)
         model.fit(rows, keys, tokens)
-        model.set_params(self.rank_decay, self.beta)
+        model.set_params(self.rank_decay, self.beta, self.general_weight)
         self._model = model
         self.report = FitReport(
             rows=len(rows),
@@ -140,19 +143,18 @@ class HistoryCoder:
         # Choose by log-loss, not accuracy: on a few hundred held-out rows many
         # settings tie on accuracy, while the probability given to the right
         # account still tells them apart.
-        best: tuple[float, float, float, list[RawRanking | None]] | None = None
-        for decay in self.rank_decays:
-            for beta in self.betas:
-                probe.set_params(decay, beta)
-                raws = probe.rank(prepared)
-                loss = sum(
-                    _log_loss(raw, probe.classes, row.account)
-                    for raw, row in zip(raws, held, strict=True)
-                )
-                if best is None or loss < best[0]:
-                    best = (loss, decay, beta, raws)
+        best: tuple[float, tuple[float, float, float], list[RawRanking | None]] | None = None
+        for params in itertools.product(self.rank_decays, self.betas, GENERAL_WEIGHTS):
+            probe.set_params(*params)
+            raws = probe.rank(prepared)
+            loss = sum(
+                _log_loss(raw, probe.classes, row.account)
+                for raw, row in zip(raws, held, strict=True)
+            )
+            if best is None or loss < best[0]:
+                best = (loss, params, raws)
         assert best is not None
-        _, self.rank_decay, self.beta, raws = best
+        _, (self.rank_decay, self.beta, self.general_weight), raws = best
         right = sum(
             raw is not None and probe.classes[raw.ranked[0][0]] == row.account
             for raw, row in zip(raws, held, strict=True)
@@ -165,7 +167,8 @@ class HistoryCoder:
         self.calibrator = fit_calibrator(samples, [raw.features for raw, _ in scored])
         return [
             f"held-out top-1 {right / len(held):.1%} on the latest {len(held)} rows",
-            f"recency decay {self.rank_decay}, text weight {self.beta}",
+            f"recency decay {self.rank_decay}, text weight {self.beta}, "
+            f"general words {self.general_weight}",
             f"calibrated: {self.calibrator.describe()}",
         ]
 

@@ -69,6 +69,7 @@ class CoderModel:
         self.half_life_days = half_life_days
         self.rank_decay = 0.8
         self.beta = 1.0
+        self.general_weight = 0.0
         self.classes: list[str] = []
         self.nb = TokenNaiveBayes()
         self.local = TokenNaiveBayes()  # supplier x word / amount crosses
@@ -147,11 +148,17 @@ class CoderModel:
         self.project_by_pair = {k: _mode(v) for k, v in tables["proj"].items()}
         self.set_params(self.rank_decay, self.beta)
 
-    def set_params(self, rank_decay: float, beta: float) -> None:
-        """Recompute the suppliers' recency priors for ``rank_decay``; set the text weight."""
+    def set_params(self, rank_decay: float, beta: float, general_weight: float = 0.0) -> None:
+        """Recompute the suppliers' recency priors for ``rank_decay``; set the text weights.
+
+        ``general_weight`` weighs the general tokens (words as every supplier uses
+        them) against a known supplier's own crosses: useful where suppliers are
+        catch-alls ("Unspecified", a travel agency) whose invoices' words say more
+        than the supplier does.
+        """
         import numpy as np
 
-        self.rank_decay, self.beta = rank_decay, beta
+        self.rank_decay, self.beta, self.general_weight = rank_decay, beta, general_weight
         priors: dict[str, tuple[NDArray[np.int64], NDArray[np.float64]]] = {}
         for key, seq in self.sequences.items():
             w = np.power(rank_decay, np.arange(len(seq), dtype=np.float64))
@@ -206,8 +213,11 @@ class CoderModel:
         for j, key in enumerate(prepared.keys):
             prior = self.priors.get(key) if key is not None else None
             if key is not None and prior is not None:
-                ll = prepared.local_ll[j]
-                raw = self._rank_known(key, prior, ll, float(local_scale[j]))
+                ll = float(local_scale[j]) * prepared.local_ll[j]
+                if self.general_weight:
+                    general = prepared.log_likelihood[j][prior[0]]
+                    ll = ll + self.general_weight * float(scale[j]) * general
+                raw = self._rank_known(key, prior, ll)
             elif prepared.n_text[j] == 0:
                 # A new supplier with no known word: month and amount alone are
                 # not enough to go on.
@@ -278,7 +288,6 @@ class CoderModel:
         key: str | None,
         prior: tuple[NDArray[np.int64], NDArray[np.float64]],
         ll: NDArray[np.float64],
-        scale: float,
     ) -> RawRanking:
         import numpy as np
 
@@ -287,7 +296,7 @@ class CoderModel:
         evidence = bookings / (bookings + 1.0)
         if len(accounts) == 1:
             return RawRanking(ROUTE_SINGLE, ((int(accounts[0]), 1.0),), evidence, key)
-        logits = log_prior + scale * ll  # ll is already restricted to ``accounts``
+        logits = log_prior + ll  # ll: weighted, already restricted to ``accounts``
         logits -= logits.max()
         p = np.exp(logits)
         p /= p.sum()

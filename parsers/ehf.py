@@ -128,7 +128,8 @@ class EhfParser:
                     Problem(
                         doc.name,
                         ProblemCode.XML_UNSUPPORTED_SYNTAX,
-                        f"{legacy} (CustomizationID {customization or 'absent'}): bilag reads"
+                        f"{legacy} (CustomizationID {_one_line(customization) or 'absent'}):"
+                        " bilag reads"
                         " EHF 3.0 / PEPPOL BIS Billing 3.0 only; ask the sender for BIS 3",
                     ),
                 )
@@ -146,6 +147,12 @@ class EhfParser:
             attachments=tuple(c for _, c in children),
             problems=tuple(problems),
         )
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    """Text from the document or a library, fit for a one-line message."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _text(root: Any, local: str) -> str | None:
@@ -203,7 +210,9 @@ def _legacy_syntax(root: Any, customization: str) -> str | None:
 
 
 def _customization_finding(customization: str, root_name: str) -> Finding:
-    stated = f"CustomizationID {customization!r}" if customization else "no CustomizationID"
+    stated = (
+        f"CustomizationID {_one_line(customization)!r}" if customization else "no CustomizationID"
+    )
     return Finding(
         CUSTOMIZATION_RULE,
         Severity.WARNING,
@@ -263,7 +272,7 @@ def _decode_embedded(
         try:
             content = _decode_base64(item.base64_text)
         except ValueError as e:  # binascii.Error is a ValueError
-            reason = str(e)
+            reason = _one_line(str(e))
             problems.append(
                 Problem(
                     name,

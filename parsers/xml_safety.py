@@ -147,7 +147,7 @@ def load_xml(source: str, content: bytes, max_bytes: int) -> etree._Element | Pr
         root = etree.fromstring(content, _parser())
     except etree.XMLSyntaxError as e:
         line, column = e.position if e.position else (e.lineno, 0)
-        reason = (e.msg or str(e)).split(", line ")[0]
+        reason = " ".join((e.msg or str(e)).split(", line ")[0].split())  # one line, always
         return Problem(
             source,
             ProblemCode.XML_MALFORMED,

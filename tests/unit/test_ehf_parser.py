@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bilag.domain.document import IncomingDocument
 from bilag.domain.model import DocumentType, Finding, Severity
@@ -416,3 +418,38 @@ def test_thousands_of_attachments_are_capped_with_a_problem():
     assert len(outcome.invoices) == 1
     assert len(outcome.attachments) == MAX_ATTACHMENTS
     assert [p.code for p in outcome.problems] == [ProblemCode.TOO_MANY_PARTS]
+
+
+# Any text XML can carry in an element (no markup, no characters XML 1.0 forbids).
+XML_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cn", "Cc"), blacklist_characters="<&"),
+    max_size=30,
+).filter(lambda t: "]]>" not in t)
+
+
+@settings(max_examples=60, deadline=None)
+@given(issue=XML_TEXT, payable=XML_TEXT, kid=XML_TEXT, account=XML_TEXT)
+def test_any_text_in_typed_fields_is_read_or_reported_never_raised(
+    issue: str, payable: str, kid: str, account: str
+):
+    content = document(
+        issue=issue, payable=payable, payment=PAYMENT.format(kid=kid, account=account)
+    )
+    (inv,) = read(content).invoices
+    assert inv.issue_date is None or isinstance(inv.issue_date, date)
+    assert inv.payable_amount is None or inv.payable_amount.is_finite()
+    assert inv.payment_reference is None or isinstance(inv.payment_reference, str)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_damaged_bytes_give_a_problem_or_an_invoice_never_an_exception(data: st.DataObject):
+    content = bytearray(document())
+    for _ in range(data.draw(st.integers(1, 8))):
+        position = data.draw(st.integers(0, len(content) - 1))
+        content[position] = data.draw(st.integers(0, 255))
+    cut = data.draw(st.integers(1, len(content)))
+    outcome = read(bytes(content[:cut]))
+    assert outcome.invoices or outcome.problems
+    for problem in outcome.problems:
+        assert problem.source == "inbox/ehf.xml" and "\n" not in problem.message

@@ -124,7 +124,7 @@ ELEMENT = "."  # a leaf that collects the element itself (a group, or BT-125's b
 class _PlanNode:
     """One step of a group's trie: what to collect here, and which child tags to enter."""
 
-    __slots__ = ("children", "leaves", "plain")
+    __slots__ = ("children", "fast", "leaves", "plain")
 
     def __init__(self) -> None:
         self.children: dict[str, list[tuple[_Pred | None, _PlanNode]]] = {}
@@ -132,6 +132,19 @@ class _PlanNode:
         self.plain: dict[str, _PlanNode] = {}
         # (field id, alternative, attr, whether the field is a union of alternatives)
         self.leaves: list[tuple[str, int, str | None, bool]] = []
+        # plain, pre-digested for the walk: tag -> (ids that take the element's text,
+        # the other leaves, the node to descend into or None)
+        self.fast: dict[str, tuple[tuple[str, ...], tuple[Any, ...], _PlanNode | None]] = {}
+
+    def finalise(self) -> None:
+        """Fill :attr:`fast` here and below, once the trie is complete."""
+        for tag, sub in self.plain.items():
+            texts = tuple(f for f, _, attr, union in sub.leaves if attr is None and not union)
+            others = tuple(leaf for leaf in sub.leaves if leaf[0] not in texts)
+            self.fast[tag] = (texts, others, sub if sub.children else None)
+        for entries in self.children.values():
+            for _, sub in entries:
+                sub.finalise()
 
     def child(self, step: _Step) -> _PlanNode:
         entries = self.children.setdefault(step.tag, [])
@@ -174,6 +187,7 @@ def _plan(group_id: str) -> _PlanNode:
                 add(f.id, (*prefix, *alternatives[0][0]), f"{relative[f.id]}/")
 
     add(group_id, (), "")
+    root.finalise()
     return root
 
 
@@ -262,43 +276,64 @@ class Walker:
         found: dict[str, list[Any]],
         alternatives: dict[str, int],
     ) -> None:
-        plain = node.plain
+        fast = node.fast
         children = node.children
         for child in element:
             tag = child.tag
-            sub = plain.get(tag)
-            if sub is not None:
-                subs: Any = (sub,)
-            else:
-                entries = children.get(tag)
-                if entries is None:
-                    continue
-                subs = [n for pred, n in entries if pred is None or self._test(child, pred)]
-            for sub in subs:
-                for field_id, alternative, attr, union in sub.leaves:
-                    if attr is None:
-                        value = child.text
-                    elif attr is ELEMENT:
-                        value = child
-                    else:
-                        value = child.get(attr)
-                        if value is None:
-                            continue
-                    if not union:
+            entry = fast.get(tag)
+            if entry is not None:
+                texts, others, sub = entry
+                if texts:
+                    text = child.text
+                    for field_id in texts:
                         bucket = found.get(field_id)
                         if bucket is None:
-                            found[field_id] = [value]
+                            found[field_id] = [text]
                         else:
-                            bucket.append(value)
-                        continue
-                    seen = alternatives.get(field_id)
-                    if seen is None or alternative < seen:
-                        alternatives[field_id] = alternative
-                        found[field_id] = [value]
-                    elif alternative == seen:
-                        found[field_id].append(value)
-                if sub.children:
+                            bucket.append(text)
+                if others:
+                    self._leaves(child, others, found, alternatives)
+                if sub is not None:
                     self._visit(child, sub, found, alternatives)
+                continue
+            entries = children.get(tag)
+            if entries is None:
+                continue
+            for pred, node_for_pred in entries:
+                if pred is None or self._test(child, pred):
+                    self._leaves(child, node_for_pred.leaves, found, alternatives)
+                    if node_for_pred.children:
+                        self._visit(child, node_for_pred, found, alternatives)
+
+    @staticmethod
+    def _leaves(
+        child: Any,
+        leaves: Any,
+        found: dict[str, list[Any]],
+        alternatives: dict[str, int],
+    ) -> None:
+        for field_id, alternative, attr, union in leaves:
+            if attr is None:
+                value = child.text
+            elif attr is ELEMENT:
+                value = child
+            else:
+                value = child.get(attr)
+                if value is None:
+                    continue
+            if not union:
+                bucket = found.get(field_id)
+                if bucket is None:
+                    found[field_id] = [value]
+                else:
+                    bucket.append(value)
+                continue
+            seen = alternatives.get(field_id)
+            if seen is None or alternative < seen:
+                alternatives[field_id] = alternative
+                found[field_id] = [value]
+            elif alternative == seen:
+                found[field_id].append(value)
 
     def elements(self, element: Any, field_id: str) -> list[Any]:
         """The elements a group (or element-valued field) path selects under ``element``."""

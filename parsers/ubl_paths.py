@@ -256,17 +256,19 @@ class Walker:
             current = found
         return current
 
-    def collect(self, element: Any, group_id: str) -> dict[str, list[Any]]:
+    def collect(
+        self, element: Any, group_id: str, alternatives: dict[str, int] | None = None
+    ) -> dict[str, list[Any]]:
         """Every field of one group instance in a single pass over the relevant children.
 
         Returns field id -> the values in document order: the text or attribute, or
         the elements themselves for groups, BT-125 and repeated fields. Of a union only
         the first alternative that matched counts, as in :meth:`first`. Absent fields
-        are not in the dict.
+        are not in the dict. ``alternatives``, when given, receives the index of the
+        alternative that matched for each union field (for an exact provenance).
         """
         found: dict[str, list[Any]] = {}
-        alternatives: dict[str, int] = {}
-        self._visit(element, _PLANS[group_id], found, alternatives)
+        self._visit(element, _PLANS[group_id], found, {} if alternatives is None else alternatives)
         return found
 
     def _visit(

@@ -127,6 +127,8 @@ class _Reader:
         self.confidence: dict[str, float] = {}
         self.provenance: dict[str, Provenance] = {}
         self._found: dict[Any, dict[str, list[Any]]] = {}
+        # the document's union fields (BT-3, BT-9) -> the alternative that matched
+        self._union: dict[str, int] = {}
         self._values: dict[Any, dict[str, dict[str, Any]]] = {}
 
     # --- values ---------------------------------------------------------------------------
@@ -171,7 +173,8 @@ class _Reader:
         """One pass over a group instance and the single groups inside it (cached)."""
         found = self._found.get(element)
         if found is None:
-            found = self._found[element] = self.walker.collect(element, group_id)
+            union = self._union if element is self.root else None
+            found = self._found[element] = self.walker.collect(element, group_id, union)
         return found
 
     def read(self, element: Any, group_id: str, where: str) -> None:
@@ -239,6 +242,8 @@ class _Reader:
             return
         self.confidence[key] = 1.0
         locator = absolute_path(field_id, self.root_name)
+        if " | " in locator:  # a union (BT-9, BT-3): name the alternative that was there
+            locator = locator.split(" | ")[self._union.get(field_id, 0)]
         self.provenance[key] = Provenance(self.source, PARSER_NAME, locator, raw)
 
     # --- groups ---------------------------------------------------------------------------

@@ -453,3 +453,11 @@ def test_damaged_bytes_give_a_problem_or_an_invoice_never_an_exception(data: st.
     assert outcome.invoices or outcome.problems
     for problem in outcome.problems:
         assert problem.source == "inbox/ehf.xml" and "\n" not in problem.message
+
+
+def test_a_credit_note_takes_its_due_date_from_the_payment_means():
+    means = """<cac:PaymentMeans><cbc:PaymentMeansCode>30</cbc:PaymentMeansCode>
+      <cbc:PaymentDueDate>2026-11-15</cbc:PaymentDueDate></cac:PaymentMeans>"""
+    inv = only_invoice(document(root="CreditNote", type_code="381", payment=means))
+    assert inv.due_date == date(2026, 11, 15)
+    assert inv.provenance["due_date"].locator == "/CreditNote/cac:PaymentMeans/cbc:PaymentDueDate"

@@ -12,6 +12,8 @@ sklearn, numpy and scipy are imported lazily: ``bilag --help`` stays fast.
 
 Changelog of FORMAT_VERSION:
     1  HistoryCoder: supplier recency prior + sparse naive Bayes + per-route isotonic.
+    2  Supplier-cross tokens scored per supplier; held-out choice of recency decay,
+       text weight and general-word weight; logistic scorer before the isotonic maps.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ __all__ = ["FORMAT_VERSION", "HISTORY_FILE", "MODEL_FILE", "load_coder", "save_c
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MODEL_FILE = "account_coder.pickle"
 HISTORY_FILE = "history.csv"  # the training history in contract columns, for retraining
 

@@ -32,7 +32,7 @@ from bilag.domain.model import (
 from bilag.domain.problems import ProblemCode
 from parsers.base import ParseContext
 from parsers.fields_amounts import AmountChoice, choose_totals, vat_breakdown
-from parsers.fields_labels import CREDIT_TITLES, INVOICE_TITLES
+from parsers.fields_labels import CREDIT_TITLES, INVOICE_TITLES, NON_INVOICE_TITLES
 from parsers.fields_layout import Line, build_lines, normalise
 from parsers.fields_parties import parties
 from parsers.fields_table import read_line_table
@@ -333,6 +333,9 @@ def extract(
     order = keep("order_reference", _best(picks.get("order_reference", [])))
     currency = keep("currency", _currency(lines))
 
+    other = _other_document_kind(lines) if doc_type is None else None
+    if other is not None:
+        return None, (Problem(source, ProblemCode.NOT_AN_INVOICE, f"not an invoice but {other}"),)
     if not _looks_like_invoice(doc_type, gross, net, invoice_number, kid, due_date):
         conf.clear()
         return None, (
@@ -433,6 +436,22 @@ def _dates(picks: Mapping[str, Sequence[Pick]]) -> tuple[Pick | None, Pick | Non
         elif (falls_due - issued).days <= 120:
             due = Pick(due.value, min(0.97, due.confidence + 0.05), due.locator, due.raw)
     return issue, due
+
+
+def _other_document_kind(lines: Sequence[Line]) -> str | None:
+    """What a document titles itself when that is a business document other than an
+    invoice (a reminder, a quote, an order confirmation ...): such a page also has
+    amounts, numbers and dates, but posting it would pay twice or pay too early."""
+    for line in lines:
+        if line.page > 1:
+            break
+        for phrase in line.phrases:
+            tokens = [t.strip("-–—*#:.,()[]«»\"'") for t in normalise(phrase.text).split()]
+            for size in (3, 2, 1):
+                kind = NON_INVOICE_TITLES.get(" ".join(tokens[:size]))
+                if kind is not None:
+                    return kind
+    return None
 
 
 def _looks_like_invoice(

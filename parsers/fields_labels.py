@@ -16,6 +16,7 @@ __all__ = [
     "INVOICE_TITLES",
     "LABELS",
     "LEGAL_SUFFIXES",
+    "NON_INVOICE_TITLES",
     "SELLER_BLOCK",
     "TABLE_COLUMNS",
     "TABLE_END",
@@ -346,6 +347,39 @@ INVOICE_TITLES = frozenset(
         "kvittering",
     }
 )
+# titles of business documents that carry amounts but are not invoices
+NON_INVOICE_TITLES: Mapping[str, str] = {
+    "purring": "a payment reminder",
+    "betalingspåminnelse": "a payment reminder",
+    "påminnelse": "a payment reminder",
+    "inkassovarsel": "a debt collection notice",
+    "payment reminder": "a payment reminder",
+    "reminder": "a payment reminder",
+    "mahnung": "a payment reminder",
+    "zahlungserinnerung": "a payment reminder",
+    "tilbud": "a quote",
+    "pristilbud": "a quote",
+    "quote": "a quote",
+    "quotation": "a quote",
+    "angebot": "a quote",
+    "ordrebekreftelse": "an order confirmation",
+    "order confirmation": "an order confirmation",
+    "auftragsbestätigung": "an order confirmation",
+    "kontoutskrift": "a statement of account",
+    "kontoutdrag": "a statement of account",
+    "statement of account": "a statement of account",
+    "kontoauszug": "a statement of account",
+    "pakkseddel": "a delivery note",
+    "følgeseddel": "a delivery note",
+    "delivery note": "a delivery note",
+    "packing slip": "a delivery note",
+    "lieferschein": "a delivery note",
+    "proforma": "a pro forma invoice (not a claim for payment)",
+    "proformafaktura": "a pro forma invoice (not a claim for payment)",
+    "pro forma invoice": "a pro forma invoice (not a claim for payment)",
+    "proforma invoice": "a pro forma invoice (not a claim for payment)",
+}
+
 # words that open the seller's block: a name below them is the supplier's
 SELLER_BLOCK = (
     "leverandør",

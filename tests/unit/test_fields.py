@@ -265,3 +265,17 @@ def test_a_cross_check_flags_a_different_invoice_number_and_bank_account():
     )
     rules = {f.rule: f.severity.value for f in cross_check(structured, visible)}
     assert rules == {"BILAG-XCHECK-NUMBER": "fatal", "BILAG-XCHECK-ACCOUNT": "warning"}
+
+
+def test_a_payment_reminder_with_amounts_is_not_taken_for_an_invoice():
+    rows = [
+        [(40, "Nordlys Kontor AS")],
+        [(40, "PURRING")],
+        [(40, "Fakturanr.:"), (200, "10234")],
+        [(40, "Forfallsdato:"), (200, "15.03.2024")],
+        [(40, "Å betale NOK"), (200, "3 750,00")],
+    ]
+    invoice, problems = read(rows)
+    assert invoice is None
+    assert problems[0].code == ProblemCode.NOT_AN_INVOICE
+    assert "reminder" in problems[0].message

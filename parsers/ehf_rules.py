@@ -266,17 +266,22 @@ def _repeated_anywhere(index: _Index) -> bool:
 
 
 def _walk(root: Any, run: _Run, doc_currency: str | None, index: _Index) -> None:
-    """Element-level rules: empty leaves, amounts, dates, codes, attributes.
-
-    Only leaves can be empty, so that check reads the text of the leaves once.
-    The other checks visit only the elements of their tags (lxml filters by tag
-    in C). Comments and processing instructions were dropped by the XML loader.
-    """
-    for el in _all(index, _AMOUNT_TAGS):
-        tag = el.tag
-        if tag in _CURRENCY_TAGS:
-            _amount(el, tag, run, doc_currency)
-        if tag != _PRICE_AMOUNT:
+    """Element-level rules on the elements the tree walk filed: amounts, dates, codes,
+    attributes. Each check looks only at the elements of its tags."""
+    iso = cl.ISO4217
+    for tag in _AMOUNT_TAGS:
+        elements = index.get(tag)
+        if not elements:
+            continue
+        currency_rules = tag in _CURRENCY_TAGS
+        decimals_rules = tag != _PRICE_AMOUNT
+        for el in elements:
+            if currency_rules:
+                cur = el.get("currencyID")
+                if cur != doc_currency or cur not in iso:
+                    _amount(el, tag, run, doc_currency)
+            if not decimals_rules:
+                continue
             text = el.text
             long = text is not None and "." in text and len(text.partition(".")[2]) > 2
             if long and not _under_price_allowance(el):
@@ -379,7 +384,8 @@ def _walk_tree(root: Any, run: _Run, *, is_credit_note: bool) -> _Index:
                 stack.append((child, subs.get(tag, empty) if subs else empty))
             else:
                 text = child.text
-                if not text or not text.strip(_XML_WS):
+                # strip() only when it can matter: a 1 MB base64 text starts with data.
+                if not text or (text[0] in _XML_WS and not text.strip(_XML_WS)):
                     run.fire("PEPPOL-EN16931-R008", _path(child))
     return index
 

@@ -26,6 +26,9 @@ _STRONG, _GOOD, _WEAK = 1.0, 0.9, 0.7
 
 LABELS: Mapping[str, Mapping[str, float]] = {
     "invoice_number": {
+        "fakt.nr": _STRONG,
+        "faktura-nr": _STRONG,
+        "faktura nr.": _STRONG,
         "factuurnummer": _STRONG,
         "factuurnr": _STRONG,
         "factuur nummer": _STRONG,
@@ -120,6 +123,10 @@ LABELS: Mapping[str, Mapping[str, float]] = {
         "échéance": _GOOD,
     },
     "payment_reference": {
+        "kid-nummer": _STRONG,
+        "kid nummer": _STRONG,
+        "kidnummer": _STRONG,
+        "kid-referanse": _STRONG,
         "kid": _STRONG,
         "kid nr": _STRONG,
         "kidnr": _STRONG,
@@ -180,6 +187,9 @@ LABELS: Mapping[str, Mapping[str, float]] = {
         "auftragsnummer": _GOOD,
     },
     "gross_total": {
+        "totalsum": _GOOD,
+        "sum totalt": _GOOD,
+        "totalbeløp inkl mva": _STRONG,
         "totaalbedrag": _STRONG,
         "totaal bedrag": _STRONG,
         "bedrag incl btw": _STRONG,

@@ -26,7 +26,11 @@ from typing import Any
 
 __all__ = ["Calibrator", "StepMap", "fit_calibrator"]
 
-MIN_SCORER_ROWS = 200  # fewer held-out rows: map the raw score, learn nothing more
+# Fewer held-out rows: map the raw score, learn nothing more. Measured: with a few
+# hundred rows the scorer latches on to chance features of the one supplier that
+# changed and marks consistent suppliers as doubtful.
+MIN_SCORER_ROWS = 1000
+MIN_BLOCK_ROWS = 25
 MIN_ROUTE_ROWS = 30  # below this a route gets one flat, pessimistic level
 UNCALIBRATED_CAP = 0.5  # no held-out evidence at all: never claim more than a coin flip
 _Z = 1.5
@@ -92,8 +96,9 @@ def _fit_step(raw: Sequence[float], correct: Sequence[bool]) -> StepMap:
     y = np.asarray(correct, dtype=np.float64)
     fitted = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit_transform(x, y)
     order = np.argsort(x, kind="stable")
-    thresholds: list[float] = []
-    values: list[float] = []
+    # Isotonic blocks, then pooled until each holds MIN_BLOCK_ROWS: a block of
+    # three rows is noise, and its Wilson bound would swing from 0.3 to 0.9.
+    blocks: list[list[int]] = []
     start = 0
     n = len(order)
     while start < n:
@@ -101,10 +106,18 @@ def _fit_step(raw: Sequence[float], correct: Sequence[bool]) -> StepMap:
         level = fitted[order[start]]
         while end < n and fitted[order[end]] == level:
             end += 1
-        block = order[start:end]
+        if blocks and len(blocks[-1]) < MIN_BLOCK_ROWS:
+            blocks[-1].extend(order[start:end].tolist())
+        else:
+            blocks.append(order[start:end].tolist())
+        start = end
+    if len(blocks) > 1 and len(blocks[-1]) < MIN_BLOCK_ROWS:
+        blocks[-2].extend(blocks.pop())
+    thresholds: list[float] = []
+    values: list[float] = []
+    for block in blocks:
         thresholds.append(float(x[block].min()))
         values.append(_wilson_lower(float(y[block].sum()), float(len(block))))
-        start = end
     # Wilson bounds of a monotone sequence need not be monotone: keep the promise
     # "higher raw never means lower confidence".
     for i in range(1, len(values)):

@@ -36,7 +36,7 @@ def test_confidence_is_calibrated_on_later_history() -> None:
         assert accuracy >= c - _slack(c, len(chosen)), (c, accuracy, len(chosen))
     assert checked >= 3
     # Confidences spread out rather than all claiming the same.
-    assert len({round(conf, 2) for conf, _ in pairs}) >= 5
+    assert len({round(conf, 2) for conf, _ in pairs}) >= 3
 
 
 def test_new_suppliers_get_lower_confidence_than_known_ones() -> None:

@@ -10,6 +10,8 @@ Sets (reported separately, never special-cased in the extractor):
   as ``bilag extract`` reads them (embedded XML first).
 * ``own-visible``: the same, visible text only (``ignore_embedded_xml``); the lying
   hybrid is left out, since its visible total is false on purpose.
+* ``own-random``: ``--random`` invoices drawn by ``scripts/make_random_pdf_invoices.py``
+  (layouts, label wordings, date/number formats, one or two VAT rates), never stored.
 * ``invoice2data``: ``eval-data/invoice2data/compare/*.pdf`` against their JSON
   (invoice number, date, amount, currency: the fields that JSON has).
 * ``zugferd-visible``: ``eval-data/zugferd-corpus-xml-rechnung/FX-pdf`` read from
@@ -75,6 +77,30 @@ def own_set(*, visible_only: bool) -> list[tuple[str, list[FieldScore]]]:
             continue
         pdf = golden_path.with_name(golden_path.name.replace(".expected.json", ".pdf"))
         out.append((pdf.name, score_key_fields(golden, _extract(pdf, ctx))))
+    return out
+
+
+def random_set(count: int) -> list[tuple[str, list[FieldScore]]]:
+    """Randomised invoices from ``scripts/make_random_pdf_invoices.py`` (seeds 1000...)."""
+    import importlib.util
+    import sys
+
+    scripts = ROOT / "scripts"
+    sys.path.insert(0, str(scripts))
+    spec = importlib.util.spec_from_file_location(
+        "make_random_pdf_invoices", scripts / "make_random_pdf_invoices.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
+    spec.loader.exec_module(module)
+    out = []
+    for seed in range(1000, 1000 + count):
+        pdf, truth = module.random_invoice(seed)
+        doc = IncomingDocument(name=f"random-{seed}.pdf", content=pdf)
+        outcome = PdfParser(engine=ENGINE["name"]).parse(doc, ParseContext())
+        got = invoice_json(outcome.invoices[0]) if outcome.invoices else None
+        out.append((doc.name, score_key_fields(truth, got)))
     return out
 
 
@@ -223,6 +249,7 @@ def main(argv: list[str]) -> int:
         default="pdfium",
         help="text-layer engine for the accuracy sets",
     )
+    parser.add_argument("--random", type=int, default=60, help="randomised invoices to score")
     args = parser.parse_args(argv)
     ENGINE["name"] = args.engine
     print(f"accuracy with the {args.engine} text layer")
@@ -230,6 +257,7 @@ def main(argv: list[str]) -> int:
     sets: dict[str, list[tuple[str, list[FieldScore]]]] = {
         "own": own_set(visible_only=False),
         "own-visible": own_set(visible_only=True),
+        "own-random": random_set(args.random),
     }
     if I2D.exists():
         sets["invoice2data"] = invoice2data_set()

@@ -28,7 +28,7 @@ from bilag.domain.rules import codelist_data as cl
 from bilag.domain.rules.catalog import CATALOG
 from parsers.ehf_rules_cr import ROOT_NODE, attribute_rule, check_anywhere, fire_rules
 
-__all__ = ["check_syntax"]
+__all__ = ["MAX_PER_RULE", "check_syntax"]
 
 _CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
 _CAC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}"
@@ -146,14 +146,24 @@ _INDEXED = frozenset(
 )
 
 
+MAX_PER_RULE = 20  # findings of one rule per document; more says nothing new
+
+
 class _Run:
     """The findings of one document, and a helper to fire a rule at most once per location."""
 
-    __slots__ = ("findings", "seen")
+    __slots__ = ("counts", "findings", "seen")
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
         self.seen: set[tuple[str, str]] = set()
+        self.counts: dict[str, int] = {}
+
+    def fire_at(self, rule: str, element: Any) -> None:
+        """Fire ``rule`` at ``element``; past :data:`MAX_PER_RULE` findings of one rule the
+        rest are dropped (a hostile file of 100,000 empty elements gets 20 findings)."""
+        if self.counts.get(rule, 0) < MAX_PER_RULE:
+            self.fire(rule, _path(element))
 
     def fire_once(self, rule: str, element: Any) -> None:
         """Fire a document-wide rule (the UBL-CR ones) once, at its first offending element."""
@@ -163,9 +173,10 @@ class _Run:
 
     def fire(self, rule: str, location: str) -> None:
         key = (rule, location)
-        if key in self.seen:
+        if key in self.seen or self.counts.get(rule, 0) >= MAX_PER_RULE:
             return
         self.seen.add(key)
+        self.counts[rule] = self.counts.get(rule, 0) + 1
         severity, message = CATALOG[rule]
         self.findings.append(Finding(rule, severity, message, location))
 
@@ -213,9 +224,9 @@ def _path(el: Any) -> str:
         prefix = "cbc:" if tag.startswith(_CBC) else "cac:" if tag.startswith(_CAC) else ""
         name = prefix + _local(tag)
         if parent is not None:
-            same = [c for c in parent.iterchildren(tag)]
-            if len(same) > 1:
-                name += f"[{same.index(node) + 1}]"
+            before = sum(1 for _ in node.itersiblings(tag, preceding=True))
+            if before or next(node.itersiblings(tag), None) is not None:
+                name += f"[{before + 1}]"
         parts.append(name)
         node = parent
     return "/" + "/".join(reversed(parts))
@@ -285,21 +296,21 @@ def _walk(root: Any, run: _Run, doc_currency: str | None, index: _Index) -> None
             text = el.text
             long = text is not None and "." in text and len(text.partition(".")[2]) > 2
             if long and not _under_price_allowance(el):
-                run.fire("UBL-DT-01", _path(el))
+                run.fire_at("UBL-DT-01", el)
                 dec = _decimals_rule(el, tag, root)
                 if dec is not None:
-                    run.fire(dec, _path(el))
+                    run.fire_at(dec, el)
     for el in _all(index, _DATES):
         t = el.text or ""
         if len(t) != 10 or not _DATE_FORM.fullmatch(t) or not _is_date(t):
-            run.fire("PEPPOL-EN16931-F001", _path(el))
+            run.fire_at("PEPPOL-EN16931-F001", el)
     used: set[str | None] = set()
     for category in _all(index, _CATEGORY_TAGS):
         for el in category.iterchildren(_CBC + "ID"):
             used.add(el.text)
             if " ".join((el.text or "").split()) not in cl.UNCL5305:
                 is_item = category.tag == _CAC + "ClassifiedTaxCategory"
-                run.fire("BR-CL-18" if is_item else "BR-CL-17", _path(el))
+                run.fire_at("BR-CL-18" if is_item else "BR-CL-17", el)
     if "B" in used:  # Italian split payment
         if any(c.text != "IT" for c in index.get(_CBC + "IdentificationCode", ())):
             run.fire("BR-B-01", "//cbc:IdentificationCode")
@@ -310,18 +321,18 @@ def _walk(root: Any, run: _Run, doc_currency: str | None, index: _Index) -> None
         scheme = el.get("schemeID")
         if scheme is not None:
             if scheme not in cl.EAS:
-                run.fire("PEPPOL-EN16931-CL008", _path(el))
+                run.fire_at("PEPPOL-EN16931-CL008", el)
             if " ".join(scheme.split()) not in _CEN_EAS:
-                run.fire("BR-CL-25", _path(el))
+                run.fire_at("BR-CL-25", el)
     for el in index.get(_CBC + "EmbeddedDocumentBinaryObject", ()):
         mime = el.get("mimeCode")
         if mime is None:
-            run.fire("UBL-DT-06", _path(el))
+            run.fire_at("UBL-DT-06", el)
         elif mime not in cl.MIME:
-            run.fire("PEPPOL-EN16931-CL001", _path(el))
-            run.fire("BR-CL-24", _path(el))
+            run.fire_at("PEPPOL-EN16931-CL001", el)
+            run.fire_at("BR-CL-24", el)
         if el.get("filename") is None:
-            run.fire("UBL-DT-07", _path(el))
+            run.fire_at("UBL-DT-07", el)
     names = 0
     for attr in _found(_ALL_ATTRIBUTES, root):
         name = attr.attrname
@@ -359,7 +370,7 @@ def _walk_tree(root: Any, run: _Run, *, is_credit_note: bool) -> _Index:
     dropped by the XML loader.
     """
     if not len(root) and not (root.text or "").strip(_XML_WS):
-        run.fire("PEPPOL-EN16931-R008", _path(root))
+        run.fire_at("PEPPOL-EN16931-R008", root)
     empty: tuple[dict[str, list[str]], dict[str, Any]] = ({}, {})
     index: _Index = {}
     indexed = _INDEXED
@@ -386,7 +397,7 @@ def _walk_tree(root: Any, run: _Run, *, is_credit_note: bool) -> _Index:
                 text = child.text
                 # strip() only when it can matter: a 1 MB base64 text starts with data.
                 if not text or (text[0] in _XML_WS and not text.strip(_XML_WS)):
-                    run.fire("PEPPOL-EN16931-R008", _path(child))
+                    run.fire_at("PEPPOL-EN16931-R008", child)
     return index
 
 
@@ -460,19 +471,19 @@ def _scheme_code_lists(index: _Index, run: _Run) -> None:
                     continue
                 if rule == "BR-CL-07" and not _is_object_reference(parent):
                     continue
-                run.fire(rule, _path(el))
+                run.fire_at(rule, el)
     for el in index.get(_CBC + "ItemClassificationCode", ()):
         listed = el.get("listID")
         if listed is not None and " ".join(listed.split()) not in cl.UNCL7143:
-            run.fire("BR-CL-13", _path(el))
+            run.fire_at("BR-CL-13", el)
     for el in _all(index, _QUANTITY_TAGS):
         unit = el.get("unitCode")
         if unit is not None and " ".join(unit.split()) not in cl.UNECE_REC20:
-            run.fire("BR-CL-23", _path(el))
+            run.fire_at("BR-CL-23", el)
     for country in index.get(_CAC + "OriginCountry", ()):
         for el in country.iterchildren(_CBC + "IdentificationCode"):
             if " ".join((el.text or "").split()) not in _ORIGIN_COUNTRIES:
-                run.fire("BR-CL-15", _path(el))
+                run.fire_at("BR-CL-15", el)
 
 
 def _is_object_reference(ref: Any) -> bool:
@@ -512,10 +523,10 @@ def _amount(el: Any, tag: str, run: _Run, doc_currency: str | None) -> None:
     if cur == doc_currency and cur in cl.ISO4217:
         return  # the common case: nothing can fire
     if cur not in cl.ISO4217:
-        run.fire("PEPPOL-EN16931-CL007", _path(el))
+        run.fire_at("PEPPOL-EN16931-CL007", el)
     norm = " ".join((cur or "").split())
     if not norm or norm not in cl.ISO4217:
-        run.fire("BR-CL-03", _path(el))
+        run.fire_at("BR-CL-03", el)
     if tag == _TAX_AMOUNT:
         parent = el.getparent()
         # R051 covers the subtotals' TaxAmount and that of the TaxTotal with subtotals.
@@ -527,7 +538,7 @@ def _amount(el: Any, tag: str, run: _Run, doc_currency: str | None) -> None:
         elif parent.tag != _CAC + "TaxSubtotal":
             return
     if doc_currency is None or cur != doc_currency:
-        run.fire("PEPPOL-EN16931-R051", _path(el))
+        run.fire_at("PEPPOL-EN16931-R051", el)
 
 
 def _decimal(el: Any) -> Decimal | None:
@@ -803,26 +814,26 @@ def _parties(root: Any, run: _Run) -> None:
             run.fire("UBL-SR-23", "/cac:TaxRepresentativeParty")
     for pm in _kids(root, _CAC + "PaymentMeans"):
         if len(_kids(pm, _CBC + "PaymentID")) > 1:
-            run.fire("UBL-SR-26", _path(pm))
+            run.fire_at("UBL-SR-26", pm)
         if len(_kids(pm, _CBC + "InstructionNote")) > 1:
-            run.fire("UBL-SR-27", _path(pm))
+            run.fire_at("UBL-SR-27", pm)
         if len(_sel(pm, _CAC + "PaymentMandate", _CBC + "ID")) > 1:
-            run.fire("UBL-SR-28", _path(pm))
+            run.fire_at("UBL-SR-28", pm)
 
 
 def _groups(root: Any, run: _Run) -> None:
     """Group-level rules: delivery, allowances, references, periods, tax subtotals."""
     for delivery in _kids(root, _CAC + "Delivery"):
         if len(_sel(delivery, _CAC + "DeliveryParty", _CAC + "PartyName", _CBC + "Name")) > 1:
-            run.fire("UBL-SR-25", _path(delivery))
+            run.fire_at("UBL-SR-25", delivery)
     for ac in _kids(root, _CAC + "AllowanceCharge"):
         _allowance_charge(ac, run)
     for ref in _kids(root, _CAC + "AdditionalDocumentReference"):
         _additional_reference(ref, run, root)
     for br in _kids(root, _CAC + "BillingReference"):
         if not _sel(br, _CAC + "InvoiceDocumentReference", _CBC + "ID"):
-            run.fire("BR-55", _path(br))
-            run.fire("UBL-SR-07", _path(br))
+            run.fire_at("BR-55", br)
+            run.fire_at("UBL-SR-07", br)
     for period in _kids(root, _CAC + "InvoicePeriod"):
         # CEN 1.3.16: a start date, an end date or a tax point date code (BT-8).
         if not (
@@ -830,13 +841,13 @@ def _groups(root: Any, run: _Run) -> None:
             or _kids(period, _CBC + "EndDate")
             or _kids(period, _CBC + "DescriptionCode")
         ):
-            run.fire("BR-CO-19", _path(period))
+            run.fire_at("BR-CO-19", period)
     for sub in _sel(root, _CAC + "TaxTotal", _CAC + "TaxSubtotal"):
         if len(_sel(sub, _CAC + "TaxCategory", _CBC + "TaxExemptionReason")) > 1:
-            run.fire("UBL-SR-32", _path(sub))
+            run.fire_at("UBL-SR-32", sub)
     for item_property in root.iter(_CAC + "AdditionalItemProperty"):
         if not (_kids(item_property, _CBC + "Name") and _kids(item_property, _CBC + "Value")):
-            run.fire("BR-54", _path(item_property))
+            run.fire_at("BR-54", item_property)
 
 
 def _presence(root: Any, run: _Run) -> None:
@@ -888,7 +899,7 @@ def _presence(root: Any, run: _Run) -> None:
     for pm in root.iter(_CAC + "PaymentMeans"):
         code = " ".join(_text(next(pm.iterchildren(_CBC + "PaymentMeansCode"), None)).split())
         if code in ("49", "59") and not _sel(pm, _CAC + "PaymentMandate", _CBC + "ID"):
-            run.fire("PEPPOL-EN16931-R061", _path(pm))
+            run.fire_at("PEPPOL-EN16931-R061", pm)
 
 
 def _both_german(root: Any) -> bool:
@@ -904,7 +915,7 @@ def _both_german(root: Any) -> bool:
 def _allowance_charge(ac: Any, run: _Run) -> None:
     indicator = " ".join(_text(next(ac.iterchildren(_CBC + "ChargeIndicator"), None)).split())
     if indicator not in ("true", "false"):
-        run.fire("PEPPOL-EN16931-R043", _path(ac))
+        run.fire_at("PEPPOL-EN16931-R043", ac)
     reasons = _kids(ac, _CBC + "AllowanceChargeReason")
     if len(reasons) > 1:
         # Schematron compares the boolean ChargeIndicator: "true"/"1" is a charge.
@@ -914,18 +925,18 @@ def _allowance_charge(ac: Any, run: _Run) -> None:
 
 def _additional_reference(ref: Any, run: _Run, root: Any) -> None:
     if len(_kids(ref, _CBC + "DocumentDescription")) > 1:
-        run.fire("UBL-SR-33", _path(ref))
+        run.fire_at("UBL-SR-33", ref)
     codes = [c.text for c in ref.iterchildren(_CBC + "DocumentTypeCode")]
     is_object = "130" in codes
     ids = _kids(ref, _CBC + "ID")
     has_scheme = any(i.get("scheme") is not None for i in ids)
     cn_project = _local(root.tag) == "CreditNote" and "50" in codes
     if not (is_object or cn_project or (not has_scheme and not codes)):
-        run.fire("UBL-SR-43", _path(ref))
+        run.fire_at("UBL-SR-43", ref)
     if is_object and _kids(ref, _CAC + "Attachment"):
-        run.fire("UBL-CR-666", _path(ref))
+        run.fire_at("UBL-CR-666", ref)
     if is_object and _kids(ref, _CBC + "DocumentDescription"):
-        run.fire("UBL-CR-673", _path(ref))
+        run.fire_at("UBL-CR-673", ref)
 
 
 def _lines(root: Any, run: _Run, *, is_credit_note: bool) -> None:
@@ -941,7 +952,7 @@ def _lines(root: Any, run: _Run, *, is_credit_note: bool) -> None:
             run.fire("UBL-SR-36", where)
         for period in periods:
             if not (_kids(period, _CBC + "StartDate") or _kids(period, _CBC + "EndDate")):
-                run.fire("BR-CO-20", _path(period))
+                run.fire_at("BR-CO-20", period)
         prices = _kids(line, _CAC + "Price")
         price_acs = [a for p in prices for a in p.iterchildren(_CAC + "AllowanceCharge")]
         if sum(len(_kids(a, _CBC + "Amount")) for a in price_acs) > 1:
@@ -951,7 +962,7 @@ def _lines(root: Any, run: _Run, *, is_credit_note: bool) -> None:
                 _text(next(pac.iterchildren(_CBC + "ChargeIndicator"), None)).split()
             )
             if indicator != "false":
-                run.fire("PEPPOL-EN16931-R044", _path(pac))
+                run.fire_at("PEPPOL-EN16931-R044", pac)
         items = _kids(line, _CAC + "Item")
         categories = [c for i in items for c in i.iterchildren(_CAC + "ClassifiedTaxCategory")]
         if sum(len(_kids(c, _CBC + "TaxExemptionReason")) for c in categories) > 1:
@@ -962,12 +973,12 @@ def _lines(root: Any, run: _Run, *, is_credit_note: bool) -> None:
             run.fire("UBL-SR-50", where)
         for std in _sel(line, _CAC + "Item", _CAC + "StandardItemIdentification", _CBC + "ID"):
             if std.get("schemeID") is None:
-                run.fire("BR-64", _path(std))
+                run.fire_at("BR-64", std)
         for code in _sel(
             line, _CAC + "Item", _CAC + "CommodityClassification", _CBC + "ItemClassificationCode"
         ):
             if code.get("listID") is None:
-                run.fire("BR-65", _path(code))
+                run.fire_at("BR-65", code)
         refs = _kids(line, _CAC + "DocumentReference")
         if len(refs) > 1:
             run.fire("PEPPOL-EN16931-R100", where)
@@ -980,7 +991,7 @@ def _lines(root: Any, run: _Run, *, is_credit_note: bool) -> None:
                 _text(next(ac.iterchildren(_CBC + "ChargeIndicator"), None)).split()
             )
             if indicator not in ("true", "false"):
-                run.fire("PEPPOL-EN16931-R043", _path(ac))
+                run.fire_at("PEPPOL-EN16931-R043", ac)
         has_qty = bool(
             _kids(line, _CBC + "InvoicedQuantity") or _kids(line, _CBC + "CreditedQuantity")
         )
@@ -989,7 +1000,7 @@ def _lines(root: Any, run: _Run, *, is_credit_note: bool) -> None:
             for base in _sel(line, _CAC + "Price", _CBC + "BaseQuantity"):
                 unit = base.get("unitCode")
                 if unit is not None and unit not in qty_units:
-                    run.fire("PEPPOL-EN16931-R130", _path(base))
+                    run.fire_at("PEPPOL-EN16931-R130", base)
 
 
 def _iter_lines(root: Any) -> Iterator[Any]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from lxml import etree
 
 from bilag.domain.model import Severity
-from parsers.ehf_rules import check_syntax
+from parsers.ehf_rules import MAX_PER_RULE, check_syntax
 
 HEAD = (
     '<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" '
@@ -197,3 +199,14 @@ def test_a_document_wide_ubl_cr_rule_is_reported_once() -> None:
     body = GOOD_BODY.replace(line, tagged * 3)
     root = etree.fromstring((HEAD + body + "</Invoice>").encode())
     assert [f.rule for f in check_syntax(root)].count("UBL-CR-679") == 1
+
+
+def test_a_flood_of_empty_elements_gives_a_few_findings_fast() -> None:
+    flood = "<cbc:Note/>" * 50_000
+    root = etree.fromstring((HEAD + GOOD_BODY + flood + "</Invoice>").encode())
+    started = time.perf_counter()
+    findings = check_syntax(root)
+    assert time.perf_counter() - started < 5
+    empties = [f for f in findings if f.rule == "PEPPOL-EN16931-R008"]
+    assert len(empties) == MAX_PER_RULE
+    assert empties[0].location == "/Invoice/cbc:Note[1]"

@@ -216,7 +216,7 @@ def _date(d: date, lang: str, style: str) -> str:
     return d.strftime("%d.%m.%Y") if lang == "no" else d.strftime("%d/%m/%Y")
 
 
-def _amount(value: Decimal, lang: str, dots: bool) -> str:
+def _amount(value: Decimal, lang: str, *, dots: bool) -> str:
     return no_amount(value, dots=dots) if lang == "no" else en_amount(value)
 
 
@@ -274,9 +274,9 @@ def render(drawn: Drawn) -> bytes:
     for item in s.items:
         pdf.text_at(xs[0], y, item.description, 9)
         pdf.text_at(xs[1], y, f"{item.quantity.normalize():f}", 9, align="R")
-        pdf.text_at(xs[2], y, _amount(item.unit_price, lang, c["dots"]), 9, align="R")
+        pdf.text_at(xs[2], y, _amount(item.unit_price, lang, dots=c["dots"]), 9, align="R")
         pdf.text_at(xs[3], y, rate_text(item.vat_rate), 9, align="R")
-        pdf.text_at(xs[4], y, _amount(item.net, lang, c["dots"]), 9, align="R")
+        pdf.text_at(xs[4], y, _amount(item.net, lang, dots=c["dots"]), 9, align="R")
         y += 15
     y += 10
     marker = f"{s.currency} " if c["currency_marker"] == "code" else ""
@@ -292,7 +292,7 @@ def render(drawn: Drawn) -> bytes:
         bold = i == len(totals) - 1
         pdf.text_at(330, y + 14 * i, label, 10, bold=bold)
         pdf.text_at(
-            545, y + 14 * i, marker + _amount(value, lang, c["dots"]), 10, bold=bold, align="R"
+            545, y + 14 * i, marker + _amount(value, lang, dots=c["dots"]), 10, bold=bold, align="R"
         )
     y += 14 * len(totals) + 25
     pdf.text_at(50, y, f"{c['account']} {_account(sup.account or '', c['account_style'])}", 9)

@@ -20,6 +20,7 @@ from bilag.domain.model import (
     Severity,
     VatBreakdown,
 )
+from bilag.domain.rules.base import MAX_PER_RULE
 from bilag.domain.rules.catalog import CATALOG
 from bilag.domain.validation import validate
 
@@ -192,3 +193,10 @@ def test_a_note_subject_code_must_be_uncl4451() -> None:
     assert "BR-CL-08" in rules(validate(norwegian_invoice(notes=("#XYZ#Levering",))))
     assert validate(norwegian_invoice(notes=("#AAI#Levering",))) == ()
     assert validate(norwegian_invoice(notes=("Ordre #12",))) == ()
+
+
+def test_ten_thousand_broken_lines_give_a_bounded_report() -> None:
+    line = InvoiceLine("x", D(1), D(1), D(1), D(25), None, "EA", "S", item_name="x")
+    inv = norwegian_invoice(lines=(line,) * 10_000)
+    found = [f.rule for f in validate(inv)]
+    assert found.count("BR-21") == MAX_PER_RULE

@@ -13,7 +13,7 @@ from decimal import ROUND_FLOOR, Decimal
 from bilag.domain.model import Finding, Invoice
 from bilag.domain.rules.catalog import CATALOG
 
-__all__ = ["Context", "round2", "xround"]
+__all__ = ["MAX_PER_RULE", "Context", "round2", "xround"]
 
 _HALF = Decimal("0.5")
 _HUNDRED = Decimal(100)
@@ -30,17 +30,26 @@ def round2(value: Decimal) -> Decimal:
     return xround(value * _HUNDRED) / _HUNDRED
 
 
+MAX_PER_RULE = 20
+"""Findings of one rule per invoice; past that (10,000 lines without an id) more say nothing."""
+
+
 class Context:
     """One validation run: the profile, and the findings gathered so far."""
 
-    __slots__ = ("findings", "invoice", "strict")
+    __slots__ = ("counts", "findings", "invoice", "strict")
 
     def __init__(self, invoice: Invoice, *, strict: bool) -> None:
         self.invoice = invoice
         self.strict = strict
         self.findings: list[Finding] = []
+        self.counts: dict[str, int] = {}
 
     def fire(self, rule_id: str, location: str | None = None) -> None:
         """Record that ``rule_id`` fired (severity and message come from the catalog)."""
+        count = self.counts.get(rule_id, 0)
+        if count >= MAX_PER_RULE:
+            return
+        self.counts[rule_id] = count + 1
         severity, message = CATALOG[rule_id]
         self.findings.append(Finding(rule_id, severity, message, location))

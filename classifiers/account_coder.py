@@ -88,6 +88,7 @@ class HistoryCoder:
         self._model: CoderModel | None = None
         self.calibrator = Calibrator()
         self.report: FitReport | None = None
+        self.history_digest = ""  # set by whoever fits it, to skip retraining on the same history
 
     @property
     def fitted(self) -> bool:

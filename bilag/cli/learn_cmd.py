@@ -22,12 +22,15 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help="learn account coding from history (CSV or SAF-T Financial XML)",
     )
     p.add_argument("history", nargs="+", metavar="HISTORY", help="history CSV or SAF-T file(s)")
+    p.add_argument(
+        "--force", action="store_true", help="retrain even if the history has not changed"
+    )
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.home)
-    result = learn(settings, args.history)
+    result = learn(settings, args.history, force=args.force)
     for problem in result.problems[:MAX_PROBLEM_LINES]:
         report_problem(problem)
     hidden = len(result.problems) - MAX_PROBLEM_LINES

@@ -10,9 +10,10 @@ rebuilds it from that copy instead of failing.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bilag.config import Settings
@@ -21,9 +22,9 @@ from bilag.errors import ModelError
 from classifiers.account_coder import HistoryCoder
 from classifiers.base import AccountCoder, CodingInput, FitReport, HistoryRow, Suggestion
 from classifiers.history import HistoryRead, read_history, write_history_csv
-from classifiers.store import HISTORY_FILE, load_coder, save_coder
+from classifiers.store import HISTORY_FILE, MODEL_FILE, load_coder, save_coder
 
-__all__ = ["LearnResult", "learn", "load_or_retrain", "suggest"]
+__all__ = ["LearnResult", "history_digest", "learn", "load_or_retrain", "suggest"]
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ def learn(
     *,
     extra_rows: Iterable[HistoryRow] = (),
     known_accounts: Sequence[str] | None = None,
+    force: bool = False,
 ) -> LearnResult:
     """Train the workspace's coder on history files plus ``extra_rows`` and save it.
 
@@ -52,6 +54,7 @@ def learn(
         paths: history files (CSV or SAF-T XML); they replace what was learnt before.
         extra_rows: more history, e.g. the ledger's posted and corrected vouchers.
         known_accounts: the chart of accounts; rows booked elsewhere are reported and skipped.
+        force: retrain even when the history is the one the saved model learnt from.
     """
     reads = tuple(read_history(p, known_accounts) for p in paths)
     problems = tuple(p for r in reads for p in r.problems)
@@ -59,12 +62,27 @@ def learn(
     rows.extend(extra_rows)
     if not rows:
         return LearnResult(None, reads, problems, None)
+    digest = history_digest(rows)
+    saved = None if force else load_coder(settings.models_dir)
+    if isinstance(saved, HistoryCoder) and saved.history_digest == digest and saved.report:
+        # Same history, same model: a scheduled retrain costs nothing (paperless style).
+        unchanged = replace(saved.report, notes=(*saved.report.notes, "history unchanged"))
+        return LearnResult(unchanged, reads, problems, settings.models_dir / MODEL_FILE)
     coder = HistoryCoder()
     report = coder.fit(rows)
+    coder.history_digest = digest
     settings.models_dir.mkdir(parents=True, exist_ok=True)
     write_history_csv(rows, settings.models_dir / HISTORY_FILE)
     path = save_coder(coder, settings.models_dir)
     return LearnResult(report, reads, problems, path)
+
+
+def history_digest(rows: Iterable[HistoryRow]) -> str:
+    """A fingerprint of the history, order included (the same export gives the same digest)."""
+    sha = hashlib.sha256()
+    for row in rows:
+        sha.update(repr(row).encode("utf-8"))
+    return sha.hexdigest()
 
 
 def load_or_retrain(settings: Settings) -> AccountCoder | None:

@@ -1,0 +1,80 @@
+"""The learn/suggest use cases over a real workspace folder (no subprocess)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from bilag.config import load_settings
+from bilag.errors import ModelError
+from bilag.services.learning import learn, load_or_retrain, suggest
+from classifiers.history import read_coding_inputs, write_history_csv
+from classifiers.store import FORMAT_VERSION, MODEL_FILE
+from tests.fixtures.coding_history import as_input, org_number, realistic_history
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> Path:
+    path = tmp_path / "history.csv"
+    write_history_csv(realistic_history(seed=4, days=200), path)
+    return path
+
+
+def test_learning_the_same_history_twice_keeps_the_model(tmp_path: Path, history: Path) -> None:
+    settings = load_settings(tmp_path / "home")
+    first = learn(settings, [history])
+    assert first.model_path is not None
+    written = first.model_path.stat().st_mtime_ns
+    second = learn(settings, [history])
+    assert second.report is not None and "history unchanged" in second.report.notes
+    assert first.model_path.stat().st_mtime_ns == written
+    forced = learn(settings, [history], force=True)
+    assert forced.report is not None and "history unchanged" not in forced.report.notes
+
+
+def test_rows_from_the_ledger_are_learnt_beside_the_files(tmp_path: Path, history: Path) -> None:
+    settings = load_settings(tmp_path / "home")
+    posted = [
+        dataclasses.replace(r, supplier_org_number="911111111")
+        for r in realistic_history(seed=4, days=30)
+    ]
+    result = learn(settings, [history], extra_rows=posted)
+    assert result.report is not None
+    assert result.report.rows == len(realistic_history(seed=4, days=200)) + len(posted)
+
+
+def test_a_stale_model_is_rebuilt_from_the_kept_history(
+    tmp_path: Path, history: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = load_settings(tmp_path / "home")
+    learn(settings, [history])
+    monkeypatch.setattr("classifiers.store.FORMAT_VERSION", FORMAT_VERSION + 1)
+    coder = load_or_retrain(settings)
+    assert coder is not None
+    item = as_input(realistic_history(seed=4, days=200)[-1])
+    assert coder.suggest(item).account is not None
+    assert (settings.models_dir / MODEL_FILE).exists()
+
+
+def test_suggest_without_any_model_raises_a_model_error(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path / "home")
+    with pytest.raises(ModelError, match="bilag learn"):
+        suggest(settings, [as_input(realistic_history(seed=4, days=5)[0])])
+
+
+def test_nothing_readable_learns_nothing_and_says_why(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path / "home")
+    result = learn(settings, [tmp_path / "missing.csv"])
+    assert result.report is None and result.model_path is None
+    assert "no such file" in result.problems[0].message
+
+
+def test_rows_to_code_without_a_required_column_are_refused_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text(f"supplier_org_number,description\n{org_number(1)},papir\n")
+    items, problems, fatal = read_coding_inputs(path)
+    assert fatal and not items
+    assert problems[0].source == f"{path}:1"
+    assert "supplier_name" in problems[0].message

@@ -158,12 +158,17 @@ _TITLE_STEMS = ("rechnung", "invoice", "faktura", "factur", "kreditnota", "gutsc
 
 def _strength(hit: Hit) -> float:
     """A bare ``Nr.`` is a strong invoice-number label right after an invoice title
-    (``Rechnung Nr.``, ``Handelsrechnung (380) Nr.``), a weak one anywhere else."""
-    if hit.field != "invoice_number" or hit.strength > 0.5:
-        return hit.strength
-    first = hit.label[0].word
-    before = " ".join(w.text for w in hit.phrase.words if w.x1 <= first.x0).lower()
-    return 0.9 if any(stem in before for stem in _TITLE_STEMS) else hit.strength
+    (``Rechnung Nr.``, ``Handelsrechnung (380) Nr.``), a weak one anywhere else. A
+    generic label with a word before it names something else (``Order date``,
+    ``Delivery date``, ``Total inclusive of tax``): it counts a little over half."""
+    if hit.field == "invoice_number" and hit.strength <= 0.5:
+        first = hit.label[0].word
+        before = " ".join(w.text for w in hit.phrase.words if w.x1 <= first.x0).lower()
+        if any(stem in before for stem in _TITLE_STEMS):
+            return 0.9
+    if hit.qualified and hit.strength < 1.0:
+        return hit.strength * 0.6
+    return hit.strength
 
 
 def _amount_order(

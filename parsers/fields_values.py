@@ -117,6 +117,7 @@ class Hit:
     phrase: Phrase
     label: tuple[Token, ...]
     inline: tuple[Token, ...]  # tokens after the label, up to the next label
+    qualified: bool = False  # a word stands before the label ("Order date", "Delivery date")
 
 
 def _match_at(norms: Sequence[str], i: int) -> tuple[int, str, float] | None:
@@ -158,6 +159,7 @@ def find_hits(lines: Sequence[Line]) -> list[Hit]:
                         phrase,
                         tuple(tokens[start : start + length]),
                         tuple(tokens[start + length : stop]),
+                        start > 0 and sum(c.isalpha() for c in tokens[start - 1].raw) >= 2,
                     )
                 )
     return hits

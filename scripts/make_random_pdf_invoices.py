@@ -131,6 +131,31 @@ LABELS = {
 }
 
 
+def _distractors_no(rng: random.Random, issue: date) -> list[tuple[str, str]]:
+    return [
+        ("Kundenr.:", str(rng.randint(1000, 99999))),
+        ("Ordredato:", (issue - timedelta(days=rng.randint(1, 20))).strftime("%d.%m.%Y")),
+        ("Leveringsdato:", (issue - timedelta(days=rng.randint(0, 5))).strftime("%d.%m.%Y")),
+        ("Deres ref.:", rng.choice(("Kari Nordmann", "Ola Hansen", "Innkjøp"))),
+        ("Betalingsbetingelser:", f"{rng.choice((10, 14, 30))} dager netto"),
+        ("Side", "1 av 1"),
+    ]
+
+
+def _distractors_en(rng: random.Random, issue: date) -> list[tuple[str, str]]:
+    return [
+        ("Customer no.:", str(rng.randint(1000, 99999))),
+        ("Order date:", (issue - timedelta(days=rng.randint(1, 20))).strftime("%d/%m/%Y")),
+        ("Delivery date:", (issue - timedelta(days=rng.randint(0, 5))).strftime("%d/%m/%Y")),
+        ("Your ref.:", rng.choice(("Kari Nordmann", "Purchasing"))),
+        ("Terms:", f"Net {rng.choice((10, 14, 30))} days"),
+        ("Page", "1 of 1"),
+    ]
+
+
+DISTRACTORS = {"no": _distractors_no, "en": _distractors_en}
+
+
 @dataclass(frozen=True)
 class Drawn:
     sample: Sample
@@ -202,6 +227,10 @@ def draw(seed: int) -> Drawn:
         "org_label": rng.choice(("Org.nr.", "Org.nr:", "Organisasjonsnummer", "")),
         "currency_marker": rng.choice(("code", "code", "none")) if currency == "NOK" else "code",
         "buyer_org": rng.random() < 0.6,
+        # other numbers and dates an invoice carries, that must not be taken for ours
+        "distractors": rng.sample(DISTRACTORS[lang](rng, issue), rng.randint(0, 3)),
+        "distractor_at": rng.randint(0, 5),
+        "phone_footer": rng.random() < 0.5,
     }
     return Drawn(sample, lang, choices)
 
@@ -228,6 +257,11 @@ def _account(account: str, style: str) -> str:
     return account
 
 
+def rng_phone(seed_text: str) -> str:
+    rng = random.Random(seed_text)
+    return " ".join(f"{rng.randint(10, 99)}" for _ in range(4))
+
+
 def render(drawn: Drawn) -> bytes:
     s, lang, c = drawn.sample, drawn.lang, drawn.choices
     sup, buy = s.supplier, s.buyer
@@ -243,13 +277,16 @@ def render(drawn: Drawn) -> bytes:
         (c["issue"], _date(s.issue, lang, c["date_style"])),
         (c["due"], _date(s.due, lang, c["date_style"])),
     ]
+    for label, value in c["distractors"]:
+        fields.insert(c["distractor_at"] % (len(fields) + 1), (label, value))
     if s.kid:
         fields.append((c["kid"], s.kid))
     if c["info_below"]:
         for i, (label, value) in enumerate(fields):
-            pdf.text_at(50 + 125 * i, 120, label.rstrip(":"), 8, bold=True)
-            pdf.text_at(50 + 125 * i, 134, value, 10)
-        top = 170
+            row, col = divmod(i, 4)
+            pdf.text_at(50 + 125 * col, 120 + 40 * row, label.rstrip(":"), 8, bold=True)
+            pdf.text_at(50 + 125 * col, 134 + 40 * row, value, 10)
+        top = 170 + 40 * ((len(fields) - 1) // 4)
     else:
         for i, (label, value) in enumerate(fields):
             pdf.text_at(340, 110 + 13 * i, label, 9)
@@ -260,7 +297,7 @@ def render(drawn: Drawn) -> bytes:
     pdf.text_at(50, top + 26, f"{buy.street}, {buy.city}", 9)
     if c["buyer_org"]:
         pdf.text_at(50, top + 39, f"Org.nr. {spaced_org(buy.org)}", 9)
-    y = top + 80
+    y = max(top + 80, 110 + 13 * len(fields) + 30)
     heads = (
         ("Beskrivelse", "Antall", "Pris", "Mva %", "Beløp")
         if lang == "no"
@@ -296,6 +333,8 @@ def render(drawn: Drawn) -> bytes:
         )
     y += 14 * len(totals) + 25
     pdf.text_at(50, y, f"{c['account']} {_account(sup.account or '', c['account_style'])}", 9)
+    if c["phone_footer"]:
+        pdf.text_at(50, 788, f"Tlf. {rng_phone(s.number)} · {sup.street}, {sup.city}", 8)
     org_text = c["org_style"].format(spaced_org(sup.org))
     pdf.text_at(50, 800, f"{sup.name} · {c['org_label']} {org_text}".replace("  ", " "), 8)
     return bytes(pdf.output())

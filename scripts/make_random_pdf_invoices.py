@@ -17,7 +17,7 @@ import argparse
 import json
 import random
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -231,7 +231,13 @@ def draw(seed: int) -> Drawn:
         "distractors": rng.sample(DISTRACTORS[lang](rng, issue), rng.randint(0, 3)),
         "distractor_at": rng.randint(0, 5),
         "phone_footer": rng.random() < 0.5,
+        "org_in_header": rng.random() < 0.3,
+        "totals_left": rng.random() < 0.2,
     }
+    if rng.random() < 0.1:  # a credit note: its own title and number label, negative amounts
+        sample = replace(sample, credit=True)
+        choices["title"] = "KREDITNOTA" if lang == "no" else "CREDIT NOTE"
+        choices["number"] = "Kreditnotanr.:" if lang == "no" else "Credit note no.:"
     return Drawn(sample, lang, choices)
 
 
@@ -272,6 +278,10 @@ def render(drawn: Drawn) -> bytes:
     pdf.text_at(name_x, 60, sup.name, 15, bold=True, align=align_name)
     pdf.text_at(name_x, 75, f"{sup.street}, {sup.city}", 9, align=align_name)
     pdf.text_at(title_x, 62, c["title"], 20, bold=True, align=align_title)
+    org_text = c["org_style"].format(spaced_org(sup.org))
+    org_line = f"{c['org_label']} {org_text}".strip()
+    if c["org_in_header"]:
+        pdf.text_at(name_x, 87, org_line, 9, align=align_name)
     fields = [
         (c["number"], s.number),
         (c["issue"], _date(s.issue, lang, c["date_style"])),
@@ -308,12 +318,13 @@ def render(drawn: Drawn) -> bytes:
     for x, head in zip(xs[1:], heads[1:], strict=True):
         pdf.text_at(x, y, head, 9, bold=True, align="R")
     y += 18
+    sign = Decimal(-1) if s.credit else Decimal(1)
     for item in s.items:
         pdf.text_at(xs[0], y, item.description, 9)
         pdf.text_at(xs[1], y, f"{item.quantity.normalize():f}", 9, align="R")
         pdf.text_at(xs[2], y, _amount(item.unit_price, lang, dots=c["dots"]), 9, align="R")
         pdf.text_at(xs[3], y, rate_text(item.vat_rate), 9, align="R")
-        pdf.text_at(xs[4], y, _amount(item.net, lang, dots=c["dots"]), 9, align="R")
+        pdf.text_at(xs[4], y, _amount(sign * item.net, lang, dots=c["dots"]), 9, align="R")
         y += 15
     y += 10
     marker = f"{s.currency} " if c["currency_marker"] == "code" else ""
@@ -325,18 +336,18 @@ def render(drawn: Drawn) -> bytes:
         vat_word = "Mva" if lang == "no" else "VAT"
         totals += [(f"{vat_word} {rate_text(r)} %", v) for r, _, v in groups]
     totals.append((c["gross"], s.gross))
+    label_x, amount_x = (50, 250) if c["totals_left"] else (330, 545)
     for i, (label, value) in enumerate(totals):
         bold = i == len(totals) - 1
-        pdf.text_at(330, y + 14 * i, label, 10, bold=bold)
-        pdf.text_at(
-            545, y + 14 * i, marker + _amount(value, lang, dots=c["dots"]), 10, bold=bold, align="R"
-        )
+        printed = marker + _amount(sign * value, lang, dots=c["dots"])
+        pdf.text_at(label_x, y + 14 * i, label, 10, bold=bold)
+        pdf.text_at(amount_x, y + 14 * i, printed, 10, bold=bold, align="R")
     y += 14 * len(totals) + 25
     pdf.text_at(50, y, f"{c['account']} {_account(sup.account or '', c['account_style'])}", 9)
     if c["phone_footer"]:
         pdf.text_at(50, 788, f"Tlf. {rng_phone(s.number)} · {sup.street}, {sup.city}", 8)
-    org_text = c["org_style"].format(spaced_org(sup.org))
-    pdf.text_at(50, 800, f"{sup.name} · {c['org_label']} {org_text}".replace("  ", " "), 8)
+    footer = sup.name if c["org_in_header"] else f"{sup.name} · {org_line}"
+    pdf.text_at(50, 800, footer, 8)
     return bytes(pdf.output())
 
 

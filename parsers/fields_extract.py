@@ -14,7 +14,6 @@ pushes it down; totals are set by :mod:`parsers.fields_amounts`.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -32,8 +31,9 @@ from bilag.domain.model import (
 from bilag.domain.problems import ProblemCode
 from parsers.base import ParseContext
 from parsers.fields_amounts import AmountChoice, choose_totals, vat_breakdown
-from parsers.fields_labels import CREDIT_TITLES, INVOICE_TITLES, NON_INVOICE_TITLES
-from parsers.fields_layout import Line, build_lines, normalise
+from parsers.fields_document import currency as find_currency
+from parsers.fields_document import document_type, other_document_kind
+from parsers.fields_layout import Line, build_lines
 from parsers.fields_parties import parties
 from parsers.fields_table import read_line_table
 from parsers.fields_values import (
@@ -46,7 +46,6 @@ from parsers.fields_values import (
     find_hits,
     read_account,
     read_amount,
-    read_currency,
     read_date,
     read_identifier,
     read_kid,
@@ -197,82 +196,6 @@ def _best(picks: Sequence[Pick]) -> Pick | None:
     return best
 
 
-def _document_type(lines: Sequence[Line]) -> tuple[DocumentType | None, float]:
-    credit = invoice = False
-    for line in lines:
-        if line.page > 2:
-            break
-        for phrase in line.phrases:
-            # "-TAX INVOICE-", "«FAKTURA»": decorations around a title are not part of it
-            tokens = [t.strip("-–—*#:.,()[]«»\"'") for t in normalise(phrase.text).split()]
-            tokens = [t for t in tokens if t]
-            norm = " ".join(tokens)
-            head = " ".join(tokens[:2])
-            first = tokens[0] if tokens else ""
-            if norm in CREDIT_TITLES or head in CREDIT_TITLES or first in CREDIT_TITLES:
-                credit = True
-            elif norm in INVOICE_TITLES or head in INVOICE_TITLES or first in INVOICE_TITLES:
-                invoice = True
-    if credit:
-        return DocumentType.CREDIT_NOTE, 0.95
-    if invoice:
-        return DocumentType.INVOICE, 0.95
-    return None, 0.0
-
-
-_SYMBOLS = {
-    "€": "EUR",
-    "£": "GBP",
-    "$": "USD",
-    "kr": "NOK",
-    "kr.": "NOK",
-    "₹": "INR",
-    "rs": "INR",
-    "rs.": "INR",
-    "rm": "MYR",
-}
-
-
-_NORWEGIAN = frozenset({"mva", "kid", "forfall", "fakturanr", "kontonr", "foretaksregisteret"})
-
-
-def _currency(lines: Sequence[Line]) -> Pick | None:
-    codes: Counter[str] = Counter()
-    symbols: Counter[str] = Counter()
-    first: dict[str, str] = {}
-    norwegian = False
-    for line in lines:
-        for phrase in line.phrases:
-            for word in phrase.words:
-                norwegian = norwegian or word.text.lower().strip(".:,") in _NORWEGIAN
-                found = read_currency([_token(word)])
-                if found is not None:
-                    codes[str(found.value)] += 1
-                    first.setdefault(str(found.value), found.locator())
-                for symbol, code in _SYMBOLS.items():
-                    text = word.text.lower()
-                    if text == symbol or (len(symbol) == 1 and symbol in text):
-                        symbols[code] += 1
-                        first.setdefault(code, phrase.locator())
-    if codes:
-        code, count = codes.most_common(1)[0]
-        others = sum(codes.values()) - count
-        confidence = 0.95 if count >= 2 and others == 0 else 0.85 if others == 0 else 0.6
-        return Pick(code, confidence, first[code] + " iso-code", code)
-    if symbols:
-        code, _ = symbols.most_common(1)[0]
-        confidence = 0.6 if code == "USD" else 0.8
-        return Pick(code, confidence, first[code] + " symbol", code)
-    if norwegian:
-        # a Norwegian invoice that names no currency is in kroner
-        return Pick("NOK", 0.7, "default for a Norwegian document", None)
-    return None
-
-
-def _token(word: Word) -> Token:
-    return Token(word.text.lower(), word.text, word)
-
-
 def _amount_picks(picks: Sequence[Pick]) -> list[AmountChoice]:
     return [
         AmountChoice(abs(p.value), p.confidence, p.locator, p.raw)
@@ -319,7 +242,7 @@ def extract(
         prov[name] = Provenance(source, parser, pick.locator, pick.raw)
         return pick.value
 
-    doc_type, type_conf = _document_type(lines)
+    doc_type, type_conf = document_type(lines)
     rows = read_line_table(lines)
     totals = choose_totals(
         _amount_picks(picks.get("net_total", [])),
@@ -336,9 +259,9 @@ def extract(
     due_date = keep("due_date", due)
     kid = keep("payment_reference", _best(picks.get("payment_reference", [])))
     order = keep("order_reference", _best(picks.get("order_reference", [])))
-    currency = keep("currency", _currency(lines))
+    currency = keep("currency", find_currency(lines))
 
-    other = _other_document_kind(lines) if doc_type is None else None
+    other = other_document_kind(lines) if doc_type is None else None
     if other is not None:
         return None, (Problem(source, ProblemCode.NOT_AN_INVOICE, f"not an invoice but {other}"),)
     if not _looks_like_invoice(doc_type, gross, net, invoice_number, kid, due_date):
@@ -441,22 +364,6 @@ def _dates(picks: Mapping[str, Sequence[Pick]]) -> tuple[Pick | None, Pick | Non
         elif (falls_due - issued).days <= 120:
             due = Pick(due.value, min(0.97, due.confidence + 0.05), due.locator, due.raw)
     return issue, due
-
-
-def _other_document_kind(lines: Sequence[Line]) -> str | None:
-    """What a document titles itself when that is a business document other than an
-    invoice (a reminder, a quote, an order confirmation ...): such a page also has
-    amounts, numbers and dates, but posting it would pay twice or pay too early."""
-    for line in lines:
-        if line.page > 1:
-            break
-        for phrase in line.phrases:
-            tokens = [t.strip("-–—*#:.,()[]«»\"'") for t in normalise(phrase.text).split()]
-            for size in (3, 2, 1):
-                kind = NON_INVOICE_TITLES.get(" ".join(tokens[:size]))
-                if kind is not None:
-                    return kind
-    return None
 
 
 def _looks_like_invoice(

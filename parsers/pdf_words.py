@@ -15,6 +15,7 @@ at a space, a line break, a change of line, or a horizontal gap wider than
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -108,6 +109,11 @@ def _pdfium_pages(pdf: Any, source: str) -> Iterator[PageText]:
         pdf.close()
 
 
+def _text(chars: list[str]) -> str:
+    # NFKC: ligatures ("ﬁ") and compatibility forms read as the letters they stand for
+    return unicodedata.normalize("NFKC", "".join(chars))
+
+
 def _pdfium_words(textpage: Any, number: int, height: float) -> list[Word]:
     import pypdfium2.raw as raw
 
@@ -119,7 +125,7 @@ def _pdfium_words(textpage: Any, number: int, height: float) -> list[Word]:
         ch = chr(raw.FPDFText_GetUnicode(handle, i))
         if ch in _BREAKS or raw.FPDFText_IsGenerated(handle, i):
             if chars:
-                words.append(Word("".join(chars), x0, top, x1, bottom, number))
+                words.append(Word(_text(chars), x0, top, x1, bottom, number))
                 chars = []
             continue
         left, low, right, high = textpage.get_charbox(i, loose=True)
@@ -127,7 +133,7 @@ def _pdfium_words(textpage: Any, number: int, height: float) -> list[Word]:
         if chars:
             same_line = abs(c_top - top) < 0.5 * (bottom - top)
             if not same_line or left - x1 > X_TOLERANCE or right < x0:
-                words.append(Word("".join(chars), x0, top, x1, bottom, number))
+                words.append(Word(_text(chars), x0, top, x1, bottom, number))
                 chars = []
         if not chars:
             x0, top, x1, bottom = left, c_top, right, c_bottom
@@ -135,7 +141,7 @@ def _pdfium_words(textpage: Any, number: int, height: float) -> list[Word]:
             x1, top, bottom = max(x1, right), min(top, c_top), max(bottom, c_bottom)
         chars.append(ch)
     if chars:
-        words.append(Word("".join(chars), x0, top, x1, bottom, number))
+        words.append(Word(_text(chars), x0, top, x1, bottom, number))
     return words
 
 
@@ -172,7 +178,7 @@ def _plumber_pages(pdf: Any, source: str) -> Iterator[PageText]:
             offset_x, offset_y = float(page.bbox[0]), float(page.bbox[1])
             words = tuple(
                 Word(
-                    str(w["text"]),
+                    unicodedata.normalize("NFKC", str(w["text"])),
                     float(w["x0"]) - offset_x,
                     float(w["top"]) - offset_y,
                     float(w["x1"]) - offset_x,

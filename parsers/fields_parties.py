@@ -289,9 +289,22 @@ def parties(
             confidence = 0.97 if chosen.labelled else 0.9
         else:
             confidence = 0.7 if chosen.labelled else 0.5
+        if match is not None:
+            # a known supplier's account or name, but another org number printed: one of
+            # the two is wrong (or the account changed hands); trust neither
+            confidence *= 0.7
+            match = None
         out["supplier.org_number"] = _pick(chosen.found, confidence, "org number on document")
     else:
         chosen = None
+        if match is not None:
+            # no org number printed: the register knows it from the account, mail or name
+            out["supplier.org_number"] = Pick(
+                match.supplier.org_number,
+                min(match.confidence, 0.9),
+                f"register via {match.method} {match.matched!r}",
+                None,
+            )
     if chosen is not None:
         org_line_indices = [
             i for i, line in enumerate(lines) if chosen.digits in h.digits_only(line.text)

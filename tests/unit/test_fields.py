@@ -279,3 +279,28 @@ def test_a_payment_reminder_with_amounts_is_not_taken_for_an_invoice():
     assert invoice is None
     assert problems[0].code == ProblemCode.NOT_AN_INVOICE
     assert "reminder" in problems[0].message
+
+
+def test_a_known_suppliers_org_number_comes_from_the_register_when_not_printed():
+    rows = [row for row in invoice_rows() if "NO 987" not in str(row)]
+    known = KnownSupplier(
+        org_number=SUPPLIER_ORG, names=("Nordlys Kontor AS",), bank_accounts=("15032412340",)
+    )
+    ctx = ParseContext(known_suppliers=(known,), buyer_org_numbers=frozenset({BUYER_ORG}))
+    invoice, _ = read(rows, ctx)
+    assert invoice is not None
+    assert invoice.supplier.org_number == SUPPLIER_ORG
+    assert 0.5 < invoice.confidence["supplier.org_number"] <= 0.9
+    assert "register" in invoice.provenance["supplier.org_number"].locator
+
+
+def test_a_known_account_beside_another_org_number_lowers_confidence():
+    known = KnownSupplier(
+        org_number="923188770", names=("Bryggen Kaffe AS",), bank_accounts=("15032412340",)
+    )
+    plain, _ = read(invoice_rows())
+    doubted, _ = read(invoice_rows(), ParseContext(known_suppliers=(known,)))
+    assert plain is not None and doubted is not None
+    assert doubted.supplier.org_number == SUPPLIER_ORG
+    assert doubted.confidence["supplier.org_number"] < plain.confidence["supplier.org_number"]
+    assert doubted.confidence["supplier.org_number"] < 0.9

@@ -1,18 +1,23 @@
 """Turning raw scores into honest confidences.
 
 The contract says: among suggestions with confidence >= c, at least a share c
-is right. A raw naive-Bayes probability does not keep that promise, so each
-*route* of the coder (supplier always used one account; supplier used several;
-new supplier) gets its own monotone map from raw score to observed accuracy,
-fitted with isotonic regression on a held-out, time-ordered slice of history:
-the model is trained on the earlier bookings and scored on the latest ones,
-which is the situation it will be in when the next invoice arrives.
+is right. A raw naive-Bayes probability does not keep that promise. Everything
+here is fitted on a held-out, time-ordered slice of history: the model is
+trained on the earlier bookings and scored on the latest ones, which is the
+situation it will be in when the next invoice arrives.
 
-Each isotonic block's accuracy is then replaced by its Wilson lower bound
-(z = 1), so a block backed by 40 rows cannot claim 100 %: small samples pull
-the confidence down, never up. Routes with too few held-out rows get one flat
-level; a route never seen in the held-out slice (or no held-out slice at all)
-is capped at 0.5.
+1. With at least 1,000 held-out suggestions, a logistic scorer learns P(right)
+   from facts about each suggestion (``CoderModel.describe``); its scores are
+   computed out of fold (2-fold) so the next step does not see flattered scores.
+   With fewer, the raw score is used as it is.
+2. Each *route* of the coder (supplier always used one account; supplier used
+   several; new supplier) gets its own monotone map from score to observed
+   accuracy: isotonic regression, blocks pooled to at least 25 rows, and each
+   block's accuracy replaced by its Wilson lower bound (z = 1.5), so a block of
+   40 right answers cannot claim 100 %: small samples pull confidence down,
+   never up.
+3. A route with too few held-out rows gets one flat level; a route never seen
+   in the held-out slice (or no held-out slice at all) is capped at 0.5.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -312,12 +312,6 @@ def read_coding_inputs(path: str | Path) -> tuple[list[CodingInput | None], list
             )
         )
     return out, problems, False
-
-
-def iter_rows(reads: Sequence[HistoryRead]) -> Iterator[HistoryRow]:
-    """All rows of several reads, in order."""
-    for read in reads:
-        yield from read.rows
 
 
 def write_history_csv(rows: Iterable[HistoryRow], path: Path) -> int:

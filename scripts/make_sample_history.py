@@ -9,9 +9,9 @@ checks the coder against (``expected_account``), so "coded right" means "coded
 as this company has always coded it".
 
 A little realism: descriptions vary (months, quantities, item numbers),
-amounts spread around the sample amounts, 2 % of rows are booked to a wrong
-neighbouring account (human noise), and a few suppliers that never appear in
-the samples are mixed in. Seeded: the file is the same on every run.
+amounts spread around the sample amounts, 3 % of the first year's rows are booked
+to a wrong neighbouring account (human noise, corrected since), and a few suppliers
+that never appear in the samples are mixed in. Seeded: the file is the same on every run.
 
 Usage: .venv/bin/python scripts/make_sample_history.py
 """
@@ -55,7 +55,11 @@ ACCOUNT_RULES: tuple[tuple[str, str, str], ...] = (
     (r"strøm|elektrisitet|nettleie", "6200", "1"),
 )
 FALLBACK = ("7790", "1")
-# a neighbour a tired bookkeeper picks instead (the 2 % noise)
+# a neighbour a tired bookkeeper picks instead: 3 % of the first year's rows (a new
+# bookkeeper's mistakes, since corrected: the coder must not be thrown by old noise,
+# and recent bookings, which win, are consistent)
+NOISE = 0.03
+NOISE_UNTIL = date(2025, 11, 1)
 NEIGHBOUR = {"6800": "6560", "6540": "6551", "5910": "7350", "6360": "6390", "6553": "6552"}
 
 EXTRA_SUPPLIERS = (
@@ -139,12 +143,13 @@ def main() -> int:
             text, amount = rng.choice(lines)
             description = _vary(rng, text)
             account, vat = expected_account(text)
-            if rng.random() < 0.02:
+            day = start + timedelta(days=rng.randint(0, 700))
+            if day < NOISE_UNTIL and rng.random() < NOISE:
                 account = NEIGHBOUR.get(account, account)
             net = abs(amount) * Decimal(str(round(rng.uniform(0.5, 1.6), 2)))
             rows.append(
                 {
-                    "date": (start + timedelta(days=rng.randint(0, 700))).isoformat(),
+                    "date": day.isoformat(),
                     "supplier_org_number": org,
                     "supplier_name": name,
                     "description": description,

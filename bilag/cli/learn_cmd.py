@@ -9,7 +9,7 @@ from typing import Any
 
 from bilag.cli.output import report_problem
 from bilag.config import load_settings
-from bilag.services.learning import learn
+from bilag.services.learning import chart_accounts, learn
 
 _ROW_SOURCE = re.compile(r":\d+$")  # "history.csv:17": a problem with one row
 MAX_PROBLEM_LINES = 100  # a 100,000-row file with a bad column should not flood the terminal
@@ -25,12 +25,19 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--force", action="store_true", help="retrain even if the history has not changed"
     )
+    p.add_argument(
+        "--check-accounts",
+        action="store_true",
+        help="skip rows booked to accounts outside the chart (the workspace's own chart "
+        "is always checked; this also checks against the built-in NS 4102 list)",
+    )
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.home)
-    result = learn(settings, args.history, force=args.force)
+    known = chart_accounts(settings, builtin=args.check_accounts)
+    result = learn(settings, args.history, force=args.force, known_accounts=known)
     for problem in result.problems[:MAX_PROBLEM_LINES]:
         report_problem(problem)
     hidden = len(result.problems) - MAX_PROBLEM_LINES

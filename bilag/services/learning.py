@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -24,7 +24,14 @@ from classifiers.base import AccountCoder, CodingInput, FitReport, HistoryRow, S
 from classifiers.history import HistoryRead, read_history, write_history_csv
 from classifiers.store import HISTORY_FILE, MODEL_FILE, load_coder, save_coder
 
-__all__ = ["LearnResult", "history_digest", "learn", "load_or_retrain", "suggest"]
+__all__ = [
+    "LearnResult",
+    "chart_accounts",
+    "history_digest",
+    "learn",
+    "load_or_retrain",
+    "suggest",
+]
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +51,7 @@ def learn(
     paths: Sequence[str | Path],
     *,
     extra_rows: Iterable[HistoryRow] = (),
-    known_accounts: Sequence[str] | None = None,
+    known_accounts: Collection[str] | None = None,
     force: bool = False,
 ) -> LearnResult:
     """Train the workspace's coder on history files plus ``extra_rows`` and save it.
@@ -75,6 +82,29 @@ def learn(
     write_history_csv(rows, settings.models_dir / HISTORY_FILE)
     path = save_coder(coder, settings.models_dir)
     return LearnResult(report, reads, problems, path)
+
+
+def chart_accounts(settings: Settings, *, builtin: bool = False) -> frozenset[str] | None:
+    """The accounts a history may use: the workspace's own chart when it names one.
+
+    ``[ledger] accounts = "chart.csv"`` in ``config.toml`` names a company chart;
+    without it, ``builtin=True`` checks against bilag's NS 4102 list (companies
+    often book to sub-accounts it lacks, so that is opt-in) and otherwise
+    nothing is checked (None).
+
+    Raises:
+        ConfigError: the chart file is unusable.
+    """
+    from bilag.ledger.chart import load_chart
+
+    configured = settings.section("ledger").get("accounts")
+    if not configured and not builtin:
+        return None
+    path = None
+    if configured:
+        path = Path(str(configured)).expanduser()
+        path = path if path.is_absolute() else settings.home / path
+    return frozenset(load_chart(path).accounts)
 
 
 def history_digest(rows: Iterable[HistoryRow]) -> str:

@@ -9,7 +9,7 @@ import pytest
 
 from bilag.config import load_settings
 from bilag.errors import ModelError
-from bilag.services.learning import learn, load_or_retrain, suggest
+from bilag.services.learning import chart_accounts, learn, load_or_retrain, suggest
 from classifiers.history import read_coding_inputs, write_history_csv
 from classifiers.store import FORMAT_VERSION, MODEL_FILE
 from tests.fixtures.coding_history import as_input, org_number, realistic_history
@@ -78,3 +78,23 @@ def test_rows_to_code_without_a_required_column_are_refused_by_name(tmp_path: Pa
     assert fatal and not items
     assert problems[0].source == f"{path}:1"
     assert "supplier_name" in problems[0].message
+
+
+def test_accounts_outside_the_chart_are_skipped_and_named_when_checked(
+    tmp_path: Path, history: Path
+) -> None:
+    settings = load_settings(tmp_path / "home")
+    lines = history.read_text(encoding="utf-8").splitlines()
+    fields = lines[-1].split(",")
+    fields[5] = "9999"  # the account column
+    lines.append(",".join(fields))
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("\n".join(lines), encoding="utf-8")
+    assert chart_accounts(settings) is None  # no company chart configured: nothing checked
+    known = chart_accounts(settings, builtin=True)
+    assert known is not None and "6300" in known
+    result = learn(settings, [mixed], known_accounts=known)
+    assert result.report is not None
+    (problem,) = result.problems
+    assert problem.source == f"{mixed}:{len(lines)}"
+    assert "9999 is not in the chart of accounts" in problem.message

@@ -362,7 +362,10 @@ def _dates(picks: Mapping[str, Sequence[Pick]]) -> tuple[Pick | None, Pick | Non
             issue = Pick(issued, issue.confidence * 0.6, issue.locator, issue.raw)
             due = Pick(falls_due, due.confidence * 0.6, due.locator, due.raw)
         elif (falls_due - issued).days <= 120:
+            # two dates in the usual order and distance back each other up
             due = Pick(due.value, min(0.97, due.confidence + 0.05), due.locator, due.raw)
+            if "contested" not in issue.locator and due.confidence >= 0.9:
+                issue = Pick(issued, max(issue.confidence, 0.85), issue.locator, issue.raw)
     return issue, due
 
 

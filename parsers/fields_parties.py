@@ -222,6 +222,16 @@ def _accounts(
     return {f"supplier.{'iban' if k == 'iban' else 'bank_account'}": p for k, p in best.items()}
 
 
+def _named_beside_org(
+    name: str, phrase: Phrase, lines: Sequence[Line], org_lines: Sequence[int]
+) -> bool:
+    """Whether ``name`` is printed, a second time, on a line with the supplier's org number."""
+    folded = name.casefold()
+    if len(folded) < 4:
+        return False
+    return any(i != phrase.line_index and folded in lines[i].text.casefold() for i in org_lines)
+
+
 def _kind_number(value: object) -> tuple[str, str]:
     kind, number = value if isinstance(value, tuple) else ("", "")
     return str(kind), str(number)
@@ -333,6 +343,9 @@ def parties(
             if len(names) > 1 and names[1][0] >= score - 0.05:
                 confidence *= 0.8  # a close second: the guess is a coin toss
             text = phrase.text.strip(" ,;")
+            if _named_beside_org(text, phrase, lines, org_line_indices):
+                # the same name printed again on the line that carries the org number
+                confidence = max(confidence, 0.85)
             confidence *= 0.6 + 0.4 * phrase.confidence
             name_pick = Pick(text, confidence, phrase.locator() + " name", text)
     if name_pick is not None:

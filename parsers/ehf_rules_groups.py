@@ -1,0 +1,510 @@
+"""XML-level rules about groups and their cardinality: TaxTotal counts (R053..R055),
+"at most once" (UBL-SR-*), parties, references, periods, element-existence rules
+(R001..R003, R010, R020, R061, BR-03, BR-12..BR-15, BR-53, BR-CO-19/20, BR-CO-26) and the
+line rules. Valid documents pass two compiled XPath gates and skip the details.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from lxml import etree
+
+from parsers.ehf_rules_base import (
+    _CAC,
+    _CBC,
+    _decimal,
+    _found,
+    _kids,
+    _local,
+    _norm,
+    _path,
+    _sel,
+    _text,
+)
+from parsers.ehf_rules_base import (
+    NS as _NS,
+)
+from parsers.ehf_rules_base import (
+    Run as _Run,
+)
+
+__all__ = ["DOCUMENT_SUSPECT", "check_groups", "check_lines"]
+
+_TAX_AMOUNT = _CBC + "TaxAmount"
+
+
+def _document(root: Any, run: _Run, *, is_credit_note: bool) -> None:
+    tax_totals = _kids(root, _CAC + "TaxTotal")
+    with_sub = [
+        t for t in tax_totals if next(t.iterchildren(_CAC + "TaxSubtotal"), None) is not None
+    ]
+    without_sub = len(tax_totals) - len(with_sub)
+    tax_cur_el = next(root.iterchildren(_CBC + "TaxCurrencyCode"), None)
+    if len(with_sub) != 1:
+        run.fire("PEPPOL-EN16931-R053", "/cac:TaxTotal")
+    if without_sub != (1 if tax_cur_el is not None else 0):
+        run.fire("PEPPOL-EN16931-R054", "/cac:TaxTotal")
+    if tax_cur_el is not None:
+        _same_sign(root, tax_totals, tax_cur_el, run)
+    # BR-CO-15 adds "the" TaxAmount in the document currency: two of them make the
+    # official expression fail, so the rule fires.
+    doc_cur_el = next(root.iterchildren(_CBC + "DocumentCurrencyCode"), None)
+    if doc_cur_el is not None:
+        in_doc = [
+            a
+            for t in tax_totals
+            for a in t.iterchildren(_TAX_AMOUNT)
+            if a.get("currencyID") == doc_cur_el.text
+        ]
+        if len(in_doc) > 1:
+            run.fire("BR-CO-15", "/cac:TaxTotal/cbc:TaxAmount")
+    if is_credit_note:
+        projects = [
+            r
+            for r in _kids(root, _CAC + "AdditionalDocumentReference")
+            if any(c.text == "50" for c in r.iterchildren(_CBC + "DocumentTypeCode"))
+        ]
+        if len(projects) > 1:
+            run.fire("PEPPOL-EN16931-R080", "/cac:AdditionalDocumentReference")
+    _max_once(root, run)
+
+
+def _same_sign(root: Any, tax_totals: list[Any], tax_cur_el: Any, run: _Run) -> None:
+    """PEPPOL-EN16931-R055: BT-110 and BT-111 have the same operational sign."""
+    tax_cur = _norm(tax_cur_el)
+    doc_el = next(root.iterchildren(_CBC + "DocumentCurrencyCode"), None)
+    doc_cur = "" if doc_el is None else _norm(doc_el)
+    amounts = [a for t in tax_totals for a in t.iterchildren(_TAX_AMOUNT)]
+    in_tax = [
+        d for a in amounts if a.get("currencyID") == tax_cur if (d := _decimal(a)) is not None
+    ]
+    in_doc = [
+        d for a in amounts if a.get("currencyID") == doc_cur if (d := _decimal(a)) is not None
+    ]
+    zero = Decimal(0)
+    ok = (any(v <= zero for v in in_tax) and any(v <= zero for v in in_doc)) or (
+        any(v >= zero for v in in_tax) and any(v >= zero for v in in_doc)
+    )
+    if not ok:
+        run.fire("PEPPOL-EN16931-R055", "/cac:TaxTotal/cbc:TaxAmount")
+
+
+def _steps(path: str) -> tuple[str, ...]:
+    """``"cac:Delivery/cbc:ID"`` -> Clark-notation child tags."""
+    return tuple((_CAC if step.startswith("cac:") else _CBC) + step[4:] for step in path.split("/"))
+
+
+_SUP = "cac:AccountingSupplierParty/cac:Party/"
+_CUS = "cac:AccountingCustomerParty/cac:Party/"
+# UBL-SR rules of the form count(path) <= 1, relative to the document root.
+_ROOT_MAX_ONCE: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
+    (rule, path, _steps(path))
+    for rule, path in (
+        ("UBL-SR-01", "cac:ContractDocumentReference/cbc:ID"),
+        ("UBL-SR-02", "cac:ReceiptDocumentReference/cbc:ID"),
+        ("UBL-SR-03", "cac:DespatchDocumentReference/cbc:ID"),
+        ("UBL-SR-05", "cac:PaymentTerms/cbc:Note"),
+        ("UBL-SR-06", "cac:InvoiceDocumentReference"),
+        ("UBL-SR-08", "cac:InvoicePeriod"),
+        ("UBL-SR-09", _SUP + "cac:PartyLegalEntity/cbc:RegistrationName"),
+        ("UBL-SR-10", _SUP + "cac:PartyName/cbc:Name"),
+        ("UBL-SR-11", _SUP + "cac:PartyLegalEntity/cbc:CompanyID"),
+        ("UBL-SR-14", _SUP + "cac:PartyLegalEntity/cbc:CompanyLegalForm"),
+        ("UBL-SR-15", _CUS + "cac:PartyLegalEntity/cbc:RegistrationName"),
+        ("UBL-SR-16", _CUS + "cac:PartyIdentification/cbc:ID"),
+        ("UBL-SR-17", _CUS + "cac:PartyLegalEntity/cbc:CompanyID"),
+        ("UBL-SR-24", "cac:Delivery"),
+        ("UBL-SR-39", "cac:ProjectReference/cbc:ID"),
+        ("UBL-SR-40", _CUS + "cac:PartyName/cbc:Name"),
+        ("UBL-SR-45", "cac:PaymentMeans/cbc:PaymentDueDate"),
+        ("UBL-SR-49", "cac:InvoicePeriod/cbc:DescriptionCode"),
+    )
+)
+
+
+# True when any of the _ROOT_MAX_ONCE paths occurs twice: one XPath instead of 18 walks.
+_ANY_TWICE = etree.XPath(
+    " or ".join(f"count({path}) > 1" for _, path, _ in _ROOT_MAX_ONCE), namespaces=_NS
+)
+# True when a document-level rule of _document, _parties, _groups or _presence may fire
+# (a superset of their conditions, child steps only); a valid invoice skips them all.
+_VAT = "translate(cac:TaxScheme/cbc:ID, 'vat', 'VAT') = 'VAT'"
+_DOCUMENT_SUSPECT = etree.XPath(
+    " or ".join(
+        [f"count({path}) > 1" for _, path, _ in _ROOT_MAX_ONCE]
+        + [
+            "count(cac:TaxTotal[cac:TaxSubtotal]) != 1",
+            "count(cac:TaxTotal[not(cac:TaxSubtotal)]) != count(cbc:TaxCurrencyCode[1])",
+            "cbc:TaxCurrencyCode",
+            "count(cac:TaxTotal/cbc:TaxAmount) > 1",
+            "count(cac:AdditionalDocumentReference[cbc:DocumentTypeCode = '50']) > 1",
+            "count(cac:AdditionalDocumentReference[cbc:DocumentTypeCode = '130']/cbc:ID) > 1",
+            f"count({_SUP}cac:PartyTaxScheme[{_VAT}]/cbc:CompanyID) > 1",
+            f"count({_SUP}cac:PartyTaxScheme[not({_VAT})]/cbc:CompanyID) > 1",
+            f"count({_CUS}cac:PartyTaxScheme[{_VAT}]/cbc:CompanyID) > 1",
+            f"count({_SUP}cac:PartyTaxScheme) > 2",
+            "count(cac:PaymentMeans/cbc:PaymentMeansCode[@name]) > 1",
+            "cac:PayeeParty",
+            "cac:TaxRepresentativeParty",
+            "cac:PaymentMeans[count(cbc:PaymentID) > 1 or count(cbc:InstructionNote) > 1"
+            " or count(cac:PaymentMandate/cbc:ID) > 1]",
+            "cac:Delivery[count(cac:DeliveryParty/cac:PartyName/cbc:Name) > 1]",
+            "cac:AllowanceCharge[count(cbc:AllowanceChargeReason) > 1"
+            " or (normalize-space(cbc:ChargeIndicator) != 'true'"
+            " and normalize-space(cbc:ChargeIndicator) != 'false')]",
+            "cac:AdditionalDocumentReference[count(cbc:DocumentDescription) > 1"
+            " or cbc:DocumentTypeCode or cbc:ID/@scheme]",
+            "cac:BillingReference[not(cac:InvoiceDocumentReference/cbc:ID)]",
+            "cac:InvoicePeriod[not(cbc:StartDate or cbc:EndDate or cbc:DescriptionCode)]",
+            "cac:TaxTotal/cac:TaxSubtotal[count(cac:TaxCategory/cbc:TaxExemptionReason) > 1]",
+            "not(cbc:ProfileID)",
+            "count(cbc:Note) > 1",
+            "not(cbc:IssueDate) or cbc:IssueDate = ''",
+            "cac:LegalMonetaryTotal[not(cbc:LineExtensionAmount and cbc:TaxExclusiveAmount"
+            " and cbc:TaxInclusiveAmount and cbc:PayableAmount)]",
+            "cac:AccountingSupplierParty[not(cac:Party/cac:PartyTaxScheme/cbc:CompanyID"
+            " or cac:Party/cac:PartyIdentification/cbc:ID"
+            " or cac:Party/cac:PartyLegalEntity/cbc:CompanyID)]",
+            "not(cbc:BuyerReference or cac:OrderReference/cbc:ID)",
+            "cac:AccountingCustomerParty/cac:Party[not(cbc:EndpointID)]",
+            "cac:AccountingSupplierParty/cac:Party[not(cbc:EndpointID)]",
+            "cac:PaymentMeans[normalize-space(cbc:PaymentMeansCode) = '49'"
+            " or normalize-space(cbc:PaymentMeansCode) = '59'][not(cac:PaymentMandate/cbc:ID)]",
+        ]
+    ),
+    namespaces=_NS,
+)
+# The lines that may break a line rule; the Python checks then run on those only.
+_SUSPECT_LINES = etree.XPath(
+    """(cac:InvoiceLine | cac:CreditNoteLine)[
+    count(cbc:Note) > 1 or count(cac:OrderLineReference/cbc:LineID) > 1
+    or count(cac:InvoicePeriod) > 1 or cac:InvoicePeriod[not(cbc:StartDate or cbc:EndDate)]
+    or count(cac:Price/cac:AllowanceCharge/cbc:Amount) > 1
+    or cac:Price/cac:AllowanceCharge[normalize-space(cbc:ChargeIndicator) != 'false']
+    or count(cac:Item/cac:ClassifiedTaxCategory) != 1
+    or count(cac:Item/cac:ClassifiedTaxCategory/cbc:TaxExemptionReason) > 1
+    or count(cac:Item/cbc:Description) > 1
+    or cac:Item/cac:StandardItemIdentification/cbc:ID[not(@schemeID)]
+    or cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode[not(@listID)]
+    or cac:DocumentReference
+    or cac:AllowanceCharge[normalize-space(cbc:ChargeIndicator) != 'true'
+                           and normalize-space(cbc:ChargeIndicator) != 'false']
+    or cac:Price/cbc:BaseQuantity[@unitCode][
+        not(@unitCode = ../../cbc:InvoicedQuantity/@unitCode)
+        and not(@unitCode = ../../cbc:CreditedQuantity/@unitCode)]
+    ]""",
+    namespaces=_NS,
+)
+
+
+def _is_vat(scheme_holder: Any) -> bool:
+    """``cac:TaxScheme/upper-case(cbc:ID) = 'VAT'`` for a PartyTaxScheme or TaxCategory."""
+    return any(
+        (i.text or "").upper() == "VAT"
+        for i in _sel(scheme_holder, _CAC + "TaxScheme", _CBC + "ID")
+    )
+
+
+def _max_once(root: Any, run: _Run) -> None:
+    if _ANY_TWICE(root):
+        for rule, path, steps in _ROOT_MAX_ONCE:
+            if len(_sel(root, *steps)) > 1:
+                run.fire(rule, "/" + path)
+    refs = _kids(root, _CAC + "AdditionalDocumentReference")
+    objects = [
+        i
+        for r in refs
+        if any(c.text == "130" for c in r.iterchildren(_CBC + "DocumentTypeCode"))
+        for i in r.iterchildren(_CBC + "ID")
+    ]
+    if len(objects) > 1:
+        run.fire("UBL-SR-04", "/cac:AdditionalDocumentReference")
+    for party_tag, vat_rule, other_rule in (
+        ("AccountingSupplierParty", "UBL-SR-12", "UBL-SR-13"),
+        ("AccountingCustomerParty", "UBL-SR-18", None),
+    ):
+        schemes = _sel(root, _CAC + party_tag, _CAC + "Party", _CAC + "PartyTaxScheme")
+        vat_ids = [c for s in schemes if _is_vat(s) for c in s.iterchildren(_CBC + "CompanyID")]
+        if len(vat_ids) > 1:
+            run.fire(vat_rule, f"/cac:{party_tag}/cac:Party/cac:PartyTaxScheme")
+        if other_rule is not None:
+            other = [
+                c
+                for s in schemes
+                if any(
+                    (i.text or "").upper() != "VAT"
+                    for i in _sel(s, _CAC + "TaxScheme", _CBC + "ID")
+                )
+                for c in s.iterchildren(_CBC + "CompanyID")
+            ]
+            if len(other) > 1:
+                run.fire(other_rule, f"/cac:{party_tag}/cac:Party/cac:PartyTaxScheme")
+    sepa = [
+        i
+        for pid in root.iter(_CAC + "PartyIdentification")
+        for i in pid.iterchildren(_CBC + "ID")
+        if (i.get("schemeID") or "").upper() == "SEPA"
+    ]
+    if len(sepa) > 1:
+        run.fire("UBL-SR-29", "//cac:PartyIdentification/cbc:ID")
+    payment_ids = {(p.text or "") for p in root.iter(_CBC + "PaymentID")}
+    if len(payment_ids) > 1:
+        run.fire("UBL-SR-44", "//cbc:PaymentID")
+    means_names = [
+        m for m in _sel(root, _CAC + "PaymentMeans", _CBC + "PaymentMeansCode") if m.get("name")
+    ]
+    if len(means_names) > 1:
+        run.fire("UBL-SR-46", "/cac:PaymentMeans/cbc:PaymentMeansCode/@name")
+    codes = {(c.text or "") for c in root.iter(_CBC + "PaymentMeansCode")}
+    if len(codes) > 1:
+        run.fire("UBL-SR-47", "//cbc:PaymentMeansCode")
+
+
+def _parties(root: Any, run: _Run) -> None:
+    supplier = _sel(root, _CAC + "AccountingSupplierParty", _CAC + "Party")
+    for party in supplier:
+        if len(_kids(party, _CAC + "PartyTaxScheme")) > 2:
+            run.fire("UBL-SR-42", "/cac:AccountingSupplierParty/cac:Party")
+    reg_names = {
+        (n.text or "")
+        for n in _sel(
+            root,
+            _CAC + "AccountingSupplierParty",
+            _CAC + "Party",
+            _CAC + "PartyLegalEntity",
+            _CBC + "RegistrationName",
+        )
+    }
+    for payee in _kids(root, _CAC + "PayeeParty"):
+        names = _sel(payee, _CAC + "PartyName", _CBC + "Name")
+        # "(cac:PartyName/cbc:Name) != (seller RegistrationName)": some pair differs.
+        differs = any((n.text or "") != r for n in names for r in reg_names)
+        ids = [
+            i
+            for i in _sel(payee, _CAC + "PartyIdentification", _CBC + "ID")
+            if (i.get("schemeID") or "").upper() != "SEPA"
+        ]
+        if not (len(names) <= 1 and differs):
+            run.fire("UBL-SR-19", "/cac:PayeeParty")
+        if not (len(ids) <= 1 and differs):
+            run.fire("UBL-SR-20", "/cac:PayeeParty")
+        legal = _sel(payee, _CAC + "PartyLegalEntity", _CBC + "CompanyID")
+        if not (len(legal) <= 1 and differs):
+            run.fire("UBL-SR-21", "/cac:PayeeParty")
+    for rep in _kids(root, _CAC + "TaxRepresentativeParty"):
+        if len(_sel(rep, _CAC + "Party", _CAC + "PartyName", _CBC + "Name")) > 1:
+            run.fire("UBL-SR-22", "/cac:TaxRepresentativeParty")
+        if len(_sel(rep, _CAC + "Party", _CAC + "PartyTaxScheme", _CBC + "CompanyID")) > 1:
+            run.fire("UBL-SR-23", "/cac:TaxRepresentativeParty")
+    for pm in _kids(root, _CAC + "PaymentMeans"):
+        if len(_kids(pm, _CBC + "PaymentID")) > 1:
+            run.fire_at("UBL-SR-26", pm)
+        if len(_kids(pm, _CBC + "InstructionNote")) > 1:
+            run.fire_at("UBL-SR-27", pm)
+        if len(_sel(pm, _CAC + "PaymentMandate", _CBC + "ID")) > 1:
+            run.fire_at("UBL-SR-28", pm)
+
+
+def _groups(root: Any, run: _Run) -> None:
+    """Group-level rules: delivery, allowances, references, periods, tax subtotals."""
+    for delivery in _kids(root, _CAC + "Delivery"):
+        if len(_sel(delivery, _CAC + "DeliveryParty", _CAC + "PartyName", _CBC + "Name")) > 1:
+            run.fire_at("UBL-SR-25", delivery)
+    for ac in _kids(root, _CAC + "AllowanceCharge"):
+        _allowance_charge(ac, run)
+    for ref in _kids(root, _CAC + "AdditionalDocumentReference"):
+        _additional_reference(ref, run, root)
+    for br in _kids(root, _CAC + "BillingReference"):
+        if not _sel(br, _CAC + "InvoiceDocumentReference", _CBC + "ID"):
+            run.fire_at("BR-55", br)
+            run.fire_at("UBL-SR-07", br)
+    for period in _kids(root, _CAC + "InvoicePeriod"):
+        # CEN 1.3.16: a start date, an end date or a tax point date code (BT-8).
+        if not (
+            _kids(period, _CBC + "StartDate")
+            or _kids(period, _CBC + "EndDate")
+            or _kids(period, _CBC + "DescriptionCode")
+        ):
+            run.fire_at("BR-CO-19", period)
+    for sub in _sel(root, _CAC + "TaxTotal", _CAC + "TaxSubtotal"):
+        if len(_sel(sub, _CAC + "TaxCategory", _CBC + "TaxExemptionReason")) > 1:
+            run.fire_at("UBL-SR-32", sub)
+    for item_property in root.iter(_CAC + "AdditionalItemProperty"):
+        if not (_kids(item_property, _CBC + "Name") and _kids(item_property, _CBC + "Value")):
+            run.fire_at("BR-54", item_property)
+
+
+def _presence(root: Any, run: _Run) -> None:
+    """Rules that test that an element exists, where an empty element counts as present."""
+    if not _kids(root, _CBC + "ProfileID"):
+        run.fire("PEPPOL-EN16931-R001", "/cbc:ProfileID")
+    if len(_kids(root, _CBC + "Note")) > 1 and not _both_german(root):
+        run.fire("PEPPOL-EN16931-R002", "/cbc:Note")
+    amounts = [a for t in _kids(root, _CAC + "TaxTotal") for a in t.iterchildren(_TAX_AMOUNT)]
+    for tax_cur in _kids(root, _CBC + "TaxCurrencyCode"):
+        if not any(a.get("currencyID") == tax_cur.text for a in amounts):
+            run.fire("BR-53", "/cac:TaxTotal/cbc:TaxAmount")
+    issue = next(root.iterchildren(_CBC + "IssueDate"), None)
+    if issue is None or not "".join(issue.itertext()):
+        run.fire("BR-03", "/cbc:IssueDate")
+    for lmt in _kids(root, _CAC + "LegalMonetaryTotal"):
+        for rule, name in (
+            ("BR-12", "LineExtensionAmount"),
+            ("BR-13", "TaxExclusiveAmount"),
+            ("BR-14", "TaxInclusiveAmount"),
+            ("BR-15", "PayableAmount"),
+        ):
+            if next(lmt.iterchildren(_CBC + name), None) is None:
+                run.fire(rule, "/cac:LegalMonetaryTotal/cbc:" + name)
+    for asp in _kids(root, _CAC + "AccountingSupplierParty"):
+        schemes = _sel(asp, _CAC + "Party", _CAC + "PartyTaxScheme")
+        if not (
+            any(_is_vat(s) and _kids(s, _CBC + "CompanyID") for s in schemes)
+            or _sel(asp, _CAC + "Party", _CAC + "PartyIdentification", _CBC + "ID")
+            or _sel(asp, _CAC + "Party", _CAC + "PartyLegalEntity", _CBC + "CompanyID")
+        ):
+            run.fire("BR-CO-26", "/cac:AccountingSupplierParty")
+    if not (
+        _kids(root, _CBC + "BuyerReference") or _sel(root, _CAC + "OrderReference", _CBC + "ID")
+    ):
+        run.fire("PEPPOL-EN16931-R003", "/cbc:BuyerReference")
+    for tag, rule in (
+        ("AccountingCustomerParty", "PEPPOL-EN16931-R010"),
+        ("AccountingSupplierParty", "PEPPOL-EN16931-R020"),
+    ):
+        for party in root.iter(_CAC + "Party"):
+            parent = party.getparent()
+            if (
+                parent is not None
+                and parent.tag == _CAC + tag
+                and not _kids(party, _CBC + "EndpointID")
+            ):
+                run.fire(rule, f"/cac:{tag}/cac:Party/cbc:EndpointID")
+    for pm in root.iter(_CAC + "PaymentMeans"):
+        code = " ".join(_text(next(pm.iterchildren(_CBC + "PaymentMeansCode"), None)).split())
+        if code in ("49", "59") and not _sel(pm, _CAC + "PaymentMandate", _CBC + "ID"):
+            run.fire_at("PEPPOL-EN16931-R061", pm)
+
+
+def _both_german(root: Any) -> bool:
+    """PEPPOL's ``$supplierCountryIsDE and $customerCountryIsDE``."""
+    for party in ("AccountingSupplierParty", "AccountingCustomerParty"):
+        path = (_CAC + party, _CAC + "Party", _CAC + "PostalAddress", _CAC + "Country")
+        codes = _sel(root, *path, _CBC + "IdentificationCode")
+        if not any(_norm(c).upper() == "DE" for c in codes):
+            return False
+    return True
+
+
+def _allowance_charge(ac: Any, run: _Run) -> None:
+    indicator = " ".join(_text(next(ac.iterchildren(_CBC + "ChargeIndicator"), None)).split())
+    if indicator not in ("true", "false"):
+        run.fire_at("PEPPOL-EN16931-R043", ac)
+    reasons = _kids(ac, _CBC + "AllowanceChargeReason")
+    if len(reasons) > 1:
+        # Schematron compares the boolean ChargeIndicator: "true"/"1" is a charge.
+        raw = _text(next(ac.iterchildren(_CBC + "ChargeIndicator"), None)).strip()
+        run.fire("UBL-SR-31" if raw in ("true", "1") else "UBL-SR-30", _path(ac))
+
+
+def _additional_reference(ref: Any, run: _Run, root: Any) -> None:
+    if len(_kids(ref, _CBC + "DocumentDescription")) > 1:
+        run.fire_at("UBL-SR-33", ref)
+    codes = [c.text for c in ref.iterchildren(_CBC + "DocumentTypeCode")]
+    is_object = "130" in codes
+    ids = _kids(ref, _CBC + "ID")
+    has_scheme = any(i.get("scheme") is not None for i in ids)
+    cn_project = _local(root.tag) == "CreditNote" and "50" in codes
+    if not (is_object or cn_project or (not has_scheme and not codes)):
+        run.fire_at("UBL-SR-43", ref)
+    if is_object and _kids(ref, _CAC + "Attachment"):
+        run.fire_at("UBL-CR-666", ref)
+    if is_object and _kids(ref, _CBC + "DocumentDescription"):
+        run.fire_at("UBL-CR-673", ref)
+
+
+def _lines(root: Any, run: _Run, *, is_credit_note: bool) -> None:
+    qty_tag = _CBC + ("CreditedQuantity" if is_credit_note else "InvoicedQuantity")
+    for line in _found(_SUSPECT_LINES, root):
+        where = _path(line)
+        if len(_kids(line, _CBC + "Note")) > 1:
+            run.fire("UBL-SR-34", where)
+        if len(_sel(line, _CAC + "OrderLineReference", _CBC + "LineID")) > 1:
+            run.fire("UBL-SR-35", where)
+        periods = _kids(line, _CAC + "InvoicePeriod")
+        if len(periods) > 1:
+            run.fire("UBL-SR-36", where)
+        for period in periods:
+            if not (_kids(period, _CBC + "StartDate") or _kids(period, _CBC + "EndDate")):
+                run.fire_at("BR-CO-20", period)
+        prices = _kids(line, _CAC + "Price")
+        price_acs = [a for p in prices for a in p.iterchildren(_CAC + "AllowanceCharge")]
+        if sum(len(_kids(a, _CBC + "Amount")) for a in price_acs) > 1:
+            run.fire("UBL-SR-37", where)
+        for pac in price_acs:
+            indicator = " ".join(
+                _text(next(pac.iterchildren(_CBC + "ChargeIndicator"), None)).split()
+            )
+            if indicator != "false":
+                run.fire_at("PEPPOL-EN16931-R044", pac)
+        items = _kids(line, _CAC + "Item")
+        categories = [c for i in items for c in i.iterchildren(_CAC + "ClassifiedTaxCategory")]
+        if sum(len(_kids(c, _CBC + "TaxExemptionReason")) for c in categories) > 1:
+            run.fire("UBL-SR-38", where)
+        if len(categories) != 1:
+            run.fire("UBL-SR-48", where)
+        if sum(len(_kids(i, _CBC + "Description")) for i in items) > 1:
+            run.fire("UBL-SR-50", where)
+        for std in _sel(line, _CAC + "Item", _CAC + "StandardItemIdentification", _CBC + "ID"):
+            if std.get("schemeID") is None:
+                run.fire_at("BR-64", std)
+        for code in _sel(
+            line, _CAC + "Item", _CAC + "CommodityClassification", _CBC + "ItemClassificationCode"
+        ):
+            if code.get("listID") is None:
+                run.fire_at("BR-65", code)
+        refs = _kids(line, _CAC + "DocumentReference")
+        if len(refs) > 1:
+            run.fire("PEPPOL-EN16931-R100", where)
+        if refs and not any(
+            c.text == "130" for r in refs for c in r.iterchildren(_CBC + "DocumentTypeCode")
+        ):
+            run.fire("PEPPOL-EN16931-R101", where)
+        for ac in _kids(line, _CAC + "AllowanceCharge"):
+            indicator = " ".join(
+                _text(next(ac.iterchildren(_CBC + "ChargeIndicator"), None)).split()
+            )
+            if indicator not in ("true", "false"):
+                run.fire_at("PEPPOL-EN16931-R043", ac)
+        has_qty = bool(
+            _kids(line, _CBC + "InvoicedQuantity") or _kids(line, _CBC + "CreditedQuantity")
+        )
+        if has_qty:
+            qty_units = {q.get("unitCode") for q in line.iterchildren(qty_tag)}
+            for base in _sel(line, _CAC + "Price", _CBC + "BaseQuantity"):
+                unit = base.get("unitCode")
+                if unit is not None and unit not in qty_units:
+                    run.fire_at("PEPPOL-EN16931-R130", base)
+
+
+def _iter_lines(root: Any) -> Iterator[Any]:
+    yield from root.iterchildren(_CAC + "InvoiceLine", _CAC + "CreditNoteLine")
+
+
+DOCUMENT_SUSPECT = _DOCUMENT_SUSPECT
+
+
+def check_groups(root: Any, run: _Run, *, is_credit_note: bool) -> None:
+    """The document-level group rules (run when :data:`DOCUMENT_SUSPECT` says they may fire)."""
+    _document(root, run, is_credit_note=is_credit_note)
+    _parties(root, run)
+    _groups(root, run)
+    _presence(root, run)
+
+
+def check_lines(root: Any, run: _Run, *, is_credit_note: bool) -> None:
+    """The line rules, on the lines a compiled XPath picks as suspect."""
+    _lines(root, run, is_credit_note=is_credit_note)

@@ -172,7 +172,16 @@ def _read_table(
         )
     rows: list[tuple[int, dict[str, str] | None]] = []
     problems: list[Problem] = []
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            # The csv module cannot resynchronise after this (a field over its size
+            # limit, a broken quote): keep what was read, report where it stopped.
+            problems.append(_problem(f"{source}:{reader.line_num}", f"unreadable CSV: {e}"))
+            break
         line = reader.line_num
         if not any(c.strip() for c in cells):
             continue

@@ -140,3 +140,22 @@ def test_rows_to_code_keep_their_order_and_a_bad_row_keeps_its_place(tmp_path: P
     assert items[0] is not None and items[0].net_amount == Decimal(100)
     assert items[2] is not None and items[2].date is None
     assert len(problems) == 1 and problems[0].source.endswith(":3")
+
+
+def test_a_field_over_the_csv_size_limit_stops_reading_with_a_problem_not_a_crash(
+    tmp_path: Path,
+) -> None:
+    huge = "x" * 200_000
+    path = _write(tmp_path, "\n".join([HEADER, ROWS[0], f'2024-01-03,1,A,"{huge}",1,6300,1']))
+    read = read_history(path)
+    assert len(read.rows) == 1
+    assert read.problems[0].source == f"{path}:3"
+    assert "unreadable CSV" in read.problems[0].message
+
+
+def test_random_bytes_are_refused_as_a_history_without_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "noise.csv"
+    path.write_bytes(bytes(range(256)) * 4)
+    read = read_history(path)
+    assert read.fatal
+    assert "missing required column" in read.problems[0].message

@@ -108,6 +108,14 @@ def choose_totals(
         if n and v and g:
             if lines_match and _rate_of(n.value, v.value) is not None:
                 g = _scale(g, 0.6)  # net and VAT agree with the lines and a rate: gross is off
+            elif _rate_of(g.value - v.value, v.value) is not None:
+                # VAT is a known rate of gross - VAT: the printed net is the misread one
+                n = AmountChoice(
+                    g.value - v.value,
+                    0.6 * min(g.confidence, v.confidence),
+                    f"derived: gross - VAT (printed {n.value} does not add up)",
+                    None,
+                )
             else:
                 n, v, g = (_scale(c, 0.7) for c in (n, v, g))
         if n and lines_match:

@@ -99,12 +99,17 @@ def _split_number_sign(text: str) -> list[str]:
     return [text]
 
 
+_FOLD = str.maketrans({"å": "a", "ø": "o", "æ": "ae", "ä": "a", "ö": "o", "ü": "u"})
 _INDEX: dict[str, list[tuple[tuple[str, ...], str, float]]] = {}
 for _field, _labels in LABELS.items():
     for _label, _strength in _labels.items():
         # label tokens are normalised as phrase tokens are: "inkl." and "inkl" are one word
         _parts = tuple(p.rstrip(".") if len(p) > 1 else p for p in _label.split())
         _INDEX.setdefault(_parts[0], []).append((_parts, _field, _strength))
+        # OCR drops the ring and the stroke often enough: "A betale", "Belop"
+        _folded = tuple(p.translate(_FOLD) for p in _parts)
+        if _folded != _parts:
+            _INDEX.setdefault(_folded[0], []).append((_folded, _field, _strength * 0.9))
 for _entries in _INDEX.values():
     _entries.sort(key=lambda e: -len(e[0]))
 

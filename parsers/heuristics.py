@@ -63,6 +63,8 @@ _CURRENCY_NOISE = re.compile(
 _AMOUNT_SHAPE = re.compile(r"^\d[\d\s.,'\u00a0\u202f]*$")
 _NBSP = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2212": "-", "–": "-"})
 MAX_AMOUNT = Decimal("1e12")
+_LEADING_JUNK = frozenset(".,:;'`´")
+_DECIMALS = re.compile(r"\d[.,]\d{2}$")
 
 
 def digits_only(text: str) -> str:
@@ -92,6 +94,8 @@ def parse_amount(text: str) -> Decimal | None:
         negative, s = True, s[1:].strip()
     elif s.startswith("+"):
         s = s[1:].strip()
+    if s[:1] in _LEADING_JUNK and len(s) > 1 and s[1].isdigit() and _DECIMALS.search(s[1:]):
+        s = s[1:]  # ".10 200,00": a speck of dust before a complete amount
     if not s or not _AMOUNT_SHAPE.match(s):
         return None
     s = s.rstrip(" .,")

@@ -304,3 +304,26 @@ def test_a_known_account_beside_another_org_number_lowers_confidence():
     assert doubted.supplier.org_number == SUPPLIER_ORG
     assert doubted.confidence["supplier.org_number"] < plain.confidence["supplier.org_number"]
     assert doubted.confidence["supplier.org_number"] < 0.9
+
+
+def test_a_label_whose_ring_ocr_dropped_is_still_a_label():
+    rows = [
+        [(x, "A betale NOK" if t == "Å betale NOK" else t) for x, t in row]
+        for row in invoice_rows()
+    ]
+    invoice, _ = read(rows, confidence=0.9)
+    assert invoice is not None
+    assert invoice.gross_total == Decimal("3750.00")
+    assert "A betale" in invoice.provenance["gross_total"].locator
+
+
+def test_a_misread_net_total_is_replaced_by_gross_minus_vat_with_low_confidence():
+    rows = [
+        [(x, "300,00") if row[0][1] == "Sum eks. mva" and x == 450 else (x, t) for x, t in row]
+        for row in invoice_rows()
+        if row
+    ]
+    invoice, _ = read(rows)
+    assert invoice is not None
+    assert invoice.net_total == Decimal("3000.00")
+    assert invoice.confidence["net_total"] < 0.9

@@ -195,3 +195,8 @@ def test_a_mod11_kid_with_one_digit_changed_fails_its_mod11_check(base: str, dat
     delta = data.draw(st.integers(1, 9))
     changed = kid[:position] + str((int(kid[position]) + delta) % 10) + kid[position + 1 :]
     assert not h.is_valid_kid_mod11(changed)
+
+
+def test_a_speck_before_an_amount_is_ignored_only_when_the_rest_is_a_whole_amount():
+    assert h.parse_amount(".10 200,00") == Decimal("10200.00")
+    assert h.parse_amount(".50") is None

@@ -7,6 +7,9 @@ from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from bilag.domain.approval import DecisionContext, Status, decide
 from bilag.domain.coding import CodedLine, Coding
 from bilag.domain.dedupe import DuplicateMatch
@@ -196,3 +199,25 @@ def test_totals_that_check_each_other_outweigh_a_low_confidence_on_one_of_them()
     broken = replace(inv, vat_total=D("240.00"), gross_total=D("1240.00"))
     d = decide(broken, coded(broken), Policy(), ctx())
     assert "low_extraction_confidence" in codes(d)
+
+
+@given(
+    gross=st.decimals("0.01", "2000000", places=2),
+    confidence=st.floats(0, 1),
+    currency=st.sampled_from(["NOK", "EUR", "USD"]),
+    known=st.booleans(),
+    bank=st.sampled_from(["12345678903", "86011117947", None]),
+)
+def test_every_invoice_gets_a_route_and_only_a_clean_one_is_posted(
+    gross: Decimal, confidence: float, currency: str, known: bool, bank: str | None
+) -> None:
+    inv = invoice(str(gross), currency=currency, supplier=Party(org_number=ORG, bank_account=bank))
+    policy = Policy(
+        default_approvers=("kari",), exchange_rates=MappingProxyType({"EUR": D("11.7")})
+    )
+    d = decide(inv, coded(inv, confidence), policy, ctx(supplier=KNOWN if known else None))
+    assert (d.status is Status.POSTED) == (not d.reasons)
+    if d.status is Status.AWAITING_APPROVAL:
+        assert d.steps and all(step.approvers for step in d.steps)
+    if confidence < policy.auto_post.min_coding_confidence or (bank == "86011117947" and known):
+        assert d.status is Status.NEEDS_REVIEW

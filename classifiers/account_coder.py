@@ -203,7 +203,9 @@ class HistoryCoder:
         best, p_best = raw.ranked[0]
         # The rest of the calibrated mass is shared among the alternatives in
         # proportion to their raw probabilities, so confidences never sum past 1.
-        rest = (1.0 - confidence) / (1.0 - p_best) if p_best < 1.0 else 0.0
+        alternative_mass = sum(p for _, p in raw.ranked[1:4])
+        share = max(alternative_mass, 1.0 - p_best)
+        rest = (1.0 - confidence) / share if share > 0 else 0.0
         alternatives = tuple(
             Alternative(
                 account=model.classes[c],

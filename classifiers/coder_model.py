@@ -30,6 +30,7 @@ ROUTE_NEW = "new-supplier"  # text, amount and date only
 _TABLE_DECAY = 0.8  # recency weight of VAT code and dimension habits
 _PRIOR_SMOOTHING = 0.01
 _TOP = 4
+_FILL_IN_WEIGHT = 0.05
 TEXT_TOKEN_KINDS = "nwg"  # name words, description words, their 4-grams (see features)
 
 
@@ -218,6 +219,14 @@ class CoderModel:
                     general = prepared.log_likelihood[j][prior[0]]
                     ll = ll + self.general_weight * float(scale[j]) * general
                 raw = self._rank_known(key, prior, ll)
+                if len(raw.ranked) < _TOP and prepared.n_text[j] > 0:
+                    raw = replace(
+                        raw,
+                        features=self.describe(raw, prepared, j),
+                        ranked=self._fill_in(raw, prepared.log_likelihood[j], float(scale[j])),
+                    )
+                    out.append(raw)
+                    continue
             elif prepared.n_text[j] == 0:
                 # A new supplier with no known word: month and amount alone are
                 # not enough to go on.
@@ -227,6 +236,21 @@ class CoderModel:
                 raw = self._rank_new(key, prepared.log_likelihood[j], float(scale[j]))
             out.append(replace(raw, features=self.describe(raw, prepared, j)))
         return out
+
+    def _fill_in(
+        self, raw: RawRanking, ll: NDArray[np.float64], scale: float
+    ) -> tuple[tuple[int, float], ...]:
+        """The supplier's accounts, then the text's best guesses as far-behind alternatives.
+
+        A supplier's history can only propose accounts it was booked to; when its
+        coding is about to change, the right account is elsewhere. The text model's
+        guesses fill the alternatives with a small weight (``_FILL_IN_WEIGHT`` of
+        their probability), so they never outrank the supplier's own accounts.
+        """
+        have = {c for c, _ in raw.ranked}
+        guesses = self._rank_new(raw.key, ll, scale).ranked
+        extra = [(c, p * _FILL_IN_WEIGHT) for c, p in guesses if c not in have]
+        return (*raw.ranked, *extra[: _TOP - len(raw.ranked)])
 
     def describe(self, raw: RawRanking, prepared: Prepared, j: int) -> tuple[float, ...]:
         """Facts about a suggestion that tell how likely it is to be right.

@@ -98,10 +98,13 @@ def choose_totals(
     _, n, v, g = best
     reconciled = bool(n and v and g and _close(n.value + v.value, g.value))
     lines_match = bool(n and lines_sum is not None and _close(n.value, lines_sum))
-    if reconciled:
+    if reconciled and min(c.confidence for c in (n, v, g) if c) >= 0.3:
         n, v, g = (_boost(c, 0.97) for c in (n, v, g))
         if n and v and _rate_of(n.value, v.value) is not None:
             n, v, g = (_boost(c, 0.985) for c in (n, v, g))
+    elif reconciled:
+        # three doubtful readings that happen to add up: worth something, not certainty
+        n, v, g = (_boost(c, 0.6) for c in (n, v, g))
     else:
         # an unreconciled total is a labelled number and nothing more
         n, v, g = (_cap(c, 0.85) for c in (n, v, g))

@@ -165,6 +165,8 @@ def supplier_name_candidates(
                 score += 0.2
             if phrase.height >= 0.95 * tallest and line.page == 1:
                 score += 0.15
+            if line.page == 1 and line.index < 4 and _letterhead_caps(phrase.text):
+                score += 0.2  # "SANYU STATIONERY SHOP" opening a receipt
             if line.page != 1:
                 score -= 0.2
             if near_buyer_org and not near_org:
@@ -173,6 +175,18 @@ def supplier_name_candidates(
                 out.append((min(score, 1.0), phrase))
     out.sort(key=lambda sp: (-sp[0], sp[1].page, sp[1].top))
     return out
+
+
+def _letterhead_caps(text: str) -> bool:
+    """Capitals and nothing else, in two words or more: how a shop heads its receipt."""
+    compact = text.replace(" ", "")
+    letters = [c for c in compact if c.isalpha()]
+    words = [w for w in text.split() if sum(c.isalpha() for c in w) >= 3]
+    return (
+        len(words) >= 2
+        and len(letters) >= 0.85 * len(compact)
+        and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+    )
 
 
 def _name_phrases(line: Line) -> list[Phrase]:

@@ -83,7 +83,9 @@ def tokens_of(phrase: Phrase) -> list[Token]:
     for word in phrase.words:
         for piece in word.text.split(":"):
             for part in _split_number_sign(piece.strip()):
-                norm = part.lower().rstrip(".") if len(part) > 1 else part.lower()
+                # brackets around a label word change nothing: "(Inclusive of GST)"
+                bare = part.lower().strip("()[]") or part.lower()
+                norm = bare.rstrip(".") if len(bare) > 1 else bare
                 out.append(Token(norm or part, part, word))
     return out
 
@@ -241,7 +243,10 @@ def read_amount(tokens: Sequence[Token]) -> Found | None:
             text = " ".join(t.raw for t in window)
             value = h.parse_amount(text)
             if value is not None:
-                return Found(value, text, _words(window), _amount_check(text))
+                check = _amount_check(text)
+                if start > 0 and tokens[start - 1].raw.isdigit():
+                    check *= 0.5  # "57 50": a fragment of a number whose separator was lost
+                return Found(value, text, _words(window), check)
     return None
 
 

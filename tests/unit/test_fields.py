@@ -327,3 +327,15 @@ def test_a_misread_net_total_is_replaced_by_gross_minus_vat_with_low_confidence(
     assert invoice is not None
     assert invoice.net_total == Decimal("3000.00")
     assert invoice.confidence["net_total"] < 0.9
+
+
+def test_number_fragments_that_happen_to_add_up_are_not_confident():
+    rows = [
+        [(40, "SANYU STATIONERY SHOP")],
+        [(40, "CASH RECEIPT")],
+        [(40, "Total Sales (Excluding GST)"), (300, "57 50")],
+        [(40, "Total GST"), (300, "3 45")],
+        [(40, "Total Sales (Inclusive of GST)"), (300, "60 95")],
+    ]
+    invoice, _ = read(rows, confidence=0.8)
+    assert invoice is None or invoice.confidence.get("gross_total", 0.0) < 0.9

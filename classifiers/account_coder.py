@@ -147,7 +147,7 @@ class HistoryCoder:
         best: tuple[float, tuple[float, float, float], list[RawRanking | None]] | None = None
         for params in itertools.product(self.rank_decays, self.betas, GENERAL_WEIGHTS):
             probe.set_params(*params)
-            raws = probe.rank(prepared)
+            raws = probe.rank(prepared, fill_in=False)
             loss = sum(
                 _log_loss(raw, probe.classes, row.account)
                 for raw, row in zip(raws, held, strict=True)

@@ -203,8 +203,12 @@ class CoderModel:
         days = [it.date.toordinal() if it.date else None for it in items]
         return Prepared(keys, days, ll, n_tokens, n_text, local, n_local, local_ll)
 
-    def rank(self, prepared: Prepared) -> list[RawRanking | None]:
-        """Raw ranked accounts per item; None where there is nothing to go on."""
+    def rank(self, prepared: Prepared, *, fill_in: bool = True) -> list[RawRanking | None]:
+        """Raw ranked accounts per item; None where there is nothing to go on.
+
+        ``fill_in`` adds the text model's guesses behind a known supplier's own
+        accounts (alternatives only; the choice and its raw score are the same).
+        """
         import numpy as np
 
         assert self.nb.log_prior is not None  # fitted
@@ -219,7 +223,7 @@ class CoderModel:
                     general = prepared.log_likelihood[j][prior[0]]
                     ll = ll + self.general_weight * float(scale[j]) * general
                 raw = self._rank_known(key, prior, ll)
-                if len(raw.ranked) < _TOP and prepared.n_text[j] > 0:
+                if fill_in and len(raw.ranked) < _TOP and prepared.n_text[j] > 0:
                     raw = replace(
                         raw,
                         features=self.describe(raw, prepared, j),

@@ -44,6 +44,7 @@ class AmountChoice:
     confidence: float
     locator: str
     raw: str | None
+    check: float = 1.0  # < 1: a doubtful reading (no decimals, a fragment of a number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +99,7 @@ def choose_totals(
     _, n, v, g = best
     reconciled = bool(n and v and g and _close(n.value + v.value, g.value))
     lines_match = bool(n and lines_sum is not None and _close(n.value, lines_sum))
-    if reconciled and min(c.confidence for c in (n, v, g) if c) >= 0.3:
+    if reconciled and min(c.check for c in (n, v, g) if c) >= 0.75:
         n, v, g = (_boost(c, 0.97) for c in (n, v, g))
         if n and v and _rate_of(n.value, v.value) is not None:
             n, v, g = (_boost(c, 0.985) for c in (n, v, g))
@@ -164,19 +165,19 @@ def _vat_sums(vat: Sequence[AmountChoice]) -> list[AmountChoice]:
 def _boost(c: AmountChoice | None, floor: float) -> AmountChoice | None:
     if c is None:
         return None
-    return AmountChoice(c.value, max(c.confidence, floor), c.locator, c.raw)
+    return AmountChoice(c.value, max(c.confidence, floor), c.locator, c.raw, c.check)
 
 
 def _cap(c: AmountChoice | None, ceiling: float) -> AmountChoice | None:
     if c is None:
         return None
-    return AmountChoice(c.value, min(c.confidence, ceiling), c.locator, c.raw)
+    return AmountChoice(c.value, min(c.confidence, ceiling), c.locator, c.raw, c.check)
 
 
 def _scale(c: AmountChoice | None, factor: float) -> AmountChoice | None:
     if c is None:
         return None
-    return AmountChoice(c.value, c.confidence * factor, c.locator, c.raw)
+    return AmountChoice(c.value, c.confidence * factor, c.locator, c.raw, c.check)
 
 
 def _rate_of(net: Decimal, vat: Decimal) -> Decimal | None:

@@ -113,6 +113,7 @@ def _candidates(hits: Sequence[Hit], lines: Sequence[Line]) -> dict[str, list[Pi
                     _confidence(hit.field, strength, weight, found),
                     f"{found.locator()} label={label!r} {method}",
                     found.raw,
+                    found.check,
                 )
             )
             if reader is not read_amount:
@@ -198,7 +199,7 @@ def _best(picks: Sequence[Pick]) -> Pick | None:
 
 def _amount_picks(picks: Sequence[Pick]) -> list[AmountChoice]:
     return [
-        AmountChoice(abs(p.value), p.confidence, p.locator, p.raw)
+        AmountChoice(abs(p.value), p.confidence, p.locator, p.raw, p.check)
         for p in picks
         if isinstance(p.value, Decimal)
     ]

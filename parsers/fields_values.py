@@ -51,6 +51,7 @@ class Pick:
     confidence: float
     locator: str
     raw: str | None
+    check: float = 1.0  # the reading's own check (Found.check): < 1 for doubtful readings
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,8 @@ _KNOWN_RATES = (
 
 @dataclass(frozen=True, slots=True)
 class AmountChoice:
+    """One reading of a total, with how sure it is and where it was read."""
+
     value: Decimal
     confidence: float
     locator: str
@@ -49,6 +51,8 @@ class AmountChoice:
 
 @dataclass(frozen=True, slots=True)
 class Totals:
+    """The chosen net, VAT and gross, and which checks they passed."""
+
     net: AmountChoice | None
     vat: AmountChoice | None
     gross: AmountChoice | None

@@ -22,6 +22,7 @@ __all__ = ["currency", "document_type", "other_document_kind"]
 
 
 def document_type(lines: Sequence[Line]) -> tuple[DocumentType | None, float]:
+    """Invoice or credit note by the titles on the first two pages, with a confidence."""
     credit = invoice = False
     for line in lines:
         if line.page > 2:
@@ -77,6 +78,7 @@ _NORWEGIAN = frozenset({"mva", "kid", "forfall", "fakturanr", "kontonr", "foreta
 
 
 def currency(lines: Sequence[Line]) -> Pick | None:
+    """The document's currency: ISO codes first, then symbols, then NOK for Norwegian."""
     codes: Counter[str] = Counter()
     symbols: Counter[str] = Counter()
     first: dict[str, str] = {}

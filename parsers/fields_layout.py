@@ -28,6 +28,8 @@ def normalise(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Phrase:
+    """Words of one line that sit close together: a label, a value, a table cell."""
+
     words: tuple[Word, ...]
     line_index: int  # index of its line in the document's line list
 
@@ -74,6 +76,8 @@ class Phrase:
 
 @dataclass(frozen=True, slots=True)
 class Line:
+    """The phrases of one page whose words share a vertical band, left to right."""
+
     index: int
     page: int
     phrases: tuple[Phrase, ...]

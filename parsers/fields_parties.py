@@ -33,6 +33,8 @@ __all__ = ["Region", "buyer_regions", "org_occurrences", "parties", "supplier_na
 
 @dataclass(frozen=True, slots=True)
 class Region:
+    """An area of a page (below a buyer or seller label) that phrases fall in or not."""
+
     page: int
     x0: float
     x1: float
@@ -86,6 +88,8 @@ _BUYER_LABEL = re.compile(r"(?i)\b(kunde|kundens|customer|client|buyer|kjøper|k
 
 @dataclass(frozen=True, slots=True)
 class OrgOccurrence:
+    """One valid organisation number as printed, with what surrounds it."""
+
     digits: str
     vat_form: bool  # printed as NO ... MVA
     labelled: bool  # an org-number label precedes it on the line

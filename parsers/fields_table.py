@@ -22,6 +22,8 @@ __all__ = ["TableRow", "read_line_table"]
 
 @dataclass(frozen=True, slots=True)
 class TableRow:
+    """One invoice line read from a line table."""
+
     description: str | None
     quantity: Decimal | None
     unit_price: Decimal | None

@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 
 from parsers import heuristics as h
 from parsers.fields_labels import LABELS
@@ -38,6 +36,8 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Token:
+    """A piece of a word: as printed (``raw``) and as labels match it (``norm``)."""
+
     norm: str
     raw: str
     word: Word
@@ -119,6 +119,8 @@ for _entries in _INDEX.values():
 
 @dataclass(frozen=True, slots=True)
 class Hit:
+    """A label found in a phrase, and the tokens after it in that phrase."""
+
     field: str
     strength: float
     line: Line
@@ -324,6 +326,7 @@ CURRENCIES = frozenset(
 
 
 def read_currency(tokens: Sequence[Token]) -> Found | None:
+    """An ISO 4217 code among the first tokens."""
     for token in tokens[:4]:
         if token.raw.upper().strip(".,:()") in CURRENCIES:
             return Found(token.raw.upper().strip(".,:()"), token.raw, (token.word,))
@@ -336,11 +339,3 @@ def _words(tokens: Sequence[Token]) -> tuple[Word, ...]:
         if not seen or seen[-1] is not t.word:
             seen.append(t.word)
     return tuple(seen)
-
-
-def is_amount(value: object) -> bool:
-    return isinstance(value, Decimal)
-
-
-def is_date(value: object) -> bool:
-    return isinstance(value, date)

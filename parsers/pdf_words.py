@@ -32,6 +32,8 @@ _BREAKS = frozenset(" \t\r\n\x00\x02\u00a0\u200b\ufffe\uffff")
 
 @dataclass(frozen=True, slots=True)
 class PageText:
+    """The words of one page and its size, in points."""
+
     number: int  # 1-based
     width: float
     height: float
@@ -65,6 +67,7 @@ def iter_pages(
 
 
 def why(e: BaseException) -> str:
+    """A one-line reason for a library's exception: type and first line of its message."""
     text = str(e).strip().splitlines()[0][:120] if str(e).strip() else ""
     return f"{type(e).__name__}: {text}" if text else type(e).__name__
 

@@ -39,6 +39,8 @@ class SupplierEvidence:
 
 @dataclass(frozen=True, slots=True)
 class SupplierMatch:
+    """A known supplier, by which evidence, and how sure that makes us."""
+
     supplier: KnownSupplier
     method: str  # "org_number" | "vat_number" | "bank_account" | "email_domain" | "name"
     confidence: float

@@ -31,3 +31,23 @@ def test_a_password_protected_pdf_is_refused_alike_by_both_engines():
     for engine in ("pdfium", "pdfplumber"):
         problem = read_pdf_words(content, "locked.pdf", 10, engine)
         assert getattr(problem, "code", None) == "BILAG-PDF-ENCRYPTED"
+
+
+def test_a_page_turned_by_its_rotate_entry_reads_like_the_upright_one():
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from bilag.domain.document import IncomingDocument
+    from parsers.base import ParseContext
+    from parsers.pdf_text import PdfParser
+
+    writer = PdfWriter()
+    for page in PdfReader(SAMPLES / "pdf" / "no_classic_invoice.pdf").pages:
+        page.rotate(90)
+        writer.add_page(page)
+    turned = io.BytesIO()
+    writer.write(turned)
+    outcome = PdfParser().parse(IncomingDocument("turned.pdf", turned.getvalue()), ParseContext())
+    [invoice] = outcome.invoices
+    assert (invoice.invoice_number, str(invoice.gross_total)) == ("2024-1187", "11585.00")

@@ -48,7 +48,9 @@ def run(args: argparse.Namespace) -> int:
     if report is None:
         sys.stderr.write(f"bilag learn: nothing learnt from {sources}\n")
         return 1
-    skipped = sum(1 for p in result.problems if _ROW_SOURCE.search(p.source))
+    skipped = sum(  # rows of files that were read; a refused file is not "rows skipped"
+        1 for r in result.reads if not r.fatal for p in r.problems if _ROW_SOURCE.search(p.source)
+    )
     notes = "; ".join(report.notes)
     sys.stderr.write(
         f"bilag learn: {report.rows} rows, {report.suppliers} suppliers, {report.accounts} "

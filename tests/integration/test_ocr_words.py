@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from parsers.base import ParseContext
-from parsers.ocr import ocr_pdf_pages
+from parsers.ocr import PageWords, ocr_pdf_pages
 from parsers.ocr_input import pdf_page_images, pdf_pages_without_text
 from parsers.tesseract import TesseractUnavailable, run_tesseract
 from tests.conftest import SAMPLES
@@ -19,12 +19,16 @@ pytestmark = pytest.mark.ocr
 SCANNED_PDF = SAMPLES / "scans" / "faktura-skannet.pdf"
 
 
-def test_a_scanned_pdf_page_has_no_text_layer_and_is_ocrd_into_words():
-    data = SCANNED_PDF.read_bytes()
-    assert pdf_pages_without_text(data) == [1]
-    pages = ocr_pdf_pages(data, [1], ParseContext(), workers=1)
+@pytest.fixture(scope="module")
+def page() -> PageWords:
+    """The one page of the image-only sample PDF, OCR'd as the PDF reader would ask."""
+    pages = ocr_pdf_pages(SCANNED_PDF.read_bytes(), [1], ParseContext(), workers=1)
     assert isinstance(pages, list) and len(pages) == 1
-    page = pages[0]
+    return pages[0]
+
+
+def test_a_scanned_pdf_page_has_no_text_layer_and_is_ocrd_into_words(page: PageWords):
+    assert pdf_pages_without_text(SCANNED_PDF.read_bytes()) == [1]
     texts = [w.text for w in page.words]
     assert "Fakturanr." in texts and "T-7781" in texts
     assert all(0.0 < w.confidence <= 1.0 and w.page == 1 for w in page.words)
@@ -33,17 +37,13 @@ def test_a_scanned_pdf_page_has_no_text_layer_and_is_ocrd_into_words():
     )
 
 
-def test_words_of_a_clean_scan_are_mostly_confident():
-    pages = ocr_pdf_pages(SCANNED_PDF.read_bytes(), [1], ParseContext(), workers=1)
-    assert isinstance(pages, list)
-    confident = [w for w in pages[0].words if w.confidence >= 0.9]
-    assert len(confident) >= 0.8 * len(pages[0].words)
+def test_words_of_a_clean_scan_are_mostly_confident(page: PageWords):
+    confident = [w for w in page.words if w.confidence >= 0.9]
+    assert len(confident) >= 0.8 * len(page.words)
 
 
-def test_labels_stand_left_of_their_values_on_the_same_line():
-    pages = ocr_pdf_pages(SCANNED_PDF.read_bytes(), [1], ParseContext(), workers=1)
-    assert isinstance(pages, list)
-    words = {w.text: w for w in pages[0].words}
+def test_labels_stand_left_of_their_values_on_the_same_line(page: PageWords):
+    words = {w.text: w for w in page.words}
     label, value = words["Fakturanr."], words["T-7781"]
     assert label.x1 < value.x0
     assert abs((label.top + label.bottom) / 2 - (value.top + value.bottom) / 2) < 20

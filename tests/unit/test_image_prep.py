@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 cv2 = pytest.importorskip("cv2")
 from PIL import Image, ImageDraw, ImageFont  # noqa: E402
@@ -51,6 +53,9 @@ def _page(font_px: int = 30, size: tuple[int, int] = (1400, 1300)) -> np.ndarray
     return np.asarray(img)
 
 
+PAGE = _page() if FONT.exists() else np.full((10, 10), 255, np.uint8)
+
+
 def _rotate(img: np.ndarray, degrees: float) -> np.ndarray:
     """Rotate counter-clockwise as displayed, growing the canvas, white corners."""
     h, w = img.shape
@@ -66,6 +71,14 @@ def _rotate(img: np.ndarray, degrees: float) -> np.ndarray:
 def test_deskew_recovers_the_tilt_within_half_a_degree(tilt: float):
     geometry = detect_geometry(_rotate(_page(), tilt))
     # a counter-clockwise tilt makes lines climb to the right: a negative skew
+    assert geometry.quarter_turns == 0
+    assert abs(geometry.skew + tilt) <= 0.5
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.floats(min_value=-12.0, max_value=12.0))
+def test_any_tilt_up_to_twelve_degrees_is_measured_within_half_a_degree(tilt: float):
+    geometry = detect_geometry(_rotate(PAGE, tilt))
     assert geometry.quarter_turns == 0
     assert abs(geometry.skew + tilt) <= 0.5
 

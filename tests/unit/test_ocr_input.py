@@ -77,3 +77,13 @@ def test_a_tiny_image_is_refused_as_corrupt():
     with pytest.raises(Refused) as refused:
         list(image_pages(_png(Image.new("L", (3, 3), 255)), ParseContext()))
     assert refused.value.code is ProblemCode.IMAGE_CORRUPT
+
+
+def test_a_phone_photo_stored_sideways_is_turned_by_its_exif_tag():
+    img = Image.new("L", (400, 300), 255)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90 clockwise to display
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", exif=exif)
+    (page,) = image_pages(buf.getvalue(), ParseContext())
+    assert page.image.shape == (400, 300)  # displayed upright: 300 wide, 400 tall

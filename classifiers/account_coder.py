@@ -32,6 +32,7 @@ import itertools
 import math
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from classifiers.base import Alternative, CodingInput, FitReport, HistoryRow, Suggestion
 from classifiers.calibration import Calibrator, fit_calibrator
@@ -108,10 +109,8 @@ class HistoryCoder:
             for k, r in zip(keys, rows, strict=True)
         ]
         notes: list[str] = []
-        cut = int(len(rows) * (1 - self.holdout_share))
         # Cut between days: half a payment run on each side would flatter recency.
-        while 0 < cut < len(rows) and rows[cut].date == rows[cut - 1].date:
-            cut += 1
+        cut = _day_cut(rows, int(len(rows) * (1 - self.holdout_share)))
         if len(rows) >= _MIN_ROWS_TO_CALIBRATE and 0 < cut < len(rows):
             notes.extend(self._select_and_calibrate(rows, keys, tokens, cut))
         else:
@@ -155,17 +154,28 @@ class HistoryCoder:
             if best is None or loss < best[0]:
                 best = (loss, params, raws)
         assert best is not None
-        _, (self.rank_decay, self.beta, self.general_weight), raws = best
+        _, params, raws = best
+        self.rank_decay, self.beta, self.general_weight = params
         right = sum(
             raw is not None and probe.classes[raw.ranked[0][0]] == row.account
             for raw, row in zip(raws, held, strict=True)
         )
-        scored = [(raw, row) for raw, row in zip(raws, held, strict=True) if raw is not None]
-        samples = [
-            (raw.route, raw.raw, probe.classes[raw.ranked[0][0]] == row.account)
-            for raw, row in scored
-        ]
-        self.calibrator = fit_calibrator(samples, [raw.features for raw, _ in scored])
+        held_out = _HeldOut()
+        held_out.add(probe, raws, held, period=1)
+        # A second, earlier period scored by a model trained on what came before
+        # it: the confidence maps must hold in both, so one lucky slice of history
+        # cannot promise what the next months will not keep.
+        earlier = _day_cut(rows, cut - len(held))
+        if earlier >= _MIN_ROWS_TO_CALIBRATE and cut - earlier >= _MIN_ROWS_TO_CALIBRATE:
+            second = CoderModel(self.half_life_days)
+            second.fit(rows[:earlier], keys[:earlier], tokens[:earlier])
+            second.set_params(*params)
+            middle = rows[earlier:cut]
+            prepared_middle = second.prepare([_as_input(r) for r in middle])
+            held_out.add(second, second.rank(prepared_middle, fill_in=False), middle, period=0)
+        self.calibrator = fit_calibrator(
+            held_out.samples, held_out.features, held_out.periods, held_out.groups()
+        )
         return [
             f"held-out top-1 {right / len(held):.1%} on the latest {len(held)} rows",
             f"recency decay {self.rank_decay}, text weight {self.beta}, "
@@ -223,6 +233,48 @@ class HistoryCoder:
             project=model.project_by_pair.get((raw.key, best)),
             reason=_REASONS[raw.route],
         )
+
+
+@dataclass
+class _HeldOut:
+    """Held-out suggestions for the calibration, abstentions left out."""
+
+    samples: list[tuple[str, float, bool]] = field(default_factory=list)  # route, raw, right
+    features: list[tuple[float, ...]] = field(default_factory=list)
+    periods: list[int] = field(default_factory=list)
+    suppliers: list[str | None] = field(default_factory=list)
+
+    def add(
+        self,
+        model: CoderModel,
+        raws: Sequence[RawRanking | None],
+        rows: Sequence[HistoryRow],
+        period: int,
+    ) -> None:
+        for raw, row in zip(raws, rows, strict=True):
+            if raw is None:
+                continue
+            right = model.classes[raw.ranked[0][0]] == row.account
+            self.samples.append((raw.route, raw.raw, right))
+            self.features.append(raw.features)
+            self.periods.append(period)
+            self.suppliers.append(raw.key)
+
+    def groups(self) -> list[int]:
+        """One number per supplier; rows without a supplier each on their own."""
+        index: dict[str | None, int] = {}
+        return [
+            index.setdefault(key, len(index)) if key is not None else -1 - i
+            for i, key in enumerate(self.suppliers)
+        ]
+
+
+def _day_cut(rows: Sequence[HistoryRow], cut: int) -> int:
+    """``cut`` moved forward to the first row of a new day (0 stays 0)."""
+    cut = max(cut, 0)
+    while 0 < cut < len(rows) and rows[cut].date == rows[cut - 1].date:
+        cut += 1
+    return cut
 
 
 def _log_loss(raw: RawRanking | None, classes: Sequence[str], truth: str) -> float:

@@ -36,6 +36,7 @@ __all__ = ["Calibrator", "StepMap", "fit_calibrator"]
 # changed and marks consistent suppliers as doubtful.
 MIN_SCORER_ROWS = 1000
 MIN_BLOCK_ROWS = 25
+MAX_ROWS_PER_SUPPLIER = 20  # a supplier's share of the evidence for a confidence level
 MIN_ROUTE_ROWS = 30  # below this a route gets one flat, pessimistic level
 UNCALIBRATED_CAP = 0.5  # no held-out evidence at all: never claim more than a coin flip
 _Z = 1.5
@@ -83,6 +84,10 @@ class Calibrator:
         return ", ".join(parts) if parts else "uncalibrated"
 
 
+def _wilson_upper(successes: float, n: float) -> float:
+    return 1.0 - _wilson_lower(n - successes, n) if n > 0 else 0.0
+
+
 def _wilson_lower(successes: float, n: float) -> float:
     if n <= 0 or successes <= 0:
         return 0.0
@@ -93,7 +98,12 @@ def _wilson_lower(successes: float, n: float) -> float:
     return max(0.0, (centre - margin) / (1 + z2 / n))
 
 
-def _fit_step(raw: Sequence[float], correct: Sequence[bool]) -> StepMap:
+def _fit_step(
+    raw: Sequence[float],
+    correct: Sequence[bool],
+    periods: Sequence[int] | None = None,
+    groups: Sequence[int] | None = None,
+) -> StepMap:
     import numpy as np
     from sklearn.isotonic import IsotonicRegression
 
@@ -118,18 +128,78 @@ def _fit_step(raw: Sequence[float], correct: Sequence[bool]) -> StepMap:
         start = end
     if len(blocks) > 1 and len(blocks[-1]) < MIN_BLOCK_ROWS:
         blocks[-2].extend(blocks.pop())
-    thresholds: list[float] = []
-    values: list[float] = []
-    for block in blocks:
-        thresholds.append(float(x[block].min()))
-        values.append(_wilson_lower(float(y[block].sum()), float(len(block))))
-    # Wilson bounds of a monotone sequence need not be monotone: keep the promise
-    # "higher raw never means lower confidence".
+    period = np.asarray(periods if periods is not None else [0] * n, dtype=np.int64)
+    thresholds = [float(x[block].min()) for block in blocks]
+    # The promise is about tails ("among suggestions with confidence >= c, at
+    # least c are right"), so a block may claim the lower bound of the accuracy
+    # of everything from it upwards, which rests on many more rows than the block
+    # itself; but never more than the block's own accuracy could be (its upper
+    # bound), so a weak block under strong ones still says it is weak.
+    values = [0.0] * len(blocks)
+    tail = _Tail()
+    group = groups if groups is not None else range(n)
+    for i in range(len(blocks) - 1, -1, -1):
+        for r in blocks[i]:
+            tail.add(group[r], int(y[r]), int(period[r]))
+        values[i] = min(
+            tail.lower(), _wilson_upper(float(y[blocks[i]].sum()), float(len(blocks[i])))
+        )
+    # Higher raw never means lower confidence. Raising a block to the level of
+    # one below it keeps the promise: the rows at or above that level are then
+    # exactly the tail from the lower block, whose bound allowed the level.
     for i in range(1, len(values)):
         values[i] = max(values[i], values[i - 1])
     if thresholds:
         thresholds[0] = -math.inf
     return StepMap(tuple(thresholds), tuple(values), rows=n)
+
+
+class _Tail:
+    """Right answers in a growing tail of held-out suggestions, as evidence for a bound.
+
+    Two corrections make the evidence honest:
+
+    * rows of one supplier are not independent (one big supplier coded the same
+      way 300 times is one habit, not 300 proofs), so each supplier counts for at
+      most ``MAX_ROWS_PER_SUPPLIER`` rows of a period, its accuracy kept;
+    * each period of history with enough rows in the tail must support the
+      level on its own evidence: the bound is the lowest of the periods' bounds.
+    """
+
+    def __init__(self) -> None:
+        self.by_group: dict[tuple[int, int], list[int]] = {}  # (period, group) -> [right, rows]
+        self.periods: dict[int, list[float]] = {}  # period -> [successes, size, rows]
+
+    def add(self, group: int, right: int, period: int) -> None:
+        tally = self.by_group.setdefault((period, group), [0, 0])
+        totals = self.periods.setdefault(period, [0.0, 0.0, 0.0])
+        if tally[1]:
+            old_s, old_n = _capped(*tally)
+            totals[0] -= old_s
+            totals[1] -= old_n
+        tally[0] += right
+        tally[1] += 1
+        new_s, new_n = _capped(*tally)
+        totals[0] += new_s
+        totals[1] += new_n
+        totals[2] += 1
+
+    def lower(self) -> float:
+        """The lowest of the periods' Wilson lower bounds (periods with too few rows skipped)."""
+        bounds = [
+            _wilson_lower(s, n) for s, n, rows in self.periods.values() if rows >= MIN_BLOCK_ROWS
+        ]
+        if not bounds:  # a small tail: all periods together
+            s = sum(t[0] for t in self.periods.values())
+            n = sum(t[1] for t in self.periods.values())
+            return _wilson_lower(s, n)
+        return min(bounds)
+
+
+def _capped(right: int, rows: int) -> tuple[float, float]:
+    """A supplier's right answers and rows, scaled down to at most MAX_ROWS_PER_SUPPLIER rows."""
+    kept = min(rows, MAX_ROWS_PER_SUPPLIER)
+    return right * kept / rows, float(kept)
 
 
 def _scorer(features: Any, right: Any) -> Any:
@@ -143,12 +213,13 @@ def _scorer(features: Any, right: Any) -> Any:
 
 
 def _learnt_scores(
-    features: Sequence[Sequence[float]], correct: Sequence[bool]
+    features: Sequence[Sequence[float]], correct: Sequence[bool], periods: Sequence[int]
 ) -> tuple[Any, list[float]] | None:
     """A scorer over all samples, and out-of-fold scores to fit the maps on (2-fold).
 
     Scoring a row with a scorer that saw it would flatter the maps; each half is
-    scored by the scorer fitted on the other half.
+    scored by the scorer fitted on the other half. With two periods of history
+    the halves are the periods, so each is scored by what was learnt in the other.
     """
     import numpy as np
 
@@ -156,7 +227,12 @@ def _learnt_scores(
     y = np.asarray(correct, dtype=np.int64)
     if len(y) < MIN_SCORER_ROWS or min(int(y.sum()), int(len(y) - y.sum())) < 10:
         return None
-    folds = np.arange(len(y)) % 2
+    by_period = np.asarray(periods, dtype=np.int64)
+    distinct = np.unique(by_period)
+    two_periods = len(distinct) == 2 and all(
+        int((by_period == p).sum()) >= MIN_SCORER_ROWS // 2 for p in distinct
+    )
+    folds = (by_period == distinct[0]).astype(np.int64) if two_periods else np.arange(len(y)) % 2
     scores = np.zeros(len(y))
     for fold in (0, 1):
         train, test = folds != fold, folds == fold
@@ -169,6 +245,8 @@ def _learnt_scores(
 def fit_calibrator(
     samples: Sequence[tuple[str, float, bool]],
     features: Sequence[Sequence[float]] | None = None,
+    periods: Sequence[int] | None = None,
+    groups: Sequence[int] | None = None,
 ) -> Calibrator:
     """Fit the calibration from held-out ``(route, raw score, was right)`` samples.
 
@@ -177,24 +255,37 @@ def fit_calibrator(
         features: per sample, facts about the suggestion (``CoderModel.describe``);
             with enough samples a logistic scorer learns P(right) from them, and the
             per-route maps are fitted on its (out-of-fold) scores instead of the raw ones.
+        periods: per sample, the period of history it was scored in (e.g. 1 for the
+            latest slice, 0 for the one before); each map level must hold in each period.
+        groups: per sample, its supplier (any int; None: every sample its own), so
+            that one supplier's many rows do not pass for independent evidence.
     """
     if not samples:
         return Calibrator()
+    period_of = list(periods) if periods is not None else [0] * len(samples)
     scorer = None
     scores = [raw for _, raw, _ in samples]
     if features is not None:
-        learnt = _learnt_scores(features, [c for _, _, c in samples])
+        learnt = _learnt_scores(features, [c for _, _, c in samples], period_of)
         if learnt is not None:
             scorer, scores = learnt
-    by_route: dict[str, list[tuple[float, bool]]] = defaultdict(list)
-    for (route, _, correct), score in zip(samples, scores, strict=True):
-        by_route[route].append((score, correct))
+    group_of = list(groups) if groups is not None else list(range(len(samples)))
+    by_route: dict[str, list[tuple[float, bool, int, int]]] = defaultdict(list)
+    for (route, _, correct), score, period, group in zip(
+        samples, scores, period_of, group_of, strict=True
+    ):
+        by_route[route].append((score, correct, period, group))
     routes: dict[str, StepMap] = {}
     for route, items in by_route.items():
         if len(items) >= MIN_ROUTE_ROWS:
-            routes[route] = _fit_step([r for r, _ in items], [c for _, c in items])
+            routes[route] = _fit_step(
+                [i[0] for i in items],
+                [i[1] for i in items],
+                [i[2] for i in items],
+                [i[3] for i in items],
+            )
         else:
             # Too few rows for a shape: one flat level, the route's pessimistic accuracy.
-            level = _wilson_lower(float(sum(c for _, c in items)), float(len(items)))
+            level = _wilson_lower(float(sum(i[1] for i in items)), float(len(items)))
             routes[route] = StepMap((-math.inf,), (level,), rows=len(items))
     return Calibrator(routes=routes, scorer=scorer)

@@ -31,6 +31,7 @@ _TABLE_DECAY = 0.8  # recency weight of VAT code and dimension habits
 _PRIOR_SMOOTHING = 0.01
 _TOP = 4
 _FILL_IN_WEIGHT = 0.05
+_WINDOW = 20  # a supplier's latest bookings the consistency signals look at
 TEXT_TOKEN_KINDS = "nwg"  # name words, description words, their 4-grams (see features)
 
 
@@ -268,12 +269,17 @@ class CoderModel:
         p2 = raw.ranked[1][1] if len(raw.ranked) > 1 else 0.0
         top = raw.ranked[0][0]
         seq = self.sequences.get(raw.key) if raw.key is not None else None
-        bookings, recent, share, gap = 0, 0.0, 0.0, 0
+        bookings, recent, window, share, gap, run, accounts = 0, 0.0, 0.0, 0.0, 0, 0, 0
         if seq is not None and raw.key is not None and raw.route != ROUTE_NEW:
             bookings = len(seq)
-            latest = seq[:5].tolist()
-            recent = latest.count(top) / len(latest)
+            latest = seq[:_WINDOW].tolist()
+            recent = latest[:5].count(top) / len(latest[:5])
+            window = latest.count(top) / len(latest)
+            # how many of the latest bookings in a row used this account: a supplier
+            # that switched last week is a worse bet than one unchanged for a year
+            run = next((i for i, c in enumerate(latest) if c != top), len(latest))
             share = self.counts[raw.key].get(top, 0) / bookings
+            accounts = len(self.counts[raw.key])
             day, last = prepared.days[j], self.last_seen.get(raw.key)
             gap = max(day - last, 0) if day is not None and last is not None else 0
         return (
@@ -288,7 +294,20 @@ class CoderModel:
             float(raw.route == ROUTE_SINGLE),
             float(raw.route == ROUTE_MULTI),
             float(raw.route == ROUTE_NEW),
+            window,
+            math.log1p(run),
+            float(bookings > 0 and run == min(bookings, _WINDOW)),  # the whole window agrees
+            math.log1p(accounts),
+            self._text_agrees(top, prepared, j),
         )
+
+    def _text_agrees(self, top: int, prepared: Prepared, j: int) -> float:
+        """1.0 when the invoice text alone (all accounts, no supplier) picks ``top`` too."""
+        if self.nb.log_prior is None or prepared.n_text[j] <= 0:
+            return 0.5  # no known word: the text says nothing either way
+        scale = self.beta / math.sqrt(max(float(prepared.n_tokens[j]), 1.0))
+        best = int((self.nb.log_prior + scale * prepared.log_likelihood[j]).argmax())
+        return float(best == top)
 
     def _local_log_likelihood(
         self, key: str, accounts: NDArray[np.int64], scores: NDArray[np.float64], n_local: float

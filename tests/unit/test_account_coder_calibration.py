@@ -64,8 +64,26 @@ def test_new_suppliers_get_lower_confidence_than_known_ones() -> None:
 def test_the_calibration_map_never_promises_more_than_it_saw() -> None:
     samples = [("r", i / 1000, (i * 7919) % 1000 < i) for i in range(1000)]  # P(right) = raw
     calibrator = fit_calibrator(samples)
-    for raw in (0.1, 0.3, 0.5, 0.7, 0.9):
-        assert calibrator.confidence("r", raw) <= raw + 0.05
+    confidences = [calibrator.confidence("r", raw) for _, raw, _ in samples]
+    for c in (0.3, 0.5, 0.7, 0.8, 0.9):
+        chosen = [ok for conf, (_, _, ok) in zip(confidences, samples, strict=True) if conf >= c]
+        assert not chosen or sum(chosen) / len(chosen) >= c
+    # a weak suggestion under strong ones still says it is weak
+    assert calibrator.confidence("r", 0.1) < 0.25
+
+
+def test_one_big_supplier_is_not_taken_for_many_proofs() -> None:
+    many = [("r", 0.99, True)] * 400
+    one_supplier = fit_calibrator(many, groups=[7] * 400)
+    many_suppliers = fit_calibrator(many, groups=list(range(400)))
+    assert one_supplier.confidence("r", 0.99) < 0.95 < many_suppliers.confidence("r", 0.99)
+
+
+def test_a_level_must_hold_in_each_period_of_history() -> None:
+    steady = [("r", 0.9, True)] * 300
+    drifting = [("r", 0.9, i % 2 == 0) for i in range(300)]  # half right in the other period
+    calibrator = fit_calibrator(steady + drifting, periods=[1] * 300 + [0] * 300)
+    assert calibrator.confidence("r", 0.9) < 0.55
 
 
 def test_the_calibration_map_is_monotone() -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from bilag.cli.output import report_problem
 from bilag.config import load_settings
-from bilag.services.learning import chart_accounts, learn
+from bilag.services.learning import chart_accounts, learn, ledger_history
 
 _ROW_SOURCE = re.compile(r":\d+$")  # "history.csv:17": a problem with one row
 MAX_PROBLEM_LINES = 100  # a 100,000-row file with a bad column should not flood the terminal
@@ -37,13 +37,19 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.home)
     known = chart_accounts(settings, builtin=args.check_accounts)
-    result = learn(settings, args.history, force=args.force, known_accounts=known)
+    # the workspace's own posted and corrected vouchers are history too
+    posted = ledger_history(settings)
+    result = learn(
+        settings, args.history, extra_rows=posted, force=args.force, known_accounts=known
+    )
     for problem in result.problems[:MAX_PROBLEM_LINES]:
         report_problem(problem)
     hidden = len(result.problems) - MAX_PROBLEM_LINES
     if hidden > 0:
         sys.stderr.write(f"bilag learn: {hidden} more problems not shown\n")
     sources = ", ".join(f"{r.source} ({r.format})" for r in result.reads)
+    if posted:
+        sources += f" and {len(posted)} posted voucher lines of the ledger"
     report = result.report
     if report is None:
         sys.stderr.write(f"bilag learn: nothing learnt from {sources}\n")

@@ -29,6 +29,7 @@ __all__ = [
     "chart_accounts",
     "history_digest",
     "learn",
+    "ledger_history",
     "load_or_retrain",
     "suggest",
 ]
@@ -66,6 +67,10 @@ def learn(
     reads = tuple(read_history(p, known_accounts) for p in paths)
     problems = tuple(p for r in reads for p in r.problems)
     rows = [row for r in reads for row in r.rows]
+    if paths and not rows:
+        # the files were refused or empty: the ledger's rows alone must not replace
+        # a model learnt from a whole history
+        return LearnResult(None, reads, problems, None)
     rows.extend(extra_rows)
     if not rows:
         return LearnResult(None, reads, problems, None)
@@ -82,6 +87,35 @@ def learn(
     write_history_csv(rows, settings.models_dir / HISTORY_FILE)
     path = save_coder(coder, settings.models_dir)
     return LearnResult(report, reads, problems, path)
+
+
+def ledger_history(settings: Settings, *, schema: str | None = None) -> list[HistoryRow]:
+    """The workspace ledger's posted and corrected vouchers as history rows.
+
+    Every cost line of a posted voucher that was not reversed (a correction
+    reverses the old voucher and posts the corrected coding anew), as
+    :func:`bilag.services.review.history_rows` reads them. An embedded SQLite
+    ledger that was never created yields no rows (and is not created here).
+
+    Args:
+        settings: the workspace.
+        schema: PostgreSQL schema of the ledger (tests isolate themselves with one).
+
+    Raises:
+        LedgerError: the database cannot be opened or migrated.
+    """
+    from bilag.ledger.uow import open_ledger
+    from bilag.services.review import history_rows
+
+    url = settings.database_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return []
+    ledger = open_ledger(url, schema=schema)
+    try:
+        with ledger.uow() as uow:
+            return history_rows(uow)
+    finally:
+        ledger.dispose()
 
 
 def chart_accounts(settings: Settings, *, builtin: bool = False) -> frozenset[str] | None:

@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from bilag.config import load_settings
 from bilag.errors import ModelError
-from bilag.services.learning import chart_accounts, learn, load_or_retrain, suggest
+from bilag.services.deps import Deps
+from bilag.services.learning import (
+    chart_accounts,
+    learn,
+    ledger_history,
+    load_or_retrain,
+    suggest,
+)
+from bilag.services.process import process_incoming
+from bilag.services.review import approve, correct
+from classifiers.base import HistoryRow
 from classifiers.history import read_coding_inputs, write_history_csv
 from classifiers.store import FORMAT_VERSION, MODEL_FILE
 from tests.fixtures.coding_history import as_input, org_number, realistic_history
+from tests.fixtures.ledger import FakeCoder, fake_invoice, incoming
 
 
 @pytest.fixture
@@ -98,3 +112,52 @@ def test_accounts_outside_the_chart_are_skipped_and_named_when_checked(
     (problem,) = result.problems
     assert problem.source == f"{mixed}:{len(lines)}"
     assert "9999 is not in the chart of accounts" in problem.message
+
+
+def test_a_corrected_coding_in_the_ledger_changes_the_next_suggestion(
+    tmp_path: Path, make_deps: Callable[..., Deps], ledger_url: tuple[str, str | None]
+) -> None:
+    supplier = org_number(77)
+    earlier = [
+        HistoryRow(
+            date=date(2024, 9, 2) + timedelta(days=30 * i),
+            supplier_org_number=supplier,
+            supplier_name="Kontorleverandøren AS",
+            description="Kontorrekvisita",
+            net_amount=Decimal("1000.00"),
+            account="6800",
+            vat_code="1",
+        )
+        for i in range(2)
+    ]
+    history = tmp_path / "history.csv"
+    write_history_csv(realistic_history(seed=4, days=200) + earlier, history)
+    deps = make_deps(coder=FakeCoder(account="6800", confidence=0.99))
+    settings = deps.settings
+    item = as_input(dataclasses.replace(earlier[-1], date=date(2026, 4, 2)))
+    learn(settings, [history], extra_rows=ledger_history(settings, schema=ledger_url[1]))
+    before = suggest(settings, [item])[0]
+    assert before.account == "6800"
+
+    # two invoices posted at 6800, then corrected by a person to 6540 (inventory)
+    for number in ("1001", "1002"):
+        [result] = process_incoming(
+            deps,
+            [incoming(f"{number}.xml", fake_invoice(org=supplier, number=number, net="1000.00"))],
+        )
+        assert result.status == "posted", result.reasons
+        correct(deps, result.document_id, "kari", account="6540", reason="inventar")
+        assert approve(deps, result.document_id, "ola").status == "posted"
+    posted = ledger_history(settings, schema=ledger_url[1])
+    assert [(r.supplier_org_number, r.account) for r in posted] == [(supplier, "6540")] * 2
+
+    learn(settings, [history], extra_rows=posted)
+    after = suggest(settings, [item])[0]
+    assert after.account == "6540"
+    assert "6800" in [a.account for a in after.alternatives]
+
+
+def test_a_workspace_without_a_ledger_has_no_ledger_history(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path / "home", environ={})
+    assert ledger_history(settings) == []
+    assert not (tmp_path / "home" / "ledger.sqlite3").exists()

@@ -17,6 +17,7 @@ Contract every parser keeps (the conformance test in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol, runtime_checkable
 
@@ -24,7 +25,7 @@ from bilag.domain.document import IncomingDocument
 from bilag.domain.model import Invoice, Problem
 from bilag.domain.supplier import KnownSupplier
 
-__all__ = ["IncomingDocument", "ParseContext", "ParseOutcome", "Parser"]
+__all__ = ["BatchParser", "IncomingDocument", "ParseContext", "ParseOutcome", "Parser"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,3 +64,12 @@ class Parser(Protocol):
     def score(self, doc: IncomingDocument) -> int | None: ...
 
     def parse(self, doc: IncomingDocument, ctx: ParseContext) -> ParseOutcome: ...
+
+
+@runtime_checkable
+class BatchParser(Parser, Protocol):
+    """A parser that is faster on many documents at once (OCR spreads pages over cores)."""
+
+    def parse_batch(
+        self, docs: Sequence[IncomingDocument], ctx: ParseContext
+    ) -> list[ParseOutcome]: ...

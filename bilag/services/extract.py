@@ -11,7 +11,7 @@ from bilag.domain.document import IncomingDocument
 from bilag.domain.model import Invoice, Problem
 from bilag.domain.problems import ProblemCode
 from bilag.domain.validation import validate
-from parsers.base import ParseContext, Parser
+from parsers.base import BatchParser, ParseContext, ParseOutcome, Parser
 from parsers.registry import all_parsers, choose_parser
 
 __all__ = ["DocumentResult", "extract_documents", "iter_input_files", "read_input_file"]
@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 MAX_DEPTH = 5  # mail -> zip -> forwarded mail -> attachment ...: deeper is hostile
 MAX_FILE_BYTES = 256 * 1024 * 1024  # never read more than this into memory
+BATCH_SIZE = 8  # documents handed to a batch parser at once: bounds memory, fills cores
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,14 +72,20 @@ def parse_document(
     parsers: Sequence[Parser],
     *,
     run_validation: bool = True,
+    outcome: ParseOutcome | None = None,
+    chosen: Parser | None = None,
 ) -> Iterator[DocumentResult]:
-    """Parse one document and, depth first, everything found inside it."""
+    """Parse one document and, depth first, everything found inside it.
+
+    ``outcome`` and ``chosen`` let a caller that already parsed the document in a
+    batch (see :func:`extract_documents`) hand in the result.
+    """
     if not doc.content:
         yield DocumentResult(
             doc, None, problems=(Problem(doc.name, ProblemCode.EMPTY_FILE, "file is empty"),)
         )
         return
-    parser = choose_parser(doc, parsers)
+    parser = chosen or choose_parser(doc, parsers)
     if parser is None:
         yield DocumentResult(
             doc,
@@ -92,7 +99,8 @@ def parse_document(
             ),
         )
         return
-    outcome = parser.parse(doc, ctx)
+    if outcome is None:
+        outcome = parser.parse(doc, ctx)
     invoices = outcome.invoices
     if run_validation:
         invoices = tuple(inv.with_findings(inv.findings + validate(inv)) for inv in invoices)
@@ -130,12 +138,36 @@ def extract_documents(
     """Every document under ``paths`` parsed; a path that cannot be read is a Problem."""
     ctx = ctx or ParseContext()
     parsers = list(parsers) if parsers is not None else all_parsers()
+    # Consecutive documents for a batch-capable parser (OCR) are parsed together so
+    # their pages use every core; results still come out in input order.
+    batch: list[IncomingDocument] = []
+    batch_parser: BatchParser | None = None
+
+    def flush() -> Iterator[DocumentResult]:
+        nonlocal batch_parser
+        if batch_parser is None or not batch:
+            return
+        outcomes = batch_parser.parse_batch(batch, ctx)
+        for doc, outcome in zip(batch, outcomes, strict=True):
+            yield from parse_document(doc, ctx, parsers, outcome=outcome, chosen=batch_parser)
+        batch.clear()
+        batch_parser = None
+
     for item in iter_input_files(paths):
-        if isinstance(item, Problem):
-            yield item
-            continue
-        doc = read_input_file(item)
+        doc = item if isinstance(item, Problem) else read_input_file(item)
         if isinstance(doc, Problem):
+            yield from flush()
             yield doc
             continue
-        yield from parse_document(doc, ctx, parsers)
+        parser = choose_parser(doc, parsers) if doc.content else None
+        if isinstance(parser, BatchParser):
+            if batch_parser is not None and parser is not batch_parser:
+                yield from flush()
+            batch_parser = parser
+            batch.append(doc)
+            if len(batch) >= BATCH_SIZE:
+                yield from flush()
+            continue
+        yield from flush()
+        yield from parse_document(doc, ctx, parsers, chosen=parser)
+    yield from flush()

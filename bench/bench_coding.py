@@ -133,6 +133,11 @@ def evaluate(name: str, rows: Sequence[HistoryRow]) -> dict[str, Any]:
 
     seen_conf = [c for c, s in zip(conf, seen, strict=True) if s]
     seen_top1 = [h for h, s in zip(top1, seen, strict=True) if s]
+    seen_keys_of = [
+        supplier_key(r.supplier_org_number, r.supplier_name)
+        for r, s in zip(test, seen, strict=True)
+        if s
+    ]
     return {
         "data_set": name,
         "train_rows": len(train),
@@ -147,6 +152,8 @@ def evaluate(name: str, rows: Sequence[HistoryRow]) -> dict[str, Any]:
         "coverage_99": _coverage(conf, top1, 0.99),
         "coverage_95": _coverage(conf, top1, 0.95),
         "coverage_99_seen": _coverage(seen_conf, seen_top1, 0.99),
+        "coverage_95_seen": _coverage(seen_conf, seen_top1, 0.95),
+        "ceiling_99_seen": ceilings(seen_keys_of, seen_top1, base, test, seen),
         "calibration": {
             str(c): {
                 "share": round(sum(x >= c for x in conf) / len(conf), 4),
@@ -160,6 +167,48 @@ def evaluate(name: str, rows: Sequence[HistoryRow]) -> dict[str, Any]:
         "suggest_rows_per_s": round(len(test) / suggest_s),
         "suggest_rows_per_cpu_s": round(len(test) / max(suggest_cpu, 1e-9)),
         "notes": list(report.notes),
+    }
+
+
+def ceilings(
+    keys: Sequence[str | None],
+    right: Sequence[bool],
+    base: Baselines,
+    test: Sequence[HistoryRow],
+    seen: Sequence[bool],
+) -> dict[str, float | None]:
+    """What the data allows at 99 % precision on seen suppliers, in hindsight.
+
+    - ``supplier_oracle``: suppliers taken in order of how often the model was
+      right on them in the test period (knowledge no coder has): the largest
+      share of rows that stays 99 % precise. Any confidence that is the same for
+      all of a supplier's rows cannot do better.
+    - ``row_oracle``: every right suggestion first: top-1 / 0.99, capped at 1.
+    - ``single_kept``: rows of suppliers that used one account in training
+      which kept that account in the test period (the re-coding rate is 1 - this).
+    """
+    tally: dict[str | None, list[int]] = defaultdict(lambda: [0, 0])
+    for key, ok in zip(keys, right, strict=True):
+        tally[key][0] += ok
+        tally[key][1] += 1
+    hits = rows = best = 0
+    for good, n in sorted(tally.values(), key=lambda t: -t[0] / t[1]):
+        hits, rows = hits + good, rows + n
+        if hits / rows >= 0.99:
+            best = rows
+    single = [
+        r.account in base.counts[key]
+        for r, s in zip(test, seen, strict=True)
+        if s
+        for key in [supplier_key(r.supplier_org_number, r.supplier_name)]
+        if len(base.counts[key]) == 1
+    ]
+    n = len(keys)
+    return {
+        "supplier_oracle": round(best / n, 4) if n else None,
+        "row_oracle": round(min(1.0, sum(right) / n / 0.99), 4) if n else None,
+        "single_supplier_rows": round(len(single) / n, 4) if n else None,
+        "single_kept": _share(single),
     }
 
 
@@ -218,13 +267,25 @@ def _print(r: dict[str, Any]) -> None:
             b = r[k3]
             line += f"  |  {_pct(b['all'])} {_pct(b['seen'])} {_pct(b['new'])}"
         print(line)
-    coverages = (("coverage_99", "99%"), ("coverage_95", "95%"), ("coverage_99_seen", "99% seen"))
+    coverages = (
+        ("coverage_99", "99%"),
+        ("coverage_95", "95%"),
+        ("coverage_99_seen", "99% seen"),
+        ("coverage_95_seen", "95% seen"),
+    )
     for key, label in coverages:
         c = r[key]
         print(
             f"   coverage@{label:8s} at-threshold {_pct(c['at_threshold'])} "
             f"(precision {_pct(c['at_threshold_precision'])}), best-cut {_pct(c['best_cut'])}"
         )
+    ceiling = r["ceiling_99_seen"]
+    print(
+        f"   ceiling@99% seen: supplier oracle {_pct(ceiling['supplier_oracle'])}, row oracle "
+        f"{_pct(ceiling['row_oracle'])}; one-account suppliers "
+        f"({_pct(ceiling['single_supplier_rows'])} of seen rows) kept their account "
+        f"{_pct(ceiling['single_kept'])}"
+    )
     cal = ", ".join(
         f">={c}: {_pct(v['accuracy'])} of {_pct(v['share'])}" for c, v in r["calibration"].items()
     )

@@ -14,6 +14,8 @@ Changelog of FORMAT_VERSION:
     1  HistoryCoder: supplier recency prior + sparse naive Bayes + per-route isotonic.
     2  Supplier-cross tokens scored per supplier; held-out choice of recency decay,
        text weight and general-word weight; logistic scorer before the isotonic maps.
+    3  Two held-out periods; consistency signals among the scorer's features (the
+       old scorer cannot read them); tail bounds per period and per supplier.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ __all__ = ["FORMAT_VERSION", "HISTORY_FILE", "MODEL_FILE", "load_coder", "save_c
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MODEL_FILE = "account_coder.pickle"
 HISTORY_FILE = "history.csv"  # the training history in contract columns, for retraining
 

@@ -1,9 +1,10 @@
 """Generate the email samples in ``sample_documents/email/``.
 
-Each sample is a mail we write ourselves (Norwegian suppliers, valid MOD11
-organisation and account numbers, MOD10 KIDs), built with the stdlib ``email``
-package, next to ``<name>.expected.json``: a JSON array with one contract-shaped
-object per invoice that ``bilag extract`` should find in it (``source`` relative
+Each sample is a mail we write ourselves (Norwegian suppliers from
+``scripts/sample_companies.py``: valid MOD11 organisation and account numbers, one
+number and one account per company across every sample set; MOD10 KIDs), built
+with the stdlib ``email`` package, next to ``<name>.expected.json``: a JSON array with
+one contract-shaped object per invoice that ``bilag extract`` should find in it (``source`` relative
 to the sample), or one object with ``document_type: null`` and the problem codes
 in ``errors`` when it holds none.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from pathlib import Path
@@ -23,9 +25,15 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import sample_companies as companies  # noqa: E402  (scripts/ is on the path first)
 
 from tests.mailfactory import (  # noqa: E402  (the repository root is on the path first)
+    BUYER_NAME,
+    BUYER_ORG,
     SUPPLIERS,
+    InvoiceSpec,
     ehf_xml,
     expected,
     invoice_text,
@@ -35,7 +43,34 @@ from tests.mailfactory import (  # noqa: E402  (the repository root is on the pa
 )
 
 OUT = ROOT / "sample_documents" / "email"
-POWER, OFFICE, PLUMBER = SUPPLIERS
+
+
+def _as(spec: InvoiceSpec, company: companies.Company) -> InvoiceSpec:
+    """The mail factory's invoice, issued by ``company`` of the sample world.
+
+    The factory derives the numbers from 8- and 10-digit prefixes plus a check digit;
+    a valid number's own prefix gives back exactly that number.
+    """
+    assert company.account is not None
+    made = replace(
+        spec,
+        supplier=company.name,
+        org_prefix=company.org[:8],
+        account_prefix=company.account[:10],
+        street=company.street,
+        postal=company.postcode,
+        city=company.city,
+    )
+    assert (made.org, made.account) == (company.org, company.account), company
+    return made
+
+
+POWER = _as(SUPPLIERS[0], companies.FJORDKRAFT_STROM)
+OFFICE = _as(SUPPLIERS[1], companies.BERGEN_KONTORSERVICE)
+PLUMBER = _as(SUPPLIERS[2], companies.TROMSO_ROR)
+# the factory prints its own buyer: it must be the registry's
+assert companies.NORDLYS_REGNSKAP.org == BUYER_ORG
+assert companies.NORDLYS_REGNSKAP.name == BUYER_NAME
 
 
 def _png_logo(width: int, height: int) -> bytes:

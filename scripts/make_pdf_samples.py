@@ -1,7 +1,8 @@
 """Generate the text-layer PDF samples in ``sample_documents/pdf/`` and their goldens.
 
 Every sample is an invoice (or a letter) we write ourselves: fictitious Norwegian
-suppliers with valid MOD11 organisation and account numbers, MOD10/MOD11 KIDs.
+suppliers from ``scripts/sample_companies.py`` (valid MOD11 organisation and account
+numbers, one number and one account per company across every sample set), MOD10/MOD11 KIDs.
 The layouts differ on purpose (labels right of or above their values, Norwegian
 and English number and date formats, a credit note, a two-page invoice with the
 totals on the last page, a Factur-X hybrid, a hybrid whose visible text lies, a
@@ -28,6 +29,9 @@ from typing import Any
 from fpdf import FPDF
 from stdnum import luhn
 from stdnum.no import mva, orgnr
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import sample_companies as companies  # scripts/ is on the path first
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "sample_documents" / "pdf"
@@ -526,72 +530,22 @@ LAYOUTS: dict[str, Callable[[Page, Sample], None]] = {
 
 # ---- the samples --------------------------------------------------------------------------
 
-BUYER = Company("Fjordkanten Regnskap AS", make_orgnr("91634105"), "Havnegata 12", "7010 Trondheim")
+
+def _company(c: companies.Company) -> Company:
+    """A company of the sample world (``scripts/sample_companies.py``) as these layouts print it."""
+    return Company(c.name, c.org, c.street, c.postal_line, c.account, c.email)
+
+
+BUYER = _company(companies.FJORDKANTEN_REGNSKAP)
 SUPPLIERS = {
-    "nordlys": Company(
-        "Nordlys Kontorrekvisita AS",
-        make_orgnr("98765432"),
-        "Storgata 14",
-        "0184 Oslo",
-        make_account("1503241234"),
-        "faktura@nordlys-kontor.no",
-    ),
-    "bryggen": Company(
-        "Bryggen Kaffebrenneri AS",
-        make_orgnr("92318877"),
-        "Bryggen 5",
-        "5003 Bergen",
-        make_account("3000123456"),
-        "post@bryggenkaffe.no",
-    ),
-    "tromso": Company(
-        "Tromsø Elektro og Data AS",
-        make_orgnr("99113355"),
-        "Sjøgata 3",
-        "9008 Tromsø",
-        make_account("4750112233"),
-        "regnskap@tromso-elektro.no",
-    ),
-    "vestland": Company(
-        "Vestland Renhold AS",
-        make_orgnr("91557704"),
-        "Kanalveien 40",
-        "5068 Bergen",
-        make_account("9710456789"),
-        None,
-    ),
-    "aurora": Company(
-        "Aurora Software ASA",
-        make_orgnr("99887766"),
-        "Innherredsveien 7",
-        "7014 Trondheim",
-        make_account("1206334455"),
-        "billing@aurora-soft.no",
-    ),
-    "havbris": Company(
-        "Havbris Regnskapstjenester AS",
-        make_orgnr("91273645"),
-        "Kirkegata 8",
-        "4006 Stavanger",
-        make_account("3201556677"),
-        None,
-    ),
-    "polar": Company(
-        "Polar Maskin og Utleie AS",
-        make_orgnr("98123456"),
-        "Industriveien 21",
-        "9406 Harstad",
-        make_account("4730998811"),
-        "faktura@polarmaskin.no",
-    ),
-    "fjellbakeri": Company(
-        "Fjellbakeriet Lille Ski AS",
-        make_orgnr("93172946"),
-        "Torget 2",
-        "1400 Ski",
-        make_account("1207998877"),
-        None,
-    ),
+    "nordlys": _company(companies.NORDLYS_KONTORREKVISITA),  # the same company as in the EHF set
+    "bryggen": _company(companies.BRYGGEN_KAFFEBRENNERI),
+    "tromso": _company(companies.TROMSO_ELEKTRO),
+    "vestland": _company(companies.VESTLAND_RENHOLD),
+    "aurora": _company(companies.AURORA_SOFTWARE),
+    "havbris": _company(companies.HAVBRIS_REGNSKAP),
+    "polar": _company(companies.POLAR_MASKIN),
+    "fjellbakeri": _company(companies.FJELLBAKERIET),
 }
 
 D = Decimal

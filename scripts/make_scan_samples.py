@@ -1,7 +1,8 @@
 """Generate the scanned-invoice samples in ``sample_documents/scans/``.
 
-Each sample is an invoice we write ourselves (Norwegian suppliers with valid
-MOD11 organisation and account numbers, MOD10 KIDs), drawn with Pillow in
+Each sample is an invoice we write ourselves (Norwegian suppliers from
+``scripts/sample_companies.py``: valid MOD11 organisation and account numbers, one
+number and one account per company across every sample set; MOD10 KIDs), drawn with Pillow in
 DejaVu fonts on an A4 page at 300 dpi and then degraded the way real scans
 are: skewed, rotated, noisy, low contrast with uneven light, low resolution,
 photographed with a phone, stored as a multi-page TIFF or an image-only PDF.
@@ -29,27 +30,24 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 from stdnum import luhn
-from stdnum.no import kontonr, orgnr
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from sample_companies import (  # scripts/ is on the path first
+    BERGVIK_ELEKTRO,
+    FJORDKONTOR,
+    HAVBRIS_CATERING,
+    NORDLYS_REGNSKAP,
+    NORDVIK_TRANSPORT,
+    POLAR_SOFTWARE,
+    TRONDELAG_RENHOLD,
+    Company,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "sample_documents" / "scans"
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 DPI = 300
 A4 = (2480, 3508)  # pixels at 300 dpi
-
-
-def _valid(prefix: str, is_valid: Any) -> str:
-    """``prefix`` plus the check digit that makes it pass ``is_valid``.
-
-    MOD11 has no check digit for some prefixes (remainder 10); the next prefix up is
-    taken then, so every spec stays a readable constant.
-    """
-    for bump in range(20):
-        stem = str(int(prefix) + bump).zfill(len(prefix))
-        for digit in "0123456789":
-            if is_valid(stem + digit):
-                return stem + digit
-    raise ValueError(f"no valid number near {prefix}")
 
 
 @dataclass(frozen=True)
@@ -70,18 +68,14 @@ class Spec:
 
     name: str
     language: str  # "no" | "en"
-    supplier: str
-    supplier_org_prefix: str  # 8 digits; the check digit is computed
-    supplier_address: tuple[str, ...]
-    buyer: str
-    buyer_org_prefix: str
+    seller: Company  # from scripts/sample_companies.py: one number, one account per company
+    purchaser: Company
     invoice_number: str
     issue_date: date
     due_date: date
     lines: tuple[Line, ...]
     currency: str = "NOK"
-    account_prefix: str | None = None  # 10 digits -> Norwegian account (MOD11)
-    iban: str | None = None
+    pay_by_iban: bool = False  # print the account as an IBAN (the EUR invoice)
     kid_prefix: str | None = None  # digits -> KID with a MOD10 check digit
     credit_note: bool = False
     degrade: tuple[str, ...] = ()
@@ -90,16 +84,32 @@ class Spec:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def supplier(self) -> str:
+        return self.seller.name
+
+    @property
+    def supplier_address(self) -> tuple[str, ...]:
+        return (self.seller.street, self.seller.postal_line)
+
+    @property
     def org(self) -> str:
-        return _valid(self.supplier_org_prefix, orgnr.is_valid)
+        return self.seller.org
+
+    @property
+    def buyer(self) -> str:
+        return self.purchaser.name
 
     @property
     def buyer_org(self) -> str:
-        return _valid(self.buyer_org_prefix, orgnr.is_valid)
+        return self.purchaser.org
 
     @property
     def account(self) -> str | None:
-        return _valid(self.account_prefix, kontonr.is_valid) if self.account_prefix else None
+        return None if self.pay_by_iban else self.seller.account
+
+    @property
+    def iban(self) -> str | None:
+        return self.seller.iban if self.pay_by_iban else None
 
     @property
     def kid(self) -> str | None:
@@ -485,60 +495,46 @@ SAMPLES: tuple[Spec, ...] = (
     Spec(
         "faktura-skjev",
         "no",
-        "Fjordkontor AS",
-        "92360901",
-        ("Strandgata 14", "5013 Bergen"),
-        "Nordlys Regnskap AS",
-        "98765432",
+        FJORDKONTOR,
+        NORDLYS_REGNSKAP,
         "2024-1187",
         date(2024, 3, 1),
         date(2024, 3, 15),
         _OFFICE,
-        account_prefix="1503123456",
         kid_prefix="0011870024",
         degrade=("skew:3.5",),
     ),
     Spec(
         "faktura-rotert-90",
         "no",
-        "Bergvik Elektro AS",
-        "91234567",
-        ("Industriveien 7", "7080 Heimdal"),
-        "Nordlys Regnskap AS",
-        "98765432",
+        BERGVIK_ELEKTRO,
+        NORDLYS_REGNSKAP,
         "55012",
         date(2024, 4, 10),
         date(2024, 5, 10),
         _IT,
-        account_prefix="1207554321",
         kid_prefix="550120009",
         degrade=("rotate:90", "skew:-2"),
     ),
     Spec(
         "invoice-rotated-180",
         "en",
-        "Polar Software Consulting AS",
-        "99887766",
-        ("Sandakerveien 24C", "0473 Oslo"),
-        "Nordlys Regnskap AS",
-        "98765432",
+        POLAR_SOFTWARE,
+        NORDLYS_REGNSKAP,
         "INV-30417",
         date(2024, 2, 5),
         date(2024, 3, 6),
         _EN,
         currency="EUR",
-        iban="NO9386011117947",
+        pay_by_iban=True,
         degrade=("rotate:180",),
         fmt="jpg",
     ),
     Spec(
         "faktura-stoy-lavkontrast",
         "no",
-        "Trøndelag Renhold AS",
-        "81234500",
-        ("Kjøpmannsgata 30", "7013 Trondheim"),
-        "Nordlys Regnskap AS",
-        "98765432",
+        TRONDELAG_RENHOLD,
+        NORDLYS_REGNSKAP,
         "R-20240412",
         date(2024, 4, 12),
         date(2024, 4, 26),
@@ -546,7 +542,6 @@ SAMPLES: tuple[Spec, ...] = (
             Line("Renhold kontorlokaler, april", D(1), D("8750.00")),
             Line("Vinduspuss", D(1), D("1450.00")),
         ),
-        account_prefix="8601654321",
         kid_prefix="2024041200",
         degrade=("skew:-4.5", "light", "dpi:200", "noise"),
         fmt="jpg",
@@ -554,27 +549,20 @@ SAMPLES: tuple[Spec, ...] = (
     Spec(
         "kreditnota-150dpi",
         "no",
-        "Fjordkontor AS",
-        "92360901",
-        ("Strandgata 14", "5013 Bergen"),
-        "Nordlys Regnskap AS",
-        "98765432",
+        FJORDKONTOR,
+        NORDLYS_REGNSKAP,
         "K-2024-031",
         date(2024, 3, 20),
         date(2024, 4, 3),
         (Line("Retur: Toner HP 305A svart", D(1), D("1290.00")),),
         credit_note=True,
-        account_prefix="1503123456",
         degrade=("dpi:150",),
     ),
     Spec(
         "faktura-mobilfoto",
         "no",
-        "Havbris Catering AS",
-        "97531086",
-        ("Bryggen 3", "4006 Stavanger"),
-        "Nordlys Regnskap AS",
-        "98765432",
+        HAVBRIS_CATERING,
+        NORDLYS_REGNSKAP,
         "8841",
         date(2024, 5, 2),
         date(2024, 5, 16),
@@ -582,7 +570,6 @@ SAMPLES: tuple[Spec, ...] = (
             Line("Lunsj, styremøte 30. april", D(14), D("189.00")),
             Line("Kaffe og frukt", D(14), D("45.00")),
         ),
-        account_prefix="3000112233",
         kid_prefix="88410005",
         degrade=("photo",),
         fmt="jpg",
@@ -590,17 +577,13 @@ SAMPLES: tuple[Spec, ...] = (
     Spec(
         "faktura-2-sider",
         "no",
-        "Bergvik Elektro AS",
-        "91234567",
-        ("Industriveien 7", "7080 Heimdal"),
-        "Nordlys Regnskap AS",
-        "98765432",
+        BERGVIK_ELEKTRO,
+        NORDLYS_REGNSKAP,
         "55088",
         date(2024, 6, 3),
         date(2024, 6, 17),
         _OFFICE + _IT,
         pages=2,
-        account_prefix="1207554321",
         kid_prefix="550880001",
         degrade=("skew:2", "specks"),
         fmt="tiff",
@@ -608,11 +591,8 @@ SAMPLES: tuple[Spec, ...] = (
     Spec(
         "faktura-skannet",
         "no",
-        "Nordvik Transport AS",
-        "88812345",
-        ("Havnegata 2", "9008 Tromsø"),
-        "Nordlys Regnskap AS",
-        "98765432",
+        NORDVIK_TRANSPORT,
+        NORDLYS_REGNSKAP,
         "T-7781",
         date(2024, 1, 31),
         date(2024, 2, 14),
@@ -620,7 +600,6 @@ SAMPLES: tuple[Spec, ...] = (
             Line("Frakt Oslo-Tromsø, 2 paller", D(2), D("2350.00")),
             Line("Drivstofftillegg", D(1), D("312.00")),
         ),
-        account_prefix="6012987654",
         kid_prefix="77810003",
         degrade=("skew:-2.5", "blur"),
         fmt="pdf",

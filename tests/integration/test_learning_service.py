@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from bilag.bootstrap import bootstrap
+from bilag.cli import main
 from bilag.config import load_settings
 from bilag.errors import ModelError
 from bilag.services.deps import Deps
@@ -22,11 +24,11 @@ from bilag.services.learning import (
 )
 from bilag.services.process import process_incoming
 from bilag.services.review import approve, correct
-from classifiers.base import HistoryRow
+from classifiers.base import CodingInput, HistoryRow
 from classifiers.history import read_coding_inputs, write_history_csv
 from classifiers.store import FORMAT_VERSION, MODEL_FILE
 from tests.fixtures.coding_history import as_input, org_number, realistic_history
-from tests.fixtures.ledger import FakeCoder, fake_invoice, incoming
+from tests.fixtures.ledger import FakeCoder, FakeInvoiceParser, fake_invoice, incoming
 
 
 @pytest.fixture
@@ -139,15 +141,7 @@ def test_a_corrected_coding_in_the_ledger_changes_the_next_suggestion(
     before = suggest(settings, [item])[0]
     assert before.account == "6800"
 
-    # two invoices posted at 6800, then corrected by a person to 6540 (inventory)
-    for number in ("1001", "1002"):
-        [result] = process_incoming(
-            deps,
-            [incoming(f"{number}.xml", fake_invoice(org=supplier, number=number, net="1000.00"))],
-        )
-        assert result.status == "posted", result.reasons
-        correct(deps, result.document_id, "kari", account="6540", reason="inventar")
-        assert approve(deps, result.document_id, "ola").status == "posted"
+    _post_and_correct_to_6540(deps, supplier)
     posted = ledger_history(settings, schema=ledger_url[1])
     assert [(r.supplier_org_number, r.account) for r in posted] == [(supplier, "6540")] * 2
 
@@ -161,3 +155,35 @@ def test_a_workspace_without_a_ledger_has_no_ledger_history(tmp_path: Path) -> N
     settings = load_settings(tmp_path / "home", environ={})
     assert ledger_history(settings) == []
     assert not (tmp_path / "home" / "ledger.sqlite3").exists()
+
+
+def _post_and_correct_to_6540(deps: Deps, supplier: str) -> None:
+    """Two invoices posted at 6800, then corrected by a person to 6540 (inventory)."""
+    for number in ("1001", "1002"):
+        [result] = process_incoming(
+            deps,
+            [incoming(f"{number}.xml", fake_invoice(org=supplier, number=number, net="1000.00"))],
+        )
+        assert result.status == "posted", result.reasons
+        correct(deps, result.document_id, "kari", account="6540", reason="inventar")
+        assert approve(deps, result.document_id, "ola").status == "posted"
+
+
+def test_bilag_learn_reads_the_workspace_ledger_beside_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "home"
+    settings = load_settings(home, environ={})
+    deps = bootstrap(settings, coder=FakeCoder(confidence=0.99), parsers=[FakeInvoiceParser()])
+    supplier = org_number(78)
+    try:
+        _post_and_correct_to_6540(deps, supplier)
+    finally:
+        deps.ledger.dispose()
+    history = tmp_path / "history.csv"
+    write_history_csv(realistic_history(seed=4, days=200), history)
+    assert main(["learn", "--home", str(home), str(history)]) == 0
+    err = capsys.readouterr().err
+    assert "and 2 posted voucher lines of the ledger" in err
+    item = CodingInput(supplier, "Kontorleverandøren AS", "Kontorrekvisita", Decimal("1000"))
+    assert suggest(settings, [item])[0].account == "6540"

@@ -116,6 +116,10 @@ def _samples() -> dict[str, tuple[str, str | None, list[tuple[str, Decimal]]]]:
             if not lines and item.get("net_total"):
                 lines = [(name, Decimal(item["net_total"]))]
             entry = out.setdefault(org, (name, item.get("currency"), []))
+            if entry[0] != name:
+                # one organisation number, one company (scripts/sample_companies.py): two
+                # names would merge two companies' bookings under one supplier
+                raise SystemExit(f"{path}: {org} is {name!r} here but {entry[0]!r} elsewhere")
             entry[2].extend(lines)
     return out
 

@@ -13,7 +13,7 @@ PARSERS = all_parsers()
 HOSTILE = {
     "empty.bin": b"",
     "noise.bin": bytes(range(256)) * 8,
-    "text.txt": "Hei, dette er ikke en faktura.\n".encode(),
+    "text.txt": b"Hei, dette er ikke en faktura.\n",
     "half.xml": b"<?xml version='1.0'?><Invoice xmlns='urn:oasis:names:specification:ubl:schema",
     "fake.pdf": b"%PDF-1.7\n%garbage that is not a PDF body",
     "fake.png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,

@@ -505,7 +505,7 @@ def samples() -> list[Sample]:
             ],
             currency="EUR",
             tax_currency=("NOK", "11.75"),
-            iban="NO9386011117947",
+            iban="NO4160110543215",  # the IBAN form of the account on its NOK invoices
             bic="DNBANOKK",
         ),
         Sample(

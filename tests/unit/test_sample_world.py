@@ -16,7 +16,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import pytest
 from stdnum import iban
 from stdnum.no import kontonr, orgnr
 
@@ -106,11 +105,6 @@ def test_outside_the_ehf_set_a_company_pays_to_the_account_it_has_everywhere() -
         assert not ours or not ehf or ours <= ehf, (org, accounts)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ehf-invoice-eur.xml pays Polar Datatjenester AS (887766568) to NO9386011117947, "
-    "ehf-invoice-in-sbdh.xml to 60110543215; sample_documents/ehf is maintained separately",
-)
 def test_every_sample_company_pays_to_one_account() -> None:
     clashes = {
         org: accts

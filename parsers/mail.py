@@ -38,7 +38,13 @@ from bilag.domain.problems import ProblemCode
 from parsers.base import ParseContext, ParseOutcome
 from parsers.mail_body import html_to_text, looks_like_invoice_text, text_to_words
 from parsers.mail_oversize import STRIPPED_HEADER, strip_oversized
-from parsers.mime_sniff import INVOICE_MEDIA_TYPES, looks_like_mail, safe_name, sniff_media_type
+from parsers.mime_sniff import (
+    INVOICE_MEDIA_TYPES,
+    looks_like_mail,
+    safe_name,
+    sniff_media_type,
+    unique_name,
+)
 
 __all__ = ["MailLimits", "MailParser", "body_text"]
 
@@ -324,13 +330,7 @@ class MailParser:
                         f"attachment name {name.original!r} is unsafe; renamed {name.value!r}",
                     )
                 )
-            value = name.value
-            stem, dot, ext = value.rpartition(".")
-            n = 2
-            while value in used:
-                value = f"{stem}-{n}.{ext}" if dot else f"{name.value}-{n}"
-                n += 1
-            used.add(value)
+            value = unique_name(name.value, used)
             child_origin = dict(origin)
             if "key" in doc.origin:
                 child_origin["key"] = f"{doc.origin['key']}#{value}"

@@ -181,3 +181,18 @@ def safe_name(raw: str | None, fallback: str) -> SafeName:
         return SafeName(fallback, original, changed=bool(original))
     unsafe = name != unicodedata.normalize("NFC", original).strip()
     return SafeName(name, original, changed=unsafe)
+
+
+def unique_name(value: str, used: set[str]) -> str:
+    """``value``, or ``stem-2.ext``, ``stem-3.ext``... when a sibling already has it.
+
+    The chosen name is added to ``used``: two attachments called ``faktura.pdf`` in one
+    mail (or ZIP) must stay two documents with two names.
+    """
+    stem, dot, ext = value.rpartition(".")
+    candidate, n = value, 2
+    while candidate in used:
+        candidate = f"{stem}-{n}{dot}{ext}" if dot else f"{value}-{n}"
+        n += 1
+    used.add(candidate)
+    return candidate

@@ -19,7 +19,7 @@ from bilag.domain.document import IncomingDocument
 from bilag.domain.model import Problem
 from bilag.domain.problems import ProblemCode
 from parsers.base import ParseContext, ParseOutcome
-from parsers.mime_sniff import INVOICE_MEDIA_TYPES, safe_name, sniff_media_type
+from parsers.mime_sniff import INVOICE_MEDIA_TYPES, safe_name, sniff_media_type, unique_name
 
 __all__ = ["ZipLimits", "ZipParser", "expand_zip"]
 
@@ -145,13 +145,7 @@ def expand_zip(doc: IncomingDocument, limits: ZipLimits | None = None) -> ParseO
                     f"member path {info.filename!r} escapes the archive; read as {name.value!r}",
                 )
             )
-        value = name.value
-        stem, dot, ext = value.rpartition(".")
-        n = 2
-        while value in used:
-            value = f"{stem}-{n}{dot}{ext}" if dot else f"{name.value}-{n}"
-            n += 1
-        used.add(value)
+        value = unique_name(name.value, used)
         media_type = sniff_media_type(data)
         if media_type not in INVOICE_MEDIA_TYPES:
             notes.append(f"{info.filename}: skipped, {media_type} is not an invoice format")

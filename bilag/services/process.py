@@ -20,7 +20,7 @@ in a silent drop. Only infrastructure failures (database, archive) raise.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from bilag.domain.document import IncomingDocument
 from bilag.domain.model import Invoice, Problem
 from bilag.errors import InfrastructureError
 from bilag.ledger.repository import DocumentRow
+from bilag.ledger.uow import UnitOfWork
 from bilag.services.coding import code_invoice
 from bilag.services.deps import Deps
 from bilag.services.extract import DocumentResult, iter_input_files, parse_document, read_input_file
@@ -140,6 +141,31 @@ def _parse_context(deps: Deps) -> ParseContext:
     return ParseContext(buyer_org_numbers=deps.settings.buyer_org_numbers, known_suppliers=known)
 
 
+def _mark_duplicate(
+    deps: Deps,
+    uow: UnitOfWork,
+    doc_id: int,
+    original_id: int,
+    reason: Reason,
+    *,
+    role: str | None = None,
+    evidence: Sequence[str] = (),
+) -> None:
+    """Record a document as a duplicate of ``original_id``, with its evidence in the audit log."""
+    changes: dict[str, Any] = {
+        "status": Status.DUPLICATE,
+        "duplicate_of": original_id,
+        "reasons": [reason.as_dict()],
+    }
+    if role is not None:
+        changes["role"] = role
+    uow.repo.update_document(doc_id, **changes)
+    after: dict[str, Any] = {"duplicate_of": original_id}
+    if evidence:
+        after["evidence"] = list(evidence)
+    uow.audit.record("duplicate", "document", doc_id, actor=deps.actor, after=after)
+
+
 def _process_top(deps: Deps, ctx: ParseContext, doc: IncomingDocument) -> list[ProcessResult]:
     sha = deps.archive.put(doc.content)  # first of all: the original is safe
     key = doc.origin.get("key")
@@ -159,20 +185,7 @@ def _process_top(deps: Deps, ctx: ParseContext, doc: IncomingDocument) -> list[P
                     f"(document {first.id})",
                     value=str(first.id),
                 )
-                uow.repo.update_document(
-                    doc_id,
-                    status=Status.DUPLICATE,
-                    role=first.role,
-                    duplicate_of=first.id,
-                    reasons=[reason.as_dict()],
-                )
-                uow.audit.record(
-                    "duplicate",
-                    "document",
-                    doc_id,
-                    actor=deps.actor,
-                    after={"duplicate_of": first.id},
-                )
+                _mark_duplicate(deps, uow, doc_id, first.id, reason, role=first.role)
                 uow.commit()
                 return [result_of(uow.repo.get_document(doc_id))]  # type: ignore[arg-type]
             uow.commit()
@@ -355,19 +368,7 @@ def _handle_invoice(
                 value=str(match.original_id),
                 rule=match.kind,
             )
-            uow.repo.update_document(
-                doc_id,
-                status=Status.DUPLICATE,
-                duplicate_of=match.original_id,
-                reasons=[reason.as_dict()],
-            )
-            uow.audit.record(
-                "duplicate",
-                "document",
-                doc_id,
-                actor=deps.actor,
-                after={"duplicate_of": match.original_id, "evidence": list(match.evidence)},
-            )
+            _mark_duplicate(deps, uow, doc_id, match.original_id, reason, evidence=match.evidence)
             uow.commit()
             return
         supplier = (

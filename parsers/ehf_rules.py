@@ -284,42 +284,67 @@ _LMT_DECIMALS = {
 }
 
 
+# What the tree walk does with a child, by tag, at one node of the UBL-CR trie:
+# (UBL-CR rules to fire or None, whether to file it in the index, the actions of its
+# children). One dictionary lookup per element instead of three; a tag absent from
+# the table is neither fired nor indexed, and its children are outside the trie.
+_Actions = dict[str, tuple[list[str] | None, bool, Any]]
+_OUTSIDE_TRIE: _Actions = {}
+_OUTSIDE_TRIE.update({tag: (None, True, _OUTSIDE_TRIE) for tag in _INDEXED})
+
+
+def _actions(node: Any) -> _Actions:
+    rules, subs = node
+    actions = dict(_OUTSIDE_TRIE)
+    for tag in set(rules) | set(subs):
+        sub = _actions(subs[tag]) if tag in subs else _OUTSIDE_TRIE
+        actions[tag] = (rules.get(tag), tag in _INDEXED, sub)
+    return actions
+
+
+_ROOT_ACTIONS = _actions(ROOT_NODE)
+
+
 def _walk_tree(root: Any, run: _Run, *, is_credit_note: bool) -> _Index:
     """One traversal for two rule families: empty leaves (R008) and the UBL-CR trie.
 
     Every element is visited once; alongside it travels the UBL-CR trie node of its
-    path (or none once the path leaves the trie), so the "should not include" rules
-    cost a dictionary lookup per element. Comments and processing instructions were
-    dropped by the XML loader.
+    path (as the actions of its children, :data:`_ROOT_ACTIONS`), so the "should not
+    include" rules and the index cost one dictionary lookup per element. Comments and
+    processing instructions were dropped by the XML loader.
     """
     if not len(root) and not (root.text or "").strip(_XML_WS):
         run.fire_at("PEPPOL-EN16931-R008", root)
-    empty: tuple[dict[str, list[str]], dict[str, Any]] = ({}, {})
     index: _Index = {}
-    indexed = _INDEXED
-    stack = [(root, ROOT_NODE)]
+    outside = _OUTSIDE_TRIE
+    blank = _XML_WS
+    stack = [(root, _ROOT_ACTIONS)]
+    push, pop = stack.append, stack.pop
     while stack:
-        element, (rules, subs) = stack.pop()
+        element, actions = pop()
         for child in element:
             tag = child.tag
-            if tag.__class__ is not str:
-                continue  # a comment or processing instruction the loader kept
-            if rules:
-                found = rules.get(tag)
-                if found is not None:
-                    fire_rules(found, child, run.fire_once, is_credit_note=is_credit_note)
-            if tag in indexed:
-                bucket = index.get(tag)
-                if bucket is None:
-                    index[tag] = [child]
-                else:
-                    bucket.append(child)
+            action = actions.get(tag)
+            if action is None:
+                if tag.__class__ is not str:
+                    continue  # a comment or processing instruction the loader kept
+                sub = outside
+            else:
+                rules, indexed, sub = action
+                if rules is not None:
+                    fire_rules(rules, child, run.fire_once, is_credit_note=is_credit_note)
+                if indexed:
+                    bucket = index.get(tag)
+                    if bucket is None:
+                        index[tag] = [child]
+                    else:
+                        bucket.append(child)
             if len(child):
-                stack.append((child, subs.get(tag, empty) if subs else empty))
+                push((child, sub))
             else:
                 text = child.text
                 # strip() only when it can matter: a 1 MB base64 text starts with data.
-                if not text or (text[0] in _XML_WS and not text.strip(_XML_WS)):
+                if not text or (text[0] in blank and not text.strip(blank)):
                     run.fire_at("PEPPOL-EN16931-R008", child)
     return index
 

@@ -8,7 +8,7 @@ and back. It never commits: the unit of work does.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -264,15 +264,7 @@ class LedgerRepository(RegisterQueries):
                 for i, p in enumerate(voucher.postings, start=1)
             ],
         )
-        return Voucher(
-            series=voucher.series,
-            voucher_date=voucher.voucher_date,
-            description=voucher.description,
-            postings=voucher.postings,
-            document_id=voucher.document_id,
-            number=number,
-            reverses=voucher.reverses,
-        )
+        return replace(voucher, number=number)
 
     def get_voucher(self, vid: str) -> Voucher | None:
         head = self.conn.execute(select(vouchers).where(vouchers.c.voucher_id == vid)).first()

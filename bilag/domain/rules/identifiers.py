@@ -9,6 +9,8 @@ official validator accepts is accepted here and vice versa.
 
 from __future__ import annotations
 
+from operator import mul
+
 __all__ = [
     "is_abn",
     "is_be_enterprise_number",
@@ -40,12 +42,24 @@ def _castable_int(value: str) -> bool:
     return _all_digits(v)
 
 
+# Weights from the right, long enough for any identifier the rules check (map/zip stop
+# at the shorter input; longer values are not identifiers and fail on other grounds).
+_GLN_WEIGHTS = (3, 1) * 64
+_MOD11_WEIGHTS = (2, 3, 4, 5, 6, 7) * 22
+
+
+def _weighted(digits_from_right: str, weights: tuple[int, ...]) -> int:
+    if len(digits_from_right) > len(weights):  # keep the plain loop for absurd lengths
+        n = len(weights)
+        return sum(int(d) * weights[i % n] for i, d in enumerate(digits_from_right))
+    return sum(map(mul, map(int, digits_from_right), weights))
+
+
 def is_gln(value: str) -> bool:
     """GS1 Global Location Number (scheme 0088): digits with a mod-10 check digit."""
     if not _all_digits(value):
         return False
-    body = value[:-1][::-1]
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(body))
+    total = _weighted(value[-2::-1], _GLN_WEIGHTS)
     return (10 - total % 10) % 10 == int(value[-1])
 
 
@@ -53,8 +67,7 @@ def mod11_no(value: str) -> bool:
     """The ``u:mod11`` check: weights 2..7 from the right, check digit last, value > 0."""
     if not _all_digits(value) or int(value) == 0:
         return False
-    body = value[:-1][::-1]
-    total = sum(int(d) * (i % 6 + 2) for i, d in enumerate(body))
+    total = _weighted(value[-2::-1], _MOD11_WEIGHTS)
     return (11 - total % 11) % 11 == int(value[-1])
 
 

@@ -41,7 +41,14 @@ from parsers.ehf_rules_base import (
     Run as _Run,
 )
 from parsers.ehf_rules_cr import ROOT_NODE, attribute_rule, check_anywhere, fire_rules
-from parsers.ehf_rules_groups import DOCUMENT_SUSPECT, check_groups, check_lines
+from parsers.ehf_rules_groups import (
+    DOCUMENT_SUSPECT,
+    GATE_PATHS,
+    check_groups,
+    check_lines,
+    document_may_fire,
+    lines_may_fire,
+)
 
 __all__ = ["MAX_PER_RULE", "check_syntax"]
 
@@ -176,9 +183,12 @@ def check_syntax(root: Any) -> tuple[Finding, ...]:
     index = _walk_tree(root, run, is_credit_note=is_credit_note)
     _walk(root, run, doc_currency, index)
     check_anywhere(root, index, run.fire_once)
-    if DOCUMENT_SUSPECT(root) or _repeated_anywhere(index):
+    # The gates' XPaths only when the walk's counts say a rule may fire (exact: see
+    # document_may_fire); a valid invoice evaluates neither.
+    if (document_may_fire(index) and DOCUMENT_SUSPECT(root)) or _repeated_anywhere(index):
         check_groups(root, run, is_credit_note=is_credit_note)
-    check_lines(root, run, is_credit_note=is_credit_note)
+    if lines_may_fire(index):
+        check_lines(root, run, is_credit_note=is_credit_note)
     return tuple(run.findings)
 
 
@@ -284,25 +294,54 @@ _LMT_DECIMALS = {
 }
 
 
-# What the tree walk does with a child, by tag, at one node of the UBL-CR trie:
-# (UBL-CR rules to fire or None, whether to file it in the index, the actions of its
-# children). One dictionary lookup per element instead of three; a tag absent from
-# the table is neither fired nor indexed, and its children are outside the trie.
-_Actions = dict[str, tuple[list[str] | None, bool, Any]]
+# What the tree walk does with a child, by tag, at one node of the walk trie (the UBL-CR
+# trie merged with the gate paths of parsers.ehf_rules_groups): (UBL-CR rules to fire or
+# None, the index keys to file it under or None, the actions of its children). One
+# dictionary lookup per element; a tag absent from the table is neither fired nor indexed,
+# and its children are outside the trie. Index keys are tags (:data:`_INDEXED`, anywhere)
+# and gate paths (``"cac:TaxTotal/cbc:TaxAmount"``, ``"L/cbc:Note"``).
+_Actions = dict[str, tuple[list[str] | None, tuple[str, ...] | None, Any]]
 _OUTSIDE_TRIE: _Actions = {}
-_OUTSIDE_TRIE.update({tag: (None, True, _OUTSIDE_TRIE) for tag in _INDEXED})
+_OUTSIDE_TRIE.update({tag: (None, (tag,), _OUTSIDE_TRIE) for tag in _INDEXED})
+_LINE_TAGS = (_CAC + "InvoiceLine", _CAC + "CreditNoteLine")
+_GateTrie = dict[str, tuple[str | None, Any]]  # tag -> (gate path ending here, sub-trie)
 
 
-def _actions(node: Any) -> _Actions:
+def _gate_trie() -> _GateTrie:
+    trie: _GateTrie = {}
+    for path in GATE_PATHS:
+        steps = path.split("/")
+        tail = [(_CAC if s.startswith("cac:") else _CBC) + s[4:] for s in steps[1:]]
+        heads = (
+            _LINE_TAGS
+            if steps[0] == "L"
+            else ((_CAC if path[:4] == "cac:" else _CBC) + steps[0][4:],)
+        )
+        for head in heads:
+            node = trie
+            tags = [head, *tail]
+            for i, tag in enumerate(tags):
+                key, sub = node.get(tag, (None, {}))
+                node[tag] = (path if i == len(tags) - 1 else key, sub)
+                node = sub
+    return trie
+
+
+def _actions(node: Any, gates: _GateTrie) -> _Actions:
     rules, subs = node
     actions = dict(_OUTSIDE_TRIE)
-    for tag in set(rules) | set(subs):
-        sub = _actions(subs[tag]) if tag in subs else _OUTSIDE_TRIE
-        actions[tag] = (rules.get(tag), tag in _INDEXED, sub)
+    for tag in set(rules) | set(subs) | set(gates):
+        path, sub_gates = gates.get(tag, (None, {}))
+        if tag in subs or sub_gates:
+            sub = _actions(subs.get(tag, ({}, {})), sub_gates)
+        else:
+            sub = _OUTSIDE_TRIE
+        keys = ((tag,) if tag in _INDEXED else ()) + ((path,) if path is not None else ())
+        actions[tag] = (rules.get(tag), keys or None, sub)
     return actions
 
 
-_ROOT_ACTIONS = _actions(ROOT_NODE)
+_ROOT_ACTIONS = _actions(ROOT_NODE, _gate_trie())
 
 
 def _walk_tree(root: Any, run: _Run, *, is_credit_note: bool) -> _Index:
@@ -330,15 +369,16 @@ def _walk_tree(root: Any, run: _Run, *, is_credit_note: bool) -> _Index:
                     continue  # a comment or processing instruction the loader kept
                 sub = outside
             else:
-                rules, indexed, sub = action
+                rules, keys, sub = action
                 if rules is not None:
                     fire_rules(rules, child, run.fire_once, is_credit_note=is_credit_note)
-                if indexed:
-                    bucket = index.get(tag)
-                    if bucket is None:
-                        index[tag] = [child]
-                    else:
-                        bucket.append(child)
+                if keys is not None:
+                    for key in keys:
+                        bucket = index.get(key)
+                        if bucket is None:
+                            index[key] = [child]
+                        else:
+                            bucket.append(child)
             if len(child):
                 push((child, sub))
             else:

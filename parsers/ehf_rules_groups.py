@@ -31,7 +31,14 @@ from parsers.ehf_rules_base import (
     Run as _Run,
 )
 
-__all__ = ["DOCUMENT_SUSPECT", "check_groups", "check_lines"]
+__all__ = [
+    "DOCUMENT_SUSPECT",
+    "GATE_PATHS",
+    "check_groups",
+    "check_lines",
+    "document_may_fire",
+    "lines_may_fire",
+]
 
 _TAX_AMOUNT = _CBC + "TaxAmount"
 
@@ -508,3 +515,207 @@ def check_groups(root: Any, run: _Run, *, is_credit_note: bool) -> None:
 def check_lines(root: Any, run: _Run, *, is_credit_note: bool) -> None:
     """The line rules, on the lines a compiled XPath picks as suspect."""
     _lines(root, run, is_credit_note=is_credit_note)
+
+
+# The paths whose elements the tree walk of parsers.ehf_rules files under the path (the
+# key), so that the gates below count and look at them without an XPath. Relative to the
+# document root; "L/" stands for "(cac:InvoiceLine | cac:CreditNoteLine)/".
+_TT, _TS = "cac:TaxTotal", "cac:TaxTotal/cac:TaxSubtotal"
+_ADR, _PM, _LMT = "cac:AdditionalDocumentReference", "cac:PaymentMeans", "cac:LegalMonetaryTotal"
+_SUP_PARTY, _CUS_PARTY = _SUP[:-1], _CUS[:-1]
+_ASP = "cac:AccountingSupplierParty"
+_LMT_PARTS = tuple(
+    f"{_LMT}/cbc:{n}"
+    for n in ("LineExtensionAmount", "TaxExclusiveAmount", "TaxInclusiveAmount", "PayableAmount")
+)
+_TT_AMOUNT, _TS_REASON = f"{_TT}/cbc:TaxAmount", f"{_TS}/cac:TaxCategory/cbc:TaxExemptionReason"
+_ADR_DTC, _ADR_DD, _ADR_ID = (
+    f"{_ADR}/cbc:{n}" for n in ("DocumentTypeCode", "DocumentDescription", "ID")
+)
+_PM_CODE, _PM_ID, _PM_NOTE = (
+    f"{_PM}/cbc:{n}" for n in ("PaymentMeansCode", "PaymentID", "InstructionNote")
+)
+_PM_MANDATE = f"{_PM}/cac:PaymentMandate/cbc:ID"
+_SUP_TAX_ID, _CUS_TAX_ID = (
+    _SUP + "cac:PartyTaxScheme/cbc:CompanyID",
+    _CUS + "cac:PartyTaxScheme/cbc:CompanyID",
+)
+_SUP_ENDPOINT, _CUS_ENDPOINT = _SUP + "cbc:EndpointID", _CUS + "cbc:EndpointID"
+_SUPPLIER_IDS = (
+    _SUP + "cac:PartyTaxScheme/cbc:CompanyID",
+    _SUP + "cac:PartyIdentification/cbc:ID",
+    _SUP + "cac:PartyLegalEntity/cbc:CompanyID",
+)
+GATE_PATHS: tuple[str, ...] = (
+    *(path for _, path, _ in _ROOT_MAX_ONCE),
+    *(_TT, _TS, "cbc:TaxCurrencyCode", _TT_AMOUNT, _ADR, _ADR_DTC, _ADR_DD, _ADR_ID),
+    *(_SUP + "cac:PartyTaxScheme", _CUS_TAX_ID, *_SUPPLIER_IDS, _PM, _PM_CODE, _PM_ID, _PM_NOTE),
+    *(_PM_MANDATE, "cac:PayeeParty", "cac:TaxRepresentativeParty"),
+    *("cac:Delivery/cac:DeliveryParty/cac:PartyName/cbc:Name", "cac:AllowanceCharge"),
+    *("cac:BillingReference", _TS_REASON),
+    *("cbc:ProfileID", "cbc:Note", "cbc:IssueDate", _LMT, *_LMT_PARTS),
+    *("cac:AccountingSupplierParty", "cbc:BuyerReference", "cac:OrderReference/cbc:ID"),
+    *(_SUP_PARTY, _SUP_ENDPOINT, _CUS_PARTY, _CUS_ENDPOINT),
+    *("L", "L/cbc:Note", "L/cac:OrderLineReference/cbc:LineID", "L/cac:InvoicePeriod"),
+    *("L/cac:Price/cac:AllowanceCharge", "L/cac:Price/cac:AllowanceCharge/cbc:Amount"),
+    *("L/cac:Item/cac:ClassifiedTaxCategory", "L/cac:Item/cbc:Description"),
+    "L/cac:Item/cac:ClassifiedTaxCategory/cbc:TaxExemptionReason",
+    *("L/cac:Item/cac:StandardItemIdentification/cbc:ID", "L/cac:DocumentReference"),
+    *("L/cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode", "L/cac:AllowanceCharge"),
+    "L/cac:Price/cbc:BaseQuantity",
+)
+_NONE: tuple[Any, ...] = ()
+_VAT_CASE = str.maketrans("vat", "VAT")
+
+
+def _string(el: Any) -> str:
+    """The XPath string-value of an element (its text, when it has no child nodes)."""
+    return (el.text or "") if not len(el) else "".join(el.itertext())
+
+
+def _first_string(el: Any, tag: str) -> str:
+    """XPath ``normalize-space(tag)``: of the first child ``tag``, '' when there is none."""
+    child = next(el.iterchildren(tag), None)
+    return "" if child is None else " ".join(_string(child).split())
+
+
+def _shared(elements: list[Any], up: int) -> bool:
+    """Whether two of ``elements`` have the same ancestor ``up`` levels above them."""
+    if len(elements) < 2:
+        return False
+    seen: set[Any] = set()
+    for el in elements:
+        for _ in range(up):
+            el = el.getparent()
+        if el in seen:
+            return True
+        seen.add(el)
+    return False
+
+
+def _vat_by_xpath(party_tax_scheme: Any) -> bool:
+    """``translate(cac:TaxScheme/cbc:ID, 'vat', 'VAT') = 'VAT'`` (the first such ID)."""
+    for scheme in party_tax_scheme.iterchildren(_CAC + "TaxScheme"):
+        for first in scheme.iterchildren(_CBC + "ID"):
+            return _string(first).translate(_VAT_CASE) == "VAT"
+    return False
+
+
+# document_may_fire, by kind of test: paths whose presence is suspect, paths that may occur
+# once, (path, levels up to the group that may hold it once), paths that must be there.
+_DOC_ABSENT = frozenset(
+    ("cbc:TaxCurrencyCode", _ADR_DTC, "cac:PayeeParty", "cac:TaxRepresentativeParty")
+)
+_DOC_ONCE = frozenset(
+    (*(path for _, path, _ in _ROOT_MAX_ONCE), _TT, _TT_AMOUNT, _ADR_DD, "cbc:Note", _LMT, _ASP)
+)
+_DOC_SHARED = (
+    (_PM_ID, 1),
+    (_PM_NOTE, 1),
+    (_PM_MANDATE, 2),
+    ("cac:Delivery/cac:DeliveryParty/cac:PartyName/cbc:Name", 3),
+    (_TS_REASON, 2),
+)
+_DOC_REQUIRED = frozenset((_TT, _TS, "cbc:ProfileID", "cbc:IssueDate", _LMT, *_LMT_PARTS, _ASP))
+_DOC_WATCHED = frozenset(GATE_PATHS) - {p for p in GATE_PATHS if p[0] == "L"}
+
+
+def document_may_fire(index: dict[str, list[Any]]) -> bool:
+    """False when :data:`DOCUMENT_SUSPECT` is certainly false, from the elements the tree
+    walk filed by path (:data:`GATE_PATHS`); each test below is implied by a term of that
+    XPath, so a valid invoice skips it. True says "maybe": then the XPath decides."""
+    present = _DOC_WATCHED.intersection(index)
+    if not present.isdisjoint(_DOC_ABSENT) or not present >= _DOC_REQUIRED:
+        return True
+    for path in present & _DOC_ONCE:
+        if len(index[path]) > 1:
+            return True
+    for path, up in _DOC_SHARED:
+        if path in present and _shared(index[path], up):
+            return True
+    get = index.get
+    none = _NONE
+    if not all(_string(i) for i in index["cbc:IssueDate"]):
+        return True
+    if any(i.get("scheme") is not None for i in get(_ADR_ID, none)):
+        return True
+    if len(get(_SUP + "cac:PartyTaxScheme", none)) > 2:
+        return True
+    for path, with_other in ((_SUP_TAX_ID, True), (_CUS_TAX_ID, False)):
+        ids = get(path, none)
+        if len(ids) > 1:
+            vat = sum(_vat_by_xpath(i.getparent()) for i in ids)
+            if vat > 1 or (with_other and len(ids) - vat > 1):
+                return True
+    if sum(c.get("name") is not None for c in get(_PM_CODE, none)) > 1:
+        return True
+    for ac in get("cac:AllowanceCharge", none):
+        if len(_kids(ac, _CBC + "AllowanceChargeReason")) > 1:
+            return True
+        if _first_string(ac, _CBC + "ChargeIndicator") not in ("true", "false"):
+            return True
+    for br in get("cac:BillingReference", none):
+        if not _sel(br, _CAC + "InvoiceDocumentReference", _CBC + "ID"):
+            return True
+    for period in get("cac:InvoicePeriod", none):
+        if next(period.iterchildren(*_PERIOD_PARTS), None) is None:
+            return True
+    if present.isdisjoint(_SUPPLIER_IDS):
+        return True
+    if "cbc:BuyerReference" not in present and "cac:OrderReference/cbc:ID" not in present:
+        return True
+    for party, endpoint in ((_SUP_PARTY, _SUP_ENDPOINT), (_CUS_PARTY, _CUS_ENDPOINT)):
+        parties = len(get(party, none))
+        if parties > 1 or (parties == 1 and endpoint not in present):
+            return True
+    return any(
+        _first_string(pm, _CBC + "PaymentMeansCode") in ("49", "59") for pm in get(_PM, none)
+    )
+
+
+_PERIOD_PARTS = (_CBC + "StartDate", _CBC + "EndDate", _CBC + "DescriptionCode")
+
+
+def lines_may_fire(index: dict[str, list[Any]]) -> bool:
+    """False when :data:`_SUSPECT_LINES` certainly selects no line (see
+    :func:`document_may_fire`): per-line counts are totals whose elements share no line."""
+    get = index.get
+    none = _NONE
+    if (
+        _shared(get("L/cbc:Note", []), 1)
+        or _shared(get("L/cac:OrderLineReference/cbc:LineID", []), 2)
+        or _shared(get("L/cac:InvoicePeriod", []), 1)
+        or _shared(get("L/cac:Price/cac:AllowanceCharge/cbc:Amount", []), 3)
+        or _shared(get("L/cac:Item/cac:ClassifiedTaxCategory/cbc:TaxExemptionReason", []), 3)
+        or _shared(get("L/cac:Item/cbc:Description", []), 2)
+        or get("L/cac:DocumentReference")
+    ):
+        return True
+    for period in get("L/cac:InvoicePeriod", none):
+        if next(period.iterchildren(_CBC + "StartDate", _CBC + "EndDate"), None) is None:
+            return True
+    for ac in get("L/cac:Price/cac:AllowanceCharge", none):
+        if _first_string(ac, _CBC + "ChargeIndicator") != "false":
+            return True
+    for ac in get("L/cac:AllowanceCharge", none):
+        if _first_string(ac, _CBC + "ChargeIndicator") not in ("true", "false"):
+            return True
+    categories = get("L/cac:Item/cac:ClassifiedTaxCategory", [])
+    if len(categories) != len(get("L", none)) or _shared(categories, 2):
+        return True
+    if any(i.get("schemeID") is None for i in get(_SII_ID, none)):
+        return True
+    if any(c.get("listID") is None for c in get(_ICC, none)):
+        return True
+    for base in get("L/cac:Price/cbc:BaseQuantity", none):
+        unit = base.get("unitCode")
+        if unit is not None:
+            line = base.getparent().getparent()
+            if all(q.get("unitCode") != unit for q in line.iterchildren(*_QUANTITIES)):
+                return True
+    return False
+
+
+_SII_ID = "L/cac:Item/cac:StandardItemIdentification/cbc:ID"
+_ICC = "L/cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode"
+_QUANTITIES = (_CBC + "InvoicedQuantity", _CBC + "CreditedQuantity")

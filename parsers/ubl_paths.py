@@ -34,6 +34,7 @@ from parsers.ubl_fields import (
 
 __all__ = [
     "ATTR_ID",
+    "DOC",
     "ELEMENT",
     "FIELDS",
     "FIELD_BY_ID",
@@ -45,6 +46,7 @@ __all__ = [
     "Kind",
     "Walker",
     "absolute_path",
+    "walker_source",
     "xpath",
 ]
 
@@ -121,42 +123,31 @@ _XPATHS: dict[str, etree.XPath] = {
 ELEMENT = "."  # a leaf that collects the element itself (a group, or BT-125's base64 holder)
 
 
+class _Leaf(NamedTuple):
+    field: str  # field id
+    alternative: int  # which alternative of the field's union this path is
+    attr: str | None  # None: the text; ELEMENT: the element; else an attribute name
+    union: bool  # the field has alternatives (the first one present wins)
+    many: bool  # every value counts (a list), not only the first
+
+
 class _PlanNode:
     """One step of a group's trie: what to collect here, and which child tags to enter."""
 
-    __slots__ = ("children", "fast", "leaves", "plain")
+    __slots__ = ("children", "leaves", "name")
 
-    def __init__(self) -> None:
+    def __init__(self, name: str) -> None:
+        self.name = name  # the path from the group's element, for the generated code
         self.children: dict[str, list[tuple[_Pred | None, _PlanNode]]] = {}
-        # The common case, looked up first: a tag with one step and no predicate.
-        self.plain: dict[str, _PlanNode] = {}
-        # (field id, alternative, attr, whether the field is a union of alternatives)
-        self.leaves: list[tuple[str, int, str | None, bool]] = []
-        # plain, pre-digested for the walk: tag -> (ids that take the element's text,
-        # the other leaves, the node to descend into or None)
-        self.fast: dict[str, tuple[tuple[str, ...], tuple[Any, ...], _PlanNode | None]] = {}
+        self.leaves: list[_Leaf] = []
 
-    def finalise(self) -> None:
-        """Fill :attr:`fast` here and below, once the trie is complete."""
-        for tag, sub in self.plain.items():
-            texts = tuple(f for f, _, attr, union in sub.leaves if attr is None and not union)
-            others = tuple(leaf for leaf in sub.leaves if leaf[0] not in texts)
-            self.fast[tag] = (texts, others, sub if sub.children else None)
-        for entries in self.children.values():
-            for _, sub in entries:
-                sub.finalise()
-
-    def child(self, step: _Step) -> _PlanNode:
+    def child(self, step: _Step, text: str) -> _PlanNode:
         entries = self.children.setdefault(step.tag, [])
         for pred, node in entries:
             if pred == step.pred:
                 return node
-        node = _PlanNode()
+        node = _PlanNode(f"{self.name}/{text}" if self.name else text)
         entries.append((step.pred, node))
-        if len(entries) == 1 and step.pred is None:
-            self.plain[step.tag] = node
-        else:
-            self.plain.pop(step.tag, None)
         return node
 
 
@@ -167,27 +158,32 @@ def _plan(group_id: str) -> _PlanNode:
     them gets a pass of its own. Flattening the single groups (parties, addresses,
     totals, an item, a price) means one pass reads a whole party or line.
     """
-    root = _PlanNode()
+    root = _PlanNode("")
     relative = RELATIVE.setdefault(group_id, {})
 
-    def add(group: str, prefix: tuple[_Step, ...], prefix_path: str) -> None:
+    def add(group: str, prefix: tuple[tuple[_Step, str], ...], prefix_path: str) -> None:
         for f in GROUP_FIELDS.get(group, ()):
             relative[f.id] = f"{prefix_path}{f.path.split(' | ')[0]}"
             alternatives = _COMPILED[f.id].alternatives
+            texts = f.path.split(" | ")
             for alternative, (steps, attr) in enumerate(alternatives):
                 node = root
-                for step in (*prefix, *steps):
-                    node = node.child(step)
+                raw = _split_steps(texts[alternative].strip())
+                for step, text in (*prefix, *zip(steps, raw, strict=False)):
+                    node = node.child(step, text)
                 # Groups, BT-125 and repeated values (BT-22, BT-29, BT-158) collect elements:
                 # the reader pairs repeated ids with their scheme and takes base64 once.
                 whole = f.kind is Kind.GROUP or f.id == "BT-125" or (f.many and attr is None)
-                union = len(alternatives) > 1
-                node.leaves.append((f.id, alternative, ELEMENT if whole else attr, union))
+                leaf = _Leaf(
+                    f.id, alternative, ELEMENT if whole else attr, len(alternatives) > 1, f.many
+                )
+                node.leaves.append(leaf)
             if f.kind is Kind.GROUP and not f.many and len(alternatives) == 1:
-                add(f.id, (*prefix, *alternatives[0][0]), f"{relative[f.id]}/")
+                steps = alternatives[0][0]
+                raw = _split_steps(f.path.strip())
+                add(f.id, (*prefix, *zip(steps, raw, strict=True)), f"{relative[f.id]}/")
 
     add(group_id, (), "")
-    root.finalise()
     return root
 
 
@@ -200,6 +196,224 @@ _PLANS: dict[str, _PlanNode] = {g: _plan(g) for g in (*GROUP_FIELDS, DOC)}
 def xpath(field_id: str) -> etree.XPath:
     """The compiled XPath of one field, relative to its group's element."""
     return _XPATHS[field_id]
+
+
+# --- the plans as Python code -------------------------------------------------------------
+#
+# Each plan becomes a few functions, generated at import (as dataclasses generate
+# ``__init__``): one per trie node, which records the node's leaves on its element and
+# dispatches the element's children by tag through a dict. Interpreting the trie instead
+# (a loop over each node's leaf tuples) cost three times as much per element.
+# ``python -m parsers.ubl_paths --source`` prints the code.
+
+
+def _is_text_only(node: _PlanNode) -> str | None:
+    """The field id when ``node`` only takes its element's text for one single field."""
+    if node.children or len(node.leaves) != 1:
+        return None
+    leaf = node.leaves[0]
+    plain = leaf.attr is None and not leaf.union and not leaf.many
+    return leaf.field if plain else None
+
+
+def _leaf_code(leaf: _Leaf) -> list[str]:
+    """Statements that record one leaf on ``element`` into ``found``.
+
+    ``found`` holds, per field id, the first value (text or attribute) or, for element
+    and repeated fields, the list of all; a union keeps only its best alternative's.
+    """
+    fid = repr(leaf.field)
+    if leaf.attr is None:
+        value = "element.text"
+    elif leaf.attr == ELEMENT:
+        value = "element"
+    else:
+        value = f"element.get({leaf.attr!r})"
+    listed = leaf.many or leaf.attr == ELEMENT
+    if leaf.attr in (None, ELEMENT) and not leaf.union:
+        if listed:
+            return [f"found.setdefault({fid}, []).append({value})"]
+        return [f"if {fid} not in found:", f"    found[{fid}] = {value}"]
+    out, indent = [f"value = {value}"], ""
+    if leaf.attr != ELEMENT and leaf.attr is not None:
+        out.append("if value is not None:  # no attribute: nothing selected")
+        indent = "    "
+    if leaf.union:
+        out += [
+            f"{indent}seen = union.get({fid})  # the alternative found so far",
+            f"{indent}if seen is None or {leaf.alternative} < seen:",
+            f"{indent}    union[{fid}] = {leaf.alternative}",
+            f"{indent}    found[{fid}] = {'[value]' if listed else 'value'}",
+        ]
+        if listed:
+            out.append(f"{indent}elif seen == {leaf.alternative}:")
+            out.append(f"{indent}    found[{fid}].append(value)")
+    elif listed:
+        out.append(f"{indent}found.setdefault({fid}, []).append(value)")
+    else:
+        out.append(f"{indent}if {fid} not in found:")
+        out.append(f"{indent}    found[{fid}] = value")
+    return out
+
+
+_PREFIX_OF = {f"{{{uri}}}": f"_{prefix.upper()} + " for prefix, uri in NS.items()}
+
+
+def _tag_code(tag: str) -> str:
+    """``{cbc-namespace}ID`` -> ``_CBC + 'ID'`` (the generated code is read by people)."""
+    ns, _, local = tag.partition("}")
+    return f"{_PREFIX_OF[ns + '}']}{local!r}"
+
+
+def _short(tag: str) -> str:
+    ns, _, local = tag.partition("}")
+    return f"{_PREFIX_OF[ns + '}'][1:4].lower()}:{local}"
+
+
+class _Generator:
+    """Writes the walker functions of every plan into one module source."""
+
+    def __init__(self) -> None:
+        self.lines = [f"_{p.upper()} = {'{' + uri + '}'!r}" for p, uri in NS.items()]
+        self.namespace: dict[str, Any] = {"_test": _test}
+        self.count = 0
+
+    def name(self, prefix: str) -> str:
+        self.count += 1
+        return f"_{prefix}{self.count}"
+
+    def table(self, prefix: str, entries: dict[str, str], *, quote: bool) -> str:
+        """Emit a ``tag -> value`` dict; returns its name."""
+        name = self.name(prefix)
+        self.lines.append(f"{name} = {{")
+        for tag, value in entries.items():
+            shown = repr(value) if quote else value
+            self.lines.append(f"    {_tag_code(tag)}: {shown},")
+        self.lines.append("}")
+        return name
+
+    def node(self, node: _PlanNode, group_id: str, *, plain: bool) -> str:
+        """The function for one trie node (its children first); returns its name."""
+        texts: dict[str, str] = {}
+        steps: dict[str, str] = {}
+        for tag, entries in node.children.items():
+            (pred, sub), *more = entries
+            text_field = _is_text_only(sub)
+            if not more and pred is None and text_field is not None:
+                texts[tag] = text_field
+            elif not more and pred is None:
+                steps[tag] = self.node(sub, group_id, plain=True)
+            else:
+                steps[tag] = self.dispatch(tag, entries, group_id)
+        text_table = self.table("TEXT", texts, quote=True) if texts else ""
+        step_table = self.table("STEP", steps, quote=False) if steps else ""
+        fn = self.name("n")
+        code = [
+            f"def {fn}(element, found, union):",
+            f"    # {group_id}: {node.name or '(the group element)'}",
+        ]
+        # A plain step records its text leaves first (the order the interpreted walk had).
+        leaves = node.leaves
+        if plain:
+            first = [x for x in leaves if x.attr is None and not x.union]
+            leaves = first + [x for x in leaves if x not in first]
+        for leaf in leaves:
+            code += [f"    {line}" for line in _leaf_code(leaf)]
+        if texts or steps:
+            code.append("    for child in element:")
+            code.append("        tag = child.tag")
+        if texts:
+            code += [
+                f"        field = {text_table}.get(tag)  # a single value: the element's text",
+                "        if field is not None:",
+                "            if field not in found:  # the first one counts",
+                "                found[field] = child.text",
+                "            continue",
+            ]
+        if steps:
+            code += [
+                f"        step = {step_table}.get(tag)",
+                "        if step is not None:",
+                "            step(child, found, union)",
+            ]
+        if len(code) == 2:
+            code.append("    pass")
+        self.lines += [*code, ""]
+        return fn
+
+    def dispatch(
+        self, tag: str, entries: list[tuple[_Pred | None, _PlanNode]], group_id: str
+    ) -> str:
+        """A function for a tag whose steps carry predicates: test each, enter those true."""
+        targets = [(pred, self.node(sub, group_id, plain=False)) for pred, sub in entries]
+        fn = self.name("d")
+        code = [f"def {fn}(element, found, union):", f"    # {group_id}: {_short(tag)}[...]"]
+        for pred, target in targets:
+            if pred is None:
+                code.append(f"    {target}(element, found, union)")
+                continue
+            name = self.name("PRED")
+            self.namespace[name] = pred
+            code.append(f"    if _test(element, {name}):  # [{_pred_text(pred)}]")
+            code.append(f"        {target}(element, found, union)")
+        self.lines += [*code, ""]
+        return fn
+
+    def plan(self, group_id: str) -> str:
+        self.lines += ["", f"# ---- {group_id}"]
+        return self.node(_PLANS[group_id], group_id, plain=True)
+
+
+def _pred_text(pred: _Pred) -> str:
+    local = "/".join(_short(step.tag) for step in pred.steps)
+    if pred.value is not None:
+        local = f"{local}{'=' if pred.equal else '!='}{pred.value!r}"
+    return f"not({local})" if pred.negate else local
+
+
+def _generate() -> tuple[str, dict[str, Any]]:
+    gen = _Generator()
+    entry = {group_id: gen.plan(group_id) for group_id in _PLANS}
+    gen.lines.append("WALKERS = {")
+    gen.lines += [f"    {group_id!r}: {fn}," for group_id, fn in entry.items()]
+    gen.lines.append("}")
+    return "\n".join(gen.lines) + "\n", gen.namespace
+
+
+def walker_source() -> str:
+    """The generated walker code, for reading (``python -m parsers.ubl_paths --source``)."""
+    return _generate()[0]
+
+
+def _test(element: Any, pred: _Pred) -> bool:
+    """A step predicate on one element, as XPath evaluates it."""
+    current = [element]
+    for tag, inner in pred.steps:
+        current = [
+            m
+            for node in current
+            for m in node.iterchildren(tag)
+            if inner is None or _test(m, inner)
+        ]
+        if not current:
+            break
+    if pred.value is None:
+        result = bool(current)
+    elif pred.equal:
+        result = any((e.text or "") == pred.value for e in current)
+    else:
+        result = any((e.text or "") != pred.value for e in current)
+    return result != pred.negate
+
+
+def _compile_walkers() -> dict[str, Any]:
+    source, namespace = _generate()
+    exec(compile(source, "<parsers.ubl_paths walkers>", "exec"), namespace)
+    walkers: dict[str, Any] = namespace["WALKERS"]
+    return walkers
+
+
+_WALKERS = _compile_walkers()
 
 
 # --- walking a tree -------------------------------------------------------------------------
@@ -256,86 +470,23 @@ class Walker:
             current = found
         return current
 
+    @staticmethod
     def collect(
-        self, element: Any, group_id: str, alternatives: dict[str, int] | None = None
-    ) -> dict[str, list[Any]]:
+        element: Any, group_id: str, alternatives: dict[str, int] | None = None
+    ) -> dict[str, Any]:
         """Every field of one group instance in a single pass over the relevant children.
 
-        Returns field id -> the values in document order: the text or attribute, or
-        the elements themselves for groups, BT-125 and repeated fields. Of a union only
-        the first alternative that matched counts, as in :meth:`first`. Absent fields
-        are not in the dict. ``alternatives``, when given, receives the index of the
-        alternative that matched for each union field (for an exact provenance).
+        Returns field id -> the first value in document order (the text or attribute,
+        unstripped; ``None`` for an empty element), or the list of all of them for
+        repeated fields, groups and BT-125 (elements). Of a union only the first
+        alternative that matched counts, as in :meth:`first`. Absent fields are not in
+        the dict, which is in the order the fields were first met. ``alternatives``,
+        when given, receives the index of the alternative that matched for each union
+        field (for an exact provenance).
         """
-        found: dict[str, list[Any]] = {}
-        self._visit(element, _PLANS[group_id], found, {} if alternatives is None else alternatives)
+        found: dict[str, Any] = {}
+        _WALKERS[group_id](element, found, {} if alternatives is None else alternatives)
         return found
-
-    def _visit(
-        self,
-        element: Any,
-        node: _PlanNode,
-        found: dict[str, list[Any]],
-        alternatives: dict[str, int],
-    ) -> None:
-        fast = node.fast
-        children = node.children
-        for child in element:
-            tag = child.tag
-            entry = fast.get(tag)
-            if entry is not None:
-                texts, others, sub = entry
-                if texts:
-                    text = child.text
-                    for field_id in texts:
-                        bucket = found.get(field_id)
-                        if bucket is None:
-                            found[field_id] = [text]
-                        else:
-                            bucket.append(text)
-                if others:
-                    self._leaves(child, others, found, alternatives)
-                if sub is not None:
-                    self._visit(child, sub, found, alternatives)
-                continue
-            entries = children.get(tag)
-            if entries is None:
-                continue
-            for pred, node_for_pred in entries:
-                if pred is None or self._test(child, pred):
-                    self._leaves(child, node_for_pred.leaves, found, alternatives)
-                    if node_for_pred.children:
-                        self._visit(child, node_for_pred, found, alternatives)
-
-    @staticmethod
-    def _leaves(
-        child: Any,
-        leaves: Any,
-        found: dict[str, list[Any]],
-        alternatives: dict[str, int],
-    ) -> None:
-        for field_id, alternative, attr, union in leaves:
-            if attr is None:
-                value = child.text
-            elif attr is ELEMENT:
-                value = child
-            else:
-                value = child.get(attr)
-                if value is None:
-                    continue
-            if not union:
-                bucket = found.get(field_id)
-                if bucket is None:
-                    found[field_id] = [value]
-                else:
-                    bucket.append(value)
-                continue
-            seen = alternatives.get(field_id)
-            if seen is None or alternative < seen:
-                alternatives[field_id] = alternative
-                found[field_id] = [value]
-            elif alternative == seen:
-                found[field_id].append(value)
 
     def elements(self, element: Any, field_id: str) -> list[Any]:
         """The elements a group (or element-valued field) path selects under ``element``."""
@@ -377,4 +528,7 @@ if __name__ == "__main__":  # python -m parsers.ubl_paths > schemas/ehf/fields.c
 
     from parsers.ubl_fields import main
 
+    if sys.argv[1:] == ["--source"]:  # the generated walkers
+        sys.stdout.write(walker_source())
+        sys.exit(0)
     sys.exit(main())

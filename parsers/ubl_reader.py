@@ -31,13 +31,15 @@ from bilag.domain.model import (
     Provenance,
     Severity,
     VatBreakdown,
+    make,
 )
 from parsers.ubl_paths import (
     ATTR_ID,
+    DOC,
     FIELD_BY_ID,
     FIELDS,
+    GROUP_FIELDS,
     RELATIVE,
-    Field,
     Kind,
     Walker,
     absolute_path,
@@ -100,10 +102,11 @@ class ReadResult:
         """The Invoice, with ``findings`` after the reader's own and each embedded
         attachment's decoded size (``sizes``: 1-based BG-24 position -> bytes)."""
         attachments = tuple(
-            Attachment(**values, size=sizes.get(index))
+            make(Attachment, {**values, "size": sizes.get(index)})
             for index, values in enumerate(self.attachments, 1)
         )
-        return Invoice(**self.fields, attachments=attachments, findings=(*self.findings, *findings))
+        extra = {"attachments": attachments, "findings": (*self.findings, *findings)}
+        return make(Invoice, {**self.fields, **extra})
 
 
 # Fields that are not one plain value: subgroups and lists are read by the caller, and
@@ -115,114 +118,197 @@ _PLAIN: dict[str, tuple[str, str, Kind]] = {
 }
 
 
+# --- converting a pass's raw values: generated per plan --------------------------------------
+#
+# One function per group that gets a pass of its own (the document, each repeated group),
+# generated at import like the walkers in :mod:`parsers.ubl_paths`: it converts every
+# plain field the pass found, in table order, straight into the keyword dicts of the
+# model objects; a subgroup's fields are skipped whole when its element was not there.
+# Bad values are reported in the order the pass met them, as when the pass was
+# converted field by field. ``python -m parsers.ubl_reader`` prints the code.
+
+_BAD = object()  # a value that is present but not of its type
+
+
+def _to_date(raw: str) -> Any:
+    if not raw.strip():
+        return None  # an empty element: the syntax rules report it, nothing to convert
+    match = _DATE_RE.fullmatch(raw)
+    if match:
+        try:
+            return date.fromisoformat(match.group(1))
+        except ValueError:
+            pass
+    return _BAD
+
+
+def _to_bool(raw: str) -> Any:
+    stripped = raw.strip()
+    if not stripped:
+        return None
+    value = _BOOLS.get(stripped)
+    return _BAD if value is None else value
+
+
+def _plan_groups(plan: str) -> list[str]:
+    """The groups one pass reads: ``plan`` and the single groups inside it, nested."""
+    out = [plan]
+    for f in GROUP_FIELDS.get(plan, ()):
+        if f.kind is Kind.GROUP and not f.many and " | " not in f.path:
+            out += _plan_groups(f.id)
+    return out
+
+
+# A line's price (BG-29) and item (BG-31) fill the InvoiceLine beside BG-25's own fields.
+_MERGED = {"BG-29": "BG-25", "BG-31": "BG-25"}
+
+
+def _converter_code(plan: str) -> list[str]:
+    def var(group: str) -> str:
+        return _MERGED.get(group, group).replace("-", "_")
+
+    code = [
+        f"def convert_{var(plan)}(found, where, findings):",
+        f'    """The plain values of one {plan} pass, by group and model attribute."""',
+        "    get = found.get",
+        "    bad = []",
+    ]
+    groups = _plan_groups(plan)
+    code += [f"    {var(g)} = {{}}" for g in groups if _MERGED.get(g, g) == g]
+    taken: dict[str, set[str]] = {}
+    for group in groups:
+        indent = "    "
+        if group != plan:
+            code.append(f"    if {group!r} in found:")
+            indent = "        "
+        plain = [f for f in GROUP_FIELDS[group] if f.id in _PLAIN]
+        for f in plain:
+            into = f"{var(group)}[{f.attr!r}]"
+            names = taken.setdefault(var(group), set())
+            if f.attr in names:
+                raise ValueError(f"{f.id}: {f.attr} twice in {var(group)}")
+            names.add(f.attr)
+            code.append(f"{indent}raw = get({f.id!r})  # {f.label} ({f.kind.value})")
+            code.append(f"{indent}if raw is not None:")
+            if f.kind is Kind.TEXT:
+                code += [
+                    f"{indent}    raw = raw.strip()",
+                    f"{indent}    if raw:",
+                    f"{indent}        {into} = raw",
+                ]
+            elif f.kind is Kind.DECIMAL:
+                code += [
+                    f"{indent}    if _DECIMAL(raw):",
+                    f"{indent}        {into} = Decimal(raw)  # it ignores the whitespace",
+                    f"{indent}    elif raw.strip():",
+                    f"{indent}        bad.append({f.id!r})",
+                ]
+            else:
+                code += [
+                    f"{indent}    value = _to_{f.kind.value}(raw)",
+                    f"{indent}    if value is _BAD:",
+                    f"{indent}        bad.append({f.id!r})",
+                    f"{indent}    elif value is not None:",
+                    f"{indent}        {into} = value",
+                ]
+        if not plain:
+            code.append(f"{indent}pass")
+    code += [
+        "    if bad:",
+        f"        _report(found, bad, where, {plan!r}, findings)",
+        "    return {" + ", ".join(f"{g!r}: {var(g)}" for g in groups) + "}",
+        "",
+    ]
+    return code
+
+
+def converter_source() -> str:
+    """The generated converters, for reading (``python -m parsers.ubl_reader``)."""
+    lines: list[str] = []
+    for plan in _PASSES:
+        lines += _converter_code(plan)
+    return "\n".join(lines)
+
+
+def _report(
+    found: dict[str, Any], bad: list[str], where: str, plan: str, findings: list[Finding]
+) -> None:
+    """A BILAG-EHF-VALUE finding per bad value, in the order the pass met them."""
+    order = {field_id: n for n, field_id in enumerate(found)}
+    for field_id in sorted(bad, key=order.__getitem__):
+        spec, raw = FIELD_BY_ID[field_id], found[field_id]
+        findings.append(
+            Finding(
+                VALUE_RULE,
+                Severity.FATAL,
+                f"{spec.id} ({spec.label}) {raw.strip()[:40]!r} is not a valid {spec.kind.value}",
+                f"{where}/{RELATIVE[plan][field_id]}",
+            )
+        )
+
+
+# The groups that get a pass of their own: the document and every repeated group.
+_PASSES = (DOC, *(f.id for f in FIELDS if f.kind is Kind.GROUP and f.many))
+
+
+def _compile_converters() -> dict[str, Any]:
+    namespace: dict[str, Any] = {
+        "Decimal": Decimal,
+        "_DECIMAL": _DECIMAL_RE.fullmatch,
+        "_BAD": _BAD,
+        "_to_date": _to_date,
+        "_to_bool": _to_bool,
+        "_report": _report,
+    }
+    exec(compile(converter_source(), "<parsers.ubl_reader converters>", "exec"), namespace)
+    return {plan: namespace[f"convert_{plan.replace('-', '_')}"] for plan in _PASSES}
+
+
+_CONVERT = _compile_converters()
+
+
 class _Reader:
-    """One document's read: the walker, the findings so far and the side maps."""
+    """One document's read: the findings so far, the side maps and each pass's values."""
 
     def __init__(self, root: Any, root_name: str, source: str) -> None:
         self.root = root
         self.root_name = root_name
         self.source = source
-        self.walker = Walker()
         self.findings: list[Finding] = []
         self.confidence: dict[str, float] = {}
         self.provenance: dict[str, Provenance] = {}
-        self._found: dict[Any, dict[str, list[Any]]] = {}
+        self._found: dict[Any, dict[str, Any]] = {}
         # the document's union fields (BT-3, BT-9) -> the alternative that matched
         self._union: dict[str, int] = {}
         self._values: dict[Any, dict[str, dict[str, Any]]] = {}
 
-    # --- values ---------------------------------------------------------------------------
-
-    def _bad(self, spec: Field, raw: str, location: str) -> None:
-        self.findings.append(
-            Finding(
-                VALUE_RULE,
-                Severity.FATAL,
-                f"{spec.id} ({spec.label}) {raw.strip()[:40]!r} is not a valid {spec.kind.value}",
-                location,
-            )
-        )
-
-    def convert(self, spec: Field, raw: str | None, location: str) -> Any:
-        """Text to the field's type; a value of the wrong type is None plus a finding."""
-        if raw is None:
-            return None
-        kind = spec.kind
-        if kind is Kind.TEXT:
-            return raw.strip() or None
-        if not raw.strip():
-            return None  # an empty element: the syntax rules report it, nothing to convert
-        if kind is Kind.DECIMAL:
-            if _DECIMAL_RE.fullmatch(raw):
-                return Decimal(raw.strip())
-        elif kind is Kind.DATE:
-            match = _DATE_RE.fullmatch(raw)
-            if match:
-                try:
-                    return date.fromisoformat(match.group(1))
-                except ValueError:
-                    pass
-        elif kind is Kind.BOOL:
-            value = _BOOLS.get(raw.strip())
-            if value is not None:
-                return value
-        self._bad(spec, raw, location)
-        return None
-
-    def collected(self, element: Any, group_id: str) -> dict[str, list[Any]]:
-        """One pass over a group instance and the single groups inside it (cached)."""
-        found = self._found.get(element)
-        if found is None:
-            union = self._union if element is self.root else None
-            found = self._found[element] = self.walker.collect(element, group_id, union)
-        return found
-
-    def read(self, element: Any, group_id: str, where: str) -> None:
-        """Collect and convert one group instance: every plain value, sorted by group.
+    def read(self, element: Any, group_id: str, where: str) -> dict[str, dict[str, Any]]:
+        """One pass over a group instance (and the single groups inside it), converted:
+        group id -> model attribute -> value. Each pass runs once per element.
 
         ``where`` locates the instance (``/Invoice/cac:InvoiceLine[3]``) for findings.
         """
-        if element in self._values:
-            return
-        by_group: dict[str, dict[str, Any]] = {}
-        plain = _PLAIN.get
-        for field_id, values in self.collected(element, group_id).items():
-            target = plain(field_id)
-            if target is None:
-                continue
-            group, attr, kind = target
-            raw = values[0]
-            if raw is None:
-                continue
-            if kind is Kind.TEXT:
-                value: Any = raw.strip() or None
-            elif kind is Kind.DECIMAL and _DECIMAL_RE.fullmatch(raw):
-                value = Decimal(raw)  # Decimal ignores the surrounding whitespace
-            else:
-                spec = FIELD_BY_ID[field_id]
-                value = self.convert(spec, raw, f"{where}/{RELATIVE[group_id][field_id]}")
-            if value is not None:
-                bucket = by_group.get(group)
-                if bucket is None:
-                    by_group[group] = {attr: value}
-                else:
-                    bucket[attr] = value
-        self._values[element] = by_group
+        values = self._values.get(element)
+        if values is None:
+            union = self._union if element is self.root else None
+            found = self._found[element] = Walker.collect(element, group_id, union)
+            values = _CONVERT[group_id](found, where, self.findings)
+            self._values[element] = values
+        return values
 
     def group(self, holder: Any, group_id: str) -> dict[str, Any]:
-        """The present plain values of ``group_id`` from the read of ``holder`` (its own
-        element, or the element whose pass flattened it in), as a fresh dict."""
-        return dict(self._values[holder].get(group_id, ()))
+        """The present plain values of ``group_id`` from the pass over ``holder`` (its own
+        element, or the element whose pass flattened it in). Each is taken once."""
+        return self._values[holder][group_id]
 
     def instance(self, element: Any, group_id: str, where: str) -> dict[str, Any]:
         """One instance of a repeated group (a line, a payment means), read in one pass."""
-        self.read(element, group_id, where)
-        return self.group(element, group_id)
+        return self.read(element, group_id, where)[group_id]
 
     def raw(self, holder: Any, field_id: str) -> str | None:
         """A field's first value exactly as written, from the pass over ``holder``."""
-        values = self._found[holder].get(field_id)
-        return values[0] if values else None
+        value: str | None = self._found[holder].get(field_id)
+        return value
 
     def texts(self, holder: Any, field_id: str, scheme: str) -> list[tuple[str, str | None]]:
         """A repeated field's non-empty values, each with its scheme attribute."""
@@ -234,7 +320,8 @@ class _Reader:
 
     def subgroups(self, holder: Any, group_id: str) -> list[Any]:
         """The elements of a group, found in the pass over ``holder``."""
-        return self._found[holder].get(group_id, [])
+        elements: list[Any] = self._found[holder].get(group_id, [])
+        return elements
 
     def note(self, key: str, value: Any, field_id: str, raw: str | None = None) -> None:
         """Record confidence and provenance of one contract field that was found."""
@@ -249,9 +336,9 @@ class _Reader:
     # --- groups ---------------------------------------------------------------------------
 
     def address(self, holder: Any, group_id: str) -> Address | None:
-        if not self.subgroups(holder, group_id):
+        if group_id not in self._found[holder]:
             return None
-        return Address(**self.group(holder, group_id))
+        return make(Address, self.group(holder, group_id))
 
     def party(
         self,
@@ -270,56 +357,49 @@ class _Reader:
         raw_vat = self.raw(holder, ids["vat_number"]) if "vat_number" in ids else None
         raw_endpoint = self.raw(holder, ids["endpoint_id"]) if "endpoint_id" in ids else None
         vat = SPACES.sub("", raw_vat).upper() or None if raw_vat else None
-        contacts: dict[str, Any] = {}
-        contact_group = {"BG-4": "BG-6", "BG-7": "BG-9"}.get(group_id)
-        if contact_group and self.subgroups(holder, contact_group):
-            contacts = self.group(holder, contact_group)
-        name = values.pop("name", None)
-        trading = values.pop("trading_name", None)
+        name = values.get("name")
+        trading = values.get("trading_name")
         if group_id in ("BG-10", "BG-11"):  # their only name is PartyName (BT-59, BT-62)
             name, trading = trading, None
-        return Party(
-            name=name,
-            trading_name=trading,
-            org_number=org_number(
+        party = {
+            "name": name,
+            "trading_name": trading,
+            "org_number": org_number(
                 values.get("org_number_raw"),
                 values.get("org_number_scheme"),
                 vat,
                 values.get("endpoint_id"),
                 values.get("endpoint_scheme"),
             ),
-            org_number_scheme=values.get("org_number_scheme"),
-            vat_number=vat,
-            identifiers=identifiers,
-            endpoint_id=values.get("endpoint_id"),
-            endpoint_scheme=values.get("endpoint_scheme"),
-            address=self.address(holder, address_group) if address_group else None,
-            legal_form=values.get("legal_form"),
-            tax_registration_id=values.get("tax_registration_id"),
-            tax_registration_scheme=values.get("tax_registration_scheme"),
-            org_number_raw=raw_legal,
-            vat_number_raw=raw_vat,
-            endpoint_id_raw=raw_endpoint,
-            bank_account=bank[0],
-            iban=bank[1],
-            bic=bank[2],
-            **contacts,
-        )
+            "org_number_scheme": values.get("org_number_scheme"),
+            "vat_number": vat,
+            "identifiers": identifiers,
+            "endpoint_id": values.get("endpoint_id"),
+            "endpoint_scheme": values.get("endpoint_scheme"),
+            "address": self.address(holder, address_group) if address_group else None,
+            "legal_form": values.get("legal_form"),
+            "tax_registration_id": values.get("tax_registration_id"),
+            "tax_registration_scheme": values.get("tax_registration_scheme"),
+            "org_number_raw": raw_legal,
+            "vat_number_raw": raw_vat,
+            "endpoint_id_raw": raw_endpoint,
+            "bank_account": bank[0],
+            "iban": bank[1],
+            "bic": bank[2],
+        }
+        contact_group = {"BG-4": "BG-6", "BG-7": "BG-9"}.get(group_id)
+        if contact_group:
+            party.update(self.group(holder, contact_group))
+        return make(Party, party)
 
     def allowance(self, element: Any, group_id: str, where: str) -> AllowanceCharge:
         values = self.instance(element, group_id, where)
         values["is_charge"] = bool(values.get("is_charge"))
-        return AllowanceCharge(**values)
+        return make(AllowanceCharge, values)
 
     def line(self, element: Any, where: str) -> InvoiceLine:
         """BG-25 with its price (BG-29) and item (BG-31), read in one pass."""
-        self.read(element, "BG-25", where)
-        by_group = self._values[element]
-        values: dict[str, Any] = {}
-        for group_id in ("BG-25", "BG-29", "BG-31"):  # their attribute names do not collide
-            part = by_group.get(group_id)
-            if part:
-                values.update(part)
+        values = self.instance(element, "BG-25", where)  # BG-29 and BG-31 merged in
         found = self._found[element]
         if "BT-158" in found:
             values["classifications"] = tuple(self.texts(element, "BT-158", "listID"))
@@ -336,9 +416,8 @@ class _Reader:
                 self.allowance(e, "BG-27", f"{where}/cac:AllowanceCharge[{i}]")
                 for i, e in enumerate(found["BG-27"], 1)
             )
-        return InvoiceLine(
-            description=values.get("item_name") or values.get("item_description"), **values
-        )
+        values["description"] = values.get("item_name") or values.get("item_description")
+        return make(InvoiceLine, values)
 
 
 def _usable_org_source(party: Party, group: str) -> str:
@@ -376,7 +455,7 @@ def read_invoice(root: Any, root_name: str, source: str) -> ReadResult:
     groups = r.subgroups
 
     means = tuple(
-        PaymentMeans(**r.instance(e, "BG-16", at("BG-16", i)))
+        make(PaymentMeans, r.instance(e, "BG-16", at("BG-16", i)))
         for i, e in enumerate(groups(root, "BG-16"), 1)
     )
     bank_account = iban = bic = None
@@ -455,7 +534,7 @@ def read_invoice(root: Any, root_name: str, source: str) -> ReadResult:
         vat_total=vat_total,
         vat_total_tax_currency=vat_total_tax,
         vat_breakdown=tuple(
-            VatBreakdown(**r.instance(e, "BG-23", at("BG-23", i)))
+            make(VatBreakdown, r.instance(e, "BG-23", at("BG-23", i)))
             for i, e in enumerate(groups(root, "BG-23"), 1)
         ),
         lines=lines,
@@ -487,7 +566,7 @@ def _attachments(
     for index, element in enumerate(r.subgroups(r.root, "BG-24"), 1):
         values = r.instance(element, "BG-24", f"{top}/cac:AdditionalDocumentReference[{index}]")
         values.pop("content", None)
-        binary = r.collected(element, "BG-24").get("BT-125")
+        binary = r.subgroups(element, "BT-125")  # its element, taken once
         if binary:
             embedded.append(
                 EmbeddedFile(
@@ -500,3 +579,9 @@ def _attachments(
             )
         attachments.append(values)
     return tuple(attachments), tuple(embedded)
+
+
+if __name__ == "__main__":  # python -m parsers.ubl_reader: the generated converters
+    import sys
+
+    sys.stdout.write(converter_source())

@@ -31,6 +31,7 @@ from parsers.ehf_rules_base import (
     _found,
     _kids,
     _local,
+    _norm,
     _path,
     _text,
 )
@@ -121,6 +122,7 @@ _ATTRIBUTE_RULES = {
 
 
 _ALL_ATTRIBUTES = etree.XPath("//@*")
+_COUNT_ATTRIBUTES = etree.XPath("count(//@*)")
 _CR_ATTRIBUTES = frozenset(("schemeID", "listID", "unitCodeListID"))
 _QUANTITY_TAGS = (_CBC + "InvoicedQuantity", _CBC + "BaseQuantity", _CBC + "CreditedQuantity")
 _PRICE_AMOUNT = _CBC + "PriceAmount"
@@ -130,6 +132,8 @@ _AMOUNT_TAGS = tuple(
     _CURRENCY_TAGS
     | {_CBC + n for n in ("PerUnitAmount", "PayableAlternativeAmount", "WithholdingTaxTotalAmount")}
 )
+# (tag, currency rules apply, decimals rules apply); sorted, so findings keep one order.
+_AMOUNT_PLAN = tuple((t, t in _CURRENCY_TAGS, t != _PRICE_AMOUNT) for t in sorted(_AMOUNT_TAGS))
 _CATEGORY_TAGS = (_CAC + "TaxCategory", _CAC + "ClassifiedTaxCategory")
 # (element holding the identifier, rule, allowed schemeIDs) for the BR-CL scheme rules.
 _SCHEMED_IDS = (
@@ -141,6 +145,7 @@ _SCHEMED_IDS = (
     (_CAC + "DocumentReference", "BR-CL-07", cl.UNCL1153),
 )
 _ORIGIN_COUNTRIES = cl.ISO3166 - {"1A"}
+_ADDITIONAL_REFERENCE = _CAC + "AdditionalDocumentReference"
 # Elements the tree walk files by tag, so that no check needs a traversal of its own.
 _Index = dict[str, list[Any]]
 _INDEXED = frozenset(
@@ -213,21 +218,25 @@ def _walk(root: Any, run: _Run, doc_currency: str | None, index: _Index) -> None
     """Element-level rules on the elements the tree walk filed: amounts, dates, codes,
     attributes. Each check looks only at the elements of its tags."""
     iso = cl.ISO4217
-    for tag in _AMOUNT_TAGS:
-        elements = index.get(tag)
+    get = index.get
+    # Attributes read here that the attribute pass has no rule for (see _attributes).
+    cleared = 0
+    for tag, currency_rules, decimals_rules in _AMOUNT_PLAN:
+        elements = get(tag)
         if not elements:
             continue
-        currency_rules = tag in _CURRENCY_TAGS
-        decimals_rules = tag != _PRICE_AMOUNT
         for el in elements:
             if currency_rules:
                 cur = el.get("currencyID")
+                if cur is not None:
+                    cleared += 1
                 if cur != doc_currency or cur not in iso:
                     _amount(el, tag, run, doc_currency)
             if not decimals_rules:
                 continue
             text = el.text
-            long = text is not None and "." in text and len(text.partition(".")[2]) > 2
+            # more than two decimals: "." followed by three characters or more
+            long = text is not None and -1 < text.find(".") < len(text) - 3
             if long and not _under_price_allowance(el):
                 run.fire_at("UBL-DT-01", el)
                 dec = _decimals_rule(el, tag, root)
@@ -238,26 +247,29 @@ def _walk(root: Any, run: _Run, doc_currency: str | None, index: _Index) -> None
         if len(t) != 10 or not _DATE_FORM.fullmatch(t) or not _is_date(t):
             run.fire_at("PEPPOL-EN16931-F001", el)
     used: set[str | None] = set()
+    vat_categories = cl.UNCL5305
     for category in _all(index, _CATEGORY_TAGS):
         for el in category.iterchildren(_CBC + "ID"):
-            used.add(el.text)
-            if " ".join((el.text or "").split()) not in cl.UNCL5305:
+            code = el.text
+            used.add(code)
+            if code not in vat_categories and _norm(el) not in vat_categories:
                 is_item = category.tag == _CAC + "ClassifiedTaxCategory"
                 run.fire_at("BR-CL-18" if is_item else "BR-CL-17", el)
     if "B" in used:  # Italian split payment
-        if any(c.text != "IT" for c in index.get(_CBC + "IdentificationCode", ())):
+        if any(c.text != "IT" for c in get(_CBC + "IdentificationCode", ())):
             run.fire("BR-B-01", "//cbc:IdentificationCode")
         if "S" in used:
             run.fire("BR-B-02", "//cac:TaxCategory/cbc:ID")
-    _scheme_code_lists(index, run)
-    for el in index.get(_CBC + "EndpointID", ()):
+    cleared += _scheme_code_lists(index, run)
+    for el in get(_CBC + "EndpointID", ()):
         scheme = el.get("schemeID")
         if scheme is not None:
+            cleared += 1
             if scheme not in cl.EAS:
                 run.fire_at("PEPPOL-EN16931-CL008", el)
-            if " ".join(scheme.split()) not in _CEN_EAS:
+            if scheme not in _CEN_EAS and " ".join(scheme.split()) not in _CEN_EAS:
                 run.fire_at("BR-CL-25", el)
-    for el in index.get(_CBC + "EmbeddedDocumentBinaryObject", ()):
+    for el in get(_CBC + "EmbeddedDocumentBinaryObject", ()):
         mime = el.get("mimeCode")
         if mime is None:
             run.fire_at("UBL-DT-06", el)
@@ -266,6 +278,15 @@ def _walk(root: Any, run: _Run, doc_currency: str | None, index: _Index) -> None
             run.fire_at("BR-CL-24", el)
         if el.get("filename") is None:
             run.fire_at("UBL-DT-07", el)
+        cleared += (mime is not None) + (el.get("filename") is not None)
+    # Every attribute of the document read above: none is left for the attribute pass.
+    if _COUNT_ATTRIBUTES(root) != cleared:
+        _attributes(root, run)
+
+
+def _attributes(root: Any, run: _Run) -> None:
+    """UBL-DT-08..28 (attributes that should not be there), UBL-DT-18 (@name) and the
+    UBL-CR attribute rules, over every attribute of the document."""
     names = 0
     for attr in _found(_ALL_ATTRIBUTES, root):
         name = attr.attrname
@@ -347,45 +368,55 @@ _ROOT_ACTIONS = _actions(ROOT_NODE, _gate_trie())
 def _walk_tree(root: Any, run: _Run, *, is_credit_note: bool) -> _Index:
     """One traversal for two rule families: empty leaves (R008) and the UBL-CR trie.
 
-    Every element is visited once; alongside it travels the UBL-CR trie node of its
-    path (as the actions of its children, :data:`_ROOT_ACTIONS`), so the "should not
-    include" rules and the index cost one dictionary lookup per element. Comments and
-    processing instructions were dropped by the XML loader.
+    Every element is visited once, in document order, by lxml's depth-first iterator (one
+    C iterator: a child iterator per element costs more than the whole loop body). The
+    trie node of an element's path travels on a stack of ancestors (as the actions of
+    their children, :data:`_ROOT_ACTIONS`), so the "should not include" rules and the
+    index cost one dictionary lookup per element. Comments and processing instructions
+    were dropped by the XML loader; any left are skipped.
     """
     if not len(root) and not (root.text or "").strip(_XML_WS):
         run.fire_at("PEPPOL-EN16931-R008", root)
     index: _Index = {}
     outside = _OUTSIDE_TRIE
     blank = _XML_WS
-    stack = [(root, _ROOT_ACTIONS)]
-    push, pop = stack.append, stack.pop
-    while stack:
-        element, actions = pop()
-        for child in element:
-            tag = child.tag
-            action = actions.get(tag)
-            if action is None:
-                if tag.__class__ is not str:
-                    continue  # a comment or processing instruction the loader kept
-                sub = outside
-            else:
-                rules, keys, sub = action
-                if rules is not None:
-                    fire_rules(rules, child, run.fire_once, is_credit_note=is_credit_note)
-                if keys is not None:
-                    for key in keys:
-                        bucket = index.get(key)
-                        if bucket is None:
-                            index[key] = [child]
-                        else:
-                            bucket.append(child)
-            if len(child):
-                push((child, sub))
-            else:
-                text = child.text
-                # strip() only when it can matter: a 1 MB base64 text starts with data.
-                if not text or (text[0] in blank and not text.strip(blank)):
-                    run.fire_at("PEPPOL-EN16931-R008", child)
+    ancestors, tables = [root], [_ROOT_ACTIONS]
+    top, actions = root, _ROOT_ACTIONS
+    elements = root.iter()
+    next(elements)  # the root itself
+    for child in elements:
+        parent = child.getparent()
+        if parent is not top:  # the previous element's subtree is done: climb to parent
+            while ancestors[-1] is not parent:
+                ancestors.pop()
+                tables.pop()
+            top, actions = parent, tables[-1]
+        tag = child.tag
+        action = actions.get(tag)
+        if action is None:
+            if tag.__class__ is not str:
+                continue  # a comment or processing instruction the loader kept
+            sub = outside
+        else:
+            rules, keys, sub = action
+            if rules is not None:
+                fire_rules(rules, child, run.fire_once, is_credit_note=is_credit_note)
+            if keys is not None:
+                for key in keys:
+                    bucket = index.get(key)
+                    if bucket is None:
+                        index[key] = [child]
+                    else:
+                        bucket.append(child)
+        if len(child):
+            ancestors.append(child)
+            tables.append(sub)
+            top, actions = child, sub
+        else:
+            text = child.text
+            # strip() only when it can matter: a 1 MB base64 text starts with data.
+            if not text or (text[0] in blank and not text.strip(blank)):
+                run.fire_at("PEPPOL-EN16931-R008", child)
     return index
 
 
@@ -444,13 +475,21 @@ def _decimals_rule(el: Any, tag: str, root: Any) -> str | None:
     return None
 
 
-def _scheme_code_lists(index: _Index, run: _Run) -> None:
-    """BR-CL-07/10/11/13/15/21/23/26: scheme, list and unit codes from their code lists."""
+def _scheme_code_lists(index: _Index, run: _Run) -> int:
+    """BR-CL-07/10/11/13/15/21/23/26: scheme, list and unit codes from their code lists.
+
+    Returns how many attributes it read that no rule of :func:`_attributes` concerns
+    (an ``ID``'s schemeID under an AdditionalDocumentReference may be UBL-CR-665)."""
+    cleared = 0
     for holder, rule, codes in _SCHEMED_IDS:
         for parent in index.get(holder, ()):
             for el in parent.iterchildren(_CBC + "ID", _CBC + "CompanyID"):
                 scheme = el.get("schemeID")
                 if scheme is None:
+                    continue
+                if holder != _ADDITIONAL_REFERENCE:
+                    cleared += 1
+                if scheme in codes:
                     continue
                 s = " ".join(scheme.split())
                 if s in codes:
@@ -462,16 +501,22 @@ def _scheme_code_lists(index: _Index, run: _Run) -> None:
                 run.fire_at(rule, el)
     for el in index.get(_CBC + "ItemClassificationCode", ()):
         listed = el.get("listID")
-        if listed is not None and " ".join(listed.split()) not in cl.UNCL7143:
-            run.fire_at("BR-CL-13", el)
+        if listed is not None:
+            cleared += 1
+            if listed not in cl.UNCL7143 and " ".join(listed.split()) not in cl.UNCL7143:
+                run.fire_at("BR-CL-13", el)
+    units = cl.UNECE_REC20
     for el in _all(index, _QUANTITY_TAGS):
         unit = el.get("unitCode")
-        if unit is not None and " ".join(unit.split()) not in cl.UNECE_REC20:
-            run.fire_at("BR-CL-23", el)
+        if unit is not None:
+            cleared += 1
+            if unit not in units and " ".join(unit.split()) not in units:
+                run.fire_at("BR-CL-23", el)
     for country in index.get(_CAC + "OriginCountry", ()):
         for el in country.iterchildren(_CBC + "IdentificationCode"):
             if " ".join((el.text or "").split()) not in _ORIGIN_COUNTRIES:
                 run.fire_at("BR-CL-15", el)
+    return cleared
 
 
 def _is_object_reference(ref: Any) -> bool:

@@ -344,24 +344,59 @@ class _Generator:
     def dispatch(
         self, tag: str, entries: list[tuple[_Pred | None, _PlanNode]], group_id: str
     ) -> str:
-        """A function for a tag whose steps carry predicates: test each, enter those true."""
+        """A function for a tag whose steps carry predicates: test each, enter those true.
+
+        The elements a predicate looks at are selected once for all the predicates on
+        the same path (``PartyTaxScheme``'s ``='VAT'`` and ``!='VAT'``), by nested loops
+        over the children: ``_test`` per predicate cost 3 us, a third of the DOC pass.
+        """
         targets = [(pred, self.node(sub, group_id, plain=False)) for pred, sub in entries]
         fn = self.name("d")
         code = [f"def {fn}(element, found, union):", f"    # {group_id}: {_short(tag)}[...]"]
+        selections: dict[tuple[_Step, ...], str] = {}
         for pred, target in targets:
             if pred is None:
                 code.append(f"    {target}(element, found, union)")
                 continue
-            name = self.name("PRED")
-            self.namespace[name] = pred
-            code.append(f"    if _test(element, {name}):  # [{_pred_text(pred)}]")
+            if any(step.pred is not None for step in pred.steps):  # not in the table today
+                name = self.name("PRED")
+                self.namespace[name] = pred
+                test = f"_test(element, {name})"
+            else:
+                selected = selections.get(pred.steps)
+                if selected is None:
+                    selected = selections[pred.steps] = f"selected{len(selections) + 1}"
+                    code.append(f"    {selected} = {self.select(pred)}")
+                test = _pred_test(pred, selected)
+            code.append(f"    if {test}:  # [{_pred_text(pred)}]")
             code.append(f"        {target}(element, found, union)")
         self.lines += [*code, ""]
         return fn
 
+    def select(self, pred: _Pred) -> str:
+        """A list comprehension: the texts of the elements ``pred.steps`` select."""
+        loops, parent = [], "element"
+        for depth, step in enumerate(pred.steps, 1):
+            tag = self.name("TAG")
+            self.lines.append(f"{tag} = {_tag_code(step.tag)}")
+            loops.append(f"for e{depth} in {parent} if e{depth}.tag == {tag}")
+            parent = f"e{depth}"
+        return f"[{parent}.text or '' {' '.join(loops)}]"
+
     def plan(self, group_id: str) -> str:
         self.lines += ["", f"# ---- {group_id}"]
         return self.node(_PLANS[group_id], group_id, plain=True)
+
+
+def _pred_test(pred: _Pred, selected: str) -> str:
+    """The predicate as an expression over the list of texts its path selected."""
+    if pred.value is None:
+        return f"not {selected}" if pred.negate else selected
+    if pred.equal:
+        return f"{pred.value!r} {'not in' if pred.negate else 'in'} {selected}"
+    # some selected text differs from the value
+    test = f"{selected}.count({pred.value!r}) < len({selected})"
+    return f"not ({test})" if pred.negate else test
 
 
 def _pred_text(pred: _Pred) -> str:

@@ -41,7 +41,7 @@ from parsers.ehf_rules_base import (
 from parsers.ehf_rules_base import (
     Run as _Run,
 )
-from parsers.ehf_rules_cr import ROOT_NODE, attribute_rule, check_anywhere, fire_rules
+from parsers.ehf_rules_cr import CHILD_KEYS, ROOT_NODE, attribute_rule, check_anywhere, fire_rules
 from parsers.ehf_rules_groups import (
     DOCUMENT_SUSPECT,
     GATE_PATHS,
@@ -134,7 +134,6 @@ _AMOUNT_TAGS = tuple(
 )
 # (tag, currency rules apply, decimals rules apply); sorted, so findings keep one order.
 _AMOUNT_PLAN = tuple((t, t in _CURRENCY_TAGS, t != _PRICE_AMOUNT) for t in sorted(_AMOUNT_TAGS))
-_CATEGORY_TAGS = (_CAC + "TaxCategory", _CAC + "ClassifiedTaxCategory")
 # (element holding the identifier, rule, allowed schemeIDs) for the BR-CL scheme rules.
 _SCHEMED_IDS = (
     (_CAC + "PartyIdentification", "BR-CL-10", cl.ICD),
@@ -146,28 +145,46 @@ _SCHEMED_IDS = (
 )
 _ORIGIN_COUNTRIES = cl.ISO3166 - {"1A"}
 _ADDITIONAL_REFERENCE = _CAC + "AdditionalDocumentReference"
+_PARTY_IDS = f"//{_CAC}PartyIdentification/ID"
+# (index key, whether its schemeID is cleared, rule, codes); see _scheme_code_lists.
+_SCHEMED_PLAN = tuple(
+    (f"//{holder}/ID", holder != _ADDITIONAL_REFERENCE, rule, codes)
+    for holder, rule, codes in _SCHEMED_IDS
+)
 # Elements the tree walk files by tag, so that no check needs a traversal of its own.
 _Index = dict[str, list[Any]]
 _INDEXED = frozenset(
     (
         *_AMOUNT_TAGS,
         *_DATES,
-        *_CATEGORY_TAGS,
         *_QUANTITY_TAGS,
         _CBC + "IdentificationCode",
         _CBC + "EndpointID",
         _CBC + "EmbeddedDocumentBinaryObject",
         _CBC + "ItemClassificationCode",
-        _CAC + "OriginCountry",
         _CBC + "PaymentID",
         _CBC + "PaymentMeansCode",
         _CAC + "AdditionalItemProperty",
         _CAC + "FinancialInstitution",
-        _CAC + "Price",
-        _CAC + "PaymentMeans",
-        *(holder for holder, _, _ in _SCHEMED_IDS),
     )
 )
+# Children the walk files by their parent's tag, wherever the parent is (a child lookup
+# per parent costs more than the walk's dictionary lookup): (parent, child) -> index key.
+_CATEGORY_IDS = ("//cac:TaxCategory/cbc:ID", "//cac:ClassifiedTaxCategory/cbc:ID")
+_CHILD_KEYS: dict[tuple[str, str], str] = {
+    (_CAC + "TaxCategory", _CBC + "ID"): _CATEGORY_IDS[0],
+    (_CAC + "ClassifiedTaxCategory", _CBC + "ID"): _CATEGORY_IDS[1],
+    (
+        _CAC + "OriginCountry",
+        _CBC + "IdentificationCode",
+    ): "//cac:OriginCountry/cbc:IdentificationCode",
+    **{
+        (holder, _CBC + child): f"//{holder}/ID"
+        for holder, _, _ in _SCHEMED_IDS
+        for child in ("ID", "CompanyID")
+    },
+    **CHILD_KEYS,
+}
 
 
 def check_syntax(root: Any) -> tuple[Finding, ...]:
@@ -203,8 +220,8 @@ def _repeated_anywhere(index: _Index) -> bool:
         if len(index.get(tag, ())) > 1:
             return True
     sepa = 0
-    for pid in index.get(_CAC + "PartyIdentification", ()):
-        for i in pid.iterchildren(_CBC + "ID"):
+    for i in index.get(_PARTY_IDS, ()):
+        if i.tag == _CBC + "ID":
             sepa += (i.get("schemeID") or "").upper() == "SEPA"
     if sepa > 1:
         return True
@@ -248,13 +265,12 @@ def _walk(root: Any, run: _Run, doc_currency: str | None, index: _Index) -> None
             run.fire_at("PEPPOL-EN16931-F001", el)
     used: set[str | None] = set()
     vat_categories = cl.UNCL5305
-    for category in _all(index, _CATEGORY_TAGS):
-        for el in category.iterchildren(_CBC + "ID"):
+    for key, rule in ((_CATEGORY_IDS[0], "BR-CL-17"), (_CATEGORY_IDS[1], "BR-CL-18")):
+        for el in get(key, ()):
             code = el.text
             used.add(code)
             if code not in vat_categories and _norm(el) not in vat_categories:
-                is_item = category.tag == _CAC + "ClassifiedTaxCategory"
-                run.fire_at("BR-CL-18" if is_item else "BR-CL-17", el)
+                run.fire_at(rule, el)
     if "B" in used:  # Italian split payment
         if any(c.text != "IT" for c in get(_CBC + "IdentificationCode", ())):
             run.fire("BR-B-01", "//cbc:IdentificationCode")
@@ -322,8 +338,29 @@ _LMT_DECIMALS = {
 # and its children are outside the trie. Index keys are tags (:data:`_INDEXED`, anywhere)
 # and gate paths (``"cac:TaxTotal/cbc:TaxAmount"``, ``"L/cbc:Note"``).
 _Actions = dict[str, tuple[list[str] | None, tuple[str, ...] | None, Any]]
+_CHILDREN_OF: dict[str, dict[str, str]] = {}
+for (_parent, _child), _key in _CHILD_KEYS.items():
+    _CHILDREN_OF.setdefault(_parent, {})[_child] = _key
+# Outside the trie only the tag matters, and the parent's for _CHILD_KEYS: one table for
+# the children of an element outside the trie, one more per parent tag of _CHILD_KEYS.
 _OUTSIDE_TRIE: _Actions = {}
-_OUTSIDE_TRIE.update({tag: (None, (tag,), _OUTSIDE_TRIE) for tag in _INDEXED})
+_OUTSIDE_UNDER: dict[str, _Actions] = {parent: {} for parent in _CHILDREN_OF}
+
+
+def _outside(parent: str) -> _Actions:
+    return _OUTSIDE_UNDER.get(parent, _OUTSIDE_TRIE)
+
+
+def _keys(parent: str, tag: str, path: str | None = None) -> tuple[str, ...] | None:
+    """The index keys of an element ``tag`` under ``parent`` (at gate path ``path``)."""
+    child_key = _CHILDREN_OF.get(parent, {}).get(tag)
+    keys = tuple(k for k in (tag if tag in _INDEXED else None, path, child_key) if k)
+    return keys or None
+
+
+for _parent, _table in [("", _OUTSIDE_TRIE), *_OUTSIDE_UNDER.items()]:
+    for _tag in _INDEXED | set(_CHILDREN_OF) | set(_CHILDREN_OF.get(_parent, ())):
+        _table[_tag] = (None, _keys(_parent, _tag), _outside(_tag))
 _LINE_TAGS = (_CAC + "InvoiceLine", _CAC + "CreditNoteLine")
 _GateTrie = dict[str, tuple[str | None, Any]]  # tag -> (gate path ending here, sub-trie)
 
@@ -348,21 +385,21 @@ def _gate_trie() -> _GateTrie:
     return trie
 
 
-def _actions(node: Any, gates: _GateTrie) -> _Actions:
+def _actions(node: Any, gates: _GateTrie, parent: str) -> _Actions:
+    """The table of the children of a trie node; ``parent`` is the node's own tag."""
     rules, subs = node
-    actions = dict(_OUTSIDE_TRIE)
+    actions = dict(_outside(parent))
     for tag in set(rules) | set(subs) | set(gates):
         path, sub_gates = gates.get(tag, (None, {}))
         if tag in subs or sub_gates:
-            sub = _actions(subs.get(tag, ({}, {})), sub_gates)
+            sub = _actions(subs.get(tag, ({}, {})), sub_gates, tag)
         else:
-            sub = _OUTSIDE_TRIE
-        keys = ((tag,) if tag in _INDEXED else ()) + ((path,) if path is not None else ())
-        actions[tag] = (rules.get(tag), keys or None, sub)
+            sub = _outside(tag)
+        actions[tag] = (rules.get(tag), _keys(parent, tag, path), sub)
     return actions
 
 
-_ROOT_ACTIONS = _actions(ROOT_NODE, _gate_trie())
+_ROOT_ACTIONS = _actions(ROOT_NODE, _gate_trie(), "")
 
 
 def _walk_tree(root: Any, run: _Run, *, is_credit_note: bool) -> _Index:
@@ -481,24 +518,22 @@ def _scheme_code_lists(index: _Index, run: _Run) -> int:
     Returns how many attributes it read that no rule of :func:`_attributes` concerns
     (an ``ID``'s schemeID under an AdditionalDocumentReference may be UBL-CR-665)."""
     cleared = 0
-    for holder, rule, codes in _SCHEMED_IDS:
-        for parent in index.get(holder, ()):
-            for el in parent.iterchildren(_CBC + "ID", _CBC + "CompanyID"):
-                scheme = el.get("schemeID")
-                if scheme is None:
-                    continue
-                if holder != _ADDITIONAL_REFERENCE:
-                    cleared += 1
-                if scheme in codes:
-                    continue
-                s = " ".join(scheme.split())
-                if s in codes:
-                    continue
-                if rule == "BR-CL-10" and s == "SEPA" and _under_supplier_or_payee(el):
-                    continue
-                if rule == "BR-CL-07" and not _is_object_reference(parent):
-                    continue
-                run.fire_at(rule, el)
+    for key, clears, rule, codes in _SCHEMED_PLAN:
+        for el in index.get(key, ()):  # the holder's ID and CompanyID children
+            scheme = el.get("schemeID")
+            if scheme is None:
+                continue
+            cleared += clears
+            if scheme in codes:
+                continue
+            s = " ".join(scheme.split())
+            if s in codes:
+                continue
+            if rule == "BR-CL-10" and s == "SEPA" and _under_supplier_or_payee(el):
+                continue
+            if rule == "BR-CL-07" and not _is_object_reference(el.getparent()):
+                continue
+            run.fire_at(rule, el)
     for el in index.get(_CBC + "ItemClassificationCode", ()):
         listed = el.get("listID")
         if listed is not None:
@@ -512,10 +547,9 @@ def _scheme_code_lists(index: _Index, run: _Run) -> int:
             cleared += 1
             if unit not in units and " ".join(unit.split()) not in units:
                 run.fire_at("BR-CL-23", el)
-    for country in index.get(_CAC + "OriginCountry", ()):
-        for el in country.iterchildren(_CBC + "IdentificationCode"):
-            if " ".join((el.text or "").split()) not in _ORIGIN_COUNTRIES:
-                run.fire_at("BR-CL-15", el)
+    for el in index.get("//cac:OriginCountry/cbc:IdentificationCode", ()):
+        if " ".join((el.text or "").split()) not in _ORIGIN_COUNTRIES:
+            run.fire_at("BR-CL-15", el)
     return cleared
 
 

@@ -23,6 +23,7 @@ from bilag.domain.rules.ubl_cr import PATHS
 
 __all__ = [
     "ATTRIBUTE_RULES",
+    "CHILD_KEYS",
     "ROOT_NODE",
     "attribute_rule",
     "check_anywhere",
@@ -97,16 +98,21 @@ def check_anywhere(
         fire("UBL-CR-002", version)
     for institution in index.get(_CAC + "FinancialInstitution", ()):
         fire("UBL-CR-664", institution)
-    for price in index.get(_CAC + "Price", ()):
-        for allowance in price.iterchildren(_CAC + "AllowanceCharge"):
-            for name, rule in _PRICE_ALLOWANCE:
-                for el in allowance.iterchildren(name):
-                    fire(rule, el)
-    for means in index.get(_CAC + "PaymentMeans", ()):
-        for el in means.iterchildren(_CAC + "PayerFinancialAccount"):
-            fire("UBL-CR-680", el)
+    for allowance in index.get(_PRICE_ALLOWANCES, ()):
+        for name, rule in _PRICE_ALLOWANCE:
+            for el in allowance.iterchildren(name):
+                fire(rule, el)
+    for el in index.get(_PAYER_ACCOUNTS, ()):
+        fire("UBL-CR-680", el)
 
 
+# Children the tree walk files by their parent's tag (index key), wherever the parent is.
+_PRICE_ALLOWANCES = "//cac:Price/cac:AllowanceCharge"
+_PAYER_ACCOUNTS = "//cac:PaymentMeans/cac:PayerFinancialAccount"
+CHILD_KEYS = {
+    (_CAC + "Price", _CAC + "AllowanceCharge"): _PRICE_ALLOWANCES,
+    (_CAC + "PaymentMeans", _CAC + "PayerFinancialAccount"): _PAYER_ACCOUNTS,
+}
 _PRICE_ALLOWANCE = (
     (_CBC + "AllowanceChargeReasonCode", "UBL-CR-669"),
     (_CBC + "AllowanceChargeReason", "UBL-CR-670"),

@@ -15,6 +15,7 @@ unions of alternatives (`` | ``), a final ``@attribute`` and the predicates
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from lxml import etree
@@ -31,6 +32,7 @@ from parsers.ubl_fields import (
     Kind,
     absolute_path,
 )
+from parsers.ubl_values import BAD, DECIMAL_RE, to_bool, to_date
 
 __all__ = [
     "ATTR_ID",
@@ -39,6 +41,7 @@ __all__ = [
     "FIELDS",
     "FIELD_BY_ID",
     "GROUP_FIELDS",
+    "MERGED",
     "NS",
     "RELATIVE",
     "UBL_NS",
@@ -46,6 +49,7 @@ __all__ = [
     "Kind",
     "Walker",
     "absolute_path",
+    "plan_groups",
     "walker_source",
     "xpath",
 ]
@@ -201,59 +205,107 @@ def xpath(field_id: str) -> etree.XPath:
 # --- the plans as Python code -------------------------------------------------------------
 #
 # Each plan becomes a few functions, generated at import (as dataclasses generate
-# ``__init__``): one per trie node, which records the node's leaves on its element and
-# dispatches the element's children by tag through a dict. Interpreting the trie instead
-# (a loop over each node's leaf tuples) cost three times as much per element.
+# ``__init__``): one per trie node, which records the node's leaves on its element,
+# converting a plain value to its kind as it is found, and dispatches the element's
+# children by tag through a dict. Interpreting the trie instead (a loop over each node's
+# leaf tuples, then a pass over the values) cost twice as much.
 # ``python -m parsers.ubl_paths --source`` prints the code.
 
-
-def _is_text_only(node: _PlanNode) -> str | None:
-    """The field id when ``node`` only takes its element's text for one single field."""
-    if node.children or len(node.leaves) != 1:
-        return None
-    leaf = node.leaves[0]
-    plain = leaf.attr is None and not leaf.union and not leaf.many
-    return leaf.field if plain else None
+# A line's price (BG-29) and item (BG-31) fill the InvoiceLine beside BG-25's own fields.
+MERGED = {"BG-29": "BG-25", "BG-31": "BG-25"}
 
 
-def _leaf_code(leaf: _Leaf) -> list[str]:
-    """Statements that record one leaf on ``element`` into ``found``.
+def plan_groups(plan: str) -> list[str]:
+    """The groups one pass reads: ``plan`` and the single groups inside it, nested."""
+    out = [plan]
+    for f in GROUP_FIELDS.get(plan, ()):
+        if f.kind is Kind.GROUP and not f.many and " | " not in f.path:
+            out += plan_groups(f.id)
+    return out
 
-    ``found`` holds, per field id, the first value (text or attribute) or, for element
-    and repeated fields, the list of all; a union keeps only its best alternative's.
+
+def _is_plain(field_id: str) -> bool:
+    """A single value the model takes as it is typed (not a group, list or base64)."""
+    f = FIELD_BY_ID[field_id]
+    return not (f.kind is Kind.GROUP or f.many or f.id == "BT-125")
+
+
+def _convert_code(field_id: str, target: int) -> list[str]:
+    """Statements that convert ``raw`` (a str) into ``out[target]`` or report it as bad."""
+    f = FIELD_BY_ID[field_id]
+    into = f"out[{target}][{f.attr!r}]"
+    if f.kind is Kind.TEXT:
+        return ["raw = raw.strip()", "if raw:", f"    {into} = raw"]
+    if f.kind is Kind.DECIMAL:  # digits with at most one dot are xsd:decimal without the regex
+        return [
+            "if raw.isascii() and raw.replace('.', '', 1).isdigit() or _DECIMAL(raw):",
+            f"    {into} = Decimal(raw)  # it ignores the surrounding whitespace",
+            "elif raw.strip():",
+            f"    bad.append({field_id!r})",
+        ]
+    return [
+        f"value = to_{f.kind.value}(raw)",
+        "if value is BAD:",
+        f"    bad.append({field_id!r})",
+        "elif value is not None:",
+        f"    {into} = value",
+    ]
+
+
+def _leaf_code(leaf: _Leaf, target: dict[str, int]) -> list[str]:
+    """Statements that record one leaf on ``element``.
+
+    ``found`` holds, per field id, the first value as written (text or attribute) or,
+    for element and repeated fields, the list of all; a union keeps only its best
+    alternative's (and is converted after the pass). A plain field's first value is
+    converted into ``out[group]``.
     """
     fid = repr(leaf.field)
-    if leaf.attr is None:
-        value = "element.text"
-    elif leaf.attr == ELEMENT:
+    listed = leaf.many or leaf.attr == ELEMENT
+    if leaf.attr == ELEMENT:
         value = "element"
+    elif leaf.attr is None:
+        value = "element.text"
     else:
         value = f"element.get({leaf.attr!r})"
-    listed = leaf.many or leaf.attr == ELEMENT
-    if leaf.attr in (None, ELEMENT) and not leaf.union:
-        if listed:
-            return [f"found.setdefault({fid}, []).append({value})"]
-        return [f"if {fid} not in found:", f"    found[{fid}] = {value}"]
-    out, indent = [f"value = {value}"], ""
-    if leaf.attr != ELEMENT and leaf.attr is not None:
-        out.append("if value is not None:  # no attribute: nothing selected")
+    if listed and not leaf.union and leaf.attr == ELEMENT:
+        return [f"found.setdefault({fid}, []).append(element)"]
+    out, indent = [f"raw = {value}"], ""
+    if leaf.attr not in (None, ELEMENT):
+        out.append("if raw is not None:  # no attribute: nothing selected")
         indent = "    "
     if leaf.union:
         out += [
             f"{indent}seen = union.get({fid})  # the alternative found so far",
             f"{indent}if seen is None or {leaf.alternative} < seen:",
             f"{indent}    union[{fid}] = {leaf.alternative}",
-            f"{indent}    found[{fid}] = {'[value]' if listed else 'value'}",
+            f"{indent}    found[{fid}] = {'[raw]' if listed else 'raw'}",
         ]
         if listed:
             out.append(f"{indent}elif seen == {leaf.alternative}:")
-            out.append(f"{indent}    found[{fid}].append(value)")
+            out.append(f"{indent}    found[{fid}].append(raw)")
     elif listed:
-        out.append(f"{indent}found.setdefault({fid}, []).append(value)")
+        out.append(f"{indent}found.setdefault({fid}, []).append(raw)")
     else:
-        out.append(f"{indent}if {fid} not in found:")
-        out.append(f"{indent}    found[{fid}] = value")
+        out.append(f"{indent}if {fid} not in found:  # the first one counts")
+        out.append(f"{indent}    found[{fid}] = raw")
+        if _is_plain(leaf.field):
+            body = _convert_code(leaf.field, target[FIELD_BY_ID[leaf.field].group])
+            if leaf.attr is None:
+                out.append(f"{indent}    if raw is not None:")
+                out += [f"{indent}        {line}" for line in body]
+            else:
+                out += [f"{indent}    {line}" for line in body]
     return out
+
+
+def _text_only(node: _PlanNode) -> str | None:
+    """The field id when ``node`` only takes its element's text for one plain text field."""
+    if node.children or len(node.leaves) != 1:
+        return None
+    leaf = node.leaves[0]
+    text = leaf.attr is None and not leaf.union and _is_plain(leaf.field)
+    return leaf.field if text and FIELD_BY_ID[leaf.field].kind is Kind.TEXT else None
 
 
 _PREFIX_OF = {f"{{{uri}}}": f"_{prefix.upper()} + " for prefix, uri in NS.items()}
@@ -275,41 +327,47 @@ class _Generator:
 
     def __init__(self) -> None:
         self.lines = [f"_{p.upper()} = {'{' + uri + '}'!r}" for p, uri in NS.items()]
-        self.namespace: dict[str, Any] = {"_test": _test}
+        self.namespace: dict[str, Any] = {
+            "_test": _test,
+            "_DECIMAL": DECIMAL_RE.fullmatch,
+            "Decimal": Decimal,
+            "BAD": BAD,
+            "to_date": to_date,
+            "to_bool": to_bool,
+        }
         self.count = 0
+        self.target: dict[str, int] = {}  # the current plan's group -> index in ``out``
 
     def name(self, prefix: str) -> str:
         self.count += 1
         return f"_{prefix}{self.count}"
 
-    def table(self, prefix: str, entries: dict[str, str], *, quote: bool) -> str:
-        """Emit a ``tag -> value`` dict; returns its name."""
-        name = self.name(prefix)
-        self.lines.append(f"{name} = {{")
-        for tag, value in entries.items():
-            shown = repr(value) if quote else value
-            self.lines.append(f"    {_tag_code(tag)}: {shown},")
-        self.lines.append("}")
-        return name
-
     def node(self, node: _PlanNode, group_id: str, *, plain: bool) -> str:
         """The function for one trie node (its children first); returns its name."""
-        texts: dict[str, str] = {}
+        texts: dict[str, tuple[str, int, str]] = {}
         steps: dict[str, str] = {}
         for tag, entries in node.children.items():
             (pred, sub), *more = entries
-            text_field = _is_text_only(sub)
-            if not more and pred is None and text_field is not None:
-                texts[tag] = text_field
+            text = _text_only(sub)
+            if not more and pred is None and text is not None:
+                texts[tag] = (text, self.target[FIELD_BY_ID[text].group], FIELD_BY_ID[text].attr)
             elif not more and pred is None:
                 steps[tag] = self.node(sub, group_id, plain=True)
             else:
                 steps[tag] = self.dispatch(tag, entries, group_id)
-        text_table = self.table("TEXT", texts, quote=True) if texts else ""
-        step_table = self.table("STEP", steps, quote=False) if steps else ""
+        text_table = self.name("TEXT") if texts else ""
+        if texts:  # the commonest leaf, done in the loop: no call
+            self.lines.append(f"{text_table} = {{  # tag -> (field, group in out, attribute)")
+            self.lines += [f"    {_tag_code(tag)}: {spec!r}," for tag, spec in texts.items()]
+            self.lines.append("}")
+        table = self.name("STEP") if steps else ""
+        if steps:
+            self.lines.append(f"{table} = {{")
+            self.lines += [f"    {_tag_code(tag)}: {fn}," for tag, fn in steps.items()]
+            self.lines.append("}")
         fn = self.name("n")
         code = [
-            f"def {fn}(element, found, union):",
+            f"def {fn}(element, found, union, out, bad):",
             f"    # {group_id}: {node.name or '(the group element)'}",
         ]
         # A plain step records its text leaves first (the order the interpreted walk had).
@@ -318,26 +376,30 @@ class _Generator:
             first = [x for x in leaves if x.attr is None and not x.union]
             leaves = first + [x for x in leaves if x not in first]
         for leaf in leaves:
-            code += [f"    {line}" for line in _leaf_code(leaf)]
+            code += [f"    {line}" for line in _leaf_code(leaf, self.target)]
         if texts or steps:
-            code.append("    for child in element:")
-            code.append("        tag = child.tag")
+            code += ["    for child in element:"]
         if texts:
             code += [
-                f"        field = {text_table}.get(tag)  # a single value: the element's text",
-                "        if field is not None:",
+                "        tag = child.tag" if steps else "",
+                f"        text = {text_table}.get({'tag' if steps else 'child.tag'})",
+                "        if text is not None:  # a text field",
+                "            field, group, attribute = text",
                 "            if field not in found:  # the first one counts",
-                "                found[field] = child.text",
-                "            continue",
+                "                found[field] = raw = child.text",
+                "                if raw is not None:",
+                "                    raw = raw.strip()",
+                "                    if raw:",
+                "                        out[group][attribute] = raw",
+                "            continue" if steps else "",
             ]
         if steps:
             code += [
-                f"        step = {step_table}.get(tag)",
+                f"        step = {table}.get({'tag' if texts else 'child.tag'})",
                 "        if step is not None:",
-                "            step(child, found, union)",
+                "            step(child, found, union, out, bad)",
             ]
-        if len(code) == 2:
-            code.append("    pass")
+        code = [line for line in code if line]
         self.lines += [*code, ""]
         return fn
 
@@ -352,11 +414,14 @@ class _Generator:
         """
         targets = [(pred, self.node(sub, group_id, plain=False)) for pred, sub in entries]
         fn = self.name("d")
-        code = [f"def {fn}(element, found, union):", f"    # {group_id}: {_short(tag)}[...]"]
+        code = [
+            f"def {fn}(element, found, union, out, bad):",
+            f"    # {group_id}: {_short(tag)}[...]",
+        ]
         selections: dict[tuple[_Step, ...], str] = {}
         for pred, target in targets:
             if pred is None:
-                code.append(f"    {target}(element, found, union)")
+                code.append(f"    {target}(element, found, union, out, bad)")
                 continue
             if any(step.pred is not None for step in pred.steps):  # not in the table today
                 name = self.name("PRED")
@@ -369,7 +434,7 @@ class _Generator:
                     code.append(f"    {selected} = {self.select(pred)}")
                 test = _pred_test(pred, selected)
             code.append(f"    if {test}:  # [{_pred_text(pred)}]")
-            code.append(f"        {target}(element, found, union)")
+            code.append(f"        {target}(element, found, union, out, bad)")
         self.lines += [*code, ""]
         return fn
 
@@ -384,8 +449,42 @@ class _Generator:
         return f"[{parent}.text or '' {' '.join(loops)}]"
 
     def plan(self, group_id: str) -> str:
+        """The plan's entry: ``(element, union) -> (found, values by group, bad ids)``."""
+        groups = plan_groups(group_id)
+        owner = {g: MERGED[g] if MERGED.get(g) in groups else g for g in groups}
+        owners = list(dict.fromkeys(owner.values()))
+        self.target = {g: owners.index(owner[g]) for g in groups}
+        for one in owners:  # merged groups must not share a model attribute
+            attrs = [
+                f.attr
+                for g in groups
+                if owner[g] == one
+                for f in GROUP_FIELDS.get(g, ())
+                if _is_plain(f.id)
+            ]
+            if len(attrs) != len(set(attrs)):
+                raise ValueError(f"{group_id}: two fields fill one attribute of {one}")
         self.lines += ["", f"# ---- {group_id}"]
-        return self.node(_PLANS[group_id], group_id, plain=True)
+        root = self.node(_PLANS[group_id], group_id, plain=True)
+        fn = f"read_{group_id.replace('-', '_')}"
+        code = [
+            f"def {fn}(element, union):",
+            f'    """One pass over a {group_id} element: {", ".join(groups)}."""',
+            "    found, bad = {}, []",
+            f"    out = [{', '.join('{}' for _ in owners)}]  # {', '.join(owners)}",
+            f"    {root}(element, found, union, out, bad)",
+        ]
+        for f in (f for g in groups for f in GROUP_FIELDS.get(g, ())):
+            if _is_plain(f.id) and " | " in f.path:
+                code += [
+                    f"    raw = found.get({f.id!r})  # a union: converted once the pass is over",
+                    "    if raw is not None:",
+                    *(f"        {line}" for line in _convert_code(f.id, self.target[f.group])),
+                ]
+        by_group = ", ".join(f"{g!r}: out[{self.target[g]}]" for g in groups)
+        code += [f"    return found, {{{by_group}}}, bad", ""]
+        self.lines += code
+        return fn
 
 
 def _pred_test(pred: _Pred, selected: str) -> str:
@@ -439,6 +538,10 @@ def _test(element: Any, pred: _Pred) -> bool:
     else:
         result = any((e.text or "") != pred.value for e in current)
     return result != pred.negate
+
+
+def _holds(element: Any, pred: _Pred | None) -> bool:
+    return pred is None or _test(element, pred)
 
 
 def _compile_walkers() -> dict[str, Any]:
@@ -506,22 +609,33 @@ class Walker:
         return current
 
     @staticmethod
+    def read(
+        element: Any, group_id: str, alternatives: dict[str, int] | None = None
+    ) -> tuple[dict[str, Any], dict[str, dict[str, Any]], list[str]]:
+        """Every field of one group instance in a single pass over the relevant children.
+
+        Returns ``(found, values, bad)``: ``found`` maps field id -> the first value in
+        document order as written (the text or attribute, unstripped; ``None`` for an
+        empty element), or the list of all of them for repeated fields, groups and
+        BT-125 (elements); of a union only the first alternative that matched counts,
+        as in :meth:`first`; absent fields are not in it, and it is in the order the
+        fields were first met. ``values`` maps each group the pass reads (see
+        :data:`MERGED`) to the plain fields present, by model attribute, converted to
+        their kind; ``bad`` lists the fields whose value is not of its kind.
+        ``alternatives``, when given, receives the index of the alternative that
+        matched for each union field (for an exact provenance).
+        """
+        result: tuple[dict[str, Any], dict[str, dict[str, Any]], list[str]] = _WALKERS[group_id](
+            element, {} if alternatives is None else alternatives
+        )
+        return result
+
+    @staticmethod
     def collect(
         element: Any, group_id: str, alternatives: dict[str, int] | None = None
     ) -> dict[str, Any]:
-        """Every field of one group instance in a single pass over the relevant children.
-
-        Returns field id -> the first value in document order (the text or attribute,
-        unstripped; ``None`` for an empty element), or the list of all of them for
-        repeated fields, groups and BT-125 (elements). Of a union only the first
-        alternative that matched counts, as in :meth:`first`. Absent fields are not in
-        the dict, which is in the order the fields were first met. ``alternatives``,
-        when given, receives the index of the alternative that matched for each union
-        field (for an exact provenance).
-        """
-        found: dict[str, Any] = {}
-        _WALKERS[group_id](element, found, {} if alternatives is None else alternatives)
-        return found
+        """``found`` of :meth:`read`: the raw values of one pass."""
+        return Walker.read(element, group_id, alternatives)[0]
 
     def elements(self, element: Any, field_id: str) -> list[Any]:
         """The elements a group (or element-valued field) path selects under ``element``."""

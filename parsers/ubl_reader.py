@@ -10,10 +10,8 @@ field is empty.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
@@ -35,12 +33,8 @@ from bilag.domain.model import (
 )
 from parsers.ubl_paths import (
     ATTR_ID,
-    DOC,
     FIELD_BY_ID,
-    FIELDS,
-    GROUP_FIELDS,
     RELATIVE,
-    Kind,
     Walker,
     absolute_path,
 )
@@ -69,9 +63,6 @@ CREDIT_NOTE_TYPE_CODES = frozenset(
     {"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"}
 )
 
-_DATE_RE = re.compile(r"\s*([0-9]{4}-[0-9]{2}-[0-9]{2})(?:Z|[+-][0-9]{2}:[0-9]{2})?\s*")
-_DECIMAL_RE = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*")
-_BOOLS = {"true": True, "1": True, "false": False, "0": False}
 _NO_SIZES: Mapping[int, int] = MappingProxyType({})
 
 
@@ -109,127 +100,6 @@ class ReadResult:
         return make(Invoice, {**self.fields, **extra})
 
 
-# Fields that are not one plain value: subgroups and lists are read by the caller, and
-# BT-125 (base64, maybe megabytes) is taken once, unstripped.
-_NOT_SINGLE = frozenset(f.id for f in FIELDS if f.kind is Kind.GROUP or f.many or f.id == "BT-125")
-# The others: field id -> (its group, the model attribute, its type).
-_PLAIN: dict[str, tuple[str, str, Kind]] = {
-    f.id: (f.group, f.attr, f.kind) for f in FIELDS if f.id not in _NOT_SINGLE
-}
-
-
-# --- converting a pass's raw values: generated per plan --------------------------------------
-#
-# One function per group that gets a pass of its own (the document, each repeated group),
-# generated at import like the walkers in :mod:`parsers.ubl_paths`: it converts every
-# plain field the pass found, in table order, straight into the keyword dicts of the
-# model objects; a subgroup's fields are skipped whole when its element was not there.
-# Bad values are reported in the order the pass met them, as when the pass was
-# converted field by field. ``python -m parsers.ubl_reader`` prints the code.
-
-_BAD = object()  # a value that is present but not of its type
-
-
-def _to_date(raw: str) -> Any:
-    if not raw.strip():
-        return None  # an empty element: the syntax rules report it, nothing to convert
-    match = _DATE_RE.fullmatch(raw)
-    if match:
-        try:
-            return date.fromisoformat(match.group(1))
-        except ValueError:
-            pass
-    return _BAD
-
-
-def _to_bool(raw: str) -> Any:
-    stripped = raw.strip()
-    if not stripped:
-        return None
-    value = _BOOLS.get(stripped)
-    return _BAD if value is None else value
-
-
-def _plan_groups(plan: str) -> list[str]:
-    """The groups one pass reads: ``plan`` and the single groups inside it, nested."""
-    out = [plan]
-    for f in GROUP_FIELDS.get(plan, ()):
-        if f.kind is Kind.GROUP and not f.many and " | " not in f.path:
-            out += _plan_groups(f.id)
-    return out
-
-
-# A line's price (BG-29) and item (BG-31) fill the InvoiceLine beside BG-25's own fields.
-_MERGED = {"BG-29": "BG-25", "BG-31": "BG-25"}
-
-
-def _converter_code(plan: str) -> list[str]:
-    def var(group: str) -> str:
-        return _MERGED.get(group, group).replace("-", "_")
-
-    code = [
-        f"def convert_{var(plan)}(found, where, findings):",
-        f'    """The plain values of one {plan} pass, by group and model attribute."""',
-        "    get = found.get",
-        "    bad = []",
-    ]
-    groups = _plan_groups(plan)
-    code += [f"    {var(g)} = {{}}" for g in groups if _MERGED.get(g, g) == g]
-    taken: dict[str, set[str]] = {}
-    for group in groups:
-        indent = "    "
-        if group != plan:
-            code.append(f"    if {group!r} in found:")
-            indent = "        "
-        plain = [f for f in GROUP_FIELDS[group] if f.id in _PLAIN]
-        for f in plain:
-            into = f"{var(group)}[{f.attr!r}]"
-            names = taken.setdefault(var(group), set())
-            if f.attr in names:
-                raise ValueError(f"{f.id}: {f.attr} twice in {var(group)}")
-            names.add(f.attr)
-            code.append(f"{indent}raw = get({f.id!r})  # {f.label} ({f.kind.value})")
-            code.append(f"{indent}if raw is not None:")
-            if f.kind is Kind.TEXT:
-                code += [
-                    f"{indent}    raw = raw.strip()",
-                    f"{indent}    if raw:",
-                    f"{indent}        {into} = raw",
-                ]
-            elif f.kind is Kind.DECIMAL:
-                code += [
-                    f"{indent}    if _DECIMAL(raw):",
-                    f"{indent}        {into} = Decimal(raw)  # it ignores the whitespace",
-                    f"{indent}    elif raw.strip():",
-                    f"{indent}        bad.append({f.id!r})",
-                ]
-            else:
-                code += [
-                    f"{indent}    value = _to_{f.kind.value}(raw)",
-                    f"{indent}    if value is _BAD:",
-                    f"{indent}        bad.append({f.id!r})",
-                    f"{indent}    elif value is not None:",
-                    f"{indent}        {into} = value",
-                ]
-        if not plain:
-            code.append(f"{indent}pass")
-    code += [
-        "    if bad:",
-        f"        _report(found, bad, where, {plan!r}, findings)",
-        "    return {" + ", ".join(f"{g!r}: {var(g)}" for g in groups) + "}",
-        "",
-    ]
-    return code
-
-
-def converter_source() -> str:
-    """The generated converters, for reading (``python -m parsers.ubl_reader``)."""
-    lines: list[str] = []
-    for plan in _PASSES:
-        lines += _converter_code(plan)
-    return "\n".join(lines)
-
-
 def _report(
     found: dict[str, Any], bad: list[str], where: str, plan: str, findings: list[Finding]
 ) -> None:
@@ -245,26 +115,6 @@ def _report(
                 f"{where}/{RELATIVE[plan][field_id]}",
             )
         )
-
-
-# The groups that get a pass of their own: the document and every repeated group.
-_PASSES = (DOC, *(f.id for f in FIELDS if f.kind is Kind.GROUP and f.many))
-
-
-def _compile_converters() -> dict[str, Any]:
-    namespace: dict[str, Any] = {
-        "Decimal": Decimal,
-        "_DECIMAL": _DECIMAL_RE.fullmatch,
-        "_BAD": _BAD,
-        "_to_date": _to_date,
-        "_to_bool": _to_bool,
-        "_report": _report,
-    }
-    exec(compile(converter_source(), "<parsers.ubl_reader converters>", "exec"), namespace)
-    return {plan: namespace[f"convert_{plan.replace('-', '_')}"] for plan in _PASSES}
-
-
-_CONVERT = _compile_converters()
 
 
 class _Reader:
@@ -291,9 +141,11 @@ class _Reader:
         values = self._values.get(element)
         if values is None:
             union = self._union if element is self.root else None
-            found = self._found[element] = Walker.collect(element, group_id, union)
-            values = _CONVERT[group_id](found, where, self.findings)
+            found, values, bad = Walker.read(element, group_id, union)
+            self._found[element] = found
             self._values[element] = values
+            if bad:
+                _report(found, bad, where, group_id, self.findings)
         return values
 
     def group(self, holder: Any, group_id: str) -> dict[str, Any]:
@@ -579,9 +431,3 @@ def _attachments(
             )
         attachments.append(values)
     return tuple(attachments), tuple(embedded)
-
-
-if __name__ == "__main__":  # python -m parsers.ubl_reader: the generated converters
-    import sys
-
-    sys.stdout.write(converter_source())

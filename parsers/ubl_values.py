@@ -3,13 +3,26 @@
 The text as written stays in the model's ``*_raw`` fields and in provenance;
 these functions give the contract's forms (``"987654321"``, digits-only KIDs,
 11-digit accounts, IBANs without spaces). They never raise on odd input.
+Below them, the XSD types of the business-term table (date, decimal, boolean).
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
-__all__ = ["NO_VAT_RE", "SPACES", "digits", "org_number", "payment_reference", "split_account"]
+__all__ = [
+    "BAD",
+    "DECIMAL_RE",
+    "NO_VAT_RE",
+    "SPACES",
+    "digits",
+    "org_number",
+    "payment_reference",
+    "split_account",
+    "to_bool",
+    "to_date",
+]
 
 NO_VAT_RE = re.compile(r"NO([0-9]{9})MVA")
 SPACES = re.compile(r"\s+")
@@ -66,3 +79,33 @@ def org_number(
     if endpoint and endpoint_scheme == "0192":
         return digits(endpoint) or None
     return None
+
+
+# --- XSD values: text to the table's kinds ----------------------------------------------------
+
+BAD = object()  # a value that is present but not of its XSD type (the caller reports it)
+DECIMAL_RE = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*")
+_DATE_RE = re.compile(r"\s*([0-9]{4}-[0-9]{2}-[0-9]{2})(?:Z|[+-][0-9]{2}:[0-9]{2})?\s*")
+_BOOLS = {"true": True, "1": True, "false": False, "0": False}
+
+
+def to_date(raw: str) -> date | object | None:
+    """xsd:date (a time zone allowed and dropped); None when empty, :data:`BAD` when not a date."""
+    if not raw.strip():
+        return None  # an empty element: the syntax rules report it, nothing to convert
+    match = _DATE_RE.fullmatch(raw)
+    if match:
+        try:
+            return date.fromisoformat(match.group(1))
+        except ValueError:
+            pass
+    return BAD
+
+
+def to_bool(raw: str) -> bool | object | None:
+    """xsd:boolean; None when empty, :data:`BAD` otherwise when not one."""
+    stripped = raw.strip()
+    if not stripped:
+        return None
+    value = _BOOLS.get(stripped)
+    return BAD if value is None else value

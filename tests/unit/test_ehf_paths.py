@@ -8,6 +8,8 @@ import dataclasses
 import io
 import random
 import re
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from hypothesis import given
@@ -258,10 +260,33 @@ def test_the_generated_walkers_collect_what_the_paths_select():
 
 def test_the_generated_code_can_be_printed():
     source = walker_source()
-    assert "def " in source and "'BT-1'" in source
+    assert "def read_BG_25(element, union):" in source and "'BT-126'" in source
     compile(source, "walkers", "exec")
-    from parsers.ubl_reader import converter_source
 
-    converters = converter_source()
-    assert "def convert_BG_25(found, where, findings):" in converters
-    compile(converters, "converters", "exec")
+
+def test_a_pass_converts_its_values_and_names_the_bad_ones():
+    line = etree.fromstring(
+        b"""<InvoiceLine
+        xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+        xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+        <cbc:ID> 7 </cbc:ID><cbc:InvoicedQuantity unitCode="EA"> 2.50 </cbc:InvoicedQuantity>
+        <cbc:LineExtensionAmount>1.000,00</cbc:LineExtensionAmount>
+        <cbc:LineExtensionAmount>5.00</cbc:LineExtensionAmount>
+        <cac:InvoicePeriod><cbc:StartDate>2024-02-03+01:00</cbc:StartDate>
+          <cbc:EndDate>2024-13-45</cbc:EndDate></cac:InvoicePeriod>
+        <cac:Price><cbc:PriceAmount>.5</cbc:PriceAmount><cbc:BaseQuantity>+3.</cbc:BaseQuantity>
+        </cac:Price><cac:Item><cbc:Name/><cac:ClassifiedTaxCategory><cbc:Percent>1e5</cbc:Percent>
+        </cac:ClassifiedTaxCategory></cac:Item></InvoiceLine>"""
+    )
+    found, values, bad = Walker.read(line, "BG-25")
+    assert values["BG-25"] is values["BG-29"] is values["BG-31"]  # one InvoiceLine
+    assert values["BG-25"] == {
+        "line_id": "7",
+        "quantity": Decimal("2.50"),
+        "unit_code": "EA",
+        "period_start": date(2024, 2, 3),
+        "unit_price": Decimal("0.5"),
+        "price_base_quantity": Decimal("3"),
+    }
+    assert found["BT-131"] == "1.000,00" and found["BT-153"] is None  # the first one counts
+    assert sorted(bad) == ["BT-131", "BT-135", "BT-152"]

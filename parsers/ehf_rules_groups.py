@@ -668,9 +668,8 @@ def document_may_fire(index: dict[str, list[Any]]) -> bool:
         parties = len(get(party, none))
         if parties > 1 or (parties == 1 and endpoint not in present):
             return True
-    return any(
-        _first_string(pm, _CBC + "PaymentMeansCode") in ("49", "59") for pm in get(_PM, none)
-    )
+    # any code, not only each PaymentMeans' first: implied all the same
+    return any(" ".join(_string(c).split()) in ("49", "59") for c in get(_PM_CODE, none))
 
 
 _PERIOD_PARTS = (_CBC + "StartDate", _CBC + "EndDate", _CBC + "DescriptionCode")

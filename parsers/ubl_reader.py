@@ -10,6 +10,7 @@ field is empty.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -100,6 +101,15 @@ class ReadResult:
         return make(Invoice, {**self.fields, **extra})
 
 
+@functools.cache
+def _locators(root_name: str) -> dict[str, tuple[str, ...]]:
+    """Each field's absolute path from the root, a union's alternatives apart."""
+    return {f: tuple(absolute_path(f, root_name).split(" | ")) for f in FIELD_BY_ID}
+
+
+_new_tuple = tuple.__new__
+
+
 def _report(
     found: dict[str, Any], bad: list[str], where: str, plan: str, findings: list[Finding]
 ) -> None:
@@ -131,6 +141,7 @@ class _Reader:
         # the document's union fields (BT-3, BT-9) -> the alternative that matched
         self._union: dict[str, int] = {}
         self._values: dict[Any, dict[str, dict[str, Any]]] = {}
+        self.locators = _locators(root_name)
 
     def read(self, element: Any, group_id: str, where: str) -> dict[str, dict[str, Any]]:
         """One pass over a group instance (and the single groups inside it), converted:
@@ -180,10 +191,10 @@ class _Reader:
         if value is None:
             return
         self.confidence[key] = 1.0
-        locator = absolute_path(field_id, self.root_name)
-        if " | " in locator:  # a union (BT-9, BT-3): name the alternative that was there
-            locator = locator.split(" | ")[self._union.get(field_id, 0)]
-        self.provenance[key] = Provenance(self.source, PARSER_NAME, locator, raw)
+        # a union (BT-9, BT-3) names the alternative that was there
+        locator = self.locators[field_id][self._union.get(field_id, 0)]
+        # Provenance(...) itself, without the NamedTuple's Python-level __new__
+        self.provenance[key] = _new_tuple(Provenance, (self.source, PARSER_NAME, locator, raw))
 
     # --- groups ---------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ line rules. Valid documents pass two compiled XPath gates and skip the details.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -540,6 +540,8 @@ _SUP_TAX_ID, _CUS_TAX_ID = (
     _SUP + "cac:PartyTaxScheme/cbc:CompanyID",
     _CUS + "cac:PartyTaxScheme/cbc:CompanyID",
 )
+_SUP_TAX_SCHEME = _SUP + "cac:PartyTaxScheme/cac:TaxScheme/cbc:ID"
+_CUS_TAX_SCHEME = _CUS + "cac:PartyTaxScheme/cac:TaxScheme/cbc:ID"
 _SUP_ENDPOINT, _CUS_ENDPOINT = _SUP + "cbc:EndpointID", _CUS + "cbc:EndpointID"
 _SUPPLIER_IDS = (
     _SUP + "cac:PartyTaxScheme/cbc:CompanyID",
@@ -555,7 +557,7 @@ GATE_PATHS: tuple[str, ...] = (
     *("cac:BillingReference", _TS_REASON),
     *("cbc:ProfileID", "cbc:Note", "cbc:IssueDate", _LMT, *_LMT_PARTS),
     *("cac:AccountingSupplierParty", "cbc:BuyerReference", "cac:OrderReference/cbc:ID"),
-    *(_SUP_PARTY, _SUP_ENDPOINT, _CUS_PARTY, _CUS_ENDPOINT),
+    *(_SUP_PARTY, _SUP_ENDPOINT, _CUS_PARTY, _CUS_ENDPOINT, _SUP_TAX_SCHEME, _CUS_TAX_SCHEME),
     *("L", "L/cbc:Note", "L/cac:OrderLineReference/cbc:LineID", "L/cac:InvoicePeriod"),
     *("L/cac:Price/cac:AllowanceCharge", "L/cac:Price/cac:AllowanceCharge/cbc:Amount"),
     *("L/cac:Item/cac:ClassifiedTaxCategory", "L/cac:Item/cbc:Description"),
@@ -583,22 +585,32 @@ def _shared(elements: list[Any], up: int) -> bool:
     """Whether two of ``elements`` have the same ancestor ``up`` levels above them."""
     if len(elements) < 2:
         return False
-    seen: set[Any] = set()
-    for el in elements:
-        for _ in range(up):
-            el = el.getparent()
-        if el in seen:
-            return True
-        seen.add(el)
-    return False
+    if up == 1:
+        groups = {el.getparent() for el in elements}
+    elif up == 2:
+        groups = {el.getparent().getparent() for el in elements}
+    else:
+        groups = set()
+        for el in elements:
+            for _ in range(up):
+                el = el.getparent()
+            groups.add(el)
+    # The set holds each ancestor's proxy, so lxml hands out that same object again.
+    return len(groups) < len(elements)
 
 
-def _vat_by_xpath(party_tax_scheme: Any) -> bool:
-    """``translate(cac:TaxScheme/cbc:ID, 'vat', 'VAT') = 'VAT'`` (the first such ID)."""
-    for scheme in party_tax_scheme.iterchildren(_CAC + "TaxScheme"):
-        for first in scheme.iterchildren(_CBC + "ID"):
-            return _string(first).translate(_VAT_CASE) == "VAT"
-    return False
+def _vat_count(company_ids: Sequence[Any], scheme_ids: Sequence[Any]) -> int:
+    """How many ``company_ids`` (PartyTaxScheme/CompanyID) are in a PartyTaxScheme with
+    ``translate(cac:TaxScheme/cbc:ID, 'vat', 'VAT') = 'VAT'``: its first TaxScheme/ID,
+    ``scheme_ids`` being all of them in document order."""
+    first: dict[Any, Any] = {}
+    for scheme_id in scheme_ids:
+        first.setdefault(scheme_id.getparent().getparent(), scheme_id)
+    vat = 0
+    for company_id in company_ids:
+        scheme_id = first.get(company_id.getparent())
+        vat += scheme_id is not None and _string(scheme_id).translate(_VAT_CASE) == "VAT"
+    return vat
 
 
 # document_may_fire, by kind of test: paths whose presence is suspect, paths that may occur
@@ -641,10 +653,13 @@ def document_may_fire(index: dict[str, list[Any]]) -> bool:
         return True
     if len(get(_SUP + "cac:PartyTaxScheme", none)) > 2:
         return True
-    for path, with_other in ((_SUP_TAX_ID, True), (_CUS_TAX_ID, False)):
+    for path, schemes, with_other in (
+        (_SUP_TAX_ID, _SUP_TAX_SCHEME, True),
+        (_CUS_TAX_ID, _CUS_TAX_SCHEME, False),
+    ):
         ids = get(path, none)
         if len(ids) > 1:
-            vat = sum(_vat_by_xpath(i.getparent()) for i in ids)
+            vat = _vat_count(ids, get(schemes, []))
             if vat > 1 or (with_other and len(ids) - vat > 1):
                 return True
     if sum(c.get("name") is not None for c in get(_PM_CODE, none)) > 1:

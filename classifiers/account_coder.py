@@ -173,8 +173,13 @@ class HistoryCoder:
             middle = rows[earlier:cut]
             prepared_middle = second.prepare([_as_input(r) for r in middle])
             held_out.add(second, second.rank(prepared_middle, fill_in=False), middle, period=0)
+        # A known supplier's two routes may share one confidence map (see calibration).
         self.calibrator = fit_calibrator(
-            held_out.samples, held_out.features, held_out.periods, held_out.groups()
+            held_out.samples,
+            held_out.features,
+            held_out.periods,
+            held_out.groups(),
+            shared=(ROUTE_SINGLE, ROUTE_MULTI),
         )
         return [
             f"held-out top-1 {right / len(held):.1%} on the latest {len(held)} rows",

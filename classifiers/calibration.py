@@ -18,6 +18,12 @@ situation it will be in when the next invoice arrives.
    never up.
 3. A route with too few held-out rows gets one flat level; a route never seen
    in the held-out slice (or no held-out slice at all) is capped at 0.5.
+4. Routes named as ``shared`` (a known supplier's two routes) may share one
+   map: pooled, a level rests on more suppliers, which a promise of 0.99 needs
+   (the scorer already knows the route); apart, an upheaval in one route (GLA
+   re-coded a dozen new hotel suppliers at once in 2020) does not sink the
+   other's levels. Whichever promises more at the auto-coding levels on the
+   held-out suggestions is kept.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +42,11 @@ __all__ = ["Calibrator", "StepMap", "fit_calibrator"]
 # changed and marks consistent suppliers as doubtful.
 MIN_SCORER_ROWS = 1000
 MIN_BLOCK_ROWS = 25
+# Isotonic blocks are split into steps of this many rows, so that a level can
+# start where the evidence allows, not only where the isotonic fit broke: near
+# the top accuracy is flat (99.x %) and one block can hold half the route.
+STEP_ROWS = 50
+AUTO_LEVELS = (0.9, 0.95, 0.99)  # where companies let suggestions through unreviewed
 MAX_ROWS_PER_SUPPLIER = 20  # a supplier's share of the evidence for a confidence level
 MIN_ROUTE_ROWS = 30  # below this a route gets one flat, pessimistic level
 UNCALIBRATED_CAP = 0.5  # no held-out evidence at all: never claim more than a coin flip
@@ -61,6 +72,7 @@ class Calibrator:
 
     routes: dict[str, StepMap] = field(default_factory=dict)
     scorer: Any = None  # sklearn pipeline: suggestion features -> P(right); None = use raw
+    shared: dict[str, str] = field(default_factory=dict)  # route -> the map it shares
 
     def scores(self, raws: Sequence[float], features: Sequence[Sequence[float]]) -> list[float]:
         """The score each route's map reads: the scorer's P(right), else the raw score."""
@@ -72,7 +84,7 @@ class Calibrator:
         return [float(p) for p in probabilities[:, 1]]
 
     def confidence(self, route: str, raw: float) -> float:
-        step = self.routes.get(route)
+        step = self.routes.get(self.shared.get(route, route))
         if step is None:
             # No held-out evidence for this route (new suppliers in a history
             # whose suppliers are all old): never claim more than a coin flip.
@@ -128,6 +140,7 @@ def _fit_step(
         start = end
     if len(blocks) > 1 and len(blocks[-1]) < MIN_BLOCK_ROWS:
         blocks[-2].extend(blocks.pop())
+    blocks = [step for block in blocks for step in _steps(block, x)]
     period = np.asarray(periods if periods is not None else [0] * n, dtype=np.int64)
     thresholds = [float(x[block].min()) for block in blocks]
     # The promise is about tails ("among suggestions with confidence >= c, at
@@ -152,6 +165,24 @@ def _fit_step(
     if thresholds:
         thresholds[0] = -math.inf
     return StepMap(tuple(thresholds), tuple(values), rows=n)
+
+
+def _steps(block: list[int], x: Any) -> list[list[int]]:
+    """An isotonic block (indices in score order) cut into steps of at least STEP_ROWS rows.
+
+    Rows of equal score stay in one step: a threshold cannot split them.
+    """
+    steps: list[list[int]] = []
+    current: list[int] = []
+    for j, r in enumerate(block):
+        current.append(r)
+        rest = len(block) - j - 1
+        if len(current) >= STEP_ROWS and rest >= STEP_ROWS and x[block[j + 1]] != x[r]:
+            steps.append(current)
+            current = []
+    if current:
+        steps.append(current)
+    return steps
 
 
 class _Tail:
@@ -247,6 +278,7 @@ def fit_calibrator(
     features: Sequence[Sequence[float]] | None = None,
     periods: Sequence[int] | None = None,
     groups: Sequence[int] | None = None,
+    shared: Collection[str] = (),
 ) -> Calibrator:
     """Fit the calibration from held-out ``(route, raw score, was right)`` samples.
 
@@ -259,6 +291,8 @@ def fit_calibrator(
             latest slice, 0 for the one before); each map level must hold in each period.
         groups: per sample, its supplier (any int; None: every sample its own), so
             that one supplier's many rows do not pass for independent evidence.
+        shared: routes that may share one map (named by the routes joined with
+            ``+``) when that promises more at :data:`AUTO_LEVELS` on the samples.
     """
     if not samples:
         return Calibrator()
@@ -275,17 +309,34 @@ def fit_calibrator(
         samples, scores, period_of, group_of, strict=True
     ):
         by_route[route].append((score, correct, period, group))
-    routes: dict[str, StepMap] = {}
-    for route, items in by_route.items():
-        if len(items) >= MIN_ROUTE_ROWS:
-            routes[route] = _fit_step(
-                [i[0] for i in items],
-                [i[1] for i in items],
-                [i[2] for i in items],
-                [i[3] for i in items],
-            )
-        else:
-            # Too few rows for a shape: one flat level, the route's pessimistic accuracy.
-            level = _wilson_lower(float(sum(i[1] for i in items)), float(len(items)))
-            routes[route] = StepMap((-math.inf,), (level,), rows=len(items))
-    return Calibrator(routes=routes, scorer=scorer)
+    routes = {route: _fit_route(items) for route, items in by_route.items()}
+    pooled = sorted(r for r in shared if r in by_route)
+    aliases: dict[str, str] = {}
+    if len(pooled) > 1:
+        name = "+".join(pooled)
+        items = [i for r in pooled for i in by_route[r]]
+        together = _fit_route(items)
+        apart = sum(_promised(routes[r], by_route[r]) for r in pooled)
+        if _promised(together, items) >= apart:
+            for r in pooled:
+                del routes[r]
+                aliases[r] = name
+            routes[name] = together
+    return Calibrator(routes=routes, scorer=scorer, shared=aliases)
+
+
+def _fit_route(items: Sequence[tuple[float, bool, int, int]]) -> StepMap:
+    """One route's map from its (score, right, period, group) samples."""
+    if len(items) < MIN_ROUTE_ROWS:
+        # Too few rows for a shape: one flat level, the route's pessimistic accuracy.
+        level = _wilson_lower(float(sum(i[1] for i in items)), float(len(items)))
+        return StepMap((-math.inf,), (level,), rows=len(items))
+    return _fit_step(
+        [i[0] for i in items], [i[1] for i in items], [i[2] for i in items], [i[3] for i in items]
+    )
+
+
+def _promised(step: StepMap, items: Sequence[tuple[float, bool, int, int]]) -> int:
+    """How many of the samples the map lets through at each of the auto-coding levels."""
+    confidences = [step(i[0]) for i in items]
+    return sum(c >= level for c in confidences for level in AUTO_LEVELS)

@@ -12,10 +12,12 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from classifiers.base import CodingInput, HistoryRow
 from classifiers.features import normalise_name, row_tokens, supplier_key
+from classifiers.supplier_facts import NO_FACTS, SupplierFacts
 from classifiers.text_model import TokenNaiveBayes
 
 if TYPE_CHECKING:
@@ -50,6 +52,7 @@ class Prepared:
 
     keys: list[str | None]
     days: list[int | None]  # date ordinals of the items
+    amounts: list[Decimal | None]  # net amounts of the items
     log_likelihood: Any  # ndarray (items x classes): general tokens, all accounts
     n_tokens: Any  # ndarray (items,)
     n_text: Any  # ndarray (items,): known words of name and description among n_tokens
@@ -88,6 +91,7 @@ class CoderModel:
         self.vat_by_account: dict[int, str] = {}
         self.department_by_pair: dict[tuple[str | None, int], str] = {}
         self.project_by_pair: dict[tuple[str | None, int], str] = {}
+        self.facts = SupplierFacts()  # exact and typical amounts, for the scorer
 
     def fit(self, rows: Sequence[HistoryRow], keys: Sequence[str | None], tokens: Any) -> None:
         """Learn from rows in date order (``keys``/``tokens`` precomputed per row)."""
@@ -148,6 +152,7 @@ class CoderModel:
         self.vat_by_account = {k: _mode(v) for k, v in tables["vat_acc"].items()}
         self.department_by_pair = {k: _mode(v) for k, v in tables["dep"].items()}
         self.project_by_pair = {k: _mode(v) for k, v in tables["proj"].items()}
+        self.facts.fit(rows, keys, y.tolist())
         self.set_params(self.rank_decay, self.beta)
 
     def set_params(self, rank_decay: float, beta: float, general_weight: float = 0.0) -> None:
@@ -202,7 +207,8 @@ class CoderModel:
             for j, k in enumerate(keys)
         ]
         days = [it.date.toordinal() if it.date else None for it in items]
-        return Prepared(keys, days, ll, n_tokens, n_text, local, n_local, local_ll)
+        amounts = [it.net_amount for it in items]
+        return Prepared(keys, days, amounts, ll, n_tokens, n_text, local, n_local, local_ll)
 
     def rank(self, prepared: Prepared, *, fill_in: bool = True) -> list[RawRanking | None]:
         """Raw ranked accounts per item; None where there is nothing to go on.
@@ -262,7 +268,9 @@ class CoderModel:
 
         The calibration learns from held-out history how these map to accuracy:
         a supplier with 200 bookings whose last five all agree is a safer bet
-        than one seen twice, even when the model's probability is the same.
+        than one seen twice, even when the model's probability is the same;
+        an amount the supplier was booked with before, to the same account, is
+        a safer bet than one it never invoiced (:mod:`classifiers.supplier_facts`).
         """
 
         p1 = min(max(raw.ranked[0][1], 1e-6), 1 - 1e-6)
@@ -270,6 +278,7 @@ class CoderModel:
         top = raw.ranked[0][0]
         seq = self.sequences.get(raw.key) if raw.key is not None else None
         bookings, recent, window, share, gap, run, accounts = 0, 0.0, 0.0, 0.0, 0, 0, 0
+        facts = NO_FACTS
         if seq is not None and raw.key is not None and raw.route != ROUTE_NEW:
             bookings = len(seq)
             latest = seq[:_WINDOW].tolist()
@@ -282,6 +291,7 @@ class CoderModel:
             accounts = len(self.counts[raw.key])
             day, last = prepared.days[j], self.last_seen.get(raw.key)
             gap = max(day - last, 0) if day is not None and last is not None else 0
+            facts = self.facts.facts(raw.key, top, prepared.amounts[j])
         return (
             math.log(p1 / (1 - p1)),
             p1 - p2,
@@ -299,6 +309,7 @@ class CoderModel:
             float(bookings > 0 and run == min(bookings, _WINDOW)),  # the whole window agrees
             math.log1p(accounts),
             self._text_agrees(top, prepared, j),
+            *facts,
         )
 
     def _text_agrees(self, top: int, prepared: Prepared, j: int) -> float:

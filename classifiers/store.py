@@ -16,6 +16,8 @@ Changelog of FORMAT_VERSION:
        text weight and general-word weight; logistic scorer before the isotonic maps.
     3  Two held-out periods; consistency signals among the scorer's features (the
        old scorer cannot read them); tail bounds per period and per supplier.
+    4  Exact- and typical-amount facts among the scorer's features; a known
+       supplier's two routes may share one confidence map.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ __all__ = ["FORMAT_VERSION", "HISTORY_FILE", "MODEL_FILE", "load_coder", "save_c
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 MODEL_FILE = "account_coder.pickle"
 HISTORY_FILE = "history.csv"  # the training history in contract columns, for retraining
 

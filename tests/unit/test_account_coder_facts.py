@@ -1,0 +1,116 @@
+"""Row-level facts for the confidence scorer, and the maps a known supplier's routes share."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+from decimal import Decimal
+
+from classifiers.base import HistoryRow
+from classifiers.calibration import STEP_ROWS, Calibrator, _steps, fit_calibrator
+from classifiers.supplier_facts import NO_FACTS, SupplierFacts, amount_key
+
+
+def _row(day: int, amount: str, account: str) -> HistoryRow:
+    return HistoryRow(
+        date=date(2024, 1, 1) + timedelta(days=day),
+        supplier_org_number="987654321",
+        supplier_name="Vikarbyrå AS",
+        description="",
+        net_amount=Decimal(amount),
+        account=account,
+        vat_code="1",
+    )
+
+
+def _facts(rows: list[HistoryRow]) -> SupplierFacts:
+    classes = sorted({r.account for r in rows})
+    facts = SupplierFacts()
+    facts.fit(rows, ["o:987654321"] * len(rows), [classes.index(r.account) for r in rows])
+    return facts
+
+
+def test_an_amount_is_one_amount_however_it_is_written() -> None:
+    assert amount_key(Decimal("12.50")) == amount_key(Decimal("12.5")) == "12.5"
+    assert amount_key(Decimal("1E+2")) == "100"
+    assert amount_key(None) is None
+
+
+def test_the_latest_booking_of_the_same_amount_says_where_it_went() -> None:
+    # one worker at 950.40 a week, first to 6700 then moved to 5000 (index 0)
+    rows = [_row(d, "950.40", "6700") for d in range(0, 30, 7)]
+    rows += [_row(d, "950.40", "5000") for d in range(35, 50, 7)]
+    rows.append(_row(51, "120", "6700"))
+    facts = _facts(rows)
+    same, count, _, _ = facts.facts("o:987654321", 0, Decimal("950.4"))
+    assert same == 1.0 and count > 0
+    assert facts.facts("o:987654321", 1, Decimal("950.40"))[0] == -1.0
+    assert facts.facts("o:987654321", 1, Decimal("77"))[:2] == (0.0, 0.0)  # never invoiced
+
+
+def test_an_amount_far_from_the_accounts_usual_ones_is_untypical() -> None:
+    rows = [_row(d, str(100 + d), "6540") for d in range(20)]
+    facts = _facts(rows)
+    near = facts.facts("o:987654321", 0, Decimal("108"))
+    far = facts.facts("o:987654321", 0, Decimal("25000"))
+    assert near[3] == far[3] == 1.0
+    assert near[2] < 1.0 < far[2]
+
+
+def test_a_supplier_never_seen_has_no_facts() -> None:
+    facts = _facts([_row(0, "10", "6540")])
+    assert facts.facts("o:111", 0, Decimal("10"))[:2] == (0.0, 0.0)
+    assert len(NO_FACTS) == len(facts.facts("o:987654321", 0, Decimal("10")))
+
+
+def _route(
+    route: str, n: int, suppliers: int, wrong_every: int = 0, start: int = 0
+) -> list[tuple[str, float, bool, int, int]]:
+    """n samples of a route, spread over suppliers, both periods, scores near the top."""
+    return [
+        (
+            route,
+            0.9 + 0.09 * i / n,
+            not (wrong_every and i % wrong_every == 0),
+            i % 2,
+            start + i % suppliers,
+        )
+        for i in range(n)
+    ]
+
+
+def _fit(items: list[tuple[str, float, bool, int, int]], shared: tuple[str, ...]) -> Calibrator:
+    return fit_calibrator(
+        [(r, s, ok) for r, s, ok, _, _ in items],
+        periods=[p for *_, p, _ in items],
+        groups=[g for *_, g in items],
+        shared=shared,
+    )
+
+
+def test_two_routes_share_a_map_when_together_they_promise_more() -> None:
+    # each route alone rests on too few suppliers for 0.99; together they do not
+    items = _route("single", 300, 15) + _route("multi", 300, 15, start=100)
+    together = _fit(items, shared=("single", "multi"))
+    assert together.shared == {"single": "multi+single", "multi": "multi+single"}
+    assert together.confidence("single", 0.99) >= 0.99
+    apart = _fit(items, shared=())
+    assert apart.confidence("single", 0.99) < 0.99
+
+
+def test_an_upheaval_in_one_route_does_not_sink_the_other() -> None:
+    steady = _route("multi", 2000, 200, start=1000)
+    upheaval = _route("single", 2000, 200, wrong_every=4)  # a quarter re-coded at once
+    calibrator = _fit(steady + upheaval, shared=("single", "multi"))
+    assert calibrator.shared == {}
+    assert calibrator.confidence("multi", 0.99) > 0.95
+    assert calibrator.confidence("single", 0.99) < 0.8
+
+
+def test_isotonic_blocks_are_cut_into_steps_that_keep_ties_together() -> None:
+    scores = [i // 2 / 100 for i in range(200)]  # every score twice
+    steps = _steps(list(range(200)), scores)
+    assert [r for step in steps for r in step] == list(range(200))
+    assert all(len(step) >= STEP_ROWS for step in steps) and len(steps) > 1
+    assert all(scores[a[-1]] != scores[b[0]] for a, b in itertools.pairwise(steps))
+    assert _steps(list(range(STEP_ROWS)), scores) == [list(range(STEP_ROWS))]

@@ -260,25 +260,31 @@ class _Reader:
         values["is_charge"] = bool(values.get("is_charge"))
         return make(AllowanceCharge, values)
 
-    def line(self, element: Any, where: str) -> InvoiceLine:
-        """BG-25 with its price (BG-29) and item (BG-31), read in one pass."""
-        values = self.instance(element, "BG-25", where)  # BG-29 and BG-31 merged in
-        found = self._found[element]
+    def line(self, element: Any, path: str, index: int) -> InvoiceLine:
+        """BG-25 with its price (BG-29) and item (BG-31), read in one pass; the line is
+        ``path[index]`` (the location is only written out for a finding or a subgroup)."""
+        found, by_group, bad = Walker.read(element, "BG-25")
+        self._found[element] = found
+        values = by_group["BG-25"]  # BG-29 and BG-31 merged in
+        if bad or "BG-32" in found or "BG-27" in found:
+            where = f"{path}[{index}]"
+            if bad:
+                _report(found, bad, where, "BG-25", self.findings)
+            if "BG-32" in found:
+                properties = (
+                    self.instance(p, "BG-32", f"{where}/cac:Item/cac:AdditionalItemProperty[{i}]")
+                    for i, p in enumerate(found["BG-32"], 1)
+                )
+                values["attributes"] = tuple(
+                    (a["name"], a.get("value")) for a in properties if "name" in a
+                )
+            if "BG-27" in found:
+                values["allowances_charges"] = tuple(
+                    self.allowance(e, "BG-27", f"{where}/cac:AllowanceCharge[{i}]")
+                    for i, e in enumerate(found["BG-27"], 1)
+                )
         if "BT-158" in found:
             values["classifications"] = tuple(self.texts(element, "BT-158", "listID"))
-        if "BG-32" in found:
-            properties = (
-                self.instance(p, "BG-32", f"{where}/cac:Item/cac:AdditionalItemProperty[{i}]")
-                for i, p in enumerate(found["BG-32"], 1)
-            )
-            values["attributes"] = tuple(
-                (a["name"], a.get("value")) for a in properties if "name" in a
-            )
-        if "BG-27" in found:
-            values["allowances_charges"] = tuple(
-                self.allowance(e, "BG-27", f"{where}/cac:AllowanceCharge[{i}]")
-                for i, e in enumerate(found["BG-27"], 1)
-            )
         values["description"] = values.get("item_name") or values.get("item_description")
         return make(InvoiceLine, values)
 
@@ -351,9 +357,8 @@ def read_invoice(root: Any, root_name: str, source: str) -> ReadResult:
         r.instance(e, "BG-3", at("BG-3", i)) for i, e in enumerate(groups(root, "BG-3"), 1)
     ]
     line_tag = "cac:CreditNoteLine" if root_name == "CreditNote" else "cac:InvoiceLine"
-    lines = tuple(
-        r.line(e, f"{top}/{line_tag}[{i}]") for i, e in enumerate(groups(root, "BG-25"), 1)
-    )
+    line_path = f"{top}/{line_tag}"
+    lines = tuple(r.line(e, line_path, i) for i, e in enumerate(groups(root, "BG-25"), 1))
     attachments, embedded = _attachments(r, top)
 
     type_code = doc.pop("type_code", None)

@@ -200,9 +200,9 @@ def check_syntax(root: Any) -> tuple[Finding, ...]:
     """
     run = _Run()
     is_credit_note = _local(root.tag) == "CreditNote"
-    doc_currency_el = next(root.iterchildren(_CBC + "DocumentCurrencyCode"), None)
-    doc_currency = None if doc_currency_el is None else (doc_currency_el.text or "")
     index = _walk_tree(root, run, is_credit_note=is_credit_note)
+    currencies = index.get(_DOCUMENT_CURRENCY)  # the root's children, in document order
+    doc_currency = None if currencies is None else (currencies[0].text or "")
     _walk(root, run, doc_currency, index)
     check_anywhere(root, index, run.fire_once)
     # The gates' XPaths only when the walk's counts say a rule may fire (exact: see
@@ -361,13 +361,14 @@ def _keys(parent: str, tag: str, path: str | None = None) -> tuple[str, ...] | N
 for _parent, _table in [("", _OUTSIDE_TRIE), *_OUTSIDE_UNDER.items()]:
     for _tag in _INDEXED | set(_CHILDREN_OF) | set(_CHILDREN_OF.get(_parent, ())):
         _table[_tag] = (None, _keys(_parent, _tag), _outside(_tag))
+_DOCUMENT_CURRENCY = "cbc:DocumentCurrencyCode"  # a root path the walk files, as GATE_PATHS
 _LINE_TAGS = (_CAC + "InvoiceLine", _CAC + "CreditNoteLine")
 _GateTrie = dict[str, tuple[str | None, Any]]  # tag -> (gate path ending here, sub-trie)
 
 
 def _gate_trie() -> _GateTrie:
     trie: _GateTrie = {}
-    for path in GATE_PATHS:
+    for path in (*GATE_PATHS, _DOCUMENT_CURRENCY):
         steps = path.split("/")
         tail = [(_CAC if s.startswith("cac:") else _CBC) + s[4:] for s in steps[1:]]
         heads = (

@@ -41,10 +41,10 @@ from parsers.ubl_paths import (
 )
 from parsers.ubl_values import (
     NO_VAT_RE,
-    SPACES,
     org_number,
     payment_reference,
     split_account,
+    without_spaces,
 )
 
 __all__ = [
@@ -219,7 +219,7 @@ class _Reader:
         raw_legal = self.raw(holder, ids["org_number_raw"]) if "org_number_raw" in ids else None
         raw_vat = self.raw(holder, ids["vat_number"]) if "vat_number" in ids else None
         raw_endpoint = self.raw(holder, ids["endpoint_id"]) if "endpoint_id" in ids else None
-        vat = SPACES.sub("", raw_vat).upper() or None if raw_vat else None
+        vat = without_spaces(raw_vat).upper() or None if raw_vat else None
         name = values.get("name")
         trading = values.get("trading_name")
         if group_id in ("BG-10", "BG-11"):  # their only name is PartyName (BT-59, BT-62)
@@ -316,10 +316,11 @@ def read_invoice(root: Any, root_name: str, source: str) -> ReadResult:
     r.read(root, "DOC", top)
     doc = r.group(root, "DOC")
 
-    def at(group_id: str, index: int | None = None) -> str:
+    locators = r.locators
+
+    def at(group_id: str, index: int) -> str:
         """Where a group instance sits, for findings: ``/Invoice/cac:PaymentMeans[2]``."""
-        path = absolute_path(group_id, root_name).split(" | ")[0]
-        return f"{path}[{index}]" if index else path
+        return f"{locators[group_id][0]}[{index}]"
 
     groups = r.subgroups
 

@@ -22,6 +22,7 @@ __all__ = [
     "split_account",
     "to_bool",
     "to_date",
+    "without_spaces",
 ]
 
 NO_VAT_RE = re.compile(r"NO([0-9]{9})MVA")
@@ -37,11 +38,16 @@ def digits(text: str) -> str:
     return "".join(c for c in text if c.isascii() and c.isdigit())
 
 
+def without_spaces(text: str) -> str:
+    """``text`` without whitespace (letters and digits alone skip the regex)."""
+    return text if text.isalnum() else SPACES.sub("", text)
+
+
 def payment_reference(raw: str | None) -> str | None:
     """BT-83 for the contract: a KID (digits, maybe spaced) as digits only, else as given."""
     if raw is None:
         return None
-    compact = _SEPARATORS.sub("", raw)
+    compact = raw if raw.isalnum() else _SEPARATORS.sub("", raw)
     return compact if compact.isascii() and compact.isdigit() else raw.strip()
 
 
@@ -49,7 +55,7 @@ def split_account(raw: str | None) -> tuple[str | None, str | None]:
     """BT-84 -> (Norwegian 11-digit account, IBAN), normalised; (None, None) for neither."""
     if raw is None:
         return None, None
-    compact = _SEPARATORS.sub("", raw).upper()
+    compact = (raw if raw.isalnum() else _SEPARATORS.sub("", raw)).upper()
     if _IBAN_RE.fullmatch(compact):
         return None, compact
     if len(compact) == 11 and compact.isascii() and compact.isdigit():
@@ -70,7 +76,7 @@ def org_number(
     given as digits only; a foreign legal id is kept as written, without spaces.
     """
     if legal:
-        compact = SPACES.sub("", legal)
+        compact = without_spaces(legal)
         if scheme == "0192" or _NORWEGIAN_ORG.fullmatch(compact.upper()):
             return digits(compact) or None
         return compact

@@ -19,7 +19,14 @@ from lxml import etree
 from bilag.domain import model
 from parsers import ubl_fields
 from parsers.ubl_paths import FIELD_BY_ID, FIELDS, Kind, Walker, absolute_path, walker_source, xpath
-from parsers.ubl_values import org_number, payment_reference, split_account
+from parsers.ubl_values import (
+    SPACES,
+    digits,
+    org_number,
+    payment_reference,
+    split_account,
+    without_spaces,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 FIELDS_CSV = ROOT / "schemas" / "ehf" / "fields.csv"
@@ -113,6 +120,12 @@ def test_payment_reference_never_raises_and_kids_become_digits(raw: str):
     compact = re.sub(r"[\s.\-]", "", raw)
     if compact and compact.isascii() and compact.isdigit():
         assert result == compact
+
+
+@given(st.text(max_size=30))
+def test_the_fast_paths_of_the_normalisers_change_nothing(raw: str):
+    assert without_spaces(raw) == SPACES.sub("", raw)
+    assert digits(raw) == "".join(c for c in raw if c.isascii() and c.isdigit())
 
 
 @given(st.from_regex(r"[0-9]{4}[ .]?[0-9]{2}[ .]?[0-9]{5}", fullmatch=True))

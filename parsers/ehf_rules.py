@@ -9,8 +9,15 @@ form of dates (F001) and of amounts (UBL-DT-01, BR-DEC-*), TaxTotal counts
 (R053/R054), and a few EN 16931 rules whose subject is the presence of an XML
 group (BR-CO-19/20, BR-54, BR-55, BR-64, BR-65).
 
-Speed: one walk over all elements, plus direct child lookups (``iterchildren``
-with a tag, done in C by lxml). No XPath is evaluated per document.
+Speed (10-line invoice: ~2x a bare lxml parse of it, ~60 % of that in the walk): one
+walk over all elements in document order (:func:`_walk_tree`), which fires R008 and the
+UBL-CR trie and files what the other checks need in an index: elements by tag, children
+by their parent's tag (``_CHILD_KEYS``) and elements by path from the root (the gate
+paths of :mod:`parsers.ehf_rules_groups`). The checks then read lists; a valid invoice
+evaluates one XPath, ``count(//*/@*)``, which shows that the element checks read every
+attribute, so the ``//@*`` pass is skipped. The group and line XPath gates run only when
+the index's counts say a rule may fire. Each shortcut is exact, not a heuristic:
+tests/unit/test_ehf_rules_gates.py compares the findings with and without them.
 """
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
 """XML-level rules about groups and their cardinality: TaxTotal counts (R053..R055),
 "at most once" (UBL-SR-*), parties, references, periods, element-existence rules
 (R001..R003, R010, R020, R061, BR-03, BR-12..BR-15, BR-53, BR-CO-19/20, BR-CO-26) and the
-line rules. Valid documents pass two compiled XPath gates and skip the details.
+line rules. Valid documents skip the details: two compiled XPath gates pick the suspect
+documents and lines, and each gate runs only when :func:`document_may_fire` /
+:func:`lines_may_fire`, from the elements the tree walk filed by path (:data:`GATE_PATHS`),
+say it may be true (each of their tests is implied by a term of the XPath).
 """
 
 from __future__ import annotations

@@ -152,10 +152,17 @@ _SCHEMED_IDS = (
 )
 _ORIGIN_COUNTRIES = cl.ISO3166 - {"1A"}
 _ADDITIONAL_REFERENCE = _CAC + "AdditionalDocumentReference"
-_PARTY_IDS = f"//{_CAC}PartyIdentification/ID"
+
+
+def _ids_key(holder: str) -> str:
+    """The index key of a holder's ID and CompanyID children (see _CHILD_KEYS)."""
+    return f"//cac:{_local(holder)}/(cbc:ID | cbc:CompanyID)"
+
+
+_PARTY_IDS = _ids_key(_CAC + "PartyIdentification")
 # (index key, whether its schemeID is cleared, rule, codes); see _scheme_code_lists.
 _SCHEMED_PLAN = tuple(
-    (f"//{holder}/ID", holder != _ADDITIONAL_REFERENCE, rule, codes)
+    (_ids_key(holder), holder != _ADDITIONAL_REFERENCE, rule, codes)
     for holder, rule, codes in _SCHEMED_IDS
 )
 # Elements the tree walk files by tag, so that no check needs a traversal of its own.
@@ -186,7 +193,7 @@ _CHILD_KEYS: dict[tuple[str, str], str] = {
         _CBC + "IdentificationCode",
     ): "//cac:OriginCountry/cbc:IdentificationCode",
     **{
-        (holder, _CBC + child): f"//{holder}/ID"
+        (holder, _CBC + child): _ids_key(holder)
         for holder, _, _ in _SCHEMED_IDS
         for child in ("ID", "CompanyID")
     },

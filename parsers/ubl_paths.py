@@ -1,11 +1,16 @@
 """Compiling the business-term table of :mod:`parsers.ubl_fields`, and walking a tree with it.
 
 Each path is compiled twice at import: into an :class:`lxml.etree.XPath` (for
-tools, provenance and the cross-check test) and into a trie per business group
-that :class:`Walker` follows: one pass over a group instance's children reads
-every field of the group and of the 0..1 groups inside it (a party's address, a
-line's item and price), touching only elements that exist. Evaluating the ~190
-XPaths one by one would cost a libxml2 call each, present or not.
+tools, provenance and the cross-check test) and into a trie per business group.
+Each trie becomes Python code (generated like a dataclass ``__init__``, compiled
+on first use, printed by ``python -m parsers.ubl_paths --source``) that
+:meth:`Walker.read` runs: one pass over a group instance's children reads every
+field of the group and of the 0..1 groups inside it (a party's address, a line's
+item and price), touching only elements that exist, and converts each value to
+its kind (text, decimal, date, boolean) as it finds it. Evaluating the ~190
+XPaths one by one would cost a libxml2 call each, present or not. The
+interpreted :meth:`Walker.raw`/:meth:`Walker.first` evaluate a single path and
+keep the generated passes honest in the tests.
 
 The compiler understands exactly the XPath subset the table uses: child steps,
 unions of alternatives (`` | ``), a final ``@attribute`` and the predicates

@@ -91,18 +91,19 @@ def fast_init(cls: type[_T]) -> type[_T]:
     that; :func:`make` a fifth). Same parameters, defaults and factories; assigning an
     attribute afterwards still raises ``FrozenInstanceError``; ``__eq__``, ``__hash__``
     and ``__repr__`` are the dataclass's. The classes therefore keep a ``__dict__``
-    (no ``slots=True``).
+    (no ``slots=True``). A class with a field outside ``__init__``, a keyword-only
+    field or a ``__post_init__`` is refused (none here has one).
     """
+    dataclass_fields = fields(cls)  # type: ignore[arg-type]
+    if hasattr(cls, "__post_init__") or any(not f.init or f.kw_only for f in dataclass_fields):
+        raise TypeError(f"fast_init does not handle {cls.__name__}'s fields")
     source, namespace = init_source(cls)
     exec(source, namespace)  # generated from the class's own field list
     init = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__module__ = cls.__module__
     cls.__init__ = init  # type: ignore[method-assign]
-    defaults = {
-        f.name: _FACTORY if f.default is MISSING else f.default
-        for f in fields(cls)  # type: ignore[arg-type]
-    }
+    defaults = {f.name: _FACTORY if f.default is MISSING else f.default for f in dataclass_fields}
     _DEFAULTS[cls] = defaults, tuple(k for k, v in defaults.items() if v is _FACTORY)
     return cls
 

@@ -69,3 +69,13 @@ def test_make_is_the_constructor_with_a_dict():
         make(Invoice, {"source": "a", "parser": "ehf"})
     with pytest.raises(dataclasses.FrozenInstanceError):
         made.source = "b"  # type: ignore[misc]
+
+
+def test_fields_the_fast_init_cannot_set_are_refused():
+    @dataclasses.dataclass(frozen=True)
+    class Later:
+        a: int
+        b: int = dataclasses.field(init=False, default=0)
+
+    with pytest.raises(TypeError, match="does not handle Later"):
+        model.fast_init(Later)

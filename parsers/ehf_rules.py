@@ -40,6 +40,7 @@ from parsers.ehf_rules_base import (
     _local,
     _norm,
     _path,
+    _sel,
     _text,
 )
 from parsers.ehf_rules_base import (
@@ -185,7 +186,12 @@ _INDEXED = frozenset(
 # Children the walk files by their parent's tag, wherever the parent is (a child lookup
 # per parent costs more than the walk's dictionary lookup): (parent, child) -> index key.
 _CATEGORY_IDS = ("//cac:TaxCategory/cbc:ID", "//cac:ClassifiedTaxCategory/cbc:ID")
+# R010/R020: a Party under an AccountingCustomerParty/AccountingSupplierParty, anywhere.
+_BUYER_PARTIES = "//cac:AccountingCustomerParty/cac:Party"
+_SELLER_PARTIES = "//cac:AccountingSupplierParty/cac:Party"
 _CHILD_KEYS: dict[tuple[str, str], str] = {
+    (_CAC + "AccountingCustomerParty", _CAC + "Party"): _BUYER_PARTIES,
+    (_CAC + "AccountingSupplierParty", _CAC + "Party"): _SELLER_PARTIES,
     (_CAC + "TaxCategory", _CBC + "ID"): _CATEGORY_IDS[0],
     (_CAC + "ClassifiedTaxCategory", _CBC + "ID"): _CATEGORY_IDS[1],
     (
@@ -223,15 +229,30 @@ def check_syntax(root: Any) -> tuple[Finding, ...]:
     # document_may_fire); a valid invoice evaluates neither.
     if (document_may_fire(index) and DOCUMENT_SUSPECT(root)) or _repeated_anywhere(index):
         check_groups(root, run, is_credit_note=is_credit_note)
-    if lines_may_fire(index):
+    if lines_may_fire(index, is_credit_note=is_credit_note):
         check_lines(root, run, is_credit_note=is_credit_note)
     return tuple(run.findings)
 
 
 def _repeated_anywhere(index: _Index) -> bool:
-    """The descendant-anywhere part of the document gate, counted by lxml in C."""
+    """The rules of check_groups whose elements may be anywhere in the document (BR-54,
+    R010, R020, R061, UBL-SR-29/44/47), from the elements the tree walk filed by tag or
+    by parent: exactly their conditions, or a superset."""
     for tag in (_CBC + "PaymentID", _CBC + "PaymentMeansCode"):
         if len(index.get(tag, ())) > 1:
+            return True
+    parties = (*index.get(_BUYER_PARTIES, ()), *index.get(_SELLER_PARTIES, ()))
+    if parties:  # R010/R020: each such Party has an EndpointID child
+        with_endpoint = {e.getparent() for e in index.get(_CBC + "EndpointID", ())}
+        if not with_endpoint.issuperset(parties):
+            return True
+    for code in index.get(_CBC + "PaymentMeansCode", ()):  # R061, of any code: a superset
+        means = code.getparent()
+        if (
+            " ".join((code.text or "").split()) in ("49", "59")
+            and means.tag == _CAC + "PaymentMeans"
+            and not _sel(means, _CAC + "PaymentMandate", _CBC + "ID")
+        ):
             return True
     sepa = 0
     for i in index.get(_PARTY_IDS, ()):

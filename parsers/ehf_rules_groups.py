@@ -10,6 +10,7 @@ say it may be true (each of their tests is implied by a term of the XPath).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from decimal import Decimal
 from typing import Any
 
@@ -140,8 +141,20 @@ _ANY_TWICE = etree.XPath(
     " or ".join(f"count({path}) > 1" for _, path, _ in _ROOT_MAX_ONCE), namespaces=_NS
 )
 # True when a document-level rule of _document, _parties, _groups or _presence may fire
-# (a superset of their conditions, child steps only); a valid invoice skips them all.
-_VAT = "translate(cac:TaxScheme/cbc:ID, 'vat', 'VAT') = 'VAT'"
+# (a superset of their conditions, child steps only); a valid invoice skips them all. The
+# rules read an element's .text, XPath its string-value: they are the same for a "plain"
+# element (no child node but its text); for any other, a term that compares text says
+# "suspect" (_MIXED). R010/R020/R061, BR-54 and UBL-SR-29/44/47 look anywhere in the
+# document: ehf_rules' _repeated_anywhere decides them from the tree walk's index.
+_MIXED = "* or node()[2]"  # .text may be only a part of the string-value
+# A PartyTaxScheme is VAT (_is_vat) when the text of one of its TaxScheme/IDs is 'VAT' in
+# any case: certainly so when a plain ID says so, perhaps when its string-value starts so.
+_ID = "cac:TaxScheme/cbc:ID"
+_VAT_SURELY = f"{_ID}[not({_MIXED}) and translate(., 'vat', 'VAT') = 'VAT']"
+_VAT_MAYBE = f"{_ID}[starts-with(translate(., 'vat', 'VAT'), 'VAT')]"
+_OTHER_MAYBE = f"{_ID}[{_MIXED} or translate(., 'vat', 'VAT') != 'VAT']"
+_INDICATOR = "normalize-space(cbc:ChargeIndicator)"
+_INDICATOR_MIXED = f"cbc:ChargeIndicator[1][{_MIXED}]"
 _DOCUMENT_SUSPECT = etree.XPath(
     " or ".join(
         [f"count({path}) > 1" for _, path, _ in _ROOT_MAX_ONCE]
@@ -152,9 +165,9 @@ _DOCUMENT_SUSPECT = etree.XPath(
             "count(cac:TaxTotal/cbc:TaxAmount) > 1",
             "count(cac:AdditionalDocumentReference[cbc:DocumentTypeCode = '50']) > 1",
             "count(cac:AdditionalDocumentReference[cbc:DocumentTypeCode = '130']/cbc:ID) > 1",
-            f"count({_SUP}cac:PartyTaxScheme[{_VAT}]/cbc:CompanyID) > 1",
-            f"count({_SUP}cac:PartyTaxScheme[not({_VAT})]/cbc:CompanyID) > 1",
-            f"count({_CUS}cac:PartyTaxScheme[{_VAT}]/cbc:CompanyID) > 1",
+            f"count({_SUP}cac:PartyTaxScheme[{_VAT_MAYBE}]/cbc:CompanyID) > 1",
+            f"count({_SUP}cac:PartyTaxScheme[{_OTHER_MAYBE}]/cbc:CompanyID) > 1",
+            f"count({_CUS}cac:PartyTaxScheme[{_VAT_MAYBE}]/cbc:CompanyID) > 1",
             f"count({_SUP}cac:PartyTaxScheme) > 2",
             "count(cac:PaymentMeans/cbc:PaymentMeansCode[@name]) > 1",
             "cac:PayeeParty",
@@ -163,8 +176,7 @@ _DOCUMENT_SUSPECT = etree.XPath(
             " or count(cac:PaymentMandate/cbc:ID) > 1]",
             "cac:Delivery[count(cac:DeliveryParty/cac:PartyName/cbc:Name) > 1]",
             "cac:AllowanceCharge[count(cbc:AllowanceChargeReason) > 1"
-            " or (normalize-space(cbc:ChargeIndicator) != 'true'"
-            " and normalize-space(cbc:ChargeIndicator) != 'false')]",
+            f" or ({_INDICATOR} != 'true' and {_INDICATOR} != 'false') or {_INDICATOR_MIXED}]",
             "cac:AdditionalDocumentReference[count(cbc:DocumentDescription) > 1"
             " or cbc:DocumentTypeCode or cbc:ID/@scheme]",
             "cac:BillingReference[not(cac:InvoiceDocumentReference/cbc:ID)]",
@@ -175,39 +187,46 @@ _DOCUMENT_SUSPECT = etree.XPath(
             "not(cbc:IssueDate) or cbc:IssueDate = ''",
             "cac:LegalMonetaryTotal[not(cbc:LineExtensionAmount and cbc:TaxExclusiveAmount"
             " and cbc:TaxInclusiveAmount and cbc:PayableAmount)]",
-            "cac:AccountingSupplierParty[not(cac:Party/cac:PartyTaxScheme/cbc:CompanyID"
-            " or cac:Party/cac:PartyIdentification/cbc:ID"
+            # BR-CO-26: BT-31 is the CompanyID of a VAT PartyTaxScheme only
+            f"cac:AccountingSupplierParty[not(cac:Party/cac:PartyTaxScheme[{_VAT_SURELY}]"
+            "/cbc:CompanyID or cac:Party/cac:PartyIdentification/cbc:ID"
             " or cac:Party/cac:PartyLegalEntity/cbc:CompanyID)]",
             "not(cbc:BuyerReference or cac:OrderReference/cbc:ID)",
-            "cac:AccountingCustomerParty/cac:Party[not(cbc:EndpointID)]",
-            "cac:AccountingSupplierParty/cac:Party[not(cbc:EndpointID)]",
-            "cac:PaymentMeans[normalize-space(cbc:PaymentMeansCode) = '49'"
-            " or normalize-space(cbc:PaymentMeansCode) = '59'][not(cac:PaymentMandate/cbc:ID)]",
         ]
     ),
     namespaces=_NS,
 )
-# The lines that may break a line rule; the Python checks then run on those only.
-_SUSPECT_LINES = etree.XPath(
-    """(cac:InvoiceLine | cac:CreditNoteLine)[
+
+
+def _suspect_lines(quantity: str) -> etree.XPath:
+    """The lines that may break a line rule, in a document whose lines count
+    ``cbc:{quantity}`` (R130 compares a BaseQuantity's unit with those quantities only);
+    the Python checks then run on those lines only."""
+    return etree.XPath(
+        f"""(cac:InvoiceLine | cac:CreditNoteLine)[
     count(cbc:Note) > 1 or count(cac:OrderLineReference/cbc:LineID) > 1
     or count(cac:InvoicePeriod) > 1 or cac:InvoicePeriod[not(cbc:StartDate or cbc:EndDate)]
     or count(cac:Price/cac:AllowanceCharge/cbc:Amount) > 1
-    or cac:Price/cac:AllowanceCharge[normalize-space(cbc:ChargeIndicator) != 'false']
+    or cac:Price/cac:AllowanceCharge[{_INDICATOR} != 'false' or {_INDICATOR_MIXED}]
     or count(cac:Item/cac:ClassifiedTaxCategory) != 1
     or count(cac:Item/cac:ClassifiedTaxCategory/cbc:TaxExemptionReason) > 1
     or count(cac:Item/cbc:Description) > 1
     or cac:Item/cac:StandardItemIdentification/cbc:ID[not(@schemeID)]
     or cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode[not(@listID)]
     or cac:DocumentReference
-    or cac:AllowanceCharge[normalize-space(cbc:ChargeIndicator) != 'true'
-                           and normalize-space(cbc:ChargeIndicator) != 'false']
-    or cac:Price/cbc:BaseQuantity[@unitCode][
-        not(@unitCode = ../../cbc:InvoicedQuantity/@unitCode)
-        and not(@unitCode = ../../cbc:CreditedQuantity/@unitCode)]
+    or cac:AllowanceCharge[{_INDICATOR} != 'true' and {_INDICATOR} != 'false'
+                           or {_INDICATOR_MIXED}]
+    or cac:Price/cbc:BaseQuantity[@unitCode][../../cbc:InvoicedQuantity
+        or ../../cbc:CreditedQuantity][not(@unitCode = ../../cbc:{quantity}/@unitCode)]
     ]""",
-    namespaces=_NS,
-)
+        namespaces=_NS,
+    )
+
+
+_SUSPECT_LINES = {
+    False: _suspect_lines("InvoicedQuantity"),
+    True: _suspect_lines("CreditedQuantity"),
+}
 
 
 def _is_vat(scheme_holder: Any) -> bool:
@@ -438,7 +457,7 @@ def _additional_reference(ref: Any, run: _Run, root: Any) -> None:
 
 def _lines(root: Any, run: _Run, *, is_credit_note: bool) -> None:
     qty_tag = _CBC + ("CreditedQuantity" if is_credit_note else "InvoicedQuantity")
-    for line in _found(_SUSPECT_LINES, root):
+    for line in _found(_SUSPECT_LINES[is_credit_note], root):
         where = _path(line)
         if len(_kids(line, _CBC + "Note")) > 1:
             run.fire("UBL-SR-34", where)
@@ -525,7 +544,6 @@ def check_lines(root: Any, run: _Run, *, is_credit_note: bool) -> None:
 # document root; "L/" stands for "(cac:InvoiceLine | cac:CreditNoteLine)/".
 _TT, _TS = "cac:TaxTotal", "cac:TaxTotal/cac:TaxSubtotal"
 _ADR, _PM, _LMT = "cac:AdditionalDocumentReference", "cac:PaymentMeans", "cac:LegalMonetaryTotal"
-_SUP_PARTY, _CUS_PARTY = _SUP[:-1], _CUS[:-1]
 _ASP = "cac:AccountingSupplierParty"
 _LMT_PARTS = tuple(
     f"{_LMT}/cbc:{n}"
@@ -545,22 +563,21 @@ _SUP_TAX_ID, _CUS_TAX_ID = (
 )
 _SUP_TAX_SCHEME = _SUP + "cac:PartyTaxScheme/cac:TaxScheme/cbc:ID"
 _CUS_TAX_SCHEME = _CUS + "cac:PartyTaxScheme/cac:TaxScheme/cbc:ID"
-_SUP_ENDPOINT, _CUS_ENDPOINT = _SUP + "cbc:EndpointID", _CUS + "cbc:EndpointID"
-_SUPPLIER_IDS = (
-    _SUP + "cac:PartyTaxScheme/cbc:CompanyID",
+_SUP_PARTY_ID, _SUP_LEGAL_ID = (
     _SUP + "cac:PartyIdentification/cbc:ID",
     _SUP + "cac:PartyLegalEntity/cbc:CompanyID",
 )
 GATE_PATHS: tuple[str, ...] = (
     *(path for _, path, _ in _ROOT_MAX_ONCE),
     *(_TT, _TS, "cbc:TaxCurrencyCode", _TT_AMOUNT, _ADR, _ADR_DTC, _ADR_DD, _ADR_ID),
-    *(_SUP + "cac:PartyTaxScheme", _CUS_TAX_ID, *_SUPPLIER_IDS, _PM, _PM_CODE, _PM_ID, _PM_NOTE),
+    *(_SUP + "cac:PartyTaxScheme", _SUP_TAX_ID, _CUS_TAX_ID, _SUP_PARTY_ID, _SUP_LEGAL_ID),
+    *(_PM, _PM_CODE, _PM_ID, _PM_NOTE),
     *(_PM_MANDATE, "cac:PayeeParty", "cac:TaxRepresentativeParty"),
     *("cac:Delivery/cac:DeliveryParty/cac:PartyName/cbc:Name", "cac:AllowanceCharge"),
     *("cac:BillingReference", _TS_REASON),
     *("cbc:ProfileID", "cbc:Note", "cbc:IssueDate", _LMT, *_LMT_PARTS),
     *("cac:AccountingSupplierParty", "cbc:BuyerReference", "cac:OrderReference/cbc:ID"),
-    *(_SUP_PARTY, _SUP_ENDPOINT, _CUS_PARTY, _CUS_ENDPOINT, _SUP_TAX_SCHEME, _CUS_TAX_SCHEME),
+    *(_SUP_TAX_SCHEME, _CUS_TAX_SCHEME),
     *("L", "L/cbc:Note", "L/cac:OrderLineReference/cbc:LineID", "L/cac:InvoicePeriod"),
     *("L/cac:Price/cac:AllowanceCharge", "L/cac:Price/cac:AllowanceCharge/cbc:Amount"),
     *("L/cac:Item/cac:ClassifiedTaxCategory", "L/cac:Item/cbc:Description"),
@@ -578,10 +595,13 @@ def _string(el: Any) -> str:
     return (el.text or "") if not len(el) else "".join(el.itertext())
 
 
-def _first_string(el: Any, tag: str) -> str:
-    """XPath ``normalize-space(tag)``: of the first child ``tag``, '' when there is none."""
-    child = next(el.iterchildren(tag), None)
-    return "" if child is None else " ".join(_string(child).split())
+def _indicator(allowance_charge: Any) -> str | None:
+    """XPath ``normalize-space(cbc:ChargeIndicator)``, None when that may not be what the
+    rules read (its .text): the indicator is not plain (see _MIXED)."""
+    child = next(allowance_charge.iterchildren(_CBC + "ChargeIndicator"), None)
+    if child is None:
+        return ""
+    return None if len(child) else " ".join((child.text or "").split())
 
 
 def _shared(elements: list[Any], up: int) -> bool:
@@ -602,18 +622,44 @@ def _shared(elements: list[Any], up: int) -> bool:
     return len(groups) < len(elements)
 
 
-def _vat_count(company_ids: Sequence[Any], scheme_ids: Sequence[Any]) -> int:
-    """How many ``company_ids`` (PartyTaxScheme/CompanyID) are in a PartyTaxScheme with
-    ``translate(cac:TaxScheme/cbc:ID, 'vat', 'VAT') = 'VAT'``: its first TaxScheme/ID,
-    ``scheme_ids`` being all of them in document order."""
-    first: dict[Any, Any] = {}
+def _vat_kinds(scheme_ids: Sequence[Any]) -> tuple[set[Any], set[Any], set[Any]]:
+    """The PartyTaxSchemes of ``scheme_ids`` (TaxScheme/IDs) that are VAT surely, maybe
+    VAT, and maybe not VAT: _VAT_SURELY, _VAT_MAYBE and _OTHER_MAYBE of the XPath gate."""
+    surely: set[Any] = set()
+    maybe: set[Any] = set()
+    other: set[Any] = set()
     for scheme_id in scheme_ids:
-        first.setdefault(scheme_id.getparent().getparent(), scheme_id)
-    vat = 0
-    for company_id in company_ids:
-        scheme_id = first.get(company_id.getparent())
-        vat += scheme_id is not None and _string(scheme_id).translate(_VAT_CASE) == "VAT"
-    return vat
+        holder = scheme_id.getparent().getparent()
+        value = _string(scheme_id).translate(_VAT_CASE)
+        if value.startswith("VAT"):
+            maybe.add(holder)
+        # len(): any child node but the text (comments and processing instructions too)
+        (other if len(scheme_id) or value != "VAT" else surely).add(holder)
+    return surely, maybe, other
+
+
+def _holders_in(company_ids: Sequence[Any], holders: set[Any]) -> int:
+    return sum(c.getparent() in holders for c in company_ids)
+
+
+def _tax_ids_may_fire(get: Any, present: AbstractSet[str]) -> bool:
+    """UBL-SR-12/13/18 (a VAT or other tax identifier twice) and BR-CO-26 (no seller
+    identifier: BT-31 counts only when its TaxScheme is VAT)."""
+    seller_ids = get(_SUP_TAX_ID, _NONE)
+    seller_known = _SUP_PARTY_ID in present or _SUP_LEGAL_ID in present
+    if len(seller_ids) > 1 or (seller_ids and not seller_known):
+        surely, maybe, other = _vat_kinds(get(_SUP_TAX_SCHEME, _NONE))
+        if _holders_in(seller_ids, maybe) > 1 or _holders_in(seller_ids, other) > 1:
+            return True
+        if not seller_known and not _holders_in(seller_ids, surely):
+            return True
+    elif not seller_known:
+        return True
+    buyer_ids = get(_CUS_TAX_ID, _NONE)
+    return (
+        len(buyer_ids) > 1
+        and _holders_in(buyer_ids, _vat_kinds(get(_CUS_TAX_SCHEME, _NONE))[1]) > 1
+    )
 
 
 # document_may_fire, by kind of test: paths whose presence is suspect, paths that may occur
@@ -654,23 +700,14 @@ def document_may_fire(index: dict[str, list[Any]]) -> bool:
         return True
     if any(i.get("scheme") is not None for i in get(_ADR_ID, none)):
         return True
-    if len(get(_SUP + "cac:PartyTaxScheme", none)) > 2:
+    if len(get(_SUP + "cac:PartyTaxScheme", none)) > 2 or _tax_ids_may_fire(get, present):
         return True
-    for path, schemes, with_other in (
-        (_SUP_TAX_ID, _SUP_TAX_SCHEME, True),
-        (_CUS_TAX_ID, _CUS_TAX_SCHEME, False),
-    ):
-        ids = get(path, none)
-        if len(ids) > 1:
-            vat = _vat_count(ids, get(schemes, []))
-            if vat > 1 or (with_other and len(ids) - vat > 1):
-                return True
     if sum(c.get("name") is not None for c in get(_PM_CODE, none)) > 1:
         return True
     for ac in get("cac:AllowanceCharge", none):
         if len(_kids(ac, _CBC + "AllowanceChargeReason")) > 1:
             return True
-        if _first_string(ac, _CBC + "ChargeIndicator") not in ("true", "false"):
+        if _indicator(ac) not in ("true", "false"):
             return True
     for br in get("cac:BillingReference", none):
         if not _sel(br, _CAC + "InvoiceDocumentReference", _CBC + "ID"):
@@ -678,24 +715,16 @@ def document_may_fire(index: dict[str, list[Any]]) -> bool:
     for period in get("cac:InvoicePeriod", none):
         if next(period.iterchildren(*_PERIOD_PARTS), None) is None:
             return True
-    if present.isdisjoint(_SUPPLIER_IDS):
-        return True
-    if "cbc:BuyerReference" not in present and "cac:OrderReference/cbc:ID" not in present:
-        return True
-    for party, endpoint in ((_SUP_PARTY, _SUP_ENDPOINT), (_CUS_PARTY, _CUS_ENDPOINT)):
-        parties = len(get(party, none))
-        if parties > 1 or (parties == 1 and endpoint not in present):
-            return True
-    # any code, not only each PaymentMeans' first: implied all the same
-    return any(" ".join(_string(c).split()) in ("49", "59") for c in get(_PM_CODE, none))
+    return "cbc:BuyerReference" not in present and "cac:OrderReference/cbc:ID" not in present
 
 
 _PERIOD_PARTS = (_CBC + "StartDate", _CBC + "EndDate", _CBC + "DescriptionCode")
 
 
-def lines_may_fire(index: dict[str, list[Any]]) -> bool:
+def lines_may_fire(index: dict[str, list[Any]], *, is_credit_note: bool) -> bool:
     """False when :data:`_SUSPECT_LINES` certainly selects no line (see
     :func:`document_may_fire`): per-line counts are totals whose elements share no line."""
+    quantity = _QUANTITIES[is_credit_note]
     get = index.get
     none = _NONE
     if (
@@ -712,10 +741,10 @@ def lines_may_fire(index: dict[str, list[Any]]) -> bool:
         if next(period.iterchildren(_CBC + "StartDate", _CBC + "EndDate"), None) is None:
             return True
     for ac in get("L/cac:Price/cac:AllowanceCharge", none):
-        if _first_string(ac, _CBC + "ChargeIndicator") != "false":
+        if _indicator(ac) != "false":
             return True
     for ac in get("L/cac:AllowanceCharge", none):
-        if _first_string(ac, _CBC + "ChargeIndicator") not in ("true", "false"):
+        if _indicator(ac) not in ("true", "false"):
             return True
     categories = get("L/cac:Item/cac:ClassifiedTaxCategory", [])
     if len(categories) != len(get("L", none)) or _shared(categories, 2):
@@ -728,7 +757,9 @@ def lines_may_fire(index: dict[str, list[Any]]) -> bool:
         unit = base.get("unitCode")
         if unit is not None:
             line = base.getparent().getparent()
-            if all(q.get("unitCode") != unit for q in line.iterchildren(*_QUANTITIES)):
+            if next(line.iterchildren(*_QUANTITIES), None) is not None and all(
+                q.get("unitCode") != unit for q in line.iterchildren(quantity)
+            ):
                 return True
     return False
 

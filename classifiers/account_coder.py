@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from classifiers.base import Alternative, CodingInput, FitReport, HistoryRow, Suggestion
 from classifiers.calibration import Calibrator, fit_calibrator
 from classifiers.coder_model import (
+    DESCRIBE_TRENDS,
     ROUTE_MULTI,
     ROUTE_NEW,
     ROUTE_SINGLE,
@@ -180,6 +181,7 @@ class HistoryCoder:
             held_out.periods,
             held_out.groups(),
             shared=(ROUTE_SINGLE, ROUTE_MULTI),
+            trends=DESCRIBE_TRENDS,
         )
         return [
             f"held-out top-1 {right / len(held):.1%} on the latest {len(held)} rows",

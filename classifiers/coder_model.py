@@ -24,7 +24,15 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-__all__ = ["ROUTE_MULTI", "ROUTE_NEW", "ROUTE_SINGLE", "CoderModel", "Prepared", "RawRanking"]
+__all__ = [
+    "DESCRIBE_TRENDS",
+    "ROUTE_MULTI",
+    "ROUTE_NEW",
+    "ROUTE_SINGLE",
+    "CoderModel",
+    "Prepared",
+    "RawRanking",
+]
 
 ROUTE_SINGLE = "supplier-single"  # the supplier has used one account only
 ROUTE_MULTI = "supplier-multi"  # several accounts: the model picks among them
@@ -35,6 +43,16 @@ _TOP = 4
 _FILL_IN_WEIGHT = 0.05
 _WINDOW = 20  # a supplier's latest bookings the consistency signals look at
 TEXT_TOKEN_KINDS = "nwg"  # name words, description words, their 4-grams (see features)
+# The way each fact of ``CoderModel.describe`` may move P(right): +1 only up,
+# -1 only down, 0 either. The boosted scorer is held to them (classifiers.scorers).
+DESCRIBE_TRENDS = (
+    *(1, 1),  # model log-odds; margin over the runner-up
+    *(0, 1, 1, 0),  # bookings; agreeing share of the last 5; all-time share; days unseen
+    *(0, 0, 0, 0, 0),  # known words; supplier crosses; the three routes
+    *(1, 1, 1, 0),  # agreeing share of the last 20; agreeing run; all agree; accounts used
+    1,  # the invoice text alone picks the same account
+    *(1, 0, -1, 0),  # same exact amount went here; how often; deviations from usual; known
+)
 
 
 @dataclass(frozen=True, slots=True)

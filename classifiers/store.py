@@ -17,7 +17,8 @@ Changelog of FORMAT_VERSION:
     3  Two held-out periods; consistency signals among the scorer's features (the
        old scorer cannot read them); tail bounds per period and per supplier.
     4  Exact- and typical-amount facts among the scorer's features; a known
-       supplier's two routes may share one confidence map.
+       supplier's two routes may share one confidence map; the scorer may be
+       boosted trees or an average (classifiers.scorers).
 """
 
 from __future__ import annotations

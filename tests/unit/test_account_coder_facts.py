@@ -1,13 +1,15 @@
-"""Row-level facts for the confidence scorer, and the maps a known supplier's routes share."""
+"""Row-level facts for the confidence scorer, the candidate scorers, and shared maps."""
 
 from __future__ import annotations
 
 import itertools
+import random
 from datetime import date, timedelta
 from decimal import Decimal
 
 from classifiers.base import HistoryRow
 from classifiers.calibration import STEP_ROWS, Calibrator, _steps, fit_calibrator
+from classifiers.scorers import learnt_scores
 from classifiers.supplier_facts import NO_FACTS, SupplierFacts, amount_key
 
 
@@ -114,3 +116,35 @@ def test_isotonic_blocks_are_cut_into_steps_that_keep_ties_together() -> None:
     assert all(len(step) >= STEP_ROWS for step in steps) and len(steps) > 1
     assert all(scores[a[-1]] != scores[b[0]] for a, b in itertools.pairwise(steps))
     assert _steps(list(range(STEP_ROWS)), scores) == [list(range(STEP_ROWS))]
+
+
+def _held_out(n: int = 2000) -> tuple[list[tuple[float, float]], list[bool], list[int]]:
+    """Two facts: the first makes a suggestion likelier right, the second is noise."""
+    rng = random.Random(5)
+    features, right = [], []
+    for _ in range(n):
+        a, b = rng.random(), rng.random()
+        features.append((a, b))
+        right.append(rng.random() < 0.2 + 0.75 * a)
+    return features, right, [i % 2 for i in range(n)]
+
+
+def test_the_boosted_scorer_keeps_the_trends_it_is_given() -> None:
+    features, right, periods = _held_out()
+    candidates = learnt_scores(features, right, periods, trends=(1, 0))
+    assert [name for name, _, _ in candidates] == ["logistic", "averaged", "boosted"]
+    boosted = candidates[2][1]
+    grid = [(x / 20, 0.5) for x in range(21)]
+    p = [float(v) for v in boosted.predict_proba(grid)[:, 1]]
+    assert p == sorted(p) and p[-1] > p[0]
+    assert [name for name, _, _ in learnt_scores(features, right, periods)] == ["logistic"]
+    assert learnt_scores(features[:100], right[:100], periods[:100], trends=(1, 0)) == []
+
+
+def test_the_calibration_keeps_the_scorer_that_promises_most() -> None:
+    features, right, periods = _held_out()
+    samples = [("r", 0.5, ok) for ok in right]
+    calibrator = fit_calibrator(samples, features, periods, trends=(1, 0))
+    assert calibrator.scorer is not None
+    scores = calibrator.scores([0.5, 0.5], [(0.95, 0.5), (0.05, 0.5)])
+    assert calibrator.confidence("r", scores[0]) > calibrator.confidence("r", scores[1])

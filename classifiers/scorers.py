@@ -1,0 +1,117 @@
+"""Learnt scores of P(right) for the coder's suggestions, fitted out of fold.
+
+The calibration (:mod:`classifiers.calibration`) maps a score to a confidence;
+the better the score ranks right above wrong suggestions, the more of them a
+confidence level can take. Two learners, and their average, are fitted on the
+held-out suggestions' facts (``CoderModel.describe``):
+
+- a logistic regression: steady, and at the very top of the ranking (where a
+  promise of 0.99 is made) often the best;
+- gradient-boosted trees (scikit-learn's ``HistGradientBoostingClassifier``),
+  each fact constrained to push one way only where its meaning says so (more of
+  the supplier's recent bookings agreeing can only help): they see that a high
+  model probability means little when the supplier's last five bookings went
+  elsewhere, which a linear score cannot. Unconstrained, they were measured less
+  steady from one slice of history to the next.
+
+The calibration keeps whichever promises more on the held-out history.
+Each period is scored by a learner fitted on the other, so the maps never see
+flattered scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+__all__ = ["MIN_SCORER_ROWS", "Averaged", "learnt_scores"]
+
+# Fewer held-out rows: map the raw score, learn nothing more. Measured: with a few
+# hundred rows the scorer latches on to chance features of the one supplier that
+# changed and marks consistent suppliers as doubtful.
+MIN_SCORER_ROWS = 1000
+
+Learner = Callable[[Any, Any], Any]
+
+
+class Averaged:
+    """The mean of several fitted scorers' probabilities (sklearn's ``predict_proba``)."""
+
+    def __init__(self, scorers: Sequence[Any]) -> None:
+        self.scorers = list(scorers)
+
+    def predict_proba(self, x: Any) -> Any:
+        return sum(s.predict_proba(x) for s in self.scorers) / len(self.scorers)
+
+
+def _logistic(x: Any, y: Any) -> Any:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000)).fit(x, y)
+
+
+def _boosted(trends: Sequence[int]) -> Learner:
+    def fit(x: Any, y: Any) -> Any:
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        # Small trees with large leaves: a leaf must speak for 100 held-out
+        # suggestions, not for one supplier's batch.
+        return HistGradientBoostingClassifier(
+            max_iter=100,
+            learning_rate=0.1,
+            max_leaf_nodes=8,
+            min_samples_leaf=100,
+            l2_regularization=1.0,
+            monotonic_cst=list(trends),
+            random_state=0,
+        ).fit(x, y)
+
+    return fit
+
+
+def learnt_scores(
+    features: Sequence[Sequence[float]],
+    correct: Sequence[bool],
+    periods: Sequence[int],
+    trends: Sequence[int] | None = None,
+) -> list[tuple[str, Any, list[float]]]:
+    """Candidate scorers: ``(name, scorer fitted on all samples, out-of-fold scores)``.
+
+    Scoring a row with a scorer that saw it would flatter the maps; each half is
+    scored by the scorer fitted on the other half. With two periods of history
+    the halves are the periods, so each is scored by what was learnt in the other.
+    ``trends`` (+1, -1 or 0 per feature: the way a feature may move P(right))
+    adds the boosted trees and the average of both; without it only the
+    logistic scorer is fitted. Empty when there are too few samples to learn from.
+    """
+    import numpy as np
+
+    x = np.asarray(features, dtype=np.float64)
+    y = np.asarray(correct, dtype=np.int64)
+    if len(y) < MIN_SCORER_ROWS or min(int(y.sum()), int(len(y) - y.sum())) < 10:
+        return []
+    by_period = np.asarray(periods, dtype=np.int64)
+    distinct = np.unique(by_period)
+    two_periods = len(distinct) == 2 and all(
+        int((by_period == p).sum()) >= MIN_SCORER_ROWS // 2 for p in distinct
+    )
+    folds = (by_period == distinct[0]).astype(np.int64) if two_periods else np.arange(len(y)) % 2
+    for fold in (0, 1):
+        if len(set(y[folds != fold].tolist())) < 2:
+            return []
+    learners: list[tuple[str, Learner]] = [("logistic", _logistic)]
+    if trends is not None and len(trends) == x.shape[1]:
+        learners.append(("boosted", _boosted(trends)))
+    out: list[tuple[str, Any, list[float]]] = []
+    for name, learn in learners:
+        scores = np.zeros(len(y))
+        for fold in (0, 1):
+            train, test = folds != fold, folds == fold
+            scores[test] = learn(x[train], y[train]).predict_proba(x[test])[:, 1]
+        out.append((name, learn(x, y), scores.tolist()))
+    if len(out) == 2:  # the average goes second: ties go to the earlier candidate
+        mean = [(a + b) / 2 for a, b in zip(out[0][2], out[1][2], strict=True)]
+        out.insert(1, ("averaged", Averaged([out[0][1], out[1][1]]), mean))
+    return out

@@ -137,6 +137,11 @@ class EhfParser:
         findings: list[Finding] = []
         if not customization.startswith(EN16931_PREFIX):
             findings.append(_customization_finding(customization, root_name))
+        # lxml makes an element's Python proxy (and its tag string) anew whenever a walk
+        # meets it, unless the proxy is still alive: holding them all while the reader and
+        # the syntax rules each walk the tree spares the second walk that work (~40 µs of
+        # ~500 on a 10-line invoice). Dropped with this call; nothing outlives the document.
+        _proxies = list(root.iter()) if self.syntax_rules else None
         result = read_invoice(root, root_name, doc.name)
         children, problems = _decode_embedded(doc, result.embedded, findings)
         if self.syntax_rules:

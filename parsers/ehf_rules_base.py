@@ -1,4 +1,5 @@
-"""Shared by the XML-level rule modules: the findings of one run, locations, small helpers."""
+"""Shared by the XML-level rule modules: the findings of one run, locations, the tree
+walk's index and its key names, small helpers."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from lxml import etree
 from bilag.domain.model import Finding
 from bilag.domain.rules.catalog import CATALOG
 
-__all__ = ["CAC", "CBC", "MAX_PER_RULE", "NS", "XML_WS", "Run"]
+__all__ = ["CAC", "CBC", "MAX_PER_RULE", "NS", "XML_WS", "Index", "Run", "ids_key"]
 
 _CBC = CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
 _CAC = CAC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}"
@@ -18,6 +19,14 @@ XML_WS = " \t\r\n"
 NS = {"cbc": CBC[1:-1], "cac": CAC[1:-1]}
 
 MAX_PER_RULE = 20  # findings of one rule per document; more says nothing new
+# What the tree walk (parsers.ehf_rules_walk) filed, by key: a tag, a path from the root
+# ("cac:TaxTotal/cbc:TaxAmount") or a child under its parent ("//cac:TaxCategory/cbc:ID").
+Index = dict[str, list[Any]]
+
+
+def ids_key(holder: str) -> str:
+    """The index key of the ID and CompanyID children of a ``holder`` tag, anywhere."""
+    return f"//cac:{_local(holder)}/(cbc:ID | cbc:CompanyID)"
 
 
 class Run:

@@ -1,7 +1,7 @@
 """The shortcuts of check_syntax decide nothing: with each forced open, the findings are equal.
 
 ``check_syntax`` skips work on counts its tree walk collects: the group rules' gates
-(``document_may_fire``, then the XPath ``DOCUMENT_SUSPECT``; ``_repeated_anywhere`` for the
+(``document_may_fire``, then the XPath ``DOCUMENT_SUSPECT``; ``anywhere_may_fire`` for the
 rules that look anywhere), the line rules' gates (``lines_may_fire``, then the XPath that
 picks the suspect lines) and the ``//@*`` attribute pass (when ``count(//*/@*)`` equals the
 attributes the element checks read). Each must only skip work that would find nothing.
@@ -23,10 +23,12 @@ import pytest
 from lxml import etree
 
 import parsers.ehf_rules as rules
+import parsers.ehf_rules_elements as elements
 import parsers.ehf_rules_groups as groups
 from parsers.ehf_rules import check_syntax
-from parsers.ehf_rules_base import CAC, CBC, NS
+from parsers.ehf_rules_base import CAC, CBC, NS, Run
 from parsers.ehf_rules_groups import DOCUMENT_SUSPECT
+from parsers.ehf_rules_walk import walk_tree
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_documents" / "ehf"
 DOCUMENTS = [
@@ -91,9 +93,9 @@ def _without_shortcuts(root: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[Any,
     with monkeypatch.context() as m:
         m.setattr(rules, "document_may_fire", lambda index: True)
         m.setattr(rules, "lines_may_fire", lambda index, **kwargs: True)
-        m.setattr(rules, "_COUNT_ATTRIBUTES", lambda root: -1.0)
+        m.setattr(elements, "_COUNT_ATTRIBUTES", lambda root: -1.0)
         m.setattr(rules, "DOCUMENT_SUSPECT", lambda root: True)
-        m.setattr(rules, "_repeated_anywhere", lambda index: True)
+        m.setattr(rules, "anywhere_may_fire", lambda index: True)
         m.setattr(groups, "_SUSPECT_LINES", {False: _every_line, True: _every_line})
         return check_syntax(root)
 
@@ -116,7 +118,7 @@ def test_document_gate_is_implied_by_the_xpath(name: str) -> None:
     """Where the XPath gate says "suspect", the count gate must say "maybe" too."""
     for doc in _mutations(_load(name)):
         if DOCUMENT_SUSPECT(doc):
-            index = rules._walk_tree(doc, rules._Run(), is_credit_note=False)
+            index = walk_tree(doc, Run(), is_credit_note=False)
             assert rules.document_may_fire(index)
 
 
@@ -129,7 +131,7 @@ def test_valid_invoice_takes_every_shortcut(monkeypatch: pytest.MonkeyPatch) -> 
 
     monkeypatch.setattr(rules, "DOCUMENT_SUSPECT", must_not_run)
     monkeypatch.setattr(rules, "check_lines", must_not_run)
-    monkeypatch.setattr(rules, "_attributes", must_not_run)
+    monkeypatch.setattr(elements, "_attributes", must_not_run)
     assert check_syntax(root) == ()
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -210,3 +214,41 @@ def test_a_flood_of_empty_elements_gives_a_few_findings_fast() -> None:
     empties = [f for f in findings if f.rule == "PEPPOL-EN16931-R008"]
     assert len(empties) == MAX_PER_RULE
     assert empties[0].location == "/Invoice/cbc:Note[1]"
+
+
+_DATES_SCRIPT = """
+from lxml import etree
+from parsers.ehf_rules import check_syntax
+from tests.unit.test_validation_syntax import GOOD_BODY, HEAD
+body = GOOD_BODY.replace(
+    "<cbc:IssueDate>2026-11-02</cbc:IssueDate>",
+    "<cbc:IssueDate>x</cbc:IssueDate><cbc:DueDate>x</cbc:DueDate>"
+    "<cac:InvoicePeriod><cbc:StartDate>x</cbc:StartDate><cbc:EndDate>x</cbc:EndDate>"
+    "</cac:InvoicePeriod>",
+)
+root = etree.fromstring((HEAD + body + "</Invoice>").encode())
+print([f.location for f in check_syntax(root) if f.rule == "PEPPOL-EN16931-F001"])
+"""
+
+
+def test_findings_come_in_the_same_order_in_every_process() -> None:
+    """The dates were read tag by tag from a set, whose order changes with the hash seed."""
+    root = Path(__file__).resolve().parents[2]
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", _DATES_SCRIPT],
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
+    assert outputs.pop().split("', '") == [
+        "['/Invoice/cbc:IssueDate",
+        "/Invoice/cbc:DueDate",
+        "/Invoice/cac:InvoicePeriod/cbc:StartDate",
+        "/Invoice/cac:InvoicePeriod/cbc:EndDate']\n",
+    ]

@@ -5,13 +5,13 @@ Each rule names one UBL element or attribute outside EN 16931. The official test
 
 * a trie of child steps from the document root (``L/`` stands for
   ``(cac:InvoiceLine|cac:CreditNoteLine)/``), :data:`ROOT_NODE`, which the one tree
-  walk of :mod:`parsers.ehf_rules` carries along (a dictionary lookup per element);
+  walk of :mod:`parsers.ehf_rules_walk` carries along (a dictionary lookup per element);
 * a table of attributes (``schemeID``, ``listID``, ``unitCodeListID``) by the element
   that carries them and its parents, checked in the attribute pass of
-  :mod:`parsers.ehf_rules`;
+  :mod:`parsers.ehf_rules_elements`;
 * three "anywhere" element rules (664, 669..671, 680).
 
-UBL-CR-666 and -673 are fatal and live in :mod:`parsers.ehf_rules`.
+UBL-CR-666 and -673 are fatal and live in :mod:`parsers.ehf_rules_groups`.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def check_anywhere(
     """The rules not tied to a path from the root (002, 664, 669..671, 680).
 
     ``index`` holds the elements of each tag, as the tree walk of
-    :mod:`parsers.ehf_rules` filed them.
+    :mod:`parsers.ehf_rules_walk` filed them.
     """
     version = next(root.iterchildren(_CBC + "UBLVersionID"), None)
     if version is not None and version.text != "2.1":

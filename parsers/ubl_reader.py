@@ -1,8 +1,9 @@
 """Turning a UBL 2.1 Invoice/CreditNote tree into the domain :class:`Invoice`.
 
-Every value is located and converted to its kind by the passes of
-:mod:`parsers.ubl_paths`; this module assembles the objects (with
-:func:`bilag.domain.model.make`), provenance and findings.
+Every value is located and converted to its kind by the generated passes of
+:mod:`parsers.ubl_codegen`, run through :meth:`parsers.ubl_paths.Walker.read`;
+this module assembles the objects (with :func:`bilag.domain.model.make`),
+provenance and findings.
 A value that is present but not of its XSD type (a date ``2024-13-45``, an
 amount ``1.000,00``) becomes ``None`` plus a ``BILAG-EHF-VALUE`` finding that
 names the XPath, so the document is still read and the reader is told why a

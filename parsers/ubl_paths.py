@@ -6,8 +6,8 @@ reads every field of the group and of the 0..1 groups inside it (a party's
 address, a line's item and price), touching only elements that exist, and
 converts each value to its kind as it finds it. :meth:`Walker.raw`,
 :meth:`Walker.first` and :meth:`Walker.elements` evaluate a single path from its
-compiled steps (:mod:`parsers.ubl_compile`); the reader uses them for odd cases,
-and the tests use them to keep the generated passes honest.
+compiled steps (:mod:`parsers.ubl_compile`), for tools and tests; the reader
+itself only runs the passes.
 
 This module also re-exports the table (:mod:`parsers.ubl_fields`) and its
 compiled forms, so callers import one place. ``python -m parsers.ubl_paths``

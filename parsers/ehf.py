@@ -8,7 +8,7 @@ The stages, each in its own module:
    Document envelope), refuses other roots, and refuses documents of an older
    syntax (EHF 2.0, PEPPOL BIS 4A/5A, BII) that would be mis-read as BIS 3.
 3. :mod:`parsers.ubl_reader` reads every business term through the table in
-   :mod:`parsers.ubl_fields` (compiled by :mod:`parsers.ubl_paths`) into the domain
+   :mod:`parsers.ubl_fields` (compiled by :mod:`parsers.ubl_compile`) into the domain
    :class:`~bilag.domain.model.Invoice`.
 4. The syntax-bound rules (:func:`parsers.ehf_rules.check_syntax`) run on the
    tree; their findings travel with the invoice. The model-level rules run later,

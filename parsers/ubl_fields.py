@@ -7,7 +7,7 @@ factur-x's ``EN16931_FIELDS`` do. Parties share their relative paths (``BT-27``
 and ``BT-44`` are both ``cac:PartyLegalEntity/cbc:RegistrationName``) but keep
 their own ids. ``schemas/ehf/fields.csv`` is this table written out
 (``python -m parsers.ubl_paths > schemas/ehf/fields.csv``; a test keeps them equal).
-:mod:`parsers.ubl_paths` compiles the paths.
+:mod:`parsers.ubl_compile` compiles the paths.
 """
 
 from __future__ import annotations

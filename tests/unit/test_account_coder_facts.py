@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import pickle
 import random
 from datetime import date, timedelta
 from decimal import Decimal
@@ -137,6 +138,8 @@ def test_the_boosted_scorer_keeps_the_trends_it_is_given() -> None:
     grid = [(x / 20, 0.5) for x in range(21)]
     p = [float(v) for v in boosted.predict_proba(grid)[:, 1]]
     assert p == sorted(p) and p[-1] > p[0]
+    again = pickle.loads(pickle.dumps(boosted))  # the model artefact is a pickle
+    assert [float(v) for v in again.predict_proba(grid)[:, 1]] == p
     assert [name for name, _, _ in learnt_scores(features, right, periods)] == ["logistic"]
     assert learnt_scores(features[:100], right[:100], periods[:100], trends=(1, 0)) == []
 

@@ -40,9 +40,11 @@ def amount_key(amount: Decimal | None) -> str | None:
 
 
 def _log_amount(amount: Decimal | None) -> float | None:
-    if amount is None or not amount.is_finite() or amount == 0:
+    if amount is None or not amount.is_finite():
         return None
-    return math.log(abs(float(amount)))
+    # As a float, 1E-400 is 0.0 (log would raise) and 1E+400 is inf: no usable log.
+    value = abs(float(amount))
+    return math.log(value) if 0.0 < value < math.inf else None
 
 
 class SupplierFacts:

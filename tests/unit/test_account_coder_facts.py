@@ -66,6 +66,15 @@ def test_a_supplier_never_seen_has_no_facts() -> None:
     assert len(NO_FACTS) == len(facts.facts("o:987654321", 0, Decimal("10")))
 
 
+def test_an_amount_too_small_or_large_for_a_float_is_no_fact_and_no_crash() -> None:
+    # parse_amount reads "0.000…01" with 400 zeros as 1E-401; float() makes it 0.0
+    rows = [_row(d, "100", "6540") for d in range(3)] + [_row(3, "1E-401", "6540")]
+    facts = _facts(rows)
+    for amount in ("1E-401", "1E+400", "0"):
+        assert facts.facts("o:987654321", 0, Decimal(amount))[2:] == (6.0, 0.0)
+    assert facts.facts("o:987654321", 0, Decimal("100"))[3] == 1.0
+
+
 def _route(
     route: str, n: int, suppliers: int, wrong_every: int = 0, start: int = 0
 ) -> list[tuple[str, float, bool, int, int]]:

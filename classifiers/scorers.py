@@ -129,7 +129,10 @@ def learnt_scores(
         if len(set(y[folds != fold].tolist())) < 2:
             return []
     learners: list[tuple[str, Learner]] = [("logistic", _logistic)]
-    if trends is not None and len(trends) == x.shape[1]:
+    if trends is not None:
+        # A fact added without its trend would silently drop two candidates.
+        if len(trends) != x.shape[1]:
+            raise ValueError(f"{len(trends)} trends for {x.shape[1]} features")
         learners.append(("boosted", _boosted(trends)))
     out: list[tuple[str, Any, list[float]]] = []
     for name, learn in learners:

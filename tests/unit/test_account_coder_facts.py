@@ -8,8 +8,12 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from classifiers.base import HistoryRow
+import pytest
+
+from classifiers.account_coder import HistoryCoder
+from classifiers.base import CodingInput, HistoryRow
 from classifiers.calibration import STEP_ROWS, Calibrator, _steps, fit_calibrator
+from classifiers.coder_model import DESCRIBE_TRENDS
 from classifiers.scorers import learnt_scores
 from classifiers.supplier_facts import NO_FACTS, SupplierFacts, amount_key
 
@@ -151,6 +155,19 @@ def test_the_boosted_scorer_keeps_the_trends_it_is_given() -> None:
     assert [float(v) for v in again.predict_proba(grid)[:, 1]] == p
     assert [name for name, _, _ in learnt_scores(features, right, periods)] == ["logistic"]
     assert learnt_scores(features[:100], right[:100], periods[:100], trends=(1, 0)) == []
+    with pytest.raises(ValueError, match="3 trends for 2 features"):
+        learnt_scores(features, right, periods, trends=(1, 0, 0))
+
+
+def test_every_fact_the_model_describes_has_a_trend() -> None:
+    rows = [_row(d, "950.40", "6700" if d % 3 else "5000") for d in range(60)]
+    coder = HistoryCoder()
+    coder.fit(rows)
+    model = coder._model
+    assert model is not None
+    item = CodingInput("987654321", "Vikarbyrå AS", "", Decimal("950.40"), date(2024, 6, 1))
+    raw = model.rank(model.prepare([item]))[0]
+    assert raw is not None and len(raw.features) == len(DESCRIBE_TRENDS)
 
 
 def test_the_calibration_keeps_the_scorer_that_promises_most() -> None:

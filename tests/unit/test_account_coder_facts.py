@@ -14,7 +14,7 @@ from classifiers.account_coder import HistoryCoder
 from classifiers.base import CodingInput, HistoryRow
 from classifiers.calibration import STEP_ROWS, Calibrator, _steps, fit_calibrator
 from classifiers.coder_model import DESCRIBE_TRENDS
-from classifiers.scorers import learnt_scores
+from classifiers.scorers import OneThread, learnt_scores
 from classifiers.supplier_facts import NO_FACTS, SupplierFacts, amount_key
 
 
@@ -177,3 +177,22 @@ def test_the_calibration_keeps_the_scorer_that_promises_most() -> None:
     assert calibrator.scorer is not None
     scores = calibrator.scores([0.5, 0.5], [(0.95, 0.5), (0.05, 0.5)])
     assert calibrator.confidence("r", scores[0]) > calibrator.confidence("r", scores[1])
+
+
+class _ThreadSpy:
+    """Records how many threads the OpenMP libraries may use while it predicts."""
+
+    def predict_proba(self, x: object) -> list[int]:
+        from threadpoolctl import ThreadpoolController
+
+        openmp = ThreadpoolController().select(user_api="openmp").info()
+        return [lib["num_threads"] for lib in openmp]
+
+
+def test_the_boosted_scorer_predicts_on_one_openmp_thread() -> None:
+    from sklearn.ensemble import HistGradientBoostingClassifier  # loads the OpenMP library
+
+    assert HistGradientBoostingClassifier is not None
+    for _ in range(2):  # the second call reuses the controller found by the first
+        threads = OneThread(_ThreadSpy()).predict_proba([[0.0]])
+        assert threads and set(threads) == {1}

@@ -8,8 +8,9 @@ situation it will be in when the next invoice arrives.
 
 1. With at least 1,000 held-out suggestions, a scorer learns P(right) from
    facts about each suggestion (``CoderModel.describe``; candidates in
-   :mod:`classifiers.scorers`); its scores are computed out of fold (2-fold) so
-   the next step does not see flattered scores. With fewer, the raw score is
+   :mod:`classifiers.scorers`); its scores are computed out of fold (each
+   held-out period by a scorer fitted on the others; alternate rows when a
+   period is short) so the next step does not see flattered scores. With fewer, the raw score is
    used as it is.
 2. Each *route* of the coder (supplier always used one account; supplier used
    several; new supplier) gets its own monotone map from score to observed
@@ -73,7 +74,7 @@ class Calibrator:
     """Suggestion -> calibrated confidence: a learnt score, then a per-route monotone map."""
 
     routes: dict[str, StepMap] = field(default_factory=dict)
-    scorer: Any = None  # sklearn pipeline: suggestion features -> P(right); None = use raw
+    scorer: Any = None  # suggestion features -> P(right) (classifiers.scorers); None = raw
     shared: dict[str, str] = field(default_factory=dict)  # route -> the map it shares
 
     def scores(self, raws: Sequence[float], features: Sequence[Sequence[float]]) -> list[float]:

@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from classifiers.base import HistoryRow
 
-__all__ = ["FACT_COUNT", "SupplierFacts", "amount_key"]
+__all__ = ["FACT_COUNT", "NO_FACTS", "SupplierFacts", "amount_key"]
 
 FACT_COUNT = 4
 NO_FACTS = (0.0,) * FACT_COUNT

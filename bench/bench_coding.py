@@ -20,6 +20,7 @@ Then speed: learning 100,000 rows of the combined sets and suggesting
 Run: ``.venv/bin/python -m bench coding`` (``--quick`` uses 2 data sets;
 ``--only=harrogate`` one; ``--no-speed`` skips the speed part; ``--train-share=0.7``
 moves the train/test cut, to see whether a figure holds at other cuts than 80 %).
+Figures go to ``bench/out/coding.json``; partial runs and other cuts write beside it.
 """
 
 from __future__ import annotations
@@ -323,8 +324,8 @@ def main(argv: Sequence[str]) -> int:
     if "--no-speed" not in argv:
         speed_result = speed(combined)
         _print_speed(speed_result)
-    # Another cut writes beside the official figures, never over them.
-    out = OUT if share == TRAIN_SHARE else OUT.with_name(f"coding-train{share}.json")
+    partial = "--quick" in argv or bool(only) or "--no-speed" in argv
+    out = out_path(share, partial=partial)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
         json.dumps({"train_share": share, "data_sets": results, "speed": speed_result}, indent=2)
@@ -335,7 +336,16 @@ def main(argv: Sequence[str]) -> int:
         for r in results
     )
     print(f"-- beats the better baseline in top-1 on every data set: {beats}")
+    print(f"-- written to {out}")
     return 0
+
+
+def out_path(share: float, *, partial: bool) -> Path:
+    """Where a run's figures go: another cut or a partial run (``--quick``,
+    ``--only``, ``--no-speed``) writes beside the official figures, never over them."""
+    if share != TRAIN_SHARE:
+        return OUT.with_name(f"coding-train{share}.json")
+    return OUT.with_name("coding-partial.json") if partial else OUT
 
 
 def _print_speed(sp: dict[str, Any]) -> None:

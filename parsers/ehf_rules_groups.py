@@ -31,26 +31,9 @@ from parsers.ehf_rules_base import (
 from parsers.ehf_rules_base import (
     Run as _Run,
 )
-from parsers.ehf_rules_gates import (
-    DOCUMENT_SUSPECT,
-    GATE_PATHS,
-    INDICATOR,
-    INDICATOR_MIXED,
-    ROOT_MAX_ONCE,
-    document_may_fire,
-    lines_may_fire,
-)
+from parsers.ehf_rules_gates import INDICATOR, INDICATOR_MIXED, ROOT_MAX_ONCE
 
-# The gates are re-exported for the callers that took them from here before they had a
-# module of their own.
-__all__ = [
-    "DOCUMENT_SUSPECT",
-    "GATE_PATHS",
-    "check_groups",
-    "check_lines",
-    "document_may_fire",
-    "lines_may_fire",
-]
+__all__ = ["check_groups", "check_lines"]
 
 _TAX_AMOUNT = _CBC + "TaxAmount"
 

@@ -27,7 +27,7 @@ import parsers.ehf_rules_elements as elements
 import parsers.ehf_rules_groups as groups
 from parsers.ehf_rules import check_syntax
 from parsers.ehf_rules_base import CAC, CBC, NS, Run
-from parsers.ehf_rules_groups import DOCUMENT_SUSPECT
+from parsers.ehf_rules_gates import DOCUMENT_SUSPECT
 from parsers.ehf_rules_walk import walk_tree
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_documents" / "ehf"

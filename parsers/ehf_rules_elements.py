@@ -336,7 +336,7 @@ def _scheme_code_lists(index: Index, run: _Run) -> int:
             if unit not in units and " ".join(unit.split()) not in units:
                 run.fire_at("BR-CL-23", el)
     for el in index.get(ORIGIN_COUNTRY, ()):
-        if " ".join((el.text or "").split()) not in _ORIGIN_COUNTRIES:
+        if _norm(el) not in _ORIGIN_COUNTRIES:
             run.fire_at("BR-CL-15", el)
     return cleared
 

@@ -30,7 +30,7 @@ from typing import Any
 
 from lxml import etree
 
-from parsers.ehf_rules_base import _CAC, _CBC, Index, _kids, _sel, ids_key
+from parsers.ehf_rules_base import _CAC, _CBC, Index, _kids, _norm, _sel, ids_key
 from parsers.ehf_rules_base import (
     NS as _NS,
 )
@@ -44,12 +44,13 @@ __all__ = [
     "ROOT_MAX_ONCE",
     "SELLER_PARTIES",
     "anywhere_may_fire",
+    "child_tags",
     "document_may_fire",
     "lines_may_fire",
 ]
 
 
-def _steps(path: str) -> tuple[str, ...]:
+def child_tags(path: str) -> tuple[str, ...]:
     """``"cac:Delivery/cbc:ID"`` -> Clark-notation child tags."""
     return tuple((_CAC if step.startswith("cac:") else _CBC) + step[4:] for step in path.split("/"))
 
@@ -58,7 +59,7 @@ _SUP = "cac:AccountingSupplierParty/cac:Party/"
 _CUS = "cac:AccountingCustomerParty/cac:Party/"
 # UBL-SR rules of the form count(path) <= 1, relative to the document root.
 ROOT_MAX_ONCE: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
-    (rule, path, _steps(path))
+    (rule, path, child_tags(path))
     for rule, path in (
         ("UBL-SR-01", "cac:ContractDocumentReference/cbc:ID"),
         ("UBL-SR-02", "cac:ReceiptDocumentReference/cbc:ID"),
@@ -207,7 +208,7 @@ def _indicator(allowance_charge: Any) -> str | None:
     child = next(allowance_charge.iterchildren(_CBC + "ChargeIndicator"), None)
     if child is None:
         return ""
-    return None if len(child) else " ".join((child.text or "").split())
+    return None if len(child) else _norm(child)
 
 
 def _shared(elements: list[Any], up: int) -> bool:
@@ -391,7 +392,7 @@ def anywhere_may_fire(index: Index) -> bool:
     for code in index.get(_CBC + "PaymentMeansCode", ()):  # R061, of any code: a superset
         means = code.getparent()
         if (
-            " ".join((code.text or "").split()) in ("49", "59")
+            _norm(code) in ("49", "59")
             and means.tag == _CAC + "PaymentMeans"
             and not _sel(means, _CAC + "PaymentMandate", _CBC + "ID")
         ):

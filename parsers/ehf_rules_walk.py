@@ -31,7 +31,7 @@ from parsers.ehf_rules_elements import (
     QUANTITY_TAGS,
     SCHEMED_HOLDERS,
 )
-from parsers.ehf_rules_gates import BUYER_PARTIES, GATE_PATHS, SELLER_PARTIES
+from parsers.ehf_rules_gates import BUYER_PARTIES, GATE_PATHS, SELLER_PARTIES, child_tags
 
 __all__ = ["DOCUMENT_CURRENCY", "walk_tree"]
 
@@ -106,16 +106,11 @@ _GateTrie = dict[str, tuple[str | None, Any]]  # tag -> (gate path ending here, 
 def _gate_trie() -> _GateTrie:
     trie: _GateTrie = {}
     for path in (*GATE_PATHS, DOCUMENT_CURRENCY):
-        steps = path.split("/")
-        tail = [(_CAC if s.startswith("cac:") else _CBC) + s[4:] for s in steps[1:]]
-        heads = (
-            _LINE_TAGS
-            if steps[0] == "L"
-            else ((_CAC if path[:4] == "cac:" else _CBC) + steps[0][4:],)
-        )
-        for head in heads:
+        first, _, rest = path.partition("/")
+        tail = child_tags(rest) if rest else ()
+        for head in _LINE_TAGS if first == "L" else child_tags(first):  # "L": either line
             node = trie
-            tags = [head, *tail]
+            tags = (head, *tail)
             for i, tag in enumerate(tags):
                 key, sub = node.get(tag, (None, {}))
                 node[tag] = (path if i == len(tags) - 1 else key, sub)

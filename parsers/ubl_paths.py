@@ -19,20 +19,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from parsers.ubl_codegen import MERGED, WALKERS, compile_walker, walker_source
+from parsers.ubl_codegen import WALKERS, compile_walker, walker_source
 from parsers.ubl_compile import (
     COMPILED,
     ELEMENT,
     RELATIVE,
     Pred,
     Step,
-    plan_groups,
     pred_holds,
     xpath,
 )
 from parsers.ubl_fields import (
     ATTR_ID,
-    DOC,
     FIELD_BY_ID,
     FIELDS,
     GROUP_FIELDS,
@@ -45,12 +43,10 @@ from parsers.ubl_fields import (
 
 __all__ = [
     "ATTR_ID",
-    "DOC",
     "ELEMENT",
     "FIELDS",
     "FIELD_BY_ID",
     "GROUP_FIELDS",
-    "MERGED",
     "NS",
     "RELATIVE",
     "UBL_NS",
@@ -58,7 +54,6 @@ __all__ = [
     "Kind",
     "Walker",
     "absolute_path",
-    "plan_groups",
     "walker_source",
     "xpath",
 ]
@@ -120,8 +115,8 @@ class Walker:
         BT-125 (elements); of a union only the first alternative that matched counts,
         as in :meth:`first`; absent fields are not in it, and it is in the order the
         fields were first met. ``values`` maps each group the pass reads (see
-        :data:`MERGED`) to the plain fields present, by model attribute, converted to
-        their kind; ``bad`` lists the fields whose value is not of its kind.
+        :data:`parsers.ubl_codegen.MERGED`) to the plain fields present, by model
+        attribute, converted to their kind; ``bad`` lists the fields whose value is not of its kind.
         ``alternatives``, when given, receives the index of the alternative that
         matched for each union field (for an exact provenance).
         """

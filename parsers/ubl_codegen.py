@@ -26,7 +26,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from parsers.ubl_compile import ELEMENT, PLANS, Leaf, PlanNode, Pred, Step, plan_groups, pred_holds
+from parsers.ubl_compile import ELEMENT, PLANS, Leaf, PlanNode, Pred, Step, plan_groups
 from parsers.ubl_fields import FIELD_BY_ID, GROUP_FIELDS, NS, Kind
 from parsers.ubl_values import BAD, DECIMAL_RE, to_bool, to_date
 
@@ -141,7 +141,6 @@ class _Generator:
         self.prefix = prefix  # names of one plan's functions and tables start with it
         self.lines = [f"_{p.upper()} = {'{' + uri + '}'!r}" for p, uri in NS.items()]
         self.namespace: dict[str, Any] = {
-            "_test": _test,
             "_DECIMAL": DECIMAL_RE.fullmatch,
             "Decimal": Decimal,
             "BAD": BAD,
@@ -221,7 +220,7 @@ class _Generator:
 
         The elements a predicate looks at are selected once for all the predicates on
         the same path (``PartyTaxScheme``'s ``='VAT'`` and ``!='VAT'``), by nested loops
-        over the children: ``_test`` per predicate cost 3 us, a third of the DOC pass.
+        over the children: a call per predicate cost 3 us, a third of the DOC pass.
         """
         targets = [(pred, self.node(sub, group_id, plain=False)) for pred, sub in entries]
         fn = self.name("d")
@@ -234,16 +233,13 @@ class _Generator:
             if pred is None:
                 code.append(f"    {target}(element, found, union, out, bad)")
                 continue
-            if any(step.pred is not None for step in pred.steps):  # not in the table today
-                name = self.name("PRED")
-                self.namespace[name] = pred
-                test = f"_test(element, {name})"
-            else:
-                selected = selections.get(pred.steps)
-                if selected is None:
-                    selected = selections[pred.steps] = f"selected{len(selections) + 1}"
-                    code.append(f"    {selected} = {self.select(pred)}")
-                test = _pred_test(pred, selected)
+            # A predicate's own steps are plain child steps: ubl_compile refuses a
+            # predicate inside a predicate.
+            selected = selections.get(pred.steps)
+            if selected is None:
+                selected = selections[pred.steps] = f"selected{len(selections) + 1}"
+                code.append(f"    {selected} = {self.select(pred)}")
+            test = _pred_test(pred, selected)
             code.append(f"    if {test}:  # [{_pred_text(pred)}]")
             code.append(f"        {target}(element, found, union, out, bad)")
         self.lines += [*code, ""]
@@ -326,22 +322,6 @@ def _generate(group_id: str) -> tuple[str, dict[str, Any], str]:
 def walker_source() -> str:
     """The generated code of every group's pass, for reading."""
     return "\n".join(_generate(group_id)[0] for group_id in PLANS)
-
-
-def _test(element: Any, pred: Pred) -> bool:
-    """A step predicate on one element, as XPath evaluates it (for predicates nested in a
-    predicate's path; none in the table today, so the generated code rarely calls this)."""
-    current = [element]
-    for tag, inner in pred.steps:
-        current = [
-            m
-            for node in current
-            for m in node.iterchildren(tag)
-            if inner is None or _test(m, inner)
-        ]
-        if not current:
-            break
-    return pred_holds(pred, current)
 
 
 # group id -> its pass, compiled on first use: compiling all 23 plans (4,000 lines) at

@@ -170,13 +170,14 @@ def _plan(group_id: str) -> PlanNode:
 
     def add(group: str, prefix: tuple[tuple[Step, str], ...], prefix_path: str) -> None:
         for f in GROUP_FIELDS.get(group, ()):
-            relative[f.id] = f"{prefix_path}{f.path.split(' | ')[0]}"
-            alternatives = COMPILED[f.id].alternatives
             texts = f.path.split(" | ")
+            relative[f.id] = f"{prefix_path}{texts[0]}"
+            alternatives = COMPILED[f.id].alternatives
             for alternative, (steps, attr) in enumerate(alternatives):
                 node = root
-                raw = _split_steps(texts[alternative].strip())
-                for step, text in (*prefix, *zip(steps, raw, strict=False)):
+                # each step with its text (the zip drops a final "@attribute")
+                named = tuple(zip(steps, _split_steps(texts[alternative].strip()), strict=False))
+                for step, text in (*prefix, *named):
                     node = node.child(step, text)
                 # Groups, BT-125 and repeated values (BT-22, BT-29, BT-158) collect elements:
                 # the reader pairs repeated ids with their scheme and takes base64 once.
@@ -186,9 +187,7 @@ def _plan(group_id: str) -> PlanNode:
                 )
                 node.leaves.append(leaf)
             if f.kind is Kind.GROUP and not f.many and len(alternatives) == 1:
-                steps = alternatives[0][0]
-                raw = _split_steps(f.path.strip())
-                add(f.id, (*prefix, *zip(steps, raw, strict=True)), f"{relative[f.id]}/")
+                add(f.id, (*prefix, *named), f"{relative[f.id]}/")
 
     add(group_id, (), "")
     return root

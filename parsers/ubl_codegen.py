@@ -120,18 +120,19 @@ def _text_only(node: PlanNode) -> str | None:
     return leaf.field if text and FIELD_BY_ID[leaf.field].kind is Kind.TEXT else None
 
 
-_PREFIX_OF = {f"{{{uri}}}": f"_{prefix.upper()} + " for prefix, uri in NS.items()}
+_PREFIX_OF = {uri: prefix for prefix, uri in NS.items()}  # namespace -> "cac", "cbc"
 
 
 def _tag_code(tag: str) -> str:
     """``{cbc-namespace}ID`` -> ``_CBC + 'ID'`` (the generated code is read by people)."""
-    ns, _, local = tag.partition("}")
-    return f"{_PREFIX_OF[ns + '}']}{local!r}"
+    ns, _, local = tag[1:].partition("}")
+    return f"_{_PREFIX_OF[ns].upper()} + {local!r}"
 
 
 def _short(tag: str) -> str:
-    ns, _, local = tag.partition("}")
-    return f"{_PREFIX_OF[ns + '}'][1:4].lower()}:{local}"
+    """``{cbc-namespace}ID`` -> ``cbc:ID``, for the generated comments."""
+    ns, _, local = tag[1:].partition("}")
+    return f"{_PREFIX_OF[ns]}:{local}"
 
 
 class _Generator:

@@ -422,7 +422,8 @@ def _lines(root: Any, run: _Run, *, is_credit_note: bool) -> None:
 
 
 def check_groups(root: Any, run: _Run, *, is_credit_note: bool) -> None:
-    """The document-level group rules (run when :data:`DOCUMENT_SUSPECT` says they may fire)."""
+    """The document-level group rules (check_syntax runs them when a gate of
+    :mod:`parsers.ehf_rules_gates` says one may fire)."""
     _document(root, run, is_credit_note=is_credit_note)
     _parties(root, run)
     _groups(root, run)

@@ -2,7 +2,7 @@
 
 :mod:`parsers.ubl_fields` writes each business term as an XPath relative to its
 group. At import every path is compiled twice: into an :class:`lxml.etree.XPath`
-(:func:`xpath`, for tools, provenance and the cross-check tests) and into
+(:func:`xpath`, for tools and the cross-check tests) and into
 :class:`Step` tuples (:data:`COMPILED`). The steps of every field of a group,
 and of the single (0..1) groups inside it, are merged into one trie per group
 (:data:`PLANS`); :mod:`parsers.ubl_codegen` turns each trie into the Python

@@ -15,7 +15,7 @@ libxml2 call each, present or not.
 A group's code is compiled on first use (:func:`compile_walker`) and run by
 :meth:`parsers.ubl_paths.Walker.read`. To read it, print every group's code::
 
-    .venv/bin/python -m parsers.ubl_codegen    # or: python -m parsers.ubl_paths --source
+    .venv/bin/python -m parsers.ubl_codegen
 
 The tests check that every pass collects what libxml2's XPath selects
 (``tests/pass_oracle.py``), on our samples, damaged copies and the official examples.

@@ -11,8 +11,8 @@ itself only runs the passes.
 
 This module also re-exports the table (:mod:`parsers.ubl_fields`) and its
 compiled forms, so callers import one place. ``python -m parsers.ubl_paths``
-writes the table as ``schemas/ehf/fields.csv``; ``--source`` prints the
-generated passes.
+writes the table as ``schemas/ehf/fields.csv`` (``python -m parsers.ubl_codegen``
+prints the generated passes).
 """
 
 from __future__ import annotations
@@ -173,7 +173,4 @@ if __name__ == "__main__":  # python -m parsers.ubl_paths > schemas/ehf/fields.c
 
     from parsers.ubl_fields import main
 
-    if sys.argv[1:] == ["--source"]:  # the generated walkers
-        sys.stdout.write(walker_source())
-        sys.exit(0)
     sys.exit(main())

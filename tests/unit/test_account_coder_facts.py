@@ -196,3 +196,12 @@ def test_the_boosted_scorer_predicts_on_one_openmp_thread() -> None:
     for _ in range(2):  # the second call reuses the controller found by the first
         threads = OneThread(_ThreadSpy()).predict_proba([[0.0]])
         assert threads and set(threads) == {1}
+
+
+def test_the_boosted_scorer_is_fitted_alike_at_any_size() -> None:
+    # Above 10,000 rows scikit-learn's default would hold back a random tenth and
+    # stop early in the final fit only, not in the per-period ones the maps read.
+    features, right, periods = _held_out(10_200)
+    boosted = learnt_scores(features, right, periods, trends=(1, 0))[2][1].estimator
+    assert not boosted.do_early_stopping_
+    assert boosted.n_iter_ == boosted.max_iter

@@ -10,8 +10,8 @@ situation it will be in when the next invoice arrives.
    facts about each suggestion (``CoderModel.describe``; candidates in
    :mod:`classifiers.scorers`); its scores are computed out of fold (each
    held-out period by a scorer fitted on the others; alternate rows when a
-   period is short) so the next step does not see flattered scores. With fewer, the raw score is
-   used as it is.
+   period is short) so the next step does not see flattered scores. With
+   fewer, the raw score is used as it is.
 2. Each *route* of the coder (supplier always used one account; supplier used
    several; new supplier) gets its own monotone map from score to observed
    accuracy: isotonic regression, blocks pooled to at least 25 rows, and each

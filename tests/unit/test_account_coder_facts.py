@@ -205,3 +205,23 @@ def test_the_boosted_scorer_is_fitted_alike_at_any_size() -> None:
     boosted = learnt_scores(features, right, periods, trends=(1, 0))[2][1].estimator
     assert not boosted.do_early_stopping_
     assert boosted.n_iter_ == boosted.max_iter
+
+
+def test_a_held_out_row_never_sees_its_own_booking_in_its_facts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # every amount is booked once: a held-out row that found "this exact amount
+    # was booked before" would have read its own label (or a later one)
+    rows = [_row(d // 2, f"{100 + d}.25", "6700" if d % 3 else "5000") for d in range(400)]
+    seen: list[list[tuple[float, ...]]] = []
+
+    def spy(*args: object, **kwargs: object) -> Calibrator:
+        seen.append(list(args[1]))  # type: ignore[call-overload]
+        return Calibrator()
+
+    monkeypatch.setattr("classifiers.account_coder.fit_calibrator", spy)
+    HistoryCoder().fit(rows)
+    assert seen and len(seen[0]) > 100
+    same = len(DESCRIBE_TRENDS) - 4  # the first of the amount facts
+    assert {f[same] for f in seen[0]} == {0.0}
+    assert {f[same + 1] for f in seen[0]} == {0.0}

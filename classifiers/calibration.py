@@ -24,8 +24,10 @@ situation it will be in when the next invoice arrives.
    map: pooled, a level rests on more suppliers, which a promise of 0.99 needs
    (the scorer already knows the route); apart, an upheaval in one route (GLA
    re-coded a dozen new hotel suppliers at once in 2020) does not sink the
-   other's levels. Whichever promises more at the auto-coding levels on the
-   held-out suggestions is kept; so is the candidate scorer whose maps promise
+   other's levels. The shared map is kept when it promises at least as much at
+   the auto-coding levels on the held-out suggestions (on a tie, often nothing
+   at all on a small history, one map with more evidence per level is the
+   steadier choice); so is the candidate scorer whose maps promise
    most. Each candidate's maps keep the promise on the held-out evidence; the
    choice among six (measured on the five UK data sets at three train/test
    cuts) broke it nowhere the single logistic scorer did not.
@@ -257,7 +259,7 @@ def fit_calibrator(
         groups: per sample, its supplier (any int; None: every sample its own), so
             that one supplier's many rows do not pass for independent evidence.
         shared: routes that may share one map (named by the routes joined with
-            ``+``) when that promises more at :data:`AUTO_LEVELS` on the samples.
+            ``+``) when that promises at least as much at :data:`AUTO_LEVELS` on the samples.
         trends: per feature, the way it may move P(right) (+1, -1, 0); adds the
             boosted scorers to the candidates. Of the candidate scorers, the one
             whose maps promise most at :data:`AUTO_LEVELS` is kept.

@@ -9,6 +9,7 @@ official validator accepts is accepted here and vice versa.
 
 from __future__ import annotations
 
+from itertools import cycle
 from operator import mul
 
 __all__ = [
@@ -42,24 +43,16 @@ def _castable_int(value: str) -> bool:
     return _all_digits(v)
 
 
-# Weights from the right, long enough for any identifier the rules check (map/zip stop
-# at the shorter input; longer values are not identifiers and fail on other grounds).
-_GLN_WEIGHTS = (3, 1) * 64
-_MOD11_WEIGHTS = (2, 3, 4, 5, 6, 7) * 22
-
-
-def _weighted(digits_from_right: str, weights: tuple[int, ...]) -> int:
-    if len(digits_from_right) > len(weights):  # keep the plain loop for absurd lengths
-        n = len(weights)
-        return sum(int(d) * weights[i % n] for i, d in enumerate(digits_from_right))
-    return sum(map(mul, map(int, digits_from_right), weights))
+def _weighted(digits_from_right: str, pattern: tuple[int, ...]) -> int:
+    """Sum of the digits times the repeating weight pattern (multiplied and summed in C)."""
+    return sum(map(mul, map(int, digits_from_right), cycle(pattern)))
 
 
 def is_gln(value: str) -> bool:
     """GS1 Global Location Number (scheme 0088): digits with a mod-10 check digit."""
     if not _all_digits(value):
         return False
-    total = _weighted(value[-2::-1], _GLN_WEIGHTS)
+    total = _weighted(value[-2::-1], (3, 1))
     return (10 - total % 10) % 10 == int(value[-1])
 
 
@@ -67,7 +60,7 @@ def mod11_no(value: str) -> bool:
     """The ``u:mod11`` check: weights 2..7 from the right, check digit last, value > 0."""
     if not _all_digits(value) or int(value) == 0:
         return False
-    total = _weighted(value[-2::-1], _MOD11_WEIGHTS)
+    total = _weighted(value[-2::-1], (2, 3, 4, 5, 6, 7))
     return (11 - total % 11) % 11 == int(value[-1])
 
 

@@ -189,14 +189,13 @@ def _lines(inv: Invoice, ctx: Context) -> None:
             elif ln.unit_price != ln.gross_price - ln.price_discount:
                 fire("PEPPOL-EN16931-R046", at + ".unit_price")
         # Printed unit prices are often rounded or gross: R120 needs the structured value.
-        if strict and _line_amount_bad(ln, strict=strict):
+        if strict and _line_amount_bad(ln):
             fire("PEPPOL-EN16931-R120", at + ".net_amount")
 
 
-def _line_amount_bad(ln: InvoiceLine, *, strict: bool) -> bool:
+def _line_amount_bad(ln: InvoiceLine) -> bool:
+    """R120 as the Schematron reads it: an absent quantity counts 1, an absent price 0."""
     net, qty, price, base = ln.net_amount, ln.quantity, ln.unit_price, ln.price_base_quantity
-    if not strict and (net is None or qty is None or price is None):
-        return False
     a_total = c_total = _ZERO
     if ln.allowances_charges:
         allowances = [ac.amount for ac in ln.allowances_charges if not ac.is_charge]

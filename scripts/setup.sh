@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-nor tesseract-ocr-eng poppler-utils dovecot-imapd openssl chromium fonts-dejavu-core)
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-nor tesseract-ocr-eng poppler-utils dovecot-imapd openssl chromium fonts-dejavu-core valgrind)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -11,8 +11,11 @@ import importlib
 import sys
 from pathlib import Path
 
+from bilag.allocator import tune_allocator
+
 
 def main(argv: list[str]) -> int:
+    print(f"allocator: {tune_allocator()}")  # as the bilag command runs (bilag/allocator.py)
     here = Path(__file__).parent
     available = sorted(p.stem.removeprefix("bench_") for p in here.glob("bench_*.py"))
     wanted = [a for a in argv if not a.startswith("-")] or available

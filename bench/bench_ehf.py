@@ -55,6 +55,7 @@ from typing import Any
 
 from lxml import etree
 
+from bilag.allocator import tune_allocator
 from bilag.domain.document import IncomingDocument
 from bilag.domain.model import Problem
 from bilag.domain.validation import validate
@@ -191,6 +192,7 @@ def _child(document: str, stage: str, count: int) -> int:
 
     Every child warms up alike (imports, caches, the reader's generated code), so one
     run with ``count`` 0 is the baseline of all stages of a document."""
+    tune_allocator()  # as in the timed runs
     content = documents()[document]
     for warm in STAGES:
         for _ in range(3):

@@ -71,10 +71,12 @@ def list_sources(home: str | None) -> list[str]:
 )
 def pull_chunk(home: str | None, source_name: str, chunk_size: int, chunk: int) -> ChunkSummary:
     """Fetch, process and acknowledge up to ``chunk_size`` items of one source (I/O: retried)."""
+    from bilag.allocator import tune_allocator
     from bilag.bootstrap import bootstrap
     from bilag.config import load_settings
     from bilag.services.intake import close_source, configured_sources, fetch
 
+    tune_allocator()  # the worker process reads documents in bulk (bilag/allocator.py)
     settings = load_settings(home)
     deps = bootstrap(settings)
     try:

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Sequence
 
 from bilag import __version__
+from bilag.allocator import tune_allocator
 from bilag.errors import BilagError, ConfigError
 
 __all__ = ["COMMANDS", "main"]
@@ -65,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("bilag").debug("allocator: %s", tune_allocator())
     try:
         return int(args.run(args))
     except ConfigError as e:

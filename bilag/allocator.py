@@ -6,7 +6,7 @@ glibc's default gives freed memory at the top of the heap back to the kernel at
 once (a 128 KiB trim threshold), so the next document takes the same pages again
 and the kernel must map and zero them afresh. On these virtual machines that costs
 more than the parsing itself: parse + validate of an invoice with a 1 MB PDF took
-5.2-6.4x a bare lxml parse of the same bytes by default and 2.7-3.4x with the heap
+5.2-6.4x a bare lxml parse of the same bytes by default and 2.7-3.5x with the heap
 kept (measured in one process, interleaved; docs/ehf.md, "Figures"). A 10 KB
 invoice does not notice either way.
 

@@ -109,7 +109,7 @@ def bench_speed(tmp: Path, repeat: int) -> dict[str, Any]:
     from parsers.ocr import OcrParser
 
     parser, ctx = OcrParser(workers=1), ParseContext()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for path in _page_files(tmp):
         doc = IncomingDocument(path.name, path.read_bytes())
         base = ours = 0.0
@@ -401,7 +401,7 @@ def bench_variants(sroie_limit: int) -> dict[str, Any]:
     }
     psm_variants = {"default, tesseract --psm 3 (automatic layout)": 3}
     out = {}
-    runs = [(n, o, None) for n, o in variants.items()]
+    runs: list[tuple[str, PrepOptions, int | None]] = [(n, o, None) for n, o in variants.items()]
     runs += [(n, PrepOptions(), psm) for n, psm in psm_variants.items()]
     for name, options, psm in runs:
         own = bench_accuracy(options, quiet=True, psm=psm)

@@ -97,8 +97,8 @@ def same_value(field: str, expected: Any, actual: Any) -> bool:
     if field == "supplier.name":
         from rapidfuzz import fuzz
 
-        a, b = _name_key(expected), _name_key(actual)
-        return a == b or fuzz.ratio(a, b) >= 90
+        name_a, name_b = _name_key(expected), _name_key(actual)
+        return name_a == name_b or fuzz.ratio(name_a, name_b) >= 90
     return str(expected).strip() == str(actual).strip()
 
 

@@ -106,15 +106,33 @@ def _per_doc(fn: Callable[[], object], budget: float) -> float:
             return elapsed / calls
 
 
-def measure(content: bytes, rounds: int, budget: float) -> dict[str, Any]:
-    parser, ctx = EhfParser(), ParseContext()
-    doc = IncomingDocument(name="bench.xml", content=content)
-    outcome = parser.parse(doc, ctx)
-    assert outcome.invoices and not outcome.problems, outcome.problems
+STAGES = ("floor", "parse w/o syntax rules", "parse", "parse+validate")
+_PER_DOCUMENT_RUNS = {"10-line": 100, "1mb-pdf": 10}  # documents per counted child run
+
+
+def _stage_function(name: str, content: bytes) -> Callable[[], object]:
+    """One document of a whole-parse stage of :data:`STAGES`, for the timed rounds and
+    the instruction counts alike."""
+    doc, ctx = IncomingDocument(name="bench.xml", content=content), ParseContext()
+    parser, reader_only = EhfParser(), EhfParser(syntax_rules=False)
 
     def parse_and_validate() -> None:
         for invoice in parser.parse(doc, ctx).invoices:
             validate(invoice)
+
+    return {
+        "floor": lambda: etree.fromstring(content),
+        "parse w/o syntax rules": lambda: reader_only.parse(doc, ctx),
+        "parse": lambda: parser.parse(doc, ctx),
+        "parse+validate": parse_and_validate,
+    }[name]
+
+
+def measure(content: bytes, rounds: int, budget: float) -> dict[str, Any]:
+    parser, ctx = EhfParser(), ParseContext()
+    outcome = parser.parse(IncomingDocument(name="bench.xml", content=content), ctx)
+    assert outcome.invoices and not outcome.problems, outcome.problems
+    whole = {name: _stage_function(name, content) for name in STAGES}
 
     # The stages of a parse, each timed alone on the same input (where the time goes).
     root = load_xml("bench.xml", content, ctx.max_xml_bytes)
@@ -127,18 +145,10 @@ def measure(content: bytes, rounds: int, budget: float) -> dict[str, Any]:
         "stage check_syntax": lambda: check_syntax(payload),
         "stage validate": lambda: validate(invoice),
     }
-    reader_only = EhfParser(syntax_rules=False)
-    timings: dict[str, list[float]] = {
-        "floor": [], "parse w/o syntax rules": [], "parse": [], "parse+validate": [],
-        **{k: [] for k in stages},
-    }  # fmt: skip
+    timings: dict[str, list[float]] = {k: [] for k in (*STAGES, *stages)}
     for _ in range(rounds):
-        timings["floor"].append(_per_doc(lambda: etree.fromstring(content), budget))
-        timings["parse w/o syntax rules"].append(
-            _per_doc(lambda: reader_only.parse(doc, ctx), budget)
-        )
-        timings["parse"].append(_per_doc(lambda: parser.parse(doc, ctx), budget))
-        timings["parse+validate"].append(_per_doc(parse_and_validate, budget))
+        for name, fn in whole.items():
+            timings[name].append(_per_doc(fn, budget))
         for name, fn in stages.items():
             timings[name].append(_per_doc(fn, budget / 4))
     best = {k: min(v) for k, v in timings.items()}
@@ -165,26 +175,6 @@ def _profile(content: bytes) -> None:
     profile = cProfile.Profile()
     profile.runcall(lambda: [parser.parse(doc, ctx) for _ in range(200)])
     pstats.Stats(profile).sort_stats("tottime").print_stats(12)
-
-
-STAGES = ("floor", "parse w/o syntax rules", "parse", "parse+validate")
-_PER_DOCUMENT_RUNS = {"10-line": 100, "1mb-pdf": 10}  # documents per counted child run
-
-
-def _stage_function(name: str, content: bytes) -> Callable[[], object]:
-    doc, ctx = IncomingDocument(name="bench.xml", content=content), ParseContext()
-    parser, reader_only = EhfParser(), EhfParser(syntax_rules=False)
-
-    def parse_and_validate() -> None:
-        for invoice in parser.parse(doc, ctx).invoices:
-            validate(invoice)
-
-    return {
-        "floor": lambda: etree.fromstring(content),
-        "parse w/o syntax rules": lambda: reader_only.parse(doc, ctx),
-        "parse": lambda: parser.parse(doc, ctx),
-        "parse+validate": parse_and_validate,
-    }[name]
 
 
 def _child(document: str, stage: str, count: int) -> int:

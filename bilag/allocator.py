@@ -14,9 +14,9 @@ invoice does not notice either way.
 allocations below 8 MiB from the heap, so the pages of one document are reused by
 the next. The cost is up to ~16 MiB of memory held by a process that has freed it.
 It is called by the entry points that run documents in bulk (the ``bilag``
-command, the Prefect flows, the web app, the benchmarks), never on import of a
+command, the Prefect flow's worker task, the benchmarks), never on import of a
 library module. It does nothing off glibc, and nothing when the operator has set
-glibc's own ``MALLOC_*`` variables or ``BILAG_KEEP_MALLOC=1``.
+glibc's own ``MALLOC_*`` variables or ``GLIBC_TUNABLES``, or ``BILAG_KEEP_MALLOC=1``.
 """
 
 from __future__ import annotations

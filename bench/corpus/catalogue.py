@@ -1,41 +1,43 @@
 """What each trade sells, and where the buyer books it (NS 4102 account, SAF-T VAT code).
 
 A :class:`Item` is one thing a supplier of a trade invoices: its texts (Norwegian and
-English), unit, price range, VAT rate, and the buyer's account for it. The history
-generator and the invoice drawer both take lines from here, so the history a company
-learns from books every item the way the corpus's answer key does.
+English, with ``{month}``-style placeholders filled when drawn), unit, price range, VAT
+rate and category, and the buyer's account for it. The items are data
+(``catalogue.tsv``); the history generator and the invoice drawer both take lines from
+here, so the history a company learns from books every item the way the corpus's answer
+key does.
 """
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 __all__ = ["TRADES", "Item", "Trade"]
 
-D = Decimal
+UNIT_EN = {"stk": "pcs", "timer": "hrs", "mnd": "month", "kg": "kg", "pk": "pack", "eske": "box"}
+UNIT_EN |= {"kWh": "kWh", "m": "m", "dag": "day", "døgn": "day", "natt": "night", "pers": "pers"}
+UNIT_EN |= {"km": "km", "sett": "set", "lisens": "licence", "l": "l"}
 
 
 @dataclass(frozen=True, slots=True)
 class Item:
     no: str  # Norwegian text (may hold {month}, {site} placeholders)
     en: str
-    unit: str  # Norwegian unit; English below
+    unit: str  # Norwegian unit; English from UNIT_EN
     low: Decimal  # unit price range, NOK
     high: Decimal
     rate: Decimal  # VAT percent
     account: str
     max_qty: int = 10
-    fractional: bool = False  # hours, kWh, kg: quantities with decimals
+    fractional: bool = False  # hours, kWh: quantities with decimals
+    category: str = "S"  # EN 16931 VAT category: S standard, Z zero rated, E exempt
 
     @property
     def unit_en(self) -> str:
         return UNIT_EN.get(self.unit, self.unit)
-
-
-UNIT_EN = {"stk": "pcs", "timer": "hrs", "t": "hrs", "mnd": "month", "kg": "kg", "pk": "pack"}
-UNIT_EN |= {"eske": "box", "kWh": "kWh", "m": "m", "dag": "day", "døgn": "day", "natt": "night"}
-UNIT_EN |= {"pers": "pers", "km": "km", "sett": "set", "lisens": "licence", "l": "l"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,1023 +51,129 @@ class Trade:
     lines: tuple[int, int] = (1, 6)
 
 
-def _i(
-    no: str, en: str, unit: str, low: str, high: str, rate: str, account: str, **kw: object
-) -> Item:
-    return Item(no, en, unit, D(low), D(high), D(rate), account, **kw)  # type: ignore[arg-type]
+def _items() -> dict[str, list[Item]]:
+    path = Path(__file__).with_name("catalogue.tsv")
+    text = "\n".join(
+        line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+    )
+    out: dict[str, list[Item]] = {}
+    for row in csv.DictReader(text.splitlines(), delimiter="\t"):
+        out.setdefault(row["trade"], []).append(
+            Item(
+                row["no"],
+                row["en"],
+                row["unit"],
+                Decimal(row["low"]),
+                Decimal(row["high"]),
+                Decimal(row["rate"]),
+                row["account"],
+                int(row["max_qty"]),
+                row["fractional"] == "1",
+                row["category"],
+            )
+        )
+    return out
+
+
+_ITEMS = _items()
+
+
+def _trade(key: str, no: tuple[str, ...], en: tuple[str, ...], **kw: object) -> Trade:
+    return Trade(key, no, en, tuple(_ITEMS[key]), **kw)  # type: ignore[arg-type]
 
 
 TRADES: tuple[Trade, ...] = (
-    Trade(
+    _trade(
         "office",
         ("Kontorpartner", "Kontorservice", "Kontorrekvisita", "Papir og Kontor"),
         ("Office Supplies",),
-        (
-            _i(
-                "Kopipapir A4 80 g, 5 x 500 ark",
-                "Copy paper A4 80 gsm, 5 x 500 sheets",
-                "eske",
-                "249",
-                "389",
-                "25",
-                "6800",
-            ),
-            _i("Toner HP 305A sort", "Toner HP 305A black", "stk", "690", "1190", "25", "6800"),
-            _i(
-                "Ringperm A4 40 mm, blå",
-                "Ring binder A4 40 mm, blue",
-                "stk",
-                "24",
-                "59",
-                "25",
-                "6800",
-                max_qty=40,
-            ),
-            _i(
-                "Post-it 76 x 76 mm, 12 blokker",
-                "Post-it notes 76 x 76 mm, 12 pads",
-                "pk",
-                "89",
-                "149",
-                "25",
-                "6800",
-            ),
-            _i(
-                "Kulepenn Pilot G2, 12-pakning",
-                "Ballpoint pen Pilot G2, pack of 12",
-                "pk",
-                "119",
-                "199",
-                "25",
-                "6800",
-            ),
-            _i(
-                "Kontorstol Ergo Pro",
-                "Office chair Ergo Pro",
-                "stk",
-                "2490",
-                "5990",
-                "25",
-                "6540",
-                max_qty=4,
-            ),
-            _i(
-                "Hev/senk-skrivebord 160 x 80",
-                "Sit-stand desk 160 x 80",
-                "stk",
-                "4990",
-                "8990",
-                "25",
-                "6540",
-                max_qty=3,
-            ),
-            _i(
-                "Whiteboardtusj, 4 farger",
-                "Whiteboard markers, 4 colours",
-                "pk",
-                "59",
-                "99",
-                "25",
-                "6800",
-            ),
-            _i(
-                "Kaffe filtermalt 500 g",
-                "Ground coffee 500 g",
-                "pk",
-                "69",
-                "119",
-                "15",
-                "5910",
-                max_qty=20,
-            ),
-        ),
         cadence_days=21,
     ),
-    Trade(
+    _trade(
         "electrician",
         ("Elektro", "Elektroservice", "Elektriske", "El-installasjon"),
         ("Electrical",),
-        (
-            _i(
-                "Arbeid elektriker",
-                "Electrician, labour",
-                "timer",
-                "695",
-                "995",
-                "25",
-                "6600",
-                fractional=True,
-            ),
-            _i(
-                "Arbeid lærling",
-                "Apprentice, labour",
-                "timer",
-                "450",
-                "620",
-                "25",
-                "6600",
-                fractional=True,
-            ),
-            _i(
-                "Kabel PFXP 3G2,5 mm²".replace("²", "2"),
-                "Cable PFXP 3G2.5 mm2",
-                "m",
-                "18",
-                "34",
-                "25",
-                "6600",
-                max_qty=120,
-            ),
-            _i(
-                "Stikkontakt dobbel m/jord, hvit",
-                "Double socket, earthed, white",
-                "stk",
-                "89",
-                "169",
-                "25",
-                "6600",
-                max_qty=20,
-            ),
-            _i(
-                "LED-armatur 60 x 60, 36 W",
-                "LED panel 60 x 60, 36 W",
-                "stk",
-                "590",
-                "1290",
-                "25",
-                "6600",
-                max_qty=16,
-            ),
-            _i(
-                "Jordfeilbryter 2P 40A 30mA",
-                "RCD 2P 40A 30mA",
-                "stk",
-                "690",
-                "1290",
-                "25",
-                "6600",
-                max_qty=4,
-            ),
-            _i(
-                "Kjøring og servicebil",
-                "Travel and service van",
-                "stk",
-                "390",
-                "690",
-                "25",
-                "6600",
-                max_qty=3,
-            ),
-            _i("Småmateriell", "Sundry materials", "stk", "150", "950", "25", "6600", max_qty=1),
-        ),
         dimension="project",
         cadence_days=18,
     ),
-    Trade(
+    _trade(
         "plumber",
         ("Rør", "Rørleggerservice", "VVS", "Rør og Varme"),
         ("Plumbing",),
-        (
-            _i(
-                "Rørleggerarbeid",
-                "Plumber, labour",
-                "timer",
-                "790",
-                "1090",
-                "25",
-                "6600",
-                fractional=True,
-            ),
-            _i(
-                "Varmtvannsbereder 200 l",
-                "Water heater 200 l",
-                "stk",
-                "8900",
-                "13900",
-                "25",
-                "6600",
-                max_qty=1,
-            ),
-            _i(
-                "Blandebatteri kjøkken",
-                "Kitchen mixer tap",
-                "stk",
-                "1490",
-                "3290",
-                "25",
-                "6600",
-                max_qty=3,
-            ),
-            _i("Rør PEX 15 mm", "PEX pipe 15 mm", "m", "22", "39", "25", "6600", max_qty=60),
-            _i(
-                "Kjøregodtgjørelse",
-                "Travel allowance",
-                "km",
-                "5.50",
-                "9.50",
-                "25",
-                "6600",
-                max_qty=120,
-            ),
-            _i(
-                "Stakeoppdrag avløp",
-                "Drain clearing",
-                "stk",
-                "1900",
-                "3900",
-                "25",
-                "6600",
-                max_qty=1,
-            ),
-        ),
         dimension="project",
         cadence_days=35,
     ),
-    Trade(
+    _trade(
         "cleaning",
         ("Renhold", "Rengjøring", "Renholdsservice", "Puss og Vask"),
         ("Cleaning",),
-        (
-            _i(
-                "Fast renhold kontor, {month}",
-                "Office cleaning, {month_en}",
-                "mnd",
-                "8900",
-                "24900",
-                "25",
-                "6360",
-                max_qty=1,
-            ),
-            _i(
-                "Vindusvask utvendig",
-                "Window cleaning, outside",
-                "stk",
-                "2900",
-                "7900",
-                "25",
-                "6360",
-                max_qty=1,
-            ),
-            _i(
-                "Tilleggsrenhold etter arrangement",
-                "Extra cleaning after event",
-                "timer",
-                "450",
-                "590",
-                "25",
-                "6360",
-                fractional=True,
-            ),
-            _i(
-                "Leie av smussmatter, {month}",
-                "Dirt mat rental, {month_en}",
-                "mnd",
-                "390",
-                "990",
-                "25",
-                "6360",
-                max_qty=1,
-            ),
-            _i(
-                "Tørkepapir og såpe",
-                "Paper towels and soap",
-                "stk",
-                "290",
-                "1490",
-                "25",
-                "6360",
-                max_qty=3,
-            ),
-        ),
         dimension="department",
-        cadence_days=30,
         lines=(1, 4),
     ),
-    Trade(
-        "it",
-        ("Datadrift", "IT-tjenester", "Data", "IT Partner"),
-        ("IT Services", "Cloud"),
-        (
-            _i(
-                "Microsoft 365 Business Standard, {month}",
-                "Microsoft 365 Business Standard, {month_en}",
-                "lisens",
-                "135",
-                "159",
-                "25",
-                "6553",
-                max_qty=40,
-            ),
-            _i(
-                "Drift og overvåking server, {month}",
-                "Server operation and monitoring, {month_en}",
-                "mnd",
-                "2900",
-                "9900",
-                "25",
-                "6420",
-                max_qty=1,
-            ),
-            _i(
-                "Konsulenttimer IT",
-                "IT consultancy",
-                "timer",
-                "1150",
-                "1650",
-                "25",
-                "6790",
-                fractional=True,
-            ),
-            _i(
-                "Bærbar PC Lenovo ThinkPad T14",
-                "Laptop Lenovo ThinkPad T14",
-                "stk",
-                "11900",
-                "16900",
-                "25",
-                "6551",
-                max_qty=3,
-            ),
-            _i(
-                'Skjerm 27" Dell P2723D',
-                'Monitor 27" Dell P2723D',
-                "stk",
-                "2990",
-                "4290",
-                "25",
-                "6551",
-                max_qty=4,
-            ),
-            _i(
-                "Backup skylagring 1 TB, {month}",
-                "Cloud backup 1 TB, {month_en}",
-                "mnd",
-                "290",
-                "790",
-                "25",
-                "6420",
-                max_qty=1,
-            ),
-        ),
-        cadence_days=30,
-    ),
-    Trade(
-        "telecom",
-        ("Telecom", "Tele", "Nett", "Fiber"),
-        ("Telecom",),
-        (
-            _i(
-                "Mobilabonnement Bedrift 20 GB, {month}",
-                "Mobile subscription 20 GB, {month_en}",
-                "stk",
-                "299",
-                "499",
-                "25",
-                "6900",
-                max_qty=25,
-            ),
-            _i(
-                "Bedriftsfiber 500/500, {month}",
-                "Business fibre 500/500, {month_en}",
-                "mnd",
-                "990",
-                "2490",
-                "25",
-                "6907",
-                max_qty=1,
-            ),
-            _i(
-                "Sentralbord, {month}",
-                "Switchboard, {month_en}",
-                "mnd",
-                "390",
-                "890",
-                "25",
-                "6900",
-                max_qty=1,
-            ),
-            _i(
-                "Utenlandstrafikk",
-                "International calls",
-                "stk",
-                "12",
-                "390",
-                "25",
-                "6900",
-                max_qty=1,
-            ),
-        ),
-        cadence_days=30,
-        lines=(1, 4),
-    ),
-    Trade(
-        "power",
-        ("Kraft", "Energi", "Strøm", "Kraftsalg"),
-        ("Energy",),
-        (
-            _i(
-                "Strømforbruk {month}",
-                "Electricity {month_en}",
-                "kWh",
-                "0.65",
-                "1.85",
-                "25",
-                "6200",
-                max_qty=14000,
-                fractional=True,
-            ),
-            _i(
-                "Nettleie energiledd {month}",
-                "Grid tariff, energy {month_en}",
-                "kWh",
-                "0.18",
-                "0.42",
-                "25",
-                "6200",
-                max_qty=14000,
-                fractional=True,
-            ),
-            _i(
-                "Fastbeløp {month}",
-                "Fixed charge {month_en}",
-                "mnd",
-                "49",
-                "390",
-                "25",
-                "6200",
-                max_qty=1,
-            ),
-            _i(
-                "Elsertifikater og påslag",
-                "Certificates and mark-up",
-                "kWh",
-                "0.02",
-                "0.06",
-                "25",
-                "6200",
-                max_qty=14000,
-                fractional=True,
-            ),
-        ),
-        cadence_days=30,
-        lines=(2, 4),
-    ),
-    Trade(
+    _trade("it", ("Datadrift", "IT-tjenester", "Data", "IT Partner"), ("IT Services", "Cloud")),
+    _trade("telecom", ("Telecom", "Tele", "Nett", "Fiber"), ("Telecom",), lines=(1, 4)),
+    _trade("power", ("Kraft", "Energi", "Strøm", "Kraftsalg"), ("Energy",), lines=(2, 4)),
+    _trade(
         "catering",
         ("Catering", "Mat og Kantine", "Kantine", "Selskapsmat"),
         ("Catering",),
-        (
-            _i("Lunsjbuffet", "Lunch buffet", "pers", "189", "295", "15", "5910", max_qty=60),
-            _i(
-                "Kaffe, te og frukt",
-                "Coffee, tea and fruit",
-                "pers",
-                "35",
-                "69",
-                "15",
-                "5910",
-                max_qty=60,
-            ),
-            _i("Smørbrød, halvt", "Open sandwiches", "stk", "49", "79", "15", "5910", max_qty=80),
-            _i(
-                "Servering, personale",
-                "Serving staff",
-                "timer",
-                "450",
-                "650",
-                "25",
-                "5910",
-                fractional=True,
-                max_qty=12,
-            ),
-            _i(
-                "Leie av servise", "Tableware rental", "stk", "390", "1200", "25", "5910", max_qty=1
-            ),
-            _i("Levering", "Delivery", "stk", "250", "600", "25", "5910", max_qty=1),
-        ),
         dimension="department",
         cadence_days=25,
     ),
-    Trade(
+    _trade(
         "transport",
         ("Transport", "Budservice", "Frakt", "Logistikk"),
         ("Freight", "Logistics"),
-        (
-            _i(
-                "Frakt pall, {route}",
-                "Pallet freight, {route}",
-                "stk",
-                "690",
-                "1890",
-                "25",
-                "6100",
-                max_qty=6,
-            ),
-            _i(
-                "Budbil, bestilling",
-                "Courier van, order",
-                "stk",
-                "390",
-                "1290",
-                "25",
-                "6100",
-                max_qty=4,
-            ),
-            _i("Drivstofftillegg", "Fuel surcharge", "stk", "45", "290", "25", "6100", max_qty=1),
-            _i("Miljøgebyr", "Environmental fee", "stk", "25", "95", "25", "6100", max_qty=1),
-            _i(
-                "Taxi, tur {route}",
-                "Taxi, trip {route}",
-                "stk",
-                "290",
-                "1190",
-                "12",
-                "7140",
-                max_qty=1,
-            ),
-        ),
         cadence_days=20,
     ),
-    Trade(
+    _trade(
         "accounting",
         ("Regnskap", "Regnskapsbyrå", "Revisjon", "Økonomi"),
         ("Accounting",),
-        (
-            _i(
-                "Regnskapsføring {month}",
-                "Bookkeeping {month_en}",
-                "mnd",
-                "6900",
-                "18900",
-                "25",
-                "6705",
-                max_qty=1,
-            ),
-            _i(
-                "Lønnskjøring {month}",
-                "Payroll {month_en}",
-                "mnd",
-                "1900",
-                "5900",
-                "25",
-                "6705",
-                max_qty=1,
-            ),
-            _i(
-                "Årsoppgjør og skattemelding",
-                "Annual accounts and tax return",
-                "timer",
-                "1250",
-                "1650",
-                "25",
-                "6700",
-                fractional=True,
-            ),
-            _i("Rådgivning", "Advisory", "timer", "1350", "1950", "25", "6720", fractional=True),
-        ),
-        cadence_days=30,
         lines=(1, 3),
     ),
-    Trade(
+    _trade(
         "construction",
         ("Bygg", "Byggservice", "Tømrer", "Entreprenør"),
         ("Construction",),
-        (
-            _i(
-                "Tømrerarbeid",
-                "Carpentry, labour",
-                "timer",
-                "650",
-                "890",
-                "25",
-                "6600",
-                fractional=True,
-            ),
-            _i(
-                "Gipsplater 12,5 mm",
-                "Plasterboard 12.5 mm",
-                "stk",
-                "89",
-                "159",
-                "25",
-                "6600",
-                max_qty=80,
-            ),
-            _i(
-                "Konstruksjonsvirke 48 x 198",
-                "Structural timber 48 x 198",
-                "m",
-                "59",
-                "99",
-                "25",
-                "6600",
-                max_qty=200,
-            ),
-            _i(
-                "Leie container 10 m3",
-                "Skip hire 10 m3",
-                "stk",
-                "2900",
-                "4900",
-                "25",
-                "6600",
-                max_qty=2,
-            ),
-            _i(
-                "Avfallshåndtering", "Waste handling", "stk", "890", "2900", "25", "6600", max_qty=1
-            ),
-            _i(
-                "Rigg og drift",
-                "Site establishment",
-                "stk",
-                "1900",
-                "6900",
-                "25",
-                "6600",
-                max_qty=1,
-            ),
-        ),
         dimension="project",
         cadence_days=20,
     ),
-    Trade(
+    _trade(
         "rental",
         ("Maskinutleie", "Utleie", "Lift og Maskin", "Maskin"),
         ("Plant Hire",),
-        (
-            _i(
-                "Leie av saksalift 12 m",
-                "Scissor lift 12 m rental",
-                "dag",
-                "890",
-                "1590",
-                "25",
-                "6400",
-                max_qty=14,
-            ),
-            _i(
-                "Leie minigraver 1,8 t",
-                "Mini excavator 1.8 t rental",
-                "dag",
-                "1190",
-                "1890",
-                "25",
-                "6400",
-                max_qty=10,
-            ),
-            _i(
-                "Transport av maskin t/r",
-                "Machine transport, return",
-                "stk",
-                "1490",
-                "2990",
-                "25",
-                "6400",
-                max_qty=1,
-            ),
-            _i(
-                "Forsikring leieutstyr",
-                "Rental equipment insurance",
-                "dag",
-                "59",
-                "149",
-                "25",
-                "6400",
-                max_qty=14,
-            ),
-            _i(
-                "Stillas, leie per uke",
-                "Scaffolding, weekly rent",
-                "stk",
-                "2900",
-                "6900",
-                "25",
-                "6400",
-                max_qty=4,
-            ),
-        ),
         dimension="project",
         cadence_days=28,
     ),
-    Trade(
+    _trade(
         "workwear",
         ("Arbeidsklær", "Verneutstyr", "Profil og Arbeidstøy"),
         ("Workwear",),
-        (
-            _i(
-                "Arbeidsbukse Snickers 6241",
-                "Work trousers Snickers 6241",
-                "stk",
-                "890",
-                "1490",
-                "25",
-                "6570",
-                max_qty=12,
-            ),
-            _i(
-                "Vernesko S3, str. {size}",
-                "Safety shoes S3, size {size}",
-                "stk",
-                "990",
-                "1790",
-                "25",
-                "6570",
-                max_qty=6,
-            ),
-            _i(
-                "Refleksvest klasse 2",
-                "Hi-vis vest class 2",
-                "stk",
-                "89",
-                "199",
-                "25",
-                "6570",
-                max_qty=20,
-            ),
-            _i(
-                "Arbeidshansker, 12 par",
-                "Work gloves, 12 pairs",
-                "pk",
-                "190",
-                "390",
-                "25",
-                "6570",
-                max_qty=6,
-            ),
-            _i("Trykk av logo", "Logo print", "stk", "49", "99", "25", "6570", max_qty=30),
-        ),
         dimension="department",
         cadence_days=60,
     ),
-    Trade(
-        "print",
-        ("Trykkeri", "Grafisk", "Reklame og Trykk", "Print"),
-        ("Print",),
-        (
-            _i(
-                "Visittkort, 250 stk",
-                "Business cards, 250",
-                "pk",
-                "390",
-                "690",
-                "25",
-                "6820",
-                max_qty=8,
-            ),
-            _i(
-                "Brosjyre A4, 8 sider, 1000 eks.",
-                "Brochure A4, 8 pages, 1000 copies",
-                "stk",
-                "6900",
-                "14900",
-                "25",
-                "7320",
-                max_qty=1,
-            ),
-            _i(
-                "Roll-up 85 x 200 med trykk",
-                "Roll-up banner 85 x 200, printed",
-                "stk",
-                "1290",
-                "2490",
-                "25",
-                "7320",
-                max_qty=3,
-            ),
-            _i(
-                "Konvolutter C5 med logo, 1000",
-                "C5 envelopes with logo, 1000",
-                "stk",
-                "1190",
-                "1990",
-                "25",
-                "6820",
-                max_qty=2,
-            ),
-            _i(
-                "Designarbeid", "Design work", "timer", "850", "1250", "25", "7320", fractional=True
-            ),
-        ),
-        cadence_days=75,
+    _trade(
+        "print", ("Trykkeri", "Grafisk", "Reklame og Trykk", "Print"), ("Print",), cadence_days=75
     ),
-    Trade(
-        "hotel",
-        ("Hotell", "Konferansesenter", "Fjordhotell"),
-        ("Hotel",),
-        (
-            _i(
-                "Overnatting enkeltrom",
-                "Accommodation, single room",
-                "natt",
-                "1190",
-                "2190",
-                "12",
-                "7140",
-                max_qty=12,
-            ),
-            _i(
-                "Dagpakke møte",
-                "Day meeting package",
-                "pers",
-                "490",
-                "790",
-                "15",
-                "6860",
-                max_qty=30,
-            ),
-            _i(
-                "Leie av møterom",
-                "Meeting room hire",
-                "dag",
-                "2900",
-                "6900",
-                "25",
-                "6860",
-                max_qty=2,
-            ),
-            _i(
-                "Middag, 3 retter",
-                "Dinner, 3 courses",
-                "pers",
-                "495",
-                "795",
-                "15",
-                "7350",
-                max_qty=20,
-            ),
-            _i("Parkering", "Parking", "døgn", "150", "290", "25", "7140", max_qty=6),
-        ),
-        cadence_days=90,
+    _trade("hotel", ("Hotell", "Konferansesenter", "Fjordhotell"), ("Hotel",), cadence_days=90),
+    _trade("security", ("Vakt og Sikring", "Sikkerhet", "Alarm"), ("Security",), lines=(1, 3)),
+    _trade("rent", ("Eiendom", "Gårdeier", "Næringseiendom"), ("Property",), lines=(1, 3)),
+    _trade(
+        "media", ("Media", "Forlag", "Fagpresse"), ("Publishing",), cadence_days=120, lines=(1, 3)
     ),
-    Trade(
-        "security",
-        ("Vakt og Sikring", "Sikkerhet", "Alarm"),
-        ("Security",),
-        (
-            _i(
-                "Alarmovervåking, {month}",
-                "Alarm monitoring, {month_en}",
-                "mnd",
-                "690",
-                "1990",
-                "25",
-                "6790",
-                max_qty=1,
-            ),
-            _i(
-                "Vaktrunde, {month}",
-                "Guard patrol, {month_en}",
-                "mnd",
-                "1900",
-                "6900",
-                "25",
-                "6790",
-                max_qty=1,
-            ),
-            _i(
-                "Utrykning ved alarm",
-                "Alarm call-out",
-                "stk",
-                "990",
-                "1890",
-                "25",
-                "6790",
-                max_qty=3,
-            ),
-            _i(
-                "Systemnøkkel, kopi",
-                "System key copy",
-                "stk",
-                "190",
-                "390",
-                "25",
-                "6560",
-                max_qty=10,
-            ),
-        ),
-        cadence_days=30,
-        lines=(1, 3),
-    ),
-    Trade(
-        "rent",
-        ("Eiendom", "Gårdeier", "Næringseiendom"),
-        ("Property",),
-        (
-            _i(
-                "Husleie kontor {site}, {month}",
-                "Office rent {site}, {month_en}",
-                "mnd",
-                "18000",
-                "68000",
-                "25",
-                "6300",
-                max_qty=1,
-            ),
-            _i(
-                "Felleskostnader {month}",
-                "Service charge {month_en}",
-                "mnd",
-                "2900",
-                "9900",
-                "25",
-                "6300",
-                max_qty=1,
-            ),
-            _i(
-                "Parkeringsplass, {month}",
-                "Parking space, {month_en}",
-                "stk",
-                "900",
-                "1800",
-                "25",
-                "6300",
-                max_qty=6,
-            ),
-        ),
-        cadence_days=30,
-        lines=(1, 3),
-    ),
-    Trade(
-        "media",
-        ("Media", "Forlag", "Fagpresse"),
-        ("Publishing",),
-        (
-            _i(
-                "Abonnement {paper}, 12 mnd",
-                "Subscription {paper}, 12 months",
-                "stk",
-                "2490",
-                "6990",
-                "0",
-                "6840",
-                max_qty=3,
-            ),
-            _i("Fagbok: {book}", "Book: {book}", "stk", "449", "899", "0", "6840", max_qty=4),
-            _i(
-                "Digital tilgang, {month}",
-                "Digital access, {month_en}",
-                "mnd",
-                "299",
-                "799",
-                "25",
-                "6840",
-                max_qty=1,
-            ),
-        ),
-        cadence_days=120,
-        lines=(1, 3),
-    ),
-    Trade(
+    _trade(
         "course",
         ("Kurs og Kompetanse", "Akademiet", "Opplæring"),
         ("Training",),
-        (
-            _i(
-                "Kursavgift: {course}",
-                "Course fee: {course}",
-                "pers",
-                "2900",
-                "9900",
-                "0",
-                "6860",
-                max_qty=4,
-            ),
-            _i("Kursmateriell", "Course materials", "pers", "290", "890", "25", "6860", max_qty=4),
-            _i("Lunsj kursdag", "Lunch, course day", "pers", "190", "290", "15", "6860", max_qty=4),
-        ),
         dimension="department",
         cadence_days=90,
         lines=(1, 3),
     ),
-    Trade(
+    _trade(
         "saas",
         ("Software", "Cloud", "Systems"),
         ("Software", "Cloud", "Systems", "Digital"),
-        (
-            _i(
-                "Abonnement, {month}",
-                "Subscription, {month_en}",
-                "lisens",
-                "120",
-                "890",
-                "0",
-                "6553",
-                max_qty=25,
-            ),
-            _i("Ekstra lagring", "Additional storage", "stk", "90", "490", "0", "6420", max_qty=3),
-            _i(
-                "Implementering",
-                "Implementation services",
-                "timer",
-                "1200",
-                "2200",
-                "0",
-                "6790",
-                fractional=True,
-                max_qty=20,
-            ),
-        ),
-        cadence_days=30,
         lines=(1, 3),
     ),
 )

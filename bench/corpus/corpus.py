@@ -166,6 +166,11 @@ def _duplicate_class(
     return other if other in mix else cls
 
 
+def is_second_arrival(doc_id: str) -> bool:
+    """Whether a document id names an invoice's second arrival (``<key>-<class>2``)."""
+    return doc_id.endswith("2") and not doc_id[-2].isdigit()
+
+
 def style_for(seed: int, inv: Invoice, family: Family) -> Style:
     """The invoice's style: the same for every rendering of the same invoice."""
     rng = random.Random(sub_seed("style", seed, inv.key))

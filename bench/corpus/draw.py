@@ -134,6 +134,13 @@ def draw_booking(
         if project is not None and rng.random() < 0.3:
             text = f"{text}, {project[1]}"
         rate = Decimal(0) if (supplier.foreign or not supplier.party.vat_registered) else item.rate
+        category = (
+            "AE"
+            if supplier.foreign
+            else "O"
+            if not supplier.party.vat_registered
+            else item.category
+        )
         discount = Decimal(rng.choice((5, 10, 15, 20))) if rng.random() < 0.08 else Decimal(0)
         article = f"{rng.randint(10000, 99999)}" if rng.random() < 0.5 else None
         lines.append(
@@ -144,6 +151,7 @@ def draw_booking(
                 unit_price=_price(rng, item),
                 vat_rate=rate,
                 discount_pct=discount,
+                vat_category=category,
                 article=article,
                 account=item.account,
                 vat_code=vat_code(supplier, rate),

@@ -90,6 +90,7 @@ class Line:
     unit_price: Decimal
     vat_rate: Decimal  # percent: 25, 15, 12, 0
     discount_pct: Decimal = ZERO
+    vat_category: str = "S"  # EN 16931: S, Z (zero rated), E (exempt), O (outside), AE
     article: str | None = None  # the supplier's article number, printed in a column
     account: str = ""  # the buyer's cost account for this line
     vat_code: str = ""  # SAF-T standard tax code

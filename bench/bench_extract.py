@@ -65,6 +65,7 @@ class DocResult:
     invoices: int = 0
     found: int = 0
     phantoms: int = 0
+    verdicts: dict[str, bool] = field(default_factory=dict)  # truth source -> all key fields right
 
     @property
     def all_right(self) -> bool:
@@ -92,7 +93,10 @@ def score_document(
         if want.get("document_type") is not None:
             result.invoices += 1
             result.found += got is not None and got.get("document_type") is not None
-        result.scores += score_key_fields(want, got, TOUCHLESS_FIELDS, account_first=True)
+        scores = score_key_fields(want, got, TOUCHLESS_FIELDS, account_first=True)
+        result.scores += scores
+        found = got is not None and got.get("document_type") is not None
+        result.verdicts[want["source"]] = found and all(s.right for s in scores)
         if want.get("document_type") is not None:
             result.names += score_key_fields(want, got, NAME_FIELDS)
     return result
@@ -162,6 +166,12 @@ def corpus_results(corpus: Path, home: Path) -> tuple[list[DocResult], dict[str,
                 score_document(doc["id"], group, doc["family"], doc["split"], truths, outputs)
             )
     return results, timing
+
+
+def corpus_field_verdicts(corpus: Path, home: Path) -> dict[tuple[str, str], bool]:
+    """(document id, truth source) -> whether ``bilag extract`` got every key field right."""
+    results, _ = corpus_results(corpus, home)
+    return {(r.doc, source): ok for r in results for source, ok in r.verdicts.items()}
 
 
 def golden_results(tmp: Path) -> tuple[list[DocResult], dict[str, dict[str, float]]]:

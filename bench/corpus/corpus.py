@@ -246,7 +246,6 @@ def _doc(
     ctx: Context, inv: Invoice, family: Family, cls: str, path: str, truth_path: str, **details: Any
 ) -> Doc:
     supplier = inv.supplier.name
-    world_supplier = ctx.world.supplier(supplier)
     return Doc(
         id=Path(path).name.split(".")[0],
         key=inv.key,
@@ -254,7 +253,7 @@ def _doc(
         path=path,
         truth_path=truth_path,
         family=family.name,
-        split=FAMILIES[world_supplier.family].split,
+        split=family.split,  # the layout drawn (a reminder's own; the supplier's for EHF)
         supplier=supplier,
         kind=inv.kind,
         details=details,

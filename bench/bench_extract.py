@@ -135,7 +135,7 @@ def summarise_docs(docs: list[DocResult]) -> dict[str, Any]:
 
 def _workspace(config: Path, tmp: Path) -> Path:
     home = tmp / "home"
-    home.mkdir(exist_ok=True)
+    home.mkdir(parents=True, exist_ok=True)
     for name in ("config.toml", "policy.toml"):
         if (config / name).exists():
             (home / name).write_bytes((config / name).read_bytes())
@@ -401,6 +401,8 @@ def main(argv: list[str]) -> int:
         tmp = Path(name)
         home = _workspace(corpus / "workspace", tmp)
         docs, timing = corpus_results(corpus, home)
+        # for bench process --verdicts: which invoices bilag extract read entirely right
+        result["verdicts"] = {f"{r.doc}|{src}": ok for r in docs for src, ok in r.verdicts.items()}
         result["corpus_figures"] = report(
             docs, timing, f"corpus (seed {args.seed}, {args.count} invoices)"
         )

@@ -223,7 +223,15 @@ def through_figures(outcomes: list[Outcome]) -> dict[str, Any]:
     }
 
 
-def run_corpus(corpus: Path, *, fields: bool) -> dict[str, Any]:
+def _load_verdicts(path: Path, corpus: Path) -> dict[tuple[str, str], bool]:
+    """The key-field verdicts a ``bench extract`` run of the same corpus wrote."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if Path(data["corpus"]).resolve() != corpus.resolve():
+        raise SystemExit(f"{path} is about {data['corpus']}, not {corpus}")
+    return {tuple(k.split("|", 1)): v for k, v in data["verdicts"].items()}  # type: ignore[misc]
+
+
+def run_corpus(corpus: Path, *, fields: bool, verdict_file: Path | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         home = _home(tmp, corpus / "workspace")
@@ -231,8 +239,8 @@ def run_corpus(corpus: Path, *, fields: bool) -> dict[str, Any]:
         docs = corpus / "docs"
         first = run_bilag(["process", "--home", str(home), "--json", str(docs)])
         again = run_bilag(["process", "--home", str(home), "--json", str(docs)])
-        verdicts = None
-        if fields:
+        verdicts = _load_verdicts(verdict_file, corpus) if verdict_file else None
+        if fields and verdicts is None:
             from bench.bench_extract import corpus_field_verdicts
 
             verdicts = corpus_field_verdicts(corpus, _home(tmp / "x", corpus / "workspace"))
@@ -391,6 +399,12 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--corpus", type=Path, default=None)
     ap.add_argument("--samples", choices=("yes", "no"), default="yes")
     ap.add_argument("--fields", choices=("yes", "no"), default="yes")
+    ap.add_argument(
+        "--verdicts",
+        type=Path,
+        default=None,
+        help="bench extract's JSON of the same corpus and code: skips the extraction pass",
+    )
     ap.add_argument("--out", type=Path, default=OUT / "process.json")
     args = ap.parse_args(argv)
     report: dict[str, Any] = {"load_before": os.getloadavg()}
@@ -399,7 +413,9 @@ def main(argv: list[str]) -> int:
         classes = tuple(c for c in args.classes.split(",") if c)
         corpus = ensure_corpus(args.seed, args.count, classes, args.corpus)
         print(f"-- corpus {corpus.name}")
-        report["corpus"] = run_corpus(corpus, fields=args.fields == "yes")
+        report["corpus"] = run_corpus(
+            corpus, fields=args.fields == "yes", verdict_file=args.verdicts
+        )
         print_corpus(report["corpus"])
     if args.samples == "yes":
         print("-- sample_documents/")

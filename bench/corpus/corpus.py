@@ -23,10 +23,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
 import random
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +90,7 @@ class Doc:
     kind: str
     duplicate_of: str | None = None  # the id of the document this one repeats
     reminds: str | None = None
+    arrival: str = ""  # when it reaches the mailbox (ISO date and time): the order to read in
     details: dict[str, Any] = field(default_factory=dict)
 
 
@@ -130,9 +134,13 @@ def plan(world: World, seed: int, count: int, mix: dict[str, float] | None = Non
     mix = mix or MIX
     rng = random.Random(sub_seed("plan", seed))
     out: list[Planned] = []
+    taken: set[tuple[str, date]] = set()  # a supplier numbers by date: one invoice a day
     for i in range(count):
         supplier = world.suppliers[rng.randrange(len(world.suppliers))]
         issue = CORPUS_START + timedelta(days=rng.randrange(CORPUS_DAYS))
+        while (supplier.party.name, issue) in taken:
+            issue += timedelta(days=1)
+        taken.add((supplier.party.name, issue))
         features = _features(rng, supplier)
         cls = _class(rng, supplier, features, mix)
         key = f"c{seed % 1000:03d}-{i:04d}"
@@ -334,6 +342,34 @@ def write_document(
     raise ValueError(f"unknown class {cls!r}")
 
 
+def _write_item(root: Path, seed: int, world_seed: int, item: Planned) -> tuple[Invoice, list[Doc]]:
+    """Draw one planned invoice and write every document it arrives as."""
+    world = make_world(world_seed)
+    ctx = Context(root, seed, world)
+    inv = draw(world, seed, item)
+    family = _family_of(item.supplier, inv.kind)
+    st = style_for(seed, inv, family)
+    first = write_document(ctx, inv, family, st, item.cls, f"{item.key}-{item.cls}")
+    first.reminds = item.reminds
+    first.arrival = _arrival(inv, seed, first.id, 0)
+    docs = [first]
+    for n, cls in enumerate(item.also, 2):
+        again = write_document(ctx, inv, family, st, cls, f"{item.key}-{cls}{n}")
+        again.duplicate_of = first.id
+        again.arrival = _arrival(inv, seed, again.id, 1 + sub_seed("again", again.id) % 6)
+        docs.append(again)
+    return inv, docs
+
+
+def _arrival(inv: Invoice, seed: int, doc_id: str, days_later: int) -> str:
+    """When a document reaches the mailbox: within a day of its date (a reminder's own
+    date), a second arrival some days after the first."""
+    sent = date.fromisoformat(inv.extra["reminder_date"]) if inv.kind == "reminder" else inv.issue
+    minutes = sub_seed("arrival", seed, doc_id) % (24 * 60)
+    moment = datetime(sent.year, sent.month, sent.day) + timedelta(days=days_later, minutes=minutes)
+    return moment.isoformat(timespec="minutes")
+
+
 def build(
     out: Path,
     *,
@@ -341,26 +377,31 @@ def build(
     count: int = 300,
     world_seed: int = WORLD_SEED,
     classes: tuple[str, ...] | None = None,
+    workers: int | None = None,
 ) -> list[Doc]:
-    """Write the corpus under ``out`` (see module docstring); returns the documents."""
+    """Write the corpus under ``out`` (see module docstring); returns the documents.
+
+    Invoices are independent (each is drawn from its own seed), so ``workers`` processes
+    (default: the cores, at most 4) write them side by side; the bytes are the same.
+    """
     from bench.corpus.workspace import write_workspace
 
     world = make_world(world_seed)
     mix = {k: v for k, v in MIX.items() if classes is None or k in classes}
-    ctx = Context(out, seed, world)
+    items = plan(world, seed, count, mix)
+    workers = workers or min(4, os.cpu_count() or 1)
     invoices: dict[str, Invoice] = {}
-    for item in plan(world, seed, count, mix):
-        inv = draw(world, seed, item)
+    docs: list[Doc] = []
+    args = [(out, seed, world_seed, item) for item in items]
+    if workers > 1 and len(items) > 8:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            written = list(pool.map(_write_item, *zip(*args, strict=True), chunksize=4))
+    else:
+        written = [_write_item(*a) for a in args]
+    for inv, item_docs in written:
         invoices[inv.key] = inv
-        family = _family_of(item.supplier, inv.kind)
-        st = style_for(seed, inv, family)
-        first = write_document(ctx, inv, family, st, item.cls, f"{item.key}-{item.cls}")
-        first.reminds = item.reminds
-        ctx.docs.append(first)
-        for n, cls in enumerate(item.also, 2):
-            again = write_document(ctx, inv, family, st, cls, f"{item.key}-{cls}{n}")
-            again.duplicate_of = first.id
-            ctx.docs.append(again)
+        docs += item_docs
     write_workspace(out / "workspace", world, invoices)
     manifest = {
         "seed": seed,
@@ -370,20 +411,21 @@ def build(
         "families": {
             f.name: {"split": f.split, "description": f.description} for f in FAMILIES.values()
         },
-        "documents": [_doc_json(d) for d in ctx.docs],
+        "documents": [_doc_json(d) for d in docs],
         "invoices": {key: _answer_key(inv) for key, inv in invoices.items()},
     }
     (out / "manifest.json").write_text(
         json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    return ctx.docs
+    return docs
 
 
 def _doc_json(d: Doc) -> dict[str, Any]:
     return {
         "id": d.id, "key": d.key, "class": d.cls, "path": d.path, "truth": d.truth_path,
         "family": d.family, "split": d.split, "supplier": d.supplier, "kind": d.kind,
-        "duplicate_of": d.duplicate_of, "reminds": d.reminds, "details": d.details,
+        "duplicate_of": d.duplicate_of, "reminds": d.reminds, "arrival": d.arrival,
+        "details": d.details,
     }  # fmt: skip
 
 

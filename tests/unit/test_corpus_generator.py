@@ -153,7 +153,7 @@ def test_a_credit_note_names_the_invoice_it_credits() -> None:
         assert inv.credited_number in text and inv.number in text
 
 
-def test_the_same_seed_draws_the_same_corpus_and_another_seed_another(tmp_path: Path) -> None:
+def test_the_same_seed_writes_the_same_bytes_in_one_process_or_two(tmp_path: Path) -> None:
     from bench.corpus.corpus import build
 
     def tree(folder: Path) -> dict[str, str]:
@@ -164,9 +164,9 @@ def test_the_same_seed_draws_the_same_corpus_and_another_seed_another(tmp_path: 
         }
 
     classes = ("pdf", "scan-upright", "email", "ehf")
-    build(tmp_path / "a", seed=5, count=5, classes=classes)
-    build(tmp_path / "b", seed=5, count=5, classes=classes)
-    build(tmp_path / "c", seed=6, count=5, classes=classes)
+    build(tmp_path / "a", seed=5, count=10, classes=classes, workers=1)
+    build(tmp_path / "b", seed=5, count=10, classes=classes, workers=2)  # processes side by side
+    build(tmp_path / "c", seed=6, count=10, classes=classes, workers=1)
     assert tree(tmp_path / "a") == tree(tmp_path / "b")
     assert tree(tmp_path / "a") != tree(tmp_path / "c")
 

@@ -67,8 +67,11 @@ class AccountingSink(Protocol):
     kind: str  # tripletex | fiken | xero | webhook
     can_read_back: bool  # False for a webhook: nothing to read
 
-    def post(self, voucher: OutgoingVoucher) -> ExternalRef:
+    def post(self, voucher: OutgoingVoucher, *, known_new: bool = False) -> ExternalRef:
         """Deliver one voucher with its original; idempotent on ``voucher.voucher_id``.
+
+        The sink looks for an earlier record first unless ``known_new`` (the caller's
+        own records prove that no try was ever begun for this voucher).
 
         Raises:
             SinkRejectedError: the system refused it (its message is the reason).

@@ -34,6 +34,8 @@ COMMANDS: tuple[str, ...] = (
     "rules",
     "learn",
     "suggest",
+    "post",
+    "sinks",
 )
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2

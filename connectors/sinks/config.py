@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from bilag.errors import ConfigError
 from connectors.sinks.core import RetryPolicy
 
 # the table reader of the sources, so both kinds of tables behave and fail alike
@@ -130,14 +129,3 @@ class CodeMap:
                 # would make a read-back ambiguous
                 raise t.error(what, f"maps two of bilag's codes to {twice[0]!r}")
         return cls(accounts, vat_codes)
-
-
-def require_kind(t: SinkTable, kinds: tuple[str, ...]) -> str:
-    kind = t.get("kind", str, required=True)
-    if kind not in kinds:
-        raise t.error("kind", f"must be one of {', '.join(kinds)}, not {kind!r}")
-    return str(kind)
-
-
-def config_error(where: str, message: str) -> ConfigError:
-    return ConfigError(f"{where}: {message}")

@@ -181,7 +181,7 @@ class SinkHttp:
         self.sleep(delay)
 
     def backoff(self, attempt: int) -> float:
-        ceiling = min(self.policy.max_delay, self.policy.base_delay * 2 ** (attempt - 1))
+        ceiling = min(self.policy.max_delay, self.policy.base_delay * float(2 ** (attempt - 1)))
         return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 

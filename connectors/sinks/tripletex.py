@@ -25,18 +25,21 @@ import base64
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from bilag.domain.delivery import OutgoingVoucher, ReadBack, ReadBackLine
 from bilag.domain.posting import to_ore
-from bilag.errors import SinkRejectedError
+from bilag.errors import SinkAuthError, SinkRejectedError
 from connectors.base import ExternalRef
-from connectors.sinks.config import CodeMap
+from connectors.sinks.config import CodeMap, SinkTable
 from connectors.sinks.core import HttpSink, SinkHttp
 
-__all__ = ["TripletexSink", "tripletex_message"]
+if TYPE_CHECKING:
+    from connectors.sinks import BuildContext
+
+__all__ = ["TripletexSink", "from_table", "tripletex_message"]
 
 DEFAULT_URL = "https://tripletex.no/v2"
 _PAGE = 1000
@@ -51,9 +54,9 @@ class SessionAuth:
     """Tripletex session token as HTTP Basic (``<company id>:<token>``)."""
 
     def __init__(
-        self, client: httpx.Client, consumer: str, employee: str, company_id: int, today: date
+        self, http: SinkHttp, consumer: str, employee: str, company_id: int, today: date
     ) -> None:
-        self._client = client
+        self._http = http  # without auth: the session call retries like any other
         self._consumer = consumer
         self._employee = employee
         self._company = company_id
@@ -67,18 +70,18 @@ class SessionAuth:
         request.headers["Authorization"] = "Basic " + base64.b64encode(raw).decode()
 
     def refresh(self) -> None:
-        response = self._client.put(
-            "/token/session/:create",
-            params={
-                "consumerToken": self._consumer,
-                "employeeToken": self._employee,
-                "expirationDate": (self._today + timedelta(days=1)).isoformat(),
-            },
-        )
-        if response.status_code != 200:
-            from bilag.errors import SinkAuthError
-
-            raise SinkAuthError(f"Tripletex refused the tokens: {tripletex_message(response)}")
+        try:
+            response = self._http.request(
+                "PUT",
+                "/token/session/:create",
+                params={
+                    "consumerToken": self._consumer,
+                    "employeeToken": self._employee,
+                    "expirationDate": (self._today + timedelta(days=1)).isoformat(),
+                },
+            )
+        except SinkRejectedError as e:
+            raise SinkAuthError(f"Tripletex refused the consumer/employee tokens: {e}") from e
         self._token = str(response.json()["value"]["token"])
 
 
@@ -359,3 +362,29 @@ def _dec(value: object) -> Decimal:
 def _gross_currency(net: Decimal | None, vat: Decimal | None, *, reverse: bool) -> Decimal:
     n = net or Decimal(0)
     return n if reverse else n + (vat or Decimal(0))
+
+
+def from_table(name: str, t: SinkTable, ctx: BuildContext) -> TripletexSink:
+    client = ctx.client(t.get("base_url", str, DEFAULT_URL), t.get("timeout", float, 30.0))
+    policy = t.policy()
+    session_http = SinkHttp(
+        client, policy=policy, sleep=ctx.sleep, server_message=tripletex_message
+    )
+    auth = SessionAuth(
+        session_http,
+        t.secret("consumer_token", required=True) or "",
+        t.secret("employee_token", required=True) or "",
+        t.get("company_id", int, 0),
+        ctx.today or date.today(),
+    )
+    http = SinkHttp(
+        client, auth=auth, policy=policy, sleep=ctx.sleep, server_message=tripletex_message
+    )
+    session_http.stats = http.stats  # one account of the time on the wire
+    return TripletexSink(
+        name,
+        http,
+        mapping=CodeMap.from_table(t),
+        payable_account=t.get("payable_account", str, ctx.payable_account),
+        send_to_ledger=t.get("send_to_ledger", bool, True),
+    )

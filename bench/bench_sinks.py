@@ -1,4 +1,4 @@
-"""Delivery to Tripletex under faults: 1,000 vouchers, every one exactly once, every read-back equal.
+"""Delivery to Tripletex under faults: 1,000 vouchers, each exactly once, each read back equal.
 
 A workspace ledger (SQLite) is filled with N posted supplier-invoice vouchers
 (one to four lines, mixed VAT codes, 50 suppliers, each with an archived
@@ -7,8 +7,9 @@ the Tripletex loopback server of the tests, which validates every request
 against Tripletex's OpenAPI description and injects a fault into a share of all
 requests at random: ``lost`` (carried out, answered after the client's read
 timeout), ``done-500`` (carried out, answered 500), ``429`` (Retry-After),
-``500``, ``503`` and ``401`` (the session expires). Backoff waits are recorded, not slept (they would only
-measure the retry policy); the lost answers cost their real timeout.
+``500``, ``503`` and ``401`` (the session expires). Backoff waits are recorded,
+not slept (they would only measure the retry policy); the lost answers cost
+their real timeout.
 
 Reported: vouchers at the server per voucher sent (must be exactly 1 each),
 read-backs equal, requests refused by the spec (must be 0), and per voucher:

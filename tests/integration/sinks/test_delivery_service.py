@@ -132,7 +132,7 @@ class Tampering:
 
 def test_a_difference_on_read_back_is_a_finding_and_a_failure(make_deps, tripletex) -> None:
     deps = make_deps()
-    [vid] = _posted(deps, 1)
+    _posted(deps, 1)
     report = deliver_pending(deps, Tampering(tripletex.sink, tripletex))  # type: ignore[arg-type]
     [outcome] = report.outcomes
     assert outcome.state is DeliveryState.MISMATCH
@@ -145,7 +145,7 @@ def test_a_difference_on_read_back_is_a_finding_and_a_failure(make_deps, triplet
 
 def test_transient_failures_past_the_budget_become_a_dead_letter(make_deps, tripletex) -> None:
     deps = make_deps()
-    [vid] = _posted(deps, 1)
+    _posted(deps, 1)
     tripletex.server.inject("503", times=10_000)
     for _ in range(5):
         report = deliver_pending(deps, tripletex.sink, dead_after=3)

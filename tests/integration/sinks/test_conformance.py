@@ -37,7 +37,13 @@ def test_every_sink_is_an_accounting_sink(harness: Harness) -> None:
     assert isinstance(harness.sink, AccountingSink)
 
 
+def _needs_read_back(harness: Harness) -> None:
+    if not harness.sink.can_read_back:
+        pytest.skip(f"{harness.vendor} keeps nothing to read back")
+
+
 def test_a_voucher_is_created_with_its_original_and_reads_back_equal(harness: Harness) -> None:
+    _needs_read_back(harness)
     sent = outgoing(1, (("6300", "1", "1000.00"), ("6540", "11", "200.00")))
     ref = harness.sink.post(sent, known_new=True)
     assert harness.count() == 1
@@ -59,7 +65,8 @@ def test_a_lost_response_is_followed_by_a_lookup_not_a_second_voucher(harness: H
     sent = outgoing(3)
     ref = harness.sink.post(sent, known_new=True)
     assert harness.count() == 1
-    assert reconcile(sent, harness.sink.read_back(ref)) == ()
+    if harness.sink.can_read_back:
+        assert reconcile(sent, harness.sink.read_back(ref)) == ()
 
 
 def test_an_error_after_the_work_was_done_does_not_duplicate_it(harness: Harness) -> None:
@@ -111,6 +118,7 @@ def test_a_validation_error_carries_the_servers_message(harness: Harness) -> Non
 
 
 def test_a_tampered_amount_is_found_by_the_read_back(harness: Harness) -> None:
+    _needs_read_back(harness)
     sent = outgoing(12, (("6300", "1", "1000.00"),))
     ref = harness.sink.post(sent, known_new=True)
     harness.tamper(ref)
@@ -120,6 +128,7 @@ def test_a_tampered_amount_is_found_by_the_read_back(harness: Harness) -> None:
 
 
 def test_the_sink_finds_a_voucher_by_bilags_reference(harness: Harness) -> None:
+    _needs_read_back(harness)
     sent = outgoing(13)
     assert harness.sink.find(sent) is None
     ref = harness.sink.post(sent, known_new=True)

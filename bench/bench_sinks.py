@@ -86,14 +86,14 @@ def run(n: int, rate: float, seed: int) -> dict[str, Any]:
             h.server.random_faults(rate, FAULTS, seed=seed)
             stats = h.sink.http.stats  # type: ignore[attr-defined]
             started = time.perf_counter()
-            outcomes = []
+            outcomes: list[Any] = []
             for _ in range(10):  # transient failures past a run's budget wait for the next
                 report = deliver_pending(deps, h.sink, dead_after=100)
                 outcomes.extend(o for o in report.outcomes if o.state.is_done)
                 if len(outcomes) >= n:
                     break
             wall = time.perf_counter() - started
-            fake = h.server.fake
+            fake: Any = h.server.fake
             refs = Counter(v["externalVoucherNumber"] for v in fake.vouchers.rows.values())
             server_seconds = sum(entry.server_seconds for entry in h.server.log)
             faults = Counter(entry.fault for entry in h.server.log if entry.fault)

@@ -39,6 +39,7 @@ from connectors.base import ExternalRef
 __all__ = [
     "AmbiguousOutcome",
     "HttpSink",
+    "Retrier",
     "RetryPolicy",
     "SinkHttp",
     "TokenAuth",
@@ -85,7 +86,38 @@ class WireStats:
     by_status: dict[int, int] = field(default_factory=dict)
 
 
-class SinkHttp:
+class Retrier:
+    """The retry budget, the waiting between tries and the account of the time spent."""
+
+    def __init__(
+        self, policy: RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
+        self.policy = policy or RetryPolicy()
+        self.sleep = sleep
+        self.stats = WireStats()
+
+    def wait(self, attempt: int, retry_after: float | None = None) -> None:
+        """Wait before try ``attempt + 1``: ``retry_after`` seconds, else backoff with jitter."""
+        if attempt >= self.policy.attempts:
+            return
+        if retry_after is not None:
+            if retry_after > self.policy.max_retry_after:
+                raise SinkUnavailableError(
+                    f"the server asks to wait {retry_after:.0f} s (Retry-After); try again later"
+                )
+            delay = retry_after
+        else:
+            delay = self.backoff(attempt)
+        self.stats.retries += 1
+        self.stats.backoff_seconds += delay
+        self.sleep(delay)
+
+    def backoff(self, attempt: int) -> float:
+        ceiling = min(self.policy.max_delay, self.policy.base_delay * float(2 ** (attempt - 1)))
+        return ceiling / 2 + random.uniform(0, ceiling / 2)  # jitter, not crypto
+
+
+class SinkHttp(Retrier):
     def __init__(
         self,
         client: httpx.Client,
@@ -95,12 +127,10 @@ class SinkHttp:
         sleep: Callable[[float], None] = time.sleep,
         server_message: Callable[[httpx.Response], str] | None = None,
     ) -> None:
+        super().__init__(policy, sleep)
         self.client = client
         self.auth = auth
-        self.policy = policy or RetryPolicy()
-        self.sleep = sleep
         self.server_message = server_message or _default_message
-        self.stats = WireStats()
 
     def request(
         self,
@@ -165,25 +195,6 @@ class SinkHttp:
             raise SinkRejectedError(self.server_message(response), status=status)
         raise SinkUnavailableError(f"gave up after {self.policy.attempts} tries: {last}")
 
-    def wait(self, attempt: int, retry_after: float | None = None) -> None:
-        if attempt >= self.policy.attempts:
-            return
-        if retry_after is not None:
-            if retry_after > self.policy.max_retry_after:
-                raise SinkUnavailableError(
-                    f"the server asks to wait {retry_after:.0f} s (Retry-After); try again later"
-                )
-            delay = retry_after
-        else:
-            delay = self.backoff(attempt)
-        self.stats.retries += 1
-        self.stats.backoff_seconds += delay
-        self.sleep(delay)
-
-    def backoff(self, attempt: int) -> float:
-        ceiling = min(self.policy.max_delay, self.policy.base_delay * float(2 ** (attempt - 1)))
-        return ceiling / 2 + random.uniform(0, ceiling / 2)
-
 
 def _retry_after(response: httpx.Response) -> float | None:
     value = response.headers.get("Retry-After")
@@ -216,7 +227,7 @@ class HttpSink:
     name: str
     kind: str
     can_read_back = True
-    http: SinkHttp
+    http: Retrier
 
     def post(self, voucher: OutgoingVoucher, *, known_new: bool = False) -> ExternalRef:
         """Deliver ``voucher``; looks for an earlier record first unless ``known_new``.

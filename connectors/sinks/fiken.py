@@ -4,6 +4,7 @@
 
     [sinks.fiken]
     kind = "fiken"
+    http: SinkHttp
     company = "fiken-demo-nordisk-og-gronn-as"     # the company slug
     token_env = "FIKEN_TOKEN"                      # a personal API token (bearer)
 
@@ -109,6 +110,7 @@ def _id_from(response: httpx.Response) -> str:
 
 class FikenSink(HttpSink):
     kind = "fiken"
+    http: SinkHttp
 
     def __init__(self, name: str, http: SinkHttp, company: str, *, mapping: CodeMap) -> None:
         self.name = name

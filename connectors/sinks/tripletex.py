@@ -4,6 +4,7 @@
 
     [sinks.regnskap]
     kind = "tripletex"
+    http: SinkHttp
     base_url = "https://tripletex.no/v2"            # the default; api-test.tripletex.tech for tests
     consumer_token_env = "TRIPLETEX_CONSUMER_TOKEN"
     employee_token_env = "TRIPLETEX_EMPLOYEE_TOKEN"
@@ -102,6 +103,7 @@ def tripletex_message(response: httpx.Response) -> str:
 
 class TripletexSink(HttpSink):
     kind = "tripletex"
+    http: SinkHttp
 
     def __init__(
         self,

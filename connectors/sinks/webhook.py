@@ -4,6 +4,7 @@
 
     [sinks.erp]
     kind = "webhook"
+    http: SinkHttp
     url = "https://erp.example.no/hooks/bilag"
     secret_env = "BILAG_WEBHOOK_SECRET"    # or secret_file / secret_block
     include_original = true                # the original, base64, in the body
@@ -91,6 +92,7 @@ def message(response: httpx.Response) -> str:
 
 class WebhookSink(HttpSink):
     kind = "webhook"
+    http: SinkHttp
     can_read_back = False
 
     def __init__(self, name: str, http: SinkHttp, url: str, *, with_original: bool = True) -> None:

@@ -61,7 +61,7 @@ def test_posting_the_same_voucher_twice_makes_one_record(harness: Harness) -> No
 
 
 def test_a_lost_response_is_followed_by_a_lookup_not_a_second_voucher(harness: Harness) -> None:
-    harness.server.inject("lost", method="POST", path=harness.create_path)
+    harness.server.inject("lost", method=harness.create_method, path=harness.create_path)
     sent = outgoing(3)
     ref = harness.sink.post(sent, known_new=True)
     assert harness.count() == 1
@@ -70,13 +70,15 @@ def test_a_lost_response_is_followed_by_a_lookup_not_a_second_voucher(harness: H
 
 
 def test_an_error_after_the_work_was_done_does_not_duplicate_it(harness: Harness) -> None:
-    harness.server.inject("done-500", method="POST", path=harness.create_path)
+    harness.server.inject("done-500", method=harness.create_method, path=harness.create_path)
     harness.sink.post(outgoing(4), known_new=True)
     assert harness.count() == 1
 
 
 def test_429_waits_as_long_as_retry_after_says(harness: Harness) -> None:
-    harness.server.inject("429", method="POST", path=harness.create_path, retry_after=7)
+    harness.server.inject(
+        "429", method=harness.create_method, path=harness.create_path, retry_after=7
+    )
     harness.sink.post(outgoing(5), known_new=True)
     assert 7.0 in harness.sleeps
     assert harness.count() == 1
@@ -84,20 +86,20 @@ def test_429_waits_as_long_as_retry_after_says(harness: Harness) -> None:
 
 def test_401_refreshes_the_token_once_and_goes_on(harness: Harness) -> None:
     harness.sink.post(outgoing(6), known_new=True)  # a token is in use
-    harness.server.inject("401", method="POST", path=harness.create_path)
+    harness.server.inject("401", method=harness.create_method, path=harness.create_path)
     harness.sink.post(outgoing(7), known_new=True)
     assert harness.count() == 2
 
 
 def test_401_that_persists_after_a_refresh_is_an_auth_error(harness: Harness) -> None:
-    harness.server.inject("401", method="POST", path=harness.create_path, times=5)
+    harness.server.inject("401", method=harness.create_method, path=harness.create_path, times=5)
     with pytest.raises(SinkAuthError):
         harness.sink.post(outgoing(8), known_new=True)
     assert harness.count() == 0
 
 
 def test_a_5xx_is_retried_with_backoff(harness: Harness) -> None:
-    harness.server.inject("503", method="POST", path=harness.create_path, times=2)
+    harness.server.inject("503", method=harness.create_method, path=harness.create_path, times=2)
     harness.sink.post(outgoing(9), known_new=True)
     assert harness.count() == 1
     assert len(harness.sleeps) >= 2
@@ -110,7 +112,7 @@ def test_a_server_that_stays_down_is_unavailable_not_refused(harness: Harness) -
 
 
 def test_a_validation_error_carries_the_servers_message(harness: Harness) -> None:
-    harness.server.inject("422", method="POST", path=harness.create_path)
+    harness.server.inject("422", method=harness.create_method, path=harness.create_path)
     with pytest.raises(SinkRejectedError) as caught:
         harness.sink.post(outgoing(11), known_new=True)
     assert "Validering feilet" in str(caught.value) or "validation" in str(caught.value).lower()

@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 
 from parsers.base import ParseContext
-from parsers.ocr import PageWords, ocr_pdf_pages
-from parsers.ocr_input import pdf_page_images, pdf_pages_without_text
-from parsers.tesseract import TesseractUnavailable, run_tesseract
+from parsers.ocr.input import pdf_page_images, pdf_pages_without_text
+from parsers.ocr.parser import PageWords, ocr_pdf_pages
+from parsers.ocr.tesseract import TesseractUnavailable, run_tesseract
 from tests.conftest import SAMPLES
 
 pytestmark = pytest.mark.ocr

@@ -1,6 +1,6 @@
 """Value parsers and checksums: examples, and properties under an explicit contract.
 
-Contract (parsers/heuristics.py): every ``parse_*`` returns a value or ``None`` for
+Contract (parsers/fields/heuristics.py): every ``parse_*`` returns a value or ``None`` for
 any string and never raises; every ``is_valid_*`` returns a bool for any string.
 """
 
@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum import luhn
 
-from parsers import heuristics as h
+from parsers.fields import heuristics as h
 
 MONTHS_NO = "januar februar mars april mai juni juli august september oktober november desember"
 

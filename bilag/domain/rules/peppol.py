@@ -3,7 +3,7 @@
 Rules that can only be judged on the XML (empty elements R008, currencyID
 attributes R051, TaxTotal counts R053/R054, date lexical form F001, and the
 element-existence and cardinality rules R001, R002, R003, R010, R020, R061) live
-in :mod:`parsers.ehf_rules`.
+in :mod:`parsers.ehf.rules.check`.
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ COMMANDS: tuple[str, ...] = (
     "suggest",
     "post",
     "sinks",
+    "pay",
 )
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2

@@ -455,8 +455,8 @@ def bench_calibration(sroie_limit: int) -> dict[str, Any]:
             path = tmp / "page.pbm"
             cv2.imwrite(str(path), prepared.image)
             h, w = prepared.image.shape
-            result = run_tesseract(path, page=page.page, width=w, height=h, psm=DEFAULT_PSM)
-            for word, raw in zip(result.words, result.raw_confidences, strict=True):
+            read, raws = run_tesseract(path, page=page.page, width=w, height=h, psm=DEFAULT_PSM)
+            for word, raw in zip(read.words, raws, strict=True):
                 # SROIE's truth is upper case: compare case-folded everywhere
                 pairs.append((raw, word.text.casefold() in truth))
 

@@ -1,8 +1,9 @@
-"""Value parsers and checksums for Norwegian and English invoices.
+"""Value parsers for Norwegian and English invoices: amounts, percentages, dates.
 
 Contract shared by every ``parse_*`` function here (hypothesis tests hold them
 to it): given any ``str`` they return a value or ``None``; they never raise.
-``is_valid_*`` functions return a ``bool`` for any ``str``.
+Identifier checksums (org number, KID, account, IBAN) are in
+:mod:`bilag.domain.identifiers`.
 
 Amounts: ``1 234,50``, ``1.234,50``, ``1,234.50``, ``1234.50``, ``kr 1 234,-``,
 ``-1 234,50``, ``1 234,50-``, ``(1,234.50)``, ``NOK 1 234,50``, ``€ 12,00``.
@@ -16,20 +17,8 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from stdnum import iban as std_iban
-from stdnum import luhn
-from stdnum.no import kontonr, orgnr
-
 __all__ = [
     "MONTHS",
-    "digits_only",
-    "is_valid_account",
-    "is_valid_iban",
-    "is_valid_kid",
-    "is_valid_kid_mod10",
-    "is_valid_kid_mod11",
-    "is_valid_orgnr",
-    "is_valid_vat_no",
     "parse_amount",
     "parse_date",
     "parse_percent",
@@ -65,11 +54,6 @@ _NBSP = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2212": "-
 MAX_AMOUNT = Decimal("1e12")
 _LEADING_JUNK = frozenset(".,:;'`´")
 _DECIMALS = re.compile(r"\d[.,]\d{2}$")
-
-
-def digits_only(text: str) -> str:
-    """Every digit of ``text``, in order (``"987 654 321"`` -> ``"987654321"``)."""
-    return "".join(ch for ch in text if ch.isdigit() and ch.isascii())
 
 
 def parse_amount(text: str) -> Decimal | None:
@@ -214,61 +198,3 @@ def plausible_date(value: date, today: date | None = None) -> bool:
     """A date an invoice could carry: from 2000 to two years after ``today``."""
     today = today or date.today()
     return date(2000, 1, 1) <= value <= date(today.year + 2, 12, 31)
-
-
-def is_valid_orgnr(text: str) -> bool:
-    """Norwegian organisation number: 9 digits, MOD11 check digit (Brønnøysund)."""
-    digits = digits_only(text) if isinstance(text, str) else ""
-    return len(digits) == 9 and digits[0] in "89" and bool(orgnr.is_valid(digits))
-
-
-def is_valid_vat_no(text: str) -> bool:
-    """Norwegian VAT number: ``NO`` + valid organisation number + ``MVA``."""
-    if not isinstance(text, str):
-        return False
-    compact = re.sub(r"[\s.\-]", "", text).upper()
-    return (
-        compact.startswith("NO") and compact.endswith("MVA") and is_valid_orgnr(compact[2:-3])
-    ) and len(compact) == 14
-
-
-def is_valid_account(text: str) -> bool:
-    """Norwegian bank account: 11 digits, MOD11 check digit."""
-    digits = digits_only(text) if isinstance(text, str) else ""
-    return len(digits) == 11 and bool(kontonr.is_valid(digits))
-
-
-def is_valid_iban(text: str) -> bool:
-    """IBAN with a valid country length and MOD97 check."""
-    if not isinstance(text, str) or len(text) > 50:
-        return False
-    return bool(std_iban.is_valid(text.replace(" ", "")))
-
-
-def is_valid_kid(text: str) -> bool:
-    """KID (Norwegian payment reference): 2 to 25 digits, MOD10 (Luhn) or MOD11 check digit."""
-    if not isinstance(text, str):
-        return False
-    s = text.strip().replace(" ", "")
-    if not 2 <= len(s) <= 25 or not s[:-1].isdigit() or not (s[-1].isdigit() or s[-1] == "-"):
-        return False
-    return is_valid_kid_mod10(s) or is_valid_kid_mod11(s)
-
-
-def is_valid_kid_mod10(text: str) -> bool:
-    """KID with a MOD10 (Luhn) check digit."""
-    s = text.strip().replace(" ", "") if isinstance(text, str) else ""
-    return 2 <= len(s) <= 25 and s.isdigit() and bool(luhn.is_valid(s))
-
-
-def is_valid_kid_mod11(text: str) -> bool:
-    """KID with a MOD11 check digit (weights 2..7 from the right; ``-`` for 10)."""
-    s = text.strip().replace(" ", "") if isinstance(text, str) else ""
-    if not 2 <= len(s) <= 25 or not s[:-1].isdigit() or not (s[-1].isdigit() or s[-1] == "-"):
-        return False
-    total = 0
-    for i, ch in enumerate(reversed(s[:-1])):
-        total += int(ch) * (2 + i % 6)
-    check = 11 - total % 11
-    expected = "0" if check == 11 else "-" if check == 10 else str(check)
-    return s[-1] == expected

@@ -14,9 +14,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from bilag.domain.identifiers import digits_only, is_issued_orgnr
 from bilag.domain.model import Party
 from parsers.base import ParseContext
-from parsers.fields import heuristics as h
 from parsers.fields.cues import (
     BUYER_BLOCK,
     CREDIT_TITLES,
@@ -111,8 +111,8 @@ def org_occurrences(lines: Sequence[Line], buyer: Sequence[Region]) -> list[OrgO
             if not any(c.isdigit() for c in text):
                 continue
             for m in _ORG_IN_TEXT.finditer(text):
-                digits = h.digits_only(m[2])
-                if not h.is_valid_orgnr(digits):
+                digits = digits_only(m[2])
+                if not is_issued_orgnr(digits):
                     continue
                 before = line.text[: line.text.find(m[0])] if m[0] in line.text else ""
                 vat_form = bool(m[3])  # NO 987 654 321 MVA or 987 654 321 MVA
@@ -340,7 +340,7 @@ def parties(
             )
     if chosen is not None:
         org_line_indices = [
-            i for i, line in enumerate(lines) if chosen.digits in h.digits_only(line.text)
+            i for i, line in enumerate(lines) if chosen.digits in digits_only(line.text)
         ]
         if any(o.vat_form and o.digits == chosen.digits for o in occurrences):
             org_pick = out["supplier.org_number"]
@@ -354,7 +354,7 @@ def parties(
         buyer_lines = [
             i
             for i, line in enumerate(lines)
-            if any(d in h.digits_only(line.text) for d in buyer_digits)
+            if any(d in digits_only(line.text) for d in buyer_digits)
         ]
         names = supplier_name_candidates(
             lines, regions, org_line_indices, heights, widths, buyer_lines

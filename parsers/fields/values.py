@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from bilag.domain.identifiers import digits_only, is_bank_account, is_iban, is_issued_orgnr, is_kid
 from parsers.fields import heuristics as h
 from parsers.fields.labels import LABELS
 from parsers.fields.lines import Line, Phrase
@@ -265,8 +266,8 @@ def read_orgnr(tokens: Sequence[Token]) -> Found | None:
     """A valid Norwegian organisation number among the first tokens."""
     text = " ".join(t.raw for t in tokens[:5])
     for m in _ORGNR.finditer(text):
-        digits = h.digits_only(m[1])
-        if h.is_valid_orgnr(digits):
+        digits = digits_only(m[1])
+        if is_issued_orgnr(digits):
             return Found(digits, m[0], _words(tokens[:5]), 1.1)
     return None
 
@@ -282,7 +283,7 @@ def read_kid(tokens: Sequence[Token]) -> Found | None:
     digits = "".join(t.raw for t in run)
     if not 2 <= len(digits) <= 25:
         return None
-    check = 1.1 if h.is_valid_kid(digits) else 0.4
+    check = 1.1 if is_kid(digits) else 0.4
     return Found(digits, " ".join(t.raw for t in run), _words(run), check)
 
 
@@ -295,11 +296,11 @@ def read_account(tokens: Sequence[Token]) -> Found | None:
     text = " ".join(t.raw for t in tokens[:8])
     for m in _IBAN.finditer(text.upper()):
         compact = m[1].replace(" ", "")
-        if h.is_valid_iban(compact):
+        if is_iban(compact):
             return Found(("iban", compact), m[1], _words(tokens[:8]), 1.1)
     for m in _ACCOUNT.finditer(text):
-        digits = h.digits_only(m[1])
-        if h.is_valid_account(digits):
+        digits = digits_only(m[1])
+        if is_bank_account(digits):
             return Found(("account", digits), m[1], _words(tokens[:8]), 1.1)
     return None
 

@@ -9,8 +9,8 @@ prepared, so importing this package needs neither OpenCV nor tesseract.
 from parsers.ocr.input import PageImage, Refused, image_pages, pdf_page_images
 from parsers.ocr.parser import (
     DEFAULT_PSM,
+    OcrOutcome,
     OcrParser,
-    PageWords,
     ocr_batch,
     ocr_image_bytes,
     ocr_pages,
@@ -20,9 +20,9 @@ from parsers.ocr.tesseract import TesseractUnavailable, run_tesseract, tesseract
 
 __all__ = [
     "DEFAULT_PSM",
+    "OcrOutcome",
     "OcrParser",
     "PageImage",
-    "PageWords",
     "Refused",
     "TesseractUnavailable",
     "image_pages",

@@ -32,14 +32,14 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from bilag.domain.model import Problem
 from bilag.domain.problems import ProblemCode
 from parsers.base import IncomingDocument, ParseContext, ParseOutcome
-from parsers.layout import Word
+from parsers.layout import Page
 from parsers.ocr.input import (
     PageImage,
     Refused,
@@ -47,14 +47,15 @@ from parsers.ocr.input import (
     pdf_page_images,
     pdf_pages_without_text,
 )
+from parsers.ocr.tesseract import run_tesseract
 from parsers.sniff import image_kind
 
 if TYPE_CHECKING:  # OpenCV loads only when a page is OCR'd (ocr is an extra)
     from parsers.ocr.prep import PrepOptions
 
 __all__ = [
+    "OcrOutcome",
     "OcrParser",
-    "PageWords",
     "default_workers",
     "ocr_batch",
     "ocr_image_bytes",
@@ -74,23 +75,20 @@ log.addHandler(logging.NullHandler())
 
 
 @dataclass(frozen=True, slots=True)
-class PageWords:
-    """The words OCR found on one page, in pixels of the prepared page image.
+class OcrOutcome:
+    """What OCR made of one page: its words, in pixels of the prepared page image.
 
-    ``width``/``height`` are that image's size (pass them as ``page_sizes`` to the
-    field extractor). ``steps`` says what preprocessing did; ``problem`` is set
-    when this page could not be OCR'd (the other pages still are).
+    ``page.width``/``page.height`` are that image's size (pass them as ``page_sizes``
+    to the field extractor). ``steps`` says what preprocessing did; ``problem`` is set
+    (and ``page`` has no words) when this page could not be OCR'd (the other pages
+    still are).
     """
 
-    page: int
-    width: float
-    height: float
-    words: tuple[Word, ...] = ()
+    page: Page
     doc: int = 0  # which document of a batch
     steps: tuple[str, ...] = ()
     problem: Problem | None = None
     seconds: float = 0.0
-    notes: tuple[str, ...] = field(default=())
 
 
 def default_workers() -> int:
@@ -109,11 +107,10 @@ def default_workers() -> int:
 
 def _ocr_one(
     page: PageImage, languages: str, options: PrepOptions | None, psm: int, workdir: Path
-) -> PageWords:
-    import cv2
+) -> OcrOutcome:
+    import cv2  # the "ocr" extra: loaded when a page is OCR'd, not when bilag starts
 
     from parsers.ocr.prep import prepare_page
-    from parsers.ocr.tesseract import run_tesseract
 
     started = time.perf_counter()
     prepared = prepare_page(page.image, options)
@@ -124,22 +121,17 @@ def _ocr_one(
     path = workdir / f"doc{page.doc}-page{page.page}.{'pbm' if binary else 'pgm'}"
     cv2.imwrite(str(path), image)
     try:
-        result = run_tesseract(
+        read, _raw = run_tesseract(
             path, page=page.page, width=w, height=h, languages=languages, psm=psm
         )
     except RuntimeError as e:  # this page only; TesseractUnavailable (no binary) propagates
         problem = Problem("", ProblemCode.OCR_FAILED, f"page {page.page}: {e}")
-        return PageWords(page.page, w, h, doc=page.doc, steps=prepared.steps, problem=problem)
+        empty = Page(page.page, float(w), float(h))
+        return OcrOutcome(empty, doc=page.doc, steps=prepared.steps, problem=problem)
     finally:
         path.unlink(missing_ok=True)
-    return PageWords(
-        page.page,
-        float(w),
-        float(h),
-        result.words,
-        doc=page.doc,
-        steps=prepared.steps,
-        seconds=time.perf_counter() - started,
+    return OcrOutcome(
+        read, doc=page.doc, steps=prepared.steps, seconds=time.perf_counter() - started
     )
 
 
@@ -150,7 +142,7 @@ def ocr_pages(
     workers: int | None = None,
     options: PrepOptions | None = None,
     psm: int = DEFAULT_PSM,
-) -> list[PageWords]:
+) -> list[OcrOutcome]:
     """Preprocess and OCR pages concurrently, keeping at most ``workers + 1`` in memory.
 
     Args:
@@ -162,19 +154,19 @@ def ocr_pages(
         psm: tesseract's page segmentation mode (see :data:`DEFAULT_PSM`).
 
     Returns:
-        One :class:`PageWords` per page, ordered by document and page.
+        One :class:`OcrOutcome` per page, ordered by document and page.
 
     Raises:
         parsers.ocr.tesseract.TesseractUnavailable: tesseract or a language is not installed.
         parsers.ocr.input.Refused: raised by ``pages`` itself (bad input).
     """
     count = workers or default_workers()
-    results: list[PageWords] = []
+    results: list[OcrOutcome] = []
     with (
         tempfile.TemporaryDirectory(prefix="bilag-ocr-") as tmp,
         ThreadPoolExecutor(max_workers=count, thread_name_prefix="ocr") as pool,
     ):
-        pending: deque[Future[PageWords]] = deque()
+        pending: deque[Future[OcrOutcome]] = deque()
         for page in pages:
             pending.append(pool.submit(_ocr_one, page, languages, options, psm, Path(tmp)))
             del page  # the worker holds the only reference: freed as soon as it is done
@@ -182,7 +174,7 @@ def ocr_pages(
                 results.append(pending.popleft().result())
         while pending:
             results.append(pending.popleft().result())
-    return sorted(results, key=lambda p: (p.doc, p.page))
+    return sorted(results, key=lambda p: (p.doc, p.page.number))
 
 
 def ocr_pdf_pages(
@@ -191,7 +183,7 @@ def ocr_pdf_pages(
     ctx: ParseContext,
     *,
     workers: int | None = None,
-) -> list[PageWords] | Problem:
+) -> list[OcrOutcome] | Problem:
     """OCR the given pages of a PDF (its pages without a text layer), rendered one at a time.
 
     This is what the text-layer PDF reader calls for pages that have no text.
@@ -204,7 +196,7 @@ def ocr_pdf_pages(
         workers: concurrent tesseracts; one per core when ``None``.
 
     Returns:
-        One :class:`PageWords` per page, words in pixels of the prepared page
+        One :class:`OcrOutcome` per page, words in pixels of the prepared page
         (rendered at 300 dpi, then rotated/deskewed: ``width``/``height`` give the
         page size in that unit), or a Problem (``PDF_CORRUPT``/``PDF_ENCRYPTED``)
         whose empty ``source`` the caller fills in.
@@ -225,7 +217,7 @@ def ocr_image_bytes(
     *,
     workers: int | None = None,
     options: PrepOptions | None = None,
-) -> list[PageWords] | Problem:
+) -> list[OcrOutcome] | Problem:
     """OCR every page of an image file (PNG, JPEG, TIFF ...), or say why it cannot be read."""
     try:
         return ocr_pages(
@@ -339,7 +331,7 @@ class OcrParser:
 
 
 def words_to_outcome(
-    doc: IncomingDocument, pages: Sequence[PageWords], ctx: ParseContext
+    doc: IncomingDocument, pages: Sequence[OcrOutcome], ctx: ParseContext
 ) -> ParseOutcome:
     """Hand the OCR'd words of one document to the shared field extractor."""
     from parsers.fields.invoice import extract_invoice
@@ -347,8 +339,8 @@ def words_to_outcome(
     page_problems = tuple(
         Problem(doc.name, p.problem.code, p.problem.message) for p in pages if p.problem
     )
-    words = [w for p in pages for w in p.words]
-    notes = tuple(f"p{p.page}: {' '.join(p.steps)} ({p.seconds:.2f} s)" for p in pages)
+    words = [w for p in pages for w in p.page.words]
+    notes = tuple(f"p{p.page.number}: {' '.join(p.steps)} ({p.seconds:.2f} s)" for p in pages)
     if not words:
         problem = Problem(doc.name, ProblemCode.NOT_AN_INVOICE, "OCR found no text")
         return ParseOutcome(problems=(*page_problems, problem), notes=notes)
@@ -357,7 +349,7 @@ def words_to_outcome(
         source=doc.name,
         parser=OcrParser.name,
         ctx=ctx,
-        page_sizes={p.page: (p.width, p.height) for p in pages},
+        page_sizes={p.page.number: (p.page.width, p.page.height) for p in pages},
     )
     return ParseOutcome(
         invoices=(invoice,) if invoice else (),

@@ -22,14 +22,12 @@ Why it is called the way it is (measured here, see ``docs/ocr.md``):
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from bilag.errors import InfrastructureError
-from parsers.layout import Word
+from parsers.layout import Page, Word
 
 __all__ = [
-    "OcrPage",
     "TesseractUnavailable",
     "calibrated_confidence",
     "run_tesseract",
@@ -56,17 +54,6 @@ CALIBRATION: tuple[tuple[float, float], ...] = (
 
 class TesseractUnavailable(InfrastructureError):
     """The tesseract binary or one of the requested languages is missing (infrastructure)."""
-
-
-@dataclass(frozen=True, slots=True)
-class OcrPage:
-    """The words tesseract read on one prepared page image, in its pixel coordinates."""
-
-    page: int  # 1-based
-    width: int
-    height: int
-    words: tuple[Word, ...]
-    raw_confidences: tuple[float, ...]  # tesseract's conf (0..100) per word, same order
 
 
 def calibrated_confidence(raw: float) -> float:
@@ -103,8 +90,8 @@ def run_tesseract(
     languages: str = "nor+eng",
     psm: int = 11,
     timeout_s: float = DEFAULT_TIMEOUT_S,
-) -> OcrPage:
-    """OCR one prepared page image and return its words.
+) -> tuple[Page, tuple[float, ...]]:
+    """OCR one prepared page image: its words, and tesseract's raw confidence of each.
 
     Args:
         image_path: a PNG/PGM/TIFF file tesseract can read.
@@ -116,8 +103,9 @@ def run_tesseract(
         timeout_s: kill tesseract after this many seconds.
 
     Returns:
-        The page's words, empty text and non-word rows (``conf < 0``) dropped;
-        coordinates are pixels of ``image_path``, origin top-left.
+        The page (its words, empty text and non-word rows (``conf < 0``) dropped;
+        coordinates are pixels of ``image_path``, origin top-left) and tesseract's
+        raw confidence (0..100) of each word, in the same order (for calibration).
 
     Raises:
         TesseractUnavailable: tesseract or a language pack is not installed.
@@ -170,4 +158,4 @@ def run_tesseract(
             )
         )
         raws.append(raw)
-    return OcrPage(page, width, height, tuple(words), tuple(raws))
+    return Page(page, width, height, tuple(words)), tuple(raws)

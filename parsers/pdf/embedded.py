@@ -19,6 +19,13 @@ from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any
 
+from bilag.domain.identifiers import (
+    digits_only,
+    is_bank_account,
+    is_iban,
+    is_issued_orgnr,
+    is_no_vat_number,
+)
 from bilag.domain.model import (
     DocumentType,
     Invoice,
@@ -30,7 +37,6 @@ from bilag.domain.model import (
     VatBreakdown,
 )
 from bilag.domain.problems import ProblemCode
-from parsers.fields import heuristics as h
 
 __all__ = ["EmbeddedXml", "find_embedded_xml", "invoice_from_xml"]
 
@@ -130,13 +136,13 @@ def _party(data: Mapping[str, Any] | None) -> Party:
     if not data:
         return Party()
     ids = data.get("identifiers") or {}
-    org = next((str(v) for v in ids.values() if h.is_valid_orgnr(str(v))), None)
+    org = next((str(v) for v in ids.values() if is_issued_orgnr(str(v))), None)
     vat = _str(data.get("vat_identifier"))
-    if org is None and vat and h.is_valid_vat_no(vat):
-        org = h.digits_only(vat)
+    if org is None and vat and is_no_vat_number(vat):
+        org = digits_only(vat)
     legal = data.get("legal_identifier") or data.get("BT-30")
-    if org is None and isinstance(legal, str) and h.is_valid_orgnr(legal):
-        org = h.digits_only(legal)
+    if org is None and isinstance(legal, str) and is_issued_orgnr(legal):
+        org = digits_only(legal)
     return Party(name=_str(data.get("name")), org_number=org, vat_number=vat)
 
 
@@ -146,10 +152,10 @@ def _invoice(data: Mapping[str, Any], source: str, parser: str, name: str) -> In
     account = _str(data.get("BT-84"))
     if account:
         compact = account.replace(" ", "")
-        if h.is_valid_iban(compact):
+        if is_iban(compact):
             supplier = _replace_party(supplier, iban=compact)
-        elif h.is_valid_account(compact):
-            supplier = _replace_party(supplier, bank_account=h.digits_only(compact))
+        elif is_bank_account(compact):
+            supplier = _replace_party(supplier, bank_account=digits_only(compact))
     gross = _dec(data.get("BT-112"))
     net = _dec(data.get("BT-109"))
     vat = _dec(data.get("BT-110"))

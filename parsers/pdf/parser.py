@@ -89,8 +89,8 @@ def _ocr_pages(
     result = ocr_pdf_pages(content, list(pages), ctx)
     if isinstance(result, Problem):
         return [], {}, (Problem(source, result.code, result.message),)
-    words = [w for p in result for w in p.words]
-    sizes = {p.page: (p.width, p.height) for p in result}
+    words = [w for p in result for w in p.page.words]
+    sizes = {p.page.number: (p.page.width, p.page.height) for p in result}
     problems = tuple(
         Problem(source, p.problem.code, p.problem.message) for p in result if p.problem
     )

@@ -1,7 +1,8 @@
 """Positioned words from a PDF's text layer, with pdfium (default) or pdfplumber.
 
 Both engines give the same thing: :class:`parsers.layout.Word` per word, in
-points, origin top-left, per 1-based page, plus each page's size. pdfium is
+points, origin top-left, per 1-based page, plus each page's size, as a
+:class:`parsers.layout.Page`. pdfium is
 the default because it is measured 5-10x faster than pdfplumber's layout
 analysis on the same pages (``bench/bench_pdf.py`` reports both); pdfplumber
 stays selectable (``PdfParser(engine="pdfplumber")``) and is what the speed
@@ -17,27 +18,16 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from bilag.domain.model import Problem
 from bilag.domain.problems import ProblemCode
-from parsers.layout import Word
+from parsers.layout import Page, Word
 
-__all__ = ["X_TOLERANCE", "PageText", "PdfOpenError", "iter_pages", "why"]
+__all__ = ["X_TOLERANCE", "PdfOpenError", "iter_pages", "why"]
 
 X_TOLERANCE = 3.0  # points; pdfplumber's default
 _BREAKS = frozenset(" \t\r\n\x00\x02\u00a0\u200b\ufffe\uffff")
-
-
-@dataclass(frozen=True, slots=True)
-class PageText:
-    """The words of one page and its size, in points."""
-
-    number: int  # 1-based
-    width: float
-    height: float
-    words: tuple[Word, ...]
 
 
 class PdfOpenError(Exception):
@@ -50,7 +40,7 @@ class PdfOpenError(Exception):
 
 def iter_pages(
     content: bytes, source: str, max_pages: int, engine: str = "pdfium"
-) -> tuple[int, Iterator[PageText]] | Problem:
+) -> tuple[int, Iterator[Page]] | Problem:
     """``(page_count, pages)`` read lazily one page at a time, or the Problem that stops it.
 
     The iterator may still raise :class:`PdfOpenError` for a page that cannot be read.
@@ -75,7 +65,7 @@ def why(e: BaseException) -> str:
 # ---- pdfium -------------------------------------------------------------------------------
 
 
-def _open_pdfium(content: bytes, source: str) -> tuple[int, Iterator[PageText]] | Problem:
+def _open_pdfium(content: bytes, source: str) -> tuple[int, Iterator[Page]] | Problem:
     import pypdfium2 as pdfium
 
     try:
@@ -89,7 +79,7 @@ def _open_pdfium(content: bytes, source: str) -> tuple[int, Iterator[PageText]] 
     return len(pdf), _pdfium_pages(pdf, source)
 
 
-def _pdfium_pages(pdf: Any, source: str) -> Iterator[PageText]:
+def _pdfium_pages(pdf: Any, source: str) -> Iterator[Page]:
     import pypdfium2 as pdfium
 
     try:
@@ -107,7 +97,7 @@ def _pdfium_pages(pdf: Any, source: str) -> Iterator[PageText]:
             finally:
                 textpage.close()
                 page.close()
-            yield PageText(index + 1, float(width), float(height), tuple(words))
+            yield Page(index + 1, float(width), float(height), tuple(words))
     finally:
         pdf.close()
 
@@ -151,7 +141,7 @@ def _pdfium_words(textpage: Any, number: int, height: float) -> list[Word]:
 # ---- pdfplumber ---------------------------------------------------------------------------
 
 
-def _open_plumber(content: bytes, source: str) -> tuple[int, Iterator[PageText]] | Problem:
+def _open_plumber(content: bytes, source: str) -> tuple[int, Iterator[Page]] | Problem:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
@@ -169,7 +159,7 @@ def _open_plumber(content: bytes, source: str) -> tuple[int, Iterator[PageText]]
     return count, _plumber_pages(pdf, source)
 
 
-def _plumber_pages(pdf: Any, source: str) -> Iterator[PageText]:
+def _plumber_pages(pdf: Any, source: str) -> Iterator[Page]:
     with pdf:
         for number, page in enumerate(pdf.pages, start=1):
             try:
@@ -193,4 +183,4 @@ def _plumber_pages(pdf: Any, source: str) -> Iterator[PageText]:
             )
             size = (float(page.width), float(page.height))
             page.close()  # frees pdfminer's layout cache: memory stays flat over many pages
-            yield PageText(number, size[0], size[1], words)
+            yield Page(number, size[0], size[1], words)

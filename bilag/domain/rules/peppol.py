@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
+from bilag.domain.identifiers import is_orgnr
 from bilag.domain.model import AllowanceCharge, DocumentType, Invoice, InvoiceLine, Party
 from bilag.domain.rules import identifiers as ids
 from bilag.domain.rules.base import Context, round2
@@ -40,7 +41,7 @@ _VATEX_CATEGORY = (
 # PEPPOL-COMMON-R040..R050: scheme -> (rule, checker).
 _SCHEME_CHECKS: dict[str, tuple[str, Callable[[str], bool]]] = {
     "0088": ("PEPPOL-COMMON-R040", ids.is_gln),
-    "0192": ("PEPPOL-COMMON-R041", ids.is_no_orgnr),
+    "0192": ("PEPPOL-COMMON-R041", is_orgnr),
     "0184": ("PEPPOL-COMMON-R042", ids.is_dk_cvr),
     "0208": ("PEPPOL-COMMON-R043", ids.is_be_enterprise_number),
     "0201": ("PEPPOL-COMMON-R044", ids.is_ipa_code),

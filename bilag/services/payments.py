@@ -26,13 +26,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from bilag.domain.identifiers import as_bban, is_bank_account, is_iban, is_kid
 from bilag.domain.payment import BankEntry, Debtor, Match, PaymentOrder, match_entries
 from bilag.errors import ConfigError
 from bilag.ledger.deliveries import DeliveryRepository
 from bilag.services.deps import Deps
 from connectors.bank.camt import read_debits
 from connectors.bank.pain001 import pain001
-from parsers.fields.heuristics import is_valid_account, is_valid_iban, is_valid_kid
 
 __all__ = ["BankReport", "Held", "PaymentRun", "debtor_of", "pay_due", "read_bank_file"]
 
@@ -74,7 +74,7 @@ def debtor_of(deps: Deps) -> Debtor:
     account = str(section.get("account", "")).replace(" ", "").replace(".", "")
     if not account:
         raise ConfigError(f"{where}.account: set the account payments are made from")
-    if not (is_valid_account(account) or is_valid_iban(account)):
+    if not (is_bank_account(account) or is_iban(account)):
         raise ConfigError(f"{where}.account: {account} fails its check digits")
     orgs = sorted(deps.settings.buyer_org_numbers)
     return Debtor(
@@ -83,11 +83,6 @@ def debtor_of(deps: Deps) -> Debtor:
         org_number=str(section.get("org_number") or (orgs[0] if orgs else "")) or None,
         bic=str(section["bic"]) if section.get("bic") else None,
     )
-
-
-def _bban(account: str) -> str:
-    compact = account.replace(" ", "").replace(".", "").upper()
-    return compact[4:] if compact.startswith("NO") and len(compact) == 15 else compact
 
 
 def _order(deps: Deps, row: Mapping[str, Any], horizon: date) -> PaymentOrder | Held:
@@ -114,15 +109,15 @@ def _order(deps: Deps, row: Mapping[str, Any], horizon: date) -> PaymentOrder | 
     if amount <= 0:
         return held("nothing to pay")
     account = supplier.get("bank_account") or supplier.get("iban")
-    if not account or not (is_valid_account(account) or is_valid_iban(account)):
+    if not account or not (is_bank_account(account) or is_iban(account)):
         return held(f"no valid bank account on the invoice ({account or 'none'})")
     with deps.uow() as uow:
         known = uow.repo.get_supplier(str(supplier.get("org_number") or ""))
-    approved = {_bban(a) for a in (known.bank_accounts if known else ())}
-    if _bban(account) not in approved:
+    approved = {as_bban(a) for a in (known.bank_accounts if known else ())}
+    if as_bban(account) not in approved:
         return held(f"bank account {account} is not approved for this supplier (bank-account hold)")
     kid = (invoice.get("payment_reference") or "").replace(" ", "") or None
-    if kid is not None and not is_valid_kid(kid):
+    if kid is not None and not is_kid(kid):
         return held(f"KID {kid} fails its check digit")
     return PaymentOrder(
         document_id=doc_id,

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -55,8 +55,10 @@ from connectors.base import AccountingSink, ExternalRef
 __all__ = [
     "DeliveryOutcome",
     "DeliveryReport",
+    "deliver_configured",
     "deliver_pending",
     "deliveries_of",
+    "delivery_summary",
     "outgoing_voucher",
     "requeue",
 ]
@@ -369,3 +371,55 @@ def deliveries_of(deps: Deps, document_id: int) -> list[DeliveryRow]:
     """The delivery state of one document with every sink (for ``bilag show``)."""
     with deps.uow() as uow:
         return DeliveryRepository(uow.repo.conn).of_document(document_id)
+
+
+def deliver_configured(
+    deps: Deps,
+    names: Sequence[str] | None = None,
+    *,
+    resolver: Callable[[str], str] | None = None,
+    since: date | None = None,
+) -> list[DeliveryReport]:
+    """Deliver through every configured sink (or ``names``): what ``post_pending`` runs.
+
+    Args:
+        resolver: reads ``*_block`` secrets; the flows pass one that loads a Prefect
+            Secret block (``bilag`` itself never imports Prefect).
+
+    Raises:
+        ConfigError: a sink's table is wrong. SinkAuthError: a sink refused its credentials
+            (the sinks before it have delivered and recorded their work).
+    """
+    from bilag.services.sinks import configured_sinks, open_sink
+
+    reports = []
+    for name in names if names is not None else configured_sinks(deps):
+        sink = open_sink(deps, name, resolver=resolver)
+        reports.append(deliver_pending(deps, sink, since=since))
+    return reports
+
+
+def delivery_summary(deps: Deps, document_id: int) -> dict[str, Any]:
+    """The document's deliveries and payment, for ``bilag show`` and the web app."""
+    from bilag.ledger.deliveries import DeliveryRepository as Repo
+
+    with deps.uow() as uow:
+        repo = Repo(uow.repo.conn)
+        rows = repo.of_document(document_id)
+        payment = repo.payment_of(document_id)
+    return {
+        "deliveries": [
+            {"sink": r.sink, "voucher_id": r.voucher_id, "state": r.state.value,
+             "external_ref": r.external_ref, "url": r.external_url, "attempts": r.attempts,
+             "reason": r.reason, "differences": r.differences,
+             "delivered_at": r.delivered_at.isoformat() if r.delivered_at else None}
+            for r in rows
+        ],
+        "payment": None if payment is None else {
+            "state": payment.state, "message_id": payment.message_id,
+            "end_to_end_id": payment.end_to_end_id, "amount": str(payment.amount),
+            "currency": payment.currency, "account": payment.creditor_account,
+            "kid": payment.kid, "due_date": payment.due_date.isoformat(),
+            "paid_on": payment.paid_on.isoformat() if payment.paid_on else None,
+        },
+    }  # fmt: skip

@@ -15,7 +15,13 @@ import pytest
 
 from bilag.domain.delivery import DeliveryState
 from bilag.ledger.deliveries import DeliveryRepository
-from bilag.services.delivery import deliver_pending, deliveries_of, outgoing_voucher, requeue
+from bilag.services.delivery import (
+    deliver_pending,
+    deliveries_of,
+    delivery_summary,
+    outgoing_voucher,
+    requeue,
+)
 from bilag.services.process import process_incoming
 from connectors.base import ExternalRef
 from tests.fixtures.ledger import fake_invoice, incoming
@@ -141,6 +147,8 @@ def test_a_difference_on_read_back_is_a_finding_and_a_failure(make_deps, triplet
     [row] = deliveries_of(deps, 1)
     assert row.state is DeliveryState.MISMATCH and row.differences
     assert "sent 1000.00" in str(row.reason)
+    shown = delivery_summary(deps, 1)["deliveries"][0]
+    assert shown["state"] == "mismatch" and shown["differences"] == row.differences
 
 
 def test_transient_failures_past_the_budget_become_a_dead_letter(make_deps, tripletex) -> None:

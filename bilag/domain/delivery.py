@@ -159,8 +159,8 @@ def cost_lines(voucher: Voucher, chart: Chart) -> tuple[tuple[CostLine, ...], De
     """The cost lines of a supplier-invoice voucher and the amount owed to the supplier.
 
     The voucher books VAT per code on the VAT accounts; external systems want it per
-    line, so each code's VAT is shared over the lines with that code in proportion to
-    their net amounts (the last line takes the rounding, so the sums stay exact).
+    line, so each line gets its own rate x net and the rounding difference between
+    that and the voucher's VAT goes on the largest line (the sums stay exact).
     """
     vat_accounts = {v.account for v in chart.vat_codes.values() if v.account}
     reverse_accounts = {
@@ -182,11 +182,13 @@ def cost_lines(voucher: Voucher, chart: Chart) -> tuple[tuple[CostLine, ...], De
             costs.append(p)
     lines: list[CostLine] = []
     by_vat_account: dict[str, list[int]] = defaultdict(list)
+    rates: dict[int, Decimal] = {}
     for i, p in enumerate(costs):
         vat = chart.vat(p.vat_code)
         if vat is not None and vat.account and vat.rate:
             by_vat_account[vat.account].append(i)
-    shares = _vat_shares(costs, by_vat_account, vat_by_account, vat_cur_by_account)
+            rates[i] = vat.rate
+    shares = _vat_shares(costs, by_vat_account, vat_by_account, vat_cur_by_account, rates)
     for i, p in enumerate(costs):
         vat = chart.vat(p.vat_code)
         share, share_cur = shares.get(i, (Decimal(0), None))
@@ -211,37 +213,37 @@ def _vat_shares(
     groups: Mapping[str, list[int]],
     vat_by_account: Mapping[str, Decimal],
     vat_cur_by_account: Mapping[str, Decimal],
+    rates: Mapping[int, Decimal],
 ) -> dict[int, tuple[Decimal, Decimal | None]]:
     """Each VAT account's amount shared over the cost lines whose code books there."""
     out: dict[int, tuple[Decimal, Decimal | None]] = {}
     for account, members in groups.items():
-        weights = [costs[i].amount for i in members]
-        nok = _share(vat_by_account.get(account, Decimal(0)), weights)
+        nets = [costs[i].amount for i in members]
+        line_rates = [rates[i] for i in members]
+        nok = _share(vat_by_account.get(account, Decimal(0)), nets, line_rates)
         foreign = costs[members[0]].currency_amount is not None
-        cur = (
-            _share(vat_cur_by_account.get(account, Decimal(0)), weights)
-            if foreign
-            else [None] * len(members)
-        )
+        cur: list[Decimal | None] = [None] * len(members)
+        if foreign:
+            cur_nets = [costs[i].currency_amount or Decimal(0) for i in members]
+            cur = list(_share(vat_cur_by_account.get(account, Decimal(0)), cur_nets, line_rates))
         for i, a, c in zip(members, nok, cur, strict=True):
             out[i] = (a, c)
     return out
 
 
-def _share(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
-    denominator = sum(weights, Decimal(0))
-    out: list[Decimal] = []
-    running = Decimal(0)
-    for i, w in enumerate(weights):
-        if i == len(weights) - 1 or denominator == 0:
-            out.append(total - running)
-            running = total
-            out.extend(Decimal(0) for _ in weights[i + 1 :])
-            break
-        part = to_ore(total * w / denominator)
-        out.append(part)
-        running += part
-    return out
+def _share(total: Decimal, nets: list[Decimal], rates: list[Decimal]) -> list[Decimal]:
+    """``total`` as each line's own rate x net, the rounding difference on the largest line.
+
+    A system that derives the net from the gross (Tripletex) then gets every line's
+    net back exactly, except where the document's VAT differs from the lines' rounded
+    VAT; that difference stays on one line, where a read-back shows it.
+    """
+    parts = [to_ore(net * rate / 100) for net, rate in zip(nets, rates, strict=True)]
+    rest = total - sum(parts, Decimal(0))
+    if rest and parts:
+        largest = max(range(len(nets)), key=lambda i: abs(nets[i]))
+        parts[largest] += rest
+    return parts
 
 
 def reconcile(sent: OutgoingVoucher, found: ReadBack) -> tuple[Difference, ...]:

@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import httpx
 
@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 _RETRY_STATUSES = frozenset({408, 425, 429})
+T = TypeVar("T")
 
 
 class AmbiguousOutcome(Exception):
@@ -90,11 +91,27 @@ class Retrier:
     """The retry budget, the waiting between tries and the account of the time spent."""
 
     def __init__(
-        self, policy: RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep
+        self,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        *,
+        settle_seconds: float = 0.0,
     ) -> None:
         self.policy = policy or RetryPolicy()
         self.sleep = sleep
         self.stats = WireStats()
+        self.settle_seconds = settle_seconds
+
+    def settle(self) -> None:
+        """Wait, in real time, as long as the request whose answer was lost may still run.
+
+        A request that timed out on our side can still be executing on the server;
+        looking for its record at once could miss it and create a second one. This
+        wait is real even where tests record ``sleep``: it guards against a race.
+        """
+        if self.settle_seconds > 0:
+            self.stats.backoff_seconds += self.settle_seconds
+            time.sleep(self.settle_seconds)
 
     def wait(self, attempt: int, retry_after: float | None = None) -> None:
         """Wait before try ``attempt + 1``: ``retry_after`` seconds, else backoff with jitter."""
@@ -127,7 +144,7 @@ class SinkHttp(Retrier):
         sleep: Callable[[float], None] = time.sleep,
         server_message: Callable[[httpx.Response], str] | None = None,
     ) -> None:
-        super().__init__(policy, sleep)
+        super().__init__(policy, sleep, settle_seconds=_read_timeout(client))
         self.client = client
         self.auth = auth
         self.server_message = server_message or _default_message
@@ -196,6 +213,10 @@ class SinkHttp(Retrier):
         raise SinkUnavailableError(f"gave up after {self.policy.attempts} tries: {last}")
 
 
+def _read_timeout(client: httpx.Client) -> float:
+    return float(client.timeout.read or 0.0)
+
+
 def _retry_after(response: httpx.Response) -> float | None:
     value = response.headers.get("Retry-After")
     if not value:
@@ -256,6 +277,7 @@ class HttpSink:
                 last = str(e)
                 look_first = True
                 self.http.wait(attempt, None)
+                self.http.settle()
         raise SinkUnavailableError(f"gave up after {self.http.policy.attempts} tries: {last}")
 
     def _attach_once(
@@ -272,7 +294,27 @@ class HttpSink:
                 last = str(e)
                 maybe_there = True
                 self.http.wait(attempt, None)
+                self.http.settle()
         raise SinkUnavailableError(f"gave up attaching the original after retries: {last}")
+
+    def _look_or_make(self, look: Callable[[], T | None], make: Callable[[], T]) -> T:
+        """A record found by ``look``, else made by ``make`` (a supplier, a contact).
+
+        ``make`` must send its creating request with ``creates=True``: after a lost
+        answer the record is looked for again before it is made again.
+        """
+        last = ""
+        for attempt in range(1, self.http.policy.attempts + 1):
+            found = look()
+            if found is not None:
+                return found
+            try:
+                return make()
+            except AmbiguousOutcome as e:
+                last = str(e)
+                self.http.wait(attempt, None)
+                self.http.settle()
+        raise SinkUnavailableError(f"gave up after {self.http.policy.attempts} tries: {last}")
 
     def _create(self, voucher: OutgoingVoucher) -> ExternalRef:
         raise NotImplementedError

@@ -148,22 +148,29 @@ class FikenSink(HttpSink):
     def _contact_id(self, voucher: OutgoingVoucher) -> int:
         facts = voucher.supplier
         key = facts.org_number or facts.name or "?"
-        if key in self._contacts:
-            return self._contacts[key]
+        if key not in self._contacts:
+            self._contacts[key] = self._look_or_make(
+                lambda: self._find_contact(voucher), lambda: self._make_contact(voucher)
+            )
+        return self._contacts[key]
+
+    def _find_contact(self, voucher: OutgoingVoucher) -> int | None:
+        facts = voucher.supplier
         query = {"organizationNumber": facts.org_number} if facts.org_number else {
             "name": facts.name or ""}  # fmt: skip
         for contact in self._pages(f"{self.base}/contacts", {**query, "supplier": "true"}):
-            self._contacts[key] = int(contact["contactId"])
-            return self._contacts[key]
+            return int(contact["contactId"])
+        return None
+
+    def _make_contact(self, voucher: OutgoingVoucher) -> int:
+        facts = voucher.supplier
         body: dict[str, Any] = {"name": facts.name or facts.org_number or "?", "supplier": True}
         if facts.org_number:
             body["organizationNumber"] = facts.org_number
         if facts.bank_account:
             body["bankAccountNumber"] = facts.bank_account
-        # a lost answer here is harmless: the next try looks the contact up first
-        made = self.http.request("POST", f"{self.base}/contacts", json=body)
-        self._contacts[key] = int(_id_from(made))
-        return self._contacts[key]
+        made = self.http.request("POST", f"{self.base}/contacts", json=body, creates=True)
+        return int(_id_from(made))
 
     def purchase_body(self, voucher: OutgoingVoucher) -> dict[str, Any]:
         if voucher.payable < 0 or voucher.voucher.reverses is not None:

@@ -195,22 +195,29 @@ class TripletexSink(HttpSink):
         key = facts.org_number or facts.name
         if not key:
             return None
-        if key in self._suppliers:
-            return self._suppliers[key]
+        if key not in self._suppliers:
+            self._suppliers[key] = self._look_or_make(
+                lambda: self._find_supplier(voucher), lambda: self._make_supplier(voucher)
+            )
+        return self._suppliers[key]
+
+    def _find_supplier(self, voucher: OutgoingVoucher) -> int | None:
+        facts = voucher.supplier
         query = {"organizationNumber": facts.org_number} if facts.org_number else {}
         for s in self._pages("/supplier", {**query, "fields": "id,name,organizationNumber"}):
             if facts.org_number or s.get("name") == facts.name:
-                self._suppliers[key] = int(s["id"])
-                return self._suppliers[key]
+                return int(s["id"])
+        return None
+
+    def _make_supplier(self, voucher: OutgoingVoucher) -> int:
+        facts = voucher.supplier
         body: dict[str, Any] = {"name": facts.name or facts.org_number}
         if facts.org_number:
             body["organizationNumber"] = facts.org_number
         if facts.bank_account:
             body["bankAccountPresentation"] = [{"bankAccountNumber": facts.bank_account}]
-        # a lost answer here is harmless: the next try looks the supplier up first
-        made = self.http.request("POST", "/supplier", json=body).json()["value"]
-        self._suppliers[key] = int(made["id"])
-        return self._suppliers[key]
+        made = self.http.request("POST", "/supplier", json=body, creates=True)
+        return int(made.json()["value"]["id"])
 
     def _currency_id(self, code: str) -> int:
         if code not in self._currencies:

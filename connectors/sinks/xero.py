@@ -176,7 +176,7 @@ class SdkCalls(Retrier):
 
     def __init__(self, tokens: XeroTokens, policy: RetryPolicy, sleep: Callable[[float], None],
                  timeout: float) -> None:  # fmt: skip
-        super().__init__(policy, sleep)
+        super().__init__(policy, sleep, settle_seconds=timeout)
         self.tokens = tokens
         self.timeout = (min(timeout, 10.0), timeout)
 
@@ -251,23 +251,31 @@ class XeroSink(HttpSink):
         return problems  # fmt: skip
 
     def _contact_id(self, voucher: OutgoingVoucher) -> str:
-        from xero_python.accounting import Contact, Contacts
 
         facts = voucher.supplier
         key = facts.org_number or facts.name or "?"
         if key not in self._contacts:
-            where = (f'CompanyNumber=="{facts.org_number}"' if facts.org_number
-                     else f'Name=="{(facts.name or "").replace(chr(34), "")}"')  # fmt: skip
-            found = self.http.call(self.api.get_contacts, self.tenant, where=where).contacts or []
-            if found:
-                self._contacts[key] = str(found[0].contact_id)
-            else:
-                contact = _writable(Contact(name=facts.name or facts.org_number or "?",
-                                            company_number=facts.org_number))  # fmt: skip
-                made = self.http.call(self.api.create_contacts, self.tenant,
-                                      Contacts(contacts=[contact]))  # fmt: skip
-                self._contacts[key] = str(made.contacts[0].contact_id)
+            self._contacts[key] = self._look_or_make(
+                lambda: self._find_contact(voucher), lambda: self._make_contact(voucher)
+            )
         return self._contacts[key]
+
+    def _find_contact(self, voucher: OutgoingVoucher) -> str | None:
+        facts = voucher.supplier
+        where = (f'CompanyNumber=="{facts.org_number}"' if facts.org_number
+                 else f'Name=="{(facts.name or "").replace(chr(34), "")}"')  # fmt: skip
+        found = self.http.call(self.api.get_contacts, self.tenant, where=where).contacts or []
+        return str(found[0].contact_id) if found else None
+
+    def _make_contact(self, voucher: OutgoingVoucher) -> str:
+        from xero_python.accounting import Contact, Contacts
+
+        facts = voucher.supplier
+        contact = _writable(Contact(name=facts.name or facts.org_number or "?",
+                                    company_number=facts.org_number))  # fmt: skip
+        made = self.http.call(self.api.create_contacts, self.tenant, Contacts(contacts=[contact]),
+                              creates=True)  # fmt: skip
+        return str(made.contacts[0].contact_id)
 
     def bill(self, voucher: OutgoingVoucher) -> Any:
         from xero_python.accounting import Contact, CurrencyCode, Invoice, LineAmountTypes, LineItem

@@ -82,6 +82,7 @@ class WireStats:
     requests: int = 0
     wire_seconds: float = 0.0
     backoff_seconds: float = 0.0
+    settle_seconds: float = 0.0  # real waits after lost answers (see Retrier.settle)
     retries: int = 0
     refreshes: int = 0
     by_status: dict[int, int] = field(default_factory=dict)
@@ -110,7 +111,7 @@ class Retrier:
         wait is real even where tests record ``sleep``: it guards against a race.
         """
         if self.settle_seconds > 0:
-            self.stats.backoff_seconds += self.settle_seconds
+            self.stats.settle_seconds += self.settle_seconds
             time.sleep(self.settle_seconds)
 
     def wait(self, attempt: int, retry_after: float | None = None) -> None:

@@ -17,6 +17,6 @@ def test_a_small_bench_run_delivers_each_voucher_exactly_once_under_faults() -> 
 
     result = run(20, 0.15, seed=3)
     assert result["at_server"] == 20 and result["duplicates"] == 0 and result["missing"] == 0
-    assert result["reconciled"] == 20
+    assert result["reconciled"] == 20 and result["final_states"] == {"reconciled": 20}
     assert result["spec_violations"] == 0
     assert sum(result["faults_injected"].values()) > 0

@@ -34,6 +34,9 @@ COMMANDS: tuple[str, ...] = (
     "rules",
     "learn",
     "suggest",
+    "post",
+    "sinks",
+    "pay",
 )
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2

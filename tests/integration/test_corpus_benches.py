@@ -1,9 +1,11 @@
-"""The corpus's EHF, e-mails and workspace are what bilag reads, and both benches run on a
-tiny corpus end to end (the figures themselves are in docs/corpus.md, not asserted)."""
+"""The corpus is written the same for the same seed; its EHF, e-mails and workspace are
+what bilag reads; both benches run on a tiny corpus end to end (the figures themselves are
+in docs/corpus.md, not asserted)."""
 
 from __future__ import annotations
 
 import email
+import hashlib
 import json
 import random
 from email import policy
@@ -43,6 +45,7 @@ def test_every_generated_ehf_passes_bilag_validate(tmp_path: Path) -> None:
     assert len(run.output) == len(files) > 50
 
 
+@pytest.mark.evaldata
 def test_every_generated_ehf_is_valid_ubl_2_1(tmp_path: Path) -> None:
     xsd = eval_data_or_skip("rules", "ubl-2.1-xsd", "xsd", "maindoc")
     schemas = {
@@ -55,6 +58,22 @@ def test_every_generated_ehf_is_valid_ubl_2_1(tmp_path: Path) -> None:
             root = root[-1]
         schema = schemas[etree.QName(root).localname]
         assert schema.validate(etree.ElementTree(root)), (path.name, schema.error_log.last_error)
+
+
+def test_the_same_seed_writes_the_same_bytes_in_one_process_or_two(tmp_path: Path) -> None:
+    def tree(folder: Path) -> dict[str, str]:
+        return {
+            str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
+
+    classes = ("pdf", "scan-upright", "email", "ehf")
+    build(tmp_path / "a", seed=5, count=10, classes=classes, workers=1)
+    build(tmp_path / "b", seed=5, count=10, classes=classes, workers=2)  # processes side by side
+    build(tmp_path / "c", seed=6, count=10, classes=classes, workers=1)
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+    assert tree(tmp_path / "a") != tree(tmp_path / "c")
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +107,7 @@ def test_each_mail_holds_the_attachments_its_truth_names(tiny_corpus: Path) -> N
             assert not inner or inner[0] in names or inner[0].endswith(".eml"), (doc["id"], inner)
 
 
+@pytest.mark.ocr
 def test_bench_extract_runs_on_a_tiny_corpus(tiny_corpus: Path, tmp_path: Path) -> None:
     from bench import bench_extract
 
@@ -109,6 +129,7 @@ def test_bench_extract_runs_on_a_tiny_corpus(tiny_corpus: Path, tmp_path: Path) 
     assert figures["all"]["documents"] >= 6 and figures["all"]["fields"] > 50
 
 
+@pytest.mark.ocr
 def test_bench_process_runs_on_a_tiny_corpus(tiny_corpus: Path, tmp_path: Path) -> None:
     from bench import bench_process
 

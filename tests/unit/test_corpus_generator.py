@@ -3,13 +3,11 @@ arithmetic, a truth that is printed, the same bytes for the same seed."""
 
 from __future__ import annotations
 
-import hashlib
 import random
 import re
 from collections import Counter
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -151,24 +149,6 @@ def test_a_credit_note_names_the_invoice_it_credits() -> None:
         family = _family_of(item.supplier, inv.kind)
         text = pdf_text(render_pdf(inv, family, style_for(14, inv, family)))
         assert inv.credited_number in text and inv.number in text
-
-
-def test_the_same_seed_writes_the_same_bytes_in_one_process_or_two(tmp_path: Path) -> None:
-    from bench.corpus.corpus import build
-
-    def tree(folder: Path) -> dict[str, str]:
-        return {
-            str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*"))
-            if p.is_file()
-        }
-
-    classes = ("pdf", "scan-upright", "email", "ehf")
-    build(tmp_path / "a", seed=5, count=10, classes=classes, workers=1)
-    build(tmp_path / "b", seed=5, count=10, classes=classes, workers=2)  # processes side by side
-    build(tmp_path / "c", seed=6, count=10, classes=classes, workers=1)
-    assert tree(tmp_path / "a") == tree(tmp_path / "b")
-    assert tree(tmp_path / "a") != tree(tmp_path / "c")
 
 
 def test_the_history_books_each_item_as_the_answer_key_does() -> None:

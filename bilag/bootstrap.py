@@ -72,9 +72,15 @@ def bootstrap(
         loaded = None
     else:
         loaded = coder
+    ledger = open_ledger(settings.database_url, schema=schema)
+    if coder is not False:
+        # what people corrected a supplier's coding to comes first (bilag/services/corrections.py)
+        from bilag.services.corrections import RememberingCoder
+
+        loaded = RememberingCoder(loaded, ledger)
     return Deps(
         settings=settings,
-        ledger=open_ledger(settings.database_url, schema=schema),
+        ledger=ledger,
         archive=open_archive(settings.archive_url),
         parsers=list(parsers) if parsers is not None else all_parsers(),
         coder=loaded,

@@ -29,11 +29,16 @@ COMMANDS: tuple[str, ...] = (
     "process",
     "approve",
     "reject",
+    "reverse",
     "queue",
+    "show",
+    "history",
     "export",
     "rules",
     "learn",
     "suggest",
+    "user",
+    "web",
 )
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2

@@ -32,6 +32,12 @@ EVENTS = frozenset(
         "reversed",
         "duplicate",
         "supplier",
+        # people and their decisions (bilag/services/users.py, review.py, corrections.py)
+        "user",
+        "token",
+        "forwarded",
+        "dismissed",
+        "learned",
     }
 )
 

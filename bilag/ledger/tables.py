@@ -85,6 +85,7 @@ documents = Table(
     Column("invoice_number", String(100)),
     Column("invoice_number_norm", String(100)),
     Column("issue_date", Date),
+    Column("due_date", Date),  # BT-9: the queue is sorted by it (migration 0002_users)
     Column("currency", String(3)),
     Column("gross_total", MONEY),
     Column("payment_reference", String(50)),
@@ -99,6 +100,7 @@ documents = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("parent_id", "name", "sha256", name="uq_documents_child"),
     Index("ix_documents_dupe", "supplier_org_number", "invoice_number_norm"),
+    Index("ix_documents_queue", "status", "due_date"),
 )
 
 voucher_counters = Table(

@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bilag.errors import LedgerError
 from bilag.ledger.audit import AuditWriter
+from bilag.ledger.people import PeopleRepository
 from bilag.ledger.repository import LedgerRepository
 
 __all__ = ["Ledger", "UnitOfWork", "open_ledger"]
@@ -45,6 +46,7 @@ class UnitOfWork:
             raise LedgerError(f"cannot open the ledger database: {e}") from e
         self.repo = LedgerRepository(self._conn)
         self.audit = AuditWriter(self._conn)
+        self.people = PeopleRepository(self._conn)  # users, sessions, tokens, supplier memory
         return self
 
     def commit(self) -> None:

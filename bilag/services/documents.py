@@ -31,6 +31,8 @@ from bilag.services.users import require
 __all__ = [
     "DocumentView",
     "Overview",
+    "audit_page",
+    "dimensions",
     "document_history",
     "document_view",
     "original",
@@ -226,3 +228,56 @@ def overview(deps: Deps, user: User, *, weeks: int = 8) -> Overview:
 
 def _days(now: datetime, then: datetime) -> int:
     return max(0, (now - aware(then)).days)
+
+
+def audit_page(
+    deps: Deps,
+    user: User,
+    *,
+    event: str | None = None,
+    actor: str | None = None,
+    page: int = 1,
+    per_page: int = 100,
+) -> tuple[list[AuditEntry], int]:
+    """The workspace's audit log, newest first, filtered by event and actor."""
+    require(user, Action.READ)
+    per_page = min(max(per_page, 1), 500)
+    conds = []
+    if event:
+        conds.append(audit_log.c.event == event)
+    if actor:
+        conds.append(audit_log.c.actor == actor)
+    with deps.uow() as uow:
+        conn = uow.repo.conn
+        total = int(
+            conn.execute(select(func.count()).select_from(audit_log).where(*conds)).scalar_one()
+        )
+        rows = conn.execute(
+            select(audit_log)
+            .where(*conds)
+            .order_by(audit_log.c.id.desc())
+            .limit(per_page)
+            .offset((max(page, 1) - 1) * per_page)
+        ).all()
+    return [AuditEntry(**r._mapping) for r in rows], total
+
+
+def dimensions(deps: Deps) -> tuple[list[str], list[str]]:
+    """Departments and projects the ledger has seen (for the coding form's suggestions)."""
+    from bilag.ledger.tables import postings
+
+    with deps.uow() as uow:
+        conn = uow.repo.conn
+        departments = [
+            r[0]
+            for r in conn.execute(
+                select(postings.c.department).where(postings.c.department.is_not(None)).distinct()
+            )
+        ]
+        projects = [
+            r[0]
+            for r in conn.execute(
+                select(postings.c.project).where(postings.c.project.is_not(None)).distinct()
+            )
+        ]
+    return sorted(departments), sorted(projects)

@@ -40,6 +40,7 @@ __all__ = [
     "QueueRow",
     "bin_page",
     "dismiss",
+    "neighbours",
     "queue_items",
     "queue_page",
     "waiting_for",
@@ -76,6 +77,7 @@ class QueueRow:
     due_date: date | None
     arrived: datetime
     reasons: tuple[dict[str, Any], ...]
+    sha256: str = ""
 
     @property
     def why(self) -> str:
@@ -117,6 +119,7 @@ _COLUMNS = (
     documents.c.due_date,
     documents.c.created_at,
     documents.c.reasons,
+    documents.c.sha256,
 )
 
 
@@ -134,14 +137,11 @@ def _row(r: Any) -> QueueRow:
         due_date=r.due_date,
         arrived=aware(r.created_at),
         reasons=tuple(r.reasons or ()),
+        sha256=r.sha256,
     )
 
 
-def queue_page(deps: Deps, user: User, f: QueueFilter) -> QueuePage:
-    """One page of the queue as ``user`` may see it (anyone who may read)."""
-    require(user, Action.READ)
-    per_page = min(max(f.per_page, 1), MAX_PER_PAGE)
-    page = max(f.page, 1)
+def _where(deps: Deps, uow: UnitOfWork, user: User, f: QueueFilter) -> list[ColumnElement[bool]]:
     statuses = [f.status] if f.status in OPEN else list(OPEN)
     where: list[ColumnElement[bool]] = [
         documents.c.status.in_(statuses),
@@ -161,16 +161,28 @@ def queue_page(deps: Deps, user: User, f: QueueFilter) -> QueuePage:
         where.append(documents.c.gross_total <= f.max_amount)
     if f.min_age_days:
         where.append(documents.c.created_at <= deps.clock() - timedelta(days=f.min_age_days))
+    if f.mine:
+        where.append(documents.c.id.in_(waiting_for(deps, uow, user) or [-1]))
+    return where
+
+
+_ORDER = (documents.c.due_date.asc().nulls_last(), documents.c.id)
+
+
+def queue_page(deps: Deps, user: User, f: QueueFilter) -> QueuePage:
+    """One page of the queue as ``user`` may see it (anyone who may read)."""
+    require(user, Action.READ)
+    per_page = min(max(f.per_page, 1), MAX_PER_PAGE)
+    page = max(f.page, 1)
     with deps.uow() as uow:
-        if f.mine:
-            where.append(documents.c.id.in_(waiting_for(deps, uow, user) or [-1]))
+        where = and_(*_where(deps, uow, user, f))
         conn = uow.repo.conn
-        total = conn.execute(select(func.count()).select_from(documents).where(and_(*where)))
+        total = conn.execute(select(func.count()).select_from(documents).where(where))
         counted = int(total.scalar_one())
         query = (
             select(*_COLUMNS)
-            .where(and_(*where))
-            .order_by(documents.c.due_date.asc().nulls_last(), documents.c.id)
+            .where(where)
+            .order_by(*_ORDER)
             .limit(per_page)
             .offset((page - 1) * per_page)
         )
@@ -183,6 +195,28 @@ def queue_page(deps: Deps, user: User, f: QueueFilter) -> QueuePage:
             ).all()
         )
     return QueuePage(rows, counted, page, per_page, {str(k): int(v) for k, v in counts.items()})
+
+
+def neighbours(
+    deps: Deps, user: User, f: QueueFilter, document_id: int
+) -> tuple[int | None, int | None, int, int]:
+    """(previous id, next id, position 1-based or 0, total) of a document in the filtered queue."""
+    require(user, Action.READ)
+    with deps.uow() as uow:
+        where = and_(*_where(deps, uow, user, f))
+        ids = [
+            r[0]
+            for r in uow.repo.conn.execute(select(documents.c.id).where(where).order_by(*_ORDER))
+        ]
+    if document_id not in ids:
+        return (None, ids[0] if ids else None, 0, len(ids))
+    i = ids.index(document_id)
+    return (
+        ids[i - 1] if i > 0 else None,
+        ids[i + 1] if i + 1 < len(ids) else None,
+        i + 1,
+        len(ids),
+    )
 
 
 def _safe(text: str) -> str:

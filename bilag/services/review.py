@@ -53,6 +53,7 @@ __all__ = [
     "ReviewOutcome",
     "approve",
     "correct",
+    "correct_lines",
     "current_step",
     "forward",
     "history_rows",
@@ -269,6 +270,44 @@ def correct(
         raise ReviewError(
             f"document {document_id} has no account yet: give one, e.g. --account 6540"
         )
+    return save_correction(deps, row, user, coding=coding, reason=reason)
+
+
+def correct_lines(
+    deps: Deps,
+    document_id: int,
+    user: User,
+    changes: Mapping[int, Mapping[str, str | None]],
+    *,
+    reason: str = "coding corrected",
+) -> ReviewOutcome:
+    """Change the coding of several lines at once (one correction, one new round):
+    ``{line index: {"account": ..., "vat_code": ..., "department": ..., "project": ...}}``;
+    an empty department or project clears it."""
+    require(user, Action.CORRECT)
+    with deps.uow() as uow:
+        row = _get(uow, document_id)
+    _check_open(row)
+    coding = coding_from_json(row.coding) if row.coding else Coding(())
+    for index, values in sorted(changes.items()):
+        account, vat_code = values.get("account") or None, values.get("vat_code") or None
+        if account is not None and not deps.chart.has_account(account):
+            raise ReviewError(
+                f"account {account} is not in the chart of accounts ({deps.chart.name})"
+            )
+        if vat_code is not None and deps.chart.vat(vat_code) is None:
+            raise ReviewError(f"VAT code {vat_code!r} is not a known VAT code")
+        if not coding.lines and account is not None:
+            coding = _from_parts(deps, row, account, vat_code)
+        full = {
+            "account": account,
+            "vat_code": vat_code,
+            "department": values.get("department"),
+            "project": values.get("project"),
+        }
+        coding = _recoded(coding, full, index)
+    if coding.abstained:
+        raise ReviewError(f"document {document_id} has a line without an account")
     return save_correction(deps, row, user, coding=coding, reason=reason)
 
 

@@ -100,13 +100,18 @@ def create_app(deps: Deps) -> FastAPI:
 
 def _page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
     t: Jinja2Templates = request.app.state.templates
+    from bilag.domain.users import Action
+
     viewer = getattr(request.state, "viewer", None)
-    return t.TemplateResponse(
-        request,
-        "error.html",
-        {"title": title, "message": message, "viewer": viewer},
-        status_code=status,
-    )
+    context = {
+        "title": title,
+        "message": message,
+        "viewer": viewer,
+        "user": viewer.user if viewer else None,
+        "csrf": viewer.csrf if viewer else "",
+        "Action": Action,
+    }
+    return t.TemplateResponse(request, "error.html", context, status_code=status)
 
 
 def _handlers(app: FastAPI) -> None:

@@ -98,10 +98,10 @@ def need(action: Action) -> Any:
         viewer = await run_in_threadpool(_identify, deps, request)
         if viewer is None:
             raise LoginRequired()
+        request.state.viewer = viewer  # the error pages show who is logged in
         if not await _csrf_ok(request, viewer):
             raise CsrfFailed()
         require(viewer.user, action)  # AccessDenied -> 403 (app.py)
-        request.state.viewer = viewer
         return viewer
 
     guard.action = action  # type: ignore[attr-defined]

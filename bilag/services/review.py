@@ -270,7 +270,18 @@ def correct(
         raise ReviewError(
             f"document {document_id} has no account yet: give one, e.g. --account 6540"
         )
-    return save_correction(deps, row, user, coding=coding, reason=reason)
+    return save_correction(deps, row, user, coding=_with_vat_codes(deps, coding), reason=reason)
+
+
+def _with_vat_codes(deps: Deps, coding: Coding) -> Coding:
+    """A line the coder gave no VAT code (it abstained) gets the input code of its rate."""
+    lines = []
+    for line in coding.lines:
+        if line.vat_code is None:
+            by_rate = deps.chart.input_code_for_rate(line.vat_rate)
+            line = replace(line, vat_code=by_rate.code if by_rate else None)
+        lines.append(line)
+    return replace(coding, lines=tuple(lines))
 
 
 def correct_lines(
@@ -308,7 +319,7 @@ def correct_lines(
         coding = _recoded(coding, full, index)
     if coding.abstained:
         raise ReviewError(f"document {document_id} has a line without an account")
-    return save_correction(deps, row, user, coding=coding, reason=reason)
+    return save_correction(deps, row, user, coding=_with_vat_codes(deps, coding), reason=reason)
 
 
 def save_correction(

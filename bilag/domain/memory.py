@@ -4,7 +4,7 @@ When someone corrects, say, the invoice number of an invoice, bilag finds the
 corrected value on the page and remembers where it stood: the label printed
 before it (``"bilagsnr"``) and its place on the page. The next invoice from the
 same supplier (the same layout) is read there first. See
-:mod:`bilag.services.corrections` (learning) and :mod:`parsers.fields_memory`
+:mod:`bilag.services.corrections` (learning) and :mod:`parsers.fields.memory`
 (applying).
 """
 

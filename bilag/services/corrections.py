@@ -13,7 +13,7 @@ the coding) is
    * a corrected invoice number, order reference, KID or date: where it stands on
      the page (the label before it and its box; :class:`~bilag.domain.memory.FieldHint`),
      which the parsers read first on the supplier's next invoice
-     (:mod:`parsers.fields_memory`);
+     (:mod:`parsers.fields.memory`);
    * a corrected coding: account, VAT code, department and project, which
      :class:`RememberingCoder` suggests for the supplier's next invoice until the
      learned model (retrained by ``bilag learn`` on the ledger's vouchers, where the
@@ -30,6 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from bilag.contract import decimal_str, money_str
+from bilag.domain import identifiers as ids
 from bilag.domain.coding import CodedLine, Coding
 from bilag.domain.dedupe import normalise_number
 from bilag.domain.memory import HINTED_FIELDS, FieldHint
@@ -42,7 +43,7 @@ from bilag.services.deps import Deps
 from bilag.services.records import coding_from_json, invoice_from_json, invoice_to_json
 from bilag.services.users import require
 from classifiers.base import AccountCoder, CodingInput, FitReport, HistoryRow, Suggestion
-from parsers import heuristics as h
+from parsers.fields.heuristics import parse_amount, parse_date
 
 __all__ = [
     "CORRECTABLE",
@@ -202,12 +203,12 @@ def _parse(kind: str, raw: str | None, name: str) -> str | None:
             raise CorrectionError(f"{name}: {text!r} is not a date (2026-03-31 or 31.03.2026)")
         return day.isoformat()
     if kind == "money":
-        amount = h.parse_amount(text) if not re.fullmatch(r"-?\d+(\.\d+)?", text) else Decimal(text)
+        amount = parse_amount(text) if not re.fullmatch(r"-?\d+(\.\d+)?", text) else Decimal(text)
         if amount is None:
             raise CorrectionError(f"{name}: {text!r} is not an amount (1234.50 or 1 234,50)")
         return money_str(amount)
     if kind == "number":
-        number = h.parse_amount(text.rstrip("%").strip()) if "," in text else _decimal(text)
+        number = parse_amount(text.rstrip("%").strip()) if "," in text else _decimal(text)
         if number is None:
             raise CorrectionError(f"{name}: {text!r} is not a number")
         return decimal_str(number)
@@ -215,11 +216,11 @@ def _parse(kind: str, raw: str | None, name: str) -> str | None:
 
 
 def _identifier(kind: str, text: str, name: str) -> str:
-    digits = h.digits_only(text)
+    digits = ids.digits_only(text)
     checks = {
-        "org_number": (h.is_valid_orgnr, "a valid 9-digit organisation number"),
-        "bank_account": (h.is_valid_account, "a valid 11-digit Norwegian account number"),
-        "kid": (h.is_valid_kid, "a valid KID (MOD10 or MOD11)"),
+        "org_number": (ids.is_orgnr, "a valid 9-digit organisation number"),
+        "bank_account": (ids.is_bank_account, "a valid 11-digit Norwegian account number"),
+        "kid": (ids.is_kid, "a valid KID (MOD10 or MOD11)"),
     }
     if kind in checks:
         check, what = checks[kind]
@@ -228,12 +229,12 @@ def _identifier(kind: str, text: str, name: str) -> str:
         return digits
     if kind == "iban":
         compact = text.replace(" ", "").upper()
-        if not h.is_valid_iban(compact):
+        if not ids.is_iban(compact):
             raise CorrectionError(f"{name}: {text!r} is not a valid IBAN")
         return compact
     if kind == "vat_number":
         compact = text.replace(" ", "").upper()
-        if not h.is_valid_vat_no(compact):
+        if not ids.is_no_vat_number(compact):
             raise CorrectionError(f"{name}: {text!r} is not a Norwegian VAT number (NO…MVA)")
         return compact
     if kind == "currency":
@@ -252,7 +253,7 @@ def _date(text: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        return h.parse_date(text)
+        return parse_date(text)
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -389,7 +390,7 @@ def learn_hints(
 def _locate(
     name: str, value: str, words: Sequence[Any], sizes: Mapping[int, tuple[float, float]]
 ) -> FieldHint | None:
-    from parsers.fields_layout import build_lines, normalise
+    from parsers.fields.lines import build_lines, normalise
 
     wanted = _comparable(name, value)
     for line in build_lines(list(words)):

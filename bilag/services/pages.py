@@ -7,7 +7,7 @@ around the words each field came from. Those boxes (the provenance locators,
 * a PDF page with a text layer: points, origin top-left. The page is rendered
   with pdfium at :data:`PDF_SCALE` and boxes are placed as shares of the page size;
 * a scanned page or a photo: pixels of the page *as OCR prepared it* (cropped,
-  turned upright, deskewed, rescaled; :func:`parsers.image_prep.prepare_page`).
+  turned upright, deskewed, rescaled; :func:`parsers.ocr.prep.prepare_page`).
   The page shown is prepared the same way, without the binarisation, so the boxes
   fall on the words, and a tilted phone photo is shown straight.
 
@@ -80,9 +80,9 @@ def _lock(sha256: str) -> threading.Lock:
 
 
 def _renderable(content: bytes) -> bool:
-    from parsers.ocr_input import sniff_image
+    from parsers.sniff import image_kind
 
-    return sniff_image(content[:16]) is not None
+    return image_kind(content[:64]) is not None
 
 
 def page_views(deps: Deps, sha256: str) -> list[PageView]:
@@ -127,10 +127,11 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _render(content: bytes, folder: Path) -> list[PageView]:
-    from parsers.ocr_input import Refused, sniff_image
+    from parsers.ocr.input import Refused
+    from parsers.sniff import image_kind
 
     try:
-        if sniff_image(content[:16]) == "pdf":
+        if image_kind(content[:64]) == "pdf":
             return _render_pdf(content, folder)
         return _render_images(content, folder)
     except Refused:
@@ -140,7 +141,7 @@ def _render(content: bytes, folder: Path) -> list[PageView]:
 def _render_pdf(content: bytes, folder: Path) -> list[PageView]:
     import pypdfium2 as pdfium
 
-    from parsers.ocr_input import pdf_page_images, pdf_pages_without_text
+    from parsers.ocr.input import pdf_page_images, pdf_pages_without_text
 
     scanned = pdf_pages_without_text(content)
     scanned_pages = set(scanned) if isinstance(scanned, list) else set()
@@ -169,7 +170,7 @@ def _render_pdf(content: bytes, folder: Path) -> list[PageView]:
 
 
 def _render_images(content: bytes, folder: Path) -> list[PageView]:
-    from parsers.ocr_input import image_pages
+    from parsers.ocr.input import image_pages
 
     views = []
     for page in image_pages(content, ParseContext()):
@@ -183,7 +184,7 @@ def _prepared(number: int, gray: Any, folder: Path) -> PageView:
     """The page as OCR prepared it (same geometry, so the word boxes fit), not binarised."""
     from PIL import Image
 
-    from parsers.image_prep import PrepOptions, prepare_page
+    from parsers.ocr.prep import PrepOptions, prepare_page
 
     prepared = prepare_page(gray, PrepOptions(denoise=False, binarise="none"))
     height, width = prepared.image.shape
@@ -257,14 +258,14 @@ def document_words(deps: Deps, sha256: str) -> tuple[list[Word], dict[int, tuple
 
 
 def _read_words(content: bytes) -> tuple[list[Word], dict[int, tuple[float, float]]]:
-    from parsers.ocr_input import sniff_image
+    from parsers.sniff import image_kind
 
-    kind = sniff_image(content[:16])
+    kind = image_kind(content[:64])
     ctx = ParseContext()
     if kind is None:
         return [], {}
     if kind == "pdf":
-        from parsers.pdf_text import read_pdf_words
+        from parsers.pdf import read_pdf_words
 
         read = read_pdf_words(content, "", ctx.max_pages)
         if not hasattr(read, "words"):
@@ -276,12 +277,15 @@ def _read_words(content: bytes) -> tuple[list[Word], dict[int, tuple[float, floa
 
             pages = ocr_pdf_pages(content, list(missing), ctx)
             if isinstance(pages, list):
-                words += [w for p in pages for w in p.words]
-                sizes.update({p.page: (p.width, p.height) for p in pages})
+                words += [w for p in pages for w in p.page.words]
+                sizes.update({p.page.number: (p.page.width, p.page.height) for p in pages})
         return words, sizes
     from parsers.ocr import ocr_image_bytes
 
     pages = ocr_image_bytes(content, ctx)
     if not isinstance(pages, list):
         return [], {}
-    return [w for p in pages for w in p.words], {p.page: (p.width, p.height) for p in pages}
+    return (
+        [w for p in pages for w in p.page.words],
+        {p.page.number: (p.page.width, p.page.height) for p in pages},
+    )

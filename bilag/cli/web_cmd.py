@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
 
     from bilag.bootstrap import bootstrap
     from bilag.web.app import create_app
+    from bilag.web.screens import warm_queue
 
     deps = bootstrap(load_settings(args.home), coder=False, actor="web")
     with deps.uow() as uow:
@@ -38,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
                 "bilag web: no users yet; add the first with: bilag user add NAME --role admin\n"
             )
     app = create_app(deps)
+    warm_queue(deps)  # page images of the waiting invoices, rendered in the background
     sys.stderr.write(f"bilag web: http://{args.host}:{args.port}/\n")
     uvicorn.run(
         app,

@@ -94,7 +94,21 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("documents", schema=None) as batch_op:
         batch_op.add_column(sa.Column("due_date", sa.Date(), nullable=True))
-    op.create_index("ix_documents_queue", "documents", ["status", "due_date"])
+    op.create_index(
+        "ix_documents_queue",
+        "documents",
+        [
+            "status",
+            "due_date",
+            "id",
+            "gross_total",
+            "created_at",
+            "supplier_org_number",
+            "supplier_name",
+        ],
+        sqlite_where=sa.text("invoice IS NOT NULL"),
+        postgresql_where=sa.text("invoice IS NOT NULL"),
+    )
     _backfill_due_dates()
 
 

@@ -204,7 +204,9 @@ def test_a_clerk_corrects_a_scan_by_keyboard_and_an_approver_posts_it(
         uncached_with_images=cold_images,
     )
 
-    clerk.keyboard.press("e")  # the first unsure field
+    clerk.keyboard.press("e")  # the first unsure field: its words light up on the page
+    assert clerk.locator(".box.active").count() >= 1
+    _screenshot(clerk, "web-review.png")
     for _ in range(40):  # Tab from unsure field to unsure field, to the order reference
         if clerk.evaluate("document.activeElement.name") == "f:order_reference":
             break
@@ -213,7 +215,6 @@ def test_a_clerk_corrects_a_scan_by_keyboard_and_an_approver_posts_it(
     assert clerk.locator(".box.active").count() == 0  # nothing was read for it
     clerk.keyboard.type("PO-4471")
     clerk.keyboard.press("Escape")
-    _screenshot(clerk, "web-review.png")
     clerk.keyboard.press("s")  # save the fields
     clerk.wait_for_selector(".flash")
     assert "fields corrected" in clerk.inner_text(".flash")

@@ -91,6 +91,12 @@ def approve(deps: Deps, document_id: int, user: User, comment: str = "") -> Revi
     with deps.uow() as uow:
         row = _get(uow, document_id)
     if row.status == Status.NEEDS_REVIEW:
+        if not user.may(Action.CORRECT):
+            reasons = "; ".join(str(r.get("message")) for r in row.reasons[:2])
+            raise ReviewError(
+                f"document {document_id} needs review before anyone approves it ({reasons}): "
+                "a clerk reviews and corrects it first"
+            )
         return correct(deps, document_id, user, reason=comment or "reviewed and accepted")
     require(user, Action.APPROVE)
     if row.status == "posting":  # approved before a stop: finish the posting only

@@ -160,9 +160,11 @@ def _apply(
             rows = data.setdefault(group, [])
             if index > len(rows):
                 raise CorrectionError(f"{name}: there is no {group} {index} to change")
-            if index == len(rows):
-                rows.append(dict.fromkeys(kinds))
             value = _parse(kinds[key], raw, name)
+            if index == len(rows):
+                if value is None:
+                    continue  # an empty field of a line not yet there adds nothing
+                rows.append(dict.fromkeys(kinds))
             if rows[index].get(key) != value:
                 rows[index][key] = value
                 changed.append(name)

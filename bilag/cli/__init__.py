@@ -37,6 +37,9 @@ COMMANDS: tuple[str, ...] = (
     "rules",
     "learn",
     "suggest",
+    "post",
+    "sinks",
+    "pay",
     "user",
     "web",
 )

@@ -38,6 +38,12 @@ EVENTS = frozenset(
         "forwarded",
         "dismissed",
         "learned",
+        # deliveries to external systems and payments (bilag/services/delivery.py, payments.py)
+        "delivered",
+        "delivery_failed",
+        "reconciled",
+        "payment_file",
+        "paid",
     }
 )
 

@@ -86,7 +86,7 @@ documents = Table(
     Column("invoice_number", String(100)),
     Column("invoice_number_norm", String(100)),
     Column("issue_date", Date),
-    Column("due_date", Date),  # BT-9: the queue is sorted by it (migration 0002_users)
+    Column("due_date", Date),  # BT-9: the queue is sorted by it (migration 0003_users)
     Column("currency", String(3)),
     Column("gross_total", MONEY),
     Column("payment_reference", String(50)),

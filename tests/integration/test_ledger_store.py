@@ -104,6 +104,7 @@ def test_opening_a_ledger_again_runs_no_migration_twice(ledger_url) -> None:
 
 
 def _head() -> str:
+    """The newest migration (every helper's migration moves it; the test must not name one)."""
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 

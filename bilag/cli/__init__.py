@@ -34,6 +34,7 @@ COMMANDS: tuple[str, ...] = (
     "rules",
     "learn",
     "suggest",
+    "verify",
 )
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2

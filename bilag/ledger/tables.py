@@ -10,8 +10,11 @@ Idempotency is held by unique keys, not by hope:
   posting transaction, so they run without gaps.
 
 Money is ``Numeric(18, 2)`` (øre); exchange rates ``Numeric(18, 6)``. Never float.
-``audit_log``, ``vouchers`` and ``postings`` are append-only: the migration adds
-triggers that refuse UPDATE and DELETE on them.
+``audit_log``, ``vouchers`` and ``postings`` are append-only: the migrations add
+triggers that refuse UPDATE, DELETE, REPLACE (SQLite) and TRUNCATE (PostgreSQL) on
+them. Their rows are also the entries of one hash chain (``chain_seq``,
+``chain_prev``, ``chain_hash``; the last entry in ``chain_head``): see
+``bilag/ledger/chain.py``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
@@ -37,6 +41,7 @@ __all__ = [
     "APPEND_ONLY_TABLES",
     "approvals",
     "audit_log",
+    "chain_head",
     "documents",
     "metadata",
     "postings",
@@ -55,6 +60,7 @@ metadata = MetaData(
 )
 
 MONEY = Numeric(18, 2, asdecimal=True)
+HASH = String(64)  # SHA-256, hex
 RATE = Numeric(18, 6, asdecimal=True)
 
 # One row per archived original: a file, an email, an attachment found inside one.
@@ -101,6 +107,17 @@ documents = Table(
     Index("ix_documents_dupe", "supplier_org_number", "invoice_number_norm"),
 )
 
+
+def chain_columns() -> tuple[Column[object], ...]:
+    """The hash chain's columns of an append-only table (NOT NULL on PostgreSQL; on
+    SQLite, where a column added later cannot be NOT NULL, a trigger refuses NULL)."""
+    return (
+        Column("chain_seq", Integer, nullable=False, unique=True),
+        Column("chain_prev", HASH, nullable=False),
+        Column("chain_hash", HASH, nullable=False),
+    )
+
+
 voucher_counters = Table(
     "voucher_counters",
     metadata,
@@ -123,6 +140,7 @@ vouchers = Table(
     Column("idempotency_key", String(200), nullable=False, unique=True),
     Column("posted_by", String(100), nullable=False),
     Column("posted_at", DateTime(timezone=True), nullable=False),
+    *chain_columns(),
     UniqueConstraint("series", "year", "number", name="uq_vouchers_number"),
 )
 
@@ -142,6 +160,7 @@ postings = Table(
     Column("exchange_rate", RATE),
     Column("department", String(50)),
     Column("project", String(50)),
+    *chain_columns(),
 )
 
 suppliers = Table(
@@ -186,7 +205,20 @@ audit_log = Table(
     Column("before", JSON),
     Column("after", JSON),
     Column("reason", Text),
+    *chain_columns(),
     Index("ix_audit_entity", "entity", "entity_id"),
+)
+
+# The number and hash of the chain's last entry: one row (id 1), updated in the
+# transaction that appends; its row lock serialises appends. Never deleted, and its
+# number never goes back (triggers).
+chain_head = Table(
+    "chain_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", Integer, nullable=False),
+    Column("hash", HASH, nullable=False),
+    CheckConstraint("id = 1", name="ck_chain_head_single_row"),
 )
 
 APPEND_ONLY_TABLES = ("audit_log", "vouchers", "postings")

@@ -36,7 +36,7 @@ from bilag.ledger.anchor import AnchorRecord, ChainAnchor
 from bilag.ledger.chain import CHAINED_TABLES, GENESIS, entry_hash
 from bilag.ledger.tables import chain_head
 
-__all__ = ["Break", "ChainReport", "raw_rows", "verify_chain"]
+__all__ = ["Break", "ChainReport", "entry_key", "raw_rows", "verify_chain"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +72,8 @@ class ChainReport:
         return not self.breaks
 
 
-def _key(table: str, row: Mapping[str, Any]) -> str:
+def entry_key(table: str, row: Mapping[str, Any]) -> str:
+    """How a break names a row: "AP2026-000003", "AP2026-000003 line 2", "id 17"."""
     if table == "vouchers":
         return str(row.get("voucher_id"))
     if table == "postings":
@@ -145,7 +146,7 @@ def _check_group(walk: _Walk, seq: int, group: list[dict[str, Any]]) -> None:
     verdicts = [(_valid(r), r.get("chain_prev") == walk.prev_hash, r) for r in group]
     verdicts.sort(key=lambda v: (not v[0], not v[1]))
     content_ok, linked, member = verdicts[0]
-    table, key = member["__table__"], _key(member["__table__"], member)
+    table, key = member["__table__"], entry_key(member["__table__"], member)
     if seq > walk.expected:
         first, last = walk.expected, seq - 1
         span = f"entry {first} is" if first == last else f"entries {first}-{last} are"
@@ -170,7 +171,7 @@ def _check_group(walk: _Walk, seq: int, group: list[dict[str, Any]]) -> None:
             Break(
                 seq,
                 other["__table__"],
-                _key(other["__table__"], other),
+                entry_key(other["__table__"], other),
                 "duplicate",
                 f"a second entry numbered {seq} (inserted)",
             )
@@ -198,7 +199,7 @@ def _walk(conn: Connection, anchor_seq: int | None) -> _Walk:
                 Break(
                     None,
                     table,
-                    _key(table, row),
+                    entry_key(table, row),
                     "unchained",
                     f"is not part of the chain (chain_seq {seq!r}): written around bilag",
                 )
@@ -305,13 +306,20 @@ def _read_anchor(anchor: ChainAnchor | None) -> tuple[AnchorRecord | None, list[
         return None, [Break(None, "anchor", str(anchor.path), "anchor", str(e))]
 
 
-def verify_chain(conn: Connection, anchor: ChainAnchor | None = None) -> ChainReport:
-    """Recompute the whole chain on ``conn`` (a fresh transaction: it starts the snapshot).
+def verify_chain(
+    conn: Connection, anchor: ChainAnchor | None = None, *, snapshot: bool = True
+) -> ChainReport:
+    """Recompute the whole chain on ``conn``.
 
-    ``anchor``: the workspace's anchor file; its record for this database is checked too.
+    Args:
+        conn: a connection with no transaction begun: the first read starts the snapshot.
+        anchor: the workspace's anchor file; its record for this database is checked too.
+        snapshot: False reads inside the transaction already open on ``conn`` (the
+            tampering bench verifies inside the transaction that tampered, then rolls back).
     """
     record, unreadable = _read_anchor(anchor)
-    _snapshot(conn)
+    if snapshot:
+        _snapshot(conn)
     walk = _walk(conn, record.seq if record else None)
     head = _head(conn)
     breaks = [

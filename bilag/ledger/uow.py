@@ -124,7 +124,12 @@ def open_ledger(
         event.listen(engine, "connect", _search_path(schema))
         try:
             with engine.begin() as conn:
-                conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+                # asked first: the application's role may not create schemas (README)
+                found = conn.execute(
+                    text("SELECT 1 FROM pg_namespace WHERE nspname = :s"), {"s": schema}
+                ).first()
+                if found is None:
+                    conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         except SQLAlchemyError as e:
             raise LedgerError(f"cannot reach {_safe(url)}: {e}") from e
     if migrate:

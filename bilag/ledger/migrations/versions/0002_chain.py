@@ -156,12 +156,13 @@ def downgrade() -> None:
         for table in CHAINED:
             op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
             op.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
-        op.execute("DROP FUNCTION IF EXISTS bilag_chain_head_forward()")
     for table in CHAINED:
         op.drop_index(f"uq_{table}_chain_seq", table_name=table)
         for column in ("chain_hash", "chain_prev", "chain_seq"):
             op.drop_column(table, column)
     op.drop_table("chain_head")
+    if dialect == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS bilag_chain_head_forward()")
     # the triggers of 0001
     if dialect == "sqlite":
         for table in CHAINED:

@@ -269,9 +269,14 @@ def _end_breaks(walk: _Walk, head: tuple[int | None, str | None]) -> list[Break]
     return []
 
 
-def _anchor_breaks(walk: _Walk, anchor: AnchorRecord | None) -> list[Break]:
+def _anchor_breaks(
+    walk: _Walk, anchor: AnchorRecord | None, head: tuple[int | None, str | None]
+) -> list[Break]:
     if anchor is None:
         return []
+    head_seq = head[0]
+    if head_seq is not None and walk.last_seq < anchor.seq <= head_seq:
+        return []  # the head reports this cut already: one line per break
     if anchor.seq > walk.last_seq:
         return [
             Break(
@@ -325,7 +330,7 @@ def verify_chain(
     breaks = [
         *walk.breaks,
         *_end_breaks(walk, head),
-        *_anchor_breaks(walk, record),
+        *_anchor_breaks(walk, record, head),
         *unreadable,
     ]
     breaks.sort(key=lambda b: (b.seq is None, b.seq or 0))

@@ -18,7 +18,7 @@ processes on this shared machine hits them alike:
 * ``parse w/o syntax rules``: ``EhfParser(syntax_rules=False).parse``: safety
   checks, tree, every business term, base64 decoding of attachments;
 * ``parse``: ``EhfParser().parse``, the above plus the XML-bound validation rules
-  (``parsers.ehf_rules.check_syntax``, the validation engineer's);
+  (``parsers.ehf.rules.check.check_syntax``, the validation engineer's);
 * ``parse+validate``: the above plus ``bilag.domain.validation.validate``.
 
 Throughput is documents per CPU second (single process, single thread: one core),
@@ -60,10 +60,10 @@ from bilag.domain.document import IncomingDocument
 from bilag.domain.model import Problem
 from bilag.domain.validation import validate
 from parsers.base import ParseContext
-from parsers.ehf import EhfParser
-from parsers.ehf_rules import check_syntax
-from parsers.ubl_reader import read_invoice
-from parsers.xml_safety import load_xml
+from parsers.ehf.parser import EhfParser
+from parsers.ehf.reader import read_invoice
+from parsers.ehf.rules.check import check_syntax
+from parsers.ehf.xml_safety import load_xml
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = Path(__file__).parent / "out"

@@ -90,7 +90,7 @@ def _split(server: Any, folder: str, archive_dir: Path) -> tuple[float, int]:
     from connectors.archive import LocalArchive
     from connectors.imap import ImapSource
     from parsers.base import ParseContext
-    from parsers.mail import MailParser
+    from parsers.mail.parser import MailParser
 
     archive = LocalArchive(archive_dir)
     parser, ctx = MailParser(), ParseContext()

@@ -61,7 +61,7 @@ def _page_files(tmp: Path) -> list[Path]:
     import cv2
 
     from parsers.base import ParseContext
-    from parsers.ocr_input import image_pages, pdf_page_images, pdf_pages_without_text
+    from parsers.ocr.input import image_pages, pdf_page_images, pdf_pages_without_text
 
     out: list[Path] = []
     for path in _sample_files():
@@ -106,7 +106,7 @@ def bench_speed(tmp: Path, repeat: int) -> dict[str, Any]:
     """Whole path vs. bare tesseract CLI, page by page, one worker, interleaved."""
     from bilag.domain.document import IncomingDocument
     from parsers.base import ParseContext
-    from parsers.ocr import OcrParser
+    from parsers.ocr.parser import OcrParser
 
     parser, ctx = OcrParser(workers=1), ParseContext()
     rows: list[dict[str, Any]] = []
@@ -140,7 +140,7 @@ def bench_throughput(tmp: Path) -> dict[str, Any]:
     """Pages per second for a batch of documents with 1 and 2 workers."""
     from bilag.domain.document import IncomingDocument
     from parsers.base import ParseContext
-    from parsers.ocr import ocr_batch
+    from parsers.ocr.parser import ocr_batch
 
     docs = [IncomingDocument(p.name, p.read_bytes()) for p in _page_files(tmp)]
     out: dict[str, Any] = {}
@@ -176,7 +176,7 @@ def bench_accuracy(
     """Key fields of our own scans against their golden files."""
     from bilag.domain.document import IncomingDocument
     from parsers.base import ParseContext
-    from parsers.ocr import ocr_batch
+    from parsers.ocr.parser import ocr_batch
 
     files = _sample_files()
     docs = [IncomingDocument(p.name, p.read_bytes()) for p in files]
@@ -236,7 +236,7 @@ def bench_sroie(
     """SROIE receipts: company -> supplier.name, date -> issue_date, total -> gross_total."""
     from bilag.domain.document import IncomingDocument
     from parsers.base import ParseContext
-    from parsers.ocr import ocr_batch
+    from parsers.ocr.parser import ocr_batch
 
     if not SROIE.exists():
         print("  (eval-data/sroie-receipts absent: skipped)")
@@ -297,7 +297,7 @@ _MEMORY_CHILD = """
 import json, resource, sys, time
 from bilag.domain.document import IncomingDocument
 from parsers.base import ParseContext
-from parsers.ocr import OcrParser
+from parsers.ocr.parser import OcrParser
 data = open(sys.argv[1], "rb").read()
 started = time.perf_counter()
 parser = OcrParser(workers=int(sys.argv[2]))
@@ -357,7 +357,7 @@ def _memory_run(tmp: Path, pages: int) -> dict[str, Any]:
 
 def bench_variants(sroie_limit: int) -> dict[str, Any]:
     """Key-field accuracy and time of each preprocessing variant (steps added one by one)."""
-    from parsers.image_prep import PrepOptions
+    from parsers.ocr.prep import PrepOptions
 
     off = PrepOptions(
         crop_page=False,
@@ -440,10 +440,10 @@ def bench_calibration(sroie_limit: int) -> dict[str, Any]:
     import cv2
 
     from parsers.base import ParseContext
-    from parsers.image_prep import prepare_page
-    from parsers.ocr import DEFAULT_PSM
-    from parsers.ocr_input import image_pages, pdf_page_images, pdf_pages_without_text
-    from parsers.tesseract import run_tesseract
+    from parsers.ocr.input import image_pages, pdf_page_images, pdf_pages_without_text
+    from parsers.ocr.parser import DEFAULT_PSM
+    from parsers.ocr.prep import prepare_page
+    from parsers.ocr.tesseract import run_tesseract
 
     gen = _generator()
     ctx = ParseContext()
@@ -455,8 +455,8 @@ def bench_calibration(sroie_limit: int) -> dict[str, Any]:
             path = tmp / "page.pbm"
             cv2.imwrite(str(path), prepared.image)
             h, w = prepared.image.shape
-            result = run_tesseract(path, page=page.page, width=w, height=h, psm=DEFAULT_PSM)
-            for word, raw in zip(result.words, result.raw_confidences, strict=True):
+            read, raws = run_tesseract(path, page=page.page, width=w, height=h, psm=DEFAULT_PSM)
+            for word, raw in zip(read.words, raws, strict=True):
                 # SROIE's truth is upper case: compare case-folded everywhere
                 pairs.append((raw, word.text.casefold() in truth))
 

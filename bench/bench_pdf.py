@@ -45,8 +45,8 @@ from bilag.contract import invoice_json
 from bilag.domain.document import IncomingDocument
 from bilag.domain.model import Invoice
 from parsers.base import ParseContext
-from parsers.pdf_embedded import find_embedded_xml, invoice_from_xml
-from parsers.pdf_text import PdfParser
+from parsers.pdf.embedded import find_embedded_xml, invoice_from_xml
+from parsers.pdf.parser import PdfParser
 
 ROOT = Path(__file__).resolve().parent.parent
 OWN = ROOT / "sample_documents" / "pdf"

@@ -32,10 +32,11 @@ from typing import Any
 from lxml import etree
 
 from bilag.domain.model import Severity
-from bilag.domain.rules.catalog import CATALOG, RULE_SET
-from bilag.domain.validation import IMPLEMENTED_RULES, validate
-from parsers.ehf_rules import check_syntax
-from parsers.ubl_reader import read_invoice
+from bilag.domain.rules.catalog import RULE_SET
+from bilag.domain.validation import validate
+from parsers.ehf.reader import read_invoice
+from parsers.ehf.rules import CATALOG, IMPLEMENTED_RULES
+from parsers.ehf.rules.check import check_syntax
 from tests.official_rules import iter_cases, judge, read_ubl
 
 ROOT = Path(__file__).resolve().parent.parent

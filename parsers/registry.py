@@ -16,17 +16,17 @@ __all__ = ["all_parsers", "choose_parser"]
 
 def _builtin_factories() -> list[Callable[[], Parser]]:
     factories: list[Callable[[], Parser]] = []
-    from parsers.ehf import EhfParser
+    from parsers.ehf.parser import EhfParser
 
     factories.append(EhfParser)
-    from parsers.pdf_text import PdfParser
+    from parsers.pdf.parser import PdfParser
 
     factories.append(PdfParser)
-    from parsers.mail import MailParser
-    from parsers.zipfile_reader import ZipParser
+    from parsers.mail.archive import ZipParser
+    from parsers.mail.parser import MailParser
 
     factories += [MailParser, ZipParser]
-    from parsers.ocr import OcrParser
+    from parsers.ocr.parser import OcrParser
 
     factories.append(OcrParser)
     return factories

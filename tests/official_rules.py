@@ -17,9 +17,10 @@ from typing import Any
 from lxml import etree
 
 from bilag.domain.model import Finding, Invoice
-from bilag.domain.validation import IMPLEMENTED_RULES, validate
-from parsers.ehf_rules import check_syntax
-from parsers.ubl_reader import read_invoice
+from bilag.domain.validation import validate
+from parsers.ehf.reader import read_invoice
+from parsers.ehf.rules import IMPLEMENTED_RULES
+from parsers.ehf.rules.check import check_syntax
 
 __all__ = [
     "Case",

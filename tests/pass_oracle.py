@@ -1,6 +1,6 @@
 """What each generated pass (:meth:`Walker.collect`) must hold, computed with libxml2's XPath.
 
-The passes of :mod:`parsers.ubl_codegen` read a group and its single subgroups in
+The passes of :mod:`parsers.ehf.codegen` read a group and its single subgroups in
 one walk; here every field is instead selected by its own XPath, one alternative
 of a union at a time, and reduced the way :meth:`Walker.read` documents: the
 first value in document order, or the list of all for repeated fields, groups and
@@ -14,7 +14,7 @@ from typing import Any
 
 from lxml import etree
 
-from parsers.ubl_paths import FIELD_BY_ID, FIELDS, NS, Kind, Walker, xpath
+from parsers.ehf.paths import FIELD_BY_ID, FIELDS, NS, Kind, Walker, xpath
 
 
 def plan_chain(plan: str, field_id: str) -> list[str] | None:

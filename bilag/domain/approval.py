@@ -25,6 +25,7 @@ from bilag.domain.accounts import Chart
 from bilag.domain.coding import Coding
 from bilag.domain.decision import ApprovalStep, Decision, Reason, ReasonCode, Status
 from bilag.domain.dedupe import DuplicateMatch
+from bilag.domain.identifiers import as_bban
 from bilag.domain.model import Invoice, Severity
 from bilag.domain.policy import ApprovalRule, Policy
 from bilag.domain.posting import NOK, gross_in_currency, to_ore
@@ -254,8 +255,8 @@ def _bank_account_reasons(invoice: Invoice, policy: Policy, ctx: DecisionContext
     if not paid_to or ctx.supplier is None or not policy.hold_changed_bank_account:
         return []
     seen = set(ctx.supplier.bank_accounts)
-    ours = {_bban(a) for a in (invoice.supplier.bank_account, invoice.supplier.iban) if a}
-    if ours & {_bban(a) for a in seen}:
+    ours = {as_bban(a) for a in (invoice.supplier.bank_account, invoice.supplier.iban) if a}
+    if ours & {as_bban(a) for a in seen}:
         return []
     if not seen and not policy.hold_first_bank_account:
         return []
@@ -269,14 +270,6 @@ def _bank_account_reasons(invoice: Invoice, policy: Policy, ctx: DecisionContext
             value=paid_to,
         )
     ]
-
-
-def _bban(account: str) -> str:
-    """A Norwegian IBAN (NOkk + 11 digits) and its 11-digit account number compare equal."""
-    compact = account.replace(" ", "").replace(".", "").upper()
-    if compact.startswith("NO") and len(compact) == 15:
-        return compact[4:]
-    return compact
 
 
 def _approval_reasons(

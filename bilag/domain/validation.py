@@ -3,7 +3,7 @@
 Rules run on the domain :class:`~bilag.domain.model.Invoice`, so they apply to
 EHF XML, PDF and OCR invoices alike. Rules that are about XML syntax (UBL-CR,
 UBL-SR, empty elements) live beside the EHF parser instead
-(:func:`parsers.ehf_rules.check_syntax`).
+(:func:`parsers.ehf.rules.check.check_syntax`).
 
 Two profiles:
 
@@ -43,7 +43,8 @@ Profile = Literal["ehf", "extracted"]
 _MODULES = (en16931_core, en16931_arithmetic, vat_categories, codelists, peppol, norway)
 
 IMPLEMENTED_RULES: frozenset[str] = frozenset(CATALOG)
-"""Every rule id bilag implements (model level here, XML level in parsers.ehf_rules)."""
+"""The rule ids of the domain catalog (model level, and the XML-level UBL-SR/UBL-DT ones);
+with the UBL-CR warnings of the XML: :data:`parsers.ehf.rules.IMPLEMENTED_RULES`."""
 
 
 def validate(invoice: Invoice, profile: Profile | None = None) -> tuple[Finding, ...]:

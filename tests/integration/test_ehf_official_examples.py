@@ -17,8 +17,8 @@ from lxml import etree
 from bilag.domain.document import IncomingDocument
 from bilag.domain.validation import validate
 from parsers.base import ParseContext
-from parsers.ehf import EhfParser
-from parsers.ubl_paths import FIELD_BY_ID, FIELDS, NS, UBL_NS, Kind, Walker, absolute_path
+from parsers.ehf.parser import EhfParser
+from parsers.ehf.paths import FIELD_BY_ID, FIELDS, NS, UBL_NS, Kind, Walker, absolute_path
 from tests.conftest import EVAL_DATA, SAMPLES, eval_data_or_skip
 
 pytestmark = pytest.mark.evaldata

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw
 from bilag.domain.document import IncomingDocument
 from bilag.domain.problems import ProblemCode
 from parsers.base import ParseContext
-from parsers.ocr import OcrParser, ocr_batch
+from parsers.ocr.parser import OcrParser, ocr_batch
 from tests.conftest import ROOT, SAMPLES
 
 pytestmark = pytest.mark.ocr

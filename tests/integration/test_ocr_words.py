@@ -10,9 +10,10 @@ import pytest
 from PIL import Image
 
 from parsers.base import ParseContext
-from parsers.ocr import PageWords, ocr_pdf_pages
-from parsers.ocr_input import pdf_page_images, pdf_pages_without_text
-from parsers.tesseract import TesseractUnavailable, run_tesseract
+from parsers.layout import Page
+from parsers.ocr.input import pdf_page_images, pdf_pages_without_text
+from parsers.ocr.parser import ocr_pdf_pages
+from parsers.ocr.tesseract import TesseractUnavailable, run_tesseract
 from tests.conftest import SAMPLES
 
 pytestmark = pytest.mark.ocr
@@ -20,14 +21,15 @@ SCANNED_PDF = SAMPLES / "scans" / "faktura-skannet.pdf"
 
 
 @pytest.fixture(scope="module")
-def page() -> PageWords:
+def page() -> Page:
     """The one page of the image-only sample PDF, OCR'd as the PDF reader would ask."""
     pages = ocr_pdf_pages(SCANNED_PDF.read_bytes(), [1], ParseContext(), workers=1)
     assert isinstance(pages, list) and len(pages) == 1
-    return pages[0]
+    assert pages[0].problem is None
+    return pages[0].page
 
 
-def test_a_scanned_pdf_page_has_no_text_layer_and_is_ocrd_into_words(page: PageWords):
+def test_a_scanned_pdf_page_has_no_text_layer_and_is_ocrd_into_words(page: Page):
     assert pdf_pages_without_text(SCANNED_PDF.read_bytes()) == [1]
     texts = [w.text for w in page.words]
     assert "Fakturanr." in texts and "T-7781" in texts
@@ -37,12 +39,12 @@ def test_a_scanned_pdf_page_has_no_text_layer_and_is_ocrd_into_words(page: PageW
     )
 
 
-def test_words_of_a_clean_scan_are_mostly_confident(page: PageWords):
+def test_words_of_a_clean_scan_are_mostly_confident(page: Page):
     confident = [w for w in page.words if w.confidence >= 0.9]
     assert len(confident) >= 0.8 * len(page.words)
 
 
-def test_labels_stand_left_of_their_values_on_the_same_line(page: PageWords):
+def test_labels_stand_left_of_their_values_on_the_same_line(page: Page):
     words = {w.text: w for w in page.words}
     label, value = words["Fakturanr."], words["T-7781"]
     assert label.x1 < value.x0

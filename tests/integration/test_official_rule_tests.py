@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bilag.domain.model import Severity
-from bilag.domain.validation import IMPLEMENTED_RULES
+from parsers.ehf.rules import IMPLEMENTED_RULES
 from tests.conftest import EVAL_DATA, eval_data_or_skip
 from tests.official_rules import cases_in_file, document_root, findings_for_root, judge
 

@@ -11,7 +11,7 @@ from bilag.domain.document import IncomingDocument
 from bilag.domain.problems import ProblemCode
 from bilag.services.extract import DocumentResult, extract_documents
 from parsers.base import ParseContext
-from parsers.pdf_text import PdfParser
+from parsers.pdf.parser import PdfParser
 from tests.conftest import SAMPLES
 
 PDFS = SAMPLES / "pdf"
@@ -87,8 +87,8 @@ def test_an_image_only_pdf_page_goes_to_ocr_not_the_text_reader(monkeypatch: pyt
     from fpdf import FPDF
     from PIL import Image
 
-    from parsers import pdf_text
     from parsers.layout import Word
+    from parsers.pdf import parser as pdf_text
 
     pdf = FPDF(unit="pt", format="A4")
     pdf.add_page()

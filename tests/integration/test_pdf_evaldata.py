@@ -12,7 +12,7 @@ from bench.bench_pdf import invoice2data_set, zugferd_set
 from bench.keyfields import summarise
 from bilag.domain.document import IncomingDocument
 from parsers.base import ParseContext
-from parsers.pdf_text import PdfParser
+from parsers.pdf.parser import PdfParser
 from tests.conftest import eval_data_or_skip
 
 pytestmark = pytest.mark.evaldata

@@ -114,7 +114,7 @@ def test_embedded_xml_values_have_full_confidence_and_agree_with_the_text(
 def test_ignoring_embedded_xml_reads_the_visible_text_only():
     from bilag.domain.document import IncomingDocument
     from parsers.base import ParseContext
-    from parsers.pdf_text import PdfParser
+    from parsers.pdf.parser import PdfParser
 
     pdf = PDF_SAMPLES / "no_hybrid_mismatch.pdf"
     outcome = PdfParser().parse(

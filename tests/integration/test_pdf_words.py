@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from parsers.pdf_text import read_pdf_words
+from parsers.pdf.parser import read_pdf_words
 from tests.conftest import SAMPLES
 
 PDFS = sorted(p for p in (SAMPLES / "pdf").glob("*.pdf") if "encrypted" not in p.name)
@@ -40,7 +40,7 @@ def test_a_page_turned_by_its_rotate_entry_reads_like_the_upright_one():
 
     from bilag.domain.document import IncomingDocument
     from parsers.base import ParseContext
-    from parsers.pdf_text import PdfParser
+    from parsers.pdf.parser import PdfParser
 
     writer = PdfWriter()
     for page in PdfReader(SAMPLES / "pdf" / "no_classic_invoice.pdf").pages:

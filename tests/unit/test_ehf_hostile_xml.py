@@ -10,7 +10,7 @@ from bilag.domain.document import IncomingDocument
 from bilag.domain.model import DocumentType
 from bilag.domain.problems import ProblemCode
 from parsers.base import ParseContext
-from parsers.ehf import EhfParser
+from parsers.ehf.parser import EhfParser
 
 UBL = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"

@@ -14,8 +14,8 @@ from bilag.domain.document import IncomingDocument
 from bilag.domain.model import DocumentType, Finding, Severity
 from bilag.domain.problems import ProblemCode
 from parsers.base import ParseContext
-from parsers.ehf import ATTACHMENT_RULE, CUSTOMIZATION_RULE, MAX_ATTACHMENTS, EhfParser
-from parsers.ubl_reader import VALUE_RULE
+from parsers.ehf.parser import ATTACHMENT_RULE, CUSTOMIZATION_RULE, MAX_ATTACHMENTS, EhfParser
+from parsers.ehf.reader import VALUE_RULE
 
 NS = (
     'xmlns="urn:oasis:names:specification:ubl:schema:xsd:{root}-2" '
@@ -405,7 +405,7 @@ def test_the_syntax_rules_run_on_the_tree_and_travel_with_the_invoice(monkeypatc
         seen.append(root.tag)
         return (Finding("UBL-CR-001", Severity.WARNING, "extension present"),)
 
-    monkeypatch.setattr("parsers.ehf.check_syntax", fake_check)
+    monkeypatch.setattr("parsers.ehf.parser.check_syntax", fake_check)
     inv = only_invoice(document())
     assert seen == ["{urn:oasis:names:specification:ubl:schema:xsd:Invoice-2}Invoice"]
     assert ("UBL-CR-001", Severity.WARNING) in {(f.rule, f.severity) for f in inv.findings}

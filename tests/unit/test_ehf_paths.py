@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from bilag.domain import model
-from parsers import ubl_fields
-from parsers.ubl_paths import FIELDS, Kind, Walker, absolute_path, walker_source, xpath
-from parsers.ubl_values import (
+from parsers.ehf import terms as ubl_fields
+from parsers.ehf.paths import FIELDS, Kind, Walker, absolute_path, walker_source, xpath
+from parsers.ehf.values import (
     SPACES,
     digits,
     org_number,
@@ -65,7 +65,7 @@ ASSEMBLED = {
 
 
 def test_the_data_file_is_the_table_written_out():
-    """Regenerate it with ``python -m parsers.ubl_paths > schemas/ehf/fields.csv``."""
+    """Regenerate it with ``python -m parsers.ehf.paths > schemas/ehf/fields.csv``."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(ubl_fields.CSV_COLUMNS)
@@ -154,8 +154,8 @@ def test_norwegian_org_numbers_come_out_as_nine_digits(digits: str, space: str):
 
 
 def test_the_code_lists_file_holds_the_codes_the_parser_uses():
-    from parsers.ehf import _EXTENSION_BY_MIME, _LEGACY, EN16931_PREFIX
-    from parsers.ubl_reader import CREDIT_NOTE_TYPE_CODES
+    from parsers.ehf.parser import _EXTENSION_BY_MIME, _LEGACY, EN16931_PREFIX
+    from parsers.ehf.reader import CREDIT_NOTE_TYPE_CODES
 
     with (ROOT / "schemas" / "ehf" / "fields-codes.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))

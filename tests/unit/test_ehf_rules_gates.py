@@ -22,13 +22,13 @@ from typing import Any
 import pytest
 from lxml import etree
 
-import parsers.ehf_rules as rules
-import parsers.ehf_rules_elements as elements
-import parsers.ehf_rules_groups as groups
-from parsers.ehf_rules import check_syntax
-from parsers.ehf_rules_base import CAC, CBC, NS, Run
-from parsers.ehf_rules_gates import DOCUMENT_SUSPECT
-from parsers.ehf_rules_walk import walk_tree
+import parsers.ehf.rules.check as rules
+import parsers.ehf.rules.elements as elements
+import parsers.ehf.rules.groups as groups
+from parsers.ehf.rules.base import CAC, CBC, NS, Run
+from parsers.ehf.rules.check import check_syntax
+from parsers.ehf.rules.gates import DOCUMENT_SUSPECT
+from parsers.ehf.rules.walk import walk_tree
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_documents" / "ehf"
 DOCUMENTS = [

@@ -12,7 +12,7 @@ from bilag.domain.model import DocumentType
 from bilag.domain.problems import ProblemCode
 from bilag.domain.supplier import KnownSupplier
 from parsers.base import ParseContext
-from parsers.fields import extract_invoice
+from parsers.fields.invoice import extract_invoice
 from parsers.layout import Word
 
 CHAR, SPACE, HEIGHT, LEADING = 5.0, 3.0, 10.0, 16.0
@@ -244,7 +244,7 @@ def test_extraction_never_raises_and_keeps_its_contract_on_any_words(ws: list[Wo
 
 def test_a_cross_check_flags_a_different_invoice_number_and_bank_account():
     from bilag.domain.model import Invoice, Party
-    from parsers.pdf_text import cross_check
+    from parsers.pdf.parser import cross_check
 
     structured = Invoice(
         source="h.pdf",

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 cv2 = pytest.importorskip("cv2")
 from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 
-from parsers.image_prep import (  # noqa: E402
+from parsers.ocr.prep import (  # noqa: E402
     PrepOptions,
     detect_geometry,
     estimate_text_height,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parsers.mime_sniff import safe_name, sniff_media_type
+from parsers.mail.names import safe_name
+from parsers.sniff import sniff_media_type
 
 
 @given(st.text(max_size=300))

@@ -12,7 +12,7 @@ from PIL import Image
 from bilag.domain.document import IncomingDocument
 from bilag.domain.problems import ProblemCode
 from parsers.base import ParseContext
-from parsers.mail import MailLimits, MailParser, body_text
+from parsers.mail.parser import MailLimits, MailParser, body_text
 from parsers.registry import all_parsers, choose_parser
 
 CTX = ParseContext()

@@ -8,7 +8,7 @@ import zipfile
 from bilag.domain.document import IncomingDocument
 from bilag.domain.problems import ProblemCode
 from parsers.base import ParseContext
-from parsers.zipfile_reader import ZipLimits, ZipParser, expand_zip
+from parsers.mail.archive import ZipLimits, ZipParser, expand_zip
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 

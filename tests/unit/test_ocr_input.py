@@ -10,7 +10,8 @@ from PIL import Image
 
 from bilag.domain.problems import ProblemCode
 from parsers.base import ParseContext
-from parsers.ocr_input import Refused, image_pages, sniff_image
+from parsers.ocr.input import Refused, image_pages
+from parsers.sniff import image_kind
 
 
 def _tiff(*sizes: tuple[int, int]) -> bytes:
@@ -40,7 +41,7 @@ def _png(img: Image.Image) -> bytes:
     ],
 )
 def test_the_format_is_told_by_the_first_bytes_not_the_name(head: bytes, kind: str | None):
-    assert sniff_image(head) == kind
+    assert image_kind(head) == kind
 
 
 def test_every_page_of_a_multi_page_tiff_is_decoded_in_order():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bilag.domain.supplier import KnownSupplier
-from parsers.supplier_match import SupplierEvidence, match_supplier, name_similarity
+from parsers.fields.supplier_match import SupplierEvidence, match_supplier, name_similarity
 
 NORDLYS = KnownSupplier(
     org_number="987654325",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parsers.tesseract import CALIBRATION, calibrated_confidence
+from parsers.ocr.tesseract import CALIBRATION, calibrated_confidence
 
 
 @given(st.floats(0, 100), st.floats(0, 100))

@@ -21,8 +21,8 @@ from bilag.domain.model import (
     VatBreakdown,
 )
 from bilag.domain.rules.base import MAX_PER_RULE
-from bilag.domain.rules.catalog import CATALOG
 from bilag.domain.validation import validate
+from parsers.ehf.rules import CATALOG
 
 SPEC = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 
@@ -172,7 +172,7 @@ def test_allowance_percentage_without_base_fires_r041() -> None:
 
 def test_direct_debit_without_mandate_is_judged_on_the_xml_not_the_model() -> None:
     # R061 tests that cac:PaymentMandate/cbc:ID exists: an empty element counts, so
-    # the model (which cannot tell empty from absent) leaves it to parsers.ehf_rules.
+    # the model (which cannot tell empty from absent) leaves it to parsers.ehf.rules.check.
     inv = norwegian_invoice(payment_means=(PaymentMeans(code="59"),))
     assert "PEPPOL-EN16931-R061" not in rules(validate(inv))
 

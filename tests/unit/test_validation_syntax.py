@@ -1,4 +1,4 @@
-"""XML-level rules (parsers/ehf_rules.py) on small UBL documents."""
+"""XML-level rules (parsers/ehf/rules/check.py) on small UBL documents."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 
 from bilag.domain.model import Severity
-from parsers.ehf_rules import MAX_PER_RULE, check_syntax
+from parsers.ehf.rules.check import MAX_PER_RULE, check_syntax
 
 HEAD = (
     '<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" '
@@ -218,7 +218,7 @@ def test_a_flood_of_empty_elements_gives_a_few_findings_fast() -> None:
 
 _DATES_SCRIPT = """
 from lxml import etree
-from parsers.ehf_rules import check_syntax
+from parsers.ehf.rules.check import check_syntax
 from tests.unit.test_validation_syntax import GOOD_BODY, HEAD
 body = GOOD_BODY.replace(
     "<cbc:IssueDate>2026-11-02</cbc:IssueDate>",

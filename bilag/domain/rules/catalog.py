@@ -1,9 +1,12 @@
-"""Every rule bilag implements: official id -> (severity, message).
+"""Every rule bilag implements but the UBL-CR warnings: official id -> (severity, message).
 
 Messages are the official texts of the EN 16931 (CEN TC434, UBL binding) and
 PEPPOL BIS Billing 3.0 Schematron, sometimes shortened. Severity is the
 Schematron ``flag``. One table, so that the benchmark can count coverage and a
-rule module can never invent a severity of its own.
+rule module can never invent a severity of its own. The ~670 UBL-CR warnings
+("a UBL invoice should not include ...") only exist in XML; they are a table of
+the EHF reader (``parsers/ehf/rules/ubl_cr.tsv``), which adds them to this one
+(:data:`parsers.ehf.rules.CATALOG`).
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from bilag.domain.model import Severity
-from bilag.domain.rules import ubl_cr
 
 __all__ = ["CATALOG", "RULE_SET", "RuleInfo"]
 
@@ -425,7 +427,7 @@ _RULES.update(
             "For Norwegian suppliers, most invoice issuers are required to append "
             '"Foretaksregisteret" to their invoice.',
         ),
-        # --- UBL syntax (checked on the XML tree, parsers/ehf_rules.py) -----------------------
+        # --- UBL syntax (checked on the XML tree, parsers/ehf/rules/) ------------------------
         "UBL-DT-01": (F, "Amounts shall be decimal up to two fraction digits"),
         "UBL-DT-08": (W, "Scheme name attribute should not be present"),
         "UBL-DT-09": (W, "Scheme agency name attribute should not be present"),
@@ -506,9 +508,6 @@ _RULES.update(
         "UBL-SR-47": (F, "When there are more than one payment means code, they shall be equal"),
     }
 )
-
-for _number in sorted({*ubl_cr.PATHS, *ubl_cr.ATTRIBUTE_MESSAGES}):
-    _RULES.setdefault(f"UBL-CR-{_number:03d}", (W, ubl_cr.message(_number)))
 
 CATALOG: MappingProxyType[str, RuleInfo] = MappingProxyType(_RULES)
 

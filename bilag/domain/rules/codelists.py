@@ -4,7 +4,7 @@ The lists themselves are generated data (:mod:`bilag.domain.rules.codelist_data`
 from the OpenPEPPOL code lists). Code list rules whose official context is "that
 element anywhere in the document" (VAT category codes BR-CL-17/18, EAS scheme
 BR-CL-25/CL008, MIME code BR-CL-24/CL001, currencyID BR-CL-03/CL007) are checked
-on the XML by :mod:`parsers.ehf_rules`; a PDF or OCR reader produces those codes
+on the XML by :mod:`parsers.ehf.rules.check`; a PDF or OCR reader produces those codes
 itself, so there is nothing to check on its output. The EN 16931 lists that differ from PEPPOL's
 (UNTDID 1001 document types) are spelled out here, copied from the CEN rules.
 """

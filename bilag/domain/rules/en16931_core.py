@@ -5,7 +5,7 @@
 reporting it as a breach of EN 16931 would be noise. A few presence rules whose
 official context is an XML group that may itself be absent, or for which an
 empty or unreadable element counts as present (BR-03, BR-12..BR-15, BR-53, BR-CO-26),
-are judged on the XML instead, in :mod:`parsers.ehf_rules`. Rules that compare values
+are judged on the XML instead, in :mod:`parsers.ehf.rules.check`. Rules that compare values
 that *are* present (dates in order, prices not negative) run in every profile.
 """
 

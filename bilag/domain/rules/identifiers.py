@@ -1,10 +1,12 @@
-"""Identifier checksums, as the PEPPOL rules define them (PEPPOL-COMMON-R040..R050).
+"""The other countries' identifier checksums, as the PEPPOL rules define them
+(PEPPOL-COMMON-R040..R050).
 
 Each function takes the identifier exactly as written and answers whether it
-is well-formed. They are ports of the XSLT functions ``u:gln``, ``u:mod11``,
+is well-formed. They are ports of the XSLT functions ``u:gln``,
 ``u:mod97-0208``, ``u:checkSEOrgnr``, ``u:abn``, ``u:checkCF`` and
 ``u:checkPIVA`` of the PEPPOL BIS Billing 3.0 Schematron, so a number that the
-official validator accepts is accepted here and vice versa.
+official validator accepts is accepted here and vice versa. The Norwegian ones
+(``u:mod11``: organisation number) are in :mod:`bilag.domain.identifiers`.
 """
 
 from __future__ import annotations
@@ -20,9 +22,7 @@ __all__ = [
     "is_gln",
     "is_ipa_code",
     "is_it_vat",
-    "is_no_orgnr",
     "is_se_orgnr",
-    "mod11_no",
 ]
 
 _DIGITS = frozenset("0123456789")
@@ -54,19 +54,6 @@ def is_gln(value: str) -> bool:
         return False
     total = _weighted(value[-2::-1], (3, 1))
     return (10 - total % 10) % 10 == int(value[-1])
-
-
-def mod11_no(value: str) -> bool:
-    """The ``u:mod11`` check: weights 2..7 from the right, check digit last, value > 0."""
-    if not _all_digits(value) or int(value) == 0:
-        return False
-    total = _weighted(value[-2::-1], (2, 3, 4, 5, 6, 7))
-    return (11 - total % 11) % 11 == int(value[-1])
-
-
-def is_no_orgnr(value: str) -> bool:
-    """Norwegian organisation number (scheme 0192): nine digits, MOD11 check digit."""
-    return len(value) == 9 and mod11_no(value)
 
 
 def is_dk_cvr(value: str) -> bool:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
+from bilag.domain.identifiers import mod11
 from bilag.domain.model import Invoice
 from bilag.domain.rules.base import Context
-from bilag.domain.rules.identifiers import mod11_no
 
 __all__ = ["check", "supplier_country"]
 
@@ -46,7 +46,7 @@ def check(inv: Invoice, ctx: Context) -> None:
     vat = _vat(sup.vat_number_raw, sup.vat_number)
     if vat is not None and vat[:2] == "NO":
         tail = vat[2:]
-        if not (_NO_VAT_TAIL.fullmatch(tail) and mod11_no(vat[2:11])):
+        if not (_NO_VAT_TAIL.fullmatch(tail) and mod11(vat[2:11])):
             ctx.fire("NO-R-001", "supplier.vat_number")
     if ctx.strict:
         reg = (sup.tax_registration_id or "").strip()

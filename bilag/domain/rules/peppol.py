@@ -3,7 +3,7 @@
 Rules that can only be judged on the XML (empty elements R008, currencyID
 attributes R051, TaxTotal counts R053/R054, date lexical form F001, and the
 element-existence and cardinality rules R001, R002, R003, R010, R020, R061) live
-in :mod:`parsers.ehf_rules`.
+in :mod:`parsers.ehf.rules.check`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
+from bilag.domain.identifiers import is_orgnr
 from bilag.domain.model import AllowanceCharge, DocumentType, Invoice, InvoiceLine, Party
 from bilag.domain.rules import identifiers as ids
 from bilag.domain.rules.base import Context, round2
@@ -40,7 +41,7 @@ _VATEX_CATEGORY = (
 # PEPPOL-COMMON-R040..R050: scheme -> (rule, checker).
 _SCHEME_CHECKS: dict[str, tuple[str, Callable[[str], bool]]] = {
     "0088": ("PEPPOL-COMMON-R040", ids.is_gln),
-    "0192": ("PEPPOL-COMMON-R041", ids.is_no_orgnr),
+    "0192": ("PEPPOL-COMMON-R041", is_orgnr),
     "0184": ("PEPPOL-COMMON-R042", ids.is_dk_cvr),
     "0208": ("PEPPOL-COMMON-R043", ids.is_be_enterprise_number),
     "0201": ("PEPPOL-COMMON-R044", ids.is_ipa_code),

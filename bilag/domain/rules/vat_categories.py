@@ -7,7 +7,7 @@ the CEN Schematron: which seller identifiers count, whether the rate must be 0,
 > 0 or >= 0, and whether the taxable amount must match exactly or within 1.
 BR-AF (IGIC, code L) and BR-AG (IPSI, code M) are the ids CEN 1.3.16 gives the
 families earlier releases called BR-IG and BR-IP. Split payment (B, BR-B-01/02)
-is judged on the XML (``parsers.ehf_rules``): it needs every country code.
+is judged on the XML (``parsers.ehf.rules.check``): it needs every country code.
 """
 
 from __future__ import annotations

@@ -1,0 +1,176 @@
+"""Walking a UBL tree with the business-term table: the reader's entry to the compiled paths.
+
+:class:`Walker` does two things. :meth:`Walker.read` runs one group's generated
+pass (:mod:`parsers.ehf.codegen`): one walk over a group instance's children
+reads every field of the group and of the 0..1 groups inside it (a party's
+address, a line's item and price), touching only elements that exist, and
+converts each value to its kind as it finds it. :meth:`Walker.raw`,
+:meth:`Walker.first` and :meth:`Walker.elements` evaluate a single path from its
+compiled steps (:mod:`parsers.ehf.plans`), for tools and tests; the reader
+itself only runs the passes.
+
+This module also re-exports the table (:mod:`parsers.ehf.terms`) and its
+compiled forms, so callers import one place. ``python -m parsers.ehf.paths``
+writes the table as ``schemas/ehf/fields.csv`` (``python -m parsers.ehf.codegen``
+prints the generated passes).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parsers.ehf.codegen import WALKERS, compile_walker, walker_source
+from parsers.ehf.plans import (
+    COMPILED,
+    ELEMENT,
+    RELATIVE,
+    Pred,
+    Step,
+    pred_holds,
+    xpath,
+)
+from parsers.ehf.terms import (
+    ATTR_ID,
+    FIELD_BY_ID,
+    FIELDS,
+    GROUP_FIELDS,
+    NS,
+    UBL_NS,
+    Field,
+    Kind,
+    absolute_path,
+)
+
+__all__ = [
+    "ATTR_ID",
+    "ELEMENT",
+    "FIELDS",
+    "FIELD_BY_ID",
+    "GROUP_FIELDS",
+    "NS",
+    "RELATIVE",
+    "UBL_NS",
+    "Field",
+    "Kind",
+    "Walker",
+    "absolute_path",
+    "walker_source",
+    "xpath",
+]
+
+
+class Walker:
+    """Evaluates compiled table paths on one document through a cached child index.
+
+    One walker per document: it keeps each visited element's children grouped by
+    tag, so a path costs one dict lookup per step.
+    """
+
+    __slots__ = ("_index",)
+
+    def __init__(self) -> None:
+        self._index: dict[Any, dict[Any, list[Any]]] = {}
+
+    def _children(self, element: Any) -> dict[Any, list[Any]]:
+        kids = self._index.get(element)
+        if kids is None:
+            kids = {}
+            for child in element:
+                bucket = kids.get(child.tag)
+                if bucket is None:
+                    kids[child.tag] = [child]
+                else:
+                    bucket.append(child)
+            self._index[element] = kids
+        return kids
+
+    def _test(self, element: Any, pred: Pred) -> bool:
+        return pred_holds(pred, self._select(element, pred.steps))
+
+    def _select(self, element: Any, steps: tuple[Step, ...]) -> list[Any]:
+        current = [element]
+        for tag, pred in steps:
+            found: list[Any] = []
+            for node in current:
+                matches = self._children(node).get(tag)
+                if matches:
+                    if pred is None:
+                        found.extend(matches)
+                    else:
+                        found.extend(m for m in matches if self._test(m, pred))
+            if not found:
+                return found
+            current = found
+        return current
+
+    @staticmethod
+    def read(
+        element: Any, group_id: str, alternatives: dict[str, int] | None = None
+    ) -> tuple[dict[str, Any], dict[str, dict[str, Any]], list[str]]:
+        """Every field of one group instance in a single pass over the relevant children.
+
+        Returns ``(found, values, bad)``: ``found`` maps field id -> the first value in
+        document order as written (the text or attribute, unstripped; ``None`` for an
+        empty element), or the list of all of them for repeated fields, groups and
+        BT-125 (elements); of a union only the first alternative that matched counts,
+        as in :meth:`first`; absent fields are not in it, and it is in the order the
+        fields were first met. ``values`` maps each group the pass reads (see
+        :data:`parsers.ehf.codegen.MERGED`) to the plain fields present, by model
+        attribute, converted to their kind; ``bad`` lists the fields whose value is not of its kind.
+        ``alternatives``, when given, receives the index of the alternative that
+        matched for each union field (for an exact provenance).
+        """
+        walker = WALKERS.get(group_id) or compile_walker(group_id)
+        result: tuple[dict[str, Any], dict[str, dict[str, Any]], list[str]] = walker(
+            element, {} if alternatives is None else alternatives
+        )
+        return result
+
+    @staticmethod
+    def collect(
+        element: Any, group_id: str, alternatives: dict[str, int] | None = None
+    ) -> dict[str, Any]:
+        """``found`` of :meth:`read`: the raw values of one pass."""
+        return Walker.read(element, group_id, alternatives)[0]
+
+    def elements(self, element: Any, field_id: str) -> list[Any]:
+        """The elements a group (or element-valued field) path selects under ``element``."""
+        out: list[Any] = []
+        for steps, _attr in COMPILED[field_id].alternatives:
+            out.extend(self._select(element, steps))
+        return out
+
+    def raw(self, element: Any, field_id: str) -> list[str | None]:
+        """The text (or attribute) of every node the path selects, unstripped (XPath order
+        within each alternative; a node without the attribute selects nothing, as in XPath)."""
+        out: list[str | None] = []
+        for steps, attr in COMPILED[field_id].alternatives:
+            nodes = self._select(element, steps)
+            if attr is None:
+                out.extend(n.text for n in nodes)
+            else:
+                out.extend(v for n in nodes if (v := n.get(attr)) is not None)
+        return out
+
+    def first(self, element: Any, field_id: str) -> str | None:
+        """The first selected node's text or attribute, unstripped; ``None`` when none."""
+        for steps, attr in COMPILED[field_id].alternatives:
+            nodes = self._select(element, steps)
+            if attr is None:
+                if nodes:
+                    text: str | None = nodes[0].text
+                    return text
+                continue
+            for node in nodes:
+                value: str | None = node.get(attr)
+                if value is not None:
+                    return value
+        return None
+
+
+if __name__ == "__main__":  # python -m parsers.ehf.paths > schemas/ehf/fields.csv
+    import sys
+
+    from parsers.ehf.terms import main
+
+    sys.exit(main())

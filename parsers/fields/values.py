@@ -1,0 +1,342 @@
+"""Tokens, label hits and the typed value readers used by the field extractor.
+
+A :class:`Hit` is a label found in a phrase; :func:`value_regions` yields the
+places its value may be (inline after the label, the next phrase to the right,
+the phrase below), each with a weight for how often that placement is right.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from bilag.domain.identifiers import digits_only, is_bank_account, is_iban, is_issued_orgnr, is_kid
+from parsers.fields import heuristics as h
+from parsers.fields.labels import LABELS
+from parsers.fields.lines import Line, Phrase
+from parsers.layout import Word
+
+__all__ = [
+    "Found",
+    "Hit",
+    "Pick",
+    "Token",
+    "find_hits",
+    "read_account",
+    "read_amount",
+    "read_currency",
+    "read_date",
+    "read_identifier",
+    "read_kid",
+    "read_orgnr",
+    "tokens_of",
+    "value_regions",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A piece of a word: as printed (``raw``) and as labels match it (``norm``)."""
+
+    norm: str
+    raw: str
+    word: Word
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """A value chosen for a field, with its confidence and where it was read."""
+
+    value: object
+    confidence: float
+    locator: str
+    raw: str | None
+    check: float = 1.0  # the reading's own check (Found.check): < 1 for doubtful readings
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A value read from some tokens, before it is weighed."""
+
+    value: object
+    raw: str
+    words: tuple[Word, ...]
+    check: float = 1.0  # > 1 when a checksum or plausibility check passed, < 1 when it failed
+
+    @property
+    def word_confidence(self) -> float:
+        return min((w.confidence for w in self.words), default=1.0)
+
+    def locator(self) -> str:
+        if not self.words:
+            return "derived"
+        page = self.words[0].page
+        x0 = min(w.x0 for w in self.words)
+        top = min(w.top for w in self.words)
+        x1 = max(w.x1 for w in self.words)
+        bottom = max(w.bottom for w in self.words)
+        return f"p{page} bbox={x0:.0f},{top:.0f},{x1:.0f},{bottom:.0f}"
+
+
+def tokens_of(phrase: Phrase) -> list[Token]:
+    """The phrase's words split at colons, each with a normalised form for label matching."""
+    out: list[Token] = []
+    for word in phrase.words:
+        for piece in word.text.split(":"):
+            for part in _split_number_sign(piece.strip()):
+                # brackets around a label word change nothing: "(Inclusive of GST)"
+                bare = part.lower().strip("()[]") or part.lower()
+                norm = bare.rstrip(".") if len(bare) > 1 else bare
+                out.append(Token(norm or part, part, word))
+    return out
+
+
+def _split_number_sign(text: str) -> list[str]:
+    """``n°562044387`` -> ``n°``, ``562044387``: the sign is a label, the rest the value."""
+    if not text:
+        return []
+    lower = text.lower()
+    for sign in ("n°", "nº", "no.", "nr."):
+        if lower.startswith(sign) and len(text) > len(sign) and text[len(sign)].isalnum():
+            return [text[: len(sign)], text[len(sign) :]]
+    return [text]
+
+
+_FOLD = str.maketrans({"å": "a", "ø": "o", "æ": "ae", "ä": "a", "ö": "o", "ü": "u"})
+_INDEX: dict[str, list[tuple[tuple[str, ...], str, float]]] = {}
+for _field, _labels in LABELS.items():
+    for _label, _strength in _labels.items():
+        # label tokens are normalised as phrase tokens are: "inkl." and "inkl" are one word
+        _parts = tuple(p.rstrip(".") if len(p) > 1 else p for p in _label.split())
+        _INDEX.setdefault(_parts[0], []).append((_parts, _field, _strength))
+        # OCR drops the ring and the stroke often enough: "A betale", "Belop"
+        _folded = tuple(p.translate(_FOLD) for p in _parts)
+        if _folded != _parts:
+            _INDEX.setdefault(_folded[0], []).append((_folded, _field, _strength * 0.9))
+for _entries in _INDEX.values():
+    _entries.sort(key=lambda e: -len(e[0]))
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A label found in a phrase, and the tokens after it in that phrase."""
+
+    field: str
+    strength: float
+    line: Line
+    phrase: Phrase
+    label: tuple[Token, ...]
+    inline: tuple[Token, ...]  # tokens after the label, up to the next label
+    qualified: bool = False  # a word stands before the label ("Order date", "Delivery date")
+
+
+def _match_at(norms: Sequence[str], i: int) -> tuple[int, str, float] | None:
+    for parts, field, strength in _INDEX.get(norms[i], ()):
+        if tuple(norms[i : i + len(parts)]) == parts:
+            return len(parts), field, strength
+    if len(norms[i]) == 1 and i + 1 < len(norms):
+        # "F actuurnummer": a capital set apart by kerning; the two tokens are one label word
+        joined = [norms[i] + norms[i + 1], *norms[i + 2 :]]
+        found = _match_at(joined, 0) if joined[0] in _INDEX else None
+        if found is not None:
+            return found[0] + 1, found[1], found[2]
+    return None
+
+
+def find_hits(lines: Sequence[Line]) -> list[Hit]:
+    """Every label occurrence in the document, in reading order."""
+    hits: list[Hit] = []
+    for line in lines:
+        for phrase in line.phrases:
+            tokens = tokens_of(phrase)
+            norms = [t.norm for t in tokens]
+            matches: list[tuple[int, int, str, float]] = []
+            i = 0
+            while i < len(norms):
+                m = _match_at(norms, i)
+                if m:
+                    matches.append((i, m[0], m[1], m[2]))
+                    i += m[0]
+                else:
+                    i += 1
+            for k, (start, length, field, strength) in enumerate(matches):
+                stop = matches[k + 1][0] if k + 1 < len(matches) else len(tokens)
+                hits.append(
+                    Hit(
+                        field,
+                        strength,
+                        line,
+                        phrase,
+                        tuple(tokens[start : start + length]),
+                        tuple(tokens[start + length : stop]),
+                        start > 0 and sum(c.isalpha() for c in tokens[start - 1].raw) >= 2,
+                    )
+                )
+    return hits
+
+
+def _starts_with_label(phrase: Phrase) -> bool:
+    norms = [t.norm for t in tokens_of(phrase)]
+    return bool(norms) and _match_at(norms, 0) is not None
+
+
+def value_regions(hit: Hit, lines: Sequence[Line]) -> Iterator[tuple[str, float, Sequence[Token]]]:
+    """(method, weight, tokens) places where the hit's value may be, best placement first."""
+    if hit.inline:
+        yield "inline", 1.0, hit.inline
+    label_x1 = hit.label[-1].word.x1
+    right = [p for p in hit.line.phrases if p.x0 >= label_x1 and p is not hit.phrase]
+    for phrase in right[:3]:
+        if _starts_with_label(phrase):
+            break
+        yield "right", 0.95, tokens_of(phrase)
+    x0, x1 = hit.phrase.x0, max(hit.phrase.x1, label_x1)
+    height = hit.line.height
+    for line in lines[hit.line.index + 1 : hit.line.index + 3]:
+        if line.page != hit.line.page or line.top - hit.line.bottom > 2.5 * height:
+            break
+        for phrase in line.phrases:
+            overlap = min(x1, phrase.x1) - max(x0, phrase.x0)
+            if overlap > 0 and not _starts_with_label(phrase):
+                yield "below", 0.85, tokens_of(phrase)
+                return
+
+
+Reader = Callable[[Sequence[Token]], Found | None]
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/._]{0,29}$")
+_ID_STOP = frozenset({"nr", "no", "n°", "nº", "nummer", "number", "num", "#", "", "-"})
+
+
+def read_identifier(tokens: Sequence[Token]) -> Found | None:
+    """An invoice or order number: the first token that looks like one (has a digit)."""
+    for token in tokens[:3]:
+        raw = token.raw.strip("#:,;").rstrip(".")
+        if token.norm.strip("#:.") in _ID_STOP or not raw:
+            continue  # "Invoice no. 123", "Faktura nr: 123"
+        if _ID.match(raw) and any(c.isdigit() for c in raw) and h.parse_date(raw) is None:
+            # a "#" or ":" stuck to the number leaves its printed form in doubt
+            check = 1.0 if raw == token.raw and token is tokens[0] else 0.9
+            return Found(raw, token.raw, (token.word,), check)
+        return None  # another word first: this label is part of some other phrase
+    return None
+
+
+def read_date(tokens: Sequence[Token]) -> Found | None:
+    """The first date in the tokens (up to four tokens long: ``1. mars 2024``)."""
+    for start in range(min(len(tokens), 6)):
+        for size in (4, 3, 2, 1):
+            window = tokens[start : start + size]
+            if len(window) < size:
+                continue
+            value = h.parse_date(" ".join(t.raw for t in window))
+            if value is not None:
+                check = 1.0 if h.plausible_date(value) else 0.3
+                return Found(value, " ".join(t.raw for t in window), _words(window), check)
+    return None
+
+
+def read_amount(tokens: Sequence[Token]) -> Found | None:
+    """The rightmost amount in the tokens; ``1 234,50`` may span several tokens."""
+    for end in range(len(tokens), 0, -1):
+        if "%" in tokens[end - 1].raw:
+            continue
+        for start in range(max(0, end - 4), end):
+            window = tokens[start:end]
+            text = " ".join(t.raw for t in window)
+            value = h.parse_amount(text)
+            if value is not None:
+                check = _amount_check(text)
+                if start > 0 and tokens[start - 1].raw.isdigit():
+                    check *= 0.5  # "57 50": a fragment of a number whose separator was lost
+                return Found(value, text, _words(window), check)
+    return None
+
+
+def _amount_check(text: str) -> float:
+    # "1 234,50" with decimals is an amount; a bare "2024" or "12" is often something else
+    return 1.0 if re.search(r"[.,]\d{2}\b|,-", text) else 0.8
+
+
+_ORGNR = re.compile(r"(?<![\dA-Za-z])(?:NO\s?)?(\d{3}[\s.]?\d{3}[\s.]?\d{3})(?:\s?MVA)?(?!\d)")
+
+
+def read_orgnr(tokens: Sequence[Token]) -> Found | None:
+    """A valid Norwegian organisation number among the first tokens."""
+    text = " ".join(t.raw for t in tokens[:5])
+    for m in _ORGNR.finditer(text):
+        digits = digits_only(m[1])
+        if is_issued_orgnr(digits):
+            return Found(digits, m[0], _words(tokens[:5]), 1.1)
+    return None
+
+
+def read_kid(tokens: Sequence[Token]) -> Found | None:
+    """A KID: a run of digits (spaces allowed); checked MOD10/MOD11."""
+    run: list[Token] = []
+    for token in tokens[:6]:
+        if re.fullmatch(r"\d+-?", token.raw):
+            run.append(token)
+        elif run:
+            break
+    digits = "".join(t.raw for t in run)
+    if not 2 <= len(digits) <= 25:
+        return None
+    check = 1.1 if is_kid(digits) else 0.4
+    return Found(digits, " ".join(t.raw for t in run), _words(run), check)
+
+
+_ACCOUNT = re.compile(r"(?<!\d)(\d{4}[\s.]?\d{2}[\s.]?\d{5})(?!\d)")
+_IBAN = re.compile(r"\b([A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?)\b")
+
+
+def read_account(tokens: Sequence[Token]) -> Found | None:
+    """A Norwegian account (MOD11) or an IBAN (MOD97): value is ``("account"|"iban", str)``."""
+    text = " ".join(t.raw for t in tokens[:8])
+    for m in _IBAN.finditer(text.upper()):
+        compact = m[1].replace(" ", "")
+        if is_iban(compact):
+            return Found(("iban", compact), m[1], _words(tokens[:8]), 1.1)
+    for m in _ACCOUNT.finditer(text):
+        digits = digits_only(m[1])
+        if is_bank_account(digits):
+            return Found(("account", digits), m[1], _words(tokens[:8]), 1.1)
+    return None
+
+
+CURRENCIES = frozenset(
+    {
+        "NOK",
+        "EUR",
+        "USD",
+        "SEK",
+        "DKK",
+        "GBP",
+        "CHF",
+        "PLN",
+        "INR",
+        "JPY",
+        "CAD",
+        "AUD",
+        "ISK",
+        "MYR",
+        "SGD",
+    }
+)
+
+
+def read_currency(tokens: Sequence[Token]) -> Found | None:
+    """An ISO 4217 code among the first tokens."""
+    for token in tokens[:4]:
+        if token.raw.upper().strip(".,:()") in CURRENCIES:
+            return Found(token.raw.upper().strip(".,:()"), token.raw, (token.word,))
+    return None
+
+
+def _words(tokens: Sequence[Token]) -> tuple[Word, ...]:
+    seen: list[Word] = []
+    for t in tokens:
+        if not seen or seen[-1] is not t.word:
+            seen.append(t.word)
+    return tuple(seen)

@@ -48,7 +48,7 @@ from bilag.ledger.uow import Ledger
 
 __all__ = ["Outcome", "Tampering", "build_sample_ledger", "generate", "run"]
 
-Apply = Callable[[Connection], None]
+Apply = Callable[[Connection], object]
 TABLES = {t.name: t for t in CHAINED_TABLES}
 T0 = datetime(2026, 3, 5, 9, 30, 15, 123456, tzinfo=UTC)
 
@@ -586,11 +586,11 @@ def _odd_values(rows: dict[str, list[dict[str, Any]]]) -> Iterator[Tampering]:
         ),
         ("a real as the line", f"UPDATE postings SET line = 1.5 WHERE {where}"),
     ):
-        yield Tampering(
-            "update",
-            f"update postings {entry_key('postings', p)} ({label})",
-            lambda c, s=sql: c.execute(text(s), {"v": p["voucher_id"], "l": p["line"]}),
-        )
+
+        def odd(conn: Connection, sql: str = sql) -> None:
+            conn.execute(text(sql), {"v": p["voucher_id"], "l": p["line"]})
+
+        yield Tampering("update", f"update postings {entry_key('postings', p)} ({label})", odd)
 
 
 def generate(conn: Connection) -> list[Tampering]:

@@ -19,4 +19,3 @@ GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA :"schema" TO :"role";
 REVOKE UPDATE, DELETE, TRUNCATE ON :"schema".vouchers, :"schema".postings, :"schema".audit_log FROM :"role";
 REVOKE INSERT, DELETE, TRUNCATE ON :"schema".chain_head FROM :"role";
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON :"schema".alembic_version FROM :"role";
-ALTER ROLE :"role" SET search_path = :"schema";

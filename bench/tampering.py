@@ -19,38 +19,40 @@ The kinds:
 * ``truncate``: each table, and all three;
 * ``reorder``: neighbouring entries swapped (numbers, or the whole chain triple),
   audit ids and posting lines swapped, accounts swapped between lines;
-* ``rewrite``: what an attacker who knows the algorithm does to stay hidden:
-  recompute the hashes after a change and set the head to match. Only the
-  workspace's anchor (outside the database) can catch these; they are marked
-  ``shown_by="anchor"`` and counted both with and without the anchor.
+* ``rewrite``: what an attacker who knows the algorithm does to stay hidden: a
+  change with the row's own hash recomputed (the next entry shows it), or with
+  every later hash and the head recomputed, or the tail cut and the head set back
+  (only the workspace's anchor, outside the database, shows these: they are marked
+  ``shown_by="anchor"`` and counted with and without it), or a forged entry
+  chained correctly onto the end (``shown_by="nothing"``: no unkeyed chain can).
+
+The sample ledger is :mod:`bench.tamper_sample`; the SQL is :mod:`bench.tamper_sql`.
 """
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, insert, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import Connection, Table, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from bilag.domain.posting import Posting, Voucher
+from bench import tamper_sql as attack
+from bench.tamper_sample import build_sample_ledger
 from bilag.ledger.anchor import ChainAnchor
 from bilag.ledger.chain import CHAINED_TABLES, GENESIS, SPEC, entry_hash
-from bilag.ledger.chain_verify import ChainReport, entry_key, raw_rows, verify_chain
+from bilag.ledger.chain_verify import ChainReport, entry_key, verify_chain
 from bilag.ledger.tables import audit_log, chain_head, postings, vouchers
 from bilag.ledger.uow import Ledger
 
-__all__ = ["Outcome", "Tampering", "build_sample_ledger", "generate", "run"]
+__all__ = ["ChainReport", "Outcome", "Tampering", "build_sample_ledger", "generate", "run"]
 
-Apply = Callable[[Connection], object]
-TABLES = {t.name: t for t in CHAINED_TABLES}
-T0 = datetime(2026, 3, 5, 9, 30, 15, 123456, tzinfo=UTC)
+TABLES = attack.TABLES
+Apply = attack.Apply
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,208 +74,6 @@ class Outcome:
     named: bool | None  # the first break names the target (None: no target)
     first: str | None  # the first break's stderr line
     error: str | None  # the database refused the tampering itself
-
-
-# --- the sample ledger -----------------------------------------------------------------
-
-
-def _p(account: str, amount: str, **kw: Any) -> Posting:
-    return Posting(account, Decimal(amount), **kw)
-
-
-def _vouchers(doc_ids: Sequence[int]) -> list[Voucher]:
-    sup = {"supplier_org_number": "974760673", "supplier_name": "Kontorleverandøren AS"}
-    eur = {"currency": "EUR", "exchange_rate": Decimal("11.512345")}
-    return [
-        Voucher(
-            "AP",
-            date(2026, 1, 15),
-            "Kontorrekvisita januar",
-            (
-                _p("6800", "1000.00", vat_code="1", department="SALG", project="P-17"),
-                _p("2710", "250.00", vat_code="1"),
-                _p("2400", "-1250.00", **sup),
-            ),
-            document_id=doc_ids[0],
-        ),
-        Voucher(
-            "AP",
-            date(2026, 2, 3),
-            'Lisens "Cloud" — €, æøå\nlinje 2',
-            (
-                _p("6540", "1151.23", currency_amount=Decimal("100.00"), **eur),
-                _p("2400", "-1151.23", currency_amount=Decimal("-100.00"), **eur, **sup),
-            ),
-            document_id=doc_ids[1],
-        ),
-        Voucher(
-            "AP",
-            date(2026, 2, 20),
-            "Kreditnota 2026-17",
-            (
-                _p("6800", "-400.00", vat_code="1"),
-                _p("2710", "-100.00", vat_code="1"),
-                _p("2400", "500.00", **sup),
-                _p("6860", "0.00", description="øreavrunding"),
-            ),
-            document_id=doc_ids[2],
-        ),
-        Voucher(
-            "AP",
-            date(2025, 12, 30),
-            "Strøm desember",
-            (_p("6340", "9999999999.99", vat_code="1"), _p("2400", "-9999999999.99", **sup)),
-        ),
-    ]
-
-
-def build_sample_ledger(ledger: Ledger) -> None:
-    """Vouchers of several kinds (currency, credit note, dimensions, another year, a
-    reversal) and audit entries with nested JSON, written through the repository."""
-    with ledger.uow() as uow:
-        doc_ids = [
-            uow.repo.add_document(
-                sha256=f"{i:064x}",
-                name=f"faktura-{i}.xml",
-                size=100 + i,
-                role="invoice",
-                status="posted",
-            )
-            for i in range(1, 4)
-        ]
-        uow.commit()
-    posted = []
-    for i, v in enumerate(_vouchers(doc_ids)):
-        at = T0 + timedelta(minutes=i, microseconds=i)
-        with ledger.uow() as uow:
-            if v.document_id is not None:
-                uow.audit.record(
-                    "extracted",
-                    "document",
-                    v.document_id,
-                    actor="intake",
-                    at=at,
-                    after={
-                        "invoice_number": f"10{i}",
-                        "confidence": {"gross_total": 0.97},
-                        "lines": [{"net": "1000.00", "rate": 25}],
-                        "note": 'æøå "q"',
-                    },
-                )
-            done = uow.repo.add_voucher(v, idempotency_key=f"doc:{i}:v1", actor="intake", at=at)
-            uow.audit.record(
-                "posted",
-                "voucher",
-                str(done.voucher_id),
-                actor="intake",
-                at=at,
-                after={"voucher_id": done.voucher_id, "total": "1250.00"},
-            )
-            uow.commit()
-        posted.append(done)
-    first = posted[0]
-    with ledger.uow() as uow:
-        mirror = first.reversal(date(2026, 3, 1), f"Reversering av {first.voucher_id}")
-        uow.repo.add_voucher(
-            mirror, idempotency_key="reverse:1", actor="kari", at=T0 + timedelta(hours=1)
-        )
-        uow.audit.record(
-            "reversed",
-            "voucher",
-            str(first.voucher_id),
-            actor="kari",
-            at=T0 + timedelta(hours=1),
-            before={"status": "posted"},
-            after=None,
-            reason="feil leverandør",
-        )
-        uow.audit.record(
-            "supplier",
-            "supplier",
-            "974760673",
-            actor="kari",
-            before=None,
-            after={"trusted": True, "names": ["Kontorleverandøren AS"]},
-        )
-        uow.commit()
-
-
-# --- what an attacker does ---------------------------------------------------------------
-
-
-def _where(table: Table, row: dict[str, Any]) -> list[Any]:
-    return [c == row[c.name] for c in table.primary_key.columns]
-
-
-def _update(table: Table, row: dict[str, Any], **values: Any) -> Apply:
-    return lambda conn: conn.execute(update(table).where(*_where(table, row)).values(**values))
-
-
-def _replace(table: Table, row: dict[str, Any], **values: Any) -> Apply:
-    new = {k: v for k, v in {**row, **values}.items() if k in table.c}
-
-    def apply(conn: Connection) -> None:
-        if conn.dialect.name == "sqlite":
-            conn.execute(insert(table).prefix_with("OR REPLACE").values(**new))
-        else:
-            keys = [c.name for c in table.primary_key.columns]
-            stmt = pg_insert(table).values(**new)
-            conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=values))
-
-    return apply
-
-
-def _delete(table: Table, row: dict[str, Any]) -> Apply:
-    return lambda conn: conn.execute(delete(table).where(*_where(table, row)))
-
-
-def _entries(conn: Connection) -> list[dict[str, Any]]:
-    """Every entry as stored (driver values), in chain order."""
-    merged = heapq.merge(*(raw_rows(conn, t) for t in CHAINED_TABLES), key=lambda r: r["chain_seq"])
-    return list(merged)
-
-
-def _rechain(conn: Connection, start: int = 1) -> None:
-    """Recompute every hash from entry ``start`` on and set the head to match."""
-    prev = GENESIS
-    seq = 0
-    for entry in _entries(conn):
-        seq = int(entry["chain_seq"])
-        table = TABLES[entry["__table__"]]
-        if seq >= start:
-            digest = entry_hash(table.name, seq, prev, entry)
-            conn.execute(
-                update(table)
-                .where(*_where(table, entry))
-                .values(chain_prev=prev, chain_hash=digest)
-            )
-            prev = digest
-        else:
-            prev = str(entry["chain_hash"])
-    conn.execute(update(chain_head).values(seq=seq, hash=prev))
-
-
-def _then_rechain(first: Apply, start: int) -> Apply:
-    def apply(conn: Connection) -> None:
-        first(conn)
-        _rechain(conn, start)
-
-    return apply
-
-
-def _swap(table: Table, a: dict[str, Any], b: dict[str, Any], columns: Sequence[str]) -> Apply:
-    """Exchange ``columns`` between rows a and b (through a parking value for unique keys)."""
-
-    def apply(conn: Connection) -> None:
-        park = {c: (-1 if c in ("chain_seq", "id", "line") else a[c]) for c in columns}
-        conn.execute(update(table).where(*_where(table, a)).values(**park))
-        moved_a = {**a, **park}
-        conn.execute(update(table).where(*_where(table, b)).values(**{c: a[c] for c in columns}))
-        conn.execute(
-            update(table).where(*_where(table, moved_a)).values(**{c: b[c] for c in columns})
-        )
-
-    return apply
 
 
 # --- the generator ----------------------------------------------------------------------
@@ -354,7 +154,7 @@ def _updates(rows: dict[str, list[dict[str, Any]]]) -> Iterator[Tampering]:
                     yield Tampering(
                         "update",
                         f"update {table.name} {key} {column} ({label})",
-                        _update(table, row, **changed),
+                        attack.update_row(table, row, **changed),
                         target,
                     )
 
@@ -368,7 +168,9 @@ def _replaces(rows: dict[str, list[dict[str, Any]]]) -> Iterator[Tampering]:
             yield Tampering(
                 "replace",
                 f"replace {table.name} {key} with another {column}",
-                _replace(table, row, **{column: "1920" if table is postings else "mallory"}),
+                attack.replace_row(
+                    table, row, **{column: "1920" if table is postings else "mallory"}
+                ),
                 (table.name, key),
             )
         row = rows[table.name][0]
@@ -376,7 +178,7 @@ def _replaces(rows: dict[str, list[dict[str, Any]]]) -> Iterator[Tampering]:
             yield Tampering(
                 "replace",
                 "replace a posting's account and supplier",
-                _replace(table, row, account="7790", supplier_org_number="999999999"),
+                attack.replace_row(table, row, account="7790", supplier_org_number="999999999"),
                 (table.name, entry_key(table.name, row)),
             )
 
@@ -387,7 +189,9 @@ def _deletes(
     for table in CHAINED_TABLES:
         for row in rows[table.name]:
             yield Tampering(
-                "delete", f"delete {table.name} {entry_key(table.name, row)}", _delete(table, row)
+                "delete",
+                f"delete {table.name} {entry_key(table.name, row)}",
+                attack.delete_row(table, row),
             )
     for v in rows["vouchers"]:
         lines = [p for p in rows["postings"] if p["voucher_id"] == v["voucher_id"]]
@@ -396,15 +200,15 @@ def _deletes(
             conn: Connection, v: dict[str, Any] = v, lines: list[dict[str, Any]] = lines
         ) -> None:
             for p in lines:
-                _delete(postings, p)(conn)
-            _delete(vouchers, v)(conn)
+                attack.delete_row(postings, p)(conn)
+            attack.delete_row(vouchers, v)(conn)
 
         yield Tampering("delete", f"delete voucher {v['voucher_id']} with its postings", whole)
     last = entries[-3:]
 
     def tail(conn: Connection) -> None:
         for e in last:
-            _delete(TABLES[e["__table__"]], e)(conn)
+            attack.delete_row(TABLES[e["__table__"]], e)(conn)
 
     yield Tampering("delete", "delete the last 3 entries", tail)
 
@@ -466,17 +270,6 @@ def _inserts(
     )
 
 
-def _truncate(names: Sequence[str]) -> Apply:
-    def apply(conn: Connection) -> None:
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql(f"TRUNCATE {', '.join(names)} CASCADE")
-        else:
-            for name in names:
-                conn.exec_driver_sql(f"DELETE FROM {name}")
-
-    return apply
-
-
 def _truncates() -> Iterator[Tampering]:
     for names in (
         ["postings"],
@@ -484,8 +277,8 @@ def _truncates() -> Iterator[Tampering]:
         ["vouchers", "postings"],
         ["vouchers", "postings", "audit_log"],
     ):
-        yield Tampering("truncate", f"truncate {' and '.join(names)}", _truncate(names))
-    everything = _truncate(["vouchers", "postings", "audit_log"])
+        yield Tampering("truncate", f"truncate {' and '.join(names)}", attack.truncate(names))
+    everything = attack.truncate(["vouchers", "postings", "audit_log"])
 
     def and_head(conn: Connection) -> None:
         everything(conn)
@@ -512,35 +305,37 @@ def _reorders(
         )
         label = f"{table.name} entries {a['chain_seq']} and {b['chain_seq']}"
         yield Tampering(
-            "reorder", f"swap the numbers of {label}", _swap(table, ra, rb, ["chain_seq"])
+            "reorder", f"swap the numbers of {label}", attack.swap(table, ra, rb, ["chain_seq"])
         )
         yield Tampering(
-            "reorder", f"swap the chain columns of {label}", _swap(table, ra, rb, list(chain))
+            "reorder", f"swap the chain columns of {label}", attack.swap(table, ra, rb, list(chain))
         )
     v, p = rows["vouchers"][0], rows["postings"][0]
 
     def across(conn: Connection) -> None:
-        conn.execute(update(vouchers).where(*_where(vouchers, v)).values(chain_seq=-1))
-        conn.execute(update(postings).where(*_where(postings, p)).values(chain_seq=v["chain_seq"]))
+        conn.execute(update(vouchers).where(*attack.where(vouchers, v)).values(chain_seq=-1))
         conn.execute(
-            update(vouchers).where(*_where(vouchers, {**v})).values(chain_seq=p["chain_seq"])
+            update(postings).where(*attack.where(postings, p)).values(chain_seq=v["chain_seq"])
+        )
+        conn.execute(
+            update(vouchers).where(*attack.where(vouchers, {**v})).values(chain_seq=p["chain_seq"])
         )
 
     yield Tampering("reorder", "swap the numbers of a voucher and its first posting", across)
     a1, a2 = rows["audit_log"][0], rows["audit_log"][1]
     yield Tampering(
-        "reorder", "swap the ids of two audit entries", _swap(audit_log, a1, a2, ["id"])
+        "reorder", "swap the ids of two audit entries", attack.swap(audit_log, a1, a2, ["id"])
     )
     lines = [r for r in rows["postings"] if r["voucher_id"] == v["voucher_id"]]
     yield Tampering(
         "reorder",
         "swap two line numbers of a voucher",
-        _swap(postings, lines[0], lines[1], ["line"]),
+        attack.swap(postings, lines[0], lines[1], ["line"]),
     )
     yield Tampering(
         "reorder",
         "swap the accounts of two lines",
-        _swap(postings, lines[0], lines[2], ["account"]),
+        attack.swap(postings, lines[0], lines[2], ["account"]),
     )
 
 
@@ -556,18 +351,22 @@ def _rewrites(rows: dict[str, list[dict[str, Any]]]) -> Iterator[Tampering]:
             yield Tampering(
                 "rewrite",
                 f"update {table.name} {key} {column}, rechain and move the head",
-                _then_rechain(_update(table, row, **{column: value}), row["chain_seq"]),
+                attack.then_rechain(
+                    attack.update_row(table, row, **{column: value}), row["chain_seq"]
+                ),
                 shown_by="anchor",
             )
-            own = _update(table, row, **{column: value})
+            own = attack.update_row(table, row, **{column: value})
 
             def own_hash(
                 conn: Connection, own: Apply = own, row: dict[str, Any] = row, table: Table = table
             ) -> None:
                 own(conn)
-                stored = next(e for e in _entries(conn) if e["chain_seq"] == row["chain_seq"])
+                stored = next(e for e in attack.entries(conn) if e["chain_seq"] == row["chain_seq"])
                 digest = entry_hash(table.name, row["chain_seq"], stored["chain_prev"], stored)
-                conn.execute(update(table).where(*_where(table, row)).values(chain_hash=digest))
+                conn.execute(
+                    update(table).where(*attack.where(table, row)).values(chain_hash=digest)
+                )
 
             yield Tampering(
                 "rewrite", f"update {table.name} {key} {column} and its own hash", own_hash
@@ -596,7 +395,7 @@ def _odd_values(rows: dict[str, list[dict[str, Any]]]) -> Iterator[Tampering]:
 def generate(conn: Connection) -> list[Tampering]:
     """Every tampering of the ledger on ``conn`` (read, not changed)."""
     rows = _current(conn)
-    entries = _entries(conn)
+    entries = attack.entries(conn)
     out = [
         *_updates(rows),
         *_replaces(rows),

@@ -384,6 +384,10 @@ def _odd_values(rows: dict[str, list[dict[str, Any]]]) -> Iterator[Tampering]:
             f"UPDATE postings SET account = CAST(account AS BLOB) WHERE {where}",
         ),
         ("a real as the line", f"UPDATE postings SET line = 1.5 WHERE {where}"),
+        (
+            "bytes that are not UTF-8",
+            f"UPDATE postings SET account = CAST(X'FF36' AS TEXT) WHERE {where}",
+        ),
     ):
 
         def odd(conn: Connection, sql: str = sql) -> None:

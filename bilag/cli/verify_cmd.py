@@ -13,10 +13,10 @@ not pay for SQLAlchemy and the parsers.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from bilag.cli.output import print_json
 from bilag.config import load_settings
 
 if TYPE_CHECKING:
@@ -59,6 +59,14 @@ def report_json(report: ChainReport) -> dict[str, Any]:
     }
 
 
+def _printable(text: str) -> str:
+    """One line, no control characters: ``\\n``, ``\\x1b``, ``\\udcff`` escaped."""
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii")
+        for c in text
+    )
+
+
 def _summary(report: ChainReport) -> str:
     counts = ", ".join(f"{n} {table}" for table, n in sorted(report.counts.items()))
     state = "intact" if report.intact else f"BROKEN ({len(report.breaks)} breaks)"
@@ -82,10 +90,10 @@ def run(args: argparse.Namespace) -> int:
         report = verify_ledger(deps)
     finally:
         deps.ledger.dispose()
-    for b in report.breaks:
-        sys.stderr.write(f"bilag verify: {' '.join(b.line().split())}\n")
-    if args.json:
-        print_json(report_json(report))
+    for b in report.breaks:  # keys come from the database: whatever was written there
+        sys.stderr.write(f"bilag verify: {_printable(b.line())}\n")
+    if args.json:  # ASCII: a key read from tampered bytes still gives valid UTF-8 JSON
+        sys.stdout.write(json.dumps(report_json(report), ensure_ascii=True, indent=2) + "\n")
     else:
         sys.stdout.write(_summary(report))
     return 0 if report.intact else 1

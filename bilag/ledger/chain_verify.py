@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -311,6 +312,30 @@ def _read_anchor(anchor: ChainAnchor | None) -> tuple[AnchorRecord | None, list[
         return None, [Break(None, "anchor", str(anchor.path), "anchor", str(e))]
 
 
+@contextmanager
+def _any_bytes_as_text(conn: Connection) -> Iterator[None]:
+    """On SQLite, read text that is not UTF-8 instead of failing on it.
+
+    SQLite stores whatever bytes it is given in a TEXT column; the driver would raise
+    on reading them, and one such row would stop the verification. Read with
+    ``surrogateescape`` they become text no genuine value equals, and are reported.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.dbapi_connection
+    before = raw.text_factory  # type: ignore[union-attr]
+    raw.text_factory = _lenient  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        raw.text_factory = before  # type: ignore[union-attr]
+
+
+def _lenient(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
 def verify_chain(
     conn: Connection, anchor: ChainAnchor | None = None, *, snapshot: bool = True
 ) -> ChainReport:
@@ -325,8 +350,9 @@ def verify_chain(
     record, unreadable = _read_anchor(anchor)
     if snapshot:
         _snapshot(conn)
-    walk = _walk(conn, record.seq if record else None)
-    head = _head(conn)
+    with _any_bytes_as_text(conn):
+        walk = _walk(conn, record.seq if record else None)
+        head = _head(conn)
     breaks = [
         *walk.breaks,
         *_end_breaks(walk, head),

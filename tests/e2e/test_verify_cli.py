@@ -72,3 +72,20 @@ def test_a_ledger_cut_back_with_its_head_is_caught_by_the_workspace_anchor(works
     assert out.returncode == 1
     [line] = out.stderr.splitlines()
     assert "ledger-anchor.json" in line and "the tail was deleted" in line
+
+
+def test_keys_written_as_hostile_bytes_are_escaped_one_line_each(workspace, inbox):  # noqa: F811
+    assert bilag(workspace, "process", str(inbox), "--json").returncode == 0
+    # a voucher id of bytes that are not UTF-8, with a newline and a terminal escape
+    tamper(
+        workspace,
+        "UPDATE postings SET voucher_id = CAST(X'FF0A1B5B33316D' AS TEXT) "
+        "WHERE voucher_id = 'AP2026-000001' AND line = 1",
+    )
+    out = bilag(workspace, "verify")
+    assert out.returncode == 1
+    lines = out.stderr.splitlines()
+    assert all(line.startswith("bilag verify: ") for line in lines)
+    assert "\x1b" not in out.stderr and "postings \\udcff\\n\\x1b[31m line 1" in lines[0]
+    report = json.loads(bilag(workspace, "verify", "--json").stdout)
+    assert report["breaks"][0]["key"] == "\udcff\n\x1b[31m line 1"

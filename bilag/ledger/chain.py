@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -313,7 +313,7 @@ def watch_rollbacks(engine: Engine) -> None:
 # --- chaining rows that were there before the chain (migration 0002) ---------------------
 
 
-def chain_existing(conn: Connection, tables: Sequence[Table] = CHAINED_TABLES) -> int:
+def chain_existing(conn: Connection) -> int:
     """Give every unchained row a place in the chain, oldest first; returns how many.
 
     Used once, by the migration that introduced the chain, on a ledger that was
@@ -323,35 +323,31 @@ def chain_existing(conn: Connection, tables: Sequence[Table] = CHAINED_TABLES) -
     """
     from bilag.ledger.chain_verify import raw_rows
 
-    groups: list[tuple[tuple[str, int, int, int], str, list[dict[str, Any]]]] = []
+    groups: list[tuple[tuple[str, int, int, int], list[dict[str, Any]]]] = []
     lines: dict[str, list[dict[str, Any]]] = {}
     for row in raw_rows(conn, postings, unchained_only=True):
         lines.setdefault(str(row["voucher_id"]), []).append(row)
     for row in raw_rows(conn, vouchers, unchained_only=True):
-        when = canonical_value("datetime", row["posted_at"])
-        key = (str(when), 0, int(row["year"] or 0), int(row["number"] or 0))
-        group = [row, *sorted(lines.pop(str(row["voucher_id"]), []), key=lambda r: r["line"])]
-        groups.append((key, "voucher", group))
-    for orphan in lines.values():  # postings without their voucher row: chained at the end
-        groups.append((("~", 2, 0, 0), "voucher", orphan))
+        when = str(canonical_value("datetime", row["posted_at"]))
+        own = sorted(lines.pop(str(row["voucher_id"]), []), key=lambda r: r["line"])
+        groups.append(((when, 0, int(row["year"]), int(row["number"])), [row, *own]))
+    for orphan in lines.values():  # postings without their voucher row: at the end
+        groups.append((("~", 2, 0, 0), orphan))
     for row in raw_rows(conn, audit_log, unchained_only=True):
-        when = canonical_value("datetime", row["at"])
-        groups.append(((str(when), 1, int(row["id"]), 0), "audit", [row]))
+        when = str(canonical_value("datetime", row["at"]))
+        groups.append(((when, 1, int(row["id"]), 0), [row]))
     seq, prev = _advance(conn, 0)
-    count = 0
-    by_name = {t.name: t for t in tables}
-    for _key, _kind, group in sorted(groups, key=lambda g: g[0]):
+    tables = {t.name: t for t in CHAINED_TABLES}
+    for _when, group in sorted(groups, key=lambda g: g[0]):
         for row in group:
-            table = by_name[row.pop("__table__")]
+            table = tables[row["__table__"]]
             seq += 1
             digest = entry_hash(table.name, seq, prev, row)
-            keys = [c for c in table.primary_key.columns]
             conn.execute(
                 update(table)
-                .where(*[c == row[c.name] for c in keys])
+                .where(*[c == row[c.name] for c in table.primary_key.columns])
                 .values(chain_seq=seq, chain_prev=prev, chain_hash=digest)
             )
             prev = digest
-            count += 1
     conn.execute(update(chain_head).where(chain_head.c.id == 1).values(seq=seq, hash=prev))
-    return count
+    return seq

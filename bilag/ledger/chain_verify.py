@@ -181,8 +181,8 @@ def _check_group(walk: _Walk, seq: int, group: list[dict[str, Any]]) -> None:
     walk.prev_hash = digest if isinstance(digest, str) else ""
     if seq == walk.anchor_seq:
         walk.anchor_hash = walk.prev_hash
-    walk.expected = walk.last_seq = seq
-    walk.expected += 1
+    walk.last_seq = seq
+    walk.expected = seq + 1
 
 
 def _walk(conn: Connection, anchor_seq: int | None) -> _Walk:

@@ -35,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -106,8 +107,10 @@ SPEC: Mapping[str, Mapping[str, str]] = {
     },
 }
 
-# the key a connection's info holds the head of its uncommitted appends under
+# the keys a connection's info holds the head of its uncommitted appends under (for
+# the anchor, after the commit), and the locked head of its transaction
 _PENDING = "bilag.chain.pending"
+_HELD = "bilag.chain.held"
 
 
 # --- the canonical form ----------------------------------------------------------------
@@ -241,19 +244,34 @@ def lock_chain(conn: Connection) -> None:
     ``append`` takes it too; a transaction that will also take other locks (the
     voucher counter) takes this one first, so every appender locks in the same order.
     """
-    _advance(conn, 0)
+    _held(conn)
 
 
-def _advance(conn: Connection, count: int) -> tuple[int, str]:
-    """Move the head ``count`` entries on (locking it); returns the old (seq, hash).
+@dataclass
+class _Held:
+    """The chain's head as this transaction holds it (locked to its end)."""
 
-    An UPDATE first, as the voucher counter does: on PostgreSQL it takes the row lock
-    before anything is read, on SQLite the database write lock.
+    transaction: object  # the root transaction that took the lock
+    seq: int
+    hash: str
+    next_audit_id: int | None = None
+
+
+def _held(conn: Connection) -> _Held:
+    """The head, locked: taken once per transaction, then kept in the connection's info.
+
+    The first call moves nothing but takes the lock with an UPDATE first, as the
+    voucher counter does (on PostgreSQL the row lock before anything is read, on
+    SQLite the database write lock); later appends of the same transaction use what
+    it read. A commit or rollback (of the transaction or a savepoint) forgets it.
     """
+    held = conn.info.get(_HELD)
+    if isinstance(held, _Held) and held.transaction is conn.get_transaction():
+        return held
     row = conn.execute(
         update(chain_head)
         .where(chain_head.c.id == 1)
-        .values(seq=chain_head.c.seq + count)
+        .values(seq=chain_head.c.seq)
         .returning(chain_head.c.seq, chain_head.c.hash)
     ).first()
     if row is None:
@@ -261,13 +279,18 @@ def _advance(conn: Connection, count: int) -> tuple[int, str]:
             "the ledger's chain head is missing: its records were tampered with "
             "(run 'bilag verify')"
         )
-    return int(row.seq) - count, str(row.hash)
+    held = _Held(conn.get_transaction(), int(row.seq), str(row.hash))
+    conn.info[_HELD] = held
+    return held
 
 
-def _next_audit_id(conn: Connection) -> int:
+def _next_audit_id(conn: Connection, held: _Held) -> int:
     # under the chain's lock, so no other writer can take the same id; the id is part
     # of the hashed content, so it is chosen before the row is written
-    return int(conn.execute(select(func.coalesce(func.max(audit_log.c.id), 0))).scalar_one()) + 1
+    if held.next_audit_id is None:
+        top = conn.execute(select(func.coalesce(func.max(audit_log.c.id), 0))).scalar_one()
+        held.next_audit_id = int(top) + 1
+    return held.next_audit_id
 
 
 def append(conn: Connection, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
@@ -279,18 +302,21 @@ def append(conn: Connection, table: Table, rows: Iterable[Mapping[str, Any]]) ->
     prepared = [_prepared(table, r) for r in rows]
     if not prepared:
         return
-    seq, prev = _advance(conn, len(prepared))
+    held = _held(conn)
+    seq, prev = held.seq, held.hash
     if table is audit_log:
-        next_id = _next_audit_id(conn)
+        next_id = _next_audit_id(conn, held)
         for row in prepared:
             if row["id"] is None:
                 row["id"], next_id = next_id, next_id + 1
+        held.next_audit_id = max(next_id, max(int(r["id"]) for r in prepared) + 1)
     for row in prepared:
         seq += 1
         row["chain_seq"], row["chain_prev"] = seq, prev
         row["chain_hash"] = prev = entry_hash(table.name, seq, prev, row)
     conn.execute(insert(table), prepared)
-    conn.execute(update(chain_head).where(chain_head.c.id == 1).values(hash=prev))
+    conn.execute(update(chain_head).where(chain_head.c.id == 1).values(seq=seq, hash=prev))
+    held.seq, held.hash = seq, prev
     conn.info[_PENDING] = (seq, prev)
 
 
@@ -301,13 +327,19 @@ def pending_head(conn: Connection) -> tuple[int, str] | None:
 
 
 def watch_rollbacks(engine: Engine) -> None:
-    """Forget a transaction's appended head when it (or a savepoint in it) rolls back."""
+    """Forget the held head at the end of a transaction, and a transaction's appended
+    head when it (or a savepoint in it) rolls back."""
 
     def forget(conn: Connection, *_args: object) -> None:
+        conn.info.pop(_HELD, None)
         conn.info.pop(_PENDING, None)
+
+    def release(conn: Connection) -> None:
+        conn.info.pop(_HELD, None)  # the pending head stays: the anchor records it
 
     event.listen(engine, "rollback", forget)
     event.listen(engine, "rollback_savepoint", forget)
+    event.listen(engine, "commit", release)
 
 
 # --- chaining rows that were there before the chain (migration 0002) ---------------------
@@ -336,7 +368,8 @@ def chain_existing(conn: Connection) -> int:
     for row in raw_rows(conn, audit_log, unchained_only=True):
         when = str(canonical_value("datetime", row["at"]))
         groups.append(((when, 1, int(row["id"]), 0), [row]))
-    seq, prev = _advance(conn, 0)
+    held = _held(conn)
+    seq, prev = held.seq, held.hash
     tables = {t.name: t for t in CHAINED_TABLES}
     for _when, group in sorted(groups, key=lambda g: g[0]):
         for row in group:
@@ -350,4 +383,5 @@ def chain_existing(conn: Connection) -> int:
             )
             prev = digest
     conn.execute(update(chain_head).where(chain_head.c.id == 1).values(seq=seq, hash=prev))
+    conn.info.pop(_HELD, None)
     return seq

@@ -286,7 +286,9 @@ def _held(conn: Connection) -> _Held:
 
 def _next_audit_id(conn: Connection, held: _Held) -> int:
     # under the chain's lock, so no other writer can take the same id; the id is part
-    # of the hashed content, so it is chosen before the row is written
+    # of the hashed content, so it is chosen before the row is written. A statement of
+    # its own, after the lock: on PostgreSQL a subquery of the locking UPDATE would
+    # read the snapshot from before the wait, without what the last holder committed
     if held.next_audit_id is None:
         top = conn.execute(select(func.coalesce(func.max(audit_log.c.id), 0))).scalar_one()
         held.next_audit_id = int(top) + 1

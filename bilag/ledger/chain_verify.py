@@ -116,9 +116,11 @@ def _snapshot(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
     elif conn.dialect.name == "sqlite":
-        # pysqlite only opens a transaction before writes; a read transaction is a
-        # snapshot in WAL mode from its first read on
-        conn.exec_driver_sql("BEGIN")
+        # a read transaction is a snapshot in WAL mode from its first read on; pysqlite
+        # opens none before a SELECT (unless the engine begins its transactions itself)
+        conn.exec_driver_sql("SELECT 1")
+        if not conn.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+            conn.exec_driver_sql("BEGIN")
 
 
 @dataclass

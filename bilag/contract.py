@@ -6,13 +6,15 @@ thousands separator, dates ``YYYY-MM-DD``, a field not found is ``null``.
 
 from __future__ import annotations
 
+import base64
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from bilag.domain.delivery import OutgoingVoucher
 from bilag.domain.model import Invoice, InvoiceLine, Party, Problem, VatBreakdown
 
-__all__ = ["decimal_str", "extract_failure_json", "invoice_json", "money_str"]
+__all__ = ["decimal_str", "extract_failure_json", "invoice_json", "money_str", "voucher_json"]
 
 _CENT = Decimal("0.01")
 
@@ -115,3 +117,66 @@ def extract_failure_json(
     result = invoice_json(empty, errors=[f"{p.message} [{p.code}]" for p in problems])
     result["parser"] = parser
     return result
+
+
+def voucher_json(sent: OutgoingVoucher, *, with_original: bool = True) -> dict[str, Any]:
+    """The webhook's body for one delivered voucher (``schemas/webhook/bilag-webhook.yaml``)."""
+    original = sent.original
+    return {
+        "event": "voucher.posted",
+        "delivery_id": sent.reference,
+        "voucher_id": sent.voucher_id,
+        "document_id": sent.document_id,
+        "date": sent.voucher.voucher_date.isoformat(),
+        "description": sent.voucher.description,
+        "reverses": sent.voucher.reverses,
+        "document_type": sent.document_type,
+        "invoice_number": sent.invoice_number,
+        "issue_date": _date(sent.issue_date),
+        "due_date": _date(sent.due_date),
+        "currency": sent.currency,
+        "payment_reference": sent.payment_reference,
+        "supplier": {
+            "name": sent.supplier.name,
+            "org_number": sent.supplier.org_number,
+            "vat_number": sent.supplier.vat_number,
+            "bank_account": sent.supplier.bank_account,
+            "iban": sent.supplier.iban,
+        },
+        "payable": money_str(sent.payable),
+        "payable_currency": money_str(sent.payable_currency),
+        "lines": [
+            {
+                "account": line.account,
+                "vat_code": line.vat_code,
+                "vat_rate": decimal_str(line.vat_rate),
+                "net_amount": money_str(line.net),
+                "vat_amount": money_str(line.vat),
+                "reverse_charge": line.reverse_charge,
+                "description": line.description,
+            }
+            for line in sent.lines
+        ],
+        "postings": [
+            {
+                "account": p.account,
+                "amount": money_str(p.amount),
+                "description": p.description,
+                "vat_code": p.vat_code,
+                "currency": p.currency,
+                "currency_amount": money_str(p.currency_amount),
+            }
+            for p in sent.voucher.postings
+        ],
+        "original": None
+        if original is None
+        else {
+            "filename": original.filename,
+            "media_type": original.media_type,
+            "sha256": original.sha256,
+            "size": len(original.content),
+            "content_base64": base64.b64encode(original.content).decode("ascii")
+            if with_original
+            else None,
+        },
+    }

@@ -20,6 +20,9 @@ with ``raise ... from e`` so the cause stays visible::
     ├── PostingError           a voucher could not be posted
     │   └── UnbalancedVoucherError      debits != credits (always a bug upstream)
     └── SinkError              an external accounting system refused or failed
+        ├── SinkRejectedError  it refused the voucher (a validation error: its message kept)
+        ├── SinkAuthError      credentials refused, also after one token refresh
+        └── SinkUnavailableError   transient failures (timeouts, 429, 5xx) outlasted the retries
 """
 
 from __future__ import annotations
@@ -33,7 +36,10 @@ __all__ = [
     "ModelError",
     "ModelFormatError",
     "PostingError",
+    "SinkAuthError",
     "SinkError",
+    "SinkRejectedError",
+    "SinkUnavailableError",
     "SourceConnectionError",
     "SourceError",
     "StorageError",
@@ -91,3 +97,19 @@ class UnbalancedVoucherError(PostingError):
 
 class SinkError(BilagError):
     pass
+
+
+class SinkRejectedError(SinkError):
+    """The external system refused the request; ``str(e)`` is its own message."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class SinkAuthError(SinkError):
+    """The external system refused the credentials, also after a token refresh."""
+
+
+class SinkUnavailableError(SinkError):
+    """Transient failures went on past the retry budget; trying later may help."""

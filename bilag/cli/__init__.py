@@ -34,6 +34,9 @@ COMMANDS: tuple[str, ...] = (
     "rules",
     "learn",
     "suggest",
+    "post",
+    "sinks",
+    "pay",
     "verify",
 )
 

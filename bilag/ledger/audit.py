@@ -35,6 +35,12 @@ EVENTS = frozenset(
         "reversed",
         "duplicate",
         "supplier",
+        # deliveries to external systems and payments (bilag/services/delivery.py, payments.py)
+        "delivered",
+        "delivery_failed",
+        "reconciled",
+        "payment_file",
+        "paid",
     }
 )
 

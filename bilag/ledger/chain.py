@@ -344,7 +344,7 @@ def watch_rollbacks(engine: Engine) -> None:
     event.listen(engine, "commit", release)
 
 
-# --- chaining rows that were there before the chain (migration 0002) ---------------------
+# --- chaining rows that were there before the chain (migration 0003_chain) ---------------
 
 
 def chain_existing(conn: Connection) -> int:

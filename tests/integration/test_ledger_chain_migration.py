@@ -1,4 +1,4 @@
-"""Migration 0002_chain on a ledger that migration 0001 made and bilag used: the rows
+"""Migration 0003_chain on a ledger that migration 0001 made and bilag used: the rows
 already there are chained oldest first, the chain verifies, and posting goes on from it."""
 
 from __future__ import annotations

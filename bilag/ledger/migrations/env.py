@@ -6,6 +6,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
+import bilag.ledger.deliveries  # noqa: F401 (its tables join the metadata)
 from bilag.ledger.tables import metadata
 
 

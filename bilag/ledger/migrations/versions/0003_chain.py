@@ -1,8 +1,8 @@
 """hash chain over vouchers, postings and the audit log; tighter append-only triggers
 
-Revision ID: 0002_chain
-Revises: 0001
-Create Date: 2026-11-24
+Revision ID: 0003_chain
+Revises: 0002_deliveries
+Create Date: 2026-12-05
 
 Adds ``chain_seq``, ``chain_prev`` and ``chain_hash`` to the three append-only
 tables and the one-row ``chain_head``, chains the rows already there (oldest
@@ -25,8 +25,8 @@ from alembic import op
 
 from bilag.ledger.chain import GENESIS, chain_existing
 
-revision = "0002_chain"
-down_revision = "0001"
+revision = "0003_chain"
+down_revision = "0002_deliveries"
 branch_labels = None
 depends_on = None
 

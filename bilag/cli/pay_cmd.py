@@ -1,0 +1,114 @@
+"""``bilag pay --due-within DAYS [-o FILE]`` and ``bilag pay --camt FILE...``.
+
+The first writes an ISO 20022 pain.001 file of the posted invoices due within
+DAYS (and overdue) for the bank, and lists on stderr each invoice held back with
+its reason; the second reads the bank's camt.054/053 files and marks paid what
+they settle, listing the debits that match nothing (exit status 1 then).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from bilag.cli.output import print_json
+from bilag.config import load_settings
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser(
+        "pay", parents=[common], help="write the bank payment file (pain.001); read camt.054"
+    )
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--due-within", type=int, metavar="DAYS", help="pay what is due by then")
+    what.add_argument("--camt", type=Path, nargs="+", metavar="FILE", help="bank notifications")
+    p.add_argument(
+        "-o", "--output", type=Path, help="the pain.001 file (default: in <home>/payments)"
+    )
+    p.add_argument("--json", action="store_true", help="print what was done as JSON")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from bilag.bootstrap import bootstrap
+
+    deps = bootstrap(load_settings(args.home), coder=False)
+    try:
+        return _camt(deps, args) if args.camt else _pay(deps, args)
+    finally:
+        deps.ledger.dispose()
+
+
+def _pay(deps: Any, args: argparse.Namespace) -> int:
+    from bilag.services.payments import pay_due
+
+    output = args.output or (
+        deps.settings.home / "payments" / f"pain001-{deps.clock():%Y%m%d-%H%M%S}.xml"
+    )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    payment_run = pay_due(deps, args.due_within, output)
+    for held in payment_run.held:
+        sys.stderr.write(f"{held.source}: held: {held.reason} [payment_held]\n")
+    if args.json:
+        print_json(
+            {
+                "file": str(payment_run.path) if payment_run.path else None,
+                "message_id": payment_run.message_id,
+                "payments": [
+                    {"document_id": o.document_id, "end_to_end_id": o.end_to_end_id,
+                     "due_date": o.due_date.isoformat(), "amount": str(o.amount),
+                     "account": o.creditor_account, "kid": o.kid}
+                    for o in payment_run.orders
+                ],
+                "held": [{"document_id": h.document_id, "source": h.source, "reason": h.reason}
+                         for h in payment_run.held],
+            }
+        )  # fmt: skip
+    elif payment_run.path:
+        sys.stdout.write(f"{payment_run.path}\n")
+    sys.stderr.write(
+        f"{len(payment_run.orders)} payment(s), NOK {payment_run.total:.2f}"
+        + (f", written to {payment_run.path}" if payment_run.path else ": nothing to pay")
+        + f"; {len(payment_run.held)} held\n"
+    )
+    return 0
+
+
+def _camt(deps: Any, args: argparse.Namespace) -> int:
+    from bilag.errors import BilagError
+    from bilag.services.payments import read_bank_file
+
+    status = 0
+    results = []
+    for path in args.camt:
+        try:
+            report = read_bank_file(deps, path.read_bytes())
+        except (OSError, BilagError) as e:
+            sys.stderr.write(f"{path}: {e}\n")
+            status = 1
+            continue
+        for entry in report.unmatched:
+            sys.stderr.write(
+                f"{path}: debit of {entry.currency} {entry.amount} on {entry.booked_on} "
+                f"(ref {entry.end_to_end_id or entry.kid or '-'}) matches no open payment "
+                "[payment_unmatched]\n"
+            )
+            status = 1
+        results.append(
+            {"file": str(path),
+             "paid": [{"document_id": m.document_id, "amount": str(m.entry.amount),
+                       "matched_by": m.how} for m in report.matched],
+             "unmatched": [{"amount": str(e.amount), "currency": e.currency,
+                            "end_to_end_id": e.end_to_end_id, "kid": e.kid}
+                           for e in report.unmatched],
+             "already_paid": len(report.already_paid)}
+        )  # fmt: skip
+        sys.stderr.write(
+            f"{path}: {len(report.matched)} invoice(s) marked paid, "
+            f"{len(report.unmatched)} unmatched\n"
+        )
+    if args.json:
+        print_json(results)
+    return status

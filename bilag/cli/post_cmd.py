@@ -1,0 +1,72 @@
+"""``bilag post --sink NAME [--since DATE]``: deliver posted vouchers to an accounting system.
+
+Prints the run report (a table, or ``--json``); each voucher that failed, was refused
+or read back different is one ``<voucher> (document N): <reason> [<state>]`` line on
+stderr, and the exit status is then 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from bilag.cli.output import print_json
+from bilag.config import load_settings
+
+if TYPE_CHECKING:
+    from bilag.services.delivery import DeliveryReport
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser(
+        "post", parents=[common], help="deliver posted vouchers to an external accounting system"
+    )
+    p.add_argument("--sink", required=True, metavar="NAME", help="a [sinks.NAME] of config.toml")
+    p.add_argument(
+        "--since", type=date.fromisoformat, metavar="DATE", help="only vouchers dated from DATE"
+    )
+    p.add_argument("--limit", type=int, default=None, help="deliver at most this many")
+    p.add_argument("--no-read-back", action="store_true", help="skip the reconciliation")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(run=run)
+
+
+def print_report(report: DeliveryReport, *, as_json: bool) -> int:
+    if as_json:
+        print_json([o.as_dict() for o in report.outcomes])
+    else:
+        for o in report.outcomes:
+            doc = "" if o.document_id is None else str(o.document_id)
+            sys.stdout.write(
+                f"{o.voucher_id:<16} {doc:>6}  {o.state.value:<16} {o.external_ref or '':<12} "
+                f"{o.reason or ''}\n"
+            )
+    for o in report.failures:
+        where = o.voucher_id + (f" (document {o.document_id})" if o.document_id else "")
+        sys.stderr.write(f"{where}: {o.reason or o.state.value} [{o.state.value}]\n")
+    counts = ", ".join(f"{n} {state}" for state, n in sorted(report.counts().items()))
+    sys.stderr.write(
+        f"{report.sink}: {len(report.outcomes)} voucher(s) in {report.seconds:.1f} s"
+        + (f": {counts}" if counts else "")
+        + (f"; {report.skipped} taken by another run" if report.skipped else "")
+        + "\n"
+    )
+    return 1 if report.failures else 0
+
+
+def run(args: argparse.Namespace) -> int:
+    from bilag.bootstrap import bootstrap
+    from bilag.services.delivery import deliver_pending
+    from bilag.services.sinks import open_sink
+
+    deps = bootstrap(load_settings(args.home), coder=False)
+    try:
+        sink = open_sink(deps, args.sink)
+        report = deliver_pending(
+            deps, sink, since=args.since, read_back=not args.no_read_back, limit=args.limit
+        )
+    finally:
+        deps.ledger.dispose()
+    return print_report(report, as_json=args.json)

@@ -1,0 +1,107 @@
+"""``bilag sinks list | check NAME | dead [NAME] | retry NAME [--failed]``.
+
+``check`` logs in and verifies that every account and VAT code bilag books to
+exists in the external system under the configured mapping; ``dead`` lists the
+dead letters (vouchers whose delivery kept failing), ``retry`` puts them (and
+with ``--failed`` the refused ones) back in the queue and delivers again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from bilag.cli.export_cmd import inner_common
+from bilag.cli.output import print_json
+from bilag.config import load_settings
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser("sinks", parents=[common], help="configured accounting systems")
+    sub = p.add_subparsers(dest="sinks_command", metavar="COMMAND", required=True)
+    inner = inner_common()
+    sub.add_parser("list", parents=[inner], help="the configured sinks").set_defaults(run=run)
+    check = sub.add_parser("check", parents=[inner], help="credentials and account/VAT mapping")
+    check.add_argument("name", metavar="NAME")
+    check.set_defaults(run=run)
+    dead = sub.add_parser("dead", parents=[inner], help="list dead letters and refused vouchers")
+    dead.add_argument("name", nargs="?", metavar="NAME")
+    dead.add_argument("--json", action="store_true")
+    dead.set_defaults(run=run)
+    retry = sub.add_parser("retry", parents=[inner], help="deliver dead letters again")
+    retry.add_argument("name", metavar="NAME")
+    retry.add_argument("--failed", action="store_true", help="also the refused (after a fix)")
+    retry.add_argument("--json", action="store_true")
+    retry.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from bilag.bootstrap import bootstrap
+
+    deps = bootstrap(load_settings(args.home), coder=False)
+    try:
+        return _COMMANDS[args.sinks_command](deps, args)
+    finally:
+        deps.ledger.dispose()
+
+
+def _list(deps: Any, args: argparse.Namespace) -> int:
+    from bilag.services.sinks import configured_sinks
+
+    for name in configured_sinks(deps):
+        kind = deps.settings.raw["sinks"][name].get("kind", "?")
+        sys.stdout.write(f"{name}\t{kind}\n")
+    return 0
+
+
+def _check(deps: Any, args: argparse.Namespace) -> int:
+    from bilag.services.sinks import check_sink, open_sink
+
+    result = check_sink(deps, open_sink(deps, args.name))
+    for problem in result.problems:
+        sys.stderr.write(f"sinks.{args.name}: {problem}\n")
+    sys.stdout.write(
+        f"{args.name}: {'ok' if result.ok else 'NOT OK'}: {len(result.accounts)} account(s), "
+        f"{len(result.vat_codes)} VAT code(s) checked, {len(result.problems)} problem(s)\n"
+    )
+    return 0 if result.ok else 1
+
+
+def _dead(deps: Any, args: argparse.Namespace) -> int:
+    from bilag.domain.delivery import DeliveryState
+    from bilag.ledger.deliveries import DeliveryRepository
+
+    with deps.uow() as uow:
+        rows = DeliveryRepository(uow.repo.conn).in_states(
+            args.name, (DeliveryState.DEAD_LETTER, DeliveryState.FAILED)
+        )
+    if args.json:
+        print_json(
+            [
+                {"sink": r.sink, "voucher_id": r.voucher_id, "document_id": r.document_id,
+                 "state": r.state.value, "attempts": r.attempts, "reason": r.reason}
+                for r in rows
+            ]
+        )  # fmt: skip
+    else:
+        for r in rows:
+            sys.stdout.write(
+                f"{r.sink}\t{r.voucher_id}\t{r.document_id or ''}\t{r.state.value}\t"
+                f"{r.attempts}\t{r.reason or ''}\n"
+            )
+    return 0
+
+
+def _retry(deps: Any, args: argparse.Namespace) -> int:
+    from bilag.cli.post_cmd import print_report
+    from bilag.services.delivery import deliver_pending, requeue
+    from bilag.services.sinks import open_sink
+
+    sink = open_sink(deps, args.name)
+    n = requeue(deps, args.name, failed=args.failed)
+    sys.stderr.write(f"{args.name}: {n} voucher(s) back in the queue\n")
+    return print_report(deliver_pending(deps, sink), as_json=args.json)
+
+
+_COMMANDS = {"list": _list, "check": _check, "dead": _dead, "retry": _retry}

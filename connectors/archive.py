@@ -124,7 +124,7 @@ def open_archive(url: str) -> Archive:
             :class:`~connectors.s3.S3Archive` in a bucket.
     """
     if url.startswith("s3://"):
-        from connectors.s3 import S3Archive
+        from connectors.s3 import S3Archive  # boto3 loads only for an S3 archive (~1 s)
 
         return S3Archive.from_url(url)
     if url.startswith("file://"):

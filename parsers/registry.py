@@ -1,8 +1,8 @@
 """The explicit list of built-in parsers, and choosing one by score (paperless-style).
 
 A parser is added here by name; nothing is discovered at import time. Heavy
-dependencies (pdfplumber, OpenCV, tesseract) are imported lazily by the parser
-modules themselves, so choosing a parser costs nothing.
+third-party dependencies (pdfplumber, OpenCV, tesseract) are imported by the
+parser modules when a document needs them, so importing the registry stays cheap.
 """
 
 from __future__ import annotations
@@ -10,31 +10,21 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from parsers.base import IncomingDocument, Parser
+from parsers.ehf import EhfParser
+from parsers.mail import MailParser, ZipParser
+from parsers.ocr import OcrParser
+from parsers.pdf import PdfParser
 
-__all__ = ["all_parsers", "choose_parser"]
+__all__ = ["BUILTIN", "all_parsers", "choose_parser"]
 
 
-def _builtin_factories() -> list[Callable[[], Parser]]:
-    factories: list[Callable[[], Parser]] = []
-    from parsers.ehf.parser import EhfParser
-
-    factories.append(EhfParser)
-    from parsers.pdf.parser import PdfParser
-
-    factories.append(PdfParser)
-    from parsers.mail.archive import ZipParser
-    from parsers.mail.parser import MailParser
-
-    factories += [MailParser, ZipParser]
-    from parsers.ocr.parser import OcrParser
-
-    factories.append(OcrParser)
-    return factories
+BUILTIN: tuple[Callable[[], Parser], ...] = (EhfParser, PdfParser, MailParser, ZipParser, OcrParser)
+"""The built-in parsers' factories, in registry order (ties in score go to the first)."""
 
 
 def all_parsers() -> list[Parser]:
     """Fresh instances of every built-in parser, in registry order."""
-    return [factory() for factory in _builtin_factories()]
+    return [factory() for factory in BUILTIN]
 
 
 def choose_parser(doc: IncomingDocument, parsers: Sequence[Parser]) -> Parser | None:

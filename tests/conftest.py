@@ -6,6 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests check results, not speed: on a shared 2-core machine one example can
+# wait 300 ms for a core, which hypothesis's 200 ms deadline would call a failure.
+settings.register_profile("bilag", deadline=None)
+settings.load_profile("bilag")
 
 pytest_plugins = [
     "tests.fixtures.ledger",

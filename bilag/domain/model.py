@@ -10,18 +10,20 @@ contract's dotted field names (``"supplier.org_number"``, ``"lines.0.net_amount"
 so domain code reads ``invoice.gross_total`` as a plain ``Decimal``. A field that
 was not found is ``None``: never a guess without a confidence below 1.
 
-This module imports only the standard library (import-linter enforces it).
+This module imports only the standard library (import-linter enforces it). The
+dataclasses keep a ``__dict__`` (no ``slots=True``) so that the EHF reader can
+build them in one step (:mod:`parsers.ehf.construct`; why: ``docs/ehf.md``).
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, NamedTuple, TypeVar
+from typing import NamedTuple
 
 __all__ = [
     "Address",
@@ -37,95 +39,7 @@ __all__ = [
     "Provenance",
     "Severity",
     "VatBreakdown",
-    "make",
 ]
-
-
-_T = TypeVar("_T")
-
-
-class _Factory:
-    """The default of a parameter whose field has a default factory (as in dataclasses)."""
-
-    def __repr__(self) -> str:
-        return "<factory>"
-
-
-_FACTORY = _Factory()
-
-
-def init_source(cls: type) -> tuple[str, dict[str, Any]]:
-    """The source of :func:`fast_init`'s ``__init__`` for a dataclass, and its globals."""
-    params, items = [], []
-    namespace: dict[str, Any] = {"_set": object.__setattr__, "_FACTORY": _FACTORY}
-    for f in fields(cls):
-        if f.default_factory is not MISSING:
-            namespace[f"_factory_{f.name}"] = f.default_factory
-            params.append(f"{f.name}=_FACTORY")
-            value = f"_factory_{f.name}() if {f.name} is _FACTORY else {f.name}"
-        elif f.default is not MISSING:
-            namespace[f"_default_{f.name}"] = f.default
-            params.append(f"{f.name}=_default_{f.name}")
-            value = f.name
-        else:
-            params.append(f.name)
-            value = f.name
-        items.append(f"        {f.name!r}: {value},\n")
-    source = (
-        f"def __init__(self, {', '.join(params)}):\n"
-        f"    _set(self, '__dict__', {{\n{''.join(items)}    }})\n"
-    )
-    return source, namespace
-
-
-# class -> (every field's default, _FACTORY for a factory or no default; those fields)
-_DEFAULTS: dict[type, tuple[dict[str, Any], tuple[str, ...]]] = {}
-
-
-def fast_init(cls: type[_T]) -> type[_T]:
-    """Give a frozen dataclass an ``__init__`` that sets all fields in one step.
-
-    The dataclass ``__init__`` of a frozen class calls ``object.__setattr__`` once per
-    field (3 us for a 29-field :class:`InvoiceLine` on CPython 3.11, 10 us for an
-    :class:`Invoice`); this one hands the instance its ``__dict__`` whole (about half
-    that; :func:`make` a fifth). Same parameters, defaults and factories; assigning an
-    attribute afterwards still raises ``FrozenInstanceError``; ``__eq__``, ``__hash__``
-    and ``__repr__`` are the dataclass's. The classes therefore keep a ``__dict__``
-    (no ``slots=True``). A class with a field outside ``__init__``, a keyword-only
-    field or a ``__post_init__`` is refused (none here has one).
-    """
-    dataclass_fields = fields(cls)  # type: ignore[arg-type]
-    if hasattr(cls, "__post_init__") or any(not f.init or f.kw_only for f in dataclass_fields):
-        raise TypeError(f"fast_init does not handle {cls.__name__}'s fields")
-    source, namespace = init_source(cls)
-    exec(source, namespace)  # generated from the class's own field list
-    init = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__module__ = cls.__module__
-    cls.__init__ = init  # type: ignore[method-assign]
-    defaults = {f.name: _FACTORY if f.default is MISSING else f.default for f in dataclass_fields}
-    _DEFAULTS[cls] = defaults, tuple(k for k, v in defaults.items() if v is _FACTORY)
-    return cls
-
-
-def make(cls: type[_T], values: Mapping[str, Any]) -> _T:
-    """``cls(**values)`` for a :func:`fast_init` class, for hot paths: the defaults dict
-    copied and updated in C rather than 30 parameters bound one by one.
-
-    Anything unusual (an unknown or missing name, a factory to call) takes ``cls(**values)``
-    itself, so the result and the errors are the constructor's.
-    """
-    defaults, special = _DEFAULTS[cls]
-    state = defaults.copy()
-    state.update(values)
-    if len(state) != len(defaults):
-        return cls(**values)  # an unknown name: the constructor's TypeError
-    for name in special:
-        if state[name] is _FACTORY:
-            return cls(**values)
-    instance: _T = object.__new__(cls)
-    object.__setattr__(instance, "__dict__", state)
-    return instance
 
 
 class DocumentType(enum.StrEnum):
@@ -150,7 +64,6 @@ class Provenance(NamedTuple):
     raw: str | None = None  # the text as found, before normalisation
 
 
-@fast_init
 @dataclass(frozen=True)
 class Problem:
     """Bad input, reported as data: a file that could not be read, a refusal.
@@ -167,7 +80,6 @@ class Problem:
         return f"{self.source}: {self.message} [{self.code}]"
 
 
-@fast_init
 @dataclass(frozen=True)
 class Finding:
     """One validation rule that fired on a document.
@@ -183,7 +95,6 @@ class Finding:
     location: str | None = None
 
 
-@fast_init
 @dataclass(frozen=True)
 class Address:
     """BG-5 / BG-8 / BG-15 postal address."""
@@ -197,7 +108,6 @@ class Address:
     country_code: str | None = None  # BT-40 / BT-55 (ISO 3166-1 alpha-2)
 
 
-@fast_init
 @dataclass(frozen=True)
 class Party:
     """A seller (BG-4), buyer (BG-7) or payee (BG-10)."""
@@ -226,7 +136,6 @@ class Party:
     endpoint_id_raw: str | None = None  # BT-34 / BT-49 exactly as written
 
 
-@fast_init
 @dataclass(frozen=True)
 class PaymentMeans:
     """BG-16 payment instructions."""
@@ -243,7 +152,6 @@ class PaymentMeans:
     debited_account: str | None = None  # BT-91
 
 
-@fast_init
 @dataclass(frozen=True)
 class AllowanceCharge:
     """BG-20 / BG-21 document-level, or BG-27 / BG-28 line-level allowance or charge."""
@@ -258,7 +166,6 @@ class AllowanceCharge:
     vat_rate: Decimal | None = None  # BT-96 / BT-103
 
 
-@fast_init
 @dataclass(frozen=True)
 class VatBreakdown:
     """BG-23 VAT breakdown, one per VAT category and rate."""
@@ -271,7 +178,6 @@ class VatBreakdown:
     exemption_reason_code: str | None = None  # BT-121 (VATEX)
 
 
-@fast_init
 @dataclass(frozen=True)
 class InvoiceLine:
     """BG-25 invoice line."""
@@ -307,7 +213,6 @@ class InvoiceLine:
     attributes: tuple[tuple[str, str | None], ...] = ()  # BG-32 (BT-160 name, BT-161 value)
 
 
-@fast_init
 @dataclass(frozen=True)
 class Attachment:
     """BG-24 additional supporting document (the bytes travel as a child document)."""
@@ -320,7 +225,6 @@ class Attachment:
     size: int | None = None  # decoded size in bytes, when embedded
 
 
-@fast_init
 @dataclass(frozen=True)
 class Invoice:
     """A supplier invoice or credit note (EN 16931 semantic model, the parts bilag uses).

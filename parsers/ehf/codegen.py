@@ -1,36 +1,35 @@
-"""The per-group passes of the EHF reader, generated as Python source from the compiled tries.
+"""Writes the per-group passes of the EHF reader (``parsers/ehf/passes.py``) from the tries.
 
 :mod:`parsers.ehf.plans` merges the table paths of each business group into a
 trie (:data:`parsers.ehf.plans.PLANS`). This module writes each trie as a few
-plain Python functions, the way :mod:`dataclasses` writes an ``__init__``: one per
-trie node, which records the node's values on its element (converting a plain
-value to its kind -- text, decimal, date, boolean -- as it is found) and hands
-the element's children on by tag through a dict. The entry ``read_<group>``
-reads a whole group instance (a party with its address, a line with its item and
-price) in one pass over the elements that exist. Why generate: interpreting the
-trie instead (a loop over each node's leaf tuples, then a pass over the values)
-cost about twice as much, and evaluating the ~190 XPaths one by one costs a
-libxml2 call each, present or not.
+plain Python functions: one per trie node, which records the node's values on
+its element (converting a plain value to its kind -- text, decimal, date,
+boolean -- as it is found) and hands the element's children on by tag through a
+dict. The entry ``read_<group>`` reads a whole group instance (a party with its
+address, a line with its item and price) in one pass over the elements that
+exist. Why generated code: interpreting the trie instead cost about twice as much
+(``docs/ehf.md``). The code is written once, checked in and reviewed like any
+other module; nothing is generated at run time. After a change to the table or
+to this generator::
 
-A group's code is compiled on first use (:func:`compile_walker`) and run by
-:meth:`parsers.ehf.paths.Walker.read`. To read it, print every group's code::
+    .venv/bin/python -m parsers.ehf.codegen          # rewrites parsers/ehf/passes.py
 
-    .venv/bin/python -m parsers.ehf.codegen
-
-The tests check that every pass collects what libxml2's XPath selects
+A unit test fails while the checked-in module differs from what this writes, and
+the tests check that every pass collects what libxml2's XPath selects
 (``tests/pass_oracle.py``), on our samples, damaged copies and the official examples.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
+import sys
+from pathlib import Path
 
 from parsers.ehf.plans import ELEMENT, PLANS, Leaf, PlanNode, Pred, Step, plan_groups
 from parsers.ehf.terms import FIELD_BY_ID, GROUP_FIELDS, NS, Kind
-from parsers.ehf.values import BAD, DECIMAL_RE, to_bool, to_date
 
-__all__ = ["MERGED", "WALKERS", "compile_walker", "walker_source"]
+__all__ = ["MERGED", "PASSES_PATH", "module_source"]
+
+PASSES_PATH = Path(__file__).with_name("passes.py")
 
 # A line's price (BG-29) and item (BG-31) fill the InvoiceLine beside BG-25's own fields.
 MERGED = {"BG-29": "BG-25", "BG-31": "BG-25"}
@@ -50,7 +49,7 @@ def _convert_code(field_id: str, target: int) -> list[str]:
         return ["raw = raw.strip()", "if raw:", f"    {into} = raw"]
     if f.kind is Kind.DECIMAL:  # digits with at most one dot are xsd:decimal without the regex
         return [
-            "if raw.isascii() and raw.replace('.', '', 1).isdigit() or _DECIMAL(raw):",
+            "if (raw.isascii() and raw.replace('.', '', 1).isdigit()) or _DECIMAL(raw):",
             f"    {into} = Decimal(raw)  # it ignores the surrounding whitespace",
             "elif raw.strip():",
             f"    bad.append({field_id!r})",
@@ -89,7 +88,7 @@ def _leaf_code(leaf: Leaf, target: dict[str, int]) -> list[str]:
     if leaf.union:
         out += [
             f"{indent}seen = union.get({fid})  # the alternative found so far",
-            f"{indent}if seen is None or {leaf.alternative} < seen:",
+            f"{indent}if seen is None or seen > {leaf.alternative}:",
             f"{indent}    union[{fid}] = {leaf.alternative}",
             f"{indent}    found[{fid}] = {'[raw]' if listed else 'raw'}",
         ]
@@ -140,14 +139,7 @@ class _Generator:
 
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix  # names of one plan's functions and tables start with it
-        self.lines = [f"_{p.upper()} = {'{' + uri + '}'!r}" for p, uri in NS.items()]
-        self.namespace: dict[str, Any] = {
-            "_DECIMAL": DECIMAL_RE.fullmatch,
-            "Decimal": Decimal,
-            "BAD": BAD,
-            "to_date": to_date,
-            "to_bool": to_bool,
-        }
+        self.lines: list[str] = []
         self.count = 0
         self.target: dict[str, int] = {}  # the current plan's group -> index in ``out``
 
@@ -180,7 +172,7 @@ class _Generator:
             self.lines.append("}")
         fn = self.name("n")
         code = [
-            f"def {fn}(element, found, union, out, bad):",
+            f"def {fn}({_PARAMETERS}) -> None:",
             f"    # {group_id}: {node.name or '(the group element)'}",
         ]
         # A plain step records its text leaves first (the order the interpreted walk had).
@@ -226,7 +218,7 @@ class _Generator:
         targets = [(pred, self.node(sub, group_id, plain=False)) for pred, sub in entries]
         fn = self.name("d")
         code = [
-            f"def {fn}(element, found, union, out, bad):",
+            f"def {fn}({_PARAMETERS}) -> None:",
             f"    # {group_id}: {_short(tag)}[...]",
         ]
         selections: dict[tuple[Step, ...], str] = {}
@@ -234,7 +226,7 @@ class _Generator:
             if pred is None:
                 code.append(f"    {target}(element, found, union, out, bad)")
                 continue
-            # A predicate's own steps are plain child steps: ubl_compile refuses a
+            # A predicate's own steps are plain child steps: plans.py refuses a
             # predicate inside a predicate.
             selected = selections.get(pred.steps)
             if selected is None:
@@ -276,10 +268,11 @@ class _Generator:
         root = self.node(PLANS[group_id], group_id, plain=True)
         fn = f"read_{group_id.replace('-', '_')}"
         code = [
-            f"def {fn}(element, union):",
+            f"def {fn}(element: Any, union: Union) -> Result:",
             f'    """One pass over a {group_id} element: {", ".join(groups)}."""',
-            "    found, bad = {}, []",
-            f"    out = [{', '.join('{}' for _ in owners)}]  # {', '.join(owners)}",
+            "    found: Found = {}",
+            "    bad: list[str] = []",
+            f"    out: Out = [{', '.join('{}' for _ in owners)}]  # {', '.join(owners)}",
             f"    {root}(element, found, union, out, bad)",
         ]
         for f in (f for g in groups for f in GROUP_FIELDS.get(g, ())):
@@ -313,34 +306,68 @@ def _pred_text(pred: Pred) -> str:
     return f"not({local})" if pred.negate else local
 
 
-def _generate(group_id: str) -> tuple[str, dict[str, Any], str]:
-    """One plan's code, the namespace it runs in, and its entry function's name."""
-    gen = _Generator(group_id.replace("-", "") + "_")
-    entry = gen.plan(group_id)
-    return "\n".join(gen.lines) + "\n", gen.namespace, entry
+_PARAMETERS = "element: Any, found: Found, union: Union, out: Out, bad: list[str]"
+
+_HEADER = '''"""The per-group passes of the EHF reader. GENERATED by parsers/ehf/codegen.py.
+
+Rewrite with ``.venv/bin/python -m parsers.ehf.codegen`` after a change to the
+business-term table (parsers/ehf/terms.py) or to the generator; a unit test fails
+while this file differs from what the generator writes. :data:`PASSES` maps a
+group id to its entry ``(element, union) -> (found, values by group, bad ids)``,
+run by :meth:`parsers.ehf.paths.Walker.read`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from parsers.ehf.values import BAD, DECIMAL_RE, to_bool, to_date
+
+__all__ = ["PASSES"]
+
+Found = dict[str, Any]  # field id -> value as written, or the list of them
+Union = dict[str, int]  # union field id -> index of the alternative found
+Out = list[dict[str, Any]]  # per group the pass fills: model attribute -> converted value
+Result = tuple[Found, dict[str, dict[str, Any]], list[str]]
+
+_DECIMAL = DECIMAL_RE.fullmatch
+'''
 
 
-def walker_source() -> str:
-    """The generated code of every group's pass, for reading."""
-    return "\n".join(_generate(group_id)[0] for group_id in PLANS)
+def module_source() -> str:
+    """The whole of ``parsers/ehf/passes.py``: every group's pass and the table of entries."""
+    lines = [_HEADER.rstrip("\n")]
+    lines += [f"_{p.upper()} = {'{' + uri + '}'!r}" for p, uri in NS.items()]
+    entries: dict[str, str] = {}
+    for group_id in PLANS:
+        gen = _Generator(group_id.replace("-", "") + "_")
+        entries[group_id] = gen.plan(group_id)
+        lines += ["", *gen.lines]
+    lines += ["", "PASSES: dict[str, Callable[[Any, Union], Result]] = {"]
+    lines += [f"    {group_id!r}: {fn}," for group_id, fn in entries.items()]
+    lines += ["}"]
+    text = "\n".join(lines) + "\n"
+    while "\n\n\n\n" in text:
+        text = text.replace("\n\n\n\n", "\n\n\n")
+    return text
 
 
-# group id -> its pass, compiled on first use: compiling all 23 plans (4,000 lines) at
-# import took 30 ms; a parse of a document needs 9 of them.
-WALKERS: dict[str, Any] = {}
+def main(argv: list[str]) -> int:
+    """Rewrite ``passes.py`` (``--check``: only say whether it is up to date)."""
+    source = module_source()
+    current = PASSES_PATH.read_text(encoding="utf-8") if PASSES_PATH.exists() else ""
+    if "--check" in argv:
+        if current != source:
+            sys.stderr.write(f"{PASSES_PATH} is out of date: run python -m parsers.ehf.codegen\n")
+            return 1
+        return 0
+    if current != source:
+        PASSES_PATH.write_text(source, encoding="utf-8")
+        sys.stderr.write(f"wrote {PASSES_PATH}\n")
+    return 0
 
 
-def compile_walker(group_id: str) -> Any:
-    """The pass of ``group_id``: ``(element, union) -> (found, values by group, bad ids)``."""
-    walker = WALKERS.get(group_id)
-    if walker is None:
-        source, namespace, entry = _generate(group_id)
-        exec(compile(source, f"<parsers.ehf.codegen {group_id} walker>", "exec"), namespace)
-        walker = WALKERS[group_id] = namespace[entry]
-    return walker
-
-
-if __name__ == "__main__":  # python -m parsers.ehf.codegen: print the generated passes
-    import sys
-
-    sys.stdout.write(walker_source())
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,8 +1,8 @@
 """Walking a UBL tree with the business-term table: the reader's entry to the compiled paths.
 
-:class:`Walker` does two things. :meth:`Walker.read` runs one group's generated
-pass (:mod:`parsers.ehf.codegen`): one walk over a group instance's children
-reads every field of the group and of the 0..1 groups inside it (a party's
+:class:`Walker` does two things. :meth:`Walker.read` runs one group's pass
+(:mod:`parsers.ehf.passes`, written by :mod:`parsers.ehf.codegen`): one walk over a
+group instance's children reads every field of the group and of the 0..1 groups inside it (a party's
 address, a line's item and price), touching only elements that exist, and
 converts each value to its kind as it finds it. :meth:`Walker.raw`,
 :meth:`Walker.first` and :meth:`Walker.elements` evaluate a single path from its
@@ -12,14 +12,14 @@ itself only runs the passes.
 This module also re-exports the table (:mod:`parsers.ehf.terms`) and its
 compiled forms, so callers import one place. ``python -m parsers.ehf.paths``
 writes the table as ``schemas/ehf/fields.csv`` (``python -m parsers.ehf.codegen``
-prints the generated passes).
+rewrites the passes).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from parsers.ehf.codegen import WALKERS, compile_walker, walker_source
+from parsers.ehf.passes import PASSES
 from parsers.ehf.plans import (
     COMPILED,
     ELEMENT,
@@ -54,7 +54,6 @@ __all__ = [
     "Kind",
     "Walker",
     "absolute_path",
-    "walker_source",
     "xpath",
 ]
 
@@ -120,11 +119,7 @@ class Walker:
         ``alternatives``, when given, receives the index of the alternative that
         matched for each union field (for an exact provenance).
         """
-        walker = WALKERS.get(group_id) or compile_walker(group_id)
-        result: tuple[dict[str, Any], dict[str, dict[str, Any]], list[str]] = walker(
-            element, {} if alternatives is None else alternatives
-        )
-        return result
+        return PASSES[group_id](element, {} if alternatives is None else alternatives)
 
     @staticmethod
     def collect(

@@ -2,7 +2,7 @@
 
 Every value is located and converted to its kind by the generated passes of
 :mod:`parsers.ehf.codegen`, run through :meth:`parsers.ehf.paths.Walker.read`;
-this module assembles the objects (with :func:`bilag.domain.model.make`),
+this module assembles the objects (with :func:`parsers.ehf.construct.construct`),
 provenance and findings.
 A value that is present but not of its XSD type (a date ``2024-13-45``, an
 amount ``1.000,00``) becomes ``None`` plus a ``BILAG-EHF-VALUE`` finding that
@@ -32,8 +32,8 @@ from bilag.domain.model import (
     Provenance,
     Severity,
     VatBreakdown,
-    make,
 )
+from parsers.ehf.construct import construct
 from parsers.ehf.paths import (
     ATTR_ID,
     FIELD_BY_ID,
@@ -96,11 +96,11 @@ class ReadResult:
         """The Invoice, with ``findings`` after the reader's own and each embedded
         attachment's decoded size (``sizes``: 1-based BG-24 position -> bytes)."""
         attachments = tuple(
-            make(Attachment, {**values, "size": sizes.get(index)})
+            construct(Attachment, {**values, "size": sizes.get(index)})
             for index, values in enumerate(self.attachments, 1)
         )
         extra = {"attachments": attachments, "findings": (*self.findings, *findings)}
-        return make(Invoice, {**self.fields, **extra})
+        return construct(Invoice, {**self.fields, **extra})
 
 
 @functools.cache
@@ -203,7 +203,7 @@ class _Reader:
     def address(self, holder: Any, group_id: str) -> Address | None:
         if group_id not in self._found[holder]:
             return None
-        return make(Address, self.group(holder, group_id))
+        return construct(Address, self.group(holder, group_id))
 
     def party(
         self,
@@ -226,7 +226,7 @@ class _Reader:
         trading = values.get("trading_name")
         if group_id in ("BG-10", "BG-11"):  # their only name is PartyName (BT-59, BT-62)
             name, trading = trading, None
-        party = {
+        party: dict[str, Any] = {
             "name": name,
             "trading_name": trading,
             "org_number": org_number(
@@ -255,12 +255,12 @@ class _Reader:
         contact_group = {"BG-4": "BG-6", "BG-7": "BG-9"}.get(group_id)
         if contact_group:
             party.update(self.group(holder, contact_group))
-        return make(Party, party)
+        return construct(Party, party)
 
     def allowance(self, element: Any, group_id: str, where: str) -> AllowanceCharge:
         values = self.instance(element, group_id, where)
         values["is_charge"] = bool(values.get("is_charge"))
-        return make(AllowanceCharge, values)
+        return construct(AllowanceCharge, values)
 
     def line(self, element: Any, path: str, index: int) -> InvoiceLine:
         """BG-25 with its price (BG-29) and item (BG-31), read in one pass; the line is
@@ -288,7 +288,7 @@ class _Reader:
         if "BT-158" in found:
             values["classifications"] = tuple(self.texts(element, "BT-158", "listID"))
         values["description"] = values.get("item_name") or values.get("item_description")
-        return make(InvoiceLine, values)
+        return construct(InvoiceLine, values)
 
 
 def _usable_org_source(party: Party, group: str) -> str:
@@ -327,7 +327,7 @@ def read_invoice(root: Any, root_name: str, source: str) -> ReadResult:
     groups = r.subgroups
 
     means = tuple(
-        make(PaymentMeans, r.instance(e, "BG-16", at("BG-16", i)))
+        construct(PaymentMeans, r.instance(e, "BG-16", at("BG-16", i)))
         for i, e in enumerate(groups(root, "BG-16"), 1)
     )
     bank_account = iban = bic = None
@@ -405,7 +405,7 @@ def read_invoice(root: Any, root_name: str, source: str) -> ReadResult:
         vat_total=vat_total,
         vat_total_tax_currency=vat_total_tax,
         vat_breakdown=tuple(
-            make(VatBreakdown, r.instance(e, "BG-23", at("BG-23", i)))
+            construct(VatBreakdown, r.instance(e, "BG-23", at("BG-23", i)))
             for i, e in enumerate(groups(root, "BG-23"), 1)
         ),
         lines=lines,

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from bilag.domain.model import Invoice, Problem
 from parsers.base import ParseContext
+from parsers.fields.extract import extract
 from parsers.layout import Word
 
 __all__ = ["PageSize", "extract_invoice"]
@@ -66,6 +67,4 @@ def extract_invoice(
 
     Never raises on any input words.
     """
-    from parsers.fields.extract import extract
-
     return extract(words, source=source, parser=parser, ctx=ctx, page_sizes=page_sizes)

@@ -36,6 +36,7 @@ from bilag.domain.document import IncomingDocument
 from bilag.domain.model import Invoice, Problem
 from bilag.domain.problems import ProblemCode
 from parsers.base import ParseContext, ParseOutcome
+from parsers.fields.invoice import extract_invoice
 from parsers.mail.body import html_to_text, looks_like_invoice_text, text_to_words
 from parsers.mail.names import safe_name, unique_name
 from parsers.mail.oversize import STRIPPED_HEADER, strip_oversized
@@ -375,15 +376,9 @@ class MailParser:
         if not looks_like_invoice_text(text):
             return None
         source = f"{doc.name}#body"
-        try:
-            from parsers.fields.invoice import extract_invoice
-
-            invoice, problems = extract_invoice(
-                text_to_words(text), source=source, parser="email-body", ctx=ctx
-            )
-        except ImportError:  # the shared field extractor is not part of this build
-            notes.append("body looks like an invoice, but no field extractor is available")
-            return None
+        invoice, problems = extract_invoice(
+            text_to_words(text), source=source, parser="email-body", ctx=ctx
+        )
         if invoice is None:
             notes.extend(p.message for p in problems)
             return None

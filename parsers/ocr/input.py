@@ -60,7 +60,7 @@ class Refused(Exception):
 def _pil_to_gray(frame: Image.Image) -> Gray:
     from PIL import Image
 
-    from parsers.ocr.prep import to_gray
+    from parsers.ocr.prep import to_gray  # imports OpenCV (the ocr extra): see parsers.ocr.parser
 
     if frame.mode in ("RGBA", "LA", "PA") or (frame.mode == "P" and "transparency" in frame.info):
         rgba = frame.convert("RGBA")
@@ -136,7 +136,7 @@ def pdf_page_images(
     """Render PDF pages one at a time at 300 dpi (less for a giant page: the pixel budget)."""
     import pypdfium2 as pdfium
 
-    from parsers.ocr.prep import to_gray
+    from parsers.ocr.prep import to_gray  # imports OpenCV (the ocr extra): see parsers.ocr.parser
 
     try:
         pdf = pdfium.PdfDocument(pdf_bytes)

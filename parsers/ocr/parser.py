@@ -25,6 +25,7 @@ PDF pages are rendered one at a time on the calling thread.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import tempfile
@@ -39,6 +40,7 @@ from typing import TYPE_CHECKING, ClassVar
 from bilag.domain.model import Problem
 from bilag.domain.problems import ProblemCode
 from parsers.base import IncomingDocument, ParseContext, ParseOutcome
+from parsers.fields.invoice import extract_invoice
 from parsers.layout import Page
 from parsers.ocr.input import (
     PageImage,
@@ -59,6 +61,7 @@ __all__ = [
     "default_workers",
     "ocr_batch",
     "ocr_image_bytes",
+    "ocr_missing",
     "ocr_pages",
     "ocr_pdf_pages",
     "words_to_outcome",
@@ -91,6 +94,14 @@ class OcrOutcome:
     seconds: float = 0.0
 
 
+def ocr_missing() -> str | None:
+    """The module of the ``ocr`` extra that is not installed (``cv2``, ``pytesseract``), if any."""
+    for module in ("cv2", "pytesseract"):
+        if importlib.util.find_spec(module) is None:
+            return module
+    return None
+
+
 def default_workers() -> int:
     """One worker per core this process may use (``BILAG_OCR_WORKERS`` overrides)."""
     configured = os.environ.get("BILAG_OCR_WORKERS", "")
@@ -108,7 +119,9 @@ def default_workers() -> int:
 def _ocr_one(
     page: PageImage, languages: str, options: PrepOptions | None, psm: int, workdir: Path
 ) -> OcrOutcome:
-    import cv2  # the "ocr" extra: loaded when a page is OCR'd, not when bilag starts
+    # OpenCV (the "ocr" extra) loads when a page is OCR'd, not when bilag starts: its
+    # import costs 0.2-0.9 s of CPU here, which an EHF-only run should not pay
+    import cv2
 
     from parsers.ocr.prep import prepare_page
 
@@ -334,8 +347,6 @@ def words_to_outcome(
     doc: IncomingDocument, pages: Sequence[OcrOutcome], ctx: ParseContext
 ) -> ParseOutcome:
     """Hand the OCR'd words of one document to the shared field extractor."""
-    from parsers.fields.invoice import extract_invoice
-
     page_problems = tuple(
         Problem(doc.name, p.problem.code, p.problem.message) for p in pages if p.problem
     )

@@ -12,15 +12,15 @@ The steps, in order (``python -m bench ocr --variants`` adds them one at a time 
 3. **Text direction and skew**, on a ~1000 px analysis image of the ink pixels:
    the sharpness of the row projection profile (sum of squared bin counts) over
    candidate angles finds whether lines run across or down the page and the skew
-   to 0.05°. Tesseract's own OSD (``--psm 0``) was measured and rejected: 0.9-1.3 s
-   a page (as much as the OCR) and it called an upright invoice 270°.
+   to 0.05°. Tesseract's own OSD (``--psm 0``) was measured and rejected: as slow as
+   the OCR itself, and wrong on an upright invoice (``docs/ocr.md``).
 4. **Rescale** to about 300 dpi: estimated from the median height of word-sized
    ink components, not from the file's dpi tag (often a default 72).
 5. **Up or down** (0/180) on the level, rescaled page: in Latin print and digits
    there is more ink above the x-height band of a line than below its baseline.
-6. **Denoise**: a 3x3 median (specks, sensor noise): 79 -> 85 of 86 key fields.
-7. **Binarisation**: Otsu. Adaptive thresholding was measured worse (75/86), and a
-   1-bit page is the fastest input for tesseract.
+6. **Denoise**: a 3x3 median (specks, sensor noise), which recovered key fields.
+7. **Binarisation**: Otsu (adaptive thresholding measured worse), and a 1-bit page
+   is the fastest input for tesseract.
 
 Everything is a pure function of a numpy array; nothing here touches files.
 """

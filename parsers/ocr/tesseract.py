@@ -2,8 +2,8 @@
 
 Why it is called the way it is (measured here, see ``docs/ocr.md``):
 
-* ``OMP_THREAD_LIMIT=1``: tesseract's own OpenMP threading is 1.4-4x *slower* on
-  these 2-core machines than one single-threaded tesseract per core. The limit
+* ``OMP_THREAD_LIMIT=1``: tesseract's own OpenMP threading is *slower* on these
+  2-core machines than one single-threaded tesseract per core. The limit
   is put in the environment pytesseract hands to tesseract (``os.environ``)
   unless the operator set it, so pages run in parallel instead (see
   :func:`parsers.ocr.parser.ocr_pages`).

@@ -6,7 +6,7 @@ Order of work for one PDF:
    opened or read is ``PDF_CORRUPT``; more than ``ctx.max_pages`` pages is
    ``TOO_LARGE``. Nothing here raises on bad bytes.
 2. Read every page's words with positions (:mod:`parsers.pdf.words`: pdfium by
-   default, pdfplumber on request; same words, pdfium 4-5x faster). A page with no
+   default, pdfplumber on request; same words, pdfium faster: ``docs/pdf.md``). A page with no
    text layer is handed to OCR (``parsers.ocr.parser.ocr_pdf_pages``, see :func:`_ocr_pages`)
    and the invoice then reports ``parser = "ocr"``; a page with text is never OCR'd.
 3. Unless ``ctx.ignore_embedded_xml``: an embedded Factur-X / ZUGFeRD CII or
@@ -29,6 +29,7 @@ from bilag.domain.problems import ProblemCode
 from parsers.base import IncomingDocument, ParseContext, ParseOutcome
 from parsers.fields.invoice import PageSize, extract_invoice
 from parsers.layout import Word
+from parsers.ocr.parser import ocr_missing, ocr_pdf_pages
 from parsers.pdf.embedded import find_embedded_xml, invoice_from_xml
 from parsers.pdf.words import PdfOpenError, iter_pages, why
 
@@ -80,11 +81,10 @@ def _ocr_pages(
 ) -> tuple[list[Word], dict[int, PageSize], tuple[Problem, ...]]:
     """OCR the pages that have no text layer, through the OCR engine's
     ``parsers.ocr.parser.ocr_pdf_pages`` (words in the rendered page's pixels)."""
-    try:
-        from parsers.ocr.parser import ocr_pdf_pages
-    except ImportError as e:  # the "ocr" extra (OpenCV, pytesseract) is not installed
+    missing = ocr_missing()
+    if missing is not None:  # the "ocr" extra (OpenCV, pytesseract) is not installed
         listed = ", ".join(str(p) for p in pages)
-        message = f"page(s) {listed} have no text layer and OCR is not installed ({e.name})"
+        message = f"page(s) {listed} have no text layer and OCR is not installed ({missing})"
         return [], {}, (Problem(source, ProblemCode.OCR_FAILED, message),)
     result = ocr_pdf_pages(content, list(pages), ctx)
     if isinstance(result, Problem):

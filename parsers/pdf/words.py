@@ -3,8 +3,8 @@
 Both engines give the same thing: :class:`parsers.layout.Word` per word, in
 points, origin top-left, per 1-based page, plus each page's size, as a
 :class:`parsers.layout.Page`. pdfium is
-the default because it is measured 5-10x faster than pdfplumber's layout
-analysis on the same pages (``bench/bench_pdf.py`` reports both); pdfplumber
+the default because it is several times faster than pdfplumber's layout
+analysis on the same pages (``docs/pdf.md``; ``bench/bench_pdf.py`` reports both); pdfplumber
 stays selectable (``PdfParser(engine="pdfplumber")``) and is what the speed
 goal is measured against.
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from bilag.domain.model import Invoice, Party
+from bilag.domain.model import AllowanceCharge, Invoice, Party
 from bilag.domain.rules.base import Context, round2
 from bilag.domain.rules.en16931_core import has_text
 
@@ -268,8 +268,6 @@ def _not_subject(
         ctx.fire("BR-O-11", "vat_breakdown")
     if any(c not in ("", "O") for c in line_cats):
         ctx.fire("BR-O-12", "lines")
-    from bilag.domain.model import AllowanceCharge
-
     for c, ac in zip(ac_cats, doc_acs, strict=True):
         assert isinstance(ac, AllowanceCharge)
         if c not in ("", "O"):

@@ -19,7 +19,7 @@ This module only runs the others, in this order:
   fire, from the index (a valid invoice skips those rules);
 * :mod:`parsers.ehf.rules.groups`: the group and line rules, when a gate says "maybe".
 
-Speed (10-line invoice: ~2x a bare lxml parse of it, ~60 % of that in the walk): a valid
+Speed (figures in ``docs/validation.md``; most of the time is the walk): a valid
 invoice evaluates one XPath, ``count(//*/@*)``, which shows that the element checks read
 every attribute, so the ``//@*`` pass is skipped; the group and line XPath gates run only
 when the index's counts say a rule may fire. Each shortcut is exact, not a heuristic:

@@ -8,7 +8,7 @@ elements in an index for the other checks: by tag (:data:`_INDEXED`, for
 path from the root (the gate paths of :mod:`parsers.ehf.rules.gates`). The checks then
 read lists instead of traversing the tree again. A module of its own because its tables
 are built once, at import, from the needs of all the checks, and because its loop is the
-hot spot of check_syntax (~60 % of it on a 10-line invoice).
+hot spot of check_syntax (``docs/validation.md``).
 """
 
 from __future__ import annotations

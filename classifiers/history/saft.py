@@ -29,7 +29,7 @@ from typing import Any
 from bilag.domain.model import Problem
 from bilag.domain.problems import ProblemCode
 from classifiers.base import HistoryRow
-from classifiers.history import MAX_HISTORY_BYTES, HistoryRead, parse_amount, parse_date
+from classifiers.history.values import MAX_HISTORY_BYTES, HistoryRead, parse_amount, parse_date
 
 __all__ = ["SAFT_NAMESPACE", "read_saft"]
 

@@ -1,4 +1,4 @@
-"""Reading bookkeeping history: the contract CSV, and SAF-T Financial via :mod:`.saft_history`.
+"""Reading bookkeeping history in the contract CSV (SAF-T: :mod:`classifiers.history.saft`).
 
 The CSV has a header row with at least ``date, supplier_org_number,
 supplier_name, description, net_amount, account, vat_code`` (optional:
@@ -24,24 +24,24 @@ import csv
 import io
 import re
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from bilag.domain.model import Problem
-from bilag.domain.problems import ProblemCode
 from classifiers.base import CodingInput, HistoryRow
+from classifiers.history.values import (
+    MAX_HISTORY_BYTES,
+    HistoryRead,
+    decode_text,
+    invalid,
+    parse_amount,
+    parse_date,
+)
 
 __all__ = [
     "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
-    "HistoryRead",
-    "decode_text",
-    "parse_amount",
-    "parse_date",
     "read_coding_inputs",
-    "read_history",
+    "read_history_csv",
     "write_history_csv",
 ]
 
@@ -55,85 +55,7 @@ REQUIRED_COLUMNS = (
     "vat_code",
 )
 OPTIONAL_COLUMNS = ("currency", "department", "project")
-MAX_HISTORY_BYTES = 512 * 1024 * 1024
-
-_DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?")
-_DATE_DMY = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})")
-_AMOUNT_JUNK = re.compile(r"[\s\u00a0\u202f'’]|kr|nok", re.IGNORECASE)
-_AMOUNT = re.compile(r"[+-]?\d+(\.\d+)?")
 _ACCOUNT = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,19}")
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryRead:
-    """What a history file gave: usable rows, and problems (file:line, reason)."""
-
-    source: str
-    format: str  # "csv", "saf-t 1.10", "saf-t 1.30"
-    rows: tuple[HistoryRow, ...] = ()
-    problems: tuple[Problem, ...] = ()
-    fatal: bool = False  # nothing could be learnt from this file
-
-
-def _problem(source: str, message: str) -> Problem:
-    return Problem(source, ProblemCode.HISTORY_INVALID, message)
-
-
-def decode_text(data: bytes) -> str:
-    """Decode history bytes whatever the exporter chose (see module docstring)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    head = data[:2000]
-    if head and head.count(b"\x00") > len(head) // 4:
-        # UTF-16 without a BOM: ASCII text leaves every other byte NUL.
-        even_nuls = head[0::2].count(b"\x00")
-        return data.decode("utf-16-be" if even_nuls > len(head) // 4 else "utf-16-le", "replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError:
-            return data.decode("latin-1")
-
-
-def parse_date(text: str) -> date | None:
-    """``2024-03-31``, ``31.03.2024`` or ``31/03/2024`` (time of day ignored); else None."""
-    value = text.strip()
-    try:
-        if m := _DATE_ISO.fullmatch(value):
-            return date(int(m[1]), int(m[2]), int(m[3]))
-        if m := _DATE_DMY.fullmatch(value):
-            return date(int(m[3]), int(m[2]), int(m[1]))
-    except ValueError:
-        return None
-    return None
-
-
-def parse_amount(text: str) -> Decimal | None:
-    """A money amount in Norwegian or English notation as Decimal; None if it is not one."""
-    value = _AMOUNT_JUNK.sub("", text)
-    negative = value.startswith("(") and value.endswith(")")
-    value = value.strip("()")
-    if value.endswith("-"):  # "1234,50-" (some ledger exports)
-        negative, value = True, value[:-1]
-    if "," in value and "." in value:
-        decimal_sep = "," if value.rfind(",") > value.rfind(".") else "."
-        value = value.replace("." if decimal_sep == "," else ",", "")
-        value = value.replace(",", ".")
-    elif value.count(",") == 1:
-        value = value.replace(",", ".")
-    elif value.count(",") > 1 or value.count(".") > 1:
-        value = value.replace(",", "").replace(".", "")
-    if not _AMOUNT.fullmatch(value):
-        return None
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        return None
-    return -amount if negative else amount
 
 
 def _sniff_delimiter(header: str) -> str:
@@ -152,13 +74,13 @@ def _read_table(
     source = str(path)
     try:
         if path.stat().st_size > MAX_HISTORY_BYTES:
-            return [], [_problem(source, "file is too large for a history")], True
+            return [], [invalid(source, "file is too large for a history")], True
         data = path.read_bytes()
     except OSError as e:
-        return [], [_problem(source, f"cannot read: {e.strerror}")], True
+        return [], [invalid(source, f"cannot read: {e.strerror}")], True
     text = decode_text(data)
     if not text.strip():
-        return [], [_problem(source, "the history is empty: no header and no rows")], True
+        return [], [invalid(source, "the history is empty: no header and no rows")], True
     first_line = text.lstrip("\ufeff").splitlines()[0]
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=_sniff_delimiter(first_line))
     header = [_normalise_header(h) for h in next(reader)]
@@ -167,7 +89,7 @@ def _read_table(
         plural = "s" if len(missing) > 1 else ""
         return (
             [],
-            [_problem(f"{source}:1", f"missing required column{plural}: {', '.join(missing)}")],
+            [invalid(f"{source}:1", f"missing required column{plural}: {', '.join(missing)}")],
             True,
         )
     rows: list[tuple[int, dict[str, str] | None]] = []
@@ -180,14 +102,14 @@ def _read_table(
         except csv.Error as e:
             # The csv module cannot resynchronise after this (a field over its size
             # limit, a broken quote): keep what was read, report where it stopped.
-            problems.append(_problem(f"{source}:{reader.line_num}", f"unreadable CSV: {e}"))
+            problems.append(invalid(f"{source}:{reader.line_num}", f"unreadable CSV: {e}"))
             break
         line = reader.line_num
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
             problems.append(
-                _problem(f"{source}:{line}", f"{len(cells)} fields, the header has {len(header)}")
+                invalid(f"{source}:{line}", f"{len(cells)} fields, the header has {len(header)}")
             )
             rows.append((line, None))
             continue
@@ -214,17 +136,17 @@ def read_history_csv(path: Path, known_accounts: Collection[str] | None = None) 
         amount = parse_amount(cells["net_amount"])
         account = cells["account"]
         if when is None:
-            problems.append(_problem(where, f"date {cells['date']!r} is not a date"))
+            problems.append(invalid(where, f"date {cells['date']!r} is not a date"))
         elif amount is None:
-            problems.append(_problem(where, f"net_amount {cells['net_amount']!r} is not a number"))
+            problems.append(invalid(where, f"net_amount {cells['net_amount']!r} is not a number"))
         elif not account:
-            problems.append(_problem(where, "account is empty"))
+            problems.append(invalid(where, "account is empty"))
         elif not _ACCOUNT.fullmatch(account):
-            problems.append(_problem(where, f"account {account!r} is not an account number"))
+            problems.append(invalid(where, f"account {account!r} is not an account number"))
         elif known_accounts is not None and account not in known_accounts:
-            problems.append(_problem(where, f"account {account} is not in the chart of accounts"))
+            problems.append(invalid(where, f"account {account} is not in the chart of accounts"))
         elif not (cells["supplier_org_number"] or cells["supplier_name"] or cells["description"]):
-            problems.append(_problem(where, "no supplier and no description: nothing to learn"))
+            problems.append(invalid(where, "no supplier and no description: nothing to learn"))
         else:
             rows.append(
                 HistoryRow(
@@ -242,42 +164,13 @@ def read_history_csv(path: Path, known_accounts: Collection[str] | None = None) 
             )
     problems.sort(key=_line_of)  # file order, whichever check found them
     if not rows:
-        problems.append(_problem(source, "the history has no usable rows"))
+        problems.append(invalid(source, "the history has no usable rows"))
     return HistoryRead(source, "csv", tuple(rows), tuple(problems), fatal=not rows)
 
 
 def _line_of(problem: Problem) -> int:
     _, _, line = problem.source.rpartition(":")
     return int(line) if line.isdigit() else 0
-
-
-def _looks_like_xml(path: Path) -> bool:
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(512)
-    except OSError:
-        return False
-    text = decode_text(head).lstrip("\ufeff \t\r\n")
-    return text.startswith("<")
-
-
-def read_history(path: str | Path, known_accounts: Collection[str] | None = None) -> HistoryRead:
-    """Read a history file: SAF-T Financial XML or contract CSV, told apart by content.
-
-    Args:
-        path: the file.
-        known_accounts: the chart of accounts; rows booked elsewhere are reported and skipped.
-    """
-    from classifiers.saft_history import read_saft
-
-    file = Path(path)
-    if not file.is_file():
-        return HistoryRead(
-            str(file), "?", problems=(_problem(str(file), "no such file"),), fatal=True
-        )
-    if _looks_like_xml(file):
-        return read_saft(file, known_accounts)
-    return read_history_csv(file, known_accounts)
 
 
 def read_coding_inputs(path: str | Path) -> tuple[list[CodingInput | None], list[Problem], bool]:
@@ -303,11 +196,11 @@ def read_coding_inputs(path: str | Path) -> tuple[list[CodingInput | None], list
         raw_date = cells.get("date", "")
         when = parse_date(raw_date) if raw_date else None
         if raw_amount and amount is None:
-            problems.append(_problem(where, f"net_amount {raw_amount!r} is not a number"))
+            problems.append(invalid(where, f"net_amount {raw_amount!r} is not a number"))
             out.append(None)
             continue
         if raw_date and when is None:
-            problems.append(_problem(where, f"date {raw_date!r} is not a date"))
+            problems.append(invalid(where, f"date {raw_date!r} is not a date"))
             out.append(None)
             continue
         out.append(

@@ -40,6 +40,7 @@ COMMANDS: tuple[str, ...] = (
     "post",
     "sinks",
     "pay",
+    "verify",
     "user",
     "web",
 )

@@ -10,8 +10,11 @@ Idempotency is held by unique keys, not by hope:
   posting transaction, so they run without gaps.
 
 Money is ``Numeric(18, 2)`` (øre); exchange rates ``Numeric(18, 6)``. Never float.
-``audit_log``, ``vouchers`` and ``postings`` are append-only: the migration adds
-triggers that refuse UPDATE and DELETE on them.
+``audit_log``, ``vouchers`` and ``postings`` are append-only: the migrations add
+triggers that refuse UPDATE, DELETE, REPLACE (SQLite) and TRUNCATE (PostgreSQL) on
+them. Their rows are also the entries of one hash chain (``chain_seq``,
+``chain_prev``, ``chain_hash``; the last entry in ``chain_head``): see
+``bilag/ledger/chain.py``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
@@ -38,6 +42,7 @@ __all__ = [
     "APPEND_ONLY_TABLES",
     "approvals",
     "audit_log",
+    "chain_head",
     "documents",
     "metadata",
     "postings",
@@ -56,6 +61,7 @@ metadata = MetaData(
 )
 
 MONEY = Numeric(18, 2, asdecimal=True)
+HASH = String(64)  # SHA-256, hex
 RATE = Numeric(18, 6, asdecimal=True)
 
 # One row per archived original: a file, an email, an attachment found inside one.
@@ -86,7 +92,7 @@ documents = Table(
     Column("invoice_number", String(100)),
     Column("invoice_number_norm", String(100)),
     Column("issue_date", Date),
-    Column("due_date", Date),  # BT-9: the queue is sorted by it (migration 0003_users)
+    Column("due_date", Date),  # BT-9: the queue is sorted by it (migration 0004_users)
     Column("currency", String(3)),
     Column("gross_total", MONEY),
     Column("payment_reference", String(50)),
@@ -118,6 +124,17 @@ documents = Table(
     ),
 )
 
+
+def chain_columns() -> tuple[Column[object], ...]:
+    """The hash chain's columns of an append-only table (NOT NULL on PostgreSQL; on
+    SQLite, where a column added later cannot be NOT NULL, a trigger refuses NULL)."""
+    return (
+        Column("chain_seq", Integer, nullable=False, unique=True),
+        Column("chain_prev", HASH, nullable=False),
+        Column("chain_hash", HASH, nullable=False),
+    )
+
+
 voucher_counters = Table(
     "voucher_counters",
     metadata,
@@ -140,6 +157,7 @@ vouchers = Table(
     Column("idempotency_key", String(200), nullable=False, unique=True),
     Column("posted_by", String(100), nullable=False),
     Column("posted_at", DateTime(timezone=True), nullable=False),
+    *chain_columns(),
     UniqueConstraint("series", "year", "number", name="uq_vouchers_number"),
 )
 
@@ -159,6 +177,7 @@ postings = Table(
     Column("exchange_rate", RATE),
     Column("department", String(50)),
     Column("project", String(50)),
+    *chain_columns(),
 )
 
 suppliers = Table(
@@ -203,7 +222,20 @@ audit_log = Table(
     Column("before", JSON),
     Column("after", JSON),
     Column("reason", Text),
+    *chain_columns(),
     Index("ix_audit_entity", "entity", "entity_id"),
+)
+
+# The number and hash of the chain's last entry: one row (id 1), updated in the
+# transaction that appends; its row lock serialises appends. Never deleted, and its
+# number never goes back (triggers).
+chain_head = Table(
+    "chain_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", Integer, nullable=False),
+    Column("hash", HASH, nullable=False),
+    CheckConstraint("id = 1", name="ck_chain_head_single_row"),
 )
 
 APPEND_ONLY_TABLES = ("audit_log", "vouchers", "postings")

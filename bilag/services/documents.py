@@ -253,7 +253,7 @@ def audit_page(
             conn.execute(select(func.count()).select_from(audit_log).where(*conds)).scalar_one()
         )
         rows = conn.execute(
-            select(audit_log)
+            select(*(audit_log.c[name] for name in AuditEntry.__dataclass_fields__))
             .where(*conds)
             .order_by(audit_log.c.id.desc())
             .limit(per_page)

@@ -1,7 +1,7 @@
 """users, sessions, tokens, login attempts, supplier memory; documents.due_date
 
-Revision ID: 0003_users
-Revises: 0002_deliveries
+Revision ID: 0004_users
+Revises: 0003_chain
 Create Date: 2026-12-03
 
 The people of a workspace (bilag/ledger/people.py) and what corrections taught about
@@ -18,8 +18,8 @@ from datetime import date
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_users"
-down_revision = "0002_deliveries"
+revision = "0004_users"
+down_revision = "0003_chain"
 branch_labels = None
 depends_on = None
 

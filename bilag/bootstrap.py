@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bilag.config import Settings
+from bilag.ledger.anchor import ANCHOR_FILE
 from bilag.ledger.chart import load_chart
 from bilag.ledger.uow import open_ledger
 from bilag.services.deps import Deps, no_checkpoint
@@ -72,9 +73,15 @@ def bootstrap(
         loaded = None
     else:
         loaded = coder
+    ledger = open_ledger(settings.database_url, schema=schema, anchor=settings.home / ANCHOR_FILE)
+    if coder is not False:
+        # what people corrected a supplier's coding to comes first (bilag/services/corrections.py)
+        from bilag.services.corrections import RememberingCoder
+
+        loaded = RememberingCoder(loaded, ledger)
     return Deps(
         settings=settings,
-        ledger=open_ledger(settings.database_url, schema=schema),
+        ledger=ledger,
         archive=open_archive(settings.archive_url),
         parsers=list(parsers) if parsers is not None else all_parsers(),
         coder=loaded,

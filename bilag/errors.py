@@ -15,6 +15,8 @@ with ``raise ... from e`` so the cause stays visible::
     │       └── SourceConnectionError   the connection dropped or could not be made
     ├── ModelError             the account-coding model is missing or unusable
     │   └── ModelFormatError   saved model of another format or library version
+    ├── ChainBrokenError       the ledger's hash chain does not verify (records were
+    │                          changed, deleted or added outside bilag): see ``bilag verify``
     ├── PostingError           a voucher could not be posted
     │   └── UnbalancedVoucherError      debits != credits (always a bug upstream)
     └── SinkError              an external accounting system refused or failed
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 __all__ = [
     "BilagError",
+    "ChainBrokenError",
     "ConfigError",
     "InfrastructureError",
     "LedgerError",
@@ -78,6 +81,10 @@ class ModelError(BilagError):
 
 class ModelFormatError(ModelError):
     """A saved model was written by another format version or library version."""
+
+
+class ChainBrokenError(BilagError):
+    """The ledger's hash chain does not verify; the message names the first break."""
 
 
 class PostingError(BilagError):

@@ -156,6 +156,16 @@ class ImapSource:
     ) -> None:
         self.name = name
         self.config = config
+        # allowed but unsafe: said at every run (the intake service logs it)
+        self.warnings: tuple[str, ...] = (
+            (
+                f"{name}: IMAP to {config.host}:{config.effective_port} without TLS "
+                '(security = "plain"): the password and every mail cross the network '
+                "unencrypted",
+            )
+            if config.security == "plain"
+            else ()
+        )
         self._connector = connector
         self._box: BaseMailBox | None = None
         self._uidvalidity: str | None = None

@@ -25,11 +25,15 @@
 
 A password is never read from the configuration file itself: only from an
 environment variable or a secrets file named there. Every mistake is a
-:class:`~bilag.errors.ConfigError` naming the file and the key.
+:class:`~bilag.errors.ConfigError` naming the file and the key. What is allowed
+but unsafe (``security = "plain"``: the password and every mail cross the network
+unencrypted) is a warning: :func:`source_warnings` lists them, building the source
+logs them, and the source repeats them in the log of every run.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -39,9 +43,14 @@ from bilag.errors import ConfigError
 from connectors.base import DocumentSource
 from connectors.filesystem import FolderSource
 
-__all__ = ["build_source", "build_sources", "source_names"]
+__all__ = ["PLAIN_IMAP", "build_source", "build_sources", "source_names", "source_warnings"]
+
+log = logging.getLogger(__name__)
 
 KINDS = ("imap", "folder", "s3")
+PLAIN_IMAP = (
+    '"plain" sends the password and every mail unencrypted; use "ssl" (port 993) or "starttls"'
+)
 
 
 class _Table:
@@ -116,6 +125,8 @@ def _imap(name: str, t: _Table) -> DocumentSource:
     token = t.secret("oauth2_token", required=False)
     password = None if token else t.secret("password", required=True)
     security = t.choice("security", ("ssl", "starttls", "plain"), "ssl")
+    if security == "plain":
+        log.warning("%s.security: %s", t.where, PLAIN_IMAP)
     config = ImapConfig(
         host=t.get("host", str, required=True),
         user=t.get("user", str, required=True),
@@ -185,6 +196,21 @@ def source_names(config: Mapping[str, Any], config_path: Path | str) -> list[str
     if not isinstance(sources, Mapping):
         raise ConfigError(f"{config_path}: [sources] must be a table of [sources.NAME] tables")
     return list(sources)
+
+
+def source_warnings(config: Mapping[str, Any], config_path: Path | str) -> list[str]:
+    """What the configured sources allow but should not: one line each, naming file and key.
+
+    Reads the tables only (no secret is resolved, nothing connects); a table that is
+    wrong is left to :func:`build_source`, which raises for it.
+    """
+    warnings = []
+    for name in source_names(config, config_path):
+        table = config["sources"][name]
+        plain = isinstance(table, Mapping) and table.get("kind") == "imap"
+        if plain and table.get("security") == "plain":
+            warnings.append(f"{config_path}: sources.{name}.security: {PLAIN_IMAP}")
+    return warnings
 
 
 def build_source(

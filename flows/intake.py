@@ -35,6 +35,7 @@ class ChunkSummary:
     errors: tuple[str, ...]
     statuses: dict[str, int]
     exhausted: bool
+    notes: tuple[str, ...] = ()  # warnings of the source (plain-text IMAP), for the run log
 
     @property
     def progressed(self) -> bool:
@@ -95,6 +96,7 @@ def pull_chunk(home: str | None, source_name: str, chunk_size: int, chunk: int) 
         errors=report.errors,
         statuses=dict(statuses),
         exhausted=report.exhausted,
+        notes=report.notes,
     )
 
 
@@ -127,6 +129,9 @@ def intake(
         total = SourceSummary(name)
         for chunk in range(max_chunks):
             part = pull_chunk(home, name, chunk_size, chunk)
+            if chunk == 0:
+                for note in part.notes:
+                    logger.warning("%s", note)
             statuses = Counter(total.statuses) + Counter(part.statuses)
             total = SourceSummary(
                 name,

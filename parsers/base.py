@@ -17,11 +17,13 @@ Contract every parser keeps (the conformance test in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import ClassVar, Protocol, runtime_checkable
 
 from bilag.domain.document import IncomingDocument
+from bilag.domain.memory import FieldHint
 from bilag.domain.model import Invoice, Problem
 from bilag.domain.supplier import KnownSupplier
 
@@ -39,6 +41,10 @@ class ParseContext:
     max_image_pixels: int = 60_000_000
     max_pages: int = 200
     ignore_embedded_xml: bool = False  # read a hybrid PDF from its visible text only
+    # what people's corrections taught about where a supplier's fields stand, by org number
+    field_hints: Mapping[str, tuple[FieldHint, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,10 @@ COMMANDS: tuple[str, ...] = (
     "process",
     "approve",
     "reject",
+    "reverse",
     "queue",
+    "show",
+    "history",
     "export",
     "rules",
     "learn",
@@ -37,6 +40,9 @@ COMMANDS: tuple[str, ...] = (
     "post",
     "sinks",
     "pay",
+    "verify",
+    "user",
+    "web",
 )
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2

@@ -1,5 +1,10 @@
 """``bilag approve ID``: sign the current approval step (or review, and correct, an invoice).
 
+Whoever runs it acts as a named user of the workspace (``--user``, else
+``$BILAG_USER``, else the login name), checked exactly as the web app checks
+a logged-in user: the user must exist, be active and hold the role. A posted
+invoice is never changed here: ``bilag reverse`` is its own, confirmed action.
+
 The services are imported inside ``run``: building the parser for every command must
 not pay for SQLAlchemy and the parsers.
 """
@@ -8,17 +13,31 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from typing import Any
 
 from bilag.config import load_settings
 
 
-def current_user() -> str:
+def acting_user_name(given: str | None) -> str | None:
+    """``--user``, else ``$BILAG_USER``, else the login name."""
+    if given:
+        return given
+    if os.environ.get("BILAG_USER"):
+        return os.environ["BILAG_USER"]
     try:
         return getpass.getuser()
     except (KeyError, OSError):
-        return "unknown"
+        return None
+
+
+def add_user_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--user",
+        default=None,
+        help="the workspace user you act as (default: $BILAG_USER, else your login name)",
+    )
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -27,26 +46,29 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="approve an invoice (the current step), or review and correct one",
         description="Sign the current approval step of an invoice. For an invoice that "
-        "needs review, record the review (and, with --account, the corrected coding); "
-        "it then waits for an approver other than you.",
+        "needs review, record the review (and, with --account etc., the corrected coding); "
+        "it then goes through the approval policy again and waits for someone other than you.",
     )
     p.add_argument("document_id", type=int, metavar="ID", help="document id (from bilag queue)")
-    p.add_argument("--user", default=None, help="who approves (default: the login name)")
+    add_user_option(p)
     p.add_argument("--account", help="correct the cost account")
     p.add_argument("--vat-code", help="correct the VAT code")
     p.add_argument("--department", help="set the department")
     p.add_argument("--project", help="set the project")
-    p.add_argument("--reason", default="", help="why (kept in the audit log)")
+    p.add_argument(
+        "--comment", "--reason", dest="comment", default="", help="kept in the audit log"
+    )
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from bilag.bootstrap import bootstrap
     from bilag.services.review import approve, correct
+    from bilag.services.users import workspace_user
 
     deps = bootstrap(load_settings(args.home), coder=False)
-    user = args.user or current_user()
     try:
+        user = workspace_user(deps, acting_user_name(args.user))
         if args.account or args.vat_code or args.department or args.project:
             outcome = correct(
                 deps,
@@ -56,10 +78,10 @@ def run(args: argparse.Namespace) -> int:
                 vat_code=args.vat_code,
                 department=args.department,
                 project=args.project,
-                reason=args.reason or "coding corrected",
+                reason=args.comment or "coding corrected",
             )
         else:
-            outcome = approve(deps, args.document_id, user)
+            outcome = approve(deps, args.document_id, user, args.comment)
     finally:
         deps.ledger.dispose()
     voucher = f" {outcome.voucher_id}" if outcome.voucher_id else ""

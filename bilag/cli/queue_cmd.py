@@ -1,4 +1,4 @@
-"""``bilag queue``: invoices waiting for review or approval.
+"""``bilag queue``: invoices waiting for review or approval, by due date.
 
 The services are imported inside ``run``: building the parser for every command must
 not pay for SQLAlchemy and the parsers.
@@ -15,53 +15,60 @@ from bilag.config import load_settings
 from bilag.contract import money_str
 
 if TYPE_CHECKING:
-    from bilag.services.review import QueueItem
+    from bilag.services.queue import QueueItem
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser(
         "queue", parents=[common], help="list invoices waiting for review or approval"
     )
-    p.add_argument("--user", default=None, help="only what this person can approve now")
+    p.add_argument(
+        "--user", default=None, help="only what this workspace user can sign now (waiting for me)"
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run)
 
 
 def item_json(item: QueueItem) -> dict[str, Any]:
+    row = item.row
     return {
-        "document_id": str(item.document_id),
-        "source": item.source,
-        "status": item.status,
-        "supplier": {"name": item.supplier, "org_number": item.supplier_org_number},
-        "invoice_number": item.invoice_number,
-        "gross_total": money_str(item.gross_total),
-        "currency": item.currency,
+        "document_id": str(row.document_id),
+        "source": row.name,
+        "status": row.status,
+        "supplier": {"name": row.supplier, "org_number": row.org_number},
+        "invoice_number": row.invoice_number,
+        "gross_total": money_str(row.gross_total),
+        "currency": row.currency,
+        "due_date": row.due_date.isoformat() if row.due_date else None,
         "account": item.account,
         "confidence": item.confidence,
         "next_step": item.next_step,
         "approvers": list(item.approvers),
-        "reasons": [dict(r) for r in item.reasons],
+        "reasons": [dict(r) for r in row.reasons],
     }
 
 
 def run(args: argparse.Namespace) -> int:
     from bilag.bootstrap import bootstrap
-    from bilag.services.review import queue
+    from bilag.services.queue import queue_items
+    from bilag.services.users import workspace_user
 
     deps = bootstrap(load_settings(args.home), coder=False)
     try:
-        items = queue(deps, user=args.user)
+        user = workspace_user(deps, args.user) if args.user else None
+        items = queue_items(deps, user)
     finally:
         deps.ledger.dispose()
     if args.json:
         print_json([item_json(i) for i in items])
         return 0
     for i in items:
-        who = f"step {i.next_step}: {', '.join(i.approvers) or 'anyone'}" if i.next_step else ""
-        why = "; ".join(r.get("message", "") for r in i.reasons[:2])
+        row = i.row
+        who = f"step {i.next_step}: {', '.join(i.approvers) or 'nobody'}" if i.next_step else ""
+        why = "; ".join(str(r.get("message", "")) for r in row.reasons[:2])
         sys.stdout.write(
-            f"{i.document_id}\t{i.status}\t{i.supplier or '?'}\t{i.invoice_number or '?'}\t"
-            f"{money_str(i.gross_total) or '?'} {i.currency or ''}\t"
+            f"{row.document_id}\t{row.status}\t{row.supplier or '?'}\t{row.invoice_number or '?'}\t"
+            f"{money_str(row.gross_total) or '?'} {row.currency or ''}\t"
             f"{i.account or '-'}\t{who}\t{why}\n"
         )
     if not items:

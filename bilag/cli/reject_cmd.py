@@ -1,7 +1,8 @@
 """``bilag reject ID --reason TEXT``: an invoice that must never be posted.
 
-The services are imported inside ``run``: building the parser for every command must
-not pay for SQLAlchemy and the parsers.
+Acts as a named workspace user, checked like ``bilag approve``. The services are
+imported inside ``run``: building the parser for every command must not pay for
+SQLAlchemy and the parsers.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import argparse
 import sys
 from typing import Any
 
-from bilag.cli.approve_cmd import current_user
+from bilag.cli.approve_cmd import acting_user_name, add_user_option
 from bilag.config import load_settings
 
 
@@ -18,17 +19,19 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("reject", parents=[common], help="reject an invoice, with a reason")
     p.add_argument("document_id", type=int, metavar="ID", help="document id (from bilag queue)")
     p.add_argument("--reason", required=True, help="why (kept in the audit log)")
-    p.add_argument("--user", default=None, help="who rejects (default: the login name)")
+    add_user_option(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from bilag.bootstrap import bootstrap
     from bilag.services.review import reject
+    from bilag.services.users import workspace_user
 
     deps = bootstrap(load_settings(args.home), coder=False)
     try:
-        outcome = reject(deps, args.document_id, args.user or current_user(), args.reason)
+        user = workspace_user(deps, acting_user_name(args.user))
+        outcome = reject(deps, args.document_id, user, args.reason)
     finally:
         deps.ledger.dispose()
     sys.stdout.write(f"{outcome.document_id}\t{outcome.status}\t{outcome.message}\n")

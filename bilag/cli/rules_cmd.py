@@ -49,22 +49,54 @@ def _date(text: str) -> date:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    """Every problem of the policy file at once (exit 2), then every risk as a warning."""
     from bilag.bootstrap import bootstrap
-    from bilag.services.policy import load_policy
+    from bilag.ledger.chart import load_chart
+    from bilag.services.policy import read_policy
+    from bilag.services.policy_check import policy_warnings
 
     settings = load_settings(args.home)
-    deps = bootstrap(settings, coder=False)
-    deps.ledger.dispose()
     path = args.policy or settings.policy_path
     if not path.exists():
         raise ConfigError(f"{path}: no such policy file")
-    policy = load_policy(path, deps.chart)
+    try:
+        text = path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: cannot read: {e}") from e
+    ledger = settings.section("ledger")
+    chart = load_chart(
+        _path(settings.home, ledger.get("accounts")),
+        _path(settings.home, ledger.get("vat_codes")),
+        payable_account=str(ledger.get("payable_account", "2400")),
+    )
+    policy, problems = read_policy(text, str(path), chart)
+    for problem in problems:
+        sys.stderr.write(f"{problem}\n")
+    if policy is None:
+        sys.stderr.write(f"{path}: {len(problems)} problem(s)\n")
+        return 2
+    deps = bootstrap(settings, coder=False)
+    try:
+        with deps.uow() as uow:
+            users = uow.people.all_users()
+    finally:
+        deps.ledger.dispose()
+    warnings = policy_warnings(policy, users)
+    for warning in warnings:
+        sys.stderr.write(f"warning: {warning}\n")
     sys.stdout.write(
         f"{path}: ok: {len(policy.rules)} approval rule(s), {len(policy.suppliers)} supplier "
         f"rule(s), auto-post {'on' if policy.auto_post.enabled else 'off'} up to "
-        f"{policy.auto_post.max_amount} NOK\n"
+        f"{policy.auto_post.max_amount} NOK; {len(warnings)} warning(s)\n"
     )
     return 0
+
+
+def _path(home: Path, value: object) -> Path | None:
+    if not value:
+        return None
+    found = Path(str(value)).expanduser()
+    return found if found.is_absolute() else home / found
 
 
 def run_simulate(args: argparse.Namespace) -> int:

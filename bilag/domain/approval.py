@@ -38,7 +38,9 @@ __all__ = [
     "Reason",
     "ReasonCode",
     "Status",
+    "approval_steps",
     "decide",
+    "gross_nok",
 ]
 
 
@@ -350,6 +352,23 @@ def _approval_reasons(
             )
         )
     return out
+
+
+def approval_steps(invoice: Invoice, coding: Coding, policy: Policy) -> tuple[ApprovalStep, ...]:
+    """The whole route an invoice that needs approval takes: every approval rule that
+    matches it (amount bands, suppliers, departments, projects), step by step, or the
+    default approvers when none matches; empty when the policy names nobody.
+
+    This is what a corrected invoice is routed through, so a correction can never
+    skip a band or a second step that :func:`decide` would have required.
+    """
+    gross = _gross_nok(invoice, policy)
+    return _steps([r for r in policy.rules if _matches(r, invoice, coding, gross)], policy)
+
+
+def gross_nok(invoice: Invoice, policy: Policy) -> Decimal | None:
+    """The gross total in NOK at the policy's rate; None without a total or a rate."""
+    return _gross_nok(invoice, policy)
 
 
 def _gross_nok(invoice: Invoice, policy: Policy) -> Decimal | None:

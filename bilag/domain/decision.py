@@ -53,6 +53,8 @@ class ReasonCode(enum.StrEnum):
     DUPLICATE = "duplicate"
     REJECTED = "rejected"
     POSTING_FAILED = "posting_failed"
+    DISMISSED = "dismissed"  # put away from the bin: not an invoice (status rejected)
+    REVERSED = "reversed"  # its voucher was reversed; it waits for a correction again
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,10 @@
 """The append-only audit log: who did what, when, with the state before and after.
 
-There is deliberately no update or delete path here; the migration also puts
-triggers on ``audit_log`` that refuse UPDATE and DELETE in the database itself,
-so not even a bug elsewhere can rewrite history.
+There is deliberately no update or delete path here; the migrations also put
+triggers on ``audit_log`` that refuse UPDATE, DELETE and REPLACE in the database
+itself, so not even a bug elsewhere can rewrite history. Every entry is written
+as an entry of the ledger's hash chain (:mod:`bilag.ledger.chain`), so what a
+person with database rights changes anyway is detected by ``bilag verify``.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, select
 
+from bilag.ledger.chain import append
 from bilag.ledger.tables import audit_log
 
 __all__ = ["AuditEntry", "AuditWriter"]
@@ -32,6 +35,12 @@ EVENTS = frozenset(
         "reversed",
         "duplicate",
         "supplier",
+        # people and their decisions (bilag/services/users.py, review.py, corrections.py)
+        "user",
+        "token",
+        "forwarded",
+        "dismissed",
+        "learned",
         # deliveries to external systems and payments (bilag/services/delivery.py, payments.py)
         "delivered",
         "delivery_failed",
@@ -81,23 +90,23 @@ class AuditWriter:
         """Append one event (it commits with the unit of work it belongs to)."""
         if event not in EVENTS:
             raise ValueError(f"unknown audit event {event!r}")
-        self._conn.execute(
-            insert(audit_log).values(
-                at=at or datetime.now(UTC),
-                actor=actor,
-                event=event,
-                entity=entity,
-                entity_id=str(entity_id),
-                before=_plain(before),
-                after=_plain(after),
-                reason=reason,
-            )
-        )
+        entry = {
+            "at": at or datetime.now(UTC),
+            "actor": actor,
+            "event": event,
+            "entity": entity,
+            "entity_id": str(entity_id),
+            "before": _plain(before),
+            "after": _plain(after),
+            "reason": reason,
+        }
+        append(self._conn, audit_log, [entry])
 
     def entries(
         self, entity: str | None = None, entity_id: str | int | None = None
     ) -> list[AuditEntry]:
-        query = select(audit_log).order_by(audit_log.c.id)
+        fields = [audit_log.c[name] for name in AuditEntry.__dataclass_fields__]
+        query = select(*fields).order_by(audit_log.c.id)
         if entity is not None:
             query = query.where(audit_log.c.entity == entity)
         if entity_id is not None:

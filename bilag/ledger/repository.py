@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bilag.domain.dedupe import InvoiceKey
 from bilag.domain.posting import Posting, Voucher, voucher_id
+from bilag.ledger.chain import append, lock_chain
 from bilag.ledger.register import ApprovalRow, RegisterQueries
 from bilag.ledger.tables import (
     documents,
@@ -225,26 +226,32 @@ class LedgerRepository(RegisterQueries):
     def add_voucher(
         self, voucher: Voucher, *, idempotency_key: str, actor: str, at: datetime
     ) -> Voucher:
-        """Number and store a voucher; returns it with its number."""
+        """Number and store a voucher as entries of the hash chain; returns it with its number."""
+        lock_chain(self.conn)  # before the counter: every appender takes the locks in one order
         number = self.next_voucher_number(voucher.series, voucher.year)
         vid = voucher_id(voucher.series, voucher.year, number)
-        self.conn.execute(
-            insert(vouchers).values(
-                voucher_id=vid,
-                series=voucher.series,
-                year=voucher.year,
-                number=number,
-                voucher_date=voucher.voucher_date,
-                description=voucher.description,
-                document_id=voucher.document_id,
-                reverses=voucher.reverses,
-                idempotency_key=idempotency_key,
-                posted_by=actor,
-                posted_at=at,
-            )
+        append(
+            self.conn,
+            vouchers,
+            [
+                dict(
+                    voucher_id=vid,
+                    series=voucher.series,
+                    year=voucher.year,
+                    number=number,
+                    voucher_date=voucher.voucher_date,
+                    description=voucher.description,
+                    document_id=voucher.document_id,
+                    reverses=voucher.reverses,
+                    idempotency_key=idempotency_key,
+                    posted_by=actor,
+                    posted_at=at,
+                )
+            ],
         )
-        self.conn.execute(
-            insert(postings),
+        append(
+            self.conn,
+            postings,
             [
                 {
                     "voucher_id": vid,

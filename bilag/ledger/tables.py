@@ -10,8 +10,11 @@ Idempotency is held by unique keys, not by hope:
   posting transaction, so they run without gaps.
 
 Money is ``Numeric(18, 2)`` (øre); exchange rates ``Numeric(18, 6)``. Never float.
-``audit_log``, ``vouchers`` and ``postings`` are append-only: the migration adds
-triggers that refuse UPDATE and DELETE on them.
+``audit_log``, ``vouchers`` and ``postings`` are append-only: the migrations add
+triggers that refuse UPDATE, DELETE, REPLACE (SQLite) and TRUNCATE (PostgreSQL) on
+them. Their rows are also the entries of one hash chain (``chain_seq``,
+``chain_prev``, ``chain_hash``; the last entry in ``chain_head``): see
+``bilag/ledger/chain.py``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
@@ -31,12 +35,14 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 __all__ = [
     "APPEND_ONLY_TABLES",
     "approvals",
     "audit_log",
+    "chain_head",
     "documents",
     "metadata",
     "postings",
@@ -55,6 +61,7 @@ metadata = MetaData(
 )
 
 MONEY = Numeric(18, 2, asdecimal=True)
+HASH = String(64)  # SHA-256, hex
 RATE = Numeric(18, 6, asdecimal=True)
 
 # One row per archived original: a file, an email, an attachment found inside one.
@@ -85,6 +92,7 @@ documents = Table(
     Column("invoice_number", String(100)),
     Column("invoice_number_norm", String(100)),
     Column("issue_date", Date),
+    Column("due_date", Date),  # BT-9: the queue is sorted by it (migration 0004_users)
     Column("currency", String(3)),
     Column("gross_total", MONEY),
     Column("payment_reference", String(50)),
@@ -99,7 +107,33 @@ documents = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("parent_id", "name", "sha256", name="uq_documents_child"),
     Index("ix_documents_dupe", "supplier_org_number", "invoice_number_norm"),
+    # the review queue: what waits, by due date, counted, filtered and paged from the index
+    Index(
+        "ix_documents_queue",
+        "status",
+        "due_date",
+        "id",
+        # the filters' columns too: the stored invoice JSON stands before them in a row, so
+        # reading them from the table means reading that JSON (SQLite overflow pages)
+        "gross_total",
+        "created_at",
+        "supplier_org_number",
+        "supplier_name",
+        sqlite_where=text("invoice IS NOT NULL"),
+        postgresql_where=text("invoice IS NOT NULL"),
+    ),
 )
+
+
+def chain_columns() -> tuple[Column[object], ...]:
+    """The hash chain's columns of an append-only table (NOT NULL on PostgreSQL; on
+    SQLite, where a column added later cannot be NOT NULL, a trigger refuses NULL)."""
+    return (
+        Column("chain_seq", Integer, nullable=False, unique=True),
+        Column("chain_prev", HASH, nullable=False),
+        Column("chain_hash", HASH, nullable=False),
+    )
+
 
 voucher_counters = Table(
     "voucher_counters",
@@ -123,6 +157,7 @@ vouchers = Table(
     Column("idempotency_key", String(200), nullable=False, unique=True),
     Column("posted_by", String(100), nullable=False),
     Column("posted_at", DateTime(timezone=True), nullable=False),
+    *chain_columns(),
     UniqueConstraint("series", "year", "number", name="uq_vouchers_number"),
 )
 
@@ -142,6 +177,7 @@ postings = Table(
     Column("exchange_rate", RATE),
     Column("department", String(50)),
     Column("project", String(50)),
+    *chain_columns(),
 )
 
 suppliers = Table(
@@ -186,7 +222,20 @@ audit_log = Table(
     Column("before", JSON),
     Column("after", JSON),
     Column("reason", Text),
+    *chain_columns(),
     Index("ix_audit_entity", "entity", "entity_id"),
+)
+
+# The number and hash of the chain's last entry: one row (id 1), updated in the
+# transaction that appends; its row lock serialises appends. Never deleted, and its
+# number never goes back (triggers).
+chain_head = Table(
+    "chain_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", Integer, nullable=False),
+    Column("hash", HASH, nullable=False),
+    CheckConstraint("id = 1", name="ck_chain_head_single_row"),
 )
 
 APPEND_ONLY_TABLES = ("audit_log", "vouchers", "postings")

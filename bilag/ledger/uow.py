@@ -19,7 +19,10 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bilag.errors import LedgerError
+from bilag.ledger.anchor import ChainAnchor, database_identity
 from bilag.ledger.audit import AuditWriter
+from bilag.ledger.chain import watch_rollbacks
+from bilag.ledger.people import PeopleRepository
 from bilag.ledger.repository import LedgerRepository
 
 __all__ = ["Ledger", "UnitOfWork", "open_ledger"]
@@ -33,8 +36,9 @@ _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 class UnitOfWork:
     """``with ledger.uow() as uow: ...; uow.commit()``: nothing is kept without commit()."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, anchor: ChainAnchor | None = None) -> None:
         self._engine = engine
+        self._anchor = anchor
         self._conn: Connection | None = None
         self.committed = False
 
@@ -45,6 +49,7 @@ class UnitOfWork:
             raise LedgerError(f"cannot open the ledger database: {e}") from e
         self.repo = LedgerRepository(self._conn)
         self.audit = AuditWriter(self._conn)
+        self.people = PeopleRepository(self._conn)  # users, sessions, tokens, supplier memory
         return self
 
     def commit(self) -> None:
@@ -54,6 +59,8 @@ class UnitOfWork:
         except SQLAlchemyError as e:
             raise LedgerError(f"commit failed: {e}") from e
         self.committed = True
+        if self._anchor is not None:  # the chain's new head, recorded outside the database
+            self._anchor.after_commit(self._conn)
 
     def rollback(self) -> None:
         if self._conn is not None:
@@ -77,23 +84,27 @@ class UnitOfWork:
 class Ledger:
     """The database of one workspace: an engine plus a factory of units of work."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, anchor: ChainAnchor | None = None) -> None:
         self.engine = engine
+        self.anchor = anchor
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine)
+        return UnitOfWork(self.engine, self.anchor)
 
     def dispose(self) -> None:
         self.engine.dispose()
 
 
-def open_ledger(url: str, *, schema: str | None = None, migrate: bool = True) -> Ledger:
+def open_ledger(
+    url: str, *, schema: str | None = None, migrate: bool = True, anchor: Path | None = None
+) -> Ledger:
     """The ledger at ``url``, migrated to the current schema.
 
     Args:
         url: SQLAlchemy URL (``sqlite:///...``, ``postgresql+psycopg://...``).
         schema: PostgreSQL schema to live in (created when missing); ignored for SQLite.
         migrate: run the alembic migrations (the default; tests of migrations turn it off).
+        anchor: the workspace's anchor file (:mod:`bilag.ledger.anchor`); None keeps none.
 
     Raises:
         LedgerError: the database cannot be reached or migrated.
@@ -115,12 +126,18 @@ def open_ledger(url: str, *, schema: str | None = None, migrate: bool = True) ->
         event.listen(engine, "connect", _search_path(schema))
         try:
             with engine.begin() as conn:
-                conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+                # asked first: the application's role may not create schemas (README)
+                found = conn.execute(
+                    text("SELECT 1 FROM pg_namespace WHERE nspname = :s"), {"s": schema}
+                ).first()
+                if found is None:
+                    conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         except SQLAlchemyError as e:
             raise LedgerError(f"cannot reach {_safe(url)}: {e}") from e
     if migrate:
         _migrate(engine, url)
-    return Ledger(engine)
+    watch_rollbacks(engine)
+    return Ledger(engine, ChainAnchor(anchor, database_identity(url, schema)) if anchor else None)
 
 
 def _migrate(engine: Engine, url: str) -> None:

@@ -34,17 +34,27 @@ def _rate(rate: Decimal | None, category: str | None) -> Decimal | None:
     return rate
 
 
+def _line_rate(
+    rate: Decimal | None, category: str | None, fallback: Decimal | None
+) -> Decimal | None:
+    stated = _rate(rate, category)
+    return fallback if stated is None else stated
+
+
 def coding_parts(invoice: Invoice) -> list[tuple[str, Decimal, Decimal | None]]:
     """(description, net amount, VAT rate) for each part to code."""
     lines = [line for line in invoice.lines if line.net_amount is not None]
     text = " ".join(line.description or "" for line in invoice.lines).strip()
     net = invoice.net_total
+    # a line that states no rate has the document's rate when there is only one
+    only_row = invoice.vat_breakdown[0] if len(invoice.vat_breakdown) == 1 else None
+    only_rate = _rate(only_row.rate, only_row.category) if only_row else None
     if lines and (net is None or sum(line.net_amount or 0 for line in lines) == net):
         return [
             (
                 line.description or "",
                 line.net_amount or Decimal(0),
-                _rate(line.vat_rate, line.vat_category),
+                _line_rate(line.vat_rate, line.vat_category, only_rate),
             )
             for line in lines
         ]

@@ -21,6 +21,7 @@ from lxml import etree
 from bilag import __version__
 from bilag.domain.posting import Posting, Voucher
 from bilag.services.deps import Deps
+from bilag.services.integrity import require_intact
 
 __all__ = ["csv_export", "saft_export"]
 
@@ -41,7 +42,12 @@ def _money(value: Decimal) -> str:
 
 
 def saft_export(deps: Deps, year: int) -> bytes:
-    """The SAF-T Financial 1.30 XML of one year's vouchers (UTF-8 bytes)."""
+    """The SAF-T Financial 1.30 XML of one year's vouchers (UTF-8 bytes).
+
+    Raises:
+        ChainBrokenError: the ledger's hash chain does not verify (nothing is exported).
+    """
+    require_intact(deps, "SAF-T export")
     with deps.uow() as uow:
         vouchers = [v for v in uow.repo.vouchers() if v.year <= year]
         suppliers = {s.org_number: s for s in uow.repo.all_suppliers()}

@@ -147,6 +147,9 @@ def fetch(
             acknowledged stay so, the current one is fetched again next time.
     """
     run = process or _default_process()
+    notes = tuple(getattr(source, "warnings", ()))  # allowed but unsafe (plain-text IMAP)
+    for note in notes:
+        log.warning("%s", note)
     items: list[FetchedItem] = []
     stream = source.fetch_new()
     taken = 0
@@ -167,7 +170,7 @@ def fetch(
     if callable(close):
         close()
     exhausted = limit is None or taken < limit
-    return FetchReport(source=source.name, items=tuple(items), exhausted=exhausted)
+    return FetchReport(source=source.name, items=tuple(items), exhausted=exhausted, notes=notes)
 
 
 def _take_group(

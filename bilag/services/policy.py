@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -24,7 +24,7 @@ from bilag.domain.accounts import Chart
 from bilag.domain.policy import ApprovalRule, AutoPost, Policy, Substitute, SupplierPolicy
 from bilag.errors import ConfigError
 
-__all__ = ["load_policy", "parse_policy"]
+__all__ = ["PolicyErrors", "load_policy", "parse_policy", "read_policy"]
 
 _TOP = ("auto_post", "bank_account", "exchange_rates", "approval", "suppliers", "substitutes")
 _AUTO = tuple(f.name for f in fields(AutoPost))
@@ -68,107 +68,131 @@ def load_policy(path: Path, chart: Chart | None = None) -> Policy:
     return parse_policy(text, str(path), chart)
 
 
+class PolicyErrors(ConfigError):
+    """Every problem of a policy file, one ``<file>: line N: <problem>`` per line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
 def parse_policy(text: str, name: str = "policy.toml", chart: Chart | None = None) -> Policy:
     """Parse and validate policy TOML text.
 
     Raises:
-        ConfigError: naming ``name``, the line and the problem.
+        PolicyErrors: (a ConfigError) naming ``name``, the line and the problem, for every
+            problem found, not only the first.
     """
+    policy, problems = read_policy(text, name, chart)
+    if problems or policy is None:
+        raise PolicyErrors(problems)
+    return policy
+
+
+def read_policy(
+    text: str, name: str = "policy.toml", chart: Chart | None = None
+) -> tuple[Policy | None, list[str]]:
+    """The policy and every problem in it (the policy is None when there are problems)."""
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{name}: {e}") from e
+        return None, [f"{name}: {e}"]
     p = _Reader(text, name)
     p.keys(raw, _TOP, "")
-    auto = _auto_post(p, p.table(raw, "auto_post"))
-    bank = p.table(raw, "bank_account")
+    auto = _auto_post(p, p.attempt(lambda: p.table(raw, "auto_post"), {}))
+    bank = p.attempt(lambda: p.table(raw, "bank_account"), {})
     p.keys(bank, _BANK, "bank_account")
-    approval = p.table(raw, "approval")
+    approval = p.attempt(lambda: p.table(raw, "approval"), {})
     p.keys(approval, _APPROVAL, "approval")
-    rates = {
-        p.currency(k, "exchange_rates"): p.money(v, "exchange_rates", k)
-        for k, v in p.table(raw, "exchange_rates").items()
-    }
-    suppliers = {
-        org: _supplier(p, org, value, chart) for org, value in p.table(raw, "suppliers").items()
-    }
-    rules = tuple(_rule(p, i, r) for i, r in enumerate(p.array(approval, "rules", "approval")))
+    rates: dict[str, Decimal] = {}
+    for k, v in p.attempt(lambda: p.table(raw, "exchange_rates"), {}).items():
+        code = p.call(None, p.currency, k, "exchange_rates")
+        amount = p.call(None, p.money, v, "exchange_rates", k)
+        if code is not None and amount is not None:
+            rates[code] = amount
+    suppliers: dict[str, SupplierPolicy] = {}
+    for org, value in p.attempt(lambda: p.table(raw, "suppliers"), {}).items():
+        found = p.call(None, _supplier, p, org, value, chart)
+        if found is not None:
+            suppliers[org] = found
+    rule_tables = p.attempt(lambda: p.array(approval, "rules", "approval"), [])
+    rules = tuple(
+        r for i, t in enumerate(rule_tables) if (r := p.call(None, _rule, p, i, t)) is not None
+    )
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:
-            raise ConfigError(
+            p.problems.append(
                 f"{name}: line {rule.line}: approval rule id {rule.id!r} is used twice"
             )
         seen.add(rule.id)
-    subs = tuple(_substitute(p, s) for s in p.array(raw, "substitutes", ""))
+    subs = tuple(
+        sub
+        for t in p.attempt(lambda: p.array(raw, "substitutes", ""), [])
+        if (sub := p.call(None, _substitute, p, t)) is not None
+    )
     series = str(approval.get("series", "AP"))
     if not _SERIES.match(series):
-        raise ConfigError(
+        p.problems.append(
             f"{name}: line {p.line('approval', 'series')}: series must be 1-10 capital letters"
         )
+    default_approvers = p.attempt(
+        lambda: p.names(approval.get("default_approvers", []), "approval", "default_approvers"),
+        (),
+    )
+    hold_changed = p.attempt(
+        lambda: p.boolean(bank.get("hold_changed", True), "bank_account", "hold_changed"), True
+    )
+    hold_first = p.attempt(
+        lambda: p.boolean(bank.get("hold_first", False), "bank_account", "hold_first"), False
+    )
+    if p.problems:
+        return None, p.problems
     return Policy(
         auto_post=auto,
         suppliers=MappingProxyType(suppliers),
         rules=rules,
-        default_approvers=p.names(
-            approval.get("default_approvers", []), "approval", "default_approvers"
-        ),
+        default_approvers=default_approvers,
         substitutes=subs,
-        hold_changed_bank_account=p.boolean(
-            bank.get("hold_changed", True), "bank_account", "hold_changed"
-        ),
-        hold_first_bank_account=p.boolean(
-            bank.get("hold_first", False), "bank_account", "hold_first"
-        ),
+        hold_changed_bank_account=hold_changed,
+        hold_first_bank_account=hold_first,
         exchange_rates=MappingProxyType(rates),
         series=series,
         source=name,
-    )
+    ), []
 
 
 def _auto_post(p: _Reader, t: Mapping[str, Any]) -> AutoPost:
     p.keys(t, _AUTO, "auto_post")
     d = AutoPost()
     sec = "auto_post"
-    return AutoPost(
-        enabled=p.boolean(t.get("enabled", d.enabled), sec, "enabled"),
-        max_amount=p.money(t["max_amount"], sec, "max_amount")
-        if "max_amount" in t
-        else d.max_amount,
-        min_coding_confidence=p.share(
-            t.get("min_coding_confidence", d.min_coding_confidence), sec, "min_coding_confidence"
-        ),
-        min_extraction_confidence=p.share(
-            t.get("min_extraction_confidence", d.min_extraction_confidence),
-            sec,
-            "min_extraction_confidence",
-        ),
-        trust_corroborated_amounts=p.boolean(
-            t.get("trust_corroborated_amounts", d.trust_corroborated_amounts),
-            sec,
-            "trust_corroborated_amounts",
-        ),
-        key_fields=p.names(t.get("key_fields", list(d.key_fields)), sec, "key_fields"),
-        require_known_supplier=p.boolean(
-            t.get("require_known_supplier", d.require_known_supplier), sec, "require_known_supplier"
-        ),
-        require_trusted_supplier=p.boolean(
-            t.get("require_trusted_supplier", d.require_trusted_supplier),
-            sec,
-            "require_trusted_supplier",
-        ),
-        currencies=tuple(
-            p.currency(c, sec, "currencies")
-            for c in p.names(t.get("currencies", ["NOK"]), sec, "currencies")
-        ),
-        allow_warnings=p.boolean(t.get("allow_warnings", d.allow_warnings), sec, "allow_warnings"),
-        departments_need_approval=p.names(
-            t.get("departments_need_approval", []), sec, "departments_need_approval"
-        ),
-        projects_need_approval=p.names(
-            t.get("projects_need_approval", []), sec, "projects_need_approval"
-        ),
+    flags = (
+        "enabled",
+        "trust_corroborated_amounts",
+        "require_known_supplier",
+        "require_trusted_supplier",
+        "allow_warnings",
     )
+    values: dict[str, Any] = {}
+    for key in flags:
+        values[key] = p.call(getattr(d, key), p.boolean, t.get(key, getattr(d, key)), sec, key)
+    for key in ("min_coding_confidence", "min_extraction_confidence"):
+        values[key] = p.call(getattr(d, key), p.share, t.get(key, getattr(d, key)), sec, key)
+    if "max_amount" in t:
+        values["max_amount"] = p.attempt(
+            lambda: p.money(t["max_amount"], sec, "max_amount"), d.max_amount
+        )
+    values["key_fields"] = p.attempt(
+        lambda: p.names(t.get("key_fields", list(d.key_fields)), sec, "key_fields"), d.key_fields
+    )
+    for key in ("departments_need_approval", "projects_need_approval"):
+        values[key] = p.call((), p.names, t.get(key, []), sec, key)
+    currencies = p.attempt(lambda: p.names(t.get("currencies", ["NOK"]), sec, "currencies"), ())
+    values["currencies"] = (
+        tuple(c for code in currencies if (c := p.call(None, p.currency, code, sec, "currencies")))
+        or d.currencies
+    )
+    return AutoPost(**values)
 
 
 def _supplier(p: _Reader, org: str, value: Any, chart: Chart | None) -> SupplierPolicy:
@@ -287,6 +311,19 @@ class _Reader:
     def __init__(self, text: str, name: str) -> None:
         self.name = name
         self.lines = text.splitlines()
+        self.problems: list[str] = []
+
+    def call(self, default: Any, read: Callable[..., Any], *args: Any) -> Any:
+        """``read(*args)``, or ``default`` with its problem noted."""
+        return self.attempt(lambda: read(*args), default)
+
+    def attempt(self, read: Callable[[], Any], default: Any) -> Any:
+        """``read()``, or ``default`` with its problem noted: every problem is reported."""
+        try:
+            return read()
+        except ConfigError as e:
+            self.problems.append(str(e))
+            return default
 
     # --- where things are ---
 
@@ -325,6 +362,7 @@ class _Reader:
     def keys(
         self, table: Mapping[str, Any], allowed: tuple[str, ...], section: str, after: int = 0
     ) -> None:
+        """Note every unknown key (with the one probably meant)."""
         for key in table:
             if key in allowed:
                 continue
@@ -333,7 +371,7 @@ class _Reader:
                 f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(allowed)}"
             )
             where = f" in [{section}]" if section else ""
-            raise ConfigError(
+            self.problems.append(
                 f"{self.name}: line {self.line(section, key, after)}: "
                 f"unknown key {key!r}{where}{hint}"
             )

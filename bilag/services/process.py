@@ -32,6 +32,7 @@ from bilag.errors import InfrastructureError
 from bilag.ledger.repository import DocumentRow
 from bilag.ledger.uow import UnitOfWork
 from bilag.services.coding import code_invoice
+from bilag.services.corrections import field_hints
 from bilag.services.deps import Deps
 from bilag.services.extract import DocumentResult, iter_input_files, parse_document, read_input_file
 from bilag.services.posting import post_document
@@ -138,7 +139,10 @@ def finish_pending_posts(deps: Deps) -> list[str]:
 def _parse_context(deps: Deps) -> ParseContext:
     with deps.uow() as uow:
         known = tuple(uow.repo.all_suppliers())
-    return ParseContext(buyer_org_numbers=deps.settings.buyer_org_numbers, known_suppliers=known)
+        hints = field_hints(uow)  # what corrections taught (bilag/services/corrections.py)
+    return ParseContext(
+        buyer_org_numbers=deps.settings.buyer_org_numbers, known_suppliers=known, field_hints=hints
+    )
 
 
 def _mark_duplicate(
@@ -348,6 +352,7 @@ def _handle_invoice(
         "invoice_number": invoice.invoice_number,
         "invoice_number_norm": normalise_number(invoice.invoice_number),
         "issue_date": invoice.issue_date,
+        "due_date": invoice.due_date,
         "currency": invoice.currency,
         "gross_total": invoice.gross_total,
         "payment_reference": invoice.payment_reference,

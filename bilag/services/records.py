@@ -13,7 +13,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-from bilag.contract import invoice_json
+from bilag.contract import invoice_json, money_str
 from bilag.domain.approval import ApprovalStep, Decision, Reason, Status
 from bilag.domain.coding import CodedLine, Coding
 from bilag.domain.model import (
@@ -22,6 +22,7 @@ from bilag.domain.model import (
     Invoice,
     InvoiceLine,
     Party,
+    Provenance,
     Severity,
     VatBreakdown,
 )
@@ -40,7 +41,23 @@ def invoice_to_json(invoice: Invoice) -> dict[str, Any]:
     data = invoice_json(invoice)
     data["notes"] = list(invoice.notes)
     data["payment_terms"] = invoice.payment_terms
+    # the totals the arithmetic rules compare, so a finding can be shown with its numbers
+    for name in _EXTRA_TOTALS:
+        data[name] = money_str(getattr(invoice, name))
+    # where each value was read (the review screen highlights it on the page)
+    data["provenance"] = {
+        k: {"locator": p.locator, "raw": p.raw} for k, p in sorted(invoice.provenance.items())
+    }
     return data
+
+
+_EXTRA_TOTALS = (
+    "line_total",
+    "allowance_total",
+    "charge_total",
+    "prepaid_amount",
+    "rounding_amount",
+)
 
 
 def _dec(value: Any) -> Decimal | None:
@@ -103,6 +120,19 @@ def invoice_from_json(data: dict[str, Any]) -> Invoice:
             for f in data.get("validation") or ()
         ),
         confidence=MappingProxyType(dict(data.get("confidence") or {})),
+        provenance=MappingProxyType(
+            {
+                k: Provenance(
+                    data.get("source") or "", data.get("parser") or "", p["locator"], p.get("raw")
+                )
+                for k, p in (data.get("provenance") or {}).items()
+            }
+        ),
+        line_total=_dec(data.get("line_total")),
+        allowance_total=_dec(data.get("allowance_total")),
+        charge_total=_dec(data.get("charge_total")),
+        prepaid_amount=_dec(data.get("prepaid_amount")),
+        rounding_amount=_dec(data.get("rounding_amount")),
     )
 
 

@@ -1,31 +1,35 @@
-"""Use cases for people: the queue, approving, rejecting and correcting invoices.
+"""Use cases for people: approving, rejecting, forwarding, correcting and reversing.
 
-The command line (``bilag queue``, ``bilag approve``, ``bilag reject``) and the
-web app call these same functions; every decision lands in the audit log.
+The command line (``bilag approve``, ``reject``, ``reverse``), the web screens and
+the JSON API call these same functions with a :class:`~bilag.domain.users.User`,
+and each checks the user's role first (:func:`bilag.services.users.require`), so
+no door grants more than another. Every decision lands in the audit log, with
+the person's comment as its reason.
 
 Rules kept here:
 
-* approval steps run in sequence; only an approver of the current step (or the
-  substitute of one who is away that day) may sign it;
-* the person who registered or corrected an invoice cannot approve it alone: at
-  least one signature must come from someone else;
-* reviewing a ``needs_review`` invoice (with or without a corrected coding) is a
-  correction: the invoice then waits for an approver other than the reviewer;
-* a posted voucher is never edited: correcting a posted invoice reverses its
-  voucher and the corrected coding is posted anew after approval.
+* approval steps run in sequence; only someone who may sign the current step (see
+  :mod:`bilag.services.routing`: the step's approvers, their substitutes that day,
+  or the person the step was forwarded to) signs it;
+* whoever registered or corrected an invoice cannot approve it alone;
+* a review or correction sends the invoice through the *whole* policy again
+  (:func:`bilag.services.routing.route_after_correction`), and says so when nobody
+  can sign a step instead of leaving the invoice waiting for ever;
+* a posted voucher is never edited and never reversed as a side effect: reversal
+  is :func:`reverse`, its own action, confirmed by naming the voucher.
 
 Every posted voucher's cost lines become history for the coder (:func:`history_rows`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from bilag.domain.approval import ApprovalStep, Decision, Reason, ReasonCode, Status
 from bilag.domain.coding import CodedLine, Coding
+from bilag.domain.users import Action, User
 from bilag.errors import BilagError
 from bilag.ledger.repository import DocumentRow
 from bilag.ledger.uow import UnitOfWork
@@ -39,17 +43,23 @@ from bilag.services.records import (
     decision_to_json,
     invoice_from_json,
 )
+from bilag.services.routing import eligibility, route_after_correction
+from bilag.services.users import require
 from classifiers.base import HistoryRow
 
 __all__ = [
-    "QueueItem",
+    "OPEN",
     "ReviewError",
     "ReviewOutcome",
     "approve",
     "correct",
+    "correct_lines",
+    "current_step",
+    "forward",
     "history_rows",
-    "queue",
     "reject",
+    "reverse",
+    "save_correction",
 ]
 
 OPEN = (Status.NEEDS_REVIEW.value, Status.AWAITING_APPROVAL.value)
@@ -70,108 +80,69 @@ class ReviewOutcome:
     message: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class QueueItem:
-    document_id: int
-    source: str
-    status: str
-    supplier: str | None
-    supplier_org_number: str | None
-    invoice_number: str | None
-    gross_total: Decimal | None
-    currency: str | None
-    account: str | None
-    confidence: float | None
-    next_step: int | None
-    approvers: tuple[str, ...]
-    reasons: tuple[dict[str, Any], ...]
-    created_at: datetime
-
-
-def queue(deps: Deps, *, user: str | None = None) -> list[QueueItem]:
-    """Invoices waiting for a person; with ``user``, only those that person can act on now."""
-    today = deps.clock().date()
-    out: list[QueueItem] = []
-    with deps.uow() as uow:
-        for row in uow.repo.documents(OPEN):
-            step = _next_step(uow, row)
-            approvers = _allowed(step, deps, today) if step else ()
-            waiting = row.status == Status.AWAITING_APPROVAL
-            if user is not None and waiting and approvers and user not in approvers:
-                continue
-            coding = coding_from_json(row.coding) if row.coding else None
-            main = coding.main_line if coding else None
-            out.append(
-                QueueItem(
-                    document_id=row.id,
-                    source=row.name,
-                    status=row.status,
-                    supplier=row.supplier_name,
-                    supplier_org_number=row.supplier_org_number,
-                    invoice_number=row.invoice_number,
-                    gross_total=row.gross_total,
-                    currency=row.currency,
-                    account=main.account if main else None,
-                    confidence=round(coding.confidence, 4) if coding and coding.lines else None,
-                    next_step=step.step if step else None,
-                    approvers=approvers,
-                    reasons=tuple(row.reasons),
-                    created_at=row.created_at,
-                )
-            )
-    return out
-
-
-def approve(deps: Deps, document_id: int, user: str) -> ReviewOutcome:
+def approve(deps: Deps, document_id: int, user: User, comment: str = "") -> ReviewOutcome:
     """Sign the current approval step (or, for ``needs_review``, accept it as reviewed).
 
     Raises:
-        ReviewError: not an approver of this step, approving alone what one registered
-            or corrected, or the document is not waiting for approval.
+        AccessDenied: the user's roles do not allow it.
+        ReviewError: not someone who may sign this step, approving alone what one
+            registered or corrected, or the document is not waiting for approval.
     """
     with deps.uow() as uow:
         row = _get(uow, document_id)
-        if row.status == Status.NEEDS_REVIEW:
-            uow.rollback()
-            return correct(deps, document_id, user, reason="reviewed and accepted")
-        if row.status == "posting":  # approved before a stop: finish the posting only
-            uow.rollback()
-            vid = post_document(deps, document_id)
-            return ReviewOutcome(document_id, Status.POSTED, vid, "posting finished")
+    if row.status == Status.NEEDS_REVIEW:
+        if not user.may(Action.CORRECT):
+            reasons = "; ".join(str(r.get("message")) for r in row.reasons[:2])
+            raise ReviewError(
+                f"document {document_id} needs review before anyone approves it ({reasons}): "
+                "a clerk reviews and corrects it first"
+            )
+        return correct(deps, document_id, user, reason=comment or "reviewed and accepted")
+    require(user, Action.APPROVE)
+    if row.status == "posting":  # approved before a stop: finish the posting only
+        vid = post_document(deps, document_id)
+        return ReviewOutcome(document_id, Status.POSTED, vid, "posting finished")
+    with deps.uow() as uow:
+        row = _get(uow, document_id)
         if row.status != Status.AWAITING_APPROVAL:
             raise ReviewError(f"document {document_id} is {row.status}, not waiting for approval")
         decision = decision_from_json(row.decision or {"status": row.status})
         round_ = int((row.decision or {}).get("round", 1))
-        step = _next_step(uow, row)
+        step = current_step(uow, row)
         if step is None:
             raise ReviewError(f"document {document_id} has no approval step left")
-        allowed = _allowed(step, deps, deps.clock().date())
-        if allowed and user not in allowed:
-            raise ReviewError(
-                f"{user} is not an approver of step {step.step} of document {document_id} "
-                f"(approvers: {', '.join(allowed)})"
-            )
         done = uow.repo.approvals_of(document_id, round_)
         conflicted = {p for p in (row.registered_by, row.corrected_by) if p}
-        last = step is decision.steps[-1] or step.step == max(s.step for s in decision.steps)
-        signers = {a.approver for a in done} | {user}
+        last = step.step == max(s.step for s in decision.steps)
+        signers = {a.approver for a in done} | {user.name}
         if last and signers <= conflicted:
-            who = "registered" if user == row.registered_by else "corrected"
+            who = "registered" if user.name == row.registered_by else "corrected"
             raise ReviewError(
-                f"{user} {who} document {document_id} and cannot approve it alone: "
+                f"{user.name} {who} document {document_id} and cannot approve it alone: "
                 "another approver must sign a step"
             )
-        on_behalf = (
-            None if user in step.approvers or not step.approvers else _absent_for(step, user, deps)
-        )
+        today = deps.clock().date()
+        allowed = eligibility(step, deps.policy, uow.people.all_users(), today).can_sign
+        if user.name not in allowed:
+            raise ReviewError(
+                f"{user.name} is not an approver of step {step.step} of document {document_id} "
+                f"(approvers: {', '.join(allowed) or 'nobody'})"
+            )
+        on_behalf = None
+        if step.approvers and user.name not in step.approvers:
+            on_behalf = next(
+                (a for a in step.approvers if user.name in deps.policy.substitutes_for(a, today)),
+                None,
+            )
         now = deps.clock()
-        uow.repo.add_approval(document_id, round_, step.step, user, on_behalf, now)
+        uow.repo.add_approval(document_id, round_, step.step, user.name, on_behalf, now)
         uow.audit.record(
             "approved",
             "document",
             document_id,
-            actor=user,
+            actor=user.name,
             after={"step": step.step, "round": round_, "on_behalf_of": on_behalf},
+            reason=comment.strip() or None,
             at=now,
         )
         if last:
@@ -189,18 +160,19 @@ def approve(deps: Deps, document_id: int, user: str) -> ReviewOutcome:
     )
 
 
-def reject(deps: Deps, document_id: int, user: str, reason: str) -> ReviewOutcome:
+def reject(deps: Deps, document_id: int, user: User, reason: str) -> ReviewOutcome:
     """Reject an invoice that waits for a person; it will never be posted."""
+    require(user, Action.REJECT)
     if not reason.strip():
-        raise ReviewError("a rejection needs a reason (--reason)")
+        raise ReviewError("a rejection needs a reason")
     with deps.uow() as uow:
         row = _get(uow, document_id)
         if row.status not in (*OPEN, Status.DUPLICATE.value):
             raise ReviewError(
                 f"document {document_id} is {row.status}; only invoices waiting for review or "
-                "approval can be rejected (a posted one is corrected by a reversal)"
+                "approval can be rejected (a posted one is reversed: bilag reverse)"
             )
-        why = Reason(ReasonCode.REJECTED, reason.strip())
+        why = Reason(ReasonCode.REJECTED, f"rejected by {user.name}: {reason.strip()}")
         uow.repo.update_document(
             document_id, status=Status.REJECTED, reasons=[*row.reasons, why.as_dict()]
         )
@@ -208,85 +180,270 @@ def reject(deps: Deps, document_id: int, user: str, reason: str) -> ReviewOutcom
             "rejected",
             "document",
             document_id,
-            actor=user,
+            actor=user.name,
             before={"status": row.status},
             after={"status": "rejected"},
-            reason=reason,
+            reason=reason.strip(),
+            at=deps.clock(),
         )
         uow.commit()
     return ReviewOutcome(document_id, Status.REJECTED, message="rejected")
 
 
+def forward(deps: Deps, document_id: int, user: User, to: str, comment: str = "") -> ReviewOutcome:
+    """Hand the current approval step to another approver (who then signs it instead)."""
+    require(user, Action.APPROVE)
+    with deps.uow() as uow:
+        row = _get(uow, document_id)
+        step = current_step(uow, row)
+        if row.status != Status.AWAITING_APPROVAL or step is None:
+            raise ReviewError(f"document {document_id} is {row.status}, not waiting for approval")
+        users = uow.people.all_users()
+        today = deps.clock().date()
+        named = eligibility(step, deps.policy, users, today)
+        mine = user.name in named.can_sign or any(n == user.name for n, _ in named.cannot)
+        if not mine:
+            raise ReviewError(f"{user.name} is not an approver of step {step.step}; cannot forward")
+        target = next((u for u in users if u.name == to), None)
+        if to == user.name or target is None or target.disabled or not target.may(Action.APPROVE):
+            raise ReviewError(f"{to!r} is not another active user with the approver role")
+        decision = decision_from_json(row.decision or {})
+        steps = tuple(
+            ApprovalStep(s.step, (to,), (*s.rule_ids, f"forwarded-by-{user.name}"))
+            if s.step == step.step
+            else s
+            for s in decision.steps
+        )
+        reasons = tuple(r for r in decision.reasons if r.code != ReasonCode.NO_APPROVER)
+        stored = decision_to_json(replace(decision, steps=steps, reasons=reasons)) | {
+            "round": int((row.decision or {}).get("round", 1))
+        }
+        uow.repo.update_document(
+            document_id, decision=stored, reasons=[r.as_dict() for r in reasons]
+        )
+        uow.audit.record(
+            "forwarded",
+            "document",
+            document_id,
+            actor=user.name,
+            before={"step": step.step, "approvers": list(step.approvers)},
+            after={"step": step.step, "approvers": [to]},
+            reason=comment.strip() or None,
+            at=deps.clock(),
+        )
+        uow.commit()
+    return ReviewOutcome(
+        document_id, Status.AWAITING_APPROVAL, message=f"step {step.step} forwarded to {to}"
+    )
+
+
 def correct(
     deps: Deps,
     document_id: int,
-    user: str,
+    user: User,
     *,
     account: str | None = None,
     vat_code: str | None = None,
     department: str | None = None,
     project: str | None = None,
+    line: int | None = None,
     reason: str = "corrected",
 ) -> ReviewOutcome:
-    """Change (or confirm) the coding; the invoice then waits for someone else's approval.
+    """Change (or confirm) the coding of an invoice waiting for a person, then route it
+    through the whole policy again. ``line`` limits the change to one coded line.
 
-    A posted invoice is corrected by reversing its voucher first.
+    Raises:
+        ReviewError: unknown account or VAT code, a posted invoice (reverse it first),
+            or a document that holds no invoice.
     """
+    require(user, Action.CORRECT)
     if account is not None and not deps.chart.has_account(account):
         raise ReviewError(f"account {account} is not in the chart of accounts ({deps.chart.name})")
     if vat_code is not None and deps.chart.vat(vat_code) is None:
         raise ReviewError(f"VAT code {vat_code!r} is not a known VAT code")
     with deps.uow() as uow:
         row = _get(uow, document_id)
-    if row.status not in (*OPEN, Status.POSTED.value):
-        raise ReviewError(f"document {document_id} is {row.status} and cannot be corrected")
-    if row.invoice is None:
-        raise ReviewError(f"document {document_id} holds no invoice to code")
+    _check_open(row)
+    assert row.invoice is not None
     coding = coding_from_json(row.coding) if row.coding else Coding(())
     if not coding.lines and account is not None:
         coding = _from_parts(deps, row, account, vat_code)
-    if account is not None or vat_code is not None or department or project:
-        coding = _recoded(coding, account, vat_code, department, project)
+    changes = {"account": account, "vat_code": vat_code, "department": department}
+    changes["project"] = project
+    if any(v is not None for v in changes.values()):
+        coding = _recoded(coding, changes, line)
     if coding.abstained:
         raise ReviewError(
             f"document {document_id} has no account yet: give one, e.g. --account 6540"
         )
-    if row.status == Status.POSTED and row.voucher_id:
-        reverse_voucher(deps, row.voucher_id, reason, user)
-    coding = replace(coding, source="manual")
-    steps = _steps_after_correction(deps, row)
-    round_ = int((row.decision or {}).get("round", 1)) + 1
-    decision = Decision(
-        Status.AWAITING_APPROVAL,
-        (Reason(ReasonCode.APPROVAL_RULE, f"corrected by {user}: needs another approver"),),
-        steps,
-    )
-    stored = decision_to_json(decision) | {"round": round_}
+    return save_correction(deps, row, user, coding=_with_vat_codes(deps, coding), reason=reason)
+
+
+def _with_vat_codes(deps: Deps, coding: Coding) -> Coding:
+    """A line the coder gave no VAT code (it abstained) gets the input code of its rate."""
+    lines = []
+    for line in coding.lines:
+        if line.vat_code is None:
+            by_rate = deps.chart.input_code_for_rate(line.vat_rate)
+            line = replace(line, vat_code=by_rate.code if by_rate else None)
+        lines.append(line)
+    return replace(coding, lines=tuple(lines))
+
+
+def correct_lines(
+    deps: Deps,
+    document_id: int,
+    user: User,
+    changes: Mapping[int, Mapping[str, str | None]],
+    *,
+    reason: str = "coding corrected",
+) -> ReviewOutcome:
+    """Change the coding of several lines at once (one correction, one new round):
+    ``{line index: {"account": ..., "vat_code": ..., "department": ..., "project": ...}}``;
+    an empty department or project clears it."""
+    require(user, Action.CORRECT)
     with deps.uow() as uow:
+        row = _get(uow, document_id)
+    _check_open(row)
+    coding = coding_from_json(row.coding) if row.coding else Coding(())
+    for index, values in sorted(changes.items()):
+        account, vat_code = values.get("account") or None, values.get("vat_code") or None
+        if account is not None and not deps.chart.has_account(account):
+            raise ReviewError(
+                f"account {account} is not in the chart of accounts ({deps.chart.name})"
+            )
+        if vat_code is not None and deps.chart.vat(vat_code) is None:
+            raise ReviewError(f"VAT code {vat_code!r} is not a known VAT code")
+        if not coding.lines and account is not None:
+            coding = _from_parts(deps, row, account, vat_code)
+        full = {
+            "account": account,
+            "vat_code": vat_code,
+            "department": values.get("department"),
+            "project": values.get("project"),
+        }
+        coding = _recoded(coding, full, index)
+    if coding.abstained:
+        raise ReviewError(f"document {document_id} has a line without an account")
+    return save_correction(deps, row, user, coding=_with_vat_codes(deps, coding), reason=reason)
+
+
+def save_correction(
+    deps: Deps,
+    row: DocumentRow,
+    user: User,
+    *,
+    coding: Coding,
+    invoice: Mapping[str, Any] | None = None,
+    facts: Mapping[str, Any] | None = None,
+    reason: str,
+) -> ReviewOutcome:
+    """Store a corrected coding (and invoice), route it again, audit and remember it."""
+    from bilag.services.corrections import remember_coding
+
+    coding = replace(coding, source="manual")
+    stored_invoice = dict(invoice) if invoice is not None else row.invoice
+    assert stored_invoice is not None
+    with deps.uow() as uow:
+        decision = route_after_correction(
+            deps,
+            uow,
+            invoice_from_json(stored_invoice),
+            coding,
+            conflicted={p for p in (row.registered_by, user.name) if p},
+        )
+        round_ = int((row.decision or {}).get("round", 1)) + 1
+        stored = decision_to_json(decision) | {"round": round_}
         uow.repo.update_document(
-            document_id,
+            row.id,
             coding=coding_to_json(coding),
             decision=stored,
-            status=Status.AWAITING_APPROVAL,
+            status=decision.status.value,
             reasons=[r.as_dict() for r in decision.reasons],
-            corrected_by=user,
+            corrected_by=user.name,
             voucher_id=None,
+            **({"invoice": stored_invoice} if invoice is not None else {}),
+            **dict(facts or {}),
         )
+        before: dict[str, Any] = {"coding": row.coding, "status": row.status}
+        after: dict[str, Any] = {"coding": coding_to_json(coding), "status": decision.status}
+        if invoice is not None:
+            before["invoice"], after["invoice"] = row.invoice, stored_invoice
         uow.audit.record(
             "corrected",
             "document",
-            document_id,
-            actor=user,
-            before={"coding": row.coding, "status": row.status},
-            after={"coding": coding_to_json(coding), "status": "awaiting_approval"},
+            row.id,
+            actor=user.name,
+            before=before,
+            after=after,
             reason=reason,
+            at=deps.clock(),
+        )
+        if coding != (coding_from_json(row.coding) if row.coding else None):
+            remember_coding(deps, uow, row, coding, user)
+        uow.commit()
+    return ReviewOutcome(row.id, decision.status, message=_routed(decision, reason, user))
+
+
+def _routed(decision: Decision, reason: str, user: User) -> str:
+    if decision.status is Status.NEEDS_REVIEW:
+        return f"{reason}; still needs review: " + "; ".join(r.message for r in decision.reasons)
+    dead = next((r for r in decision.reasons if r.code == ReasonCode.NO_APPROVER), None)
+    if dead is not None:
+        return f"{reason}; but {dead.message}"
+    who = "; ".join(
+        f"step {s.step}: {', '.join(s.approvers) or 'any approver'}" for s in decision.steps
+    )
+    return f"{reason}; now waits for approval ({who}), by someone other than {user.name}"
+
+
+def reverse(
+    deps: Deps, document_id: int, user: User, reason: str, *, confirm: str
+) -> ReviewOutcome:
+    """Reverse the posted voucher of a document: its own action, never a side effect.
+
+    ``confirm`` must repeat the voucher id (the screen and the CLI ask for it). The
+    document then waits in review, to be corrected and approved again.
+    """
+    require(user, Action.REVERSE)
+    if not reason.strip():
+        raise ReviewError("a reversal needs a reason")
+    with deps.uow() as uow:
+        row = _get(uow, document_id)
+    if row.status != Status.POSTED or not row.voucher_id:
+        raise ReviewError(f"document {document_id} is {row.status}: there is no voucher to reverse")
+    if confirm.strip() != row.voucher_id:
+        raise ReviewError(
+            f"to reverse voucher {row.voucher_id}, confirm by naming it (you gave {confirm!r})"
+        )
+    rid = reverse_voucher(deps, row.voucher_id, reason.strip(), user.name)
+    why = Reason(
+        ReasonCode.REVERSED,
+        f"voucher {row.voucher_id} reversed by {user.name} ({rid}): {reason.strip()}; "
+        "correct and approve it to post anew",
+        value=row.voucher_id,
+    )
+    round_ = int((row.decision or {}).get("round", 1)) + 1
+    with deps.uow() as uow:
+        uow.repo.update_document(
+            document_id,
+            status=Status.NEEDS_REVIEW,
+            voucher_id=None,
+            reasons=[why.as_dict()],
+            decision={"status": "needs_review", "reasons": [why.as_dict()], "round": round_},
+        )
+        uow.audit.record(
+            "decided",
+            "document",
+            document_id,
+            actor=user.name,
+            before={"status": row.status, "voucher_id": row.voucher_id},
+            after={"status": "needs_review", "reversal": rid},
+            reason=reason.strip(),
+            at=deps.clock(),
         )
         uow.commit()
-    return ReviewOutcome(
-        document_id,
-        Status.AWAITING_APPROVAL,
-        message=f"{reason}; now waits for an approver other than {user}",
-    )
+    return ReviewOutcome(document_id, Status.NEEDS_REVIEW, rid, f"reversed by {rid}")
 
 
 def history_rows(uow: UnitOfWork) -> list[HistoryRow]:
@@ -317,14 +474,8 @@ def history_rows(uow: UnitOfWork) -> list[HistoryRow]:
     return rows
 
 
-def _get(uow: UnitOfWork, document_id: int) -> DocumentRow:
-    row = uow.repo.get_document(document_id)
-    if row is None:
-        raise ReviewError(f"no document {document_id}")
-    return row
-
-
-def _next_step(uow: UnitOfWork, row: DocumentRow) -> ApprovalStep | None:
+def current_step(uow: UnitOfWork, row: DocumentRow) -> ApprovalStep | None:
+    """The first step of the current round nobody has signed yet."""
     if row.status != Status.AWAITING_APPROVAL or not row.decision:
         return None
     decision = decision_from_json(row.decision)
@@ -333,25 +484,23 @@ def _next_step(uow: UnitOfWork, row: DocumentRow) -> ApprovalStep | None:
     return next((s for s in decision.steps if s.step not in signed), None)
 
 
-def _allowed(step: ApprovalStep, deps: Deps, today: Any) -> tuple[str, ...]:
-    names = list(step.approvers)
-    for approver in step.approvers:
-        names.extend(deps.policy.substitutes_for(approver, today))
-    return tuple(dict.fromkeys(names))
+def _get(uow: UnitOfWork, document_id: int) -> DocumentRow:
+    row = uow.repo.get_document(document_id)
+    if row is None:
+        raise ReviewError(f"no document {document_id}")
+    return row
 
 
-def _absent_for(step: ApprovalStep, user: str, deps: Deps) -> str | None:
-    today = deps.clock().date()
-    return next((a for a in step.approvers if user in deps.policy.substitutes_for(a, today)), None)
-
-
-def _steps_after_correction(deps: Deps, row: DocumentRow) -> tuple[ApprovalStep, ...]:
-    earlier = decision_from_json(row.decision).steps if row.decision else ()
-    if earlier:
-        return earlier
-    if deps.policy.default_approvers:
-        return (ApprovalStep(1, deps.policy.default_approvers, ("default",)),)
-    return (ApprovalStep(1, (), ("anyone-else",)),)
+def _check_open(row: DocumentRow) -> None:
+    if row.status == Status.POSTED:
+        raise ReviewError(
+            f"document {row.id} is posted as voucher {row.voucher_id}, which is never changed "
+            f"in place: reverse it first (bilag reverse {row.id} --reason ...), then correct it"
+        )
+    if row.status not in OPEN:
+        raise ReviewError(f"document {row.id} is {row.status} and cannot be corrected")
+    if row.invoice is None:
+        raise ReviewError(f"document {row.id} holds no invoice to code")
 
 
 def _from_parts(deps: Deps, row: DocumentRow, account: str, vat_code: str | None) -> Coding:
@@ -364,30 +513,26 @@ def _from_parts(deps: Deps, row: DocumentRow, account: str, vat_code: str | None
     return Coding(tuple(lines), source="manual")
 
 
-def _recoded(
-    coding: Coding,
-    account: str | None,
-    vat_code: str | None,
-    department: str | None,
-    project: str | None,
-) -> Coding:
-    lines = coding.lines
-    if not lines:
-        return coding
+def _recoded(coding: Coding, changes: Mapping[str, str | None], only: int | None) -> Coding:
+    def changed(line: CodedLine) -> CodedLine:
+        return replace(
+            line,
+            account=changes["account"] or line.account,
+            vat_code=changes["vat_code"] or line.vat_code,
+            department=line.department
+            if changes["department"] is None
+            else changes["department"] or None,
+            project=line.project if changes["project"] is None else changes["project"] or None,
+            confidence=1.0,
+            reason="corrected by a person",
+        )
+
+    if only is not None and not 0 <= only < len(coding.lines):
+        raise ReviewError(f"the coding has no line {only + 1}")
     return Coding(
         tuple(
-            CodedLine(
-                description=line.description,
-                net_amount=line.net_amount,
-                account=account or line.account,
-                vat_code=vat_code or line.vat_code,
-                confidence=1.0,
-                vat_rate=line.vat_rate,
-                department=department or line.department,
-                project=project or line.project,
-                reason="corrected by a person",
-            )
-            for line in lines
+            changed(line) if only is None or i == only else line
+            for i, line in enumerate(coding.lines)
         ),
         source="manual",
     )

@@ -34,6 +34,7 @@ from parsers.fields.amounts import AmountChoice, choose_totals, vat_breakdown
 from parsers.fields.document import currency as find_currency
 from parsers.fields.document import document_type, other_document_kind
 from parsers.fields.lines import Line, build_lines
+from parsers.fields.memory import remembered_picks
 from parsers.fields.parties import parties
 from parsers.fields.table import read_line_table
 from parsers.fields.values import (
@@ -283,6 +284,25 @@ def extract(
     supplier, buyer, party_picks = parties(lines, picks, ctx, widths, heights)
     for name, pick in party_picks.items():
         keep(name, pick)
+    # where people's corrections said this supplier's fields stand (parsers/fields/memory.py)
+    hinted = remembered_picks(
+        lines, ctx.field_hints.get(supplier.org_number or "", ()), widths, heights
+    )
+    invoice_number = (
+        keep("invoice_number", hinted["invoice_number"])
+        if "invoice_number" in hinted
+        else invoice_number
+    )
+    order = (
+        keep("order_reference", hinted["order_reference"]) if "order_reference" in hinted else order
+    )
+    kid = (
+        keep("payment_reference", hinted["payment_reference"])
+        if "payment_reference" in hinted
+        else kid
+    )
+    issue_date = keep("issue_date", hinted["issue_date"]) if "issue_date" in hinted else issue_date
+    due_date = keep("due_date", hinted["due_date"]) if "due_date" in hinted else due_date
     breakdown = vat_breakdown(
         net if isinstance(net, Decimal) else None, vat if isinstance(vat, Decimal) else None, rows
     )

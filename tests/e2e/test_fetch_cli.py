@@ -84,3 +84,9 @@ def test_fetch_from_the_mailbox_with_the_password_in_the_environment(
     [obj] = json.loads(result.stdout)
     assert obj["source"].endswith("#f.xml")
     assert dovecot.count(folder) == 0 and dovecot.count(f"{folder}-ok") == 1
+    # a plain-text mailbox works, and says at every run what it costs
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("WARNING")]
+    assert len(warnings) == 2, result.stderr
+    assert "config.toml: sources.mailbox.security:" in warnings[0]
+    assert f"mailbox: IMAP to {dovecot.host}:{dovecot.port} without TLS" in warnings[1]
+    assert all("unencrypted" in w for w in warnings)

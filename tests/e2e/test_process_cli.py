@@ -141,6 +141,11 @@ def test_an_approver_works_the_queue_from_the_command_line(workspace: Path, inbo
     )
     results = json.loads(bilag(workspace, "process", str(inbox), "--json").stdout)
     assert {r["status"] for r in results} == {"awaiting_approval"}
+    stranger = bilag(workspace, "approve", str(results[0]["document_id"]), "--user", "kari")
+    assert stranger.returncode == 1 and "no user 'kari' in this workspace" in stranger.stderr
+    for name in ("kari", "ola"):
+        added = bilag(workspace, "user", "add", name, "--role", "approver", "--no-password")
+        assert added.returncode == 0, added.stderr
     queue = json.loads(bilag(workspace, "queue", "--json", "--user", "kari").stdout)
     assert [q["approvers"] for q in queue] == [["kari"]] * 3
     first, second = queue[0]["document_id"], queue[1]["document_id"]

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,12 +24,12 @@ from bilag.services.learning import (
     suggest,
 )
 from bilag.services.process import process_incoming
-from bilag.services.review import approve, correct
+from bilag.services.review import approve, correct, reverse
 from classifiers.base import CodingInput, HistoryRow
 from classifiers.history import read_coding_inputs, write_history_csv
 from classifiers.store import FORMAT_VERSION, MODEL_FILE
 from tests.fixtures.coding_history import as_input, org_number, realistic_history
-from tests.fixtures.ledger import FakeCoder, FakeInvoiceParser, fake_invoice, incoming
+from tests.fixtures.ledger import FakeCoder, FakeInvoiceParser, add_people, fake_invoice, incoming
 
 
 @pytest.fixture
@@ -165,8 +166,21 @@ def _post_and_correct_to_6540(deps: Deps, supplier: str) -> None:
             [incoming(f"{number}.xml", fake_invoice(org=supplier, number=number, net="1000.00"))],
         )
         assert result.status == "posted", result.reasons
-        correct(deps, result.document_id, "kari", account="6540", reason="inventar")
-        assert approve(deps, result.document_id, "ola").status == "posted"
+        people = _people(deps)
+        reverse(
+            deps, result.document_id, people["boss"], "feil konto", confirm=result.voucher_id or ""
+        )
+        correct(deps, result.document_id, people["kari"], account="6540", reason="inventar")
+        assert approve(deps, result.document_id, people["ola"]).status == "posted"
+
+
+def _people(deps: Deps) -> dict[str, Any]:
+    from bilag.services.users import list_users
+
+    known = {u.name: u for u in list_users(deps)}
+    if not known:
+        known = add_people(deps, kari="clerk", ola="approver", boss="admin")
+    return known
 
 
 def test_bilag_learn_reads_the_workspace_ledger_beside_the_file(

@@ -8,8 +8,10 @@ from decimal import Decimal
 import pytest
 
 from bilag.services.process import process_incoming
-from bilag.services.review import ReviewError, approve, correct, history_rows, queue, reject
-from tests.fixtures.ledger import FakeCoder, fake_invoice, incoming
+from bilag.services.queue import queue_items
+from bilag.services.review import ReviewError, approve, correct, history_rows, reject, reverse
+from bilag.services.users import AccessDenied
+from tests.fixtures.ledger import FakeCoder, add_people, fake_invoice, incoming
 
 APPROVERS = """
 [auto_post]
@@ -155,30 +157,35 @@ def test_a_document_that_is_not_an_invoice_is_recorded_with_its_reason(make_deps
 
 def test_approval_steps_run_in_sequence_and_the_last_one_posts(make_deps) -> None:
     deps = make_deps(policy=APPROVERS)
+    people = add_people(deps, kari="approver", cfo="approver")
     [result] = process_incoming(deps, [incoming("a.xml", fake_invoice(net="30000"))])
     assert result.status == "awaiting_approval"
     with pytest.raises(ReviewError, match="not an approver of step 1"):
-        approve(deps, result.document_id, "cfo")
-    assert approve(deps, result.document_id, "kari").status == "awaiting_approval"
-    [item] = queue(deps, user="cfo")
+        approve(deps, result.document_id, people["cfo"])
+    assert approve(deps, result.document_id, people["kari"]).status == "awaiting_approval"
+    [item] = queue_items(deps, people["cfo"])
     assert item.next_step == 2
-    outcome = approve(deps, result.document_id, "cfo")
+    outcome = approve(deps, result.document_id, people["cfo"])
     assert outcome.status == "posted" and outcome.voucher_id == "AP2026-000001"
 
 
 def test_whoever_corrected_an_invoice_cannot_approve_it_alone(make_deps) -> None:
     deps = make_deps(policy=APPROVERS, coder=FakeCoder(confidence=0.4))
+    people = add_people(deps, kari="approver,clerk", ola="approver")
     [result] = process_incoming(deps, [incoming("a.xml", fake_invoice())])
     assert result.status == "needs_review"
-    correct(deps, result.document_id, "kari", account="6540", reason="inventar, ikke rekvisita")
+    done = correct(
+        deps, result.document_id, people["kari"], account="6540", reason="inventar, ikke rekvisita"
+    )
+    assert "nobody can sign approval step 1" in done.message  # a dead end, said out loud
     with pytest.raises(ReviewError, match="cannot approve it alone"):
-        approve(deps, result.document_id, "kari")
+        approve(deps, result.document_id, people["kari"])
     substitute = make_deps(
         policy=APPROVERS
         + '[[substitutes]]\napprover = "kari"\nsubstitute = "ola"\n'
         + "from = 2026-03-01\nto = 2026-03-31\n"
     )
-    outcome = approve(substitute, result.document_id, "ola")
+    outcome = approve(substitute, result.document_id, people["ola"])
     assert outcome.status == "posted"
     with deps.uow() as uow:
         [voucher] = uow.repo.vouchers()
@@ -188,28 +195,41 @@ def test_whoever_corrected_an_invoice_cannot_approve_it_alone(make_deps) -> None
 
 def test_a_rejected_invoice_is_never_posted(make_deps) -> None:
     deps = make_deps(policy=APPROVERS)
+    kari = add_people(deps, kari="approver")["kari"]
     [result] = process_incoming(deps, [incoming("a.xml", fake_invoice(net="30000"))])
-    assert reject(deps, result.document_id, "kari", "not ours").status == "rejected"
+    assert reject(deps, result.document_id, kari, "not ours").status == "rejected"
     with pytest.raises(ReviewError):
-        approve(deps, result.document_id, "kari")
+        approve(deps, result.document_id, kari)
     with deps.uow() as uow:
         assert uow.repo.voucher_count() == 0
         events = [e.event for e in uow.audit.entries("document", result.document_id)]
     assert events[0] == "arrived" and events[-1] == "rejected"
 
 
-def test_correcting_a_posted_invoice_reverses_its_voucher_and_posts_anew(make_deps) -> None:
+def test_a_posted_invoice_is_only_reversed_by_its_own_confirmed_action(make_deps) -> None:
     deps = make_deps(policy=APPROVERS)
+    people = add_people(deps, lise="clerk", boss="admin", kari="approver")
     [result] = process_incoming(deps, [incoming("a.xml", fake_invoice())])
     assert result.status == "posted"
-    correct(deps, result.document_id, "kari", account="6540", reason="feil konto")
-    with pytest.raises(ReviewError):
-        approve(deps, result.document_id, "kari")  # she corrected it
+    with pytest.raises(ReviewError, match="reverse it first"):
+        correct(deps, result.document_id, people["lise"], account="6540", reason="feil konto")
+    with pytest.raises(ReviewError, match="confirm by naming it"):
+        reverse(deps, result.document_id, people["boss"], "feil konto", confirm="yes")
+    with deps.uow() as uow:
+        assert uow.repo.voucher_count() == 1  # nothing happened as a side effect
+    undone = reverse(
+        deps, result.document_id, people["boss"], "feil konto", confirm="AP2026-000001"
+    )
+    assert undone.status == "needs_review" and undone.voucher_id == "AP2026-000002"
+    correct(deps, result.document_id, people["lise"], account="6540", reason="feil konto")
+    with pytest.raises(AccessDenied):
+        approve(deps, result.document_id, people["lise"])  # a clerk does not approve
+    assert approve(deps, result.document_id, people["kari"]).status == "posted"
     with deps.uow() as uow:
         vouchers = uow.repo.vouchers()
-        assert [v.reverses for v in vouchers] == [None, "AP2026-000001"]
+        assert [v.reverses for v in vouchers] == [None, "AP2026-000001", None]
         assert sum(p.amount for v in vouchers for p in v.postings if p.account == "6800") == 0
-        assert history_rows(uow) == []  # the reversed voucher is no longer history
+        assert [r.account for r in history_rows(uow)] == ["6540"]
 
 
 def test_a_mail_with_an_unreadable_part_posts_its_invoices_and_reports_the_part(make_deps) -> None:
@@ -249,10 +269,11 @@ def test_a_mail_with_no_invoice_at_all_is_recorded_with_a_reason(make_deps) -> N
 
 def test_an_approval_stopped_before_posting_is_posted_by_the_next_process_run(make_deps) -> None:
     deps = make_deps(policy=APPROVERS)
+    people = add_people(deps, kari="approver", cfo="approver")
     [result] = process_incoming(deps, [incoming("a.xml", fake_invoice(net="30000"))])
-    approve(deps, result.document_id, "kari")
+    approve(deps, result.document_id, people["kari"])
     with pytest.raises(Crash):
-        approve(replace(deps, checkpoint=crash_at("after_post")), result.document_id, "cfo")
+        approve(replace(deps, checkpoint=crash_at("after_post")), result.document_id, people["cfo"])
     process_incoming(deps, [])  # any later run finishes what was left half-way
     with deps.uow() as uow:
         assert uow.repo.get_document(result.document_id).status == "posted"

@@ -11,7 +11,7 @@ from bilag.errors import ConfigError
 from connectors.filesystem import FolderSource
 from connectors.imap import ImapSource
 from connectors.s3 import S3Source
-from connectors.sources import build_source, build_sources
+from connectors.sources import build_source, build_sources, source_warnings
 
 CONF = Path("/ws/config.toml")
 
@@ -136,3 +136,56 @@ def test_every_source_and_archive_keeps_the_connector_protocols(tmp_path: Path) 
     client = make_client("http://127.0.0.1:9", "us-east-1")
     assert isinstance(LocalArchive(tmp_path), Archive)
     assert isinstance(S3Archive(client, "b"), Archive)
+
+
+PLAIN = {"kind": "imap", "host": "imap.x.no", "user": "f@x.no", "password_env": "PW"}
+
+
+def test_a_plain_text_mailbox_is_warned_of_at_configuration_check() -> None:
+    config = {
+        "sources": {
+            "plain": {**PLAIN, "security": "plain"},
+            "tls": {**PLAIN, "security": "starttls"},
+            "default": PLAIN,
+            "drop": {"kind": "folder", "path": "inbox"},
+        }
+    }
+    [warning] = source_warnings(config, CONF)
+    assert warning.startswith("/ws/config.toml: sources.plain.security: ")
+    assert "unencrypted" in warning and '"ssl"' in warning
+
+
+def test_building_a_plain_text_mailbox_logs_the_warning(caplog: pytest.LogCaptureFixture) -> None:
+    source = _build({**PLAIN, "security": "plain"}, {"PW": "x"}, name="innboks")
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
+        "/ws/config.toml: sources.innboks.security: "
+        '"plain" sends the password and every mail unencrypted; use "ssl" (port 993) '
+        'or "starttls"'
+    ]
+    assert source.warnings == (
+        'innboks: IMAP to imap.x.no:143 without TLS (security = "plain"): the password '
+        "and every mail cross the network unencrypted",
+    )
+    assert _build(PLAIN, {"PW": "x"}).warnings == ()
+
+
+def test_every_fetch_from_a_plain_text_mailbox_says_so_in_the_run_log(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from bilag.services.intake import fetch
+
+    class Quiet:
+        name = "innboks"
+        warnings = ("innboks: IMAP to h:143 without TLS",)
+
+        def fetch_new(self) -> Any:
+            return iter(())
+
+        def acknowledge(self, doc: Any, *, ok: bool = True, reason: str = "") -> None:
+            raise AssertionError("nothing to acknowledge")
+
+    for _ in range(2):
+        report = fetch(None, Quiet())  # type: ignore[arg-type]  # nothing arrives: no deps used
+        assert report.notes == Quiet.warnings
+    warned = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warned == list(Quiet.warnings) * 2

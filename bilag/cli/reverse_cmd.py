@@ -1,0 +1,56 @@
+"""``bilag reverse ID --reason TEXT``: reverse the posted voucher of a document.
+
+Never a side effect of anything else: it asks you to type the voucher id (or take
+it from ``--confirm VOUCHER``, for scripts) before it posts the mirror image. The
+document then waits in review, to be corrected and approved again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from bilag.cli.approve_cmd import acting_user_name, add_user_option
+from bilag.config import load_settings
+from bilag.errors import ConfigError
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser(
+        "reverse", parents=[common], help="reverse a posted voucher (asks to confirm)"
+    )
+    p.add_argument("document_id", type=int, metavar="ID", help="document id")
+    p.add_argument("--reason", required=True, help="why (kept in the audit log)")
+    p.add_argument("--confirm", metavar="VOUCHER", help="the voucher id, instead of typing it")
+    add_user_option(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from bilag.bootstrap import bootstrap
+    from bilag.services.review import reverse
+    from bilag.services.users import workspace_user
+
+    deps = bootstrap(load_settings(args.home), coder=False)
+    try:
+        user = workspace_user(deps, acting_user_name(args.user))
+        with deps.uow() as uow:
+            row = uow.repo.get_document(args.document_id)
+        voucher = row.voucher_id if row is not None else None
+        confirm = args.confirm
+        if confirm is None:
+            if not sys.stdin.isatty():
+                raise ConfigError("no terminal to confirm on: give --confirm VOUCHER")
+            sys.stderr.write(
+                f"this posts the mirror image of voucher {voucher} of document "
+                f"{args.document_id}.\ntype the voucher id to confirm: "
+            )
+            confirm = sys.stdin.readline().strip()
+        outcome = reverse(deps, args.document_id, user, args.reason, confirm=confirm)
+    finally:
+        deps.ledger.dispose()
+    sys.stdout.write(
+        f"{outcome.document_id}\t{outcome.status} {outcome.voucher_id}\t{outcome.message}\n"
+    )
+    return 0

@@ -1,0 +1,122 @@
+"""``bilag show ID`` and ``bilag history ID``: one document whole, and its audit trail.
+
+Both act as a workspace user who may read (``--user``, else ``$BILAG_USER``, else
+the login name), as the web app's document and audit pages do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from bilag.cli.approve_cmd import acting_user_name, add_user_option
+from bilag.cli.output import print_json
+from bilag.config import load_settings
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser(
+        "show", parents=[common], help="one document: fields, coding, findings, approvals"
+    )
+    p.add_argument("document_id", type=int, metavar="ID")
+    p.add_argument("--json", action="store_true", help="print JSON (as GET /api/documents/ID)")
+    add_user_option(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from bilag.bootstrap import bootstrap
+    from bilag.contract import money_str
+    from bilag.services.documents import document_view
+    from bilag.services.serialize import document_json
+    from bilag.services.users import workspace_user
+
+    deps = bootstrap(load_settings(args.home), coder=False)
+    try:
+        user = workspace_user(deps, acting_user_name(args.user))
+        view = document_view(deps, user, args.document_id)
+    finally:
+        deps.ledger.dispose()
+    if args.json:
+        print_json(document_json(view))
+        return 0
+    row, inv = view.row, view.invoice
+    out = sys.stdout.write
+    out(f"document {row.id}\t{row.status}\t{row.name}\n")
+    supplier = inv.get("supplier") or {}
+    out(f"supplier\t{supplier.get('name') or '?'} ({supplier.get('org_number') or '?'})\n")
+    for key in (
+        "invoice_number",
+        "issue_date",
+        "due_date",
+        "currency",
+        "net_total",
+        "vat_total",
+        "gross_total",
+        "payment_reference",
+    ):
+        conf = (inv.get("confidence") or {}).get(key)
+        mark = f"\t(confidence {conf:.2f})" if isinstance(conf, int | float) else ""
+        out(f"{key}\t{inv.get(key) if inv.get(key) is not None else '-'}{mark}\n")
+    if view.coding:
+        for i, line in enumerate(view.coding.lines, start=1):
+            out(
+                f"coding {i}\t{line.account or '?'} VAT {line.vat_code or '?'}\t"
+                f"{money_str(line.net_amount)}\t{line.department or ''} {line.project or ''}\t"
+                f"confidence {line.confidence:.2f}\t{line.description[:40]}\n"
+            )
+    for r in row.reasons:
+        out(f"reason\t{r.get('code')}\t{r.get('message')}\n")
+    for f in view.findings:
+        out(f"finding\t{f.rule}\t{f.severity}\t{f.detail or f.message}\n")
+    if view.step is not None and view.eligible is not None:
+        out(f"waiting\tstep {view.step.step}: {', '.join(view.eligible.can_sign) or 'nobody'}\n")
+    for a in view.approvals:
+        out(f"approved\tround {a.round} step {a.step} by {a.approver}\t{a.at:%Y-%m-%d %H:%M}\n")
+    for v in view.vouchers:
+        reverses = f"reverses {v.reverses}" if v.reverses else ""
+        out(f"voucher\t{v.voucher_id}\t{v.voucher_date}\t{reverses}\n")
+    return 0
+
+
+def register_history(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser(
+        "history", parents=[common], help="everything that happened to a document (audit log)"
+    )
+    p.add_argument("document_id", type=int, metavar="ID")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    add_user_option(p)
+    p.set_defaults(run=run_history)
+
+
+def run_history(args: argparse.Namespace) -> int:
+    from bilag.bootstrap import bootstrap
+    from bilag.services.documents import document_history
+    from bilag.services.serialize import audit_json
+    from bilag.services.users import workspace_user
+
+    deps = bootstrap(load_settings(args.home), coder=False)
+    try:
+        user = workspace_user(deps, acting_user_name(args.user))
+        entries = document_history(deps, user, args.document_id)
+    finally:
+        deps.ledger.dispose()
+    if args.json:
+        print_json([audit_json(e) for e in entries])
+        return 0
+    for e in entries:
+        what = e.reason or _summary(e.after)
+        sys.stdout.write(
+            f"{e.at:%Y-%m-%d %H:%M:%S}\t{e.actor}\t{e.event}\t{e.entity} {e.entity_id}\t{what}\n"
+        )
+    return 0
+
+
+def _summary(after: Any) -> str:
+    if not isinstance(after, dict):
+        return ""
+    for key in ("status", "voucher_id", "name"):
+        if after.get(key):
+            return f"{key} {after[key]}"
+    return ", ".join(sorted(after))[:80]

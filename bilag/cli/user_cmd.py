@@ -1,0 +1,203 @@
+"""``bilag user add|list|disable|password|token``: the people of a workspace.
+
+There is no default account: the first admin is added here. Passwords are read
+from the terminal (twice) or, for scripts, one line from stdin with
+``--password-stdin``; never from the command line, where ``ps`` would show them.
+The audit log names the operating-system login that ran the command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import Any
+
+from bilag.cli.export_cmd import inner_common
+from bilag.cli.output import print_json
+from bilag.config import load_settings
+from bilag.domain.users import Role
+from bilag.errors import ConfigError
+
+ROLES = [r.value for r in Role]
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser(
+        "user", parents=[common], help="add, list and disable the users of the workspace"
+    )
+    sub = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    inner = inner_common()
+    add = sub.add_parser(
+        "add", parents=[inner], help="add a user (no user exists until one is added)"
+    )
+    add.add_argument("name", help="login name, as policy.toml names approvers (e.g. kari)")
+    add.add_argument(
+        "--role",
+        action="append",
+        choices=ROLES,
+        required=True,
+        help="clerk, approver, admin or auditor (repeat for several)",
+    )
+    add.add_argument("--display-name", default="", help="the name shown on screens")
+    how = add.add_mutually_exclusive_group()
+    how.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin (one line)"
+    )
+    how.add_argument(
+        "--no-password",
+        action="store_true",
+        help="no password: the user signs in with access tokens only (an integration)",
+    )
+    add.set_defaults(run=run_add)
+    lst = sub.add_parser("list", parents=[inner], help="list users")
+    lst.add_argument("--json", action="store_true", help="print JSON")
+    lst.set_defaults(run=run_list)
+    dis = sub.add_parser(
+        "disable", parents=[inner], help="disable a user: sessions end, tokens are revoked"
+    )
+    dis.add_argument("name")
+    dis.set_defaults(run=run_disable)
+    pw = sub.add_parser(
+        "password", parents=[inner], help="set a new password (ends the user's sessions)"
+    )
+    pw.add_argument("name")
+    pw.add_argument("--password-stdin", action="store_true", help="read it from stdin")
+    pw.set_defaults(run=run_password)
+    tok = sub.add_parser(
+        "token", parents=[inner], help="make a personal access token for the JSON API"
+    )
+    tok.add_argument("name", help="whose token (it carries that user's roles)")
+    tok.add_argument("--label", required=True, help="what uses it, e.g. erp-sync")
+    tok.add_argument("--days", type=int, default=90, help="lifetime in days (default 90)")
+    tok.set_defaults(run=run_token)
+
+
+def _operator() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _password(*, from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise ConfigError("no terminal to ask for a password: use --password-stdin")
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        raise ConfigError("the two passwords differ")
+    return first
+
+
+def _deps(args: argparse.Namespace) -> Any:
+    from bilag.bootstrap import bootstrap
+
+    return bootstrap(load_settings(args.home), coder=False)
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"bilag user: {message}\n")
+    return 1
+
+
+def run_add(args: argparse.Namespace) -> int:
+    from bilag.services.users import UserError, add_user
+
+    password = None if args.no_password else _password(from_stdin=args.password_stdin)
+    deps = _deps(args)
+    try:
+        user = add_user(
+            deps,
+            args.name,
+            frozenset(Role(r) for r in args.role),
+            password=password,
+            display_name=args.display_name,
+            by=_operator(),
+        )
+    except UserError as e:
+        return _fail(str(e))
+    finally:
+        deps.ledger.dispose()
+    sys.stdout.write(f"{user.name}\t{','.join(sorted(user.roles))}\tadded\n")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from bilag.services.users import list_users
+
+    deps = _deps(args)
+    try:
+        users = list_users(deps)
+    finally:
+        deps.ledger.dispose()
+    if args.json:
+        print_json(
+            [
+                {
+                    "name": u.name,
+                    "display_name": u.display_name,
+                    "roles": sorted(u.roles),
+                    "disabled": u.disabled,
+                    "created_at": u.created_at.isoformat() if u.created_at else None,
+                }
+                for u in users
+            ]
+        )
+        return 0
+    for u in users:
+        state = "disabled" if u.disabled else "active"
+        sys.stdout.write(f"{u.name}\t{','.join(sorted(u.roles))}\t{state}\t{u.display_name}\n")
+    if not users:
+        sys.stderr.write("no users yet: add the first with bilag user add NAME --role admin\n")
+    return 0
+
+
+def run_disable(args: argparse.Namespace) -> int:
+    from bilag.services.users import UserError, disable_user
+
+    deps = _deps(args)
+    try:
+        disable_user(deps, args.name, by=_operator())
+    except UserError as e:
+        return _fail(str(e))
+    finally:
+        deps.ledger.dispose()
+    sys.stdout.write(f"{args.name}\tdisabled\n")
+    return 0
+
+
+def run_password(args: argparse.Namespace) -> int:
+    from bilag.services.users import UserError, set_password
+
+    password = _password(from_stdin=args.password_stdin)
+    deps = _deps(args)
+    try:
+        set_password(deps, args.name, password, by=_operator())
+    except UserError as e:
+        return _fail(str(e))
+    finally:
+        deps.ledger.dispose()
+    sys.stdout.write(f"{args.name}\tpassword set\n")
+    return 0
+
+
+def run_token(args: argparse.Namespace) -> int:
+    from bilag.services.users import AccessDenied, UserError, create_token, workspace_user
+
+    deps = _deps(args)
+    try:
+        user = workspace_user(deps, args.name)
+        token = create_token(deps, user, args.label, days=args.days, by=_operator())
+    except (UserError, AccessDenied) as e:
+        return _fail(str(e))
+    finally:
+        deps.ledger.dispose()
+    expires = token.expires_at.date().isoformat() if token.expires_at else "never"
+    sys.stderr.write(
+        f"token {token.id} for {user.name} ({token.label}), expires {expires}; "
+        "shown once, keep it secret:\n"
+    )
+    sys.stdout.write(token.secret + "\n")
+    return 0

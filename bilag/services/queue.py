@@ -1,0 +1,435 @@
+"""What waits for a person: the review queue, "waiting for me", and the not-an-invoice bin.
+
+The queue holds invoices in ``needs_review`` or ``awaiting_approval``, sorted by
+due date (the earliest first, those without one last), with the reason in words,
+filtered by reason, supplier, amount, age and status, and paged. It reads only
+the columns a list shows plus the reasons of the page's rows, and the
+``(status, due_date)`` index does the rest, so 10,000 waiting invoices answer in
+milliseconds (``bench web``).
+
+The bin holds documents that arrived but hold no invoice bilag could read
+(a configuration file, terms and conditions, a damaged scan); they are dismissed
+in bulk with one reason (status ``rejected``, reason code ``dismissed``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Text, and_, cast, func, or_, select
+
+from bilag.domain.approval import ApprovalStep, Reason, ReasonCode, Status
+from bilag.domain.users import Action, User
+from bilag.ledger.people import aware
+from bilag.ledger.tables import approvals, documents
+from bilag.ledger.uow import UnitOfWork
+from bilag.services.deps import Deps
+from bilag.services.routing import eligibility
+from bilag.services.users import require
+
+__all__ = [
+    "BinRow",
+    "QueueFilter",
+    "QueueItem",
+    "QueuePage",
+    "QueueRow",
+    "bin_page",
+    "dismiss",
+    "neighbours",
+    "queue_items",
+    "queue_page",
+    "waiting_for",
+]
+
+OPEN = (Status.NEEDS_REVIEW.value, Status.AWAITING_APPROVAL.value)
+MAX_PER_PAGE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    status: str | None = None  # needs_review | awaiting_approval | None: both
+    reason: str | None = None  # a reason code, e.g. low_coding_confidence
+    supplier: str | None = None  # part of the name, or the org number
+    min_amount: Decimal | None = None  # gross, in the invoice currency
+    max_amount: Decimal | None = None
+    min_age_days: int | None = None  # waiting at least this many days
+    mine: bool = False  # only what the user can sign now
+    page: int = 1
+    per_page: int = 50
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    document_id: int
+    name: str
+    status: str
+    supplier: str | None
+    org_number: str | None
+    invoice_number: str | None
+    gross_total: Decimal | None
+    currency: str | None
+    issue_date: date | None
+    due_date: date | None
+    arrived: datetime
+    reasons: tuple[dict[str, Any], ...]
+    sha256: str = ""
+
+    @property
+    def why(self) -> str:
+        """The reason in words: the first one, and how many more."""
+        if not self.reasons:
+            return ""
+        first = str(self.reasons[0].get("message", ""))
+        more = len(self.reasons) - 1
+        return first + (f" (+{more} more)" if more else "")
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(str(r.get("code")) for r in self.reasons)
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePage:
+    rows: tuple[QueueRow, ...]
+    total: int
+    page: int
+    per_page: int
+    counts: dict[str, int] = field(default_factory=dict)  # by status, before the filters
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+_COLUMNS = (
+    documents.c.id,
+    documents.c.name,
+    documents.c.status,
+    documents.c.supplier_name,
+    documents.c.supplier_org_number,
+    documents.c.invoice_number,
+    documents.c.gross_total,
+    documents.c.currency,
+    documents.c.issue_date,
+    documents.c.due_date,
+    documents.c.created_at,
+    documents.c.reasons,
+    documents.c.sha256,
+)
+
+
+def _row(r: Any) -> QueueRow:
+    return QueueRow(
+        document_id=r.id,
+        name=r.name,
+        status=r.status,
+        supplier=r.supplier_name,
+        org_number=r.supplier_org_number,
+        invoice_number=r.invoice_number,
+        gross_total=None if r.gross_total is None else Decimal(r.gross_total),
+        currency=r.currency,
+        issue_date=r.issue_date,
+        due_date=r.due_date,
+        arrived=aware(r.created_at),
+        reasons=tuple(r.reasons or ()),
+        sha256=r.sha256,
+    )
+
+
+def _where(deps: Deps, uow: UnitOfWork, user: User, f: QueueFilter) -> list[ColumnElement[bool]]:
+    statuses = [f.status] if f.status in OPEN else list(OPEN)
+    where: list[ColumnElement[bool]] = [
+        documents.c.status.in_(statuses),
+        documents.c.invoice.is_not(None),
+    ]
+    if f.reason:
+        # the reasons are JSON text: match the code as it is written there
+        code = _escape_like(f.reason.strip())
+        where.append(cast(documents.c.reasons, Text).like(f'%"code": "{code}"%', escape="\\"))
+    if f.supplier:
+        text = f.supplier.strip()[:100]
+        by_name = documents.c.supplier_name.ilike(f"%{_escape_like(text)}%", escape="\\")
+        digits = "".join(c for c in text if c.isdigit())
+        where.append(or_(by_name, documents.c.supplier_org_number == digits) if digits else by_name)
+    if f.min_amount is not None:
+        where.append(documents.c.gross_total >= f.min_amount)
+    if f.max_amount is not None:
+        where.append(documents.c.gross_total <= f.max_amount)
+    if f.min_age_days:
+        where.append(documents.c.created_at <= deps.clock() - timedelta(days=f.min_age_days))
+    return where
+
+
+_ORDER = (documents.c.due_date.asc().nulls_last(), documents.c.id)
+
+
+def queue_page(deps: Deps, user: User, f: QueueFilter) -> QueuePage:
+    """One page of the queue as ``user`` may see it (anyone who may read)."""
+    require(user, Action.READ)
+    per_page = min(max(f.per_page, 1), MAX_PER_PAGE)
+    page = max(f.page, 1)
+    with deps.uow() as uow:
+        conditions = _where(deps, uow, user, f)
+        conn = uow.repo.conn
+        if f.mine:
+            # who may sign what is decided in Python, over the ids in queue order
+            ids = waiting_for(deps, uow, user, conditions)
+            counted = len(ids)
+            chosen = ids[(page - 1) * per_page : page * per_page]
+            by_id = {
+                r.id: _row(r)
+                for r in conn.execute(select(*_COLUMNS).where(documents.c.id.in_(chosen)))
+            }
+            rows = tuple(by_id[i] for i in chosen if i in by_id)
+        else:
+            where = and_(*conditions)
+            total = conn.execute(select(func.count()).select_from(documents).where(where))
+            counted = int(total.scalar_one())
+            # the page's ids first (from the index), then only those rows whole
+            query = (
+                select(documents.c.id)
+                .where(where)
+                .order_by(*_ORDER)
+                .limit(per_page)
+                .offset((page - 1) * per_page)
+            )
+            chosen = [r[0] for r in conn.execute(query)]
+            by_id = {
+                r.id: _row(r)
+                for r in conn.execute(select(*_COLUMNS).where(documents.c.id.in_(chosen)))
+            }
+            rows = tuple(by_id[i] for i in chosen)
+        counts: dict[Any, Any] = dict(
+            conn.execute(
+                select(documents.c.status, func.count())
+                .where(documents.c.status.in_(OPEN), documents.c.invoice.is_not(None))
+                .group_by(documents.c.status)
+            ).all()
+        )
+    return QueuePage(rows, counted, page, per_page, {str(k): int(v) for k, v in counts.items()})
+
+
+def neighbours(
+    deps: Deps, user: User, f: QueueFilter, document_id: int
+) -> tuple[int | None, int | None, int, int]:
+    """(previous id, next id, position 1-based or 0, total) of a document in the filtered queue."""
+    require(user, Action.READ)
+    with deps.uow() as uow:
+        where = and_(*_where(deps, uow, user, f))
+        ids = [
+            r[0]
+            for r in uow.repo.conn.execute(select(documents.c.id).where(where).order_by(*_ORDER))
+        ]
+    if document_id not in ids:
+        return (None, ids[0] if ids else None, 0, len(ids))
+    i = ids.index(document_id)
+    return (
+        ids[i - 1] if i > 0 else None,
+        ids[i + 1] if i + 1 < len(ids) else None,
+        i + 1,
+        len(ids),
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").replace('"', "")
+
+
+def waiting_for(
+    deps: Deps, uow: UnitOfWork, user: User, where: Sequence[ColumnElement[bool]] = ()
+) -> list[int]:
+    """Ids of the invoices whose current approval step ``user`` may sign today, in queue
+    order (``where``: further conditions, e.g. the queue's filters)."""
+    if not user.may(Action.APPROVE):
+        return []
+    conn = uow.repo.conn
+    rows = conn.execute(
+        select(
+            documents.c.id,
+            # as text: SQLAlchemy's JSON result processing costs 5x the json.loads itself
+            cast(documents.c.decision, Text).label("decision"),
+            documents.c.registered_by,
+            documents.c.corrected_by,
+        )
+        .where(documents.c.status == Status.AWAITING_APPROVAL.value, *where)
+        .order_by(*_ORDER)
+    ).all()
+    signed: dict[tuple[int, int], set[int]] = {}
+    signers: dict[tuple[int, int], set[str]] = {}
+    for a in conn.execute(
+        select(approvals.c.document_id, approvals.c.round, approvals.c.step, approvals.c.approver)
+    ):
+        signed.setdefault((a.document_id, a.round), set()).add(a.step)
+        signers.setdefault((a.document_id, a.round), set()).add(a.approver)
+    users = uow.people.all_users()
+    today = deps.clock().date()
+    can_sign: dict[tuple[Any, ...], bool] = {}  # the same steps repeat over thousands of rows
+    mine = []
+    for r in rows:
+        decision = json.loads(r.decision) if r.decision else None
+        if not decision:
+            continue
+        key = (r.id, int(decision.get("round", 1)))
+        steps = decision.get("steps") or []
+        done = signed.get(key, set())
+        step = next((s for s in steps if s["step"] not in done), None)
+        if step is None:
+            continue
+        memo = (step["step"], tuple(step["approvers"]), tuple(step["rules"]))
+        if memo not in can_sign:
+            as_step = ApprovalStep(*memo)
+            can_sign[memo] = user.name in eligibility(as_step, deps.policy, users, today).can_sign
+        if not can_sign[memo]:
+            continue
+        conflicted = {p for p in (r.registered_by, r.corrected_by) if p}
+        last = step["step"] == max(s["step"] for s in steps)
+        if last and (signers.get(key, set()) | {user.name}) <= conflicted:
+            continue
+        mine.append(r.id)
+    return mine
+
+
+@dataclass(frozen=True, slots=True)
+class BinRow:
+    document_id: int
+    name: str
+    media_type: str | None
+    size: int
+    arrived: datetime
+    parent_id: int | None
+    reasons: tuple[dict[str, Any], ...]
+
+
+def bin_page(deps: Deps, user: User, page: int = 1, per_page: int = 50) -> tuple[list[BinRow], int]:
+    """Documents that hold no readable invoice and wait for a person to put them away."""
+    require(user, Action.READ)
+    per_page = min(max(per_page, 1), MAX_PER_PAGE)
+    where = and_(documents.c.status == Status.NEEDS_REVIEW.value, documents.c.invoice.is_(None))
+    with deps.uow() as uow:
+        conn = uow.repo.conn
+        total = int(
+            conn.execute(select(func.count()).select_from(documents).where(where)).scalar_one()
+        )
+        rows = conn.execute(
+            select(
+                documents.c.id,
+                documents.c.name,
+                documents.c.media_type,
+                documents.c.size,
+                documents.c.created_at,
+                documents.c.parent_id,
+                documents.c.reasons,
+            )
+            .where(where)
+            .order_by(documents.c.id.desc())
+            .limit(per_page)
+            .offset((max(page, 1) - 1) * per_page)
+        ).all()
+    return [
+        BinRow(
+            r.id,
+            r.name,
+            r.media_type,
+            r.size,
+            aware(r.created_at),
+            r.parent_id,
+            tuple(r.reasons or ()),
+        )
+        for r in rows
+    ], total
+
+
+def dismiss(deps: Deps, user: User, document_ids: Iterable[int], reason: str) -> list[int]:
+    """Put away documents of the bin, all with one reason; returns the ids dismissed.
+
+    Only documents that are in the bin (no invoice, waiting for review) are touched;
+    an id that is not is skipped, so a stale selection cannot dismiss an invoice.
+    """
+    require(user, Action.DISMISS)
+    if not reason.strip():
+        from bilag.services.review import ReviewError
+
+        raise ReviewError("dismissing needs a reason (e.g. 'not an invoice: terms and conditions')")
+    ids = sorted(set(document_ids))
+    done: list[int] = []
+    now = deps.clock()
+    why = Reason(ReasonCode.DISMISSED, f"dismissed by {user.name}: {reason.strip()}")
+    with deps.uow() as uow:
+        for doc_id in ids:
+            row = uow.repo.get_document(doc_id)
+            if row is None or row.status != Status.NEEDS_REVIEW or row.invoice is not None:
+                continue
+            uow.repo.update_document(
+                doc_id, status=Status.REJECTED, reasons=[why.as_dict(), *row.reasons]
+            )
+            uow.audit.record(
+                "dismissed",
+                "document",
+                doc_id,
+                actor=user.name,
+                before={"status": row.status},
+                after={"status": "rejected"},
+                reason=reason.strip(),
+                at=now,
+            )
+            done.append(doc_id)
+        uow.commit()
+    return done
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    """One waiting invoice with its current approval step (``bilag queue``)."""
+
+    row: QueueRow
+    account: str | None
+    confidence: float | None
+    next_step: int | None
+    approvers: tuple[str, ...]
+
+
+def queue_items(deps: Deps, user: User | None = None) -> list[QueueItem]:
+    """Every waiting invoice (with ``user``: only what that user can sign now), by due date."""
+    from bilag.services.records import coding_from_json
+    from bilag.services.review import current_step
+
+    out: list[QueueItem] = []
+    with deps.uow() as uow:
+        mine = set(waiting_for(deps, uow, user)) if user is not None else None
+        users = uow.people.all_users()
+        today = deps.clock().date()
+        query = (
+            select(documents.c.id)
+            .where(documents.c.status.in_(OPEN), documents.c.invoice.is_not(None))
+            .order_by(documents.c.due_date.asc().nulls_last(), documents.c.id)
+        )
+        for (doc_id,) in uow.repo.conn.execute(query).all():
+            row = uow.repo.get_document(doc_id)
+            if row is None:
+                continue
+            waiting = row.status == Status.AWAITING_APPROVAL
+            if mine is not None and waiting and doc_id not in mine:
+                continue
+            step = current_step(uow, row)
+            can = eligibility(step, deps.policy, users, today).can_sign if step else ()
+            coding = coding_from_json(row.coding) if row.coding else None
+            main = coding.main_line if coding else None
+            [listed] = [
+                _row(r)
+                for r in uow.repo.conn.execute(select(*_COLUMNS).where(documents.c.id == doc_id))
+            ]
+            out.append(
+                QueueItem(
+                    listed,
+                    main.account if main else None,
+                    round(coding.confidence, 4) if coding and coding.lines else None,
+                    step.step if step else None,
+                    can,
+                )
+            )
+    return out

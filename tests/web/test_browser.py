@@ -129,11 +129,15 @@ def log_in(browser: Any, server: str, name: str) -> Any:
     page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
     page.goto(f"{server}/queue")
     assert "/login" in page.url
-    page.keyboard.type(name)  # the user name field has the focus
+    # Chromium applies autofocus after the load event, at a moment of its choosing:
+    # typing before it lands loses the first keys, so wait until it has.
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'username'")
+    page.keyboard.type(name)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/queue")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/queue"), page.inner_text("body")[:500]
     page.wait_for_function("window.bilagReady === true")
     return page
 

@@ -1,7 +1,7 @@
 """runs: one row per batch of the pipeline, for ``bilag status`` and the flows
 
-Revision ID: 0005_runs
-Revises: 0004_users
+Revision ID: 0006_runs
+Revises: 0005_chain_not_null
 Create Date: 2026-12-05
 
 The table of bilag/ledger/runs.py: who ran a batch (``bilag run``, ``process``,
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_runs"
-down_revision = "0004_users"
+revision = "0006_runs"
+down_revision = "0005_chain_not_null"
 branch_labels = None
 depends_on = None
 

@@ -39,7 +39,8 @@ def result_json(result: Any) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     from bilag.bootstrap import bootstrap
     from bilag.config import load_settings
-    from bilag.services.intake import close_source, configured_sources, fetch
+    from bilag.services.intake import close_source, configured_sources
+    from bilag.services.runs import run_source
 
     settings = load_settings(args.home)
     sources = configured_sources(settings, args.source)
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         reports = []
         for source in sources.values():
             try:
-                reports.append(fetch(deps, source, limit=args.limit))
+                reports.append(run_source(deps, source, kind="fetch", limit=args.limit)[1])
             finally:
                 close_source(source)
     finally:

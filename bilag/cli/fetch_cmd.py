@@ -11,7 +11,7 @@ import argparse
 import sys
 from typing import Any
 
-from bilag.cli.output import print_json
+from bilag.cli.output import print_json, problem_line
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -63,10 +63,10 @@ def run(args: argparse.Namespace) -> int:
         for item in report.items:
             out.extend(result_json(r) for r in item.results)
             if item.error:
-                sys.stderr.write(f"{item.name}: not processed: {item.error}\n")
+                sys.stderr.write(problem_line(item.name, f"not processed: {item.error}"))
                 failed = True
             elif not item.ok:
-                sys.stderr.write(f"{item.name}: {' '.join(item.reason.split())}\n")
+                sys.stderr.write(problem_line(item.name, item.reason))
                 failed = True
         if args.verbose:
             sys.stderr.write(

@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from bilag.cli.output import print_json
+from bilag.cli.output import print_json, problem_line
 from bilag.config import load_settings
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     for r in results:
         if r.failed:
             reason = "; ".join(x.get("message", "") for x in r.reasons) or r.status
-            sys.stderr.write(f"{r.source}: {' '.join(reason.split())}\n")
+            sys.stderr.write(problem_line(r.source, reason))
     if args.json:
         print_json([result_json(r) for r in results])
     elif args.summary:

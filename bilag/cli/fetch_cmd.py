@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from bilag.cli.output import print_json
+from bilag.contract.results import fetch_json
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -29,13 +30,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(run=run)
 
 
-def result_json(result: Any) -> dict[str, Any]:
-    """The contract object of one pipeline result: the same as ``bilag process --json``."""
-    from bilag.cli.process_cmd import result_json as process_result_json
-
-    return process_result_json(result)
-
-
 def run(args: argparse.Namespace) -> int:
     from bilag.bootstrap import bootstrap
     from bilag.config import load_settings
@@ -47,7 +41,6 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"bilag: {settings.config_path}: no [sources.NAME] configured\n")
         return 2
     deps = bootstrap(settings)
-    out: list[dict[str, Any]] = []
     failed = False
     try:
         reports = []
@@ -60,7 +53,6 @@ def run(args: argparse.Namespace) -> int:
         deps.ledger.dispose()
     for report in reports:
         for item in report.items:
-            out.extend(result_json(r) for r in item.results)
             if item.error:
                 sys.stderr.write(f"{item.name}: not processed: {item.error}\n")
                 failed = True
@@ -72,8 +64,10 @@ def run(args: argparse.Namespace) -> int:
                 f"bilag: {report.source}: {report.fetched} fetched, {report.failed} failed\n"
             )
     if args.json:
-        print_json(out)
+        print_json(fetch_json(reports))
     else:
-        for obj in out:
-            sys.stdout.write(f"{obj['source']}: {obj['status']}\n")
+        for report in reports:
+            for item in report.items:
+                for r in item.results:
+                    sys.stdout.write(f"{r.source}: {r.status}\n")
     return 1 if failed else 0

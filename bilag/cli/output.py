@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any
 
+from bilag.contract.text import json_text
 from bilag.domain.model import Problem
 
 
 def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    """The whole document as text first, then written at once (why: docs/ehf.md,
+    "The whole command")."""
+    sys.stdout.write(json_text(value))
     sys.stdout.write("\n")
 
 

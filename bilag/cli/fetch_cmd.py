@@ -11,7 +11,7 @@ import argparse
 import sys
 from typing import Any
 
-from bilag.cli.output import print_json
+from bilag.cli.output import print_json, problem_line
 from bilag.contract.results import fetch_json
 
 
@@ -33,7 +33,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from bilag.bootstrap import bootstrap
     from bilag.config import load_settings
-    from bilag.services.intake import close_source, configured_sources, fetch
+    from bilag.services.intake import close_source, configured_sources
+    from bilag.services.runs import run_source
 
     settings = load_settings(args.home)
     sources = configured_sources(settings, args.source)
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         reports = []
         for source in sources.values():
             try:
-                reports.append(fetch(deps, source, limit=args.limit))
+                reports.append(run_source(deps, source, kind="fetch", limit=args.limit)[1])
             finally:
                 close_source(source)
     finally:
@@ -54,10 +55,10 @@ def run(args: argparse.Namespace) -> int:
     for report in reports:
         for item in report.items:
             if item.error:
-                sys.stderr.write(f"{item.name}: not processed: {item.error}\n")
+                sys.stderr.write(problem_line(item.name, f"not processed: {item.error}"))
                 failed = True
             elif not item.ok:
-                sys.stderr.write(f"{item.name}: {' '.join(item.reason.split())}\n")
+                sys.stderr.write(problem_line(item.name, item.reason))
                 failed = True
         if args.verbose:
             sys.stderr.write(

@@ -2,16 +2,23 @@
 
 Prints the same objects as ``bilag process --json`` (one per invoice, with its
 status), for everything that arrived. Exit status 1 when some item failed (each
-is reported on stderr with its reason), 2 for an unknown or misconfigured source.
+is reported on stderr with its reason) or a source could not be reached, 2 for an
+unknown or misconfigured source. One bad source does not stop the others: each is
+reported and the rest are fetched.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bilag.cli.output import print_json
+
+if TYPE_CHECKING:
+    from bilag.config import Settings
+    from bilag.services.deps import Deps
+    from bilag.services.intake import FetchReport
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -39,41 +46,66 @@ def result_json(result: Any) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     from bilag.bootstrap import bootstrap
     from bilag.config import load_settings
-    from bilag.services.intake import close_source, configured_sources, fetch
+    from bilag.services.intake import source_names
 
     settings = load_settings(args.home)
-    sources = configured_sources(settings, args.source)
-    if not sources:
+    names = args.source or source_names(settings)
+    if not names:
         sys.stderr.write(f"bilag: {settings.config_path}: no [sources.NAME] configured\n")
         return 2
     deps = bootstrap(settings)
     out: list[dict[str, Any]] = []
-    failed = False
+    status = 0
     try:
-        reports = []
-        for source in sources.values():
-            try:
-                reports.append(fetch(deps, source, limit=args.limit))
-            finally:
-                close_source(source)
+        for name in names:
+            # one bad source (a wrong table, a mailbox that is down) does not stop the others
+            report, problem, code = _fetch_one(deps, settings, name, args.limit)
+            if problem:
+                sys.stderr.write(f"bilag: {problem}\n")
+                status = max(status, code)
+            if report is not None:
+                status = max(status, _report(report, out, verbose=args.verbose))
     finally:
         deps.ledger.dispose()
-    for report in reports:
-        for item in report.items:
-            out.extend(result_json(r) for r in item.results)
-            if item.error:
-                sys.stderr.write(f"{item.name}: not processed: {item.error}\n")
-                failed = True
-            elif not item.ok:
-                sys.stderr.write(f"{item.name}: {' '.join(item.reason.split())}\n")
-                failed = True
-        if args.verbose:
-            sys.stderr.write(
-                f"bilag: {report.source}: {report.fetched} fetched, {report.failed} failed\n"
-            )
     if args.json:
         print_json(out)
     else:
         for obj in out:
             sys.stdout.write(f"{obj['source']}: {obj['status']}\n")
+    return status
+
+
+def _fetch_one(
+    deps: Deps, settings: Settings, name: str, limit: int | None
+) -> tuple[FetchReport | None, str, int]:
+    """(report, problem, exit status of the problem) of one source."""
+    from bilag.errors import ConfigError, InfrastructureError
+    from bilag.services.intake import close_source, configured_sources, fetch
+
+    try:
+        [source] = configured_sources(settings, [name]).values()
+    except ConfigError as e:
+        return None, str(e), 2
+    try:
+        return fetch(deps, source, limit=limit), "", 0
+    except InfrastructureError as e:
+        return None, f"{name}: {type(e).__name__}: {e} (its other items wait for the next run)", 1
+    finally:
+        close_source(source)
+
+
+def _report(report: FetchReport, out: list[dict[str, Any]], *, verbose: int) -> int:
+    failed = False
+    for item in report.items:
+        out.extend(result_json(r) for r in item.results)
+        if item.error:
+            sys.stderr.write(f"{item.name}: not processed: {item.error}\n")
+            failed = True
+        elif not item.ok:
+            sys.stderr.write(f"{item.name}: {' '.join(item.reason.split())}\n")
+            failed = True
+    if verbose:
+        sys.stderr.write(
+            f"bilag: {report.source}: {report.fetched} fetched, {report.failed} failed\n"
+        )
     return 1 if failed else 0

@@ -25,7 +25,7 @@ from bilag.ledger.chain import watch_rollbacks
 from bilag.ledger.people import PeopleRepository
 from bilag.ledger.repository import LedgerRepository
 
-__all__ = ["Ledger", "UnitOfWork", "open_ledger"]
+__all__ = ["Ledger", "UnitOfWork", "foreign_keys_off", "open_ledger"]
 
 log = logging.getLogger(__name__)
 
@@ -147,11 +147,31 @@ def _migrate(engine: Engine, url: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     try:
-        with engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+        with engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:  # a migration may rebuild a table others refer to (SQLite's way)
+                foreign_keys_off(conn)
+            try:
+                with conn.begin():
+                    config.attributes["connection"] = conn
+                    command.upgrade(config, "head")
+                    if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                        raise LedgerError(
+                            f"migrating the ledger at {_safe(url)} broke a foreign key"
+                        )
+            finally:
+                if sqlite:
+                    conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    conn.commit()
     except SQLAlchemyError as e:
         raise LedgerError(f"cannot migrate the ledger at {_safe(url)}: {e}") from e
+
+
+def foreign_keys_off(conn: Connection) -> None:
+    """SQLite's foreign key enforcement off for ``conn`` (only outside a transaction:
+    inside one, SQLite ignores the pragma)."""
+    conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    conn.commit()
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

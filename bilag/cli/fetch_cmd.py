@@ -13,7 +13,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from bilag.cli.output import print_json
+from bilag.cli.output import print_json, problem_line
 
 if TYPE_CHECKING:
     from bilag.config import Settings
@@ -80,14 +80,15 @@ def _fetch_one(
 ) -> tuple[FetchReport | None, str, int]:
     """(report, problem, exit status of the problem) of one source."""
     from bilag.errors import ConfigError, InfrastructureError
-    from bilag.services.intake import close_source, configured_sources, fetch
+    from bilag.services.intake import close_source, configured_sources
+    from bilag.services.runs import run_source
 
     try:
         [source] = configured_sources(settings, [name]).values()
     except ConfigError as e:
         return None, str(e), 2
-    try:
-        return fetch(deps, source, limit=limit), "", 0
+    try:  # recorded in the ledger's runs, so `bilag status` shows it
+        return run_source(deps, source, kind="fetch", limit=limit)[1], "", 0
     except InfrastructureError as e:
         return None, f"{name}: {type(e).__name__}: {e} (its other items wait for the next run)", 1
     finally:
@@ -99,10 +100,10 @@ def _report(report: FetchReport, out: list[dict[str, Any]], *, verbose: int) -> 
     for item in report.items:
         out.extend(result_json(r) for r in item.results)
         if item.error:
-            sys.stderr.write(f"{item.name}: not processed: {item.error}\n")
+            sys.stderr.write(problem_line(item.name, f"not processed: {item.error}"))
             failed = True
         elif not item.ok:
-            sys.stderr.write(f"{item.name}: {' '.join(item.reason.split())}\n")
+            sys.stderr.write(problem_line(item.name, item.reason))
             failed = True
     if verbose:
         sys.stderr.write(

@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     from bilag.services.queue import queue_items
     from bilag.services.users import workspace_user
 
-    deps = bootstrap(load_settings(args.home), coder=False)
+    deps = bootstrap(load_settings(args.home, create=False), coder=False)
     try:
         user = workspace_user(deps, args.user) if args.user else None
         items = queue_items(deps, user)

@@ -134,6 +134,7 @@ def fetch(
     limit: int | None = None,
     process: ProcessFn | None = None,
     group_size: int = GROUP_SIZE,
+    on_item: Callable[[FetchedItem], None] | None = None,
 ) -> FetchReport:
     """Take new items from ``source``, run each through the pipeline, acknowledge it.
 
@@ -144,6 +145,8 @@ def fetch(
         process: the pipeline; default :func:`bilag.services.process.process_incoming`.
         group_size: items taken from the source and archived together before any is
             processed (one disk barrier per group).
+        on_item: called with each item as soon as it is handled (a progress bar, a run's
+            record: :mod:`bilag.services.runs`).
 
     Returns:
         One :class:`FetchedItem` per item taken.
@@ -166,7 +169,10 @@ def fetch(
         if group:
             archive_originals(deps.archive, group)
             for doc in group:
-                items.append(_run_one(deps, source, doc, run))
+                item = _run_one(deps, source, doc, run)
+                items.append(item)
+                if on_item is not None:
+                    on_item(item)
         if dropped is not None:
             # what arrived before the connection dropped is handled; the rest waits
             raise dropped

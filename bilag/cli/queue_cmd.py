@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bilag.cli.output import print_json
+from bilag.cli.tables import make_table, print_table
 from bilag.config import load_settings
 from bilag.contract import money_str
 from bilag.contract.results import queue_item_json
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from bilag.services.queue import QueueItem
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -41,15 +47,34 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json([queue_item_json(i) for i in items])
         return 0
-    for i in items:
-        row = i.row
-        who = f"step {i.next_step}: {', '.join(i.approvers) or 'nobody'}" if i.next_step else ""
-        why = "; ".join(str(r.get("message", "")) for r in row.reasons[:2])
-        sys.stdout.write(
-            f"{row.document_id}\t{row.status}\t{row.supplier or '?'}\t{row.invoice_number or '?'}\t"
-            f"{money_str(row.gross_total) or '?'} {row.currency or ''}\t"
-            f"{i.account or '-'}\t{who}\t{why}\n"
-        )
     if not items:
         sys.stderr.write("nothing waiting\n")
+        return 0
+    print_table(queue_table(items))
     return 0
+
+
+def queue_table(items: list[QueueItem]) -> Table:
+    """The queue in the house table style: one row per waiting invoice."""
+    rows = []
+    for i in items:
+        row = i.row
+        who = f"step {i.next_step}: {', '.join(i.approvers) or 'nobody'}" if i.next_step else None
+        amount = money_str(row.gross_total)
+        rows.append(
+            (
+                row.document_id,
+                row.status,
+                row.name,
+                row.supplier,
+                row.invoice_number,
+                f"{amount} {row.currency or ''}".strip() if amount else None,
+                row.due_date.isoformat() if row.due_date else None,
+                i.account,
+                who,
+                "; ".join(str(r.get("message", "")) for r in row.reasons[:2]),
+            )
+        )
+    head = ("id", "status", "source", "supplier", "invoice", "amount", "due", "account", "next")
+    head = (*head, "why")
+    return make_table(head, rows, right=("id", "amount"))

@@ -75,6 +75,6 @@ def queue_table(items: list[QueueItem]) -> Table:
                 "; ".join(str(r.get("message", "")) for r in row.reasons[:2]),
             )
         )
-    head = ("id", "status", "source", "supplier", "invoice", "amount", "due", "account", "next")
-    head = (*head, "why")
+    head: tuple[str, ...] = ("id", "status", "source", "supplier", "invoice", "amount", "due")
+    head += ("account", "next", "why")
     return make_table(head, rows, right=("id", "amount"))

@@ -28,6 +28,7 @@ from bilag.domain.approval import DecisionContext, Reason, ReasonCode, Status, d
 from bilag.domain.dedupe import find_duplicate, key_of, normalise_number
 from bilag.domain.document import IncomingDocument
 from bilag.domain.model import Invoice, Problem
+from bilag.domain.text import printable
 from bilag.errors import InfrastructureError
 from bilag.ledger.repository import DocumentRow
 from bilag.ledger.uow import UnitOfWork
@@ -98,7 +99,7 @@ def read_inputs(items: Iterable[Path | Problem]) -> Iterator[IncomingDocument | 
         doc = read_input_file(item)
         if isinstance(doc, IncomingDocument):
             origin = dict(doc.origin)
-            origin.setdefault("path", str(item.resolve()))
+            origin.setdefault("path", printable(str(item.resolve())))
             origin.setdefault("source", "file")
             doc = IncomingDocument(
                 doc.name, doc.content, doc.media_type, origin, doc.parent, doc.depth

@@ -13,13 +13,17 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from lxml import etree
 
 from bilag import __version__
+from bilag.config import Settings
 from bilag.domain.posting import Posting, Voucher
+from bilag.errors import ConfigError
 from bilag.services.deps import Deps
 from bilag.services.integrity import require_intact
 
@@ -51,6 +55,7 @@ def saft_export(deps: Deps, year: int) -> bytes:
     with deps.uow() as uow:
         vouchers = [v for v in uow.repo.vouchers() if v.year <= year]
         suppliers = {s.org_number: s for s in uow.repo.all_suppliers()}
+        addresses = {org: (uow.repo.supplier_row(org) or {}).get("address") for org in suppliers}
         entered = {
             v.voucher_id: uow.repo.voucher_meta(str(v.voucher_id))["posted_at"] for v in vouchers
         }
@@ -75,7 +80,7 @@ def saft_export(deps: Deps, year: int) -> bytes:
     org = next(iter(sorted(settings.buyer_org_numbers)), "000000000")
     _el(company, "RegistrationNumber", org)
     _el(company, "Name", settings.company_name or "Unknown company")
-    _address(company)
+    _address(company, company_address(settings))
     contact = _el(_el(company, "Contact"), "ContactPerson")
     first, _, last = str(
         settings.section("company").get("contact", "Regnskap Ansvarlig")
@@ -116,7 +121,7 @@ def saft_export(deps: Deps, year: int) -> bytes:
             _el(node, "RegistrationNumber", org_number)
             name = known.names[0] if known and known.names else _name_on(in_year, org_number)
             _el(node, "Name", name or org_number)
-            _address(node)
+            _address(node, addresses.get(org_number))
             _el(node, "SupplierID", org_number)
     codes = sorted({p.vat_code for v in in_year for p in v.postings if p.vat_code})
     if codes:
@@ -206,10 +211,48 @@ def _balance(node: etree._Element, which: str, amount: Decimal) -> None:
         _el(node, f"{which}CreditBalance", _money(-amount))
 
 
-def _address(parent: etree._Element) -> None:
+# SAF-T AddressStructure, in the schema's order, from the field names of
+# bilag.domain.model.Address (the register's) and of [company.address] in config.toml
+_ADDRESS_PARTS = (
+    ("StreetName", ("street", "street_name"), 256),
+    ("Number", ("number",), 70),
+    ("AdditionalAddressDetail", ("additional_street", "address_line", "additional"), 256),
+    ("Building", ("building",), 35),
+    ("City", ("city",), 256),
+    ("PostalCode", ("postal_code",), 70),
+    ("Region", ("subdivision", "region"), 256),
+    ("Country", ("country_code", "country"), 2),  # ISO 3166-1 alpha-2, else left out
+)
+
+
+def company_address(settings: Settings) -> Mapping[str, Any] | None:
+    """``[company.address]`` of config.toml, or None when there is none.
+
+    Raises:
+        ConfigError: it is not a table.
+    """
+    value = settings.section("company").get("address")
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{settings.config_path}: [company.address] must be a table")
+    return value
+
+
+def _address(parent: etree._Element, parts: Mapping[str, Any] | None) -> None:
+    """The address as far as it is known; none at all rather than placeholders."""
+    values = []
+    for element, keys, longest in _ADDRESS_PARTS:
+        value = next((str(parts[k]).strip() for k in keys if parts and parts.get(k)), "")
+        if element == "Country" and not (len(value) == 2 and value.isalpha()):
+            continue
+        if value:
+            values.append((element, value.upper() if element == "Country" else value[:longest]))
+    if not values:
+        return
     address = _el(parent, "Address")
-    _el(address, "City", "-")
-    _el(address, "PostalCode", "-")
+    for element, value in values:
+        _el(address, element, value)
 
 
 def _name_on(vouchers: list[Voucher], org_number: str) -> str | None:

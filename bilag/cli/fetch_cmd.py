@@ -14,6 +14,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from bilag.cli.output import print_json, problem_line
+from bilag.contract.results import fetch_json
 
 if TYPE_CHECKING:
     from bilag.config import Settings
@@ -36,13 +37,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(run=run)
 
 
-def result_json(result: Any) -> dict[str, Any]:
-    """The contract object of one pipeline result: the same as ``bilag process --json``."""
-    from bilag.cli.process_cmd import result_json as process_result_json
-
-    return process_result_json(result)
-
-
 def run(args: argparse.Namespace) -> int:
     from bilag.bootstrap import bootstrap
     from bilag.config import load_settings
@@ -54,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"bilag: {settings.config_path}: no [sources.NAME] configured\n")
         return 2
     deps = bootstrap(settings)
-    out: list[dict[str, Any]] = []
+    reports: list[FetchReport] = []
     status = 0
     try:
         for name in names:
@@ -64,14 +58,17 @@ def run(args: argparse.Namespace) -> int:
                 sys.stderr.write(f"bilag: {problem}\n")
                 status = max(status, code)
             if report is not None:
-                status = max(status, _report(report, out, verbose=args.verbose))
+                reports.append(report)
+                status = max(status, _report(report, verbose=args.verbose))
     finally:
         deps.ledger.dispose()
     if args.json:
-        print_json(out)
+        print_json(fetch_json(reports))
     else:
-        for obj in out:
-            sys.stdout.write(f"{obj['source']}: {obj['status']}\n")
+        for report in reports:
+            for item in report.items:
+                for r in item.results:
+                    sys.stdout.write(f"{r.source}: {r.status}\n")
     return status
 
 
@@ -95,10 +92,9 @@ def _fetch_one(
         close_source(source)
 
 
-def _report(report: FetchReport, out: list[dict[str, Any]], *, verbose: int) -> int:
+def _report(report: FetchReport, *, verbose: int) -> int:
     failed = False
     for item in report.items:
-        out.extend(result_json(r) for r in item.results)
         if item.error:
             sys.stderr.write(problem_line(item.name, f"not processed: {item.error}"))
             failed = True

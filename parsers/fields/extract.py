@@ -360,6 +360,10 @@ def extract(
     supplier, buyer, party_picks = parties(lines, picks, ctx, widths, heights)
     for name, pick in party_picks.items():
         keep(name, pick)
+    if currency is None and (supplier.org_number or supplier.bank_account):
+        # a Norwegian supplier (organisation number, bank account) that names no currency
+        # bills in kroner
+        currency = keep("currency", Pick("NOK", 0.7, "default for a Norwegian supplier", None))
     # where people's corrections said this supplier's fields stand (parsers/fields/memory.py)
     hinted = remembered_picks(
         lines, ctx.field_hints.get(supplier.org_number or "", ()), widths, heights

@@ -486,3 +486,21 @@ def test_an_invoice_written_as_a_letter_gives_its_date_due_date_and_kid_in_prose
     assert invoice.due_date == date(2026, 5, 20)
     assert invoice.payment_reference == "1234567897"
     assert invoice.invoice_number == "13663MO"
+
+
+def test_a_norwegian_supplier_that_names_no_currency_bills_in_kroner():
+    rows = [
+        [(40, "VVS Solberg AS"), (400, "INVOICE")],
+        [(330, "Invoice no."), (450, "INV-2026-1")],
+        [(330, "Date"), (450, "09-Apr-2026")],
+        [(40, f"Organisation number {SUPPLIER_ORG}")],
+        [(330, "Net total"), (450, "1 000,00")],
+        [(330, "VAT amount 25 %"), (450, "250,00")],
+        [(330, "Total"), (450, "1 250,00")],
+        [(40, "Bank account: 1503.24.12340")],
+    ]
+    invoice, _ = read(rows)
+    assert invoice is not None
+    assert invoice.currency == "NOK"
+    assert invoice.confidence["currency"] < 0.9  # a default, not a printed code
+    assert invoice.issue_date == date(2026, 4, 9)

@@ -118,6 +118,8 @@ def _candidates(
         for method, weight, tokens in regions:
             if method == "below" and strength < 0.6:
                 continue  # a bare "Nr." says too little to reach into the next line
+            if method != "inline" and any(t.norm in _OTHER_INVOICE for t in tokens):
+                continue  # "Credits invoice F-13397 of 06.02.2026": that invoice's values
             found = reader(tokens)
             if found is None:
                 continue

@@ -349,6 +349,7 @@ LABELS: Mapping[str, Mapping[str, float]] = {
         "utan mva": _GOOD,
         "avgiftsgrunnlag": _WEAK,
         "netto": _GOOD,
+        "sum": 0.5,  # alone on a totals line; too weak to reach below a table heading
         "nettobeløp": _STRONG,
         "mva-grunnlag": _GOOD,
         "grunnlag": _WEAK,

@@ -504,3 +504,35 @@ def test_a_norwegian_supplier_that_names_no_currency_bills_in_kroner():
     assert invoice.currency == "NOK"
     assert invoice.confidence["currency"] < 0.9  # a default, not a printed code
     assert invoice.issue_date == date(2026, 4, 9)
+
+
+def test_totals_that_add_up_to_the_ore_beat_a_gross_rounded_to_whole_kroner():
+    rows = _totals_rows(
+        ("Sum", "2 999,50"),
+        ("Mva 25 %", "749,88"),
+        ("Brutto", "3 749,38"),
+        ("Øresavrunding", "0,62"),
+        ("Å BETALE", "3 750,00"),
+    )
+    invoice, _ = read(rows)
+    assert invoice is not None
+    assert (invoice.net_total, invoice.gross_total) == (Decimal("2999.50"), Decimal("3749.38"))
+    assert invoice.payable_amount == Decimal("3750.00")
+
+
+def test_the_date_of_the_credited_invoice_is_not_the_due_date():
+    rows = [
+        [(40, "DataPilot GmbH"), (400, "CREDIT NOTE")],
+        [(330, "Credit note number:"), (450, "F-13530")],
+        [(330, "Date:"), (450, "22.03.2026")],
+        [(40, "EUR -1 250,00 due")],
+        [(40, "Credits invoice F-13397 of 06.02.2026")],
+        [(330, "Net amount"), (450, "-1 000,00")],
+        [(330, "Total VAT 25 %"), (450, "-250,00")],
+        [(330, "Credit total"), (450, "EUR -1 250,00")],
+    ]
+    invoice, _ = read(rows)
+    assert invoice is not None
+    assert invoice.invoice_number == "F-13530"
+    assert invoice.preceding_invoices == ("F-13397",)
+    assert invoice.due_date is None

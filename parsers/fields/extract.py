@@ -286,6 +286,8 @@ def _page_sizes(
     return widths, heights
 
 
+# Long because every field's pick depends on those before it (document type, totals,
+# parties, the supplier's remembered layout): one sequence, each step a call of its own.
 def extract(
     words: Sequence[Word],
     *,

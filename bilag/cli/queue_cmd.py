@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from bilag.cli.output import print_json
 from bilag.config import load_settings
 from bilag.contract import money_str
+from bilag.contract.results import queue_item_json
 
 if TYPE_CHECKING:
     from bilag.services.queue import QueueItem
@@ -56,25 +57,6 @@ def _amount(text: str) -> Decimal:
         raise argparse.ArgumentTypeError(f"not an amount: {text!r}") from None
 
 
-def item_json(item: QueueItem) -> dict[str, Any]:
-    row = item.row
-    return {
-        "document_id": str(row.document_id),
-        "source": row.name,
-        "status": row.status,
-        "supplier": {"name": row.supplier, "org_number": row.org_number},
-        "invoice_number": row.invoice_number,
-        "gross_total": money_str(row.gross_total),
-        "currency": row.currency,
-        "due_date": row.due_date.isoformat() if row.due_date else None,
-        "account": item.account,
-        "confidence": item.confidence,
-        "next_step": item.next_step,
-        "approvers": list(item.approvers),
-        "reasons": [dict(r) for r in row.reasons],
-    }
-
-
 def run(args: argparse.Namespace) -> int:
     from bilag.bootstrap import bootstrap
     from bilag.services.queue import QueueFilter, queue_item_page
@@ -93,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         page=args.page or 1,
         per_page=args.per_page,
     )
-    deps = bootstrap(load_settings(args.home), coder=False)
+    deps = bootstrap(load_settings(args.home, create=False), coder=False)
     items: list[QueueItem] = []
     try:
         user = workspace_user(deps, args.user) if args.user else None
@@ -108,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         deps.ledger.dispose()
     if args.json:
-        print_json([item_json(i) for i in items])
+        print_json([queue_item_json(i) for i in items])
     if args.page is not None:
         sys.stderr.write(f"page {page.page} of {page.pages} ({page.total} waiting)\n")
     elif not items:

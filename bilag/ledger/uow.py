@@ -24,6 +24,7 @@ from bilag.ledger.audit import AuditWriter
 from bilag.ledger.chain import watch_rollbacks
 from bilag.ledger.people import PeopleRepository
 from bilag.ledger.repository import LedgerRepository
+from bilag.ledger.runs import RunRepository
 
 __all__ = ["Ledger", "UnitOfWork", "foreign_keys_off", "open_ledger"]
 
@@ -50,6 +51,7 @@ class UnitOfWork:
         self.repo = LedgerRepository(self._conn)
         self.audit = AuditWriter(self._conn)
         self.people = PeopleRepository(self._conn)  # users, sessions, tokens, supplier memory
+        self.runs = RunRepository(self._conn)  # batches of the pipeline (bilag status)
         return self
 
     def commit(self) -> None:

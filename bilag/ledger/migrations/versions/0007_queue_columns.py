@@ -1,7 +1,7 @@
 """the queue's filters as columns: reason codes and the approval step waiting
 
-Revision ID: 0006_queue_columns
-Revises: 0005_chain_not_null
+Revision ID: 0007_queue_columns
+Revises: 0006_runs
 Create Date: 2026-12-05
 
 ``documents`` gets ``queue_status``, ``reason_codes``, ``approval_round``, ``waiting_step``,
@@ -22,8 +22,8 @@ from alembic import op
 
 from bilag.ledger.queue_columns import queue_values
 
-revision = "0006_queue_columns"
-down_revision = "0005_chain_not_null"
+revision = "0007_queue_columns"
+down_revision = "0006_runs"
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@
 A thin shell over :mod:`bilag.services.intake`. The flow's own process takes
 items from each source, archives them as a group and later acknowledges them;
 the pipeline runs in coarse tasks of ``chunk_size`` items (a Prefect task costs
-10-140 ms here: one per document would cost more than an EHF invoice takes), in
+more than reading an EHF invoice: docs/intake.md), in
 this process or, with ``dask_workers`` or ``dask_address``, on a Dask cluster
 (prefect-dask). A task gets only the archived items' names and SHA-256 and reads
 the bytes from the shared archive, so workers may be other machines.

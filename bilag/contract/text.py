@@ -1,9 +1,9 @@
 """The contract's JSON as text: what ``json.dumps(value, ensure_ascii=False, indent=2)``
-writes, byte for byte, in about half its time.
+writes, byte for byte, in less time.
 
 The standard library's encoder runs in C only without ``indent``; with it, every
-value passes through a chain of Python generators, which cost about as much as
-building the objects did (docs/ehf.md, "The whole command"). This writer keeps the
+value passes through a chain of Python generators, a cost users of ``bilag extract``
+felt (docs/ehf.md, "The whole command"). This writer keeps the
 same rules (key order as given, ``NaN`` and ``Infinity`` as Python writes them,
 str/int/float/bool/None keys) and raises ``TypeError`` for anything else, as
 ``json.dumps`` does; ``tests/unit/test_contract_text.py`` compares the two.

@@ -136,6 +136,8 @@ def payment_json(p: PaymentRow) -> dict[str, Any]:
     }
 
 
+# Long because it is one literal: the API's document object, key by key in the order
+# its OpenAPI schema lists them.
 def document_json(view: DocumentView) -> dict[str, Any]:
     row = view.row
     return {

@@ -120,7 +120,7 @@ documents = Table(
         "queue_status",
         "due_date",
         "id",
-        # the filters' columns too (migrations 0004_users, 0007_queue_columns): the stored
+        # the filters' columns too (migrations 0004_users, 0008_queue_columns): the stored
         # invoice JSON stands before them in a row, so reading them from the table means
         # reading that JSON (SQLite overflow pages); no query of the queue reads the table
         "gross_total",

@@ -1,7 +1,7 @@
 """the queue's filters as columns: reason codes and the approval step waiting
 
-Revision ID: 0007_queue_columns
-Revises: 0006_runs
+Revision ID: 0008_queue_columns
+Revises: 0007_supplier_address
 Create Date: 2026-12-05
 
 ``documents`` gets ``queue_status``, ``reason_codes``, ``approval_round``, ``waiting_step``,
@@ -22,8 +22,8 @@ from alembic import op
 
 from bilag.ledger.queue_columns import queue_values
 
-revision = "0007_queue_columns"
-down_revision = "0006_runs"
+revision = "0008_queue_columns"
+down_revision = "0007_supplier_address"
 branch_labels = None
 depends_on = None
 

@@ -1,4 +1,5 @@
-"""``bilag queue``: invoices waiting for review or approval, by due date.
+"""``bilag queue``: invoices waiting for review or approval, by due date, filtered and
+paged as on the web screen (by default every page, one after another).
 
 The services are imported inside ``run``: building the parser for every command must
 not pay for SQLAlchemy and the parsers.
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from bilag.cli.output import print_json
@@ -30,32 +33,77 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "--user", default=None, help="only what this workspace user can sign now (waiting for me)"
     )
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument(
+        "--status", choices=("needs_review", "awaiting_approval"), help="only this status"
+    )
+    p.add_argument("--reason", help="only invoices with this reason code (e.g. unknown_supplier)")
+    p.add_argument("--supplier", help="only this supplier (part of the name, or the org number)")
+    p.add_argument("--min-amount", type=_amount, help="gross at least this")
+    p.add_argument("--max-amount", type=_amount, help="gross at most this")
+    p.add_argument("--min-age-days", type=int, help="waiting at least this many days")
+    p.add_argument(
+        "--page",
+        type=int,
+        default=None,
+        help="print only this page (1 is the first; default: every page, one after another)",
+    )
+    p.add_argument(
+        "--per-page", type=int, default=50, help="invoices per page (at most 200; default 50)"
+    )
     p.set_defaults(run=run)
+
+
+def _amount(text: str) -> Decimal:
+    try:
+        return Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not an amount: {text!r}") from None
 
 
 def run(args: argparse.Namespace) -> int:
     from bilag.bootstrap import bootstrap
-    from bilag.services.queue import queue_items
+    from bilag.services.queue import QueueFilter, queue_item_page
     from bilag.services.users import workspace_user
 
+    if (args.page is not None and args.page < 1) or not 1 <= args.per_page <= 200:
+        sys.stderr.write("queue: --page is 1 or more, --per-page 1 to 200\n")
+        return 2
+    f = QueueFilter(
+        status=args.status,
+        reason=args.reason,
+        supplier=args.supplier,
+        min_amount=args.min_amount,
+        max_amount=args.max_amount,
+        min_age_days=args.min_age_days,
+        page=args.page or 1,
+        per_page=args.per_page,
+    )
     deps = bootstrap(load_settings(args.home, create=False), coder=False)
+    items: list[QueueItem] = []
     try:
         user = workspace_user(deps, args.user) if args.user else None
-        items = queue_items(deps, user)
+        while True:  # page by page: memory and each read stay small however long the queue
+            page, got = queue_item_page(deps, f, user)
+            items.extend(got)
+            if not args.json and got:
+                title = f"page {page.page} of {page.pages}" if page.pages > 1 else None
+                print_table(queue_table(got, title=title))
+            if args.page is not None or f.page >= page.pages:
+                break
+            f = replace(f, page=f.page + 1)
     finally:
         deps.ledger.dispose()
     if args.json:
         print_json([queue_item_json(i) for i in items])
-        return 0
-    if not items:
+    if args.page is not None:
+        sys.stderr.write(f"page {page.page} of {page.pages} ({page.total} waiting)\n")
+    elif not items:
         sys.stderr.write("nothing waiting\n")
-        return 0
-    print_table(queue_table(items))
     return 0
 
 
-def queue_table(items: list[QueueItem]) -> Table:
-    """The queue in the house table style: one row per waiting invoice."""
+def queue_table(items: list[QueueItem], *, title: str | None = None) -> Table:
+    """A page of the queue in the house table style: one row per waiting invoice."""
     rows = []
     for i in items:
         row = i.row
@@ -77,4 +125,4 @@ def queue_table(items: list[QueueItem]) -> Table:
         )
     head: tuple[str, ...] = ("id", "status", "source", "supplier", "invoice", "amount", "due")
     head += ("account", "next", "why")
-    return make_table(head, rows, right=("id", "amount"))
+    return make_table(head, rows, title=title, right=("id", "amount"))

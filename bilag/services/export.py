@@ -23,6 +23,7 @@ from lxml import etree
 from bilag import __version__
 from bilag.config import Settings
 from bilag.domain.posting import Posting, Voucher
+from bilag.domain.supplier import KnownSupplier
 from bilag.errors import ConfigError
 from bilag.services.deps import Deps
 from bilag.services.integrity import require_intact
@@ -67,8 +68,33 @@ def saft_export(deps: Deps, year: int) -> bytes:
             if v.year < year:
                 opening[p.account] += p.amount
             closing[p.account] += p.amount
-    settings = deps.settings
     root = etree.Element(_E + "AuditFile", nsmap={None: NS})  # type: ignore[dict-item]
+    _header(root, deps, year)
+    master = _el(root, "MasterFiles")
+    _accounts(master, deps, vouchers, opening, closing)
+    _suppliers(master, in_year, suppliers, addresses)
+    _tax_table(master, deps, in_year)
+
+    entries = _el(root, "GeneralLedgerEntries")
+    debit = sum((p.amount for v in in_year for p in v.postings if p.amount > 0), Decimal(0))
+    _el(entries, "NumberOfEntries", len(in_year))
+    _el(entries, "TotalDebit", _money(debit))
+    _el(entries, "TotalCredit", _money(debit))
+    by_series: dict[str, list[Voucher]] = defaultdict(list)
+    for v in in_year:
+        by_series[v.series].append(v)
+    for series, items in sorted(by_series.items()):
+        journal = _el(entries, "Journal")
+        _el(journal, "JournalID", series)
+        _el(journal, "Description", "Inngående fakturaer" if series == "AP" else series)
+        _el(journal, "Type", series)
+        for v in items:
+            _transaction(journal, v, entered.get(v.voucher_id), deps)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+def _header(root: etree._Element, deps: Deps, year: int) -> None:
+    settings = deps.settings
     header = _el(root, "Header")
     _el(header, "AuditFileVersion", "1.30")
     _el(header, "AuditFileCountry", "NO")
@@ -95,66 +121,70 @@ def saft_export(deps: Deps, year: int) -> bytes:
     _el(criteria, "PeriodEndYear", year)
     _el(header, "TaxAccountingBasis", "A")
 
-    master = _el(root, "MasterFiles")
+
+def _accounts(
+    master: etree._Element,
+    deps: Deps,
+    vouchers: list[Voucher],
+    opening: dict[str, Decimal],
+    closing: dict[str, Decimal],
+) -> None:
     used_accounts = sorted({p.account for v in vouchers for p in v.postings})
-    if used_accounts:
-        gl = _el(master, "GeneralLedgerAccounts")
-        for number in used_accounts:
-            account = deps.chart.accounts.get(number)
-            node = _el(gl, "Account")
-            _el(node, "AccountID", number)
-            _el(node, "AccountDescription", account.name if account else number)
-            _el(node, "GroupingCategory", GROUPING_CATEGORY)
-            grouping = account.standard_account if account and account.standard_account else number
-            _el(node, "GroupingCode", grouping)
-            _el(node, "AccountType", "GL")
-            _balance(node, "Opening", opening[number])
-            _balance(node, "Closing", closing[number])
+    if not used_accounts:
+        return
+    gl = _el(master, "GeneralLedgerAccounts")
+    for number in used_accounts:
+        account = deps.chart.accounts.get(number)
+        node = _el(gl, "Account")
+        _el(node, "AccountID", number)
+        _el(node, "AccountDescription", account.name if account else number)
+        _el(node, "GroupingCategory", GROUPING_CATEGORY)
+        grouping = account.standard_account if account and account.standard_account else number
+        _el(node, "GroupingCode", grouping)
+        _el(node, "AccountType", "GL")
+        _balance(node, "Opening", opening[number])
+        _balance(node, "Closing", closing[number])
+
+
+def _suppliers(
+    master: etree._Element,
+    in_year: list[Voucher],
+    suppliers: dict[str, KnownSupplier],
+    addresses: Mapping[str, Any],
+) -> None:
     supplier_ids = sorted(
         {p.supplier_org_number for v in in_year for p in v.postings if p.supplier_org_number}
     )
-    if supplier_ids:
-        sup_root = _el(master, "Suppliers")
-        for org_number in supplier_ids:
-            known = suppliers.get(org_number)
-            node = _el(sup_root, "Supplier")
-            _el(node, "RegistrationNumber", org_number)
-            name = known.names[0] if known and known.names else _name_on(in_year, org_number)
-            _el(node, "Name", name or org_number)
-            _address(node, addresses.get(org_number))
-            _el(node, "SupplierID", org_number)
-    codes = sorted({p.vat_code for v in in_year for p in v.postings if p.vat_code})
-    if codes:
-        table = _el(master, "TaxTable")
-        entry = _el(table, "TaxTableEntry")
-        _el(entry, "TaxType", "MVA")
-        _el(entry, "Description", "Merverdiavgift")
-        for code in codes:
-            vat = deps.chart.vat(code)
-            details = _el(entry, "TaxCodeDetails")
-            _el(details, "TaxCode", code)
-            _el(details, "Description", vat.description if vat else code)
-            _el(details, "TaxPercentage", vat.rate if vat else 0)
-            _el(details, "Country", "NO")
-            _el(details, "StandardTaxCode", code)
-            _el(details, "BaseRate", 100)
+    if not supplier_ids:
+        return
+    sup_root = _el(master, "Suppliers")
+    for org_number in supplier_ids:
+        known = suppliers.get(org_number)
+        node = _el(sup_root, "Supplier")
+        _el(node, "RegistrationNumber", org_number)
+        name = known.names[0] if known and known.names else _name_on(in_year, org_number)
+        _el(node, "Name", name or org_number)
+        _address(node, addresses.get(org_number))
+        _el(node, "SupplierID", org_number)
 
-    entries = _el(root, "GeneralLedgerEntries")
-    debit = sum((p.amount for v in in_year for p in v.postings if p.amount > 0), Decimal(0))
-    _el(entries, "NumberOfEntries", len(in_year))
-    _el(entries, "TotalDebit", _money(debit))
-    _el(entries, "TotalCredit", _money(debit))
-    by_series: dict[str, list[Voucher]] = defaultdict(list)
-    for v in in_year:
-        by_series[v.series].append(v)
-    for series, items in sorted(by_series.items()):
-        journal = _el(entries, "Journal")
-        _el(journal, "JournalID", series)
-        _el(journal, "Description", "Inngående fakturaer" if series == "AP" else series)
-        _el(journal, "Type", series)
-        for v in items:
-            _transaction(journal, v, entered.get(v.voucher_id), deps)
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+def _tax_table(master: etree._Element, deps: Deps, in_year: list[Voucher]) -> None:
+    codes = sorted({p.vat_code for v in in_year for p in v.postings if p.vat_code})
+    if not codes:
+        return
+    table = _el(master, "TaxTable")
+    entry = _el(table, "TaxTableEntry")
+    _el(entry, "TaxType", "MVA")
+    _el(entry, "Description", "Merverdiavgift")
+    for code in codes:
+        vat = deps.chart.vat(code)
+        details = _el(entry, "TaxCodeDetails")
+        _el(details, "TaxCode", code)
+        _el(details, "Description", vat.description if vat else code)
+        _el(details, "TaxPercentage", vat.rate if vat else 0)
+        _el(details, "Country", "NO")
+        _el(details, "StandardTaxCode", code)
+        _el(details, "BaseRate", 100)
 
 
 def _transaction(journal: etree._Element, v: Voucher, entered: object, deps: Deps) -> None:

@@ -32,6 +32,9 @@ def _round(deps: Deps, document_id: int) -> int:
     return 1 + sum(1 for v in vouchers if v.reverses is not None)
 
 
+# Long because reading the coded invoice, building the voucher and recording it with its
+# audit entry must happen in this order, each step's failure sent to review with its
+# reason (the pipeline's stages, issue 11, reshape it).
 def post_document(deps: Deps, document_id: int) -> str | None:
     """Post the document's invoice with its stored coding; returns the voucher id.
 

@@ -86,6 +86,8 @@ def address_from_json(data: Any) -> Address | None:
     return Address(**{k: str(v) for k, v in data.items() if k in known and v})
 
 
+# Long because it is one literal: the stored contract object read back into the model,
+# field by field as bilag.contract writes it.
 def invoice_from_json(data: dict[str, Any]) -> Invoice:
     s = data.get("supplier") or {}
     b = data.get("buyer") or {}

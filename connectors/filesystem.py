@@ -95,6 +95,14 @@ class FolderSource:
             raise SourceError(f"{self.name}: inbox folder {self.inbox} does not exist")
         yield from walk(self.inbox)
 
+    def pending(self) -> int:
+        """How many files wait in the inbox (for a progress bar; nothing is read)."""
+        return sum(
+            1
+            for path, _ in self._candidates()
+            if not path.name.lower().endswith((*_IN_PROGRESS, ".reason.txt"))
+        )
+
     def fetch_new(self) -> Iterator[IncomingDocument]:
         """Every settled file in the inbox, read whole; origin key ``folder:<path>:<sha256>``."""
         now = time.time()

@@ -46,6 +46,7 @@ COMMANDS: tuple[str, ...] = (
     "verify",
     "user",
     "web",
+    "serve",
 )
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from bilag.cli.output import print_json, problem_line
 from bilag.config import load_settings
+from bilag.contract.results import process_result_json
 
 if TYPE_CHECKING:
     from bilag.services.process import ProcessResult
@@ -32,23 +33,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(run=run)
 
 
-def result_json(r: ProcessResult) -> dict[str, Any]:
-    """The contract object of one result, exactly as ``CONTRACT.md`` lists it.
-
-    A duplicate's pointer to the original is in its reason (``value``).
-    """
-    return {
-        "source": r.source,
-        "document_id": None if r.document_id is None else str(r.document_id),
-        "status": r.status,
-        "account": r.account,
-        "vat_code": r.vat_code,
-        "confidence": r.confidence,
-        "voucher_id": r.voucher_id,
-        "reasons": [dict(reason) for reason in r.reasons],
-    }
-
-
 def run(args: argparse.Namespace) -> int:
     from bilag.bootstrap import bootstrap
     from bilag.services.runs import run_paths
@@ -64,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
             reason = "; ".join(x.get("message", "") for x in r.reasons) or r.status
             sys.stderr.write(problem_line(r.source, reason))
     if args.json:
-        print_json([result_json(r) for r in results])
+        print_json([process_result_json(r) for r in results])
     elif args.summary:
         print_summary(results)
     else:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from bilag.cli.output import print_json
 from bilag.cli.tables import console, make_table, print_table
 from bilag.config import load_settings
+from bilag.contract.results import process_result_json
 from bilag.errors import BilagError
 
 if TYPE_CHECKING:
@@ -161,7 +162,6 @@ def _source_names(raw: Any) -> list[str]:
 def _report(
     outcomes: list[tuple[str, RunOutcome]], broken: list[tuple[str, str]], *, as_json: bool
 ) -> int:
-    from bilag.cli.process_cmd import result_json
     from bilag.services.runs import failure_reason
 
     results = [r for _, o in outcomes for r in o.results]
@@ -170,7 +170,7 @@ def _report(
     for source, reason in failures:
         sys.stderr.write(f"{source}: {reason}\n")
     if as_json:
-        print_json([result_json(r) for r in results])
+        print_json([process_result_json(r) for r in results])
     else:
         print_summary(outcomes, broken, failures)
     return 1 if failures or any(o.failed for _, o in outcomes) else 0

@@ -61,6 +61,7 @@ class RegisterQueries:
         trusted: bool | None = None,
         default_account: str | None = None,
         default_vat_code: str | None = None,
+        address: Mapping[str, str] | None = None,
         posted: int = 0,
         at: datetime | None = None,
     ) -> tuple[Mapping[str, Any] | None, Mapping[str, Any]]:
@@ -77,6 +78,7 @@ class RegisterQueries:
                 "trusted": bool(trusted),
                 "default_account": default_account,
                 "default_vat_code": default_vat_code,
+                "address": dict(address) if address else None,
                 "invoices_posted": posted,
                 "first_seen": now,
                 "last_seen": now,
@@ -93,6 +95,7 @@ class RegisterQueries:
                 "trusted": before["trusted"] if trusted is None else trusted,
                 "default_account": default_account or before["default_account"],
                 "default_vat_code": default_vat_code or before["default_vat_code"],
+                "address": dict(address) if address else before["address"],
                 "invoices_posted": before["invoices_posted"] + posted,
                 "last_seen": now,
             }

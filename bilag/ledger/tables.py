@@ -192,6 +192,7 @@ suppliers = Table(
     Column("trusted", Boolean, nullable=False, default=False),
     Column("default_account", String(20)),
     Column("default_vat_code", String(10)),
+    Column("address", JSON),  # BG-5 of its latest invoice that had one (migration 0007)
     Column("invoices_posted", Integer, nullable=False, default=0),
     Column("first_seen", DateTime(timezone=True), nullable=False),
     Column("last_seen", DateTime(timezone=True), nullable=False),

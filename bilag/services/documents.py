@@ -133,6 +133,8 @@ class Overview:
     failures: list[dict[str, Any]]  # recent documents that could not be read or posted
 
 
+# Long because the overview's queries share one unit of work and the same filters; the
+# page they fill reads them in this order.
 def overview(deps: Deps, user: User, *, weeks: int = 8) -> Overview:
     """Counts per status, the touchless rate per week, the oldest waiting, recent failures."""
     require(user, Action.READ)

@@ -158,7 +158,7 @@ def parse_document(
     invoices = outcome.invoices
     if run_validation:
         try:
-            invoices = tuple(inv.with_findings(inv.findings + validate(inv)) for inv in invoices)
+            invoices = tuple(_validated(inv) for inv in invoices)
         except Exception as e:  # a rule failing on an odd value: this document's status only
             outcome = ParseOutcome(problems=(*outcome.problems, internal_problem(doc, e)))
             invoices = ()
@@ -199,6 +199,11 @@ def _refusal(child: IncomingDocument, budget: TreeBudget) -> Problem | None:
     return None
 
 
+def _validated(invoice: Invoice) -> Invoice:
+    found = validate(invoice)
+    return invoice.with_findings(invoice.findings + found) if found else invoice
+
+
 def extract_documents(
     paths: Iterable[str | Path],
     ctx: ParseContext | None = None,
@@ -211,6 +216,8 @@ def extract_documents(
     # their pages use every core; results still come out in input order.
     batch: list[IncomingDocument] = []
     batch_parser: BatchParser | None = None
+    # asked once per parser: a runtime Protocol check costs more than reading a small file
+    batching = {id(p): p for p in parsers if isinstance(p, BatchParser)}
 
     def flush() -> Iterator[DocumentResult]:
         nonlocal batch_parser
@@ -228,8 +235,9 @@ def extract_documents(
             yield from flush()
             yield doc
             continue
-        parser = choose_parser(doc, parsers) if doc.content else None
-        if isinstance(parser, BatchParser):
+        chosen = choose_parser(doc, parsers) if doc.content else None
+        parser = batching.get(id(chosen)) if chosen is not None else None
+        if parser is not None:
             if batch_parser is not None and parser is not batch_parser:
                 yield from flush()
             batch_parser = parser
@@ -238,5 +246,5 @@ def extract_documents(
                 yield from flush()
             continue
         yield from flush()
-        yield from parse_document(doc, ctx, parsers, chosen=parser)
+        yield from parse_document(doc, ctx, parsers, chosen=chosen)
     yield from flush()

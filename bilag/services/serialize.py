@@ -106,6 +106,8 @@ def coding_json(coding: Coding | None) -> dict[str, Any] | None:
     }
 
 
+# Long because it is one literal: the API's document object, key by key in the order
+# its OpenAPI schema lists them.
 def document_json(view: DocumentView) -> dict[str, Any]:
     row = view.row
     return {

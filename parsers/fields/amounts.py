@@ -73,6 +73,8 @@ def _top(cands: Sequence[AmountChoice], n: int = 6) -> list[AmountChoice | None]
     return [*ranked, None]
 
 
+# Long because the search for the best triple and the confidence it earns from the
+# checks are one decision; split, the thresholds would be read apart from the search.
 def choose_totals(
     net: Sequence[AmountChoice],
     vat: Sequence[AmountChoice],

@@ -14,6 +14,7 @@ pushes it down; totals are set by :mod:`parsers.fields.amounts`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -33,6 +34,7 @@ from parsers.base import ParseContext
 from parsers.fields.amounts import AmountChoice, choose_totals, vat_breakdown
 from parsers.fields.document import currency as find_currency
 from parsers.fields.document import document_type, other_document_kind
+from parsers.fields.heuristics import parse_date, plausible_date
 from parsers.fields.lines import Line, build_lines
 from parsers.fields.memory import remembered_picks
 from parsers.fields.parties import parties
@@ -282,6 +284,8 @@ def _page_sizes(
     return widths, heights
 
 
+# Long because every field's pick depends on those before it (document type, totals,
+# parties, the supplier's remembered layout): one sequence, each step a call of its own.
 def extract(
     words: Sequence[Word],
     *,
@@ -298,6 +302,8 @@ def extract(
     hits = find_hits(lines)
     doc_type, type_conf = document_type(lines)
     picks = _candidates(hits, lines, credit=doc_type is DocumentType.CREDIT_NOTE)
+    if not picks.get("issue_date"):
+        picks["issue_date"] = _dateline(lines, heights)
     conf: dict[str, float] = {}
     prov: dict[str, Provenance] = {}
 
@@ -446,6 +452,23 @@ def _from_amount(choice: AmountChoice | None) -> Pick | None:
     if choice is None:
         return None
     return Pick(choice.value, choice.confidence, choice.locator, choice.raw)
+
+
+_DATELINE = re.compile(r"^([^\W\d_][\w .'-]{1,30}),\s*(\S.{4,24})$")
+
+
+def _dateline(lines: Sequence[Line], heights: Mapping[int, float]) -> list[Pick]:
+    """``Asker, 06.05.26``: how a letter dates itself, place and date on a line of their own
+    in the upper part of the first page; the issue date of an invoice written as a letter."""
+    for line in lines:
+        if line.page != 1 or line.top > 0.45 * heights.get(1, line.bottom * 3):
+            continue
+        for phrase in line.phrases:
+            m = _DATELINE.match(phrase.text.strip())
+            value = parse_date(m[2]) if m else None
+            if m and value is not None and plausible_date(value):
+                return [Pick(value, 0.8 * phrase.confidence, phrase.locator() + " dateline", m[0])]
+    return []
 
 
 def _dates(picks: Mapping[str, Sequence[Pick]]) -> tuple[Pick | None, Pick | None]:

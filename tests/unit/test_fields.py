@@ -446,3 +446,43 @@ def test_a_norwegian_iban_alone_gives_the_account_number_it_holds():
     assert invoice is not None
     assert invoice.supplier.iban == "NO9386011117947"
     assert invoice.supplier.bank_account == "86011117947"
+
+
+def test_nynorsk_totals_are_read_by_their_own_labels():
+    rows = _totals_rows(
+        ("Sum utan mva", "3 000,00"),
+        ("Meirverdiavgift 25 %", "750,00"),
+        ("Sum med mva", "3 750,00"),
+    )
+    invoice, problems = read(rows)
+    assert problems == ()
+    assert invoice is not None
+    assert (invoice.net_total, invoice.vat_total, invoice.gross_total) == (
+        Decimal("3000.00"),
+        Decimal("750.00"),
+        Decimal("3750.00"),
+    )
+    assert invoice.confidence["vat_total"] >= 0.95
+
+
+def test_an_invoice_written_as_a_letter_gives_its_date_due_date_and_kid_in_prose():
+    rows = [
+        [(40, "Moen Kurs og Kompetanse AS")],
+        [(40, f"Organisasjonsnummer {SUPPLIER_ORG}")],
+        [(400, "Asker, 06.05.26")],
+        [(40, "Fjord Regnskap AS")],
+        [(40, "Faktura nr. 13663MO")],
+        [(40, "Beløpet 3 750,00 NOK bes innbetalt til konto 1503.24.12340")],
+        [(40, "innen 20.05.26.")],
+        [(40, "Vennligst merk innbetalingen med KID 1234567897.")],
+        [(330, "Beløp eks. mva"), (450, "3 000,00")],
+        [(330, "Sum mva 25 %"), (450, "750,00")],
+        [(330, "Totalt å betale"), (450, "3 750,00")],
+    ]
+    invoice, problems = read(rows)
+    assert problems == ()
+    assert invoice is not None
+    assert invoice.issue_date == date(2026, 5, 6)
+    assert invoice.due_date == date(2026, 5, 20)
+    assert invoice.payment_reference == "1234567897"
+    assert invoice.invoice_number == "13663MO"

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from bilag.domain.supplier import KnownSupplier
+from bilag.ledger.queue_columns import refresh_queue_columns
 from bilag.ledger.tables import approvals, suppliers
 
 __all__ = ["ApprovalRow", "RegisterQueries"]
@@ -127,6 +128,7 @@ class RegisterQueries:
                 at=at,
             )
         )
+        refresh_queue_columns(self.conn, document_id)  # the step waiting is the next one now
 
     def approvals_of(self, document_id: int, round_: int | None = None) -> list[ApprovalRow]:
         query = (

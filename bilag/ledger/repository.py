@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from bilag.domain.dedupe import InvoiceKey
 from bilag.domain.posting import Posting, Voucher, voucher_id
 from bilag.ledger.chain import append, lock_chain
+from bilag.ledger.queue_columns import INPUTS, queue_values, refresh_queue_columns
 from bilag.ledger.register import ApprovalRow, RegisterQueries
 from bilag.ledger.tables import (
     documents,
@@ -104,8 +105,14 @@ class LedgerRepository(RegisterQueries):
         values.setdefault("reasons", [])
         values.setdefault("origin", {})
         values.setdefault("is_reminder", False)
+        queue = queue_values(
+            values.get("status"),
+            values["reasons"],
+            values.get("decision"),
+            has_invoice=values.get("invoice") is not None,
+        )
         result = self.conn.execute(
-            insert(documents).values(created_at=now, updated_at=now, **values)
+            insert(documents).values(created_at=now, updated_at=now, **queue, **values)
         )
         pk = result.inserted_primary_key
         assert pk is not None
@@ -114,6 +121,8 @@ class LedgerRepository(RegisterQueries):
     def update_document(self, document_id: int, **values: Any) -> None:
         values.setdefault("updated_at", datetime.now(UTC))
         self.conn.execute(update(documents).where(documents.c.id == document_id).values(**values))
+        if INPUTS & values.keys():
+            refresh_queue_columns(self.conn, document_id)
 
     def get_document(self, document_id: int) -> DocumentRow | None:
         row = self.conn.execute(select(documents).where(documents.c.id == document_id)).first()

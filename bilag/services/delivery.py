@@ -85,20 +85,6 @@ class DeliveryOutcome:
     def failed(self) -> bool:
         return not self.state.is_done
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "voucher_id": self.voucher_id,
-            "document_id": self.document_id,
-            "sink": self.sink,
-            "state": self.state.value,
-            "external_ref": self.external_ref,
-            "url": self.url,
-            "reason": self.reason,
-            "differences": [
-                {"field": d.field, "sent": d.sent, "found": d.found} for d in self.differences
-            ],
-        }
-
 
 @dataclass
 class DeliveryReport:

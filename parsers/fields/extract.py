@@ -14,7 +14,6 @@ pushes it down; totals are set by :mod:`parsers.fields.amounts`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -34,11 +33,11 @@ from parsers.base import ParseContext
 from parsers.fields.amounts import AmountChoice, choose_totals, vat_breakdown
 from parsers.fields.document import currency as find_currency
 from parsers.fields.document import document_type, other_document_kind
-from parsers.fields.heuristics import parse_date, plausible_date
 from parsers.fields.lines import Line, build_lines
 from parsers.fields.memory import remembered_picks
 from parsers.fields.parties import parties
 from parsers.fields.payable import choose_payable
+from parsers.fields.references import OTHER_INVOICE, dateline, names_another_invoice
 from parsers.fields.table import read_line_table
 from parsers.fields.values import (
     CURRENCIES,
@@ -108,7 +107,7 @@ def _candidates(
         if reader is None:
             continue
         field = hit.field
-        if field == "invoice_number" and _names_another_invoice(hit, credit=credit):
+        if field == "invoice_number" and names_another_invoice(hit, credit=credit):
             field = "preceding_invoice"  # "Gjelder faktura 1234": the invoice credited (BT-25)
         label = " ".join(t.raw for t in hit.label)
         strength = _strength(hit)
@@ -118,6 +117,8 @@ def _candidates(
         for method, weight, tokens in regions:
             if method == "below" and strength < 0.6:
                 continue  # a bare "Nr." says too little to reach into the next line
+            if method != "inline" and any(t.norm in OTHER_INVOICE for t in tokens):
+                continue  # "Credits invoice F-13397 of 06.02.2026": that invoice's values
             found = reader(tokens)
             if found is None:
                 continue
@@ -135,52 +136,6 @@ def _candidates(
             if reader is not read_amount:
                 break  # amounts keep every reading: the reconciliation chooses among them
     return out
-
-
-# words before an invoice-number label that make it name another invoice than this one
-_OTHER_INVOICE = frozenset(
-    {
-        "gjelder",
-        "gjeld",
-        "kreditering",
-        "krediterer",
-        "kreditert",
-        "krediterte",
-        "korrigerer",
-        "korreksjon",
-        "ref",
-        "referanse",
-        "credit",
-        "credits",
-        "crediting",
-        "credited",
-        "relates",
-        "related",
-        "refers",
-        "referring",
-        "reference",
-        "corrects",
-        "correcting",
-        "cancels",
-        "storno",
-        "bezug",
-        "korrektur",
-    }
-)
-
-
-# ... and words that do so only on a credit note ("ORIGINAL INVOICE" heads many invoices)
-_ORIGINAL = frozenset({"original", "opprinnelig", "opprinneleg", "ursprüngliche"})
-
-
-def _names_another_invoice(hit: Hit, *, credit: bool) -> bool:
-    """``Gjelder faktura``, ``Kreditering av faktura``, ``Credit for invoice``, ``Original
-    invoice``: an invoice-number label after such a word names the invoice this document
-    refers to (on a credit note, the one it credits), never the document's own number."""
-    first = hit.label[0].word
-    before = [w for w in hit.phrase.words if w.x1 <= first.x0]
-    words = {w.text.lower().strip(".:,;()") for w in before[-4:]}
-    return not words.isdisjoint(_OTHER_INVOICE) or (credit and not words.isdisjoint(_ORIGINAL))
 
 
 _AMOUNT_FILLERS = frozenset(
@@ -303,7 +258,7 @@ def extract(
     doc_type, type_conf = document_type(lines)
     picks = _candidates(hits, lines, credit=doc_type is DocumentType.CREDIT_NOTE)
     if not picks.get("issue_date"):
-        picks["issue_date"] = _dateline(lines, heights)
+        picks["issue_date"] = dateline(lines, heights)
     conf: dict[str, float] = {}
     prov: dict[str, Provenance] = {}
 
@@ -362,6 +317,10 @@ def extract(
     supplier, buyer, party_picks = parties(lines, picks, ctx, widths, heights)
     for name, pick in party_picks.items():
         keep(name, pick)
+    if currency is None and (supplier.org_number or supplier.bank_account):
+        # a Norwegian supplier (organisation number, bank account) that names no currency
+        # bills in kroner
+        currency = keep("currency", Pick("NOK", 0.7, "default for a Norwegian supplier", None))
     # where people's corrections said this supplier's fields stand (parsers/fields/memory.py)
     hinted = remembered_picks(
         lines, ctx.field_hints.get(supplier.org_number or "", ()), widths, heights
@@ -452,23 +411,6 @@ def _from_amount(choice: AmountChoice | None) -> Pick | None:
     if choice is None:
         return None
     return Pick(choice.value, choice.confidence, choice.locator, choice.raw)
-
-
-_DATELINE = re.compile(r"^([^\W\d_][\w .'-]{1,30}),\s*(\S.{4,24})$")
-
-
-def _dateline(lines: Sequence[Line], heights: Mapping[int, float]) -> list[Pick]:
-    """``Asker, 06.05.26``: how a letter dates itself, place and date on a line of their own
-    in the upper part of the first page; the issue date of an invoice written as a letter."""
-    for line in lines:
-        if line.page != 1 or line.top > 0.45 * heights.get(1, line.bottom * 3):
-            continue
-        for phrase in line.phrases:
-            m = _DATELINE.match(phrase.text.strip())
-            value = parse_date(m[2]) if m else None
-            if m and value is not None and plausible_date(value):
-                return [Pick(value, 0.8 * phrase.confidence, phrase.locator() + " dateline", m[0])]
-    return []
 
 
 def _dates(picks: Mapping[str, Sequence[Pick]]) -> tuple[Pick | None, Pick | None]:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from parsers.fields import heuristics as h
-from parsers.fields.labels import TABLE_COLUMNS, TABLE_END
 from parsers.fields.lines import Line, Phrase, normalise
+from parsers.fields.table_words import TABLE_COLUMNS, TABLE_END
 
 __all__ = ["TableRow", "read_line_table"]
 

@@ -486,3 +486,53 @@ def test_an_invoice_written_as_a_letter_gives_its_date_due_date_and_kid_in_prose
     assert invoice.due_date == date(2026, 5, 20)
     assert invoice.payment_reference == "1234567897"
     assert invoice.invoice_number == "13663MO"
+
+
+def test_a_norwegian_supplier_that_names_no_currency_bills_in_kroner():
+    rows = [
+        [(40, "VVS Solberg AS"), (400, "INVOICE")],
+        [(330, "Invoice no."), (450, "INV-2026-1")],
+        [(330, "Date"), (450, "09-Apr-2026")],
+        [(40, f"Organisation number {SUPPLIER_ORG}")],
+        [(330, "Net total"), (450, "1 000,00")],
+        [(330, "VAT amount 25 %"), (450, "250,00")],
+        [(330, "Total"), (450, "1 250,00")],
+        [(40, "Bank account: 1503.24.12340")],
+    ]
+    invoice, _ = read(rows)
+    assert invoice is not None
+    assert invoice.currency == "NOK"
+    assert invoice.confidence["currency"] < 0.9  # a default, not a printed code
+    assert invoice.issue_date == date(2026, 4, 9)
+
+
+def test_totals_that_add_up_to_the_ore_beat_a_gross_rounded_to_whole_kroner():
+    rows = _totals_rows(
+        ("Sum", "2 999,50"),
+        ("Mva 25 %", "749,88"),
+        ("Brutto", "3 749,38"),
+        ("Øresavrunding", "0,62"),
+        ("Å BETALE", "3 750,00"),
+    )
+    invoice, _ = read(rows)
+    assert invoice is not None
+    assert (invoice.net_total, invoice.gross_total) == (Decimal("2999.50"), Decimal("3749.38"))
+    assert invoice.payable_amount == Decimal("3750.00")
+
+
+def test_the_date_of_the_credited_invoice_is_not_the_due_date():
+    rows = [
+        [(40, "DataPilot GmbH"), (400, "CREDIT NOTE")],
+        [(330, "Credit note number:"), (450, "F-13530")],
+        [(330, "Date:"), (450, "22.03.2026")],
+        [(40, "EUR -1 250,00 due")],
+        [(40, "Credits invoice F-13397 of 06.02.2026")],
+        [(330, "Net amount"), (450, "-1 000,00")],
+        [(330, "Total VAT 25 %"), (450, "-250,00")],
+        [(330, "Credit total"), (450, "EUR -1 250,00")],
+    ]
+    invoice, _ = read(rows)
+    assert invoice is not None
+    assert invoice.invoice_number == "F-13530"
+    assert invoice.preceding_invoices == ("F-13397",)
+    assert invoice.due_date is None

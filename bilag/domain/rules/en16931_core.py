@@ -111,7 +111,7 @@ def _mandatory_document(inv: Invoice, ctx: Context) -> None:
         fire("BR-CO-25", "due_date")
     # BR-50 and BR-61 ask whether an account element and its ID are there at all (an
     # empty ID is, for BR-61): the model does not keep that, the XML is judged instead
-    # (parsers.ehf.rules.groups.check_contexts).
+    # (parsers.ehf.rules.contexts).
     for i, pm in enumerate(inv.payment_means):
         if not has_text(pm.code):
             fire("BR-49", f"payment_means.{i}.code")

@@ -8,7 +8,7 @@ attribute must (not) be there (UBL-DT-*, currencyID R051/CL007), the lexical
 form of dates (F001) and of amounts (UBL-DT-01, BR-DEC-*), TaxTotal counts
 (R053/R054), and a few EN 16931 rules whose subject is the presence of an XML
 group (BR-CO-19/20, BR-54, BR-55, BR-64, BR-65) or whose context is an optional element
-(BR-50, BR-56, BR-57, BR-61: ``groups.check_contexts``).
+(BR-50, BR-56, BR-57, BR-61: :mod:`parsers.ehf.rules.contexts`).
 
 This module only runs the others, in this order:
 
@@ -37,6 +37,7 @@ from parsers.ehf.rules.base import (
     Run,
     local_name,
 )
+from parsers.ehf.rules.contexts import check_contexts
 from parsers.ehf.rules.elements import check_elements
 from parsers.ehf.rules.forbidden import check_anywhere
 from parsers.ehf.rules.gates import (
@@ -45,7 +46,7 @@ from parsers.ehf.rules.gates import (
     document_may_fire,
     lines_may_fire,
 )
-from parsers.ehf.rules.groups import check_contexts, check_groups, check_lines
+from parsers.ehf.rules.groups import check_groups, check_lines
 from parsers.ehf.rules.walk import DOCUMENT_CURRENCY, walk_tree
 
 __all__ = ["MAX_PER_RULE", "check_syntax"]

@@ -46,9 +46,12 @@ CRASH = re.compile(r"Traceback|Error:|Exception")
 __all__ = [
     "Outcome",
     "Workspace",
+    "clean_run",
+    "finish",
     "make_inputs",
     "run_at_once",
     "run_killed",
+    "timed",
     "workspace",
 ]
 
@@ -206,6 +209,17 @@ def clean_run(ws: Workspace, inputs: Path) -> tuple[dict[str, Any], float]:
     return ws.ledger(), elapsed
 
 
+def timed(ws: Workspace, *args: str) -> float:
+    """Seconds ``bilag ARGS`` takes on the workspace (it must not crash)."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        ws.command(*args), capture_output=True, text=True, env=ws.env(), timeout=600, check=False
+    )
+    if _crash_lines(done.returncode, done.stderr):
+        raise RuntimeError(f"bilag {args[0]} failed: {done.stderr[-2000:]}")
+    return time.perf_counter() - start
+
+
 def run_killed(
     ws: Workspace, inputs: Path, after: float, clean: dict[str, Any], *, first: Sequence[str] = ()
 ) -> Outcome:
@@ -230,6 +244,13 @@ def run_killed(
     if proc.poll() is None:
         os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    return finish(ws, inputs, clean, crashed)
+
+
+def finish(
+    ws: Workspace, inputs: Path, clean: dict[str, Any], crashed: Sequence[str] = ()
+) -> Outcome:
+    """Run ``bilag process`` to the end on what earlier runs left, and check the ledger."""
     again = subprocess.run(
         ws.command("process", str(inputs), "--json"),
         capture_output=True,
@@ -238,5 +259,4 @@ def run_killed(
         timeout=600,
         check=False,
     )
-    crashed += _crash_lines(again.returncode, again.stderr)
-    return _check(ws, clean, 2, crashed)
+    return _check(ws, clean, 2, [*crashed, *_crash_lines(again.returncode, again.stderr)])

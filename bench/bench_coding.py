@@ -17,9 +17,13 @@ earliest 80 % of rows in time order, predict the latest 20 %, and report
 Then speed: learning 100,000 rows of the combined sets and suggesting
 20,000, against building and querying the frequency baseline.
 
-Run: ``.venv/bin/python -m bench coding`` (``--quick`` uses 2 data sets;
-``--only=harrogate`` one; ``--no-speed`` skips the speed part; ``--train-share=0.7``
-moves the train/test cut, to see whether a figure holds at other cuts than 80 %).
+First the generated companies (:mod:`bench.coding_companies`: three years of history,
+then six months, with departments and projects), then the UK sets.
+
+Run: ``.venv/bin/python -m bench coding`` (``--company`` runs the companies only;
+``--quick`` uses 2 data sets; ``--only=harrogate`` one; ``--no-speed`` skips the
+speed part; ``--train-share=0.7`` moves the train/test cut of the UK sets, to see
+whether a figure holds at other cuts than 80 %).
 Figures go to ``bench/out/coding.json``; partial runs and other cuts write beside it.
 """
 
@@ -32,6 +36,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bench.coding_companies import COMPANIES, evaluate_company, print_company
 from bench.coding_datasets import available, load
 from classifiers.account_coder import HistoryCoder
 from classifiers.base import CodingInput, HistoryRow, Suggestion
@@ -300,11 +305,29 @@ def _print(r: dict[str, Any]) -> None:
     )
 
 
+def companies(argv: Sequence[str]) -> list[dict[str, Any]]:
+    """The generated companies (``bench/coding_companies.py``): three years, then six months."""
+    only = [a.split("=", 1)[1] for a in argv if a.startswith("--only=")]
+    names = [n for n in COMPANIES if not only or n in only]
+    results = []
+    for name in names:
+        result = evaluate_company(name)
+        print_company(result)
+        results.append(result)
+    return results
+
+
 def main(argv: Sequence[str]) -> int:
+    company_results = companies(argv)
+    if "--company" in argv:
+        out = OUT.with_name("coding-company.json")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps({"companies": company_results}, indent=2))
+        print(f"-- written to {out}")
+        return 0
     sets = available()
     if not sets:
-        print("no uk-spend data in ../shared/eval-data: nothing to measure")
-        return 0
+        print("no uk-spend data in ../shared/eval-data: the UK spend sets skipped")
     if "--quick" in argv:
         sets = sets[-2:]
     only = [a.split("=", 1)[1] for a in argv if a.startswith("--only=")]
@@ -321,14 +344,22 @@ def main(argv: Sequence[str]) -> int:
         results.append(result)
         combined.extend(rows)
     speed_result: dict[str, Any] = {}
-    if "--no-speed" not in argv:
+    if "--no-speed" not in argv and combined:
         speed_result = speed(combined)
         _print_speed(speed_result)
     partial = "--quick" in argv or bool(only) or "--no-speed" in argv
     out = out_path(share, partial=partial)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
-        json.dumps({"train_share": share, "data_sets": results, "speed": speed_result}, indent=2)
+        json.dumps(
+            {
+                "train_share": share,
+                "companies": company_results,
+                "data_sets": results,
+                "speed": speed_result,
+            },
+            indent=2,
+        )
     )
     beats = all(
         (r["model_top1"]["all"] or 0)

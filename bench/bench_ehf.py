@@ -1,6 +1,6 @@
-"""EHF benchmark: parse (+ validate) throughput against a bare lxml parse of the same bytes.
+"""EHF benchmark: parse (+ validate) throughput, and the whole ``bilag extract`` command.
 
-    .venv/bin/python -m bench ehf            # 10-line invoice and 1 MB-PDF invoice
+    .venv/bin/python -m bench ehf            # 10-line invoice, 1 MB-PDF invoice, the command
     .venv/bin/python -m bench ehf --quick    # fewer rounds (a smoke run)
     .venv/bin/python -m bench ehf --profile  # also print the top functions of a parse
     .venv/bin/python -m bench ehf --instructions  # also count instructions (valgrind)
@@ -23,8 +23,22 @@ processes on this shared machine hits them alike:
 
 Throughput is documents per CPU second (single process, single thread: one core),
 from the best round; the ratio is ``parse / floor`` of the same round, median
-over rounds. Goals (issue 2): >= 1,000 docs/s/core for the 10-line invoice and
-parse within 5x of the floor. Results go to ``bench/out/ehf.json``.
+over rounds. Goal (issue 2): >= 1,000 docs/s/core for the 10-line invoice. The
+ratios to the floor are reported as information: the former goal "within 5x of
+a bare lxml parse" is withdrawn (issue 11), it is not what users feel.
+
+The whole command, as users meet it (issue 11): ``bilag extract FOLDER --json``
+on 2,000 valid 10-line invoices (each with its own invoice number), its stdout a
+pipe that this process drains, against in-process parse + validate of the same
+files (their bytes already in memory). The project's modules are compiled to
+bytecode first, as an installed bilag runs (this machine's agents set
+``PYTHONDONTWRITEBYTECODE``, which would otherwise make every start compile
+them again). Both in CPU seconds: the command's from
+``getrusage(RUSAGE_CHILDREN)`` (start-up, reading the files, building and
+printing the JSON included), the in-process side from this process. Rounds
+alternate; the ratio is the median over rounds. Goal: the whole command costs at
+most 1.5x parse + validate; the two must agree that every invoice is valid.
+Results go to ``bench/out/ehf.json``.
 
 ``--instructions`` adds a measure that no other process on the machine can move:
 the CPU instructions per document of each stage, counted by valgrind's callgrind
@@ -39,14 +53,18 @@ these machines). The instruction ratio tells whether a change did less work, to
 from __future__ import annotations
 
 import argparse
+import compileall
 import importlib.util
 import json
+import os
 import random
 import re
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -57,7 +75,7 @@ from lxml import etree
 
 from bilag.allocator import tune_allocator
 from bilag.domain.document import IncomingDocument
-from bilag.domain.model import Problem
+from bilag.domain.model import Problem, Severity
 from bilag.domain.validation import validate
 from parsers.base import ParseContext
 from parsers.ehf.parser import EhfParser
@@ -69,7 +87,9 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = Path(__file__).parent / "out"
 TEN_LINES = ROOT / "sample_documents" / "ehf" / "ehf-invoice-ten-lines.xml"
 GOAL_DOCS_PER_SECOND = 1000
-GOAL_RATIO = 5.0
+COMMAND_FILES = 2000
+PACKAGES = ("bilag", "parsers", "classifiers", "connectors", "flows")
+GOAL_COMMAND_RATIO = 1.5
 
 
 def _generator() -> Any:
@@ -184,6 +204,87 @@ def _profile(content: bytes) -> None:
     pstats.Stats(profile).sort_stats("tottime").print_stats(12)
 
 
+def _invoice_folder(folder: Path, count: int) -> list[Path]:
+    """``count`` copies of the 10-line invoice, each with its own invoice number."""
+    content = TEN_LINES.read_bytes()
+    number = b"<cbc:ID>2026-1010</cbc:ID>"
+    assert number in content, "the sample's invoice number moved"
+    paths = []
+    for i in range(count):
+        path = folder / f"invoice-{i:05d}.xml"
+        path.write_bytes(content.replace(number, f"<cbc:ID>B-{i:05d}</cbc:ID>".encode(), 1))
+        paths.append(path)
+    return paths
+
+
+def _bilag_command() -> list[str]:
+    """The installed ``bilag`` script beside this interpreter, as a user runs it."""
+    script = Path(sys.executable).with_name("bilag")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "import sys; from bilag.cli import main; sys.exit(main())"]
+
+
+def _command_cpu(folder: Path, home: Path) -> tuple[float, list[dict[str, Any]]]:
+    """CPU seconds (user + system) of one ``bilag extract FOLDER --json``, and its output."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(
+        [*_bilag_command(), "extract", str(folder), "--json", "--home", str(home)],
+        capture_output=True,
+        check=False,
+        env={**os.environ, "BILAG_HOME": str(home)},
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise RuntimeError(f"bilag extract exited {done.returncode}: {done.stderr[-500:]!r}")
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return cpu, json.loads(done.stdout)
+
+
+def _in_process_cpu(files: list[tuple[str, bytes]]) -> tuple[float, int]:
+    """CPU seconds of parse + validate of every file in this process; how many are valid."""
+    parser, ctx = EhfParser(), ParseContext()
+    valid = 0
+    started = time.process_time()
+    for name, content in files:
+        for invoice in parser.parse(IncomingDocument(name=name, content=content), ctx).invoices:
+            findings = invoice.findings + validate(invoice)
+            valid += not any(f.severity is Severity.FATAL for f in findings)
+    return time.process_time() - started, valid
+
+
+def measure_command(rounds: int, count: int = COMMAND_FILES) -> dict[str, Any]:
+    """The whole ``bilag extract`` command against in-process parse + validate."""
+    for package in PACKAGES:
+        compileall.compile_dir(ROOT / package, quiet=1)
+    with tempfile.TemporaryDirectory(prefix="bench-ehf-") as tmp:
+        folder, home = Path(tmp) / "invoices", Path(tmp) / "home"
+        folder.mkdir()
+        files = [(str(p), p.read_bytes()) for p in _invoice_folder(folder, count)]
+        _command_cpu(folder, home)  # the workspace is created, the page cache warm
+        command, in_process = [], []
+        for _ in range(rounds):
+            cpu, objects = _command_cpu(folder, home)
+            command.append(cpu)
+            fatal = [o["source"] for o in objects if _has_fatal(o)]
+            assert len(objects) == count and not fatal, f"{len(objects)} objects; fatal: {fatal}"
+            cpu, valid = _in_process_cpu(files)
+            in_process.append(cpu)
+            assert valid == count, f"in-process: {valid} of {count} valid"
+    ratios = [c / p for c, p in zip(command, in_process, strict=True)]
+    return {
+        "files": count,
+        "command_cpu_s": command,
+        "parse_validate_cpu_s": in_process,
+        "ratio": statistics.median(ratios),
+        "ratios": ratios,
+    }
+
+
+def _has_fatal(obj: dict[str, Any]) -> bool:
+    return bool(obj["errors"]) or any(f["severity"] == "fatal" for f in obj["validation"])
+
+
 def _child(which: str, stage: str, count: int) -> int:
     """Run inside valgrind: warm up every stage, then ``count`` documents of one stage.
 
@@ -265,20 +366,20 @@ def main(argv: list[str]) -> int:
         print("         " + "  ".join(f"{k[6:]} {v:.1f}x" for k, v in stages.items()))
         if args.profile and name == "10-line":
             _profile(content)
+    command = results["command"] = measure_command(1 if args.quick else 3)
+    print(
+        f"command  bilag extract --json, {command['files']} files: "
+        f"{min(command['command_cpu_s']):.2f} CPU-s; in-process parse+validate "
+        f"{min(command['parse_validate_cpu_s']):.2f} CPU-s; ratio {command['ratio']:.2f}x "
+        f"(rounds: {', '.join(f'{r:.2f}' for r in command['ratios'])})"
+    )
     ten = results["10-line"]
-    pdf = results["1mb-pdf"]
-    reader = "parse w/o syntax rules"
     goals = {
         "parse+validate >= 1000/s (10-line)": ten["docs_per_second"]["parse+validate"]
         >= GOAL_DOCS_PER_SECOND,
-        "parse+validate <= 5x floor (10-line)": ten["ratio_to_floor"]["parse+validate"]
-        <= GOAL_RATIO,
-        "parse <= 5x floor (10-line)": ten["ratio_to_floor"]["parse"] <= GOAL_RATIO,
-        f"{reader} <= 5x floor (10-line)": ten["ratio_to_floor"][reader] <= GOAL_RATIO,
-        "parse+validate <= 5x floor (1mb-pdf)": pdf["ratio_to_floor"]["parse+validate"]
-        <= GOAL_RATIO,
-        "parse <= 5x floor (1mb-pdf)": pdf["ratio_to_floor"]["parse"] <= GOAL_RATIO,
-        f"{reader} <= 5x floor (1mb-pdf)": pdf["ratio_to_floor"][reader] <= GOAL_RATIO,
+        f"whole command <= {GOAL_COMMAND_RATIO}x parse+validate ({COMMAND_FILES} files)": (
+            command["ratio"] <= GOAL_COMMAND_RATIO
+        ),
     }
     for goal, met in goals.items():
         print(f"goal {goal}: {'met' if met else 'NOT met'}")

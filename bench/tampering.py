@@ -244,6 +244,10 @@ def _inserts(
                     conn.exec_driver_sql(
                         f"ALTER TABLE postings ALTER COLUMN {column} DROP NOT NULL"
                     )
+            elif values["chain_seq"] is None:  # SQLite: the table rebuilt without NOT NULL
+                conn.exec_driver_sql("CREATE TABLE forged AS SELECT * FROM postings")
+                conn.exec_driver_sql("DROP TABLE postings")
+                conn.exec_driver_sql("ALTER TABLE forged RENAME TO postings")
             conn.execute(insert(postings).values(**values))
 
         yield Tampering("insert", f"insert a posting {label}", forge)

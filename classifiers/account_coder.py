@@ -208,16 +208,21 @@ class HistoryCoder:
                 self.calibrator.scores([r.raw for r in known], [r.features for r in known])
             )
             out.extend(
-                self._suggestion(model, raw, next(scores))
+                self._suggestion(model, raw, next(scores), item)
                 if raw is not None
                 else _abstain("nothing to go on")
-                for raw in raws
+                for raw, item in zip(raws, items[start : start + _BATCH], strict=True)
             )
         return out
 
-    def _suggestion(self, model: CoderModel, raw: RawRanking, score: float) -> Suggestion:
+    def _suggestion(
+        self, model: CoderModel, raw: RawRanking, score: float, item: CodingInput
+    ) -> Suggestion:
         confidence = self.calibrator.confidence(raw.route, score)
         best, p_best = raw.ranked[0]
+        department, project = model.dimensions.suggest(
+            raw.key, best, item.description, item.context
+        )
         # The rest of the calibrated mass is shared among the alternatives in
         # proportion to their raw probabilities, so confidences never sum past 1.
         alternative_mass = sum(p for _, p in raw.ranked[1:4])
@@ -236,8 +241,8 @@ class HistoryCoder:
             vat_code=model.vat(raw.key, best),
             confidence=round(confidence, 4),
             alternatives=alternatives,
-            department=model.department_by_pair.get((raw.key, best)),
-            project=model.project_by_pair.get((raw.key, best)),
+            department=department,
+            project=project,
             reason=_REASONS[raw.route],
         )
 

@@ -43,6 +43,8 @@ class CodingInput:
     net_amount: Decimal | None
     date: date | None = None
     currency: str | None = None
+    # the rest of the invoice: its other lines, project and buyer references
+    context: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

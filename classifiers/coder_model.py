@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from classifiers.base import CodingInput, HistoryRow
+from classifiers.dimensions import DimensionModel, invoice_contexts
 from classifiers.features import normalise_name, row_tokens, supplier_key
 from classifiers.supplier_facts import NO_FACTS, SupplierFacts
 from classifiers.text_model import TokenNaiveBayes
@@ -107,8 +108,7 @@ class CoderModel:
         self.names: dict[str, str] = {}
         self.vat_by_pair: dict[tuple[str | None, int], str] = {}
         self.vat_by_account: dict[int, str] = {}
-        self.department_by_pair: dict[tuple[str | None, int], str] = {}
-        self.project_by_pair: dict[tuple[str | None, int], str] = {}
+        self.dimensions = DimensionModel()
         self.facts = SupplierFacts()  # exact and typical amounts, for the scorer
 
     def fit(self, rows: Sequence[HistoryRow], keys: Sequence[str | None], tokens: Any) -> None:
@@ -138,7 +138,7 @@ class CoderModel:
 
         sequences: dict[str, list[int]] = defaultdict(list)
         tables: dict[str, dict[Any, dict[str, float]]] = {
-            t: defaultdict(lambda: defaultdict(float)) for t in ("vat", "vat_acc", "dep", "proj")
+            t: defaultdict(lambda: defaultdict(float)) for t in ("vat", "vat_acc")
         }
         # Newest first, so a booking's position in its supplier's list is its recency.
         for i in range(len(rows) - 1, -1, -1):
@@ -155,10 +155,6 @@ class CoderModel:
             if row.vat_code:
                 tables["vat"][(key, cls)][row.vat_code] += recent
                 tables["vat_acc"][cls][row.vat_code] += float(weights[i])
-            if row.department:
-                tables["dep"][(key, cls)][row.department] += recent
-            if row.project:
-                tables["proj"][(key, cls)][row.project] += recent
         self.sequences = {k: np.asarray(v, dtype=np.int64) for k, v in sequences.items()}
         self.counts = {}
         for k, v in sequences.items():
@@ -168,8 +164,7 @@ class CoderModel:
             self.counts[k] = dict(tally)
         self.vat_by_pair = {k: _mode(v) for k, v in tables["vat"].items()}
         self.vat_by_account = {k: _mode(v) for k, v in tables["vat_acc"].items()}
-        self.department_by_pair = {k: _mode(v) for k, v in tables["dep"].items()}
-        self.project_by_pair = {k: _mode(v) for k, v in tables["proj"].items()}
+        self.dimensions.fit(rows, keys, y.tolist(), invoice_contexts(rows, keys))
         self.facts.fit(rows, keys, y.tolist())
         self.set_params(self.rank_decay, self.beta)
 

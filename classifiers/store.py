@@ -19,6 +19,9 @@ Changelog of FORMAT_VERSION:
     4  Exact- and typical-amount facts among the scorer's features; a known
        supplier's two routes may share one confidence map; the scorer may be
        boosted trees or an average (classifiers.scorers).
+    5  Department and project from classifiers.dimensions (supplier and account habit,
+       words that name a value, labelled values on the invoice); CodingInput.context.
+       A format-4 file is refused (it has no dimension model) and retrained.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ __all__ = ["FORMAT_VERSION", "HISTORY_FILE", "MODEL_FILE", "load_coder", "save_c
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 MODEL_FILE = "account_coder.pickle"
 HISTORY_FILE = "history.csv"  # the training history in contract columns, for retraining
 
@@ -88,7 +91,14 @@ def load_coder(models_dir: Path) -> AccountCoder | None:
         with path.open("rb") as fh:
             header = pickle.load(fh)
             if not isinstance(header, dict) or header.get("format") != FORMAT_VERSION:
-                log.warning("%s: model format %r, need %s: retrain", path, header, FORMAT_VERSION)
+                found = header.get("format") if isinstance(header, dict) else None
+                log.warning(
+                    "%s: model format %s, this bilag reads format %s: "
+                    "retraining from the history kept beside it",
+                    path,
+                    found if found is not None else "unknown",
+                    FORMAT_VERSION,
+                )
                 return None
             if header.get("versions") != _library_versions():
                 log.warning(

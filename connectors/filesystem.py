@@ -19,6 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from bilag.domain.document import IncomingDocument
+from bilag.domain.text import printable
 from bilag.errors import SourceError
 
 __all__ = ["FolderSource"]
@@ -63,6 +64,7 @@ class FolderSource:
         self.failed_dir = Path(failed_dir) if failed_dir else self.inbox / "failed"
         self.settle_seconds = settle_seconds
         self.max_file_bytes = max_file_bytes
+        self._paths: dict[str, Path] = {}  # printable name -> the path it came from
 
     def _candidates(self) -> Iterator[tuple[Path, bool]]:
         """(path, is_maildir_message) in a stable order, skipping our own output folders."""
@@ -93,6 +95,14 @@ class FolderSource:
             raise SourceError(f"{self.name}: inbox folder {self.inbox} does not exist")
         yield from walk(self.inbox)
 
+    def pending(self) -> int:
+        """How many files wait in the inbox (for a progress bar; nothing is read)."""
+        return sum(
+            1
+            for path, _ in self._candidates()
+            if not path.name.lower().endswith((*_IN_PROGRESS, ".reason.txt"))
+        )
+
     def fetch_new(self) -> Iterator[IncomingDocument]:
         """Every settled file in the inbox, read whole; origin key ``folder:<path>:<sha256>``."""
         now = time.time()
@@ -115,14 +125,18 @@ class FolderSource:
             except OSError as e:
                 log.warning("%s: cannot read %s: %s", self.name, path, e.strerror)
                 continue
+            # any bytes may name a file: the document's name and origin are printable text
+            # (valid UTF-8, one line), the real path is kept here for acknowledge()
+            shown = printable(str(path))
+            self._paths[shown] = path
             doc = IncomingDocument(
-                name=str(path), content=content, media_type=_media_hint(path, in_maildir=in_maildir)
+                name=shown, content=content, media_type=_media_hint(path, in_maildir=in_maildir)
             )
             origin = {
                 "source": self.name,
                 "channel": "folder",
-                "path": str(path),
-                "key": f"folder:{path.resolve()}:{doc.sha256}",
+                "path": shown,
+                "key": f"folder:{printable(str(path.resolve()))}:{doc.sha256}",
             }
             yield IncomingDocument(
                 name=doc.name,
@@ -133,7 +147,8 @@ class FolderSource:
 
     def acknowledge(self, doc: IncomingDocument, *, ok: bool = True, reason: str = "") -> None:
         """Move the file to ``processed/`` or ``failed/``; a file already gone is fine."""
-        path = Path(doc.origin.get("path", doc.name))
+        shown = doc.origin.get("path", doc.name)
+        path = self._paths.pop(shown, None) or Path(shown)
         if not path.exists():
             return
         self._move(path, ok=ok, reason=reason)

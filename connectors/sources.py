@@ -7,7 +7,8 @@
     host = "imap.example.no"
     security = "ssl"                   # ssl | starttls | plain
     user = "faktura@example.no"
-    password_env = "BILAG_IMAP_PASSWORD"   # or password_file, oauth2_token_env, oauth2_token_file
+    password_env = "BILAG_IMAP_PASSWORD"   # or password_file, password_block (a Prefect
+                                           # Secret, read by the flows), oauth2_token_env ...
     folder = "INBOX"
     after = "move"                     # move | flag
     senders = ["@fjordkraft.no"]       # optional filters
@@ -24,7 +25,9 @@
     endpoint_url = "http://127.0.0.1:9000"   # optional, for S3-compatible stores
 
 A password is never read from the configuration file itself: only from an
-environment variable or a secrets file named there. Every mistake is a
+environment variable or a secrets file named there, or (``*_block``) from a
+Prefect Secret block, which the flows resolve: bilag never imports Prefect, so
+the command line refuses such a source with a message that says so. Every mistake is a
 :class:`~bilag.errors.ConfigError` naming the file and the key. What is allowed
 but unsafe (``security = "plain"``: the password and every mail cross the network
 unencrypted) is a warning: :func:`source_warnings` lists them, building the source
@@ -35,7 +38,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -56,10 +59,17 @@ PLAIN_IMAP = (
 class _Table:
     """Typed access to one ``[sources.NAME]`` table with errors that name file and key."""
 
-    def __init__(self, table: Mapping[str, Any], where: str, environ: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        table: Mapping[str, Any],
+        where: str,
+        environ: Mapping[str, str],
+        resolver: Callable[[str], str] | None = None,
+    ) -> None:
         self.table = table
         self.where = where
         self.environ = environ
+        self.resolver = resolver  # reads ``*_block`` secrets (Prefect Secret blocks)
         self.used: set[str] = {"kind"}
 
     def error(self, key: str, message: str) -> ConfigError:
@@ -91,11 +101,21 @@ class _Table:
         return value
 
     def secret(self, stem: str, *, required: bool) -> str | None:
-        """The value of ``<stem>_env`` (an environment variable) or ``<stem>_file``."""
+        """The value of ``<stem>_block`` (a Prefect Secret, through the resolver),
+        ``<stem>_env`` (an environment variable) or ``<stem>_file``."""
         if stem in self.table:
             raise self.error(
                 stem, f"a clear-text secret is not allowed here; use {stem}_env or {stem}_file"
             )
+        block = self.get(f"{stem}_block", str)
+        if block:
+            if self.resolver is None:
+                raise self.error(
+                    f"{stem}_block",
+                    f"Prefect Secret block {block!r} is read only when the flows run; "
+                    f"on the command line use {stem}_env or {stem}_file",
+                )
+            return self.resolver(block)
         env_name = self.get(f"{stem}_env", str)
         file_name = self.get(f"{stem}_file", str)
         if env_name:
@@ -220,6 +240,7 @@ def build_source(
     config_path: Path | str,
     home: Path,
     environ: Mapping[str, str] | None = None,
+    resolver: Callable[[str], str] | None = None,
 ) -> DocumentSource:
     """One configured source.
 
@@ -229,6 +250,7 @@ def build_source(
         config_path: the file, for error messages.
         home: the workspace; relative folder paths are resolved against it.
         environ: where ``*_env`` secrets are looked up (default ``os.environ``).
+        resolver: reads ``*_block`` secrets (Prefect Secret blocks); the flows pass one.
 
     Raises:
         ConfigError: the source is missing or its table is wrong (names file and key).
@@ -241,7 +263,7 @@ def build_source(
     where = f"{config_path}: sources.{name}"
     if not isinstance(table, Mapping):
         raise ConfigError(f"{where}: must be a table")
-    t = _Table(table, where, os.environ if environ is None else environ)
+    t = _Table(table, where, os.environ if environ is None else environ, resolver)
     kind = t.get("kind", str, required=True)
     if kind == "imap":
         return _imap(name, t)
@@ -259,10 +281,13 @@ def build_sources(
     home: Path,
     names: Iterable[str] | None = None,
     environ: Mapping[str, str] | None = None,
+    resolver: Callable[[str], str] | None = None,
 ) -> dict[str, DocumentSource]:
     """Every configured source (or the ``names`` given), by name."""
     wanted = list(names) if names is not None else source_names(config, config_path)
     return {
-        n: build_source(n, config, config_path=config_path, home=home, environ=environ)
+        n: build_source(
+            n, config, config_path=config_path, home=home, environ=environ, resolver=resolver
+        )
         for n in wanted
     }

@@ -1,9 +1,10 @@
-"""Run a flow offline: ``python -m flows intake [--home DIR] [--source NAME] [--chunk-size N]``.
+"""Run one flow now: ``python -m flows FLOW --home DIR [options]``.
 
-Prefect reads its settings when it is imported, so the offline defaults are put
-in the environment first: its state (a SQLite database) in ``<home>/prefect``, a
-generous server start-up timeout, no analytics and no log shipping. Settings
-already in the environment win.
+``FLOW`` is ``intake``, ``retrain``, ``post-pending`` or ``daily-report``. Without
+``PREFECT_API_URL`` the run uses a temporary local Prefect server whose state
+lives in ``DIR/prefect`` (offline). Prints the run's summary as JSON; the exit
+status is the command line's: 0, 1 when a document or delivery failed, 2 for a
+configuration error.
 """
 
 from __future__ import annotations
@@ -12,39 +13,74 @@ import argparse
 import json
 import os
 import sys
-from dataclasses import asdict
 from pathlib import Path
+from typing import Any
+
+FLOWS = ("intake", "retrain", "post-pending", "daily-report")
 
 
-def offline_environment(home: Path) -> dict[str, str]:
-    """The Prefect settings for an offline run with its state inside the workspace."""
-    return {
-        "PREFECT_HOME": str(home / "prefect"),
-        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "DO_NOT_TRACK": "1",
-        "PREFECT_LOGGING_TO_API_ENABLED": "false",
-        "PREFECT_LOGGING_LEVEL": "WARNING",
-    }
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m flows", description=__doc__)
+    p.add_argument("flow", choices=FLOWS)
+    p.add_argument("--home", default=os.environ.get("BILAG_HOME"), help="the workspace folder")
+    p.add_argument("--source", action="append", default=None, help="intake: only this source")
+    p.add_argument("--chunk-size", type=int, default=50, help="intake: items per task")
+    p.add_argument("--dask-workers", type=int, default=0, help="intake: a local Dask cluster")
+    p.add_argument("--dask-address", default=None, help="intake: an existing Dask scheduler")
+    p.add_argument("--shard", default="0/1", help="intake: K/N, the K-th of N parts of a batch")
+    p.add_argument("--sink", action="append", default=None, help="post-pending: only this sink")
+    p.add_argument("--day", default=None, help="daily-report: YYYY-MM-DD (default yesterday)")
+    return p
+
+
+def run(args: argparse.Namespace) -> tuple[int, Any]:
+    """Run the flow; (exit status, the run's summary)."""
+    from flows.intake import intake
+    from flows.maintenance import daily_report, post_pending, retrain
+
+    home = str(Path(args.home).expanduser().resolve())
+    if args.flow == "intake":
+        shard, shards = (int(x) for x in args.shard.split("/"))
+        state = intake(
+            home=home,
+            sources=args.source,
+            chunk_size=args.chunk_size,
+            dask_workers=args.dask_workers,
+            dask_address=args.dask_address,
+            shard=shard,
+            shards=shards,
+            return_state=True,
+        )
+    elif args.flow == "retrain":
+        state = retrain(home=home, return_state=True)
+    elif args.flow == "post-pending":
+        state = post_pending(home=home, sinks=args.sink, return_state=True)
+    else:
+        state = daily_report(home=home, day=args.day, return_state=True)
+    data = state.result(raise_on_failure=False)
+    if isinstance(data, BaseException):  # the flow itself raised: a bug or a config error
+        from bilag.errors import ConfigError
+
+        sys.stderr.write(f"bilag: {type(data).__name__}: {data}\n")
+        return (2 if isinstance(data, ConfigError) else 1), None
+    if isinstance(data, dict) and "exit_code" in data:
+        return int(data["exit_code"]), data
+    return (1 if state.is_failed() else 0), data
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m flows")
-    parser.add_argument("flow", choices=["intake"])
-    parser.add_argument("--home", default=os.environ.get("BILAG_HOME", ".bilag"))
-    parser.add_argument("--source", action="append", default=None)
-    parser.add_argument("--chunk-size", type=int, default=50)
-    args = parser.parse_args(argv)
-    home = Path(args.home).expanduser().resolve()
-    for key, value in offline_environment(home).items():
-        os.environ.setdefault(key, value)
-    from flows.intake import intake
+    args = parser().parse_args(argv)
+    if not args.home:
+        sys.stderr.write("bilag: the workspace is required: --home DIR or BILAG_HOME\n")
+        return 2
+    from flows.runtime import apply_offline_environment
 
-    summaries = intake(home=str(home), sources=args.source, chunk_size=args.chunk_size)
-    json.dump([asdict(s) for s in summaries], sys.stdout, indent=2)
+    apply_offline_environment(Path(args.home).expanduser().resolve())
+    code, data = run(args)
+    json.dump(data, sys.stdout, indent=2, default=str)
     sys.stdout.write("\n")
-    return 1 if any(s.failed or s.errors for s in summaries) else 0
+    return code
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # also keeps Dask's spawned workers from running a flow
     sys.exit(main(sys.argv[1:]))

@@ -1,155 +1,347 @@
-"""The ``intake`` flow: pull every configured source through the pipeline.
+"""The ``intake`` flow: every configured source through the pipeline, then acknowledged.
 
-A thin shell over :mod:`bilag.services.intake`: the flow sequences, the tasks
-wrap one service call each. Work is done in chunks (``chunk_size`` items per
-task run, not one task per document: a task costs 10-140 ms on Prefect's
-temporary server here), and a chunk is the unit of retry. Retrying a chunk is
-safe because nothing is acknowledged at the source before the pipeline has
-archived and recorded it, and the pipeline is idempotent by origin key and
-SHA-256.
+A thin shell over :mod:`bilag.services.intake`. The flow's own process takes
+items from each source, archives them as a group and later acknowledges them;
+the pipeline runs in coarse tasks of ``chunk_size`` items (a Prefect task costs
+10-140 ms here: one per document would cost more than an EHF invoice takes), in
+this process or, with ``dask_workers`` or ``dask_address``, on a Dask cluster
+(prefect-dask). A task gets only the archived items' names and SHA-256 and reads
+the bytes from the shared archive, so workers may be other machines.
 
-Nothing runs at import time. Run it offline with ``python -m flows intake
---home DIR`` (Prefect's state then lives in ``DIR/prefect``), or deploy it with
-``prefect.yaml``.
+Safe to run again, or beside itself: nothing is acknowledged at a source before
+the pipeline recorded it, the pipeline recognises an item by its origin key and
+SHA-256, and a voucher is posted under a unique key. One source that is
+misconfigured or down is reported and the others go on. A run with failed
+documents ends ``Failed`` and its exit status is the command line's (1; 2 for
+a configuration error).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
+import time
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, cast
+from uuid import UUID
 
-from prefect import flow, get_run_logger, task
+from prefect import State, flow, get_run_logger, task
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture, as_completed
+from prefect.states import Completed, Failed
 
-__all__ = ["ChunkSummary", "SourceSummary", "intake", "list_sources", "pull_chunk"]
+from bilag.domain.document import IncomingDocument
+from bilag.errors import ConfigError, InfrastructureError
+from bilag.services.intake import Arrival, Processed, settle, take_arrivals
+from flows.runtime import read_secret_block, release_deps, retryable, settings_of, worker_deps
+from flows.tally import RunTally, SourceTally
 
+__all__ = ["ChunkOutcome", "intake", "process_chunk"]
 
-@dataclass(frozen=True)
-class ChunkSummary:
-    """What one chunk of one source did (plain data: cheap for Prefect to keep)."""
-
-    source: str
-    fetched: int
-    failed: int
-    errors: tuple[str, ...]
-    statuses: dict[str, int]
-    exhausted: bool
-    notes: tuple[str, ...] = ()  # warnings of the source (plain-text IMAP), for the run log
-
-    @property
-    def progressed(self) -> bool:
-        """False when every item failed in the pipeline and stayed at the source: a rerun of
-        the same chunk would only meet the same items again."""
-        return self.fetched > len(self.errors)
+PROGRESS_EVERY = 2.0  # seconds between updates of the progress artifact
 
 
 @dataclass(frozen=True)
-class SourceSummary:
-    source: str
-    chunks: int = 0
-    fetched: int = 0
-    failed: int = 0
-    errors: tuple[str, ...] = ()
-    statuses: dict[str, int] = field(default_factory=dict)
+class ChunkOutcome:
+    """What the pipeline made of one chunk, and how long it took (plain data)."""
 
-
-@task(cache_policy=NO_CACHE)
-def list_sources(home: str | None) -> list[str]:
-    """The names of the workspace's ``[sources.NAME]`` tables."""
-    from bilag.config import load_settings
-    from connectors.sources import source_names
-
-    settings = load_settings(home)
-    return source_names(settings.raw, settings.config_path)
+    processed: tuple[Processed, ...]
+    seconds: float
 
 
 @task(
-    retries=3,
-    retry_delay_seconds=[2, 5, 15],
+    retries=2,
+    retry_delay_seconds=[2, 10],
+    retry_condition_fn=retryable,
     cache_policy=NO_CACHE,
-    task_run_name="pull-{source_name}-{chunk}",
+    task_run_name="process-{source_name}-{chunk}",
 )
-def pull_chunk(home: str | None, source_name: str, chunk_size: int, chunk: int) -> ChunkSummary:
-    """Fetch, process and acknowledge up to ``chunk_size`` items of one source (I/O: retried)."""
-    from bilag.allocator import tune_allocator
-    from bilag.bootstrap import bootstrap
-    from bilag.config import load_settings
-    from bilag.services.intake import close_source, configured_sources, fetch
+def process_chunk(
+    home: str, source_name: str, chunk: int, arrivals: Sequence[Arrival]
+) -> ChunkOutcome:
+    """Run one chunk of archived arrivals through the pipeline (retried on infrastructure).
 
-    tune_allocator()  # the worker process reads documents in bulk (bilag/allocator.py)
-    settings = load_settings(home)
-    deps = bootstrap(settings)
-    try:
-        [source] = configured_sources(settings, [source_name]).values()
-        try:
-            report = fetch(deps, source, limit=chunk_size)
-        finally:
-            close_source(source)
-    finally:
-        deps.ledger.dispose()
-    statuses = Counter(str(r.status) for item in report.items for r in item.results)
-    return ChunkSummary(
-        source=source_name,
-        fetched=report.fetched,
-        failed=report.failed,
-        errors=report.errors,
-        statuses=dict(statuses),
-        exhausted=report.exhausted,
-        notes=report.notes,
-    )
+    A retry after a crash half-way is safe: the pipeline returns what it recorded before.
+    """
+    from bilag.services.intake import process_arrivals
+
+    started = time.perf_counter()
+    processed = process_arrivals(worker_deps(home), arrivals)
+    return ChunkOutcome(tuple(processed), time.perf_counter() - started)
 
 
 def _run_name() -> str:
     return f"intake-{datetime.now(UTC):%Y%m%dT%H%M%S}"
 
 
+class _Progress:
+    """The run's progress artifact, updated at most every PROGRESS_EVERY seconds."""
+
+    def __init__(self, tally: RunTally, sources: int) -> None:
+        self.tally, self.sources = tally, max(sources, 1)
+        self.finished, self.expected, self.last = 0, 0, 0.0
+        made = create_progress_artifact(0.0, key="intake-progress", description="starting")
+        self.id = cast(UUID, made)
+
+    def update(self, current: str, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self.last < PROGRESS_EVERY:
+            return
+        self.last = now
+        done = self.tally.done
+        # a folder is counted up front; a mailbox does not say how much waits: sources done
+        share = min(done / self.expected, 1.0) if self.expected else self.finished / self.sources
+        description = f"{done} documents done, {self.tally.failed} failed; now: {current}"
+        update_progress_artifact(self.id, round(100 * share, 1), description=description)
+
+
 @flow(name="intake", flow_run_name=_run_name, log_prints=False)
 def intake(
-    home: str | None = None,
+    home: str,
     sources: list[str] | None = None,
     chunk_size: int = 50,
-    max_chunks: int = 1000,
-) -> list[SourceSummary]:
+    dask_workers: int = 0,
+    dask_address: str | None = None,
+    shard: int = 0,
+    shards: int = 1,
+) -> State[Any]:
     """Pull every configured source (or those named) until it has nothing new.
 
     Args:
-        home: the bilag workspace (default ``$BILAG_HOME``, else ``./.bilag``).
+        home: the bilag workspace folder (required: a deployment must name it).
         sources: names of ``[sources.NAME]`` tables; default all of them.
-        chunk_size: items per task run.
-        max_chunks: a bound per source and run, so a flooded mailbox cannot hold the run.
+        chunk_size: items per task run: the unit of retry and of distribution.
+        dask_workers: run the chunks on a local Dask cluster of this many worker processes.
+        dask_address: run the chunks on the Dask scheduler at this address instead.
+        shard, shards: take only the items whose name hashes to ``shard`` of ``shards``,
+            to split one large batch over several flow runs on several workers.
 
     Returns:
-        One summary per source: items fetched and failed, statuses of the documents.
+        ``Completed``, or ``Failed`` naming what failed; the data is :meth:`RunTally.summary`.
     """
     logger = get_run_logger()
-    names = sources if sources is not None else list_sources(home)
-    summaries: list[SourceSummary] = []
-    for name in names:
-        total = SourceSummary(name)
-        for chunk in range(max_chunks):
-            part = pull_chunk(home, name, chunk_size, chunk)
-            if chunk == 0:
-                for note in part.notes:
-                    logger.warning("%s", note)
-            statuses = Counter(total.statuses) + Counter(part.statuses)
-            total = SourceSummary(
-                name,
-                chunks=total.chunks + 1,
-                fetched=total.fetched + part.fetched,
-                failed=total.failed + part.failed,
-                errors=total.errors + part.errors,
-                statuses=dict(statuses),
-            )
-            if part.exhausted or not part.progressed:
-                break
-        logger.info(
-            "%s: %d fetched in %d chunks, %d failed, statuses %s",
-            name,
-            total.fetched,
-            total.chunks,
-            total.failed,
-            total.statuses,
+    tally = RunTally()
+    try:
+        with tally.stage("configuration"):
+            settings = settings_of(home)
+            from bilag.services.intake import source_names
+
+            names = sources if sources is not None else source_names(settings)
+        progress = _Progress(tally, len(names))
+        with _runner(dask_workers, dask_address) as runner:
+            for name in names:
+                part = SourceTally(name)
+                tally.sources.append(part)
+                _pull_source(home, name, part, tally, progress, runner, chunk_size, (shard, shards))
+                progress.finished += 1
+                logger.info(
+                    "%s: %d documents in %d chunks, %d failed, statuses %s%s",
+                    name,
+                    part.fetched,
+                    part.chunks,
+                    part.failed,
+                    dict(part.statuses),
+                    f"; not read: {part.problem}" if part.problem else "",
+                )
+        progress.update("finished", force=True)
+    finally:
+        release_deps()
+    _artifacts(tally)
+    summary = tally.summary()
+    if tally.exit_code:
+        return Failed(message=tally.message(), data=summary)
+    return Completed(message=tally.message(), data=summary)
+
+
+def _runner(workers: int, address: str | None) -> Any:
+    """A Dask task runner (started by ``with``), or a stand-in that runs chunks here."""
+    if not workers and not address:
+        return _InProcess()
+    from prefect_dask.task_runners import DaskTaskRunner
+
+    if address:
+        return _OnDask(DaskTaskRunner(address=address), parallel=8)
+    runner = DaskTaskRunner(
+        cluster_kwargs={
+            "n_workers": workers,
+            "threads_per_worker": 1,  # the pipeline is CPU-bound Python: one per process
+            "processes": True,
+            "dashboard_address": None,
+        }
+    )
+    # one chunk in flight beyond the workers, so none waits while the flow acknowledges
+    return _OnDask(runner, parallel=workers + 1)
+
+
+class _OnDask:
+    """A Dask task runner and how many chunks to keep in flight on it."""
+
+    def __init__(self, runner: Any, *, parallel: int) -> None:
+        self.runner, self.parallel = runner, parallel
+
+    def __enter__(self) -> _OnDask:
+        self.runner.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.runner.__exit__(*exc)
+
+    def submit(self, task_: Any, parameters: dict[str, Any]) -> Any:
+        return self.runner.submit(task_, parameters=parameters)
+
+
+class _InProcess:
+    """Runs each chunk as a task in the flow's process, one after the other."""
+
+    parallel = 0
+
+    def __enter__(self) -> _InProcess:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        return None
+
+    def submit(self, task_: Any, parameters: dict[str, Any]) -> Any:
+        return _Done(task_(**parameters))
+
+
+class _Done:
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def result(self) -> Any:
+        return self.value
+
+
+def _in_shard(
+    stream: Iterator[IncomingDocument], shard: int, shards: int
+) -> Iterator[IncomingDocument]:
+    for doc in stream:
+        if shards <= 1 or zlib.crc32(doc.name.encode("utf-8")) % shards == shard:
+            yield doc
+
+
+def _pull_source(
+    home: str,
+    name: str,
+    part: SourceTally,
+    tally: RunTally,
+    progress: _Progress,
+    runner: Any,
+    chunk_size: int,
+    shard: tuple[int, int],
+) -> None:
+    """One source, start to end; its failure is recorded in ``part`` and never raised."""
+    from bilag.services.intake import close_source, configured_sources
+    from connectors.archive import open_archive
+
+    settings = settings_of(home)
+    try:
+        with tally.stage("connect to the source"):
+            [source] = configured_sources(settings, [name], resolver=read_secret_block).values()
+    except ConfigError as e:  # wrong table, missing password: reported once, not retried
+        part.fail(str(e), config=True)
+        return
+    archive = open_archive(settings.archive_url)
+    count = getattr(source, "pending", None)
+    if callable(count):
+        progress.expected += int(count())
+    try:
+        _chunks(home, source, archive, part, tally, progress, runner, chunk_size, shard)
+    except (InfrastructureError, OSError) as e:
+        part.fail(f"{type(e).__name__}: {e} (the rest waits for the next run)", config=False)
+    finally:
+        close_source(source)
+
+
+def _chunks(
+    home: str,
+    source: Any,
+    archive: Any,
+    part: SourceTally,
+    tally: RunTally,
+    progress: _Progress,
+    runner: Any,
+    chunk_size: int,
+    shard: tuple[int, int],
+) -> None:
+    """Take chunk after chunk and keep every worker busy; acknowledge as chunks finish."""
+    stream = _in_shard(iter(source.fetch_new()), *shard)
+    window: dict[Any, list[IncomingDocument]] = {}
+    exhausted, dropped = False, None
+    while not exhausted or window:
+        if not exhausted:
+            with tally.stage("fetch and archive"):
+                docs, arrivals, dropped = take_arrivals(archive, stream, chunk_size)
+            if docs:
+                parameters = {
+                    "home": home,
+                    "source_name": source.name,
+                    "chunk": part.chunks,
+                    "arrivals": arrivals,
+                }
+                window[runner.submit(process_chunk, parameters=parameters)] = docs
+                part.chunks += 1
+            exhausted = len(docs) < chunk_size or dropped is not None
+        if window and (exhausted or len(window) > runner.parallel):
+            _settle_first(source, window, part, tally)
+            progress.update(source.name)
+    close = getattr(stream, "close", None)
+    if callable(close):
+        close()
+    if dropped is not None:  # what arrived before the connection dropped is handled
+        raise dropped
+
+
+def _settle_first(
+    source: Any, window: dict[Any, list[IncomingDocument]], part: SourceTally, tally: RunTally
+) -> None:
+    """Wait for the first chunk to finish and acknowledge its items at the source."""
+    with tally.stage("wait for the workers"):
+        future = next(iter(_completed(list(window))))
+        outcome: ChunkOutcome = future.result()
+    docs = window.pop(future)
+    tally.stages["pipeline (inside the tasks)"] += outcome.seconds
+    with tally.stage("acknowledge at the source"):
+        for doc, processed in zip(docs, outcome.processed, strict=True):
+            part.add(settle(source, doc, processed))
+
+
+def _completed(futures: list[Any]) -> Iterator[Any]:
+    if all(isinstance(f, PrefectFuture) for f in futures):
+        return as_completed(futures)
+    return iter(futures)
+
+
+def _artifacts(tally: RunTally) -> None:
+    """The run's artifacts: a table per source, the failures, the time per stage."""
+    for s in tally.sources:
+        counts = ", ".join(f"{n} {status}" for status, n in s.statuses.most_common())
+        shown = "" if s.fetched <= len(s.rows) else f" (the first {len(s.rows)} rows)"
+        create_table_artifact(
+            table=s.rows or [{"document": "", "status": "", "voucher": "", "reasons": ""}],
+            key=f"intake-{_slug(s.source)}",
+            description=f"**{s.source}**: {s.fetched} documents, {s.failed} failed"
+            f"{'; ' + counts if counts else ''}{shown}"
+            + (f"\n\nNot read: {s.problem}" if s.problem else ""),
         )
-        summaries.append(total)
-    return summaries
+    create_markdown_artifact(
+        markdown=f"# Failures\n\n{tally.message()}\n\n{tally.failures_markdown()}",
+        key="intake-failures",
+        description="every document and source that failed, with the reason",
+    )
+    create_table_artifact(
+        table=tally.stage_rows(), key="intake-stages", description="time per stage"
+    )
+
+
+def _slug(name: str) -> str:
+    out = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
+    return out or "source"

@@ -7,6 +7,7 @@ parser modules when a document needs them, so importing the registry stays cheap
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 
 from parsers.base import IncomingDocument, Parser
@@ -16,6 +17,8 @@ from parsers.ocr import OcrParser
 from parsers.pdf import PdfParser
 
 __all__ = ["BUILTIN", "all_parsers", "choose_parser"]
+
+log = logging.getLogger(__name__)
 
 
 BUILTIN: tuple[Callable[[], Parser], ...] = (EhfParser, PdfParser, MailParser, ZipParser, OcrParser)
@@ -31,7 +34,11 @@ def choose_parser(doc: IncomingDocument, parsers: Sequence[Parser]) -> Parser | 
     """The parser with the highest score; ``None`` when every parser declines."""
     best: tuple[int, Parser] | None = None
     for parser in parsers:
-        score = parser.score(doc)
+        try:
+            score = parser.score(doc)
+        except Exception:  # score never raises by contract; one that does declines
+            log.debug("%s.score raised on %s", parser.name, doc.name, exc_info=True)
+            continue
         if score is not None and (best is None or score > best[0]):
             best = (score, parser)
     return best[1] if best else None

@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # Installs everything bilag needs on a fresh Debian machine, then leaves a ready
 # virtual environment in .venv. Safe to run again: each step checks first.
+#
+# uv never goes into the system Python: Debian's /usr/bin/python3 is an "externally
+# managed environment" (PEP 668) that refuses `pip install`. A uv already on PATH is
+# used as it is; otherwise uv is installed into a project-local venv, .tools/uv-venv,
+# made with whatever `python3` is (Debian's own or another 3.11).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-nor tesseract-ocr-eng poppler-utils dovecot-imapd openssl chromium fonts-dejavu-core valgrind)
+# python3-venv: Debian's python3 makes no venv without it (ensurepip is split out).
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-nor tesseract-ocr-eng poppler-utils dovecot-imapd openssl chromium fonts-dejavu-core valgrind python3-venv)
+UV_VENV=.tools/uv-venv
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -17,10 +24,19 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if ! command -v uv >/dev/null 2>&1; then
-  echo "setup: installing uv" >&2
-  python3 -m pip install --quiet --disable-pip-version-check uv
+if [ -x "$UV_VENV/bin/uv" ]; then
+  UV="$UV_VENV/bin/uv"
+elif command -v uv >/dev/null 2>&1; then
+  UV=uv
+else
+  echo "setup: installing uv into $UV_VENV (not into the system Python)" >&2
+  rm -rf "$UV_VENV"
+  python3 -m venv "$UV_VENV"
+  "$UV_VENV/bin/python" -m pip install --quiet --disable-pip-version-check uv
+  UV="$UV_VENV/bin/uv"
 fi
 
-# --locked: a fresh machine gets exactly the versions in uv.lock.
-UV_COMPILE_BYTECODE=1 uv sync --locked --all-extras --quiet --python python3.11
+# --locked: a fresh machine gets exactly the versions in uv.lock. Python 3.11 is
+# Debian 12's own python3; uv finds it (or another 3.11) on PATH.
+UV_COMPILE_BYTECODE="${UV_COMPILE_BYTECODE:-1}" \
+  "$UV" sync --locked --all-extras --quiet --python python3.11

@@ -23,6 +23,9 @@ from bilag.errors import BilagError, ConfigError
 __all__ = ["COMMANDS", "main"]
 
 COMMANDS: tuple[str, ...] = (
+    "init",
+    "run",
+    "status",
     "extract",
     "validate",
     "fetch",
@@ -43,6 +46,7 @@ COMMANDS: tuple[str, ...] = (
     "verify",
     "user",
     "web",
+    "serve",
 )
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
@@ -53,14 +57,17 @@ def build_parser() -> argparse.ArgumentParser:
         prog="bilag", description="Document intake for accounts payable."
     )
     parser.add_argument("--version", action="version", version=f"bilag {__version__}")
+    home_help = "workspace folder (default: $BILAG_HOME, else ./.bilag)"
+    # before the command name (``bilag --home X queue``) or after it (``bilag queue --home X``):
+    # the command's own options default to SUPPRESS, so that argparse does not overwrite a
+    # value given before the command name with the command's default
+    parser.add_argument("--home", metavar="DIR", default=None, help=home_help)
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="log more to stderr")
     common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help=home_help)
     common.add_argument(
-        "--home",
-        metavar="DIR",
-        default=None,
-        help="workspace folder (default: $BILAG_HOME, else ./.bilag)",
+        "-v", "--verbose", action="count", default=argparse.SUPPRESS, help="log more to stderr"
     )
-    common.add_argument("-v", "--verbose", action="count", default=0, help="log more to stderr")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
         module = importlib.import_module(f"bilag.cli.{name}_cmd")

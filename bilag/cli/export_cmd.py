@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from bilag.bootstrap import bootstrap
     from bilag.services.export import csv_export, saft_export
 
-    deps = bootstrap(load_settings(args.home), coder=False)
+    deps = bootstrap(load_settings(args.home, create=False), coder=False)
     try:
         if args.export_format == "saft":
             data = saft_export(deps, args.year)

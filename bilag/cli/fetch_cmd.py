@@ -2,16 +2,24 @@
 
 Prints the same objects as ``bilag process --json`` (one per invoice, with its
 status), for everything that arrived. Exit status 1 when some item failed (each
-is reported on stderr with its reason), 2 for an unknown or misconfigured source.
+is reported on stderr with its reason) or a source could not be reached, 2 for an
+unknown or misconfigured source. One bad source does not stop the others: each is
+reported and the rest are fetched.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bilag.cli.output import print_json
+from bilag.cli.output import print_json, problem_line
+from bilag.contract.results import fetch_json
+
+if TYPE_CHECKING:
+    from bilag.config import Settings
+    from bilag.services.deps import Deps
+    from bilag.services.intake import FetchReport
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -29,51 +37,72 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(run=run)
 
 
-def result_json(result: Any) -> dict[str, Any]:
-    """The contract object of one pipeline result: the same as ``bilag process --json``."""
-    from bilag.cli.process_cmd import result_json as process_result_json
-
-    return process_result_json(result)
-
-
 def run(args: argparse.Namespace) -> int:
     from bilag.bootstrap import bootstrap
     from bilag.config import load_settings
-    from bilag.services.intake import close_source, configured_sources, fetch
+    from bilag.services.intake import source_names
 
     settings = load_settings(args.home)
-    sources = configured_sources(settings, args.source)
-    if not sources:
+    names = args.source or source_names(settings)
+    if not names:
         sys.stderr.write(f"bilag: {settings.config_path}: no [sources.NAME] configured\n")
         return 2
     deps = bootstrap(settings)
-    out: list[dict[str, Any]] = []
-    failed = False
+    reports: list[FetchReport] = []
+    status = 0
     try:
-        reports = []
-        for source in sources.values():
-            try:
-                reports.append(fetch(deps, source, limit=args.limit))
-            finally:
-                close_source(source)
+        for name in names:
+            # one bad source (a wrong table, a mailbox that is down) does not stop the others
+            report, problem, code = _fetch_one(deps, settings, name, args.limit)
+            if problem:
+                sys.stderr.write(f"bilag: {problem}\n")
+                status = max(status, code)
+            if report is not None:
+                reports.append(report)
+                status = max(status, _report(report, verbose=args.verbose))
     finally:
         deps.ledger.dispose()
-    for report in reports:
-        for item in report.items:
-            out.extend(result_json(r) for r in item.results)
-            if item.error:
-                sys.stderr.write(f"{item.name}: not processed: {item.error}\n")
-                failed = True
-            elif not item.ok:
-                sys.stderr.write(f"{item.name}: {' '.join(item.reason.split())}\n")
-                failed = True
-        if args.verbose:
-            sys.stderr.write(
-                f"bilag: {report.source}: {report.fetched} fetched, {report.failed} failed\n"
-            )
     if args.json:
-        print_json(out)
+        print_json(fetch_json(reports))
     else:
-        for obj in out:
-            sys.stdout.write(f"{obj['source']}: {obj['status']}\n")
+        for report in reports:
+            for item in report.items:
+                for r in item.results:
+                    sys.stdout.write(f"{r.source}: {r.status}\n")
+    return status
+
+
+def _fetch_one(
+    deps: Deps, settings: Settings, name: str, limit: int | None
+) -> tuple[FetchReport | None, str, int]:
+    """(report, problem, exit status of the problem) of one source."""
+    from bilag.errors import ConfigError, InfrastructureError
+    from bilag.services.intake import close_source, configured_sources
+    from bilag.services.runs import run_source
+
+    try:
+        [source] = configured_sources(settings, [name]).values()
+    except ConfigError as e:
+        return None, str(e), 2
+    try:  # recorded in the ledger's runs, so `bilag status` shows it
+        return run_source(deps, source, kind="fetch", limit=limit)[1], "", 0
+    except InfrastructureError as e:
+        return None, f"{name}: {type(e).__name__}: {e} (its other items wait for the next run)", 1
+    finally:
+        close_source(source)
+
+
+def _report(report: FetchReport, *, verbose: int) -> int:
+    failed = False
+    for item in report.items:
+        if item.error:
+            sys.stderr.write(problem_line(item.name, f"not processed: {item.error}"))
+            failed = True
+        elif not item.ok:
+            sys.stderr.write(problem_line(item.name, item.reason))
+            failed = True
+    if verbose:
+        sys.stderr.write(
+            f"bilag: {report.source}: {report.fetched} fetched, {report.failed} failed\n"
+        )
     return 1 if failed else 0

@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
-import json
+import re
 import sys
 from typing import Any
 
+from bilag.contract.text import json_text
 from bilag.domain.model import Problem
+from bilag.domain.text import printable
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    """``value`` as JSON; always valid UTF-8, whatever bytes a name was made of.
+
+    The whole text is made first and written at once (why: docs/ehf.md, "The whole
+    command").
+    """
+    text = json_text(value)
+    # names are made printable where they enter; a lone surrogate that still got this far
+    # (a byte that was not UTF-8) would make the output invalid, so it shows as U+FFFD
+    sys.stdout.write(_SURROGATE.sub("\ufffd", text))
     sys.stdout.write("\n")
+
+
+def problem_line(source: str, message: str, code: str | None = None) -> str:
+    """``<file>: <reason> [<code>]`` as one line: control characters in either escaped."""
+    text = f"{printable(source)}: {printable(' '.join(message.split()))}"
+    return f"{text} [{code}]\n" if code else f"{text}\n"
 
 
 def report_problem(problem: Problem) -> None:
     """One line per problem on stderr: ``<file>: <reason> [<code>]``."""
-    message = " ".join(problem.message.split())
-    sys.stderr.write(f"{problem.source}: {message} [{problem.code}]\n")
+    sys.stderr.write(problem_line(problem.source, problem.message, problem.code))

@@ -10,8 +10,9 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from bilag.cli.output import print_json
+from bilag.cli.output import print_json, problem_line
 from bilag.config import load_settings
+from bilag.contract.results import process_result_json
 
 if TYPE_CHECKING:
     from bilag.services.process import ProcessResult
@@ -32,39 +33,22 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(run=run)
 
 
-def result_json(r: ProcessResult) -> dict[str, Any]:
-    """The contract object of one result, exactly as ``CONTRACT.md`` lists it.
-
-    A duplicate's pointer to the original is in its reason (``value``).
-    """
-    return {
-        "source": r.source,
-        "document_id": None if r.document_id is None else str(r.document_id),
-        "status": r.status,
-        "account": r.account,
-        "vat_code": r.vat_code,
-        "confidence": r.confidence,
-        "voucher_id": r.voucher_id,
-        "reasons": [dict(reason) for reason in r.reasons],
-    }
-
-
 def run(args: argparse.Namespace) -> int:
     from bilag.bootstrap import bootstrap
-    from bilag.services.process import process_paths
+    from bilag.services.runs import run_paths
 
     settings = load_settings(args.home)
     deps = bootstrap(settings)
     try:
-        results = process_paths(deps, args.paths)
+        results = list(run_paths(deps, args.paths, kind="process").results)  # bilag status
     finally:
         deps.ledger.dispose()
     for r in results:
         if r.failed:
             reason = "; ".join(x.get("message", "") for x in r.reasons) or r.status
-            sys.stderr.write(f"{r.source}: {' '.join(reason.split())}\n")
+            sys.stderr.write(problem_line(r.source, reason))
     if args.json:
-        print_json([result_json(r) for r in results])
+        print_json([process_result_json(r) for r in results])
     elif args.summary:
         print_summary(results)
     else:
@@ -80,40 +64,34 @@ def _line(r: ProcessResult) -> str:
 
 
 def print_summary(results: list[ProcessResult]) -> None:
-    """A readable table: one row per invoice, then the count per status."""
+    """A table with one row per invoice, then one with the count per status."""
+    from bilag.cli.tables import make_table, print_table
+
     rows = [
         (
-            str(r.document_id or "-"),
-            _short(r.source, 38),
+            r.document_id,
+            r.source,
             r.status,
-            r.account or "-",
-            r.vat_code or "-",
-            "-" if r.confidence is None else f"{r.confidence:.2f}",
-            r.voucher_id or (f"dup of {r.duplicate_of}" if r.duplicate_of else "-"),
-            _short("; ".join(x.get("code", "") for x in r.reasons) or "-", 48),
+            r.account,
+            r.vat_code,
+            None if r.confidence is None else f"{r.confidence:.2f}",
+            r.voucher_id or (f"dup of {r.duplicate_of}" if r.duplicate_of else None),
+            "; ".join(x.get("code", "") for x in r.reasons),
         )
         for r in results
     ]
     head = ("id", "source", "status", "account", "vat", "conf", "voucher", "reasons")
-    widths = [
-        max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(head)
-    ]
-    for row in (head, tuple("-" * w for w in widths), *rows):
-        sys.stdout.write(
-            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() + "\n"
-        )
+    print_table(make_table(head, rows, right=("id", "conf")))
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1
     total = len(results) or 1
+    order = ("posted", "awaiting_approval", "needs_review", "duplicate", "rejected")
+    totals: list[tuple[str, int, str | None]] = [
+        (status, counts[status], f"{100 * counts[status] / total:.0f} %")
+        for status in order
+        if status in counts
+    ]
+    totals.append(("total", len(results), None))
     sys.stdout.write("\n")
-    for status in ("posted", "awaiting_approval", "needs_review", "duplicate", "rejected"):
-        if status in counts:
-            sys.stdout.write(
-                f"{status:<18} {counts[status]:>4}  ({100 * counts[status] / total:.0f} %)\n"
-            )
-    sys.stdout.write(f"{'total':<18} {len(results):>4}\n")
-
-
-def _short(text: str, width: int) -> str:
-    return text if len(text) <= width else "…" + text[-(width - 1) :]
+    print_table(make_table(("status", "documents", "share"), totals, right=("documents", "share")))

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bilag.cli.output import print_json
 from bilag.config import load_settings
 from bilag.contract import money_str
-
-if TYPE_CHECKING:
-    from bilag.services.queue import QueueItem
+from bilag.contract.results import queue_item_json
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -29,38 +27,19 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(run=run)
 
 
-def item_json(item: QueueItem) -> dict[str, Any]:
-    row = item.row
-    return {
-        "document_id": str(row.document_id),
-        "source": row.name,
-        "status": row.status,
-        "supplier": {"name": row.supplier, "org_number": row.org_number},
-        "invoice_number": row.invoice_number,
-        "gross_total": money_str(row.gross_total),
-        "currency": row.currency,
-        "due_date": row.due_date.isoformat() if row.due_date else None,
-        "account": item.account,
-        "confidence": item.confidence,
-        "next_step": item.next_step,
-        "approvers": list(item.approvers),
-        "reasons": [dict(r) for r in row.reasons],
-    }
-
-
 def run(args: argparse.Namespace) -> int:
     from bilag.bootstrap import bootstrap
     from bilag.services.queue import queue_items
     from bilag.services.users import workspace_user
 
-    deps = bootstrap(load_settings(args.home), coder=False)
+    deps = bootstrap(load_settings(args.home, create=False), coder=False)
     try:
         user = workspace_user(deps, args.user) if args.user else None
         items = queue_items(deps, user)
     finally:
         deps.ledger.dispose()
     if args.json:
-        print_json([item_json(i) for i in items])
+        print_json([queue_item_json(i) for i in items])
         return 0
     for i in items:
         row = i.row

@@ -8,8 +8,9 @@ from typing import Any
 
 from bilag.cli.output import print_json, report_problem
 from bilag.config import load_settings
+from bilag.contract.results import suggestion_json
 from bilag.services.learning import suggest
-from classifiers.base import CodingInput, Suggestion
+from classifiers.base import CodingInput
 from classifiers.history import read_coding_inputs
 
 
@@ -22,23 +23,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("input", metavar="INPUT.csv", help="rows to code")
     p.add_argument("--json", action="store_true", help="print the contract JSON array")
     p.set_defaults(run=run)
-
-
-def suggestion_json(s: Suggestion | None) -> dict[str, Any]:
-    """The contract object; extra keys (dimensions, reason) come after the contract's own."""
-    if s is None:
-        return {"account": None, "vat_code": None, "confidence": 0.0, "alternatives": []}
-    return {
-        "account": s.account,
-        "vat_code": s.vat_code,
-        "confidence": s.confidence,
-        "alternatives": [
-            {"account": a.account, "confidence": a.confidence} for a in s.alternatives
-        ],
-        "department": s.department,
-        "project": s.project,
-        "reason": s.reason,
-    }
 
 
 def run(args: argparse.Namespace) -> int:

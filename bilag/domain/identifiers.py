@@ -24,6 +24,7 @@ from itertools import cycle
 from operator import mul
 
 __all__ = [
+    "account_of_iban",
     "as_bban",
     "digits_only",
     "is_bank_account",
@@ -264,6 +265,15 @@ def is_iban(text: str) -> bool:
     if int("".join(str(int(ch, 36)) for ch in rearranged)) % 97 != 1:
         return False
     return compact[:2] != "NO" or is_bank_account(compact[4:])
+
+
+def account_of_iban(text: str) -> str | None:
+    """The 11-digit Norwegian account a valid Norwegian IBAN holds (``NO93 8601 1117 947``
+    -> ``86011117947``); ``None`` for any other text, a foreign IBAN among them."""
+    if not is_iban(text):
+        return None
+    compact = re.sub(r"[\s.\-]", "", text).upper()
+    return compact[4:] if compact.startswith("NO") else None
 
 
 def as_bban(account: str) -> str:

@@ -26,6 +26,7 @@ class ProblemCode(enum.StrEnum):
     PDF_ENCRYPTED = "BILAG-PDF-ENCRYPTED"
     PDF_CORRUPT = "BILAG-PDF-CORRUPT"
     IMAGE_BOMB = "BILAG-IMAGE-BOMB"
+    PDF_BOMB = "BILAG-PDF-BOMB"  # page content or images that inflate past the budget
     IMAGE_CORRUPT = "BILAG-IMAGE-CORRUPT"
     NOT_AN_INVOICE = "BILAG-NOT-INVOICE"
     OCR_FAILED = "BILAG-OCR-FAILED"
@@ -35,6 +36,8 @@ class ProblemCode(enum.StrEnum):
     TOO_MANY_PARTS = "BILAG-TOO-MANY-PARTS"
     UNSAFE_NAME = "BILAG-UNSAFE-NAME"
     NESTING_TOO_DEEP = "BILAG-TOO-DEEP"
+    # bilag itself failed on this document (a bug): recorded, the rest goes on
+    INTERNAL_ERROR = "BILAG-INTERNAL"
     # history and configuration
     HISTORY_INVALID = "BILAG-HISTORY"
     POLICY_INVALID = "BILAG-POLICY"

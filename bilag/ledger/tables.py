@@ -140,13 +140,14 @@ documents = Table(
 )
 
 
-def chain_columns() -> tuple[Column[object], ...]:
-    """The hash chain's columns of an append-only table (NOT NULL on PostgreSQL; on
-    SQLite, where a column added later cannot be NOT NULL, a trigger refuses NULL)."""
+def chain_columns(table: str) -> tuple[Column[object] | Index, ...]:
+    """The hash chain's columns of an append-only table, NOT NULL (migrations 0003 and
+    0005_chain_not_null), the entry number unique by an index as 0003 made it."""
     return (
-        Column("chain_seq", Integer, nullable=False, unique=True),
+        Column("chain_seq", Integer, nullable=False),
         Column("chain_prev", HASH, nullable=False),
         Column("chain_hash", HASH, nullable=False),
+        Index(f"uq_{table}_chain_seq", "chain_seq", unique=True),
     )
 
 
@@ -172,7 +173,7 @@ vouchers = Table(
     Column("idempotency_key", String(200), nullable=False, unique=True),
     Column("posted_by", String(100), nullable=False),
     Column("posted_at", DateTime(timezone=True), nullable=False),
-    *chain_columns(),
+    *chain_columns("vouchers"),
     UniqueConstraint("series", "year", "number", name="uq_vouchers_number"),
 )
 
@@ -192,7 +193,7 @@ postings = Table(
     Column("exchange_rate", RATE),
     Column("department", String(50)),
     Column("project", String(50)),
-    *chain_columns(),
+    *chain_columns("postings"),
 )
 
 suppliers = Table(
@@ -237,7 +238,7 @@ audit_log = Table(
     Column("before", JSON),
     Column("after", JSON),
     Column("reason", Text),
-    *chain_columns(),
+    *chain_columns("audit_log"),
     Index("ix_audit_entity", "entity", "entity_id"),
 )
 

@@ -34,8 +34,9 @@ from bilag.ledger.audit import AuditWriter
 from bilag.ledger.chain import watch_rollbacks
 from bilag.ledger.people import PeopleRepository
 from bilag.ledger.repository import LedgerRepository
+from bilag.ledger.runs import RunRepository
 
-__all__ = ["Ledger", "UnitOfWork", "open_ledger"]
+__all__ = ["Ledger", "UnitOfWork", "foreign_keys_off", "open_ledger"]
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ class UnitOfWork:
         self.repo = LedgerRepository(self._conn)
         self.audit = AuditWriter(self._conn)
         self.people = PeopleRepository(self._conn)  # users, sessions, tokens, supplier memory
+        self.runs = RunRepository(self._conn)  # batches of the pipeline (bilag status)
         return self
 
     def commit(self) -> None:
@@ -164,25 +166,24 @@ def _set_up(engine: Engine, url: str, schema: str | None, *, migrate: bool) -> N
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     try:
-        with engine.begin() as conn:  # on SQLite: BEGIN IMMEDIATE, the database's write lock
-            if conn.dialect.name == "postgresql":
-                conn.execute(
-                    text(
-                        "SELECT pg_advisory_xact_lock(hashtext("
-                        "'bilag-migrate:' || coalesce(:schema, current_schema(), '')))"
-                    ),
-                    {"schema": schema},
-                )
-                if schema is not None:
-                    # asked first: the application's role may not create schemas (README)
-                    found = conn.execute(
-                        text("SELECT 1 FROM pg_namespace WHERE nspname = :s"), {"s": schema}
-                    ).first()
-                    if found is None:
-                        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-            if migrate:
-                config.attributes["connection"] = conn
-                command.upgrade(config, "head")
+        with engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:  # a migration may rebuild a table others refer to (SQLite's way)
+                foreign_keys_off(conn)
+            try:
+                with conn.begin():  # on SQLite: BEGIN IMMEDIATE, the database's write lock
+                    if not sqlite:
+                        _lock_and_make_schema(conn, schema)
+                    if migrate:
+                        config.attributes["connection"] = conn
+                        command.upgrade(config, "head")
+                    if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                        raise LedgerError(
+                            f"migrating the ledger at {_safe(url)} broke a foreign key"
+                        )
+            finally:
+                if sqlite:
+                    _outside_transaction(conn, "PRAGMA foreign_keys=ON")
     except SQLAlchemyError as e:
         raise LedgerError(f"cannot set up the ledger at {_safe(url)}: {e}") from e
 
@@ -191,6 +192,38 @@ def _sqlite_begin(conn: Connection) -> None:
     """Begin every transaction ourselves (see the module docstring)."""
     read_only = conn.get_execution_options().get(READ_ONLY, False)
     conn.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
+
+
+def _lock_and_make_schema(conn: Connection, schema: str | None) -> None:
+    """PostgreSQL: the schema's set-up lock for this transaction, and the schema itself."""
+    conn.execute(
+        text(
+            "SELECT pg_advisory_xact_lock(hashtext("
+            "'bilag-migrate:' || coalesce(:schema, current_schema(), '')))"
+        ),
+        {"schema": schema},
+    )
+    if schema is not None:
+        # asked first: the application's role may not create schemas (README)
+        found = conn.execute(
+            text("SELECT 1 FROM pg_namespace WHERE nspname = :s"), {"s": schema}
+        ).first()
+        if found is None:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+
+
+def foreign_keys_off(conn: Connection) -> None:
+    """SQLite's foreign key enforcement off for ``conn`` (only outside a transaction:
+    inside one, SQLite ignores the pragma)."""
+    _outside_transaction(conn, "PRAGMA foreign_keys=OFF")
+
+
+def _outside_transaction(conn: Connection, sql: str) -> None:
+    """Run ``sql`` on the driver's connection, where no transaction is begun for it
+    (through ``conn`` SQLAlchemy would begin one first: see _sqlite_begin)."""
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    driver.execute(sql)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -95,6 +95,7 @@ def code_invoice(
         return Coding(lines, source="policy"), True
     if coder is None:
         return Coding((), source="none", note=NO_MODEL), False
+    texts = [text for text, _amount, _rate in parts]
     inputs = [
         CodingInput(
             supplier_org_number=org,
@@ -103,8 +104,9 @@ def code_invoice(
             net_amount=amount,
             date=invoice.issue_date,
             currency=invoice.currency,
+            context=_context(invoice, texts, i),
         )
-        for text, amount, _rate in parts
+        for i, (text, amount, _rate) in enumerate(parts)
     ]
     suggestions = _suggest(coder, inputs)
     known = any(s.reason.startswith("supplier") for s in suggestions)
@@ -125,6 +127,19 @@ def code_invoice(
     )
     note = next((s.reason for s in suggestions if s.account is None), "")
     return Coding(lines, source="model", note=note), known
+
+
+def _context(invoice: Invoice, texts: Sequence[str], index: int) -> str:
+    """The rest of the invoice for part ``index``: its references, then the other parts.
+
+    A project or department named anywhere on the invoice is the line's too.
+    """
+    refs = [
+        f"Prosjekt: {invoice.project_reference}" if invoice.project_reference else "",
+        f"Ref: {invoice.buyer_reference}" if invoice.buyer_reference else "",
+    ]
+    others = [t for j, t in enumerate(texts) if j != index]
+    return "\n".join(part for part in (*refs, *others) if part)
 
 
 def _suggest(coder: AccountCoder, inputs: Sequence[CodingInput]) -> list[Suggestion]:

@@ -29,12 +29,18 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FAILED_STATUSES",
+    "Arrival",
     "FetchReport",
     "FetchedItem",
+    "Processed",
     "archive_originals",
     "close_source",
     "configured_sources",
     "fetch",
+    "process_arrivals",
+    "settle",
+    "source_names",
+    "take_arrivals",
 ]
 
 log = logging.getLogger(__name__)
@@ -128,6 +134,7 @@ def fetch(
     limit: int | None = None,
     process: ProcessFn | None = None,
     group_size: int = GROUP_SIZE,
+    on_item: Callable[[FetchedItem], None] | None = None,
 ) -> FetchReport:
     """Take new items from ``source``, run each through the pipeline, acknowledge it.
 
@@ -138,6 +145,8 @@ def fetch(
         process: the pipeline; default :func:`bilag.services.process.process_incoming`.
         group_size: items taken from the source and archived together before any is
             processed (one disk barrier per group).
+        on_item: called with each item as soon as it is handled (a progress bar, a run's
+            record: :mod:`bilag.services.runs`).
 
     Returns:
         One :class:`FetchedItem` per item taken.
@@ -160,7 +169,10 @@ def fetch(
         if group:
             archive_originals(deps.archive, group)
             for doc in group:
-                items.append(_run_one(deps, source, doc, run))
+                item = _run_one(deps, source, doc, run)
+                items.append(item)
+                if on_item is not None:
+                    on_item(item)
         if dropped is not None:
             # what arrived before the connection dropped is handled; the rest waits
             raise dropped
@@ -194,17 +206,93 @@ def _take_group(
 def _run_one(
     deps: Deps, source: DocumentSource, doc: IncomingDocument, run: ProcessFn
 ) -> FetchedItem:
+    return settle(source, doc, _process_one(deps, doc, run, source.name))
+
+
+def _process_one(deps: Deps, doc: IncomingDocument, run: ProcessFn, where: str) -> Processed:
     key = doc.origin.get("key") or doc.sha256
     try:
         results = tuple(run(deps, [doc]))
     except InfrastructureError:
         raise
     except Exception as e:  # a bug on one item must not stop the source
-        log.exception("%s: pipeline failed on %s", source.name, doc.name)
-        return FetchedItem(doc.name, key, ok=False, reason="", error=f"{type(e).__name__}: {e}")
-    ok, reason = judge(results)
+        log.exception("%s: pipeline failed on %s", where, doc.name)
+        return Processed(doc.name, key, (), f"{type(e).__name__}: {e}")
+    return Processed(doc.name, key, results, None)
+
+
+def settle(source: DocumentSource, doc: IncomingDocument, processed: Processed) -> FetchedItem:
+    """Acknowledge one item at its source once the pipeline has recorded it.
+
+    An item the pipeline failed on (a bug) is not acknowledged: it stays for the next run.
+    """
+    if processed.error is not None:
+        return FetchedItem(doc.name, processed.key, ok=False, reason="", error=processed.error)
+    ok, reason = judge(processed.results)
     source.acknowledge(doc, ok=ok, reason=reason)
-    return FetchedItem(doc.name, key, ok=ok, reason=reason, results=results)
+    return FetchedItem(doc.name, processed.key, ok=ok, reason=reason, results=processed.results)
+
+
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """An item taken from a source and archived: all a worker needs to process it.
+
+    It carries no bytes (the worker reads them from the shared archive), so sending
+    it to another process or machine costs little.
+    """
+
+    name: str
+    sha256: str
+    media_type: str | None
+    origin: tuple[tuple[str, str], ...]
+
+    @property
+    def key(self) -> str:
+        return dict(self.origin).get("key") or self.sha256
+
+
+@dataclass(frozen=True, slots=True)
+class Processed:
+    """What the pipeline made of one arrival (``error`` set: it failed on it, not recorded)."""
+
+    name: str
+    key: str
+    results: tuple[Any, ...] = ()
+    error: str | None = None
+
+
+def take_arrivals(
+    archive: Archive, stream: Iterator[IncomingDocument], room: int
+) -> tuple[list[IncomingDocument], list[Arrival], SourceConnectionError | None]:
+    """Take up to ``room`` items from a source's stream and archive them as one group.
+
+    Returns the items (to acknowledge later), their :class:`Arrival` for the workers,
+    and the connection error that ended the group early, if one did.
+    """
+    group, dropped = _take_group(stream, room)
+    shas = archive_originals(archive, group) if group else []
+    out = [
+        Arrival(d.name, sha, d.media_type, tuple((k, str(v)) for k, v in d.origin.items()))
+        for d, sha in zip(group, shas, strict=True)
+    ]
+    return group, out, dropped
+
+
+def process_arrivals(
+    deps: Deps, arrivals: Sequence[Arrival], *, process: ProcessFn | None = None
+) -> list[Processed]:
+    """Run archived arrivals through the pipeline, one :class:`Processed` each, in order.
+
+    Raises:
+        InfrastructureError: the archive or ledger failed (what was recorded stays; the
+            caller retries the whole group, which the pipeline recognises).
+    """
+    run = process or _default_process()
+    out = []
+    for a in arrivals:
+        doc = IncomingDocument(a.name, deps.archive.get(a.sha256), a.media_type, dict(a.origin))
+        out.append(_process_one(deps, doc, run, a.name))
+    return out
 
 
 def archive_originals(archive: Archive, docs: Sequence[IncomingDocument]) -> list[str]:
@@ -223,9 +311,15 @@ def archive_originals(archive: Archive, docs: Sequence[IncomingDocument]) -> lis
 
 
 def configured_sources(
-    settings: Settings, names: Iterable[str] | None = None
+    settings: Settings,
+    names: Iterable[str] | None = None,
+    *,
+    resolver: Callable[[str], str] | None = None,
 ) -> dict[str, DocumentSource]:
     """The sources of the workspace configuration (``[sources.NAME]``), or those named.
+
+    Args:
+        resolver: reads ``*_block`` secrets (Prefect Secret blocks); the flows pass one.
 
     Raises:
         ConfigError: a source is unknown or misconfigured (the message names file and key).
@@ -233,8 +327,19 @@ def configured_sources(
     from connectors.sources import build_sources
 
     return build_sources(
-        settings.raw, config_path=settings.config_path, home=settings.home, names=names
+        settings.raw,
+        config_path=settings.config_path,
+        home=settings.home,
+        names=names,
+        resolver=resolver,
     )
+
+
+def source_names(settings: Settings) -> list[str]:
+    """The names of the workspace's ``[sources.NAME]`` tables, in file order."""
+    from connectors.sources import source_names as names_in
+
+    return names_in(settings.raw, settings.config_path)
 
 
 def close_source(source: DocumentSource) -> None:

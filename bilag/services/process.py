@@ -20,7 +20,7 @@ in a silent drop. Only infrastructure failures (database, archive) raise.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from bilag.domain.approval import DecisionContext, Reason, ReasonCode, Status, d
 from bilag.domain.dedupe import find_duplicate, key_of, normalise_number
 from bilag.domain.document import IncomingDocument
 from bilag.domain.model import Invoice, Problem
+from bilag.domain.text import printable
 from bilag.errors import InfrastructureError
 from bilag.ledger.repository import DocumentRow
 from bilag.ledger.uow import UnitOfWork
@@ -60,8 +61,10 @@ from parsers.base import ParseContext
 __all__ = [
     "ProcessResult",
     "finish_pending_posts",
+    "input_files",
     "process_incoming",
     "process_paths",
+    "read_inputs",
     "result_of",
 ]
 
@@ -70,23 +73,34 @@ log.addHandler(logging.NullHandler())
 
 NOT_DOCUMENTS = frozenset({".md"})
 
+DocumentDone = Callable[[Sequence[ProcessResult]], None]
 
-def process_paths(deps: Deps, paths: Iterable[str | Path]) -> list[ProcessResult]:
+
+def process_paths(
+    deps: Deps, paths: Iterable[str | Path], *, on_document: DocumentDone | None = None
+) -> list[ProcessResult]:
     """Process files and folders (walked recursively), as ``bilag process PATH...`` does."""
-    return process_incoming(deps, _read_paths(paths))
+    return process_incoming(deps, read_inputs(input_files(paths)), on_document=on_document)
 
 
-def _read_paths(paths: Iterable[str | Path]) -> Iterator[IncomingDocument | Problem]:
+def input_files(paths: Iterable[str | Path]) -> Iterator[Path | Problem]:
+    """The inputs of ``process PATH...``: files named, folders walked, a missing path a Problem."""
     for item in iter_input_files(paths):
         if isinstance(item, Path) and item.suffix.lower() in NOT_DOCUMENTS:
             continue  # notes beside the documents (SOURCES.md, README.md), not arrivals
+        yield item
+
+
+def read_inputs(items: Iterable[Path | Problem]) -> Iterator[IncomingDocument | Problem]:
+    """Each input file read as an arrival from the file system (or its Problem)."""
+    for item in items:
         if isinstance(item, Problem):
             yield item
             continue
         doc = read_input_file(item)
         if isinstance(doc, IncomingDocument):
             origin = dict(doc.origin)
-            origin.setdefault("path", str(item.resolve()))
+            origin.setdefault("path", printable(str(item.resolve())))
             origin.setdefault("source", "file")
             doc = IncomingDocument(
                 doc.name, doc.content, doc.media_type, origin, doc.parent, doc.depth
@@ -94,13 +108,20 @@ def _read_paths(paths: Iterable[str | Path]) -> Iterator[IncomingDocument | Prob
         yield doc
 
 
-def process_incoming(deps: Deps, docs: Iterable[IncomingDocument | Problem]) -> list[ProcessResult]:
+def process_incoming(
+    deps: Deps,
+    docs: Iterable[IncomingDocument | Problem],
+    *,
+    on_document: DocumentDone | None = None,
+) -> list[ProcessResult]:
     """Run each document through the whole pipeline; one result per invoice found.
 
     Args:
         deps: from :func:`bilag.bootstrap.bootstrap`.
         docs: documents as they arrived (a :class:`Problem` stands for an input that could
             not even be read; it is reported, not recorded).
+        on_document: called with the results of each input as soon as it is done (a
+            progress bar, a run's record: :mod:`bilag.services.runs`).
 
     Returns:
         One :class:`ProcessResult` per invoice, plus one per document that held none.
@@ -113,16 +134,22 @@ def process_incoming(deps: Deps, docs: Iterable[IncomingDocument | Problem]) -> 
     slots: list[list[ProcessResult] | IncomingDocument] = []
     for doc in docs:
         if isinstance(doc, Problem):
-            slots.append([_unreadable(doc)])
+            slots.append(_done([_unreadable(doc)], on_document))
             continue
         done = _process_top(deps, ctx, doc, wait=False)
-        slots.append(doc if done is None else done)
+        slots.append(doc if done is None else _done(done, on_document))
     # what another process held: wait for it to finish, then report what it recorded
     results: list[ProcessResult] = []
     for slot in slots:
         if isinstance(slot, IncomingDocument):
-            slot = _process_top(deps, ctx, slot, wait=True) or []
+            slot = _done(_process_top(deps, ctx, slot, wait=True) or [], on_document)
         results.extend(slot)
+    return results
+
+
+def _done(results: list[ProcessResult], on_document: DocumentDone | None) -> list[ProcessResult]:
+    if on_document is not None:
+        on_document(results)
     return results
 
 

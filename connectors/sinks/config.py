@@ -48,20 +48,7 @@ class SinkTable(_Table):
         environ: Mapping[str, str],
         resolver: SecretResolver | None,
     ) -> None:
-        super().__init__(table, where, environ)
-        self.resolver = resolver
-
-    def secret(self, stem: str, *, required: bool) -> str | None:
-        block = self.get(f"{stem}_block", str)
-        if block:
-            if self.resolver is None:
-                raise self.error(
-                    f"{stem}_block",
-                    f"Prefect Secret block {block!r} is read only when the flows deliver; "
-                    f"on the command line use {stem}_env or {stem}_file",
-                )
-            return self.resolver(block)
-        return super().secret(stem, required=required)
+        super().__init__(table, where, environ, resolver)
 
     def codes(self, key: str) -> Mapping[str, str]:
         value = self.get(key, Mapping, {})

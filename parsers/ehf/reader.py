@@ -19,6 +19,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
+from bilag.domain.identifiers import account_of_iban
 from bilag.domain.model import (
     Address,
     AllowanceCharge,
@@ -336,6 +337,8 @@ def read_invoice(root: Any, root_name: str, source: str) -> ReadResult:
         bank_account = bank_account or account
         if maybe_iban and not iban:
             iban, bic = maybe_iban, pm.bic
+    # a Norwegian IBAN holds the account number: one given as an IBAN alone still pays
+    bank_account = bank_account or (account_of_iban(iban) if iban else None)
     kid_raw = next((pm.payment_id for pm in means if pm.payment_id), None)
 
     if groups(root, "BG-4"):

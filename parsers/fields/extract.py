@@ -36,6 +36,7 @@ from parsers.fields.document import document_type, other_document_kind
 from parsers.fields.lines import Line, build_lines
 from parsers.fields.memory import remembered_picks
 from parsers.fields.parties import parties
+from parsers.fields.payable import choose_payable
 from parsers.fields.table import read_line_table
 from parsers.fields.values import (
     CURRENCIES,
@@ -59,6 +60,7 @@ __all__ = ["extract"]
 
 _READERS: Mapping[str, Reader] = {
     "invoice_number": read_identifier,
+    "preceding_invoice": read_identifier,
     "order_reference": read_identifier,
     "issue_date": read_date,
     "due_date": read_date,
@@ -68,6 +70,9 @@ _READERS: Mapping[str, Reader] = {
     "gross_total": read_amount,
     "net_total": read_amount,
     "vat_total": read_amount,
+    "payable_amount": read_amount,
+    "prepaid_amount": read_amount,
+    "rounding_amount": read_amount,
 }
 # the most a label-found value of each kind may claim before any cross-check
 _CAPS: Mapping[str, float] = {
@@ -78,6 +83,9 @@ _CAPS: Mapping[str, float] = {
     "gross_total": 0.85,
     "net_total": 0.85,
     "vat_total": 0.85,
+    "payable_amount": 0.85,
+    "prepaid_amount": 0.85,
+    "rounding_amount": 0.85,
 }
 
 
@@ -89,12 +97,17 @@ def _confidence(field: str, strength: float, weight: float, found: Found) -> flo
     return _CAPS.get(field, 0.9) * base * found.check * (0.5 + 0.5 * ocr)
 
 
-def _candidates(hits: Sequence[Hit], lines: Sequence[Line]) -> dict[str, list[Pick]]:
+def _candidates(
+    hits: Sequence[Hit], lines: Sequence[Line], *, credit: bool = False
+) -> dict[str, list[Pick]]:
     out: dict[str, list[Pick]] = {}
     for hit in hits:
         reader = _READERS.get(hit.field)
         if reader is None:
             continue
+        field = hit.field
+        if field == "invoice_number" and _names_another_invoice(hit, credit=credit):
+            field = "preceding_invoice"  # "Gjelder faktura 1234": the invoice credited (BT-25)
         label = " ".join(t.raw for t in hit.label)
         strength = _strength(hit)
         regions = list(value_regions(hit, lines))
@@ -108,7 +121,7 @@ def _candidates(hits: Sequence[Hit], lines: Sequence[Line]) -> dict[str, list[Pi
                 continue
             if reader is read_amount:
                 weight *= _amount_context(hit, method, tokens, found)
-            out.setdefault(hit.field, []).append(
+            out.setdefault(field, []).append(
                 Pick(
                     found.value,
                     _confidence(hit.field, strength, weight, found),
@@ -120,6 +133,52 @@ def _candidates(hits: Sequence[Hit], lines: Sequence[Line]) -> dict[str, list[Pi
             if reader is not read_amount:
                 break  # amounts keep every reading: the reconciliation chooses among them
     return out
+
+
+# words before an invoice-number label that make it name another invoice than this one
+_OTHER_INVOICE = frozenset(
+    {
+        "gjelder",
+        "gjeld",
+        "kreditering",
+        "krediterer",
+        "kreditert",
+        "krediterte",
+        "korrigerer",
+        "korreksjon",
+        "ref",
+        "referanse",
+        "credit",
+        "credits",
+        "crediting",
+        "credited",
+        "relates",
+        "related",
+        "refers",
+        "referring",
+        "reference",
+        "corrects",
+        "correcting",
+        "cancels",
+        "storno",
+        "bezug",
+        "korrektur",
+    }
+)
+
+
+# ... and words that do so only on a credit note ("ORIGINAL INVOICE" heads many invoices)
+_ORIGINAL = frozenset({"original", "opprinnelig", "opprinneleg", "ursprüngliche"})
+
+
+def _names_another_invoice(hit: Hit, *, credit: bool) -> bool:
+    """``Gjelder faktura``, ``Kreditering av faktura``, ``Credit for invoice``, ``Original
+    invoice``: an invoice-number label after such a word names the invoice this document
+    refers to (on a credit note, the one it credits), never the document's own number."""
+    first = hit.label[0].word
+    before = [w for w in hit.phrase.words if w.x1 <= first.x0]
+    words = {w.text.lower().strip(".:,;()") for w in before[-4:]}
+    return not words.isdisjoint(_OTHER_INVOICE) or (credit and not words.isdisjoint(_ORIGINAL))
 
 
 _AMOUNT_FILLERS = frozenset(
@@ -198,12 +257,16 @@ def _best(picks: Sequence[Pick]) -> Pick | None:
     return best
 
 
-def _amount_picks(picks: Sequence[Pick]) -> list[AmountChoice]:
+def _amount_picks(picks: Sequence[Pick], *, signed: bool = False) -> list[AmountChoice]:
     return [
-        AmountChoice(abs(p.value), p.confidence, p.locator, p.raw, p.check)
+        AmountChoice(p.value if signed else abs(p.value), p.confidence, p.locator, p.raw, p.check)
         for p in picks
         if isinstance(p.value, Decimal)
     ]
+
+
+def _scaled(c: AmountChoice, factor: float) -> AmountChoice:
+    return AmountChoice(c.value, c.confidence * factor, c.locator, c.raw, c.check)
 
 
 def _page_sizes(
@@ -233,7 +296,8 @@ def extract(
         return None, (Problem(source, ProblemCode.NOT_AN_INVOICE, "no text on the document"),)
     widths, heights = _page_sizes(lines, page_sizes)
     hits = find_hits(lines)
-    picks = _candidates(hits, lines)
+    doc_type, type_conf = document_type(lines)
+    picks = _candidates(hits, lines, credit=doc_type is DocumentType.CREDIT_NOTE)
     conf: dict[str, float] = {}
     prov: dict[str, Provenance] = {}
 
@@ -244,13 +308,20 @@ def extract(
         prov[name] = Provenance(source, parser, pick.locator, pick.raw)
         return pick.value
 
-    doc_type, type_conf = document_type(lines)
     rows = read_line_table(lines)
+    payable_picks = _amount_picks(picks.get("payable_amount", []))
     totals = choose_totals(
         _amount_picks(picks.get("net_total", [])),
         _amount_picks(picks.get("vat_total", [])),
-        _amount_picks(picks.get("gross_total", [])),
+        # with nothing deducted, the amount to pay is the gross total
+        _amount_picks(picks.get("gross_total", [])) + [_scaled(c, 0.9) for c in payable_picks],
         rows,
+    )
+    to_pay = choose_payable(
+        totals.gross,
+        payable_picks,
+        _amount_picks(picks.get("prepaid_amount", [])),
+        _amount_picks(picks.get("rounding_amount", []), signed=True),
     )
     gross = keep("gross_total", _from_amount(totals.gross))
     net = keep("net_total", _from_amount(totals.net))
@@ -261,6 +332,7 @@ def extract(
     due_date = keep("due_date", due)
     kid = keep("payment_reference", _best(picks.get("payment_reference", [])))
     order = keep("order_reference", _best(picks.get("order_reference", [])))
+    preceding = _best(picks.get("preceding_invoice", []))
     currency = keep("currency", find_currency(lines))
 
     other = other_document_kind(lines) if doc_type is None else None
@@ -322,8 +394,9 @@ def extract(
         row_conf = max(row.confidence, 0.95) if totals.lines_match_net else row.confidence
         conf[f"lines.{i}.net_amount"] = round(row_conf, 4)
         prov[f"lines.{i}"] = Provenance(source, parser, row.locator, row.description)
-    if gross is not None:
-        conf["payable_amount"] = conf["gross_total"]
+    payable = keep("payable_amount", _from_amount(to_pay.payable))
+    prepaid = keep("prepaid_amount", _from_amount(to_pay.prepaid))
+    rounding = keep("rounding_amount", _from_amount(to_pay.rounding))
     invoice = Invoice(
         source=source,
         parser=parser,
@@ -334,6 +407,7 @@ def extract(
         due_date=due_date if isinstance(due_date, date) else None,
         currency=currency if isinstance(currency, str) else None,
         order_reference=order if isinstance(order, str) else None,
+        preceding_invoices=(str(preceding.value),) if preceding is not None else (),
         supplier=supplier,
         buyer=buyer,
         payment_reference=kid if isinstance(kid, str) else None,
@@ -354,7 +428,9 @@ def extract(
         net_total=net if isinstance(net, Decimal) else None,
         vat_total=vat if isinstance(vat, Decimal) else None,
         gross_total=gross if isinstance(gross, Decimal) else None,
-        payable_amount=gross if isinstance(gross, Decimal) else None,
+        prepaid_amount=prepaid if isinstance(prepaid, Decimal) else None,
+        rounding_amount=rounding if isinstance(rounding, Decimal) else None,
+        payable_amount=payable if isinstance(payable, Decimal) else None,
         vat_breakdown=tuple(
             VatBreakdown(base, amount, "S" if rate > 0 else "Z", rate)
             for rate, base, amount in breakdown

@@ -8,7 +8,8 @@ Identifier checksums (org number, KID, account, IBAN) are in
 Amounts: ``1 234,50``, ``1.234,50``, ``1,234.50``, ``1234.50``, ``kr 1 234,-``,
 ``-1 234,50``, ``1 234,50-``, ``(1,234.50)``, ``NOK 1 234,50``, ``€ 12,00``.
 Dates: ``01.03.2024``, ``1.3.24``, ``1. mars 2024``, ``2024-03-01``,
-``March 1, 2024``, ``1 March 2024``, ``01/03/2024`` (day first unless impossible).
+``March 1, 2024``, ``1 March 2024``, ``01/03/2024`` (day first unless impossible),
+``28-Apr-2026``.
 """
 
 from __future__ import annotations
@@ -153,6 +154,8 @@ _NUMERIC = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})\.?$")
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\.?\s*([^\W\d_]{3,10})\.?,?\s*(\d{4})$")
 _MONTH_DAY_YEAR = re.compile(r"^([^\W\d_]{3,10})\.?\s*(\d{1,2})(?:st|nd|rd|th)?,?\s*(\d{4})$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+# "28-Apr-2026", "28/apr/26", "28-APR-2026": day, month name and year joined by dashes
+_DASHED = re.compile(r"^(\d{1,2})([-/])([^\W\d_]{3,10})\.?\2(\d{4}|\d{2})$")
 
 
 def parse_date(text: str) -> date | None:
@@ -175,6 +178,9 @@ def parse_date(text: str) -> date | None:
     if m := _MONTH_DAY_YEAR.match(s):
         month_number = MONTHS.get(m[1])
         return _date(int(m[3]), month_number, int(m[2])) if month_number else None
+    if m := _DASHED.match(s):
+        month_number = MONTHS.get(m[3])
+        return _date(_year(m[4]), month_number, int(m[1])) if month_number else None
     if m := _COMPACT.match(s):
         return _date(int(m[1]), int(m[2]), int(m[3]))
     return None

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bilag.domain.identifiers import digits_only, is_issued_orgnr
+from bilag.domain.identifiers import account_of_iban, digits_only, is_issued_orgnr
 from bilag.domain.model import Party
 from parsers.base import ParseContext
 from parsers.fields.cues import (
@@ -242,6 +242,11 @@ def _accounts(
             if kind not in best:
                 confidence = 0.8 * (0.9 + 0.1 * found.word_confidence)
                 best[kind] = Pick(number, confidence, f"{found.locator()} scan", found.raw)
+    iban = best.get("iban")
+    held = account_of_iban(str(iban.value)) if iban is not None else None
+    if iban is not None and held is not None and "account" not in best:
+        # a Norwegian IBAN holds the account number: the account is printed, inside it
+        best["account"] = Pick(held, iban.confidence, f"{iban.locator} in IBAN", iban.raw)
     return {f"supplier.{'iban' if k == 'iban' else 'bank_account'}": p for k, p in best.items()}
 
 

@@ -18,6 +18,7 @@ from typing import ClassVar
 from bilag.domain.document import IncomingDocument
 from bilag.domain.model import Problem
 from bilag.domain.problems import ProblemCode
+from bilag.domain.text import printable
 from parsers.base import ParseContext, ParseOutcome
 from parsers.mail.names import safe_name, unique_name
 from parsers.sniff import INVOICE_MEDIA_TYPES, sniff_media_type
@@ -35,6 +36,8 @@ class ZipLimits:
     max_ratio: int = 100  # uncompressed / compressed, for members over ratio_floor
     ratio_floor: int = 1024 * 1024
     max_zip_depth: int = 2  # a ZIP inside a ZIP inside a ZIP is refused
+    # the central directory is read whole, one object per entry, before any limit applies
+    max_directory_bytes: int = 4 * 1024 * 1024
 
 
 class _Bomb(Exception):
@@ -65,6 +68,27 @@ def _read_bounded(
     return bytes(out)
 
 
+_EOCD, _EOCD64_LOCATOR = b"PK\x05\x06", b"PK\x06\x07"
+
+
+def _central_directory_bytes(content: bytes) -> int | None:
+    """The size the end record declares for the central directory (``None``: none found).
+
+    ``zipfile`` reads that many bytes and makes an object of every entry in them, so a
+    few megabytes of tiny entries cost gigabytes: this is checked first.
+    """
+    at = content.rfind(_EOCD, max(0, len(content) - 22 - 0xFFFF))
+    if at < 0 or at + 22 > len(content):
+        return None
+    size = int.from_bytes(content[at + 12 : at + 16], "little")
+    locator = at - 20
+    if size == 0xFFFFFFFF and locator >= 0 and content[locator : locator + 4] == _EOCD64_LOCATOR:
+        record = int.from_bytes(content[locator + 8 : locator + 16], "little")
+        if record + 48 <= len(content):
+            return int.from_bytes(content[record + 40 : record + 48], "little")
+    return size
+
+
 def _zip_depth(doc: IncomingDocument) -> int:
     return doc.name.lower().count(".zip#")
 
@@ -88,11 +112,18 @@ def expand_zip(doc: IncomingDocument, limits: ZipLimits | None = None) -> ParseO
             problems=(
                 Problem(
                     doc.name,
-                    ProblemCode.ARCHIVE_BOMB,
+                    ProblemCode.NESTING_TOO_DEEP,
                     f"ZIP nested more than {limits.max_zip_depth} levels deep",
                 ),
             )
         )
+    directory = _central_directory_bytes(doc.content)
+    if directory is not None and directory > limits.max_directory_bytes:
+        message = (
+            f"ZIP's list of members is {directory // 2**20} MiB, over "
+            f"{limits.max_directory_bytes // 2**20} MiB: millions of entries, not an invoice"
+        )
+        return ParseOutcome(problems=(Problem(doc.name, ProblemCode.ARCHIVE_BOMB, message),))
     try:
         zf = zipfile.ZipFile(io.BytesIO(doc.content))
         infos = zf.infolist()
@@ -154,7 +185,7 @@ def expand_zip(doc: IncomingDocument, limits: ZipLimits | None = None) -> ParseO
         origin = dict(doc.origin)
         if "key" in origin:
             origin["key"] = f"{origin['key']}#{value}"
-        origin["zip_member"] = info.filename
+        origin["zip_member"] = printable(info.filename)
         children.append(
             IncomingDocument(
                 name=f"{doc.name}#{value}",

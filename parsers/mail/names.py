@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bilag.domain.text import printable
+
 __all__ = ["SafeName", "safe_name", "unique_name"]
 
 
@@ -28,6 +30,7 @@ class SafeName:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # bytes that were not UTF-8 (surrogateescape)
 _MAX_NAME = 120
 
 
@@ -42,8 +45,8 @@ def safe_name(raw: str | None, fallback: str) -> SafeName:
         The cleaned name; ``changed`` says whether it differs from ``raw`` in a way
         worth recording (a renamed attachment is reported, never silently trusted).
     """
-    original = raw or ""
-    name = unicodedata.normalize("NFC", original)
+    original = printable(raw or "")  # what the sender wrote, safe to store and show
+    name = unicodedata.normalize("NFC", _SURROGATE.sub("\ufffd", raw or ""))
     name = _CONTROL.sub("", name)
     parts = [p for p in re.split(r"[/\\]+", name) if p not in ("", ".", "..")]
     name = parts[-1] if parts else ""
@@ -55,7 +58,7 @@ def safe_name(raw: str | None, fallback: str) -> SafeName:
         name = name[:_MAX_NAME]
     if not name:
         return SafeName(fallback, original, changed=bool(original))
-    unsafe = name != unicodedata.normalize("NFC", original).strip()
+    unsafe = name != unicodedata.normalize("NFC", raw or "").strip()
     return SafeName(name, original, changed=unsafe)
 
 

@@ -35,9 +35,11 @@ from typing import ClassVar
 from bilag.domain.document import IncomingDocument
 from bilag.domain.model import Invoice, Problem
 from bilag.domain.problems import ProblemCode
+from bilag.domain.text import printable
 from parsers.base import ParseContext, ParseOutcome
 from parsers.fields.invoice import extract_invoice
 from parsers.mail.body import html_to_text, looks_like_invoice_text, text_to_words
+from parsers.mail.depth import nests_deeper_than
 from parsers.mail.names import safe_name, unique_name
 from parsers.mail.oversize import STRIPPED_HEADER, strip_oversized
 from parsers.sniff import (
@@ -72,6 +74,10 @@ class MailLimits:
     max_attachment_bytes: int = 64 * 1024 * 1024
     tiny_image_bytes: int = 8 * 1024
     tiny_image_side: int = 400  # px; an invoice scan is larger on its longer side
+    # parts inside parts (a forwarded mail is two: the message and its multipart); the
+    # email package recurses per level, and real mails stay under ten
+    max_nesting: int = 40
+    max_body_chars: int = 1_000_000  # a body invoice is a few KB; more is read as a note
 
 
 @dataclass
@@ -122,7 +128,7 @@ def _header(msg: Message, name: str) -> str:
     except (ValueError, IndexError, TypeError, AttributeError, email_errors.HeaderParseError):
         raw = msg.get_all(name, failobj=[None])
         value = raw[0] if raw else None
-    return " ".join(str(value).split()) if value is not None else ""
+    return printable(" ".join(str(value).split())) if value is not None else ""
 
 
 def _mail_origin(msg: Message, parent: IncomingDocument) -> dict[str, str]:
@@ -158,7 +164,13 @@ def _image_side(data: bytes) -> int | None:
 
 
 def body_text(content: bytes) -> str:
-    """The readable body of a mail: the plain-text part, else the HTML part as text."""
+    """The readable body of a mail: the plain-text part, else the HTML part as text.
+
+    A mail nested deeper than :class:`MailLimits` allows has no readable body.
+    """
+    limit = MailLimits().max_nesting
+    if nests_deeper_than(content, limit):
+        return ""
     msg = BytesParser(policy=policy.default).parsebytes(content)
     walk = _Walk()
     html = ""
@@ -192,6 +204,13 @@ class MailParser:
 
     def parse(self, doc: IncomingDocument, ctx: ParseContext) -> ParseOutcome:
         content, oversized = strip_oversized(doc.content, self.limits.max_attachment_bytes)
+        if nests_deeper_than(content, self.limits.max_nesting):
+            message = (
+                f"mail parts nest more than {self.limits.max_nesting} levels deep "
+                "(forwarded mails inside each other); not read, kept in the archive"
+            )
+            problem = Problem(doc.name, ProblemCode.NESTING_TOO_DEEP, message)
+            return ParseOutcome(problems=(problem,))
         try:
             msg = BytesParser(policy=policy.default).parsebytes(content)
         except Exception as e:  # the email package's parser is lenient; anything here is odd
@@ -231,7 +250,8 @@ class MailParser:
                 attachments.append(part)
         html_text = ""
         if walk.html is not None:
-            html_text, walk.cids = html_to_text(walk.html)
+            # the cids of a huge HTML body's first megabytes are enough to spot its logos
+            html_text, walk.cids = html_to_text(walk.html[: 4 * self.limits.max_body_chars])
         if walk.defects:
             problems.append(
                 Problem(
@@ -251,6 +271,12 @@ class MailParser:
         body = walk.plain if walk.plain and walk.plain.strip() else None
         if body is None and walk.html is not None:
             body = html_text
+        if body is not None and len(body) > self.limits.max_body_chars:
+            notes.append(
+                f"body of {len(body)} characters is over {self.limits.max_body_chars}: "
+                "read as a cover note"
+            )
+            body = None
         invoice = self._body_invoice(doc, body, ctx, notes) if body else None
         if invoice is not None:
             return ParseOutcome(invoices=(invoice,), problems=tuple(problems), notes=tuple(notes))

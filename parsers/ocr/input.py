@@ -16,8 +16,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from bilag.domain.model import Problem
 from bilag.domain.problems import ProblemCode
 from parsers.base import ParseContext
@@ -58,6 +56,7 @@ class Refused(Exception):
 
 
 def _pil_to_gray(frame: Image.Image) -> Gray:
+    import numpy as np  # loads with the first page decoded: an EHF-only run never pays it
     from PIL import Image
 
     from parsers.ocr.prep import to_gray  # imports OpenCV (the ocr extra): see parsers.ocr.parser
@@ -134,6 +133,7 @@ def pdf_page_images(
     pdf_bytes: bytes, page_numbers: Sequence[int], ctx: ParseContext
 ) -> Iterator[PageImage]:
     """Render PDF pages one at a time at 300 dpi (less for a giant page: the pixel budget)."""
+    import numpy as np  # as in _pil_to_gray
     import pypdfium2 as pdfium
 
     from parsers.ocr.prep import to_gray  # imports OpenCV (the ocr extra): see parsers.ocr.parser

@@ -50,6 +50,7 @@ from parsers.ocr.input import (
     pdf_pages_without_text,
 )
 from parsers.ocr.tesseract import run_tesseract
+from parsers.pdf_guard import PdfBudget, check_pdf
 from parsers.sniff import image_kind
 
 if TYPE_CHECKING:  # OpenCV loads only when a page is OCR'd (ocr is an extra)
@@ -252,6 +253,11 @@ def _document_pages(
                 refused[index] = problem
                 continue
             if image_kind(doc.content[:16]) == "pdf":
+                budget = PdfBudget(max_image_pixels=ctx.max_image_pixels)
+                bomb = check_pdf(doc.content, doc.name, budget)
+                if bomb is not None:
+                    refused[index] = bomb
+                    continue
                 numbers = pdf_pages_without_text(doc.content)
                 if isinstance(numbers, Problem):
                     refused[index] = Problem(doc.name, numbers.code, numbers.message)

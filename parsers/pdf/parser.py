@@ -2,7 +2,9 @@
 
 Order of work for one PDF:
 
-1. Open it. A password-protected PDF is ``PDF_ENCRYPTED``; one that cannot be
+1. Measure its streams (:mod:`parsers.pdf_guard`, shared with OCR): one that inflates past the
+   budget is ``PDF_BOMB``, and no PDF library decodes anything of it. Open it.
+   A password-protected PDF is ``PDF_ENCRYPTED``; one that cannot be
    opened or read is ``PDF_CORRUPT``; more than ``ctx.max_pages`` pages is
    ``TOO_LARGE``. Nothing here raises on bad bytes.
 2. Read every page's words with positions (:mod:`parsers.pdf.words`: pdfium by
@@ -32,6 +34,7 @@ from parsers.layout import Word
 from parsers.ocr.parser import ocr_missing, ocr_pdf_pages
 from parsers.pdf.embedded import find_embedded_xml, invoice_from_xml
 from parsers.pdf.words import PdfOpenError, iter_pages, why
+from parsers.pdf_guard import PdfBudget, check_pdf
 
 __all__ = ["PdfParser", "PdfWords", "cross_check", "read_pdf_words"]
 
@@ -115,6 +118,9 @@ class PdfParser:
         return None
 
     def parse(self, doc: IncomingDocument, ctx: ParseContext) -> ParseOutcome:
+        bomb = check_pdf(doc.content, doc.name, PdfBudget(max_image_pixels=ctx.max_image_pixels))
+        if bomb is not None:  # before pdfium, pdfplumber or pypdf decode a single stream
+            return ParseOutcome(problems=(bomb,))
         read = read_pdf_words(doc.content, doc.name, ctx.max_pages, self._engine)
         if isinstance(read, Problem):
             return ParseOutcome(problems=(read,))

@@ -90,3 +90,44 @@ def test_fetch_from_the_mailbox_with_the_password_in_the_environment(
     assert "config.toml: sources.mailbox.security:" in warnings[0]
     assert f"mailbox: IMAP to {dovecot.host}:{dovecot.port} without TLS" in warnings[1]
     assert all("unencrypted" in w for w in warnings)
+
+
+def test_a_misconfigured_source_does_not_stop_the_others(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    inbox = home / "innboks"
+    inbox.mkdir(parents=True)
+    (home / "config.toml").write_text(
+        '[sources.mailbox]\nkind = "imap"\nhost = "127.0.0.1"\nuser = "u"\n'
+        'password_env = "BILAG_TEST_UNSET_PASSWORD"\n\n'
+        '[sources.drop]\nkind = "folder"\npath = "innboks"\nsettle_seconds = 0\n',
+        encoding="utf-8",
+    )
+    (inbox / "f.xml").write_bytes(ehf_xml(SUPPLIERS[0]))
+    env = {k: v for k, v in os.environ.items() if k != "BILAG_TEST_UNSET_PASSWORD"}
+    result = subprocess.run(
+        [BILAG, "fetch", "--home", str(home), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "sources.mailbox.password_env" in result.stderr
+    assert [o["source"] for o in json.loads(result.stdout)] == [str(inbox / "f.xml")]
+    assert (inbox / "processed" / "f.xml").exists()
+
+
+def test_a_prefect_secret_block_is_refused_on_the_command_line_with_the_reason(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text(
+        '[sources.mailbox]\nkind = "imap"\nhost = "127.0.0.1"\nuser = "u"\n'
+        'password_block = "imap-password"\n',
+        encoding="utf-8",
+    )
+    result = _bilag(home, "fetch")
+    assert result.returncode == 2
+    assert "password_block" in result.stderr and "flows" in result.stderr

@@ -68,3 +68,15 @@ def test_the_same_name_dropped_twice_keeps_both_originals(tmp_path: Path) -> Non
         source.acknowledge(doc, ok=False, reason="test")  # twice is harmless
     kept = sorted(p.name for p in (inbox / "failed").iterdir() if not p.name.endswith(".txt"))
     assert kept == ["scan.1.pdf", "scan.pdf"]
+
+
+def test_a_file_named_with_bytes_that_are_not_utf8_is_recorded_and_moved(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    name = os.fsdecode(b"faktura-\xff\n.xml")
+    _settled(inbox / name, ehf_xml(SUPPLIERS[0]))
+    deps = make_deps(tmp_path / "home")
+    report = fetch(deps, FolderSource("drop", inbox))
+    assert report.fetched == 1 and report.failed == 0
+    [row] = recorded(deps)
+    assert row.name.endswith("faktura-\\xff\\n.xml")
+    assert (inbox / "processed" / name).exists()

@@ -204,7 +204,7 @@ def test_unchained_inserts_are_refused(ledger):
     )
     with (
         ledger.engine.connect() as conn,
-        pytest.raises(DBAPIError, match=r"outside the hash chain|null value"),
+        pytest.raises(DBAPIError, match=r"NOT NULL constraint failed|null value"),
     ):
         conn.exec_driver_sql(sql)
 

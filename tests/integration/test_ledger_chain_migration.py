@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bilag.domain.posting import Posting, Voucher
 from bilag.ledger.chain_verify import verify_chain
-from bilag.ledger.uow import MIGRATIONS, open_ledger
+from bilag.ledger.uow import MIGRATIONS, foreign_keys_off, open_ledger
 
 NOW = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
 
@@ -23,9 +23,12 @@ NOW = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
 def alembic(engine: Engine, action: str, revision: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        getattr(command, action)(config, revision)
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":  # as open_ledger migrates: 0005 rebuilds tables
+            foreign_keys_off(conn)
+        with conn.begin():
+            config.attributes["connection"] = conn
+            getattr(command, action)(config, revision)
 
 
 def fill_as_0001(engine: Engine) -> None:

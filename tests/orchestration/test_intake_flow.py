@@ -5,18 +5,24 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.fixtures.dovecot import Dovecot
 from tests.mailfactory import SUPPLIERS, ehf_xml, mail
 
+BROKEN_MAILBOX = (
+    '[sources.mailbox]\nkind = "imap"\nhost = "127.0.0.1"\nuser = "u"\n'
+    'password_env = "BILAG_TEST_FLOW_UNSET"\n'
+)
 
-def _workspace(home: Path, imap: str = "") -> Path:
+
+def _workspace(home: Path, more: str = "") -> Path:
     inbox = home / "innboks"
     inbox.mkdir(parents=True)
     (home / "config.toml").write_text(
-        '[sources.drop]\nkind = "folder"\npath = "innboks"\nsettle_seconds = 0\n' + imap,
+        '[sources.drop]\nkind = "folder"\npath = "innboks"\nsettle_seconds = 0\n\n' + more,
         encoding="utf-8",
     )
     for i, spec in enumerate(SUPPLIERS):
@@ -29,14 +35,97 @@ def _workspace(home: Path, imap: str = "") -> Path:
 
 
 def test_a_chunk_task_runs_as_plain_python_without_a_server(tmp_path: Path) -> None:
-    from flows.intake import pull_chunk
+    from bilag.services.intake import take_arrivals
+    from connectors.archive import open_archive
+    from connectors.filesystem import FolderSource
+    from flows.intake import process_chunk
+    from flows.runtime import release_deps
 
     home = tmp_path / "home"
-    _workspace(home)
-    first = pull_chunk.fn(str(home), "drop", 3, 0)
-    assert first.fetched == 3 and not first.exhausted
-    rest = pull_chunk.fn(str(home), "drop", 3, 1)
-    assert rest.fetched == 1 and rest.exhausted
+    inbox = _workspace(home)
+    source = FolderSource("drop", inbox, settle_seconds=0)
+    docs, arrivals, dropped = take_arrivals(
+        open_archive(str(home / "archive")), source.fetch_new(), 3
+    )
+    assert dropped is None and len(docs) == len(arrivals) == 3
+    try:
+        outcome = process_chunk.fn(str(home), "drop", 0, arrivals)
+    finally:
+        release_deps()
+    assert [p.name for p in outcome.processed] == [d.name for d in docs]
+    assert all(p.error is None and p.results for p in outcome.processed)
+
+
+def test_a_task_retries_infrastructure_but_not_configuration() -> None:
+    from prefect.states import Failed
+
+    from bilag.errors import ConfigError, LedgerError
+    from flows.runtime import retryable
+
+    assert retryable(None, None, Failed(data=LedgerError("the database went away")))
+    assert not retryable(None, None, Failed(data=ConfigError("sources.x.password_env: not set")))
+    assert not retryable(None, None, Failed(data=KeyError("a bug")))
+
+
+def _artifacts(flow_run_id: Any) -> dict[str, Any]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
+        )
+    return {a.key: a for a in found}
+
+
+@pytest.mark.prefect
+def test_a_run_with_a_failed_document_and_a_misconfigured_source_fails_and_says_why(
+    prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.intake import intake
+
+    monkeypatch.delenv("BILAG_TEST_FLOW_UNSET", raising=False)
+    home = tmp_path / "home"
+    inbox = _workspace(home, BROKEN_MAILBOX)
+    state = intake(home=str(home), chunk_size=2, return_state=True)
+    assert state.is_failed()
+    summary = state.result(raise_on_failure=False)
+    assert summary["exit_code"] == 2  # a configuration error, as on the command line
+    drop, mailbox = summary["sources"]
+    assert drop["fetched"] == 4 and drop["chunks"] == 2 and drop["failed"] == 1
+    assert drop["failures"][0]["file"] == str(inbox / "hei.eml")
+    assert "BILAG-NOT-INVOICE" in drop["failures"][0]["reason"]
+    assert "sources.mailbox.password_env" in mailbox["problem"]  # reported once, no retries
+    assert set(summary["stages"]) >= {"fetch and archive", "pipeline (inside the tasks)"}
+    artifacts = _artifacts(state.state_details.flow_run_id)
+    assert {"intake-progress", "intake-drop", "intake-mailbox", "intake-failures"} <= set(artifacts)
+    assert "intake-stages" in artifacts
+    assert artifacts["intake-progress"].data == 100.0
+    assert str(inbox / "hei.eml") in str(artifacts["intake-failures"].data)
+    assert "sources.mailbox.password_env" in str(artifacts["intake-failures"].data)
+    rows = artifacts["intake-drop"].data
+    assert "needs_review" in str(rows) and "f0.xml" in str(rows)
+    assert (inbox / "failed" / "hei.eml.reason.txt").exists()
+
+    (home / "config.toml").write_text(
+        '[sources.drop]\nkind = "folder"\npath = "innboks"\nsettle_seconds = 0\n', encoding="utf-8"
+    )
+    again = intake(home=str(home), chunk_size=2, return_state=True)
+    assert again.is_completed()
+    assert again.result()["sources"][0]["fetched"] == 0
+
+
+@pytest.mark.prefect
+def test_a_deployment_without_a_workspace_fails_at_once_and_creates_nothing(
+    prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.intake import intake
+
+    monkeypatch.chdir(tmp_path)
+    state = intake(home="", return_state=True)
+    assert state.is_failed()
+    assert "workspace path is empty" in str(state.result(raise_on_failure=False))
+    assert not (tmp_path / ".bilag").exists()
 
 
 @pytest.mark.prefect
@@ -62,11 +151,36 @@ def test_intake_flow_pulls_every_source_in_chunks_and_a_rerun_finds_nothing(
         f'security = "plain"\nuser = "{dovecot.user}"\npassword_env = "TEST_FLOW_IMAP_PW"\n'
         f'folder = "{folder}"\nprocessed_folder = "{folder}-ok"\n',
     )
-    summaries = {s.source: s for s in intake(home=str(home), chunk_size=2)}
-    assert summaries["drop"].fetched == 4 and summaries["drop"].chunks >= 2
-    assert summaries["drop"].failed == 1  # the mail with no invoice, moved to failed/
-    assert summaries["mailbox"].fetched == 3 and not summaries["mailbox"].errors
+    state = intake(home=str(home), chunk_size=2, return_state=True)
+    summaries = {s["source"]: s for s in state.result(raise_on_failure=False)["sources"]}
+    assert summaries["drop"]["fetched"] == 4 and summaries["drop"]["chunks"] >= 2
+    assert summaries["drop"]["failed"] == 1  # the mail with no invoice, moved to failed/
+    assert summaries["mailbox"]["fetched"] == 3 and not summaries["mailbox"]["failures"]
     assert (inbox / "failed" / "hei.eml.reason.txt").exists()
     assert dovecot.count(f"{folder}-ok") == 3
-    again = intake(home=str(home), chunk_size=2)
-    assert [s.fetched for s in again] == [0, 0]
+    again = intake(home=str(home), chunk_size=2, return_state=True)
+    assert again.is_completed()
+    assert [s["fetched"] for s in again.result()["sources"]] == [0, 0]
+
+
+@pytest.mark.prefect
+@pytest.mark.slow
+def test_chunks_run_on_a_local_dask_cluster_and_every_item_is_settled_once(
+    prefect_harness: None, tmp_path: Path
+) -> None:
+    from flows.intake import intake
+
+    home = tmp_path / "home"
+    inbox = _workspace(home)
+    for i in range(6):  # a second supplier batch under other names: more chunks than workers
+        (inbox / f"g{i}.xml").write_bytes(ehf_xml(SUPPLIERS[i % len(SUPPLIERS)]))
+        os.utime(inbox / f"g{i}.xml", (time.time() - 60, time.time() - 60))
+    state = intake(home=str(home), chunk_size=2, dask_workers=2, return_state=True)
+    drop = state.result(raise_on_failure=False)["sources"][0]
+    total = len(SUPPLIERS) + 1 + 6
+    assert drop["fetched"] == total and drop["chunks"] == (total + 1) // 2
+    assert sorted(p.name for p in (inbox / "processed").iterdir()) == sorted(
+        [f"f{i}.xml" for i in range(len(SUPPLIERS))] + [f"g{i}.xml" for i in range(6)]
+    )
+    assert sum(drop["statuses"].values()) == total  # one result each, the copies as duplicates
+    assert drop["statuses"]["duplicate"] >= min(6, len(SUPPLIERS))

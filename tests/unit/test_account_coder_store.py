@@ -45,6 +45,19 @@ def test_a_model_of_another_format_version_is_refused_not_loaded(
     assert store.load_coder(tmp_path) is None
 
 
+def test_a_format_4_model_without_dimensions_is_refused_with_a_message_naming_both_formats(
+    tmp_path: Path, trained: HistoryCoder, caplog: pytest.LogCaptureFixture
+) -> None:
+    header = {"format": 4, "versions": store._library_versions()}
+    with (tmp_path / store.MODEL_FILE).open("wb") as fh:
+        pickle.dump(header, fh)
+        pickle.dump(trained, fh)
+    with caplog.at_level("WARNING", logger=store.__name__):
+        assert store.load_coder(tmp_path) is None
+    assert f"model format 4, this bilag reads format {store.FORMAT_VERSION}" in caplog.text
+    assert "retraining" in caplog.text
+
+
 def test_a_model_from_another_sklearn_version_is_refused(
     tmp_path: Path, trained: HistoryCoder
 ) -> None:

@@ -292,14 +292,22 @@ def test_kid_and_norwegian_account_become_digits_only():
     assert means.payment_id == "2026 1001 0"
 
 
-def test_an_iban_is_kept_without_spaces_and_not_as_bank_account():
+def test_an_iban_is_kept_without_spaces_and_a_norwegian_one_gives_its_account_number():
     inv = only_invoice(
         document(payment=PAYMENT.format(kid="RF18 5390", account="NO93 8601 1117 947"))
     )
     assert inv.supplier.iban == "NO9386011117947"
-    assert inv.supplier.bank_account is None
+    assert inv.supplier.bank_account == "86011117947"  # the contract: the account it contains
     assert inv.supplier.bic == "DNBANOKK"
     assert inv.payment_reference == "RF18 5390"  # not a KID: kept as written
+
+
+def test_a_foreign_iban_gives_no_norwegian_account_number():
+    inv = only_invoice(
+        document(payment=PAYMENT.format(kid="1234", account="DE89 3704 0044 0532 0130 00"))
+    )
+    assert inv.supplier.iban == "DE89370400440532013000"
+    assert inv.supplier.bank_account is None
 
 
 def test_a_credit_note_is_a_credit_note_with_positive_amounts():

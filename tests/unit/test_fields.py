@@ -339,3 +339,110 @@ def test_number_fragments_that_happen_to_add_up_are_not_confident():
     ]
     invoice, _ = read(rows, confidence=0.8)
     assert invoice is None or invoice.confidence.get("gross_total", 0.0) < 0.9
+
+
+def _totals_rows(*rows: tuple[str, str]) -> list[list[tuple[float, str]]]:
+    head = [row for row in invoice_rows() if "Sum eks" not in str(row)]
+    cut = next(i for i, row in enumerate(head) if "Kontorstol" in str(row)) + 1
+    return head[:cut] + [[(330, label), (450, amount)] for label, amount in rows] + head[-3:]
+
+
+def test_a_prepaid_amount_is_deducted_and_til_betaling_is_the_amount_to_pay():
+    rows = _totals_rows(
+        ("Sum eks. mva", "3 000,00"),
+        ("Mva 25 %", "750,00"),
+        ("Sum inkl. mva", "3 750,00"),
+        ("Forskuddsbetalt", "-1 000,00"),
+        ("Til betaling", "2 750,00"),
+    )
+    invoice, _ = read(rows)
+    assert invoice is not None
+    assert invoice.gross_total == Decimal("3750.00")
+    assert invoice.prepaid_amount == Decimal("1000.00")
+    assert invoice.payable_amount == Decimal("2750.00")
+    assert invoice.confidence["payable_amount"] >= 0.95  # gross - prepaid explains it
+
+
+def test_rounding_to_whole_kroner_is_read_with_the_sign_the_arithmetic_gives_it():
+    rows = _totals_rows(
+        ("Sum eks. mva", "2 999,50"),
+        ("Mva 25 %", "749,88"),
+        ("Sum inkl. mva", "3 749,38"),
+        ("Øreavrunding", "0,62"),
+        ("Å betale", "3 750,00"),
+    )
+    invoice, _ = read(rows)
+    assert invoice is not None
+    assert (invoice.gross_total, invoice.payable_amount) == (Decimal("3749.38"), Decimal(3750))
+    assert invoice.rounding_amount == Decimal("0.62")
+    down = _totals_rows(
+        ("Sum eks. mva", "3 000,30"),
+        ("Mva 25 %", "750,08"),
+        ("Sum inkl. mva", "3 750,38"),
+        ("Øreavrunding", "0,38"),  # printed without its minus
+        ("Å betale", "3 750,00"),
+    )
+    invoice, _ = read(down)
+    assert invoice is not None
+    assert invoice.rounding_amount == Decimal("-0.38")
+    assert invoice.payable_amount == Decimal(3750)
+
+
+def test_an_amount_to_pay_the_totals_do_not_explain_is_not_confident():
+    rows = _totals_rows(
+        ("Sum eks. mva", "3 000,00"),
+        ("Mva 25 %", "750,00"),
+        ("Sum inkl. mva", "3 750,00"),
+        ("Til betaling", "2 150,00"),
+    )
+    invoice, _ = read(rows)
+    assert invoice is not None
+    assert invoice.gross_total == Decimal("3750.00")
+    assert invoice.confidence["payable_amount"] < 0.9
+
+
+def test_with_no_amount_to_pay_printed_it_is_the_gross_total():
+    rows = [
+        [(x, t.replace("Å betale NOK", "Sum inkl. mva")) for x, t in row] for row in invoice_rows()
+    ]
+    invoice, _ = read(rows)
+    assert invoice is not None
+    assert invoice.payable_amount == invoice.gross_total == Decimal("3750.00")
+    assert invoice.confidence["payable_amount"] == invoice.confidence["gross_total"]
+
+
+def test_a_nynorsk_amount_to_pay_makes_an_invoice():
+    rows = [
+        [(x, t.replace("Å betale NOK", "Beløp å betala")) for x, t in row] for row in invoice_rows()
+    ]
+    invoice, problems = read(rows)
+    assert problems == ()
+    assert invoice is not None
+    assert invoice.payable_amount == Decimal("3750.00")
+
+
+def test_the_invoice_a_credit_note_credits_is_never_its_own_number():
+    for label in ("Gjelder faktura", "Kreditering av faktura", "Krediterer faktura nr."):
+        rows = invoice_rows(title="KREDITNOTA")
+        rows[1] = [(40, "Storgata 1, 0155 Oslo"), (330, "Kreditnotanr.:"), (450, "K-7781")]
+        rows.insert(3, [(330, f"{label} 10112")])
+        invoice, _ = read(rows)
+        assert invoice is not None
+        assert invoice.document_type is DocumentType.CREDIT_NOTE
+        assert invoice.invoice_number == "K-7781", label
+        assert invoice.preceding_invoices == ("10112",), label
+    english = invoice_rows(title="CREDIT NOTE")
+    english[1] = [(40, "Storgata 1, 0155 Oslo"), (330, "Credit for invoice no."), (450, "10112")]
+    english.insert(2, [(330, "Credit note no."), (450, "CN-12")])
+    invoice, _ = read(english)
+    assert invoice is not None
+    assert (invoice.invoice_number, invoice.preceding_invoices) == ("CN-12", ("10112",))
+
+
+def test_a_norwegian_iban_alone_gives_the_account_number_it_holds():
+    rows = [row for row in invoice_rows() if "Kontonr" not in str(row)]
+    rows.append([(40, "IBAN: NO93 8601 1117 947 BIC: DNBANOKK")])
+    invoice, _ = read(rows)
+    assert invoice is not None
+    assert invoice.supplier.iban == "NO9386011117947"
+    assert invoice.supplier.bank_account == "86011117947"

@@ -57,6 +57,8 @@ def test_things_that_are_not_amounts_are_none(text: str):
         ("01/03/2024", date(2024, 3, 1)),
         ("12/31/2023", date(2023, 12, 31)),
         ("29 maart 2014", date(2014, 3, 29)),
+        ("28-Apr-2026", date(2026, 4, 28)),
+        ("05-MAR-26", date(2026, 3, 5)),
     ],
 )
 def test_dates_in_norwegian_and_english_formats_parse(text: str, day: date):
@@ -118,6 +120,7 @@ def test_a_date_printed_any_common_way_reads_back_the_same(day: date):
         day.isoformat(),
         f"{day.day}. {month_no} {day.year}",
         day.strftime("%B ") + f"{day.day}, {day.year}",
+        day.strftime("%d-%b-%Y"),
     ):
         assert h.parse_date(printed) == day, printed
 

@@ -158,3 +158,22 @@ def test_foreign_ibans_pass_and_a_changed_character_fails(iban: str):
 def test_a_norwegian_iban_and_its_account_number_compare_equal():
     assert ids.as_bban("NO93 8601 1117 947") == ids.as_bban("8601.11.17947") == "86011117947"
     assert ids.as_bban("DE89370400440532013000") == "DE89370400440532013000"
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="0123456789", min_size=11, max_size=11), st.sampled_from(["", " ", "."]))
+def test_a_valid_norwegian_iban_holds_its_account_number_and_nothing_else_does(
+    account: str, sep: str
+):
+    iban = "NO" + std_iban.calc_check_digits("NO00" + account) + account
+    printed = sep.join(iban[i : i + 4] for i in range(0, len(iban), 4))
+    if kontonr.is_valid(account):
+        assert ids.account_of_iban(printed) == account
+    else:  # the account's own check fails: no account, however right the IBAN's MOD97
+        assert ids.account_of_iban(printed) is None
+    assert ids.account_of_iban(account) is None  # eleven digits are not an IBAN
+
+
+def test_a_foreign_iban_holds_no_norwegian_account():
+    assert ids.account_of_iban("DE89370400440532013000") is None
+    assert ids.account_of_iban("NO93 8601 1117 947") == "86011117947"

@@ -44,11 +44,11 @@ def test_too_many_members_is_a_bomb_but_the_first_ones_are_read() -> None:
     assert [p.code for p in outcome.problems] == [ProblemCode.ARCHIVE_BOMB]
 
 
-def test_zip_nested_in_zip_beyond_the_depth_limit_is_refused() -> None:
+def test_zip_nested_in_zip_beyond_the_depth_limit_is_refused_as_too_deep() -> None:
     inner = _zip({"a.pdf": PDF})
     doc = IncomingDocument("m.eml#a.zip#b.zip#c.zip", _zip({"c.zip": inner}), depth=3)
     outcome = expand_zip(doc)
-    assert [p.code for p in outcome.problems] == [ProblemCode.ARCHIVE_BOMB]
+    assert [p.code for p in outcome.problems] == [ProblemCode.NESTING_TOO_DEEP]
 
 
 def test_member_paths_that_escape_the_archive_are_renamed_and_recorded() -> None:

@@ -1,0 +1,113 @@
+"""``bilag status [--runs N] [--json]``: recent runs, the queues, and the recent failures.
+
+Read-only: a folder that is not a workspace is refused (exit 2), never created.
+Runs come from the ledger's ``runs`` table, written by ``bilag run``, ``process``,
+``fetch`` and the flows; a ``running`` run that has not been heard of for a while is
+shown ``silent`` (it was killed, or hangs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bilag.cli.output import print_json
+from bilag.cli.tables import make_table, print_table
+from bilag.config import load_settings
+
+if TYPE_CHECKING:
+    from bilag.ledger.runs import RunRow
+    from bilag.services.runs import StatusReport
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser(
+        "status", parents=[common], help="recent runs, queue sizes and failures"
+    )
+    p.add_argument("--runs", type=int, default=10, metavar="N", help="how many runs (default 10)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from bilag.bootstrap import bootstrap
+    from bilag.services.runs import workspace_status
+
+    deps = bootstrap(load_settings(args.home, create=False), coder=False)
+    try:
+        report = workspace_status(deps, limit=max(args.runs, 0))
+    finally:
+        deps.ledger.dispose()
+    if args.json:
+        print_json(status_json(report))
+    else:
+        print_status(report)
+    return 0
+
+
+def _when(at: datetime | None) -> str | None:
+    return at.isoformat(timespec="seconds") if at is not None else None
+
+
+def run_json(run: RunRow, now: datetime) -> dict[str, Any]:
+    from bilag.services.runs import run_state
+
+    return {
+        "id": run.id,
+        "kind": run.kind,
+        "source": run.source,
+        "state": run_state(run, now),
+        "started_at": _when(run.started_at),
+        "finished_at": _when(run.finished_at),
+        "updated_at": _when(run.updated_at),
+        "total": run.total,
+        "done": run.done,
+        "counts": dict(run.counts),
+        "failed": run.failed,
+        "failures": [dict(f) for f in run.failures],
+        "error": run.error,
+        "actor": run.actor,
+        "external_id": run.external_id,
+    }
+
+
+def status_json(report: StatusReport) -> dict[str, Any]:
+    return {
+        "runs": [run_json(r, report.now) for r in report.runs],
+        "queues": report.waiting,
+        "documents": dict(report.documents),
+    }
+
+
+def print_status(report: StatusReport) -> None:
+    from bilag.services.runs import run_state
+
+    rows = []
+    for r in report.runs:
+        took = (r.finished_at or report.now) - r.started_at
+        progress = f"{r.done}/{r.total}" if r.total is not None else str(r.done)
+        counts = ", ".join(f"{n} {s}" for s, n in sorted(r.counts.items()))
+        rows.append(
+            (
+                r.id,
+                f"{r.started_at.astimezone():%Y-%m-%d %H:%M}",
+                r.kind,
+                r.source or "files",
+                run_state(r, report.now),
+                progress,
+                f"{took.total_seconds():.0f} s",
+                r.failed,
+                counts or r.error,
+            )
+        )
+    columns = ("run", "started", "kind", "input", "state", "done", "took", "failed", "results")
+    print_table(make_table(columns, rows, title="Recent runs", right=("run", "failed", "took")))
+    queues = [(status, n) for status, n in report.waiting.items()]
+    sys.stdout.write("\n")
+    print_table(make_table(("queue", "documents"), queues, title="Waiting", right=("documents",)))
+    if report.failures:
+        sys.stdout.write("\n")
+        failures = [(run.id, f["source"], f["reason"]) for run, f in report.failures]
+        print_table(make_table(("run", "source", "reason"), failures, title="Recent failures"))

@@ -1,0 +1,270 @@
+"""Department and project for a coded line, learnt from the history's own columns.
+
+A company splits some costs by department and others by project, and its history
+says which, how, and how that moves over time. Three kinds of evidence, each from
+the ``department`` and ``project`` columns of the history rows:
+
+* **the supplier and account** (the strongest): what this supplier's lines booked to
+  this account carried lately, the latest booking weighing most (a contractor moves
+  from one building project to the next; a supplier's usual department changes
+  when a building changes hands); then the supplier's habit over all its accounts,
+  then the account's habit over all suppliers (a new supplier's cleaning goes where
+  cleaning goes);
+* **the words** of the line and of the rest of its invoice: a project's name or
+  number ("Tømrerarbeid Kaibyen", "prosjekt 2108"), a building that belongs to one
+  department ("Renhold Kaigaten 14"). A multinomial naive Bayes over the line's
+  words and numbers, with recent bookings weighing more, so a building that moved
+  to another department follows it;
+* **whether** the line carries the dimension at all: a contractor's repairs on the
+  company's own buildings carry a department and no project, its building work a
+  project. Decided per supplier and account from the recent share of lines that
+  carried one (else per account).
+
+The invoice's other lines count (``context``): a project named on one line is the
+project of the invoice. In history, the lines of one supplier on one day are one
+invoice's lines.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from classifiers.base import HistoryRow
+
+__all__ = ["DIMENSIONS", "DimensionModel", "dimension_tokens", "invoice_contexts"]
+
+DIMENSIONS = ("department", "project")
+_PAIR_DECAY = 0.8  # weight of a supplier-account pair's older bookings, per booking
+_HALF_LIFE_DAYS = 365.0  # age at which a booking's words count half
+_ALPHA = 0.1  # smoothing of a name's share of one value
+_NAME_PURITY = 0.6  # a word names a value when at least this share of its uses carried it
+_NAME_MIN_WEIGHT = 1.0  # ... and it was used at least this much (recency-weighted)
+_CONTEXT_WEIGHT = 0.8  # words of the invoice's other lines against the line's own
+_SUPPLIER_SHARE = 0.3  # the supplier's habit over all accounts, beside the pair's
+_ACCOUNT_SHARE = 0.1  # the account's habit over all suppliers
+_FLOOR = 0.05  # a value the supplier never used still has a chance when the words name it
+_TOKEN = re.compile(r"[^\W\d_]{2,}|\d{2,}", re.UNICODE)
+# "Prosjekt: 2231", "Avd. 300", "Project no. P-2231": a labelled value
+_LABELS = {
+    "department": r"avdeling|avd|department|dept|kostnadssted|koststed|cost centre|cost center",
+    "project": r"prosjektnummer|prosjektnr|prosjekt|prosj|project|proj",
+}
+_LABELLED = {
+    name: re.compile(
+        rf"\b(?:{labels})\b\.?\s*(?:no\.?|nr\.?)?\s*[:#]?\s*([A-Za-z]{{0,3}}[-/]?\d[\d-]*)",
+        re.IGNORECASE,
+    )
+    for name, labels in _LABELS.items()
+}
+_MAX_TOKENS = 40
+
+
+def dimension_tokens(text: str | None) -> list[str]:
+    """Words (two letters or more) and numbers (two digits or more), case-folded, once each."""
+    if not text:
+        return []
+    found = _TOKEN.findall(unicodedata.normalize("NFC", text).casefold())
+    return list(dict.fromkeys(found))[:_MAX_TOKENS]
+
+
+def shape(value: str) -> str:
+    """A value's shape: digits as ``9``, letters as ``A`` (``P2231`` -> ``A9999``)."""
+    return "".join("9" if c.isdigit() else "A" if c.isalpha() else c for c in value.upper())
+
+
+def labelled(name: str, text: str | None, shapes: frozenset[str]) -> str | None:
+    """A value of dimension ``name`` the text labels as such, in a shape the history uses."""
+    for match in _LABELLED[name].finditer(text or ""):
+        value = match.group(1).upper()
+        if shape(value) in shapes:
+            return value
+    return None
+
+
+def invoice_contexts(rows: Sequence[HistoryRow], keys: Sequence[str | None]) -> list[str]:
+    """For each row, the text of the other lines of its invoice (same supplier, same day)."""
+    lines: dict[tuple[str | None, date], list[int]] = defaultdict(list)
+    for i, (row, key) in enumerate(zip(rows, keys, strict=True)):
+        if key is not None:
+            lines[(key, row.date)].append(i)
+    out = [""] * len(rows)
+    for members in lines.values():
+        if len(members) < 2:
+            continue
+        for i in members:
+            out[i] = " ".join(rows[j].description for j in members if j != i)
+    return out
+
+
+@dataclass
+class _Habit:
+    """One dimension's statistics."""
+
+    pair: dict[tuple[str | None, int], dict[str, float]] = field(default_factory=dict)
+    supplier: dict[str, dict[str, float]] = field(default_factory=dict)
+    account: dict[int, dict[str, float]] = field(default_factory=dict)
+    # share of recent lines that carried the dimension, per pair and per account
+    present_pair: dict[tuple[str | None, int], float] = field(default_factory=dict)
+    present_account: dict[int, float] = field(default_factory=dict)
+    # words that name one value among all lines: token -> (value -> weight, total weight)
+    names: dict[str, tuple[dict[str, float], float]] = field(default_factory=dict)
+    shapes: frozenset[str] = frozenset()  # the shapes of the values ("9999", "A9999")
+
+    def evidence(self, token: str, weight: float) -> dict[str, float]:
+        """Log-odds ``token`` adds per value (key ``""``: any other value); {}: none.
+
+        Only words that name a value count: a project's name or number, a building
+        run by one department. A trade's words ("sanitærutstyr") say which suppliers
+        worked on a project, not which project a line is for, and a supplier's own
+        words mostly say what it sold when (tried: they pointed at its old projects).
+        """
+        named = self.names.get(token)
+        if named is None:
+            return {}
+        values, total = named
+        out = {v: weight * math.log((w + _ALPHA) / (total + _ALPHA)) for v, w in values.items()}
+        out[""] = weight * math.log(_ALPHA / (total + _ALPHA))
+        return out
+
+
+class DimensionModel:
+    """Department and project per (supplier, account, text); see the module docstring."""
+
+    def __init__(self) -> None:
+        self.habits: dict[str, _Habit] = {d: _Habit() for d in DIMENSIONS}
+
+    def fit(
+        self,
+        rows: Sequence[HistoryRow],
+        keys: Sequence[str | None],
+        classes: Sequence[int],
+        contexts: Sequence[str],
+    ) -> None:
+        """Learn from rows in date order (``classes``: each row's account index)."""
+        if not rows:
+            return
+        last = rows[-1].date
+        for name in DIMENSIONS:
+            self.habits[name] = _fit_habit(name, rows, keys, classes, contexts, last)
+
+    def suggest(
+        self, key: str | None, cls: int, description: str, context: str | None
+    ) -> tuple[str | None, str | None]:
+        """(department, project) for a line of supplier ``key`` booked to account ``cls``."""
+        line = dimension_tokens(description)
+        rest = [t for t in dimension_tokens(context) if t not in set(line)]
+        text = f"{description}\n{context or ''}"
+        department = self._value("department", key, cls, line, rest, text)
+        project = self._value("project", key, cls, line, rest, text)
+        return department, project
+
+    def _value(
+        self,
+        name: str,
+        key: str | None,
+        cls: int,
+        line: list[str],
+        rest: list[str],
+        text: str,
+    ) -> str | None:
+        habit = self.habits[name]
+        present = habit.present_pair.get((key, cls))
+        if present is None:
+            present = habit.present_account.get(cls, 0.0)
+        if present < 0.5:
+            return None
+        # The invoice says which ("Prosjekt: 2231"), in the shape the company's
+        # values have: that is the value, even one the history has not seen yet.
+        stated = labelled(name, text, habit.shapes)
+        if stated is not None:
+            return stated
+        prior: dict[str, float] = defaultdict(float)
+        for source, share in (
+            (habit.pair.get((key, cls)), 1.0),
+            (habit.supplier.get(key) if key is not None else None, _SUPPLIER_SHARE),
+            (habit.account.get(cls), _ACCOUNT_SHARE),
+        ):
+            if source:
+                total = sum(source.values())
+                for value, weight in source.items():
+                    prior[value] += share * weight / total
+        evidence = [
+            habit.evidence(t, weight)
+            for tokens, weight in ((line, 1.0), (rest, _CONTEXT_WEIGHT))
+            for t in tokens
+        ]
+        evidence = [e for e in evidence if e]
+        named = {v for e in evidence for v in e if e[v] > 0}
+        candidates = set(prior) | named
+        if not candidates:
+            return None
+        best, best_score = None, -math.inf
+        for value in sorted(candidates):
+            score = math.log(prior.get(value, 0.0) + _FLOOR)
+            for e in evidence:
+                score += e.get(value, e.get("", 0.0))
+            if score > best_score:
+                best, best_score = value, score
+        return best
+
+
+def _fit_habit(
+    name: str,
+    rows: Sequence[HistoryRow],
+    keys: Sequence[str | None],
+    classes: Sequence[int],
+    contexts: Sequence[str],
+    last: date,
+) -> _Habit:
+    habit = _Habit()
+    pair: dict[tuple[str | None, int], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    supplier: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    account: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    seen_pair: dict[tuple[str | None, int], int] = defaultdict(int)
+    seen_supplier: dict[str, int] = defaultdict(int)
+    present_pair: dict[tuple[str | None, int], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    present_account: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    words: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    # Newest first: a booking's rank within its pair is its recency.
+    for i in range(len(rows) - 1, -1, -1):
+        row, key, cls = rows[i], keys[i], classes[i]
+        value = getattr(row, name)
+        age = math.pow(0.5, (last - row.date).days / _HALF_LIFE_DAYS)
+        recent = _PAIR_DECAY ** seen_pair[(key, cls)]
+        seen_pair[(key, cls)] += 1
+        tally = present_pair[(key, cls)]
+        tally[0] += recent * bool(value)
+        tally[1] += recent
+        present_account[cls][0] += age * bool(value)
+        present_account[cls][1] += age
+        if not value:
+            continue
+        pair[(key, cls)][value] += recent
+        if key is not None:
+            supplier[key][value] += _PAIR_DECAY ** seen_supplier[key]
+            seen_supplier[key] += 1
+        account[cls][value] += age
+        own = dimension_tokens(row.description)
+        rest = [t for t in dimension_tokens(contexts[i]) if t not in set(own)]
+        for tokens, weight in ((own, age), (rest, age * _CONTEXT_WEIGHT)):
+            for token in tokens:
+                words[token][value] += weight
+    habit.pair = {k: dict(v) for k, v in pair.items()}
+    habit.supplier = {k: dict(v) for k, v in supplier.items()}
+    habit.account = {k: dict(v) for k, v in account.items()}
+    habit.present_pair = {k: s / n for k, (s, n) in present_pair.items() if n > 0}
+    habit.present_account = {k: s / n for k, (s, n) in present_account.items() if n > 0}
+    for token, counts in words.items():
+        total = sum(counts.values())
+        top = max(counts, key=counts.__getitem__)
+        if total < _NAME_MIN_WEIGHT or counts[top] < _NAME_PURITY * total:
+            continue
+        habit.names[token] = (dict(counts), total)
+    habit.shapes = frozenset(shape(v) for values in habit.account.values() for v in values)
+    return habit

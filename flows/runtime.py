@@ -1,0 +1,145 @@
+"""What every flow shares: the workspace's dependencies per process, secrets, retries.
+
+A flow run's chunks run in the flow's own process or on Dask workers; each
+process builds the workspace's :class:`~bilag.services.deps.Deps` once (loading
+the coder model and opening the ledger take longer than a chunk of EHF
+invoices) and keeps it while the configuration and the model are unchanged, so
+a retrain is picked up by long-lived workers.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from bilag.errors import ConfigError, InfrastructureError
+
+if TYPE_CHECKING:
+    from bilag.config import Settings
+    from bilag.services.deps import Deps
+
+__all__ = [
+    "offline_environment",
+    "read_secret_block",
+    "release_deps",
+    "retryable",
+    "settings_of",
+    "worker_deps",
+]
+
+log = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_cache: dict[str, tuple[tuple[float, ...], Deps]] = {}
+
+
+def offline_environment(home: Path) -> dict[str, str]:
+    """Prefect's settings for a run on this machine with its state inside the workspace.
+
+    Prefect reads them at import, so they go into the environment before it is imported;
+    settings already in the environment win (see :func:`apply_offline_environment`).
+    """
+    return {
+        "PREFECT_HOME": str(home / "prefect"),
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_LOGGING_TO_API_ENABLED": "false",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+    }
+
+
+def apply_offline_environment(home: Path) -> None:
+    for key, value in offline_environment(home).items():
+        os.environ.setdefault(key, value)
+
+
+def settings_of(home: str | None) -> Settings:
+    """The workspace's settings; ``home`` must name an existing workspace folder.
+
+    Raises:
+        ConfigError: no such folder (a deployment with an empty workspace path must not
+            create ``./.bilag`` in the worker's working directory and run there).
+    """
+    from bilag.config import load_settings
+
+    if not home:
+        raise ConfigError("the workspace path is empty: set BILAG_HOME or the flow's `home`")
+    path = Path(home).expanduser()
+    if not path.is_dir():
+        raise ConfigError(f"{path}: no such workspace folder")
+    return load_settings(path)
+
+
+def _stamp(settings: Settings) -> tuple[float, ...]:
+    """What makes cached dependencies stale: the configuration, policy and model files."""
+    from classifiers.store import MODEL_FILE
+
+    files = (settings.config_path, settings.policy_path, settings.models_dir / MODEL_FILE)
+    return tuple(p.stat().st_mtime if p.exists() else 0.0 for p in files)
+
+
+def worker_deps(home: str | None) -> Deps:
+    """This process's dependencies for the workspace, built on first use."""
+    from bilag.allocator import tune_allocator
+    from bilag.bootstrap import bootstrap
+
+    settings = settings_of(home)
+    key = str(settings.home)
+    stamp = _stamp(settings)
+    with _lock:
+        cached = _cache.get(key)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        if cached is not None:
+            cached[1].ledger.dispose()
+        tune_allocator()  # the process reads documents in bulk (bilag/allocator.py)
+        deps = bootstrap(settings)
+        _cache[key] = (stamp, deps)
+        return deps
+
+
+def release_deps() -> None:
+    """Close what :func:`worker_deps` opened in this process (at the end of a flow run)."""
+    with _lock:
+        for _, deps in _cache.values():
+            deps.ledger.dispose()
+        _cache.clear()
+
+
+def read_secret_block(name: str) -> str:
+    """The value of the Prefect Secret block ``name`` (the resolver of ``*_block`` secrets).
+
+    Raises:
+        ConfigError: no such block, or it cannot be read (not retried: a person must act).
+    """
+    from prefect.blocks.system import Secret
+
+    try:
+        value = cast(Any, Secret.load(name)).get()
+    except ValueError as e:  # Prefect's "block document not found"
+        raise ConfigError(f"Prefect Secret block {name!r}: {e}") from e
+    if not isinstance(value, str):
+        raise ConfigError(f"Prefect Secret block {name!r} must hold a string")
+    return value
+
+
+def retryable(_task: Any, _task_run: Any, state: Any) -> bool:
+    """The ``retry_condition_fn`` of the flows' tasks: retry infrastructure only.
+
+    A configuration error (a missing password, a wrong table) fails the same way every
+    time, so it is reported once, not retried; a bug is not retried either. A source,
+    archive or database that failed may be back a few seconds later.
+    """
+    try:
+        state.result()
+    except ConfigError:
+        return False
+    except (InfrastructureError, OSError, TimeoutError):
+        return True
+    except Exception:  # a bug: the same input fails the same way again
+        return False
+    return False

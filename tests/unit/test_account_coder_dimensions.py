@@ -1,0 +1,145 @@
+"""Department and project suggestions from the history's own columns (classifiers.dimensions)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from classifiers.account_coder import HistoryCoder
+from classifiers.base import CodingInput, HistoryRow
+from classifiers.dimensions import dimension_tokens, invoice_contexts, labelled, shape
+from tests.fixtures.coding_history import org_number
+
+START = date(2023, 1, 2)
+ELECTRICIAN = (org_number(7), "Fjell Elektro AS")
+CLEANER = (org_number(8), "Rent Bygg AS")
+SITES = {"Kaigaten 14": "300", "Bryggen 21": "200", "Verkstedveien 2": "500"}
+
+
+def _row(
+    supplier: tuple[str, str],
+    day: int,
+    text: str,
+    account: str,
+    department: str | None = None,
+    project: str | None = None,
+) -> HistoryRow:
+    return HistoryRow(
+        date=START + timedelta(days=day),
+        supplier_org_number=supplier[0],
+        supplier_name=supplier[1],
+        description=text,
+        net_amount=Decimal(1000 + day),
+        account=account,
+        vat_code="1",
+        department=department,
+        project=project,
+    )
+
+
+def _history() -> list[HistoryRow]:
+    """An electrician on project 2108 (Kaibyen), then 2115 (Sjøtomta); repairs go to Drift;
+    a cleaner of three buildings, each run by one department."""
+    rows: list[HistoryRow] = []
+    for week in range(100):
+        day = week * 7
+        project, place = ("2108", "Kaibyen") if week < 60 else ("2115", "Sjøtomta")
+        text = "Elektroarbeid" if week % 2 else f"Elektroarbeid {place}"
+        rows.append(_row(ELECTRICIAN, day, text, "4300", project=project))
+        rows.append(
+            _row(ELECTRICIAN, day, f"Kabel og materiell prosjekt {project}", "4300", None, project)
+        )
+        if week % 5 == 0:
+            rows.append(_row(ELECTRICIAN, day, "Service elanlegg", "6620", department="200"))
+        site = list(SITES)[week % 3]
+        rows.append(_row(CLEANER, day + 1, f"Renhold {site}", "6360", department=SITES[site]))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def coder() -> HistoryCoder:
+    c = HistoryCoder()
+    c.fit(_history())
+    return c
+
+
+def _ask(
+    coder: HistoryCoder, supplier: tuple[str, str], text: str, context: str | None = None
+) -> tuple[str | None, str | None, str | None]:
+    s = coder.suggest(
+        CodingInput(
+            supplier[0],
+            supplier[1],
+            text,
+            Decimal(5000),
+            START + timedelta(days=800),
+            context=context,
+        )
+    )
+    return s.account, s.department, s.project
+
+
+def test_a_line_without_a_name_takes_the_suppliers_current_project(coder: HistoryCoder) -> None:
+    assert _ask(coder, ELECTRICIAN, "Elektroarbeid") == ("4300", None, "2115")
+
+
+def test_a_project_named_on_the_line_wins_over_the_suppliers_current_one(
+    coder: HistoryCoder,
+) -> None:
+    assert _ask(coder, ELECTRICIAN, "Elektroarbeid Kaibyen")[2] == "2108"
+    assert _ask(coder, ELECTRICIAN, "Kabel og materiell prosjekt 2108")[2] == "2108"
+
+
+def test_a_project_named_on_another_line_of_the_invoice_is_the_lines_project(
+    coder: HistoryCoder,
+) -> None:
+    assert _ask(coder, ELECTRICIAN, "Elektroarbeid", context="Kabel, Kaibyen")[2] == "2108"
+
+
+def test_a_labelled_project_the_history_has_not_seen_yet_is_taken_as_printed(
+    coder: HistoryCoder,
+) -> None:
+    assert _ask(coder, ELECTRICIAN, "Elektroarbeid", context="Prosjekt: 2199")[2] == "2199"
+    # a number of another shape is no project number of this company
+    assert _ask(coder, ELECTRICIAN, "Elektroarbeid", context="Prosjekt: 21-99-A")[2] == "2115"
+
+
+def test_repairs_carry_a_department_and_no_project(coder: HistoryCoder) -> None:
+    assert _ask(coder, ELECTRICIAN, "Service elanlegg") == ("6620", "200", None)
+
+
+def test_the_building_named_on_the_line_decides_the_department(coder: HistoryCoder) -> None:
+    for site, department in SITES.items():
+        assert _ask(coder, CLEANER, f"Renhold {site}") == ("6360", department, None)
+
+
+def test_a_new_supplier_gets_the_department_its_words_name(coder: HistoryCoder) -> None:
+    new = (org_number(99), "Blank Vask AS")
+    assert _ask(coder, new, "Renhold Verkstedveien 2")[1:] == ("500", None)
+
+
+def test_the_lines_of_one_invoice_are_each_others_context() -> None:
+    rows = [
+        _row(ELECTRICIAN, 0, "a", "4300"),
+        _row(ELECTRICIAN, 0, "b", "4300"),
+        _row(CLEANER, 0, "c", "6360"),
+    ]
+    keys = ["e", "e", "c"]
+    assert invoice_contexts(rows, keys) == ["b", "a", ""]
+
+
+def test_tokens_keep_words_and_numbers_and_shapes_keep_the_form() -> None:
+    assert dimension_tokens("Tømrerarbeid prosjekt 2108, Kaibyen 2") == [
+        "tømrerarbeid",
+        "prosjekt",
+        "2108",
+        "kaibyen",
+    ]
+    assert shape("P-2231") == "A-9999"
+    assert labelled("project", "Deres ref: Prosjektnr. P-2231 Kaibyen", frozenset({"A-9999"})) == (
+        "P-2231"
+    )
+    assert labelled("department", "Avd. 300", frozenset({"999"})) == "300"
+    assert labelled("project", "Prosjekt: 12", frozenset({"9999"})) is None

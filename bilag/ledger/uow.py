@@ -162,6 +162,7 @@ def _set_up(engine: Engine, url: str, schema: str | None, *, migrate: bool) -> N
     """
     from alembic import command
     from alembic.config import Config
+    from alembic.migration import MigrationContext
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -174,10 +175,18 @@ def _set_up(engine: Engine, url: str, schema: str | None, *, migrate: bool) -> N
                 with conn.begin():  # on SQLite: BEGIN IMMEDIATE, the database's write lock
                     if not sqlite:
                         _lock_and_make_schema(conn, schema)
+                    migrated = False
                     if migrate:
+                        before = MigrationContext.configure(conn).get_current_revision()
                         config.attributes["connection"] = conn
                         command.upgrade(config, "head")
-                    if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                        migrated = before != MigrationContext.configure(conn).get_current_revision()
+                    # only after a migration: a key broken by hand is `bilag verify`'s to report
+                    if (
+                        migrated
+                        and sqlite
+                        and conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                    ):
                         raise LedgerError(
                             f"migrating the ledger at {_safe(url)} broke a foreign key"
                         )

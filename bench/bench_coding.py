@@ -178,6 +178,42 @@ def evaluate(name: str, rows: Sequence[HistoryRow], share: float = TRAIN_SHARE) 
     }
 
 
+def departments(name: str, rows: Sequence[HistoryRow]) -> dict[str, Any]:
+    """Department suggestions on a real ledger: the paying unit as the department.
+
+    The coder sees supplier, amount, date (and Harrogate's narrative), not the unit;
+    baselines in the same run: the supplier's most frequent and most recent unit.
+    """
+    cut = date_cut(rows, TRAIN_SHARE)
+    train, test = rows[:cut], rows[cut:]
+    coder = HistoryCoder()
+    coder.fit(train)
+    got = [s.department for s in coder.suggest_many([_input(r) for r in test])]
+    counts: dict[str | None, Counter[str]] = defaultdict(Counter)
+    last: dict[str | None, str] = {}
+    for r in train:
+        if r.department:
+            key = supplier_key(r.supplier_org_number, r.supplier_name)
+            counts[key][r.department] += 1
+            last[key] = r.department
+    keys = [supplier_key(r.supplier_org_number, r.supplier_name) for r in test]
+    truth = [r.department for r in test]
+    frequent = [counts[k].most_common(1)[0][0] if counts.get(k) else None for k in keys]
+    recent = [last.get(k) for k in keys]
+
+    def right(guesses: Sequence[str | None]) -> float | None:
+        return _share([g == t for g, t in zip(guesses, truth, strict=True) if t])
+
+    return {
+        "data_set": name,
+        "test_rows": sum(1 for t in truth if t),
+        "departments": len({t for t in truth if t}),
+        "model": right(got),
+        "frequent": right(frequent),
+        "recent": right(recent),
+    }
+
+
 def ceilings(
     keys: Sequence[str | None],
     right: Sequence[bool],
@@ -343,6 +379,15 @@ def main(argv: Sequence[str]) -> int:
         _print(result)
         results.append(result)
         combined.extend(rows)
+    department_results = []
+    for spend in sets:
+        d = departments(spend.name, load(spend, unit_as_department=True))
+        print(
+            f"-- departments {d['data_set']}: {d['test_rows']} rows, {d['departments']} units; "
+            f"model {_pct(d['model'])}, supplier's most frequent {_pct(d['frequent'])}, "
+            f"most recent {_pct(d['recent'])}"
+        )
+        department_results.append(d)
     speed_result: dict[str, Any] = {}
     if "--no-speed" not in argv and combined:
         speed_result = speed(combined)
@@ -356,6 +401,7 @@ def main(argv: Sequence[str]) -> int:
                 "train_share": share,
                 "companies": company_results,
                 "data_sets": results,
+                "departments": department_results,
                 "speed": speed_result,
             },
             indent=2,

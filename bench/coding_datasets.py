@@ -44,6 +44,7 @@ class SpendSet:
     text: Sequence[str] = ()
     amount: Sequence[str] = ("amount",)
     date: Sequence[str] = ("date",)
+    unit: Sequence[str] = ()  # of ``text``, the paying unit: a department, for the dimension check
 
 
 SETS: tuple[SpendSet, ...] = (
@@ -55,6 +56,7 @@ SETS: tuple[SpendSet, ...] = (
         supplier_name=("supplier name",),
         text=("organisational unit", "organisatonal unit", "service area"),
         date=("paid date",),
+        unit=("organisational unit", "organisatonal unit", "service area"),
     ),
     SpendSet(
         "harrogate",
@@ -64,6 +66,7 @@ SETS: tuple[SpendSet, ...] = (
         text=("service label", "service code", "narrative"),
         amount=("net amount",),
         date=("payment date",),
+        unit=("service label", "service code"),
     ),
     SpendSet(
         "gla-london",
@@ -73,6 +76,7 @@ SETS: tuple[SpendSet, ...] = (
         supplier_name=("vendor name",),
         text=("directorate",),
         date=("clearing date",),
+        unit=("directorate",),
     ),
     SpendSet(
         "cabinet-office",
@@ -80,6 +84,7 @@ SETS: tuple[SpendSet, ...] = (
         label="expense type",
         supplier_name=("supplier",),
         text=("expense area",),
+        unit=("expense area",),
     ),
     SpendSet(
         "epsrc",
@@ -87,6 +92,7 @@ SETS: tuple[SpendSet, ...] = (
         label="expensetype",
         supplier_name=("supplier",),
         text=("expensearea",),
+        unit=("expensearea",),
     ),
 )
 
@@ -118,8 +124,14 @@ def _pick(row: dict[str, str], names: Sequence[str]) -> str:
     return ""
 
 
-def load(spend: SpendSet) -> list[HistoryRow]:
-    """The data set's rows in date order (rows without label, date or amount are dropped)."""
+def load(spend: SpendSet, *, unit_as_department: bool = False) -> list[HistoryRow]:
+    """The data set's rows in date order (rows without label, date or amount are dropped).
+
+    ``unit_as_department``: the paying unit becomes the row's department and leaves the
+    description (what remains is Harrogate's narrative), for the check of department
+    suggestions on real ledgers.
+    """
+    text_columns = [c for c in spend.text if not (unit_as_department and c in spend.unit)]
     rows: list[HistoryRow] = []
     for file in sorted(EVAL_DATA.glob(spend.pattern)):
         m = _QUARTER.search(Path(file).name)
@@ -143,10 +155,11 @@ def load(spend: SpendSet) -> list[HistoryRow]:
                     date=when,
                     supplier_org_number=_pick(row, spend.supplier_id) or None,
                     supplier_name=name,
-                    description=" ".join(row.get(c, "").strip() for c in spend.text).strip(),
+                    description=" ".join(row.get(c, "").strip() for c in text_columns).strip(),
                     net_amount=amount,
                     account=label,
                     vat_code=None,
+                    department=(_pick(row, spend.unit) or None) if unit_as_department else None,
                 )
             )
     rows.sort(key=lambda r: r.date)

@@ -4,11 +4,8 @@ Why: reading an invoice with a large attachment allocates a few megabytes (the X
 tree, the base64 text as a Python string, the decoded file) and frees them again.
 glibc's default gives freed memory at the top of the heap back to the kernel at
 once (a 128 KiB trim threshold), so the next document takes the same pages again
-and the kernel must map and zero them afresh. On these virtual machines that costs
-more than the parsing itself: parse + validate of an invoice with a 1 MB PDF took
-5.2-6.4x a bare lxml parse of the same bytes by default and 2.7-3.5x with the heap
-kept (measured in one process, interleaved; docs/ehf.md, "Figures"). A 10 KB
-invoice does not notice either way.
+and the kernel must map and zero them afresh, which on a virtual machine can cost
+more than the parsing itself (the figures: docs/ehf.md, "The allocator").
 
 :func:`tune_allocator` keeps a 16 MiB pad at the top of the heap and serves
 allocations below 8 MiB from the heap, so the pages of one document are reused by

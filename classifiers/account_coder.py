@@ -13,7 +13,9 @@ Rules first, model second, calibration last:
    what was bought and by amount; description and supplier-name words carry
    over to suppliers never seen ("new supplier: text only", low confidence).
 3. **Selection and calibration.** A probe model trained on the earliest 80 %
-   of history scores the latest 20 %. Companies differ in how fast their coding
+   of history scores the latest 20 %; two more probes, trained on what came
+   before, score the two slices of the same length before it (three rolling
+   periods, pooled for the calibration). Companies differ in how fast their coding
    moves, so the probe tries a few settings of ``rank_decay`` (how much the
    latest bookings outweigh the habit) and ``beta`` (text against supplier
    habit) and keeps the most accurate; the same held-out predictions fit the
@@ -21,9 +23,9 @@ Rules first, model second, calibration last:
    is then refit on all history with the chosen setting.
 
 The coder abstains (``account`` None) when it has nothing to go on: no known
-supplier and no word it has seen before. VAT code, department and project follow
-the chosen account: the supplier's own recent habit for that account, else the
-account's usual VAT code.
+supplier and no word it has seen before. The VAT code follows the chosen account:
+the supplier's own recent habit for that account, else the account's usual VAT
+code; department and project come from :mod:`classifiers.dimensions`.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ _MIN_ROWS_TO_CALIBRATE = 50
 RANK_DECAYS = (0.6, 0.85, 0.95)
 BETAS = (0.5, 1.0, 2.0)
 GENERAL_WEIGHTS = (0.0, 0.5)
+HELD_OUT_PERIODS = 3  # the latest slice and the ones before it, each of the same length
 _REASONS = {
     ROUTE_SINGLE: "supplier rule: always booked to this account",
     ROUTE_MULTI: "supplier history and invoice text",
@@ -162,18 +165,24 @@ class HistoryCoder:
             for raw, row in zip(raws, held, strict=True)
         )
         held_out = _HeldOut()
-        held_out.add(probe, raws, held, period=1)
-        # A second, earlier period scored by a model trained on what came before
-        # it: the confidence maps must hold in both, so one lucky slice of history
-        # cannot promise what the next months will not keep.
-        earlier = _day_cut(rows, cut - len(held))
-        if earlier >= _MIN_ROWS_TO_CALIBRATE and cut - earlier >= _MIN_ROWS_TO_CALIBRATE:
-            second = CoderModel(self.half_life_days)
-            second.fit(rows[:earlier], keys[:earlier], tokens[:earlier])
-            second.set_params(*params)
-            middle = rows[earlier:cut]
-            prepared_middle = second.prepare([_as_input(r) for r in middle])
-            held_out.add(second, second.rank(prepared_middle, fill_in=False), middle, period=0)
+        held_out.add(probe, raws, held, period=HELD_OUT_PERIODS - 1)
+        # Earlier periods, each scored by a model trained on what came before it:
+        # the confidence maps must hold in each, so one lucky slice of history
+        # cannot promise what the months before it did not keep.
+        end = cut
+        for period in range(HELD_OUT_PERIODS - 2, -1, -1):
+            start = _day_cut(rows, end - len(held))
+            if start < _MIN_ROWS_TO_CALIBRATE or end - start < _MIN_ROWS_TO_CALIBRATE:
+                break
+            earlier = CoderModel(self.half_life_days)
+            earlier.fit(rows[:start], keys[:start], tokens[:start])
+            earlier.set_params(*params)
+            middle = rows[start:end]
+            prepared_middle = earlier.prepare([_as_input(r) for r in middle])
+            held_out.add(
+                earlier, earlier.rank(prepared_middle, fill_in=False), middle, period=period
+            )
+            end = start
         # A known supplier's two routes may share one confidence map (see calibration).
         self.calibrator = fit_calibrator(
             held_out.samples,

@@ -17,7 +17,9 @@ situation it will be in when the next invoice arrives.
    accuracy: isotonic regression, blocks pooled to at least 25 rows, and each
    block's accuracy replaced by its Wilson lower bound (z = 1.5), so a block of
    40 right answers cannot claim 100 %: small samples pull confidence down,
-   never up.
+   never up. The held-out periods (three rolling slices of history) are pooled
+   for that bound, and no level may exceed what any one period could have been
+   right (its upper bound), so one period of upheaval still sinks a level.
 3. A route with too few held-out rows gets one flat level; a route never seen
    in the held-out slice (or no held-out slice at all) is capped at 0.5.
 4. Routes named as ``shared`` (a known supplier's two routes) may share one
@@ -198,8 +200,9 @@ class _Tail:
     * rows of one supplier are not independent (one big supplier coded the same
       way 300 times is one habit, not 300 proofs), so each supplier counts for at
       most ``MAX_ROWS_PER_SUPPLIER`` rows of a period, its accuracy kept;
-    * each period of history with enough rows in the tail must support the
-      level on its own evidence: the bound is the lowest of the periods' bounds.
+    * the periods are pooled for the bound, but each period of history with
+      enough rows in the tail may refute the level: the bound never exceeds any
+      period's own upper bound.
     """
 
     def __init__(self) -> None:
@@ -221,15 +224,22 @@ class _Tail:
         totals[2] += 1
 
     def lower(self) -> float:
-        """The lowest of the periods' Wilson lower bounds (periods with too few rows skipped)."""
+        """The Wilson lower bound of all periods pooled, unless a period refutes it.
+
+        Pooled, three periods of held-out history are three times the evidence
+        for a level, which is what a confidence of 0.98 needs; but the level must
+        not lie above what any one period could have been (its Wilson upper bound:
+        a period of re-codings sinks the level it does not support).
+        """
+        s = sum(t[0] for t in self.periods.values())
+        n = sum(t[1] for t in self.periods.values())
+        # each period with enough rows may refute the level: its upper bound
         bounds = [
-            _wilson_lower(s, n) for s, n, rows in self.periods.values() if rows >= MIN_BLOCK_ROWS
+            _wilson_upper(right, size)
+            for right, size, rows in self.periods.values()
+            if rows >= MIN_BLOCK_ROWS
         ]
-        if not bounds:  # a small tail: all periods together
-            s = sum(t[0] for t in self.periods.values())
-            n = sum(t[1] for t in self.periods.values())
-            return _wilson_lower(s, n)
-        return min(bounds)
+        return min([_wilson_lower(s, n), *bounds])
 
 
 def _capped(right: int, rows: int) -> tuple[float, float]:
@@ -254,8 +264,9 @@ def fit_calibrator(
             with enough samples a scorer learns P(right) from them
             (:mod:`classifiers.scorers`), and the maps are fitted on its
             out-of-fold scores instead of the raw ones.
-        periods: per sample, the period of history it was scored in (e.g. 1 for the
-            latest slice, 0 for the one before); each map level must hold in each period.
+        periods: per sample, the period of history it was scored in (e.g. 2 for the
+            latest slice, 1 and 0 for the ones before); the periods are pooled for a
+            level's bound, and no period may refute the level.
         groups: per sample, its supplier (any int; None: every sample its own), so
             that one supplier's many rows do not pass for independent evidence.
         shared: routes that may share one map (named by the routes joined with

@@ -56,9 +56,8 @@ def _logistic(x: Any, y: Any) -> Any:
 class OneThread:
     """An estimator whose fit and predictions run on one OpenMP thread.
 
-    Measured on a shared 2-core machine: scoring a batch of 4,096 suggestions
-    with the boosted trees took 135 ms of CPU on OpenMP's threads (they spin
-    while they wait) and 12 ms on one; a batch is too small to gain from threads.
+    OpenMP's threads spin while they wait, and a batch is too small to gain from
+    them: one thread costs a fraction of the CPU (figures: docs/coding.md).
     """
 
     def __init__(self, estimator: Any) -> None:
@@ -78,8 +77,8 @@ class OneThread:
 def _controller() -> Any:
     """The process's thread-pool libraries, found once.
 
-    ``threadpool_limits(...)`` looks them up on every call: about 1 ms of CPU,
-    a third of suggesting one invoice (measured on Harrogate, 2 Dec). Called only
+    ``threadpool_limits(...)`` looks them up on every call, a large share of suggesting
+    one invoice (figures: docs/coding.md). Called only
     once the estimator exists, so scikit-learn's OpenMP library is loaded by then.
     """
     from threadpoolctl import ThreadpoolController  # a scikit-learn dependency

@@ -1,8 +1,8 @@
 """A sparse multinomial naive Bayes over feature tokens, sized for ledgers.
 
-Why not sklearn's SGDClassifier or LogisticRegression: measured on this
-machine, one-vs-rest SGD over 100,000 rows and 200 accounts took 44-62 s
-(one binary pass per account), and sklearn's MultinomialNB keeps a dense
+Why not sklearn's SGDClassifier or LogisticRegression: one-vs-rest SGD makes one
+binary pass per account, far over the learning budget (docs/coding.md), and
+sklearn's MultinomialNB keeps a dense
 accounts x features matrix (200 x 1M tokens = 1.6 GB). A ledger's token-account
 counts are sparse, so this model keeps them sparse: it scores with one sparse
 matrix product (``X @ L.T``) and fits with another. Its raw probabilities are

@@ -3,7 +3,7 @@
 A thin shell over :mod:`bilag.services.intake`. The flow's own process takes
 items from each source, archives them as a group and later acknowledges them;
 the pipeline runs in coarse tasks of ``chunk_size`` items (a Prefect task costs
-10-140 ms here: one per document would cost more than an EHF invoice takes), in
+more than reading an EHF invoice: docs/intake.md), in
 this process or, with ``dask_workers`` or ``dask_address``, on a Dask cluster
 (prefect-dask). A task gets only the archived items' names and SHA-256 and reads
 the bytes from the shared archive, so workers may be other machines.
@@ -35,11 +35,13 @@ from prefect.artifacts import (
 )
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed
+from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 
 from bilag.domain.document import IncomingDocument
 from bilag.errors import ConfigError, InfrastructureError
 from bilag.services.intake import Arrival, Processed, settle, take_arrivals
+from bilag.services.runs import RunRecorder, record_item
 from flows.runtime import read_secret_block, release_deps, retryable, settings_of, worker_deps
 from flows.tally import RunTally, SourceTally
 
@@ -254,7 +256,16 @@ def _pull_source(
     if callable(count):
         progress.expected += int(count())
     try:
-        _chunks(home, source, archive, part, tally, progress, runner, chunk_size, shard)
+        # recorded in the ledger's runs as well, so `bilag status` shows the flow's batches
+        with RunRecorder(
+            worker_deps(home, coder=False),
+            kind="flow:intake",
+            source=name,
+            external_id=str(flow_run.id or ""),
+            keep=False,
+        ) as run:
+            part.listeners.append(lambda item: record_item(run, item))
+            _chunks(home, source, archive, part, tally, progress, runner, chunk_size, shard)
     except (InfrastructureError, OSError) as e:
         part.fail(f"{type(e).__name__}: {e} (the rest waits for the next run)", config=False)
     finally:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,8 +45,11 @@ class SourceTally:
     failures_total: int = 0
     problem: str | None = None  # the source could not be read (configuration, connection)
     config_error: bool = False
+    listeners: list[Callable[[FetchedItem], None]] = field(default_factory=list)
 
     def add(self, item: FetchedItem) -> None:
+        for listener in self.listeners:
+            listener(item)
         self.fetched += 1
         for result in item.results:
             self.statuses[str(result.status)] += 1

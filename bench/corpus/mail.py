@@ -243,6 +243,10 @@ def _forward(
         return outer, [(f"original.eml#{path}", parser, i) for path, parser, i in found]
     # inline forward: the quoted headers in the text, the attachments carried over
     quoted = f"{note}\n---------- Videresendt melding ----------\nFra: {inner['From']}\nDato: {inner['Date']}\nEmne: {inner['Subject']}\n"  # noqa: E501
+    # the original's text comes along below its headers (an invoice written in the body too)
+    body = inner.get_body(preferencelist=("plain",))
+    if body is not None:
+        quoted += "\n" + str(body.get_content())
     outer.set_content(quoted)
     for part in inner.iter_attachments():
         data = part.get_payload(decode=True)

@@ -26,16 +26,23 @@ def inner_common() -> argparse.ArgumentParser:
     return inner
 
 
+def four_digit_year(text: str) -> int:
+    """A year as the accounts name it: four digits (``26`` or ``20266`` is a typo)."""
+    if len(text) != 4 or not text.isascii() or not text.isdigit() or text[0] == "0":
+        raise argparse.ArgumentTypeError(f"not a four-digit year: {text!r}")
+    return int(text)
+
+
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("export", parents=[common], help="export the ledger (SAF-T, CSV)")
     sub = p.add_subparsers(dest="export_format", metavar="FORMAT", required=True)
     common = inner_common()
     saft = sub.add_parser("saft", parents=[common], help="SAF-T Financial 1.30 XML for one year")
-    saft.add_argument("--year", type=int, required=True)
+    saft.add_argument("--year", type=four_digit_year, required=True, metavar="YYYY")
     saft.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
     saft.set_defaults(run=run)
     csv = sub.add_parser("csv", parents=[common], help="every posting as CSV")
-    csv.add_argument("--year", type=int, default=None)
+    csv.add_argument("--year", type=four_digit_year, default=None, metavar="YYYY")
     csv.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
     csv.set_defaults(run=run)
 

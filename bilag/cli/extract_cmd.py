@@ -6,9 +6,9 @@ import argparse
 import sys
 from typing import Any
 
-from bilag.cli.output import print_json, report_problem
+from bilag.cli.output import print_json_array, report_problem
 from bilag.config import load_settings
-from bilag.contract import extract_failure_json, invoice_json
+from bilag.contract import extract_failure_json, invoice_json, json_text
 from bilag.domain.model import Problem
 from bilag.services.extract import extract_documents
 from parsers.base import ParseContext
@@ -34,36 +34,39 @@ def run(args: argparse.Namespace) -> int:
         buyer_org_numbers=settings.buyer_org_numbers,
         ignore_embedded_xml=args.ignore_embedded_xml,
     )
-    out: list[dict[str, Any]] = []
+    # each object is written as it is made: the command holds text, not dicts (docs/ehf.md)
+    out: list[str] = []
     failed = False
+
+    def emit(obj: dict[str, Any]) -> None:
+        out.append(json_text(obj, depth=1) if args.json else _human(obj))
+
     for result in extract_documents(args.paths, ctx):
         if isinstance(result, Problem):
             report_problem(result)
-            out.append(extract_failure_json(result.source, None, [result]))
+            emit(extract_failure_json(result.source, None, [result]))
             failed = True
             continue
         for invoice in result.invoices:
-            out.append(invoice_json(invoice, errors=[str(p) for p in result.problems]))
+            emit(invoice_json(invoice, errors=[str(p) for p in result.problems]))
         if not result.invoices and not result.container:
             for problem in result.problems:
                 report_problem(problem)
             problems = list(result.problems)
-            out.append(extract_failure_json(result.document.name, result.parser, problems))
+            emit(extract_failure_json(result.document.name, result.parser, problems))
             failed = True
     if args.json:
-        print_json(out)
+        print_json_array(out)
     else:
-        for item in out:
-            _print_human(item)
+        sys.stdout.writelines(out)
     return 1 if failed else 0
 
 
-def _print_human(item: dict[str, Any]) -> None:
+def _human(item: dict[str, Any]) -> str:
     if item["document_type"] is None:
-        sys.stdout.write(f"{item['source']}: no invoice ({'; '.join(item['errors'])})\n")
-        return
+        return f"{item['source']}: no invoice ({'; '.join(item['errors'])})\n"
     supplier = item["supplier"]
-    sys.stdout.write(
+    return (
         f"{item['source']}: {item['document_type']} {item['invoice_number'] or '?'} "
         f"from {supplier['name'] or '?'} ({supplier['org_number'] or '?'}) "
         f"{item['currency'] or ''} {item['gross_total'] or '?'} due {item['due_date'] or '?'}\n"

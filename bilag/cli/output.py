@@ -6,7 +6,7 @@ import re
 import sys
 from typing import Any
 
-from bilag.contract.text import json_text
+from bilag.contract.text import json_array_text, json_text
 from bilag.domain.model import Problem
 from bilag.domain.text import printable
 
@@ -19,7 +19,15 @@ def print_json(value: Any) -> None:
     The whole text is made first and written at once (why: docs/ehf.md, "The whole
     command").
     """
-    text = json_text(value)
+    _write_text(json_text(value))
+
+
+def print_json_array(items: list[str]) -> None:
+    """An array of elements written one by one with ``json_text(element, depth=1)``."""
+    _write_text(json_array_text(items))
+
+
+def _write_text(text: str) -> None:
     # names are made printable where they enter; a lone surrogate that still got this far
     # (a byte that was not UTF-8) would make the output invalid, so it shows as U+FFFD
     sys.stdout.write(_SURROGATE.sub("\ufffd", text))

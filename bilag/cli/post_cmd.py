@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from bilag.cli.output import print_json
 from bilag.config import load_settings
+from bilag.contract.reports import delivery_outcome_json
 
 if TYPE_CHECKING:
     from bilag.services.delivery import DeliveryReport
@@ -35,7 +36,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def print_report(report: DeliveryReport, *, as_json: bool) -> int:
     if as_json:
-        print_json([o.as_dict() for o in report.outcomes])
+        print_json([delivery_outcome_json(o) for o in report.outcomes])
     else:
         for o in report.outcomes:
             doc = "" if o.document_id is None else str(o.document_id)

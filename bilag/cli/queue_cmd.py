@@ -1,4 +1,5 @@
-"""``bilag queue``: invoices waiting for review or approval, by due date.
+"""``bilag queue``: invoices waiting for review or approval, by due date, filtered and
+paged as on the web screen (by default every page, one after another).
 
 The services are imported inside ``run``: building the parser for every command must
 not pay for SQLAlchemy and the parsers.
@@ -8,12 +9,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from bilag.cli.output import print_json
 from bilag.config import load_settings
 from bilag.contract import money_str
 from bilag.contract.results import queue_item_json
+
+if TYPE_CHECKING:
+    from bilag.services.queue import QueueItem
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -24,23 +30,75 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "--user", default=None, help="only what this workspace user can sign now (waiting for me)"
     )
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument(
+        "--status", choices=("needs_review", "awaiting_approval"), help="only this status"
+    )
+    p.add_argument("--reason", help="only invoices with this reason code (e.g. unknown_supplier)")
+    p.add_argument("--supplier", help="only this supplier (part of the name, or the org number)")
+    p.add_argument("--min-amount", type=_amount, help="gross at least this")
+    p.add_argument("--max-amount", type=_amount, help="gross at most this")
+    p.add_argument("--min-age-days", type=int, help="waiting at least this many days")
+    p.add_argument(
+        "--page",
+        type=int,
+        default=None,
+        help="print only this page (1 is the first; default: every page, one after another)",
+    )
+    p.add_argument(
+        "--per-page", type=int, default=50, help="invoices per page (at most 200; default 50)"
+    )
     p.set_defaults(run=run)
+
+
+def _amount(text: str) -> Decimal:
+    try:
+        return Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not an amount: {text!r}") from None
 
 
 def run(args: argparse.Namespace) -> int:
     from bilag.bootstrap import bootstrap
-    from bilag.services.queue import queue_items
+    from bilag.services.queue import QueueFilter, queue_item_page
     from bilag.services.users import workspace_user
 
+    if (args.page is not None and args.page < 1) or not 1 <= args.per_page <= 200:
+        sys.stderr.write("queue: --page is 1 or more, --per-page 1 to 200\n")
+        return 2
+    f = QueueFilter(
+        status=args.status,
+        reason=args.reason,
+        supplier=args.supplier,
+        min_amount=args.min_amount,
+        max_amount=args.max_amount,
+        min_age_days=args.min_age_days,
+        page=args.page or 1,
+        per_page=args.per_page,
+    )
     deps = bootstrap(load_settings(args.home, create=False), coder=False)
+    items: list[QueueItem] = []
     try:
         user = workspace_user(deps, args.user) if args.user else None
-        items = queue_items(deps, user)
+        while True:  # page by page: memory and each read stay small however long the queue
+            page, got = queue_item_page(deps, f, user)
+            items.extend(got)
+            if not args.json:
+                _print_tsv(got)
+            if args.page is not None or f.page >= page.pages:
+                break
+            f = replace(f, page=f.page + 1)
     finally:
         deps.ledger.dispose()
     if args.json:
         print_json([queue_item_json(i) for i in items])
-        return 0
+    if args.page is not None:
+        sys.stderr.write(f"page {page.page} of {page.pages} ({page.total} waiting)\n")
+    elif not items:
+        sys.stderr.write("nothing waiting\n")
+    return 0
+
+
+def _print_tsv(items: list[QueueItem]) -> None:
     for i in items:
         row = i.row
         who = f"step {i.next_step}: {', '.join(i.approvers) or 'nobody'}" if i.next_step else ""
@@ -50,6 +108,3 @@ def run(args: argparse.Namespace) -> int:
             f"{money_str(row.gross_total) or '?'} {row.currency or ''}\t"
             f"{i.account or '-'}\t{who}\t{why}\n"
         )
-    if not items:
-        sys.stderr.write("nothing waiting\n")
-    return 0

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bilag.cli.approve_cmd import acting_user_name, add_user_option
 from bilag.cli.output import print_json
 from bilag.config import load_settings
+
+if TYPE_CHECKING:
+    from bilag.services.documents import DocumentView
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -77,7 +80,35 @@ def run(args: argparse.Namespace) -> int:
     for v in view.vouchers:
         reverses = f"reverses {v.reverses}" if v.reverses else ""
         out(f"voucher\t{v.voucher_id}\t{v.voucher_date}\t{reverses}\n")
+    for text in delivery_lines(view):
+        out(text + "\n")
     return 0
+
+
+def delivery_lines(view: DocumentView) -> list[str]:
+    """Where the document's vouchers went (one line per sink) and its payment."""
+    from bilag.contract import money_str
+
+    lines = []
+    for d in view.deliveries:
+        tries = f"{d.attempts} attempt{'s' if d.attempts != 1 else ''}"
+        lines.append(
+            f"delivery\t{d.sink}\t{d.voucher_id}\t{d.state.value}\t{d.external_ref or '-'}\t"
+            f"{tries}\t{d.reason or ''}".rstrip("\t")
+        )
+        lines.extend(
+            f"difference\t{d.sink}\t{x.get('field')}\tsent {x.get('sent')}\tread back "
+            f"{x.get('found')}"
+            for x in d.differences
+        )
+    if view.payment is not None:
+        p = view.payment
+        paid = f"\tpaid {p.paid_on}" if p.paid_on else ""
+        lines.append(
+            f"payment\t{p.state}\t{money_str(p.amount)} {p.currency}\tdue {p.due_date}\t"
+            f"to {p.creditor_account}{paid}"
+        )
+    return lines
 
 
 def register_history(subparsers: Any, common: argparse.ArgumentParser) -> None:

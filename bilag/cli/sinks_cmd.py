@@ -15,6 +15,7 @@ from typing import Any
 from bilag.cli.export_cmd import inner_common
 from bilag.cli.output import print_json
 from bilag.config import load_settings
+from bilag.contract.reports import dead_letter_json
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -77,13 +78,7 @@ def _dead(deps: Any, args: argparse.Namespace) -> int:
             args.name, (DeliveryState.DEAD_LETTER, DeliveryState.FAILED)
         )
     if args.json:
-        print_json(
-            [
-                {"sink": r.sink, "voucher_id": r.voucher_id, "document_id": r.document_id,
-                 "state": r.state.value, "attempts": r.attempts, "reason": r.reason}
-                for r in rows
-            ]
-        )  # fmt: skip
+        print_json([dead_letter_json(r) for r in rows])
     else:
         for r in rows:
             sys.stdout.write(

@@ -16,6 +16,7 @@ from typing import Any
 from bilag.cli.export_cmd import inner_common
 from bilag.cli.output import print_json
 from bilag.config import load_settings
+from bilag.contract.reports import user_list_json
 from bilag.domain.users import Role
 from bilag.errors import ConfigError
 
@@ -133,18 +134,7 @@ def run_list(args: argparse.Namespace) -> int:
     finally:
         deps.ledger.dispose()
     if args.json:
-        print_json(
-            [
-                {
-                    "name": u.name,
-                    "display_name": u.display_name,
-                    "roles": sorted(u.roles),
-                    "disabled": u.disabled,
-                    "created_at": u.created_at.isoformat() if u.created_at else None,
-                }
-                for u in users
-            ]
-        )
+        print_json(user_list_json(users))
         return 0
     for u in users:
         state = "disabled" if u.disabled else "active"

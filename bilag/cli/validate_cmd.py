@@ -8,7 +8,8 @@ from typing import Any
 
 from bilag.cli.output import print_json, report_problem
 from bilag.config import load_settings
-from bilag.domain.model import Problem, Severity
+from bilag.contract.reports import validation_json
+from bilag.domain.model import Problem
 from bilag.services.extract import extract_documents
 from parsers.base import ParseContext
 
@@ -37,18 +38,8 @@ def run(args: argparse.Namespace) -> int:
                 report_problem(problem)
             failed = True
         for invoice in result.invoices:
-            findings = [
-                {
-                    "rule": f.rule,
-                    "severity": f.severity.value,
-                    "message": f.message,
-                    "location": f.location,
-                }
-                for f in invoice.findings
-            ]
-            fatal = any(f.severity is Severity.FATAL for f in invoice.findings)
-            failed = failed or fatal
-            report.append({"source": invoice.source, "valid": not fatal, "findings": findings})
+            failed = failed or invoice.has_fatal
+            report.append(validation_json(invoice))
     if args.json:
         print_json(report)
     else:

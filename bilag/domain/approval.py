@@ -93,6 +93,8 @@ def decide(invoice: Invoice, coding: Coding, policy: Policy, ctx: DecisionContex
     return Decision(Status.AWAITING_APPROVAL, tuple(approve + matched), steps)
 
 
+# Long because it is the one list of reasons to send an invoice to a person, in the order
+# the review screen shows them; split, a reader would collect it from several places.
 def _review_reasons(
     invoice: Invoice, coding: Coding, policy: Policy, ctx: DecisionContext
 ) -> list[Reason]:
@@ -274,6 +276,8 @@ def _bank_account_reasons(invoice: Invoice, policy: Policy, ctx: DecisionContext
     ]
 
 
+# Long because it is the one list of conditions for posting without a person, in the
+# order of the policy file's [auto_post] table; each is a few lines and reads alone.
 def _approval_reasons(
     invoice: Invoice, coding: Coding, policy: Policy, ctx: DecisionContext
 ) -> list[Reason]:

@@ -119,6 +119,8 @@ def voucher_id(series: str, year: int, number: int) -> str:
     return f"{series}{year}-{number:06d}"
 
 
+# Long because a voucher is built as one balanced whole: cost lines, VAT per code, the
+# payable, rounding and currency; split, the balance would be checked far from its parts.
 def supplier_invoice_voucher(
     invoice: Invoice,
     coding: Coding,

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Insert, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bilag.domain.supplier import KnownSupplier
+from bilag.ledger.queue_columns import refresh_queue_columns
 from bilag.ledger.tables import approvals, suppliers
 
 __all__ = ["ApprovalRow", "RegisterQueries"]
@@ -62,6 +63,7 @@ class RegisterQueries:
         trusted: bool | None = None,
         default_account: str | None = None,
         default_vat_code: str | None = None,
+        address: Mapping[str, str] | None = None,
         posted: int = 0,
         at: datetime | None = None,
     ) -> tuple[Mapping[str, Any] | None, Mapping[str, Any]]:
@@ -78,6 +80,7 @@ class RegisterQueries:
                 "trusted": bool(trusted),
                 "default_account": default_account,
                 "default_vat_code": default_vat_code,
+                "address": dict(address) if address else None,
                 "invoices_posted": posted,
                 "first_seen": now,
                 "last_seen": now,
@@ -100,6 +103,7 @@ class RegisterQueries:
                 "trusted": before["trusted"] if trusted is None else trusted,
                 "default_account": default_account or before["default_account"],
                 "default_vat_code": default_vat_code or before["default_vat_code"],
+                "address": dict(address) if address else before["address"],
                 "invoices_posted": before["invoices_posted"] + posted,
                 "last_seen": now,
             }
@@ -131,6 +135,7 @@ class RegisterQueries:
                 at=at,
             )
         )
+        refresh_queue_columns(self.conn, document_id)  # the step waiting is the next one now
 
     def approvals_of(self, document_id: int, round_: int | None = None) -> list[ApprovalRow]:
         query = (

@@ -21,6 +21,7 @@ from bilag.domain.dedupe import InvoiceKey
 from bilag.domain.posting import Posting, Voucher, voucher_id
 from bilag.errors import LedgerError
 from bilag.ledger.chain import append, lock_chain
+from bilag.ledger.queue_columns import INPUTS, queue_values, refresh_queue_columns
 from bilag.ledger.register import ApprovalRow, RegisterQueries
 from bilag.ledger.tables import (
     documents,
@@ -102,13 +103,7 @@ class LedgerRepository(RegisterQueries):
     # --- documents -------------------------------------------------------------------
 
     def add_document(self, **values: Any) -> int:
-        now = values.pop("now", None) or datetime.now(UTC)
-        values.setdefault("reasons", [])
-        values.setdefault("origin", {})
-        values.setdefault("is_reminder", False)
-        result = self.conn.execute(
-            insert(documents).values(created_at=now, updated_at=now, **values)
-        )
+        result = self.conn.execute(insert(documents).values(**_new_document(values)))
         pk = result.inserted_primary_key
         assert pk is not None
         return int(pk[0])
@@ -120,13 +115,7 @@ class LedgerRepository(RegisterQueries):
         row, held by the unique keys (origin key; parent, name and bytes; for top-level
         rows name and bytes), not by who looked first.
         """
-        now = values.pop("now", None) or datetime.now(UTC)
-        values.setdefault("reasons", [])
-        values.setdefault("origin", {})
-        values.setdefault("is_reminder", False)
-        stmt = _insert_or_nothing(self.conn, documents).values(
-            created_at=now, updated_at=now, **values
-        )
+        stmt = _insert_or_nothing(self.conn, documents).values(**_new_document(values))
         inserted = self.conn.execute(stmt.returning(documents.c.id)).scalar_one_or_none()
         if inserted is not None:
             return int(inserted), True
@@ -176,6 +165,8 @@ class LedgerRepository(RegisterQueries):
     def update_document(self, document_id: int, **values: Any) -> None:
         values.setdefault("updated_at", datetime.now(UTC))
         self.conn.execute(update(documents).where(documents.c.id == document_id).values(**values))
+        if INPUTS & values.keys():
+            refresh_queue_columns(self.conn, document_id)
 
     def get_document(self, document_id: int) -> DocumentRow | None:
         row = self.conn.execute(select(documents).where(documents.c.id == document_id)).first()
@@ -406,6 +397,21 @@ class LedgerRepository(RegisterQueries):
 
     def voucher_count(self) -> int:
         return int(self.conn.execute(select(func.count()).select_from(vouchers)).scalar_one())
+
+
+def _new_document(values: dict[str, Any]) -> dict[str, Any]:
+    """A new row's values: the caller's, with defaults, times and the queue's columns."""
+    now = values.pop("now", None) or datetime.now(UTC)
+    values.setdefault("reasons", [])
+    values.setdefault("origin", {})
+    values.setdefault("is_reminder", False)
+    queue = queue_values(
+        values.get("status"),
+        values["reasons"],
+        values.get("decision"),
+        has_invoice=values.get("invoice") is not None,
+    )
+    return {"created_at": now, "updated_at": now, **queue, **values}
 
 
 def _insert_or_nothing(conn: Connection, table: Table) -> Insert:

@@ -112,6 +112,13 @@ documents = Table(
     # the process working on the document, and until when (bilag/services/claims.py)
     Column("claimed_by", String(100)),
     Column("lease_until", DateTime(timezone=True)),
+    # the queue's filters as plain columns, kept by the repository (bilag/ledger/queue_columns.py)
+    Column("queue_status", String(30)),
+    Column("reason_codes", String(500)),
+    Column("approval_round", Integer),
+    Column("waiting_step", Integer),
+    Column("waiting_last", Boolean),
+    Column("waiting_key", Text),
     UniqueConstraint("parent_id", "name", "sha256", name="uq_documents_child"),
     Index(
         "uq_documents_top_level",
@@ -125,17 +132,24 @@ documents = Table(
     # the review queue: what waits, by due date, counted, filtered and paged from the index
     Index(
         "ix_documents_queue",
-        "status",
+        "queue_status",
         "due_date",
         "id",
-        # the filters' columns too: the stored invoice JSON stands before them in a row, so
-        # reading them from the table means reading that JSON (SQLite overflow pages)
+        # the filters' columns too (migrations 0004_users, 0008_queue_columns): the stored
+        # invoice JSON stands before them in a row, so reading them from the table means
+        # reading that JSON (SQLite overflow pages); no query of the queue reads the table
         "gross_total",
         "created_at",
         "supplier_org_number",
         "supplier_name",
-        sqlite_where=text("invoice IS NOT NULL"),
-        postgresql_where=text("invoice IS NOT NULL"),
+        "reason_codes",
+        "waiting_key",
+        "waiting_last",
+        "approval_round",
+        "registered_by",
+        "corrected_by",
+        sqlite_where=text("queue_status IS NOT NULL"),
+        postgresql_where=text("queue_status IS NOT NULL"),
     ),
 )
 
@@ -207,6 +221,7 @@ suppliers = Table(
     Column("trusted", Boolean, nullable=False, default=False),
     Column("default_account", String(20)),
     Column("default_vat_code", String(10)),
+    Column("address", JSON),  # BG-5 of its latest invoice that had one (migration 0007)
     Column("invoices_posted", Integer, nullable=False, default=0),
     Column("first_seen", DateTime(timezone=True), nullable=False),
     Column("last_seen", DateTime(timezone=True), nullable=False),

@@ -85,20 +85,6 @@ class DeliveryOutcome:
     def failed(self) -> bool:
         return not self.state.is_done
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "voucher_id": self.voucher_id,
-            "document_id": self.document_id,
-            "sink": self.sink,
-            "state": self.state.value,
-            "external_ref": self.external_ref,
-            "url": self.url,
-            "reason": self.reason,
-            "differences": [
-                {"field": d.field, "sent": d.sent, "found": d.found} for d in self.differences
-            ],
-        }
-
 
 @dataclass
 class DeliveryReport:
@@ -400,26 +386,14 @@ def deliver_configured(
 
 
 def delivery_summary(deps: Deps, document_id: int) -> dict[str, Any]:
-    """The document's deliveries and payment, for ``bilag show`` and the web app."""
-    from bilag.ledger.deliveries import DeliveryRepository as Repo
+    """The document's deliveries and payment (as ``bilag show --json`` and the API show them)."""
+    from bilag.services.serialize import delivery_json, payment_json
 
     with deps.uow() as uow:
-        repo = Repo(uow.repo.conn)
+        repo = DeliveryRepository(uow.repo.conn)
         rows = repo.of_document(document_id)
         payment = repo.payment_of(document_id)
     return {
-        "deliveries": [
-            {"sink": r.sink, "voucher_id": r.voucher_id, "state": r.state.value,
-             "external_ref": r.external_ref, "url": r.external_url, "attempts": r.attempts,
-             "reason": r.reason, "differences": r.differences,
-             "delivered_at": r.delivered_at.isoformat() if r.delivered_at else None}
-            for r in rows
-        ],
-        "payment": None if payment is None else {
-            "state": payment.state, "message_id": payment.message_id,
-            "end_to_end_id": payment.end_to_end_id, "amount": str(payment.amount),
-            "currency": payment.currency, "account": payment.creditor_account,
-            "kid": payment.kid, "due_date": payment.due_date.isoformat(),
-            "paid_on": payment.paid_on.isoformat() if payment.paid_on else None,
-        },
-    }  # fmt: skip
+        "deliveries": [delivery_json(r) for r in rows],
+        "payment": None if payment is None else payment_json(payment),
+    }

@@ -18,6 +18,7 @@ from bilag.domain.coding import Coding
 from bilag.domain.posting import Voucher
 from bilag.domain.users import Action, User
 from bilag.ledger.audit import AuditEntry
+from bilag.ledger.deliveries import DeliveryRepository, DeliveryRow, PaymentRow
 from bilag.ledger.people import aware
 from bilag.ledger.register import ApprovalRow
 from bilag.ledger.repository import DocumentRow
@@ -55,6 +56,8 @@ class DocumentView:
     eligible: Eligibility | None
     children: tuple[DocumentRow, ...]
     memory: dict[str, dict[str, Any]]  # what corrections taught about this supplier
+    deliveries: tuple[DeliveryRow, ...] = ()  # its vouchers in other ledgers (sinks)
+    payment: PaymentRow | None = None  # the credit transfer that pays it
 
     @property
     def invoice(self) -> dict[str, Any]:
@@ -87,6 +90,9 @@ def document_view(deps: Deps, user: User, document_id: int) -> DocumentView:
         vouchers = tuple(uow.repo.vouchers(document_id=document_id))
         children = tuple(uow.repo.children(document_id))
         memory = uow.people.memory_of(row.supplier_org_number) if row.supplier_org_number else {}
+        sent = DeliveryRepository(uow.repo.conn)
+        deliveries = tuple(sent.of_document(document_id))
+        payment = sent.payment_of(document_id)
     invoice = row.invoice or {}
     findings = tuple(explain(f, invoice) for f in invoice.get("validation") or ())
     return DocumentView(
@@ -99,6 +105,8 @@ def document_view(deps: Deps, user: User, document_id: int) -> DocumentView:
         eligible=eligible,
         children=children,
         memory=memory,
+        deliveries=deliveries,
+        payment=payment,
     )
 
 
@@ -133,6 +141,8 @@ class Overview:
     failures: list[dict[str, Any]]  # recent documents that could not be read or posted
 
 
+# Long because the overview's queries share one unit of work and the same filters; the
+# page they fill reads them in this order.
 def overview(deps: Deps, user: User, *, weeks: int = 8) -> Overview:
     """Counts per status, the touchless rate per week, the oldest waiting, recent failures."""
     require(user, Action.READ)

@@ -13,13 +13,18 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from lxml import etree
 
 from bilag import __version__
+from bilag.config import Settings
 from bilag.domain.posting import Posting, Voucher
+from bilag.domain.supplier import KnownSupplier
+from bilag.errors import ConfigError
 from bilag.services.deps import Deps
 from bilag.services.integrity import require_intact
 
@@ -51,6 +56,7 @@ def saft_export(deps: Deps, year: int) -> bytes:
     with deps.uow() as uow:
         vouchers = [v for v in uow.repo.vouchers() if v.year <= year]
         suppliers = {s.org_number: s for s in uow.repo.all_suppliers()}
+        addresses = {org: (uow.repo.supplier_row(org) or {}).get("address") for org in suppliers}
         entered = {
             v.voucher_id: uow.repo.voucher_meta(str(v.voucher_id))["posted_at"] for v in vouchers
         }
@@ -62,77 +68,12 @@ def saft_export(deps: Deps, year: int) -> bytes:
             if v.year < year:
                 opening[p.account] += p.amount
             closing[p.account] += p.amount
-    settings = deps.settings
     root = etree.Element(_E + "AuditFile", nsmap={None: NS})  # type: ignore[dict-item]
-    header = _el(root, "Header")
-    _el(header, "AuditFileVersion", "1.30")
-    _el(header, "AuditFileCountry", "NO")
-    _el(header, "AuditFileDateCreated", deps.clock().date().isoformat())
-    _el(header, "SoftwareCompanyName", "bilag")
-    _el(header, "SoftwareID", "bilag")
-    _el(header, "SoftwareVersion", __version__)
-    company = _el(header, "Company")
-    org = next(iter(sorted(settings.buyer_org_numbers)), "000000000")
-    _el(company, "RegistrationNumber", org)
-    _el(company, "Name", settings.company_name or "Unknown company")
-    _address(company)
-    contact = _el(_el(company, "Contact"), "ContactPerson")
-    first, _, last = str(
-        settings.section("company").get("contact", "Regnskap Ansvarlig")
-    ).partition(" ")
-    _el(contact, "FirstName", first or "-")
-    _el(contact, "LastName", last or "-")
-    _el(header, "DefaultCurrencyCode", "NOK")
-    criteria = _el(header, "SelectionCriteria")
-    _el(criteria, "PeriodStart", 1)
-    _el(criteria, "PeriodStartYear", year)
-    _el(criteria, "PeriodEnd", 12)
-    _el(criteria, "PeriodEndYear", year)
-    _el(header, "TaxAccountingBasis", "A")
-
+    _header(root, deps, year)
     master = _el(root, "MasterFiles")
-    used_accounts = sorted({p.account for v in vouchers for p in v.postings})
-    if used_accounts:
-        gl = _el(master, "GeneralLedgerAccounts")
-        for number in used_accounts:
-            account = deps.chart.accounts.get(number)
-            node = _el(gl, "Account")
-            _el(node, "AccountID", number)
-            _el(node, "AccountDescription", account.name if account else number)
-            _el(node, "GroupingCategory", GROUPING_CATEGORY)
-            grouping = account.standard_account if account and account.standard_account else number
-            _el(node, "GroupingCode", grouping)
-            _el(node, "AccountType", "GL")
-            _balance(node, "Opening", opening[number])
-            _balance(node, "Closing", closing[number])
-    supplier_ids = sorted(
-        {p.supplier_org_number for v in in_year for p in v.postings if p.supplier_org_number}
-    )
-    if supplier_ids:
-        sup_root = _el(master, "Suppliers")
-        for org_number in supplier_ids:
-            known = suppliers.get(org_number)
-            node = _el(sup_root, "Supplier")
-            _el(node, "RegistrationNumber", org_number)
-            name = known.names[0] if known and known.names else _name_on(in_year, org_number)
-            _el(node, "Name", name or org_number)
-            _address(node)
-            _el(node, "SupplierID", org_number)
-    codes = sorted({p.vat_code for v in in_year for p in v.postings if p.vat_code})
-    if codes:
-        table = _el(master, "TaxTable")
-        entry = _el(table, "TaxTableEntry")
-        _el(entry, "TaxType", "MVA")
-        _el(entry, "Description", "Merverdiavgift")
-        for code in codes:
-            vat = deps.chart.vat(code)
-            details = _el(entry, "TaxCodeDetails")
-            _el(details, "TaxCode", code)
-            _el(details, "Description", vat.description if vat else code)
-            _el(details, "TaxPercentage", vat.rate if vat else 0)
-            _el(details, "Country", "NO")
-            _el(details, "StandardTaxCode", code)
-            _el(details, "BaseRate", 100)
+    _accounts(master, deps, vouchers, opening, closing)
+    _suppliers(master, in_year, suppliers, addresses)
+    _tax_table(master, deps, in_year)
 
     entries = _el(root, "GeneralLedgerEntries")
     debit = sum((p.amount for v in in_year for p in v.postings if p.amount > 0), Decimal(0))
@@ -150,6 +91,100 @@ def saft_export(deps: Deps, year: int) -> bytes:
         for v in items:
             _transaction(journal, v, entered.get(v.voucher_id), deps)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+def _header(root: etree._Element, deps: Deps, year: int) -> None:
+    settings = deps.settings
+    header = _el(root, "Header")
+    _el(header, "AuditFileVersion", "1.30")
+    _el(header, "AuditFileCountry", "NO")
+    _el(header, "AuditFileDateCreated", deps.clock().date().isoformat())
+    _el(header, "SoftwareCompanyName", "bilag")
+    _el(header, "SoftwareID", "bilag")
+    _el(header, "SoftwareVersion", __version__)
+    company = _el(header, "Company")
+    org = next(iter(sorted(settings.buyer_org_numbers)), "000000000")
+    _el(company, "RegistrationNumber", org)
+    _el(company, "Name", settings.company_name or "Unknown company")
+    _address(company, company_address(settings))
+    contact = _el(_el(company, "Contact"), "ContactPerson")
+    first, _, last = str(
+        settings.section("company").get("contact", "Regnskap Ansvarlig")
+    ).partition(" ")
+    _el(contact, "FirstName", first or "-")
+    _el(contact, "LastName", last or "-")
+    _el(header, "DefaultCurrencyCode", "NOK")
+    criteria = _el(header, "SelectionCriteria")
+    _el(criteria, "PeriodStart", 1)
+    _el(criteria, "PeriodStartYear", year)
+    _el(criteria, "PeriodEnd", 12)
+    _el(criteria, "PeriodEndYear", year)
+    _el(header, "TaxAccountingBasis", "A")
+
+
+def _accounts(
+    master: etree._Element,
+    deps: Deps,
+    vouchers: list[Voucher],
+    opening: dict[str, Decimal],
+    closing: dict[str, Decimal],
+) -> None:
+    used_accounts = sorted({p.account for v in vouchers for p in v.postings})
+    if not used_accounts:
+        return
+    gl = _el(master, "GeneralLedgerAccounts")
+    for number in used_accounts:
+        account = deps.chart.accounts.get(number)
+        node = _el(gl, "Account")
+        _el(node, "AccountID", number)
+        _el(node, "AccountDescription", account.name if account else number)
+        _el(node, "GroupingCategory", GROUPING_CATEGORY)
+        grouping = account.standard_account if account and account.standard_account else number
+        _el(node, "GroupingCode", grouping)
+        _el(node, "AccountType", "GL")
+        _balance(node, "Opening", opening[number])
+        _balance(node, "Closing", closing[number])
+
+
+def _suppliers(
+    master: etree._Element,
+    in_year: list[Voucher],
+    suppliers: dict[str, KnownSupplier],
+    addresses: Mapping[str, Any],
+) -> None:
+    supplier_ids = sorted(
+        {p.supplier_org_number for v in in_year for p in v.postings if p.supplier_org_number}
+    )
+    if not supplier_ids:
+        return
+    sup_root = _el(master, "Suppliers")
+    for org_number in supplier_ids:
+        known = suppliers.get(org_number)
+        node = _el(sup_root, "Supplier")
+        _el(node, "RegistrationNumber", org_number)
+        name = known.names[0] if known and known.names else _name_on(in_year, org_number)
+        _el(node, "Name", name or org_number)
+        _address(node, addresses.get(org_number))
+        _el(node, "SupplierID", org_number)
+
+
+def _tax_table(master: etree._Element, deps: Deps, in_year: list[Voucher]) -> None:
+    codes = sorted({p.vat_code for v in in_year for p in v.postings if p.vat_code})
+    if not codes:
+        return
+    table = _el(master, "TaxTable")
+    entry = _el(table, "TaxTableEntry")
+    _el(entry, "TaxType", "MVA")
+    _el(entry, "Description", "Merverdiavgift")
+    for code in codes:
+        vat = deps.chart.vat(code)
+        details = _el(entry, "TaxCodeDetails")
+        _el(details, "TaxCode", code)
+        _el(details, "Description", vat.description if vat else code)
+        _el(details, "TaxPercentage", vat.rate if vat else 0)
+        _el(details, "Country", "NO")
+        _el(details, "StandardTaxCode", code)
+        _el(details, "BaseRate", 100)
 
 
 def _transaction(journal: etree._Element, v: Voucher, entered: object, deps: Deps) -> None:
@@ -206,10 +241,48 @@ def _balance(node: etree._Element, which: str, amount: Decimal) -> None:
         _el(node, f"{which}CreditBalance", _money(-amount))
 
 
-def _address(parent: etree._Element) -> None:
+# SAF-T AddressStructure, in the schema's order, from the field names of
+# bilag.domain.model.Address (the register's) and of [company.address] in config.toml
+_ADDRESS_PARTS = (
+    ("StreetName", ("street", "street_name"), 256),
+    ("Number", ("number",), 70),
+    ("AdditionalAddressDetail", ("additional_street", "address_line", "additional"), 256),
+    ("Building", ("building",), 35),
+    ("City", ("city",), 256),
+    ("PostalCode", ("postal_code",), 70),
+    ("Region", ("subdivision", "region"), 256),
+    ("Country", ("country_code", "country"), 2),  # ISO 3166-1 alpha-2, else left out
+)
+
+
+def company_address(settings: Settings) -> Mapping[str, Any] | None:
+    """``[company.address]`` of config.toml, or None when there is none.
+
+    Raises:
+        ConfigError: it is not a table.
+    """
+    value = settings.section("company").get("address")
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{settings.config_path}: [company.address] must be a table")
+    return value
+
+
+def _address(parent: etree._Element, parts: Mapping[str, Any] | None) -> None:
+    """The address as far as it is known; none at all rather than placeholders."""
+    values = []
+    for element, keys, longest in _ADDRESS_PARTS:
+        value = next((str(parts[k]).strip() for k in keys if parts and parts.get(k)), "")
+        if element == "Country" and not (len(value) == 2 and value.isalpha()):
+            continue
+        if value:
+            values.append((element, value.upper() if element == "Country" else value[:longest]))
+    if not values:
+        return
     address = _el(parent, "Address")
-    _el(address, "City", "-")
-    _el(address, "PostalCode", "-")
+    for element, value in values:
+        _el(address, element, value)
 
 
 def _name_on(vouchers: list[Voucher], org_number: str) -> str | None:

@@ -300,8 +300,8 @@ def archive_originals(archive: Archive, docs: Sequence[IncomingDocument]) -> lis
 
     The pipeline archives every document first thing as well; for these it then finds
     them stored already. Doing it here for the group costs one ``syncfs`` instead of
-    one ``fsync`` per file (4 ms each on this machine), which is what lets intake keep
-    pace with the mailbox.
+    one ``fsync`` per file, which is what lets intake keep pace with the mailbox
+    (docs/intake.md).
     """
     put_many = getattr(archive, "put_many", None)
     if callable(put_many):

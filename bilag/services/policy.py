@@ -89,6 +89,8 @@ def parse_policy(text: str, name: str = "policy.toml", chart: Chart | None = Non
     return policy
 
 
+# Long because it reads the policy's tables in the file's order and collects every
+# problem in one pass, so a person sees them all at once; each table is a few lines.
 def read_policy(
     text: str, name: str = "policy.toml", chart: Chart | None = None
 ) -> tuple[Policy | None, list[str]]:

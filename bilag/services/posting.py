@@ -17,7 +17,7 @@ from bilag.domain.approval import Reason, ReasonCode, Status
 from bilag.domain.posting import Voucher, supplier_invoice_voucher
 from bilag.errors import PostingError
 from bilag.services.deps import Deps
-from bilag.services.records import coding_from_json, invoice_from_json
+from bilag.services.records import address_to_json, coding_from_json, invoice_from_json
 
 __all__ = ["post_document", "reverse_voucher", "voucher_key"]
 
@@ -32,6 +32,9 @@ def _round(deps: Deps, document_id: int) -> int:
     return 1 + sum(1 for v in vouchers if v.reverses is not None)
 
 
+# Long because reading the coded invoice, building the voucher and recording it with its
+# audit entry must happen in this order, each step's failure sent to review with its
+# reason (the pipeline's stages, issue 11, reshape it).
 def post_document(deps: Deps, document_id: int) -> str | None:
     """Post the document's invoice with its stored coding; returns the voucher id.
 
@@ -90,6 +93,11 @@ def post_document(deps: Deps, document_id: int) -> str | None:
                     email_domain=_domain(row.origin.get("from")),
                     default_account=main.account if main else None,
                     default_vat_code=main.vat_code if main else None,
+                    address=(
+                        address_to_json(invoice.supplier.address)
+                        if invoice.supplier.address
+                        else None
+                    ),
                     posted=1,
                     at=now,
                 )

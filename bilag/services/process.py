@@ -395,6 +395,8 @@ def _handle_parsed(deps: Deps, parsed: DocumentResult, doc_id: int) -> None:
     _handle_invoice(deps, doc_id, row, parsed.invoices[0], problems)
 
 
+# Long because it still runs validate, dedupe, code and decide one after the other for
+# one document; the pipeline's named stages (issue 11) take it apart.
 def _handle_invoice(
     deps: Deps, doc_id: int, row: DocumentRow, invoice: Invoice, problems: list[Reason]
 ) -> None:

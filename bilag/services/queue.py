@@ -2,10 +2,12 @@
 
 The queue holds invoices in ``needs_review`` or ``awaiting_approval``, sorted by
 due date (the earliest first, those without one last), with the reason in words,
-filtered by reason, supplier, amount, age and status, and paged. It reads only
-the columns a list shows plus the reasons of the page's rows, and the
-``(status, due_date)`` index does the rest, so 10,000 waiting invoices answer in
-milliseconds (``bench web``).
+filtered by reason, supplier, amount, age, status and "waiting for me", and paged.
+Counting, filtering, sorting and paging read only columns of one partial index
+(``ix_documents_queue``), among them the reason codes and the approval step each
+invoice waits at, which the repository writes whenever they change
+(:mod:`bilag.ledger.queue_columns`); only the rows of the page shown are read
+whole. ``bench web`` measures it with 10,000 waiting invoices.
 
 The bin holds documents that arrived but hold no invoice bilag could read
 (a configuration file, terms and conditions, a damaged scan); they are dismissed
@@ -14,18 +16,18 @@ in bulk with one reason (status ``rejected``, reason code ``dismissed``).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
 
 from bilag.domain.approval import ApprovalStep, Reason, ReasonCode, Status
 from bilag.domain.users import Action, User
 from bilag.ledger.people import aware
+from bilag.ledger.queue_columns import step_of_key
 from bilag.ledger.tables import approvals, documents
 from bilag.ledger.uow import UnitOfWork
 from bilag.services.deps import Deps
@@ -47,6 +49,7 @@ __all__ = [
 ]
 
 OPEN = (Status.NEEDS_REVIEW.value, Status.AWAITING_APPROVAL.value)
+_queued = documents.c.queue_status  # the status of an invoice that waits, else NULL
 MAX_PER_PAGE = 200
 
 
@@ -141,16 +144,15 @@ def _row(r: Any) -> QueueRow:
     )
 
 
-def _where(deps: Deps, uow: UnitOfWork, user: User, f: QueueFilter) -> list[ColumnElement[bool]]:
+def _where(
+    deps: Deps, uow: UnitOfWork, user: User | None, f: QueueFilter
+) -> list[ColumnElement[bool]]:
     statuses = [f.status] if f.status in OPEN else list(OPEN)
-    where: list[ColumnElement[bool]] = [
-        documents.c.status.in_(statuses),
-        documents.c.invoice.is_not(None),
-    ]
-    if f.reason:
-        # the reasons are JSON text: match the code as it is written there
+    # queue_status is set only for an invoice that waits for a person: the partial index
+    where: list[ColumnElement[bool]] = [_queued.in_(statuses)]
+    if f.reason:  # a column of the index (bilag/ledger/queue_columns.py), not the JSON
         code = _escape_like(f.reason.strip())
-        where.append(cast(documents.c.reasons, Text).like(f'%"code": "{code}"%', escape="\\"))
+        where.append(documents.c.reason_codes.like(f"% {code} %", escape="\\"))
     if f.supplier:
         text = f.supplier.strip()[:100]
         by_name = documents.c.supplier_name.ilike(f"%{_escape_like(text)}%", escape="\\")
@@ -162,6 +164,8 @@ def _where(deps: Deps, uow: UnitOfWork, user: User, f: QueueFilter) -> list[Colu
         where.append(documents.c.gross_total <= f.max_amount)
     if f.min_age_days:
         where.append(documents.c.created_at <= deps.clock() - timedelta(days=f.min_age_days))
+    if f.mine:
+        where.append(signable_by(deps, uow, user) if user is not None else false())
     return where
 
 
@@ -171,46 +175,35 @@ _ORDER = (documents.c.due_date.asc().nulls_last(), documents.c.id)
 def queue_page(deps: Deps, user: User, f: QueueFilter) -> QueuePage:
     """One page of the queue as ``user`` may see it (anyone who may read)."""
     require(user, Action.READ)
-    per_page = min(max(f.per_page, 1), MAX_PER_PAGE)
-    page = max(f.page, 1)
     with deps.uow() as uow:
-        conditions = _where(deps, uow, user, f)
-        conn = uow.repo.conn
-        if f.mine:
-            # who may sign what is decided in Python, over the ids in queue order
-            ids = waiting_for(deps, uow, user, conditions)
-            counted = len(ids)
-            chosen = ids[(page - 1) * per_page : page * per_page]
-            by_id = {
-                r.id: _row(r)
-                for r in conn.execute(select(*_COLUMNS).where(documents.c.id.in_(chosen)))
-            }
-            rows = tuple(by_id[i] for i in chosen if i in by_id)
-        else:
-            where = and_(*conditions)
-            total = conn.execute(select(func.count()).select_from(documents).where(where))
-            counted = int(total.scalar_one())
-            # the page's ids first (from the index), then only those rows whole
-            query = (
-                select(documents.c.id)
-                .where(where)
-                .order_by(*_ORDER)
-                .limit(per_page)
-                .offset((page - 1) * per_page)
-            )
-            chosen = [r[0] for r in conn.execute(query)]
-            by_id = {
-                r.id: _row(r)
-                for r in conn.execute(select(*_COLUMNS).where(documents.c.id.in_(chosen)))
-            }
-            rows = tuple(by_id[i] for i in chosen)
-        counts: dict[Any, Any] = dict(
-            conn.execute(
-                select(documents.c.status, func.count())
-                .where(documents.c.status.in_(OPEN), documents.c.invoice.is_not(None))
-                .group_by(documents.c.status)
-            ).all()
-        )
+        return _page(deps, uow, _where(deps, uow, user, f), f.page, f.per_page)
+
+
+def _page(
+    deps: Deps, uow: UnitOfWork, where: Sequence[ColumnElement[bool]], page: int, per_page: int
+) -> QueuePage:
+    per_page = min(max(per_page, 1), MAX_PER_PAGE)
+    page = max(page, 1)
+    condition = and_(*where)
+    conn = uow.repo.conn
+    total = conn.execute(select(func.count()).select_from(documents).where(condition))
+    counted = int(total.scalar_one())
+    # the page's ids first (from the index), then only those rows whole
+    query = (
+        select(documents.c.id)
+        .where(condition)
+        .order_by(*_ORDER)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    chosen = [r[0] for r in conn.execute(query)]
+    by_id = {
+        r.id: _row(r) for r in conn.execute(select(*_COLUMNS).where(documents.c.id.in_(chosen)))
+    }
+    rows = tuple(by_id[i] for i in chosen)
+    counts: dict[Any, Any] = dict(
+        conn.execute(select(_queued, func.count()).where(_queued.in_(OPEN)).group_by(_queued)).all()
+    )
     return QueuePage(rows, counted, page, per_page, {str(k): int(v) for k, v in counts.items()})
 
 
@@ -240,58 +233,57 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").replace('"', "")
 
 
+def signable_by(deps: Deps, uow: UnitOfWork, user: User) -> ColumnElement[bool]:
+    """The condition "``user`` may sign the step this invoice waits at, today".
+
+    Who may sign a step (its approvers, their substitutes that day, forwarding) is
+    decided once per distinct waiting step (``waiting_key``), not once per invoice;
+    segregation of duties (whoever registered or corrected an invoice cannot approve
+    it alone) is a condition on the row and its round's signatures.
+    """
+    if not user.may(Action.APPROVE):
+        return false()
+    conn = uow.repo.conn
+    keys = conn.execute(
+        select(documents.c.waiting_key)
+        .where(_queued == Status.AWAITING_APPROVAL.value, documents.c.waiting_key.is_not(None))
+        .distinct()
+    ).scalars()
+    users = uow.people.all_users()
+    today = deps.clock().date()
+    mine = [
+        key
+        for key in keys
+        if user.name
+        in eligibility(ApprovalStep(*step_of_key(key)), deps.policy, users, today).can_sign
+    ]
+    if not mine:
+        return false()
+    conflicted = (documents.c.registered_by, documents.c.corrected_by)
+    outsider_signed = exists().where(
+        approvals.c.document_id == documents.c.id,
+        approvals.c.round == documents.c.approval_round,
+        *(approvals.c.approver != func.coalesce(c, "") for c in conflicted),
+    )
+    alone = and_(
+        documents.c.waiting_last.is_(True),
+        or_(*(func.coalesce(c, "") == user.name for c in conflicted)),  # NULL is nobody
+        ~outsider_signed,
+    )
+    return and_(
+        _queued == Status.AWAITING_APPROVAL.value,
+        documents.c.waiting_key.in_(mine),
+        ~alone,
+    )
+
+
 def waiting_for(
     deps: Deps, uow: UnitOfWork, user: User, where: Sequence[ColumnElement[bool]] = ()
 ) -> list[int]:
     """Ids of the invoices whose current approval step ``user`` may sign today, in queue
     order (``where``: further conditions, e.g. the queue's filters)."""
-    if not user.may(Action.APPROVE):
-        return []
-    conn = uow.repo.conn
-    rows = conn.execute(
-        select(
-            documents.c.id,
-            # as text: SQLAlchemy's JSON result processing costs 5x the json.loads itself
-            cast(documents.c.decision, Text).label("decision"),
-            documents.c.registered_by,
-            documents.c.corrected_by,
-        )
-        .where(documents.c.status == Status.AWAITING_APPROVAL.value, *where)
-        .order_by(*_ORDER)
-    ).all()
-    signed: dict[tuple[int, int], set[int]] = {}
-    signers: dict[tuple[int, int], set[str]] = {}
-    for a in conn.execute(
-        select(approvals.c.document_id, approvals.c.round, approvals.c.step, approvals.c.approver)
-    ):
-        signed.setdefault((a.document_id, a.round), set()).add(a.step)
-        signers.setdefault((a.document_id, a.round), set()).add(a.approver)
-    users = uow.people.all_users()
-    today = deps.clock().date()
-    can_sign: dict[tuple[Any, ...], bool] = {}  # the same steps repeat over thousands of rows
-    mine = []
-    for r in rows:
-        decision = json.loads(r.decision) if r.decision else None
-        if not decision:
-            continue
-        key = (r.id, int(decision.get("round", 1)))
-        steps = decision.get("steps") or []
-        done = signed.get(key, set())
-        step = next((s for s in steps if s["step"] not in done), None)
-        if step is None:
-            continue
-        memo = (step["step"], tuple(step["approvers"]), tuple(step["rules"]))
-        if memo not in can_sign:
-            as_step = ApprovalStep(*memo)
-            can_sign[memo] = user.name in eligibility(as_step, deps.policy, users, today).can_sign
-        if not can_sign[memo]:
-            continue
-        conflicted = {p for p in (r.registered_by, r.corrected_by) if p}
-        last = step["step"] == max(s["step"] for s in steps)
-        if last and (signers.get(key, set()) | {user.name}) <= conflicted:
-            continue
-        mine.append(r.id)
-    return mine
+    query = select(documents.c.id).where(signable_by(deps, uow, user), *where).order_by(*_ORDER)
+    return list(uow.repo.conn.execute(query).scalars())
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,43 +385,60 @@ class QueueItem:
     approvers: tuple[str, ...]
 
 
-def queue_items(deps: Deps, user: User | None = None) -> list[QueueItem]:
-    """Every waiting invoice (with ``user``: only what that user can sign now), by due date."""
+def queue_item_page(
+    deps: Deps, f: QueueFilter, user: User | None = None
+) -> tuple[QueuePage, list[QueueItem]]:
+    """A page of the queue for the command line, each invoice with its coding and who
+    may sign its current step; with ``user``: what waits for review, and of what waits
+    for approval only what that user can sign now."""
     from bilag.services.records import coding_from_json
-    from bilag.services.review import current_step
 
-    out: list[QueueItem] = []
     with deps.uow() as uow:
-        mine = set(waiting_for(deps, uow, user)) if user is not None else None
-        users = uow.people.all_users()
-        today = deps.clock().date()
-        query = (
-            select(documents.c.id)
-            .where(documents.c.status.in_(OPEN), documents.c.invoice.is_not(None))
-            .order_by(documents.c.due_date.asc().nulls_last(), documents.c.id)
-        )
-        for (doc_id,) in uow.repo.conn.execute(query).all():
-            row = uow.repo.get_document(doc_id)
-            if row is None:
-                continue
-            waiting = row.status == Status.AWAITING_APPROVAL
-            if mine is not None and waiting and doc_id not in mine:
-                continue
-            step = current_step(uow, row)
-            can = eligibility(step, deps.policy, users, today).can_sign if step else ()
-            coding = coding_from_json(row.coding) if row.coding else None
-            main = coding.main_line if coding else None
-            [listed] = [
-                _row(r)
-                for r in uow.repo.conn.execute(select(*_COLUMNS).where(documents.c.id == doc_id))
-            ]
-            out.append(
-                QueueItem(
-                    listed,
-                    main.account if main else None,
-                    round(coding.confidence, 4) if coding and coding.lines else None,
-                    step.step if step else None,
-                    can,
+        where = _where(deps, uow, user, replace(f, mine=False))
+        if user is not None:
+            review = _queued == Status.NEEDS_REVIEW.value
+            where.append(or_(review, signable_by(deps, uow, user)))
+        page = _page(deps, uow, where, f.page, f.per_page)
+        ids = [r.document_id for r in page.rows]
+        extra = {
+            r.id: r
+            for r in uow.repo.conn.execute(
+                select(documents.c.id, documents.c.coding, documents.c.waiting_key).where(
+                    documents.c.id.in_(ids)
                 )
             )
-    return out
+        }
+        users = uow.people.all_users()
+    today = deps.clock().date()
+    signers: dict[str, tuple[str, ...]] = {}  # the same steps repeat over many invoices
+    items = []
+    for row in page.rows:
+        coding_json, key = extra[row.document_id].coding, extra[row.document_id].waiting_key
+        coding = coding_from_json(coding_json) if coding_json else None
+        main = coding.main_line if coding else None
+        if key is not None and key not in signers:
+            step = ApprovalStep(*step_of_key(key))
+            signers[key] = eligibility(step, deps.policy, users, today).can_sign
+        items.append(
+            QueueItem(
+                row,
+                main.account if main else None,
+                round(coding.confidence, 4) if coding and coding.lines else None,
+                step_of_key(key)[0] if key else None,
+                signers[key] if key else (),
+            )
+        )
+    return page, items
+
+
+def queue_items(deps: Deps, user: User | None = None) -> list[QueueItem]:
+    """Every waiting invoice (with ``user``: as :func:`queue_item_page`), by due date,
+    read page by page."""
+    out: list[QueueItem] = []
+    f = QueueFilter(per_page=MAX_PER_PAGE)
+    while True:
+        page, items = queue_item_page(deps, f, user)
+        out.extend(items)
+        if f.page >= page.pages:
+            return out
+        f = replace(f, page=f.page + 1)

@@ -8,6 +8,7 @@ the fields the approval rules and the posting use.
 
 from __future__ import annotations
 
+from dataclasses import asdict, fields
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
@@ -17,6 +18,7 @@ from bilag.contract import invoice_json, money_str
 from bilag.domain.approval import ApprovalStep, Decision, Reason, Status
 from bilag.domain.coding import CodedLine, Coding
 from bilag.domain.model import (
+    Address,
     DocumentType,
     Finding,
     Invoice,
@@ -28,6 +30,8 @@ from bilag.domain.model import (
 )
 
 __all__ = [
+    "address_from_json",
+    "address_to_json",
     "coding_from_json",
     "coding_to_json",
     "decision_from_json",
@@ -40,6 +44,8 @@ __all__ = [
 def invoice_to_json(invoice: Invoice) -> dict[str, Any]:
     data = invoice_json(invoice)
     data["notes"] = list(invoice.notes)
+    if invoice.supplier.address is not None:  # BG-5: the supplier register keeps it (SAF-T)
+        data["supplier_address"] = address_to_json(invoice.supplier.address)
     data["payment_terms"] = invoice.payment_terms
     # the totals the arithmetic rules compare, so a finding can be shown with its numbers
     for name in _EXTRA_TOTALS:
@@ -68,6 +74,20 @@ def _date(value: Any) -> date | None:
     return None if not value else date.fromisoformat(value)
 
 
+def address_to_json(address: Address) -> dict[str, str]:
+    """The parts of an address that are known, by the field names of :class:`Address`."""
+    return {name: value for name, value in asdict(address).items() if value}
+
+
+def address_from_json(data: Any) -> Address | None:
+    if not isinstance(data, dict) or not data:
+        return None
+    known = {f.name for f in fields(Address)}
+    return Address(**{k: str(v) for k, v in data.items() if k in known and v})
+
+
+# Long because it is one literal: the stored contract object read back into the model,
+# field by field as bilag.contract writes it.
 def invoice_from_json(data: dict[str, Any]) -> Invoice:
     s = data.get("supplier") or {}
     b = data.get("buyer") or {}
@@ -86,6 +106,7 @@ def invoice_from_json(data: dict[str, Any]) -> Invoice:
             vat_number=s.get("vat_number"),
             bank_account=s.get("bank_account"),
             iban=s.get("iban"),
+            address=address_from_json(data.get("supplier_address")),
         ),
         buyer=Party(name=b.get("name"), org_number=b.get("org_number")),
         payment_reference=data.get("payment_reference"),

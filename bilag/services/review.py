@@ -80,6 +80,8 @@ class ReviewOutcome:
     message: str = ""
 
 
+# Long because who may sign, the step's outcome and the posting it leads to are one rule
+# of the approval policy; split, the checks and what they guard would drift apart.
 def approve(deps: Deps, document_id: int, user: User, comment: str = "") -> ReviewOutcome:
     """Sign the current approval step (or, for ``needs_review``, accept it as reviewed).
 

@@ -15,6 +15,7 @@ from bilag.contract import money_str
 from bilag.domain.coding import Coding
 from bilag.domain.users import User
 from bilag.ledger.audit import AuditEntry
+from bilag.ledger.deliveries import DeliveryRow, PaymentRow
 from bilag.ledger.people import TokenRow, aware
 from bilag.services.documents import DocumentView, Overview
 from bilag.services.queue import BinRow, QueuePage, QueueRow
@@ -106,6 +107,37 @@ def coding_json(coding: Coding | None) -> dict[str, Any] | None:
     }
 
 
+def delivery_json(d: DeliveryRow) -> dict[str, Any]:
+    """A voucher's delivery to one sink: where it stands, and why when it failed."""
+    return {
+        "sink": d.sink,
+        "voucher_id": d.voucher_id,
+        "state": d.state.value,
+        "external_ref": d.external_ref,
+        "url": d.external_url,
+        "attempts": d.attempts,
+        "reason": d.reason,
+        "differences": d.differences,
+        "delivered_at": _iso(d.delivered_at),
+    }
+
+
+def payment_json(p: PaymentRow) -> dict[str, Any]:
+    return {
+        "state": p.state,
+        "message_id": p.message_id,
+        "end_to_end_id": p.end_to_end_id,
+        "amount": money_str(p.amount),
+        "currency": p.currency,
+        "account": p.creditor_account,
+        "kid": p.kid,
+        "due_date": p.due_date.isoformat(),
+        "paid_on": p.paid_on.isoformat() if p.paid_on else None,
+    }
+
+
+# Long because it is one literal: the API's document object, key by key in the order
+# its OpenAPI schema lists them.
 def document_json(view: DocumentView) -> dict[str, Any]:
     row = view.row
     return {
@@ -144,6 +176,8 @@ def document_json(view: DocumentView) -> dict[str, Any]:
             "can_sign": list(view.eligible.can_sign),
             "cannot_sign": [{"name": n, "why": w} for n, w in view.eligible.cannot],
         },
+        "deliveries": [delivery_json(d) for d in view.deliveries],
+        "payment": None if view.payment is None else payment_json(view.payment),
         "approvals": [
             {
                 "round": a.round,

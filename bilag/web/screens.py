@@ -111,7 +111,7 @@ def warm_queue(deps: Deps, limit: int = 300) -> None:
     with deps.uow() as uow:
         rows = uow.repo.conn.execute(
             select(table.c.sha256)
-            .where(table.c.status.in_(queue.OPEN), table.c.invoice.is_not(None))
+            .where(table.c.queue_status.in_(queue.OPEN))
             .order_by(table.c.due_date.asc().nulls_last(), table.c.id)
             .limit(limit)
         ).all()

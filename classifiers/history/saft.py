@@ -106,6 +106,8 @@ def _master_data(
     return suppliers, standard, roles
 
 
+# Long because it is one pass over the file's transactions, collecting each row's
+# problem where it is found; the master data it needs is read first, by a helper.
 def read_saft(path: Path, known_accounts: Collection[str] | None = None) -> HistoryRead:
     """Read the supplier-invoice cost lines of a SAF-T Financial file as history."""
     source = str(path)

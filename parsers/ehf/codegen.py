@@ -7,8 +7,8 @@ its element (converting a plain value to its kind -- text, decimal, date,
 boolean -- as it is found) and hands the element's children on by tag through a
 dict. The entry ``read_<group>`` reads a whole group instance (a party with its
 address, a line with its item and price) in one pass over the elements that
-exist. Why generated code: interpreting the trie instead cost about twice as much
-(``docs/ehf.md``). The code is written once, checked in and reviewed like any
+exist. Why generated code: interpreting the trie instead cost more than the gain
+was worth (``docs/ehf.md``). The code is written once, checked in and reviewed like any
 other module; nothing is generated at run time. After a change to the table or
 to this generator::
 
@@ -213,7 +213,8 @@ class _Generator:
 
         The elements a predicate looks at are selected once for all the predicates on
         the same path (``PartyTaxScheme``'s ``='VAT'`` and ``!='VAT'``), by nested loops
-        over the children: a call per predicate cost 3 us, a third of the DOC pass.
+        over the children: a call per predicate was a large share of the DOC pass
+        (``docs/ehf.md``, "What was done").
         """
         targets = [(pred, self.node(sub, group_id, plain=False)) for pred, sub in entries]
         fn = self.name("d")

@@ -3,7 +3,7 @@ reader's hot path (a 10-line invoice builds about 30 of them).
 
 A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``;
 :func:`construct` copies the class's defaults and hands the instance its ``__dict__``
-whole instead, which cut the reader's own time by about a fifth (``docs/ehf.md``).
+whole instead, which makes the reader's own time markedly shorter (``docs/ehf.md``).
 That is why the domain's dataclasses keep a ``__dict__`` (no ``slots=True``). The
 result is the constructor's: anything unusual (an unknown or missing name, a
 default factory to call) is left to ``cls(**values)`` itself, errors included.

@@ -302,6 +302,9 @@ def _usable_org_source(party: Party, group: str) -> str:
     return ids["endpoint_id"]
 
 
+# Long because it reads the invoice in the order of the business-term table (parties,
+# delivery, totals, lines) with each value's provenance beside it; it is the hot path of
+# the reader, where every extra call is paid per document (docs/ehf.md).
 def read_invoice(root: Any, root_name: str, source: str) -> ReadResult:
     """Read a UBL Invoice or CreditNote element into the domain model.
 

@@ -73,6 +73,8 @@ def _top(cands: Sequence[AmountChoice], n: int = 6) -> list[AmountChoice | None]
     return [*ranked, None]
 
 
+# Long because the search for the best triple and the confidence it earns from the
+# checks are one decision; split, the thresholds would be read apart from the search.
 def choose_totals(
     net: Sequence[AmountChoice],
     vat: Sequence[AmountChoice],
@@ -88,7 +90,9 @@ def choose_totals(
         score = sum(c.confidence for c in (n, v, g) if c is not None)
         if n and v and g:
             if _close(n.value + v.value, g.value):
-                score += 3.0
+                # to the øre beats within an øre: a gross rounded to whole kroner is the
+                # amount to pay, not the total
+                score += 3.0 + 0.5 * (n.value + v.value == g.value)
             else:
                 score -= 0.5  # one of three is wrong; dropping a stated total would hide it
         if n and g and v is None and n.value > g.value:

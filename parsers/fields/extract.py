@@ -37,6 +37,7 @@ from parsers.fields.lines import Line, build_lines
 from parsers.fields.memory import remembered_picks
 from parsers.fields.parties import parties
 from parsers.fields.payable import choose_payable
+from parsers.fields.references import OTHER_INVOICE, dateline, names_another_invoice
 from parsers.fields.table import read_line_table
 from parsers.fields.values import (
     CURRENCIES,
@@ -106,7 +107,7 @@ def _candidates(
         if reader is None:
             continue
         field = hit.field
-        if field == "invoice_number" and _names_another_invoice(hit, credit=credit):
+        if field == "invoice_number" and names_another_invoice(hit, credit=credit):
             field = "preceding_invoice"  # "Gjelder faktura 1234": the invoice credited (BT-25)
         label = " ".join(t.raw for t in hit.label)
         strength = _strength(hit)
@@ -116,6 +117,8 @@ def _candidates(
         for method, weight, tokens in regions:
             if method == "below" and strength < 0.6:
                 continue  # a bare "Nr." says too little to reach into the next line
+            if method != "inline" and any(t.norm in OTHER_INVOICE for t in tokens):
+                continue  # "Credits invoice F-13397 of 06.02.2026": that invoice's values
             found = reader(tokens)
             if found is None:
                 continue
@@ -133,52 +136,6 @@ def _candidates(
             if reader is not read_amount:
                 break  # amounts keep every reading: the reconciliation chooses among them
     return out
-
-
-# words before an invoice-number label that make it name another invoice than this one
-_OTHER_INVOICE = frozenset(
-    {
-        "gjelder",
-        "gjeld",
-        "kreditering",
-        "krediterer",
-        "kreditert",
-        "krediterte",
-        "korrigerer",
-        "korreksjon",
-        "ref",
-        "referanse",
-        "credit",
-        "credits",
-        "crediting",
-        "credited",
-        "relates",
-        "related",
-        "refers",
-        "referring",
-        "reference",
-        "corrects",
-        "correcting",
-        "cancels",
-        "storno",
-        "bezug",
-        "korrektur",
-    }
-)
-
-
-# ... and words that do so only on a credit note ("ORIGINAL INVOICE" heads many invoices)
-_ORIGINAL = frozenset({"original", "opprinnelig", "opprinneleg", "ursprüngliche"})
-
-
-def _names_another_invoice(hit: Hit, *, credit: bool) -> bool:
-    """``Gjelder faktura``, ``Kreditering av faktura``, ``Credit for invoice``, ``Original
-    invoice``: an invoice-number label after such a word names the invoice this document
-    refers to (on a credit note, the one it credits), never the document's own number."""
-    first = hit.label[0].word
-    before = [w for w in hit.phrase.words if w.x1 <= first.x0]
-    words = {w.text.lower().strip(".:,;()") for w in before[-4:]}
-    return not words.isdisjoint(_OTHER_INVOICE) or (credit and not words.isdisjoint(_ORIGINAL))
 
 
 _AMOUNT_FILLERS = frozenset(
@@ -282,6 +239,8 @@ def _page_sizes(
     return widths, heights
 
 
+# Long because every field's pick depends on those before it (document type, totals,
+# parties, the supplier's remembered layout): one sequence, each step a call of its own.
 def extract(
     words: Sequence[Word],
     *,
@@ -298,6 +257,8 @@ def extract(
     hits = find_hits(lines)
     doc_type, type_conf = document_type(lines)
     picks = _candidates(hits, lines, credit=doc_type is DocumentType.CREDIT_NOTE)
+    if not picks.get("issue_date"):
+        picks["issue_date"] = dateline(lines, heights)
     conf: dict[str, float] = {}
     prov: dict[str, Provenance] = {}
 
@@ -356,6 +317,10 @@ def extract(
     supplier, buyer, party_picks = parties(lines, picks, ctx, widths, heights)
     for name, pick in party_picks.items():
         keep(name, pick)
+    if currency is None and (supplier.org_number or supplier.bank_account):
+        # a Norwegian supplier (organisation number, bank account) that names no currency
+        # bills in kroner
+        currency = keep("currency", Pick("NOK", 0.7, "default for a Norwegian supplier", None))
     # where people's corrections said this supplier's fields stand (parsers/fields/memory.py)
     hinted = remembered_picks(
         lines, ctx.field_hints.get(supplier.org_number or "", ()), widths, heights

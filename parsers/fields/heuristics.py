@@ -164,6 +164,8 @@ def parse_date(text: str) -> date | None:
     if not isinstance(text, str) or len(text) > 40:
         return None
     s = " ".join(text.replace(",", ", ").split()).strip(" ,:;").lower()
+    if s.endswith(".") and s[-2:-1].isdigit() and not _NUMERIC.match(s):
+        s = s[:-1]  # "innen 12. mars 2026.": the full stop ends the sentence
     s = s.replace(" ,", ",")
     if m := _ISO.match(s):
         return _date(int(m[1]), int(m[2]), int(m[3]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-__all__ = ["LABELS", "TABLE_COLUMNS", "TABLE_END"]
+__all__ = ["LABELS"]
 
 _STRONG, _GOOD, _WEAK = 1.0, 0.9, 0.7
 
@@ -104,6 +104,9 @@ LABELS: Mapping[str, Mapping[str, float]] = {
         "forfallsdag": _STRONG,
         "betalingsfrist": _GOOD,
         "betales innen": _GOOD,
+        "betalast innan": _GOOD,
+        "innen": _WEAK,
+        "innan": _WEAK,
         "due date": _STRONG,
         "payment due": _STRONG,
         "date due": _STRONG,
@@ -216,6 +219,12 @@ LABELS: Mapping[str, Mapping[str, float]] = {
         "beløp inkl mva": _STRONG,
         "beløp inkl. mva": _STRONG,
         "sum inkludert mva": _STRONG,
+        # nynorsk
+        "sum med mva": _STRONG,
+        "totalt med mva": _STRONG,
+        "total med mva": _STRONG,
+        "beløp med mva": _STRONG,
+        "med mva": _GOOD,
         "fakturabeløp": _GOOD,
         "totalbeløp": _GOOD,
         "totalt": _WEAK,
@@ -333,7 +342,14 @@ LABELS: Mapping[str, Mapping[str, float]] = {
         "total eks. mva": _STRONG,
         "beløp eks mva": _STRONG,
         "beløp eks. mva": _STRONG,
+        # nynorsk
+        "sum utan mva": _STRONG,
+        "totalt utan mva": _STRONG,
+        "beløp utan mva": _STRONG,
+        "utan mva": _GOOD,
+        "avgiftsgrunnlag": _WEAK,
         "netto": _GOOD,
+        "sum": 0.5,  # alone on a totals line; too weak to reach below a table heading
         "nettobeløp": _STRONG,
         "mva-grunnlag": _GOOD,
         "grunnlag": _WEAK,
@@ -369,6 +385,8 @@ LABELS: Mapping[str, Mapping[str, float]] = {
         "total mva": _STRONG,
         "totalt mva": _STRONG,
         "merverdiavgift": _STRONG,
+        "meirverdiavgift": _STRONG,
+        "sum meirverdiavgift": _STRONG,
         "herav mva": _STRONG,
         "mva-beløp": _STRONG,
         "mva beløp": _STRONG,
@@ -390,80 +408,3 @@ LABELS: Mapping[str, Mapping[str, float]] = {
         "montant tva": _STRONG,
     },
 }
-
-
-# table header words -> column kind
-TABLE_COLUMNS: Mapping[str, str] = {
-    "beskrivelse": "description",
-    "varebeskrivelse": "description",
-    "tekst": "description",
-    "vare": "description",
-    "varenavn": "description",
-    "produkt": "description",
-    "artikkel": "description",
-    "description": "description",
-    "item": "description",
-    "items": "description",
-    "product": "description",
-    "service": "description",
-    "bezeichnung": "description",
-    "beschreibung": "description",
-    "artikel": "description",
-    "leistung": "description",
-    "désignation": "description",
-    "antall": "quantity",
-    "ant": "quantity",
-    "qty": "quantity",
-    "quantity": "quantity",
-    "menge": "quantity",
-    "anzahl": "quantity",
-    "quantité": "quantity",
-    "pris": "unit_price",
-    "enhetspris": "unit_price",
-    "á-pris": "unit_price",
-    "à-pris": "unit_price",
-    "a-pris": "unit_price",
-    "price": "unit_price",
-    "unit price": "unit_price",
-    "einzelpreis": "unit_price",
-    "preis": "unit_price",
-    "beløp": "net_amount",
-    "sum": "net_amount",
-    "amount": "net_amount",
-    "total": "net_amount",
-    "linjesum": "net_amount",
-    "betrag": "net_amount",
-    "gesamtpreis": "net_amount",
-    "gesamt": "net_amount",
-    "montant": "net_amount",
-    "mva": "vat_rate",
-    "mva%": "vat_rate",
-    "mva-sats": "vat_rate",
-    "vat": "vat_rate",
-    "vat%": "vat_rate",
-    "mwst": "vat_rate",
-    "ust": "vat_rate",
-    "tva": "vat_rate",
-}
-
-# a line starting with one of these ends a line table
-TABLE_END = (
-    "sum",
-    "total",
-    "totalt",
-    "subtotal",
-    "netto",
-    "å betale",
-    "til betaling",
-    "forskuddsbetalt",
-    "øreavrunding",
-    "mva",
-    "merverdiavgift",
-    "vat",
-    "summe",
-    "gesamt",
-    "gesamtbetrag",
-    "nettobetrag",
-    "amount due",
-    "grand total",
-)

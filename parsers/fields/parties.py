@@ -265,6 +265,8 @@ def _kind_number(value: object) -> tuple[str, str]:
     return str(kind), str(number)
 
 
+# Long because supplier and buyer are decided together: the buyer's number, the ranked
+# org numbers, known suppliers, names and accounts each narrow the next step.
 def parties(
     lines: Sequence[Line],
     picks: Mapping[str, Sequence[Pick]],

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from parsers.fields import heuristics as h
-from parsers.fields.labels import TABLE_COLUMNS, TABLE_END
 from parsers.fields.lines import Line, Phrase, normalise
+from parsers.fields.table_words import TABLE_COLUMNS, TABLE_END
 
 __all__ = ["TableRow", "read_line_table"]
 
@@ -91,6 +91,8 @@ def _number(cells: dict[str, list[Phrase]], kind: str) -> Decimal | None:
     return h.parse_amount(text.split("%")[-1].strip()) if "%" in text else h.parse_amount(text)
 
 
+# Long because it is one state machine over the lines (open table, columns, page,
+# waiting for a repeated header); its branches share that state.
 def read_line_table(lines: Sequence[Line]) -> list[TableRow]:
     """Every invoice line of every line table in the document, in order."""
     rows: list[TableRow] = []

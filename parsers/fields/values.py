@@ -278,9 +278,12 @@ def read_kid(tokens: Sequence[Token]) -> Found | None:
     for token in tokens[:6]:
         if re.fullmatch(r"\d+-?", token.raw):
             run.append(token)
+        elif re.fullmatch(r"\d+[.,;]", token.raw):
+            run.append(token)  # the end of a sentence: "merk innbetalingen med KID 0896470."
+            break
         elif run:
             break
-    digits = "".join(t.raw for t in run)
+    digits = "".join(t.raw.rstrip(".,;") for t in run)
     if not 2 <= len(digits) <= 25:
         return None
     check = 1.1 if is_kid(digits) else 0.4

@@ -93,6 +93,9 @@ def _zip_depth(doc: IncomingDocument) -> int:
     return doc.name.lower().count(".zip#")
 
 
+# Long because every ZIP limit is checked in the order the archive is read (depth,
+# directory, count, then each member's size, ratio and the shared budget), so nothing
+# is decompressed before its check.
 def expand_zip(doc: IncomingDocument, limits: ZipLimits | None = None) -> ParseOutcome:
     """The members of a ZIP archive as children, within ``limits``.
 

@@ -98,8 +98,10 @@ def text_to_words(text: str) -> list[Word]:
 
 
 _INVOICE_WORDS = re.compile(
-    r"\b(faktura(nummer|nr|dato)?|invoice( number| no)?|kreditnota|credit note|"
-    r"å betale|beløp å betale|amount due|forfallsdato|forfall|kid|due date)\b",
+    r"\b(faktura(nummer|nr|dato)?|invoice( number| no| date)?|kreditnota|credit note|"
+    r"(beløp )?å betal[ae]|til betaling|amount due|balance due|forfallsdato|forfall|kid|"
+    r"due( date)?|issue date|date of issue|iban|kontonr|bankkonto|"
+    r"sum (eks|inkl|utan|med)\.? mva|total (excl|incl)\.? vat|vat amount|mva)\b",
     re.IGNORECASE,
 )
 _AMOUNT = re.compile(r"\d[\d  .]*[.,]\d{2}\b")

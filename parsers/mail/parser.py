@@ -202,6 +202,8 @@ class MailParser:
             return 20  # claim it so a broken mail is reported as such, not "unsupported"
         return None
 
+    # Long because it follows the mail in reading order (limits, headers, parts, body),
+    # collecting every step's problems and notes in one list the outcome carries.
     def parse(self, doc: IncomingDocument, ctx: ParseContext) -> ParseOutcome:
         content, oversized = strip_oversized(doc.content, self.limits.max_attachment_bytes)
         if nests_deeper_than(content, self.limits.max_nesting):
@@ -290,6 +292,8 @@ class MailParser:
             )
         return ParseOutcome(problems=tuple(problems), notes=tuple(notes))
 
+    # Long because each attachment passes every limit in order and shares the names used
+    # and the count with the others; split, the budget would be handed around.
     def _children(
         self,
         doc: IncomingDocument,

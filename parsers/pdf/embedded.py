@@ -146,6 +146,8 @@ def _party(data: Mapping[str, Any] | None) -> Party:
     return Party(name=_str(data.get("name")), org_number=org, vat_number=vat)
 
 
+# Long because it is one mapping of business terms to the model, in the order the
+# table lists them.
 def _invoice(data: Mapping[str, Any], source: str, parser: str, name: str) -> Invoice:
     type_code = _str(data.get("BT-3"))
     supplier = _party(data.get("BG-4"))

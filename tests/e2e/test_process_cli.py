@@ -148,6 +148,12 @@ def test_an_approver_works_the_queue_from_the_command_line(workspace: Path, inbo
         assert added.returncode == 0, added.stderr
     queue = json.loads(bilag(workspace, "queue", "--json", "--user", "kari").stdout)
     assert [q["approvers"] for q in queue] == [["kari"]] * 3
+    first_page = bilag(workspace, "queue", "--page", "1", "--per-page", "2")
+    assert len(first_page.stdout.splitlines()) == 2
+    assert first_page.stderr.strip() == "page 1 of 2 (3 waiting)"
+    second_page = bilag(workspace, "queue", "--json", "--page", "2", "--per-page", "2")
+    assert [q["document_id"] for q in json.loads(second_page.stdout)] == [queue[2]["document_id"]]
+    assert bilag(workspace, "queue", "--page", "0").returncode == 2
     first, second = queue[0]["document_id"], queue[1]["document_id"]
     refused = bilag(workspace, "approve", first, "--user", "ola")
     assert refused.returncode == 1 and "ola is not an approver of step 1" in refused.stderr

@@ -86,6 +86,14 @@ def test_a_level_must_hold_in_each_period_of_history() -> None:
     assert calibrator.confidence("r", 0.9) < 0.55
 
 
+def test_three_periods_that_agree_are_pooled_into_a_higher_level_than_one_supports() -> None:
+    one = [("r", 0.99, True)] * 100
+    three = one * 3
+    alone = fit_calibrator(one, groups=list(range(100)), periods=[0] * 100)
+    pooled = fit_calibrator(three, groups=list(range(300)), periods=[0, 1, 2] * 100)
+    assert alone.confidence("r", 0.99) < 0.98 < 0.99 < pooled.confidence("r", 0.99)
+
+
 def test_the_calibration_map_is_monotone() -> None:
     samples = [("r", (i % 97) / 97, i % 3 != 0) for i in range(600)]
     calibrator = fit_calibrator(samples)

@@ -106,7 +106,7 @@ def _fit(items: list[tuple[str, float, bool, int, int]], shared: tuple[str, ...]
 
 def test_two_routes_share_a_map_when_together_they_promise_more() -> None:
     # each route alone rests on too few suppliers for 0.99; together they do not
-    items = _route("single", 300, 15) + _route("multi", 300, 15, start=100)
+    items = _route("single", 120, 15) + _route("multi", 120, 15, start=100)
     together = _fit(items, shared=("single", "multi"))
     assert together.shared == {"single": "multi+single", "multi": "multi+single"}
     assert together.confidence("single", 0.99) >= 0.99

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bilag.contract.text import json_text
+from bilag.contract.text import json_array_text, json_text
 
 
 class Colour(StrEnum):
@@ -61,3 +61,11 @@ def test_what_json_cannot_write_is_refused_as_json_dumps_refuses_it() -> None:
         json_text({"amount": Decimal("1.00")})
     with pytest.raises(TypeError):
         json_text({("a", "b"): 1})
+
+
+@given(st.lists(VALUES, max_size=5))
+def test_an_array_written_element_by_element_is_the_array_json_dumps_writes(
+    items: list[object],
+) -> None:
+    texts = [json_text(item, depth=1) for item in items]
+    assert json_array_text(texts) == _reference(items)

@@ -446,3 +446,93 @@ def test_a_norwegian_iban_alone_gives_the_account_number_it_holds():
     assert invoice is not None
     assert invoice.supplier.iban == "NO9386011117947"
     assert invoice.supplier.bank_account == "86011117947"
+
+
+def test_nynorsk_totals_are_read_by_their_own_labels():
+    rows = _totals_rows(
+        ("Sum utan mva", "3 000,00"),
+        ("Meirverdiavgift 25 %", "750,00"),
+        ("Sum med mva", "3 750,00"),
+    )
+    invoice, problems = read(rows)
+    assert problems == ()
+    assert invoice is not None
+    assert (invoice.net_total, invoice.vat_total, invoice.gross_total) == (
+        Decimal("3000.00"),
+        Decimal("750.00"),
+        Decimal("3750.00"),
+    )
+    assert invoice.confidence["vat_total"] >= 0.95
+
+
+def test_an_invoice_written_as_a_letter_gives_its_date_due_date_and_kid_in_prose():
+    rows = [
+        [(40, "Moen Kurs og Kompetanse AS")],
+        [(40, f"Organisasjonsnummer {SUPPLIER_ORG}")],
+        [(400, "Asker, 06.05.26")],
+        [(40, "Fjord Regnskap AS")],
+        [(40, "Faktura nr. 13663MO")],
+        [(40, "Beløpet 3 750,00 NOK bes innbetalt til konto 1503.24.12340")],
+        [(40, "innen 20.05.26.")],
+        [(40, "Vennligst merk innbetalingen med KID 1234567897.")],
+        [(330, "Beløp eks. mva"), (450, "3 000,00")],
+        [(330, "Sum mva 25 %"), (450, "750,00")],
+        [(330, "Totalt å betale"), (450, "3 750,00")],
+    ]
+    invoice, problems = read(rows)
+    assert problems == ()
+    assert invoice is not None
+    assert invoice.issue_date == date(2026, 5, 6)
+    assert invoice.due_date == date(2026, 5, 20)
+    assert invoice.payment_reference == "1234567897"
+    assert invoice.invoice_number == "13663MO"
+
+
+def test_a_norwegian_supplier_that_names_no_currency_bills_in_kroner():
+    rows = [
+        [(40, "VVS Solberg AS"), (400, "INVOICE")],
+        [(330, "Invoice no."), (450, "INV-2026-1")],
+        [(330, "Date"), (450, "09-Apr-2026")],
+        [(40, f"Organisation number {SUPPLIER_ORG}")],
+        [(330, "Net total"), (450, "1 000,00")],
+        [(330, "VAT amount 25 %"), (450, "250,00")],
+        [(330, "Total"), (450, "1 250,00")],
+        [(40, "Bank account: 1503.24.12340")],
+    ]
+    invoice, _ = read(rows)
+    assert invoice is not None
+    assert invoice.currency == "NOK"
+    assert invoice.confidence["currency"] < 0.9  # a default, not a printed code
+    assert invoice.issue_date == date(2026, 4, 9)
+
+
+def test_totals_that_add_up_to_the_ore_beat_a_gross_rounded_to_whole_kroner():
+    rows = _totals_rows(
+        ("Sum", "2 999,50"),
+        ("Mva 25 %", "749,88"),
+        ("Brutto", "3 749,38"),
+        ("Øresavrunding", "0,62"),
+        ("Å BETALE", "3 750,00"),
+    )
+    invoice, _ = read(rows)
+    assert invoice is not None
+    assert (invoice.net_total, invoice.gross_total) == (Decimal("2999.50"), Decimal("3749.38"))
+    assert invoice.payable_amount == Decimal("3750.00")
+
+
+def test_the_date_of_the_credited_invoice_is_not_the_due_date():
+    rows = [
+        [(40, "DataPilot GmbH"), (400, "CREDIT NOTE")],
+        [(330, "Credit note number:"), (450, "F-13530")],
+        [(330, "Date:"), (450, "22.03.2026")],
+        [(40, "EUR -1 250,00 due")],
+        [(40, "Credits invoice F-13397 of 06.02.2026")],
+        [(330, "Net amount"), (450, "-1 000,00")],
+        [(330, "Total VAT 25 %"), (450, "-250,00")],
+        [(330, "Credit total"), (450, "EUR -1 250,00")],
+    ]
+    invoice, _ = read(rows)
+    assert invoice is not None
+    assert invoice.invoice_number == "F-13530"
+    assert invoice.preceding_invoices == ("F-13397",)
+    assert invoice.due_date is None

@@ -128,3 +128,9 @@ def test_a_date_printed_any_common_way_reads_back_the_same(day: date):
 def test_a_speck_before_an_amount_is_ignored_only_when_the_rest_is_a_whole_amount():
     assert h.parse_amount(".10 200,00") == Decimal("10200.00")
     assert h.parse_amount(".50") is None
+
+
+def test_a_date_ending_a_sentence_keeps_its_year():
+    assert h.parse_date("12. mars 2026.") == date(2026, 3, 12)
+    assert h.parse_date("12.03.2026.") == date(2026, 3, 12)
+    assert h.parse_date("1.3.") is None

@@ -33,3 +33,15 @@ def test_sniffing_trusts_the_bytes_over_the_claim() -> None:
     assert sniff_media_type(b"MZ\x90\x00", "application/pdf") == "application/x-msdownload"
     assert sniff_media_type(b"<?xml version='1.0'?><Invoice/>", "text/plain") == "application/xml"
     assert sniff_media_type(b"From: a@b\r\nSubject: x\r\n\r\nhi") == "message/rfc822"
+
+
+def test_a_body_with_an_invoices_labels_and_an_amount_is_read_as_one_and_a_cover_note_is_not():
+    from parsers.mail.body import looks_like_invoice_text
+
+    english = (
+        "INVOICE F-13576\n\nInvoice #: F-13576\nIssue date: 07/04/2026\nDue: 07/05/2026\n\n"
+        "Total excl. VAT: 30,911.90 EUR\nVAT amount 0 %: 0.00 EUR\nTotal: 30,911.90 EUR\n"
+    )
+    assert looks_like_invoice_text(english)
+    assert looks_like_invoice_text("Faktura 1001\nTil betaling: 1 250,00\nKontonr. 1503.24.12340")
+    assert not looks_like_invoice_text("Hei!\n\nSe vedlagte faktura 13456MO.\n\nMvh\nMoen AS")

@@ -4,7 +4,8 @@
 (``ehf``) profile: on a PDF or OCR read an absent value means "not found", and
 reporting it as a breach of EN 16931 would be noise. A few presence rules whose
 official context is an XML group that may itself be absent, or for which an
-empty or unreadable element counts as present (BR-03, BR-12..BR-15, BR-53, BR-CO-26),
+empty or unreadable element counts as present (BR-03, BR-12..BR-15, BR-50, BR-53, BR-56,
+BR-57, BR-61, BR-CO-26),
 are judged on the XML instead, in :mod:`parsers.ehf.rules.check`. Rules that compare values
 that *are* present (dates in order, prices not negative) run in every profile.
 """
@@ -108,12 +109,12 @@ def _mandatory_document(inv: Invoice, ctx: Context) -> None:
         and not has_text(inv.payment_terms)
     ):
         fire("BR-CO-25", "due_date")
+    # BR-50 and BR-61 ask whether an account element and its ID are there at all (an
+    # empty ID is, for BR-61): the model does not keep that, the XML is judged instead
+    # (parsers.ehf.rules.contexts).
     for i, pm in enumerate(inv.payment_means):
         if not has_text(pm.code):
             fire("BR-49", f"payment_means.{i}.code")
-        elif (pm.code or "").strip() in ("30", "58") and not has_text(pm.account):
-            fire("BR-50", f"payment_means.{i}.account")
-            fire("BR-61", f"payment_means.{i}.account")
     for i, att in enumerate(inv.attachments):
         if not has_text(att.id):
             fire("BR-52", f"attachments.{i}.id")
@@ -154,10 +155,8 @@ def _mandatory_parties(inv: Invoice, ctx: Context) -> None:
             fire("BR-19", "tax_representative.address")
         elif not has_text(rep.address.country_code):
             fire("BR-20", "tax_representative.address.country_code")
-        if not has_text(rep.vat_number):
-            fire("BR-56", "tax_representative.vat_number")
-    if inv.delivery_address is not None and not has_text(inv.delivery_address.country_code):
-        fire("BR-57", "delivery_address.country_code")
+        # BR-56 (exists(.../cbc:CompanyID): an empty one is there) is judged on the XML
+    # BR-57 (exists(cac:Country/cbc:IdentificationCode)) is judged on the XML too
 
 
 def _lines(inv: Invoice, ctx: Context) -> None:

@@ -7,7 +7,8 @@ are the rules that only make sense for XML: an element must not be empty
 attribute must (not) be there (UBL-DT-*, currencyID R051/CL007), the lexical
 form of dates (F001) and of amounts (UBL-DT-01, BR-DEC-*), TaxTotal counts
 (R053/R054), and a few EN 16931 rules whose subject is the presence of an XML
-group (BR-CO-19/20, BR-54, BR-55, BR-64, BR-65).
+group (BR-CO-19/20, BR-54, BR-55, BR-64, BR-65) or whose context is an optional element
+(BR-50, BR-56, BR-57, BR-61: :mod:`parsers.ehf.rules.contexts`).
 
 This module only runs the others, in this order:
 
@@ -36,6 +37,7 @@ from parsers.ehf.rules.base import (
     Run,
     local_name,
 )
+from parsers.ehf.rules.contexts import check_contexts
 from parsers.ehf.rules.elements import check_elements
 from parsers.ehf.rules.forbidden import check_anywhere
 from parsers.ehf.rules.gates import (
@@ -68,6 +70,7 @@ def check_syntax(root: Any) -> tuple[Finding, ...]:
     doc_currency = None if currencies is None else (currencies[0].text or "")
     check_elements(root, run, doc_currency, index)
     check_anywhere(root, index, run.fire_once)
+    check_contexts(root, run)
     # The gates' XPaths only when the walk's counts say a rule may fire (exact: see
     # document_may_fire); a valid invoice evaluates neither.
     if (document_may_fire(index) and DOCUMENT_SUSPECT(root)) or anywhere_may_fire(index):

@@ -152,6 +152,8 @@ ORIGIN_COUNTRY = "//cac:OriginCountry/cbc:IdentificationCode"
 SCHEMED_HOLDERS = tuple(holder for holder, _, _ in _SCHEMED_IDS)
 
 
+# Long because each rule family is one loop over the elements the walk filed for it, and
+# the attribute count at the end must see every family; the XML rules' hot path.
 def check_elements(root: Any, run: Run, doc_currency: str | None, index: Index) -> None:
     """Element-level rules on the elements the tree walk filed: amounts, dates, codes,
     attributes. Each check looks only at the elements of its tags."""

@@ -385,8 +385,8 @@ _QUANTITIES = (CBC + "InvoicedQuantity", CBC + "CreditedQuantity")
 
 def anywhere_may_fire(index: Index) -> bool:
     """The rules of check_groups whose elements may be anywhere in the document (BR-54,
-    R010, R020, R061, UBL-SR-29/44/47), from the elements the tree walk filed by tag or
-    by parent: exactly their conditions, or a superset."""
+    R010, R020, R061, UBL-SR-29/44/47), from the elements the tree walk filed by
+    tag or by parent: exactly their conditions, or a superset."""
     for tag in (CBC + "PaymentID", CBC + "PaymentMeansCode"):
         if len(index.get(tag, ())) > 1:
             return True

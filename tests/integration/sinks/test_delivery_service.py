@@ -12,8 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
+from bilag.cli.show_cmd import delivery_lines
 from bilag.domain.delivery import DeliveryState
+from bilag.domain.users import Role, User
 from bilag.ledger.deliveries import DeliveryRepository
 from bilag.services.delivery import (
     deliver_pending,
@@ -22,7 +25,12 @@ from bilag.services.delivery import (
     outgoing_voucher,
     requeue,
 )
+from bilag.services.documents import document_view
 from bilag.services.process import process_incoming
+from bilag.services.serialize import document_json
+from bilag.services.users import add_user, start_session
+from bilag.web.app import create_app
+from bilag.web.auth import SESSION_COOKIE
 from connectors.base import ExternalRef
 from tests.fixtures.ledger import fake_invoice, incoming
 from tests.fixtures.openapi_server.specs import specs_available
@@ -39,6 +47,18 @@ def tripletex(tmp_path: Path) -> Iterator[Harness]:
     with tripletex_harness(tmp_path) as h:
         yield h
         assert h.server.violations == []
+
+
+def reader(deps: Any) -> User:
+    """The workspace's auditor (made on first use): who reads a document's deliveries."""
+    from bilag.services.users import list_users
+
+    found = [u for u in list_users(deps) if u.name == "revisor"]
+    return (
+        found[0]
+        if found
+        else add_user(deps, "revisor", frozenset({Role.AUDITOR}), password=None, by="test")
+    )
 
 
 def _posted(deps: Any, n: int) -> list[str]:
@@ -59,6 +79,15 @@ def test_every_posted_voucher_is_delivered_once_and_reconciled(make_deps, triple
     assert tripletex.count() == 3
     again = deliver_pending(deps, tripletex.sink)
     assert again.outcomes == [] and tripletex.count() == 3
+    [shown] = delivery_lines(document_view(deps, reader(deps), 1))
+    sink, voucher, state, ref, attempts = shown.split("\t")[1:]
+    assert (sink, voucher, state, attempts) == (
+        "regnskap",
+        "AP2026-000001",
+        "reconciled",
+        "1 attempt",
+    )
+    assert ref == report.outcomes[0].external_ref and ref != "-"
 
 
 def test_the_original_goes_with_the_voucher(make_deps, tripletex) -> None:
@@ -149,6 +178,17 @@ def test_a_difference_on_read_back_is_a_finding_and_a_failure(make_deps, triplet
     assert "sent 1000.00" in str(row.reason)
     shown = delivery_summary(deps, 1)["deliveries"][0]
     assert shown["state"] == "mismatch" and shown["differences"] == row.differences
+    # shown where people look: bilag show, its JSON (the API's), the document's page
+    view = document_view(deps, reader(deps), 1)
+    lines = delivery_lines(view)
+    assert lines[0].startswith("delivery\tregnskap\tAP2026-000001\tmismatch\t")
+    assert any(line.startswith("difference\tregnskap\tlines[6800/1]") for line in lines)
+    assert document_json(view)["deliveries"] == [shown]
+    with TestClient(create_app(deps)) as client:
+        client.cookies.set(SESSION_COOKIE, start_session(deps, reader(deps))[0])
+        page = client.get("/documents/1").text
+    assert '<span class="delivery mismatch">mismatch</span>' in page
+    assert "sent 1000.00, read back" in page
 
 
 def test_transient_failures_past_the_budget_become_a_dead_letter(make_deps, tripletex) -> None:

@@ -1,7 +1,7 @@
 """documents: one top-level row per arrival; claims (leases) on documents
 
-Revision ID: 0007_claims
-Revises: 0006_runs
+Revision ID: 0009_claims
+Revises: 0008_queue_columns
 Create Date: 2026-12-05
 
 ``uq_documents_child`` (parent_id, name, sha256) does not hold for top-level
@@ -21,8 +21,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_claims"
-down_revision = "0006_runs"
+revision = "0009_claims"
+down_revision = "0008_queue_columns"
 branch_labels = None
 depends_on = None
 

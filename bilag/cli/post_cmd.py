@@ -38,12 +38,14 @@ def print_report(report: DeliveryReport, *, as_json: bool) -> int:
     if as_json:
         print_json([delivery_outcome_json(o) for o in report.outcomes])
     else:
-        for o in report.outcomes:
-            doc = "" if o.document_id is None else str(o.document_id)
-            sys.stdout.write(
-                f"{o.voucher_id:<16} {doc:>6}  {o.state.value:<16} {o.external_ref or '':<12} "
-                f"{o.reason or ''}\n"
-            )
+        from bilag.cli.tables import make_table, print_table
+
+        rows = [
+            (o.voucher_id, o.document_id, o.state.value, o.external_ref, o.reason)
+            for o in report.outcomes
+        ]
+        head = ("voucher", "document", "state", "reference", "reason")
+        print_table(make_table(head, rows, right=("document",)))
     for o in report.failures:
         where = o.voucher_id + (f" (document {o.document_id})" if o.document_id else "")
         sys.stderr.write(f"{where}: {o.reason or o.state.value} [{o.state.value}]\n")

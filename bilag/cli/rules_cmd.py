@@ -118,12 +118,21 @@ def run_simulate(args: argparse.Namespace) -> int:
     if args.json:
         print_json(simulation_json(summary(results), shown))
         return 0
-    for r in shown:
-        mark = "->" if r.was != r.would_be else "=="
-        sys.stdout.write(
-            f"{r.document_id}\t{r.was} {mark} {r.would_be}\t{r.source}\t"
-            f"{', '.join(r.reasons_now) or '-'}\n"
+    from bilag.cli.tables import make_table, print_table
+
+    rows = [
+        (
+            r.document_id,
+            r.was,
+            "->" if r.was != r.would_be else "==",
+            r.would_be,
+            r.source,
+            ", ".join(r.reasons_now),
         )
+        for r in shown
+    ]
+    head = ("id", "was", "", "would be", "source", "reasons")
+    print_table(make_table(head, rows, right=("id",)))
     counts = summary(results)
     sys.stdout.write(
         f"{len(results)} invoice(s) since {args.since}: {counts['changed']} would change; "

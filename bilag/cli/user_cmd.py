@@ -136,10 +136,15 @@ def run_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json(user_list_json(users))
         return 0
-    for u in users:
-        state = "disabled" if u.disabled else "active"
-        sys.stdout.write(f"{u.name}\t{','.join(sorted(u.roles))}\t{state}\t{u.display_name}\n")
-    if not users:
+    from bilag.cli.tables import make_table, print_table
+
+    rows = [
+        (u.name, ",".join(sorted(u.roles)), "disabled" if u.disabled else "active", u.display_name)
+        for u in users
+    ]
+    if users:
+        print_table(make_table(("user", "roles", "state", "name"), rows))
+    else:
         sys.stderr.write("no users yet: add the first with bilag user add NAME --role admin\n")
     return 0
 

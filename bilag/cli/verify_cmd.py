@@ -50,9 +50,14 @@ def _summary(report: ChainReport) -> str:
         if report.anchor
         else "; no workspace anchor for this database"
     )
+    keyed = (
+        f"; keyed after entry {report.keyed_from}"
+        if report.keyed_from is not None
+        else "; no chain key (a forged append cannot be seen)"
+    )
     return (
         f"ledger chain {state}: {report.entries} entries ({counts or 'none'}); "
-        f"last entry {report.last_seq} {report.last_hash}{anchored}\n"
+        f"last entry {report.last_seq} {report.last_hash}{anchored}{keyed}\n"
     )
 
 

@@ -59,6 +59,7 @@ def chain_report_json(report: ChainReport) -> dict[str, Any]:
         "counts": dict(report.counts),
         "last": {"seq": report.last_seq, "hash": report.last_hash},
         "head": {"seq": report.head_seq, "hash": report.head_hash},
+        "keyed_from": report.keyed_from,
         "anchor": (
             None
             if anchor is None

@@ -31,7 +31,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from bilag.errors import LedgerError
 from bilag.ledger.anchor import ChainAnchor, database_identity
 from bilag.ledger.audit import AuditWriter
-from bilag.ledger.chain import watch_rollbacks
+from bilag.ledger.chain import KEY_INFO, locked_head, watch_rollbacks
+from bilag.ledger.chain_key import ChainKey
 from bilag.ledger.people import PeopleRepository
 from bilag.ledger.repository import LedgerRepository
 from bilag.ledger.runs import RunRepository
@@ -107,9 +108,15 @@ class UnitOfWork:
 class Ledger:
     """The database of one workspace: an engine plus a factory of units of work."""
 
-    def __init__(self, engine: Engine, anchor: ChainAnchor | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        anchor: ChainAnchor | None = None,
+        chain_key: ChainKey | None = None,
+    ) -> None:
         self.engine = engine
         self.anchor = anchor
+        self.chain_key = chain_key
 
     def uow(self, *, read_only: bool = False) -> UnitOfWork:
         return UnitOfWork(self.engine, self.anchor, read_only=read_only)
@@ -119,7 +126,12 @@ class Ledger:
 
 
 def open_ledger(
-    url: str, *, schema: str | None = None, migrate: bool = True, anchor: Path | None = None
+    url: str,
+    *,
+    schema: str | None = None,
+    migrate: bool = True,
+    anchor: Path | None = None,
+    chain_key: Path | None = None,
 ) -> Ledger:
     """The ledger at ``url``, migrated to the current schema.
 
@@ -128,6 +140,9 @@ def open_ledger(
         schema: PostgreSQL schema to live in (created when missing); ignored for SQLite.
         migrate: run the alembic migrations (the default; tests of migrations turn it off).
         anchor: the workspace's anchor file (:mod:`bilag.ledger.anchor`); None keeps none.
+        chain_key: the workspace's chain key file (:mod:`bilag.ledger.chain_key`): the
+            database is registered in it (the key made when there is none) and every
+            later entry is keyed. None keeps the chain unkeyed.
 
     Raises:
         LedgerError: the database cannot be reached or migrated.
@@ -140,6 +155,10 @@ def open_ledger(
         engine = create_engine(url, **kwargs)
     except (SQLAlchemyError, ImportError) as e:
         raise LedgerError(f"cannot use database URL {_safe(url)}: {e}") from e
+    identity = database_identity(url, schema)
+    key = ChainKey(chain_key, identity) if chain_key else None
+    if key is not None:  # before any connection: every one's appends find the key
+        event.listen(engine, "connect", lambda _dbapi, record: record.info.update({KEY_INFO: key}))
     if is_sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -151,7 +170,21 @@ def open_ledger(
     if schema is not None or migrate:
         _set_up(engine, url, None if is_sqlite else schema, migrate=migrate)
     watch_rollbacks(engine)
-    return Ledger(engine, ChainAnchor(anchor, database_identity(url, schema)) if anchor else None)
+    if key is not None:
+        _register_key(engine, key)
+    return Ledger(engine, ChainAnchor(anchor, identity) if anchor else None, key)
+
+
+def _register_key(engine: Engine, key: ChainKey) -> None:
+    """Take the workspace's key into use for this database, if it is not yet."""
+    if key.current() is not None:
+        return
+    try:
+        with engine.begin() as conn:
+            seq, _digest = locked_head(conn)  # no append runs until this commits
+            key.register(conn, seq)
+    except SQLAlchemyError as e:
+        raise LedgerError(f"cannot take the chain key into use: {e}") from e
 
 
 def _set_up(engine: Engine, url: str, schema: str | None, *, migrate: bool) -> None:
@@ -162,7 +195,7 @@ def _set_up(engine: Engine, url: str, schema: str | None, *, migrate: bool) -> N
     """
     from alembic import command
     from alembic.config import Config
-    from alembic.migration import MigrationContext
+    from alembic.runtime.migration import MigrationContext
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -175,18 +208,16 @@ def _set_up(engine: Engine, url: str, schema: str | None, *, migrate: bool) -> N
                 with conn.begin():  # on SQLite: BEGIN IMMEDIATE, the database's write lock
                     if not sqlite:
                         _lock_and_make_schema(conn, schema)
-                    migrated = False
+                    check = False
                     if migrate:
-                        before = MigrationContext.configure(conn).get_current_revision()
                         config.attributes["connection"] = conn
+                        before = MigrationContext.configure(conn).get_current_revision()
                         command.upgrade(config, "head")
-                        migrated = before != MigrationContext.configure(conn).get_current_revision()
-                    # only after a migration: a key broken by hand is `bilag verify`'s to report
-                    if (
-                        migrated
-                        and sqlite
-                        and conn.exec_driver_sql("PRAGMA foreign_key_check").first()
-                    ):
+                        # only what a migration did is checked: a ledger someone edited
+                        # by hand must still open, for 'bilag verify' to say what changed
+                        now = MigrationContext.configure(conn).get_current_revision()
+                        check = sqlite and now != before
+                    if check and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
                         raise LedgerError(
                             f"migrating the ledger at {_safe(url)} broke a foreign key"
                         )

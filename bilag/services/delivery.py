@@ -387,7 +387,7 @@ def deliver_configured(
 
 def delivery_summary(deps: Deps, document_id: int) -> dict[str, Any]:
     """The document's deliveries and payment (as ``bilag show --json`` and the API show them)."""
-    from bilag.services.serialize import delivery_json, payment_json
+    from bilag.contract.serialize import delivery_json, payment_json
 
     with deps.uow() as uow:
         repo = DeliveryRepository(uow.repo.conn)

@@ -3,7 +3,8 @@
 The attacker has every right on the database: on SQLite the file (triggers dropped,
 foreign keys off), on PostgreSQL a superuser (``session_replication_role = replica``
 switches triggers and foreign keys off). Not the workspace folder: the anchor file
-stays as bilag wrote it. Each tampering runs in its own transaction on a copy of
+and the chain key stay as bilag wrote them, and the attacker does not know the key.
+Each tampering runs in its own transaction on a copy of
 the same sample ledger, is checked by :func:`bilag.ledger.chain_verify.verify_chain`
 inside that transaction, and is rolled back.
 
@@ -21,10 +22,11 @@ The kinds:
   audit ids and posting lines swapped, accounts swapped between lines;
 * ``rewrite``: what an attacker who knows the algorithm does to stay hidden: a
   change with the row's own hash recomputed (the next entry shows it), or with
-  every later hash and the head recomputed, or the tail cut and the head set back
-  (only the workspace's anchor, outside the database, shows these: they are marked
-  ``shown_by="anchor"`` and counted with and without it), or a forged entry
-  chained correctly onto the end (``shown_by="nothing"``: no unkeyed chain can).
+  every later hash and the head recomputed, or a forged entry chained correctly
+  onto the end (only the workspace's chain key shows these, and the anchor the
+  recomputed ones: ``shown_by="key"``), or the tail cut and the head set back (only
+  the workspace's anchor, outside the database: ``shown_by="anchor"``). Both kinds
+  are counted again without the anchor, and on a ledger without a key.
 
 The sample ledger is :mod:`bench.tamper_sample`; the SQL is :mod:`bench.tamper_sql`.
 """
@@ -45,6 +47,7 @@ from bench import tamper_sql as attack
 from bench.tamper_sample import build_sample_ledger
 from bilag.ledger.anchor import ChainAnchor
 from bilag.ledger.chain import CHAINED_TABLES, GENESIS, SPEC, entry_hash
+from bilag.ledger.chain_key import ChainKey
 from bilag.ledger.chain_verify import ChainReport, entry_key, verify_chain
 from bilag.ledger.tables import audit_log, chain_head, postings, vouchers
 from bilag.ledger.uow import Ledger
@@ -61,9 +64,10 @@ class Tampering:
     name: str
     apply: Apply
     target: tuple[str, str] | None = None  # (table, key) the first break must name
-    # what can show it: "chain" (the database alone), "anchor" (only the workspace's
-    # anchor file), "nothing" (no unkeyed chain can: a forged entry chained correctly
-    # onto the end, head moved on, is what a genuine append looks like)
+    # what can show it: "chain" (the database alone, unkeyed), "key" (the workspace's
+    # chain key: an entry hashed without it; the anchor too when the rewrite reaches
+    # back to the entry it records, but not a forged append past it), "anchor" (only the
+    # workspace's anchor file: the tail cut and the head set back)
     shown_by: str = "chain"
 
 
@@ -270,7 +274,7 @@ def _inserts(
         "rewrite",
         "insert an audit entry chained correctly, head moved on",
         with_head,
-        shown_by="nothing",
+        shown_by="key",
     )
 
 
@@ -358,7 +362,7 @@ def _rewrites(rows: dict[str, list[dict[str, Any]]]) -> Iterator[Tampering]:
                 attack.then_rechain(
                     attack.update_row(table, row, **{column: value}), row["chain_seq"]
                 ),
-                shown_by="anchor",
+                shown_by="key",
             )
             own = attack.update_row(table, row, **{column: value})
 
@@ -424,8 +428,7 @@ def generate(conn: Connection) -> list[Tampering]:
 def _attacker(conn: Connection) -> None:
     """Protections off, inside the transaction that will be rolled back."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # only outside a transaction
-        conn.exec_driver_sql("BEGIN")
+        _outside_transaction(conn, "PRAGMA foreign_keys=OFF")  # a no-op inside one
         names = [
             r[0]
             for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
@@ -436,19 +439,26 @@ def _attacker(conn: Connection) -> None:
         conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
 
 
-def run_one(ledger: Ledger, tampering: Tampering, anchor: ChainAnchor | None) -> Outcome:
+def _outside_transaction(conn: Connection, sql: str) -> None:
+    """On the driver's connection: bilag's SQLite connections begin no transaction of
+    their own there (bilag/ledger/uow.py), while SQLAlchemy's would begin one first."""
+    conn.connection.driver_connection.execute(sql)  # type: ignore[union-attr]
+
+
+def run_one(
+    ledger: Ledger, tampering: Tampering, anchor: ChainAnchor | None, key: ChainKey | None
+) -> Outcome:
     with ledger.engine.connect() as conn:
         try:
             _attacker(conn)
             tampering.apply(conn)
-            report: ChainReport = verify_chain(conn, anchor, snapshot=False)
+            report: ChainReport = verify_chain(conn, anchor, chain_key=key, snapshot=False)
         except DBAPIError as e:
             return Outcome(tampering, False, None, None, str(e.orig).splitlines()[0])
         finally:
             conn.rollback()
             if conn.dialect.name == "sqlite":
-                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-                conn.rollback()
+                _outside_transaction(conn, "PRAGMA foreign_keys=ON")
     first = report.breaks[0] if report.breaks else None
     named = None
     if tampering.target is not None:
@@ -457,6 +467,7 @@ def run_one(ledger: Ledger, tampering: Tampering, anchor: ChainAnchor | None) ->
 
 
 def run(ledger: Ledger, tamperings: Sequence[Tampering], *, anchor: bool = True) -> list[Outcome]:
-    """Each tampering on its own, verified with (or without) the workspace's anchor."""
+    """Each tampering on its own, verified with (or without) the workspace's anchor, and
+    with the ledger's chain key (a ledger opened without one is an unkeyed chain)."""
     used = ledger.anchor if anchor else None
-    return [run_one(ledger, t, used) for t in tamperings]
+    return [run_one(ledger, t, used, ledger.chain_key) for t in tamperings]

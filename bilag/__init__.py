@@ -1,4 +1,5 @@
-"""bilag: document intake for accounts payable."""
+"""bilag: document intake for accounts payable (``README.md``, "Architecture", maps the
+packages; ``docs/`` holds one document per area)."""
 
 import logging
 

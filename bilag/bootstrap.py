@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bilag.config import Settings
 from bilag.ledger.anchor import ANCHOR_FILE
+from bilag.ledger.chain_key import KEY_FILE
 from bilag.ledger.chart import load_chart
 from bilag.ledger.uow import open_ledger
 from bilag.services.deps import Deps, no_checkpoint
@@ -73,7 +74,15 @@ def bootstrap(
         loaded = None
     else:
         loaded = coder
-    ledger = open_ledger(settings.database_url, schema=schema, anchor=settings.home / ANCHOR_FILE)
+    # the chain's key lives in the workspace, never in the database (bilag/ledger/chain_key.py);
+    # [storage] chain_key_file points all workspaces that write one database at one key
+    key_file = _path(settings.home, settings.section("storage").get("chain_key_file"))
+    ledger = open_ledger(
+        settings.database_url,
+        schema=schema,
+        anchor=settings.home / ANCHOR_FILE,
+        chain_key=key_file or settings.home / KEY_FILE,
+    )
     if coder is not False:
         # what people corrected a supplier's coding to comes first (bilag/services/corrections.py)
         from bilag.services.corrections import RememberingCoder

@@ -1,0 +1,4 @@
+"""Account and VAT coding learnt from the company's bookkeeping history: supplier rule
+with recency, a text model, calibrated confidence, one versioned artefact per
+workspace (``docs/coding.md``). History formats: :mod:`classifiers.history`.
+"""

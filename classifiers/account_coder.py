@@ -166,23 +166,7 @@ class HistoryCoder:
         )
         held_out = _HeldOut()
         held_out.add(probe, raws, held, period=HELD_OUT_PERIODS - 1)
-        # Earlier periods, each scored by a model trained on what came before it:
-        # the confidence maps must hold in each, so one lucky slice of history
-        # cannot promise what the months before it did not keep.
-        end = cut
-        for period in range(HELD_OUT_PERIODS - 2, -1, -1):
-            start = _day_cut(rows, end - len(held))
-            if start < _MIN_ROWS_TO_CALIBRATE or end - start < _MIN_ROWS_TO_CALIBRATE:
-                break
-            earlier = CoderModel(self.half_life_days)
-            earlier.fit(rows[:start], keys[:start], tokens[:start])
-            earlier.set_params(*params)
-            middle = rows[start:end]
-            prepared_middle = earlier.prepare([_as_input(r) for r in middle])
-            held_out.add(
-                earlier, earlier.rank(prepared_middle, fill_in=False), middle, period=period
-            )
-            end = start
+        self._score_earlier_periods(held_out, rows, keys, tokens, cut, len(held), params)
         # A known supplier's two routes may share one confidence map (see calibration).
         self.calibrator = fit_calibrator(
             held_out.samples,
@@ -198,6 +182,32 @@ class HistoryCoder:
             f"general words {self.general_weight}",
             f"calibrated: {self.calibrator.describe()}",
         ]
+
+    def _score_earlier_periods(
+        self,
+        held_out: _HeldOut,
+        rows: Sequence[HistoryRow],
+        keys: Sequence[str | None],
+        tokens: Sequence[tuple[list[str], list[str]]],
+        cut: int,
+        length: int,
+        params: tuple[float, float, float],
+    ) -> None:
+        """The slices of ``length`` rows before ``cut``, each scored by a model trained on
+        what came before it: the confidence maps must hold in each, so one lucky slice
+        of history cannot promise what the months before it did not keep."""
+        end = cut
+        for period in range(HELD_OUT_PERIODS - 2, -1, -1):
+            start = _day_cut(rows, end - length)
+            if start < _MIN_ROWS_TO_CALIBRATE or end - start < _MIN_ROWS_TO_CALIBRATE:
+                return
+            earlier = CoderModel(self.half_life_days)
+            earlier.fit(rows[:start], keys[:start], tokens[:start])
+            earlier.set_params(*params)
+            middle = rows[start:end]
+            prepared = earlier.prepare([_as_input(r) for r in middle])
+            held_out.add(earlier, earlier.rank(prepared, fill_in=False), middle, period=period)
+            end = start
 
     def suggest(self, item: CodingInput) -> Suggestion:
         """Suggest account, VAT code and dimensions for one invoice or line."""

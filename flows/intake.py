@@ -21,6 +21,7 @@ from __future__ import annotations
 import time
 import zlib
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -35,11 +36,13 @@ from prefect.artifacts import (
 )
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed
+from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 
 from bilag.domain.document import IncomingDocument
 from bilag.errors import ConfigError, InfrastructureError
 from bilag.services.intake import Arrival, Processed, settle, take_arrivals
+from bilag.services.runs import RunRecorder, record_item
 from flows.runtime import read_secret_block, release_deps, retryable, settings_of, worker_deps
 from flows.tally import RunTally, SourceTally
 
@@ -135,7 +138,9 @@ def intake(
 
             names = sources if sources is not None else source_names(settings)
         progress = _Progress(tally, len(names))
-        with _runner(dask_workers, dask_address) as runner:
+        with ExitStack() as stack:
+            with tally.stage("start the task runner"):  # a Dask LocalCluster takes seconds
+                runner = stack.enter_context(_runner(dask_workers, dask_address))
             for name in names:
                 part = SourceTally(name)
                 tally.sources.append(part)
@@ -188,6 +193,7 @@ class _OnDask:
 
     def __enter__(self) -> _OnDask:
         self.runner.__enter__()
+        _ = self.runner.client  # the cluster starts here, not with the first chunk
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -254,7 +260,16 @@ def _pull_source(
     if callable(count):
         progress.expected += int(count())
     try:
-        _chunks(home, source, archive, part, tally, progress, runner, chunk_size, shard)
+        # recorded in the ledger's runs as well, so `bilag status` shows the flow's batches
+        with RunRecorder(
+            worker_deps(home, coder=False),
+            kind="flow:intake",
+            source=name,
+            external_id=str(flow_run.id or ""),
+            keep=False,
+        ) as run:
+            part.listeners.append(lambda item: record_item(run, item))
+            _chunks(home, source, archive, part, tally, progress, runner, chunk_size, shard)
     except (InfrastructureError, OSError) as e:
         part.fail(f"{type(e).__name__}: {e} (the rest waits for the next run)", config=False)
     finally:

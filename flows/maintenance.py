@@ -16,6 +16,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed
 
+from bilag.contract.reports import delivery_outcome_json
 from flows.runtime import read_secret_block, release_deps, retryable, settings_of, worker_deps
 
 __all__ = ["daily_report", "post_pending", "retrain"]
@@ -71,7 +72,7 @@ def post_and_deliver(home: str, sinks: list[str] | None) -> dict[str, Any]:
                 "counts": r.counts(),
                 "skipped": r.skipped,
                 "seconds": round(r.seconds, 2),
-                "failures": [o.as_dict() for o in r.failures],
+                "failures": [delivery_outcome_json(o) for o in r.failures],
             }
             for r in reports
         ],

@@ -82,13 +82,16 @@ def _stamp(settings: Settings) -> tuple[float, ...]:
     return tuple(p.stat().st_mtime if p.exists() else 0.0 for p in files)
 
 
-def worker_deps(home: str | None) -> Deps:
-    """This process's dependencies for the workspace, built on first use."""
+def worker_deps(home: str | None, *, coder: bool = True) -> Deps:
+    """This process's dependencies for the workspace, built on first use.
+
+    ``coder=False`` leaves the model out: for the flow's own bookkeeping (its runs).
+    """
     from bilag.allocator import tune_allocator
     from bilag.bootstrap import bootstrap
 
     settings = settings_of(home)
-    key = str(settings.home)
+    key = f"{settings.home}#{coder}"
     stamp = _stamp(settings)
     with _lock:
         cached = _cache.get(key)
@@ -97,7 +100,7 @@ def worker_deps(home: str | None) -> Deps:
         if cached is not None:
             cached[1].ledger.dispose()
         tune_allocator()  # the process reads documents in bulk (bilag/allocator.py)
-        deps = bootstrap(settings)
+        deps = bootstrap(settings, coder=coder)
         _cache[key] = (stamp, deps)
         return deps
 

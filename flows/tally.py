@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,8 +45,11 @@ class SourceTally:
     failures_total: int = 0
     problem: str | None = None  # the source could not be read (configuration, connection)
     config_error: bool = False
+    listeners: list[Callable[[FetchedItem], None]] = field(default_factory=list)
 
     def add(self, item: FetchedItem) -> None:
+        for listener in self.listeners:
+            listener(item)
         self.fetched += 1
         for result in item.results:
             self.statuses[str(result.status)] += 1
@@ -77,6 +80,7 @@ class RunTally:
 
     sources: list[SourceTally] = field(default_factory=list)
     stages: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    started: float = field(default_factory=time.perf_counter)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -149,6 +153,7 @@ class RunTally:
                 for s in self.sources
             ],
             "stages": {k: round(v, 3) for k, v in self.stages.items()},
+            "seconds": round(time.perf_counter() - self.started, 3),  # the flow's own work
         }
 
 

@@ -1,4 +1,5 @@
-"""The ``bilag`` command (see ``../shared/CONTRACT.md``).
+"""The ``bilag`` command (see ``../shared/CONTRACT.md``; the commands are listed in the
+README, running them as an operator in ``docs/operations.md``).
 
 Exit status: 0 on success, 1 when some input could not be processed (the rest
 still is, and each failure is reported on stderr as ``<file>: <reason>``), 2 for

@@ -15,6 +15,7 @@ from typing import Any
 
 from bilag.cli.output import print_json
 from bilag.config import load_settings
+from bilag.contract.reports import bank_file_json, payment_run_json
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -52,20 +53,7 @@ def _pay(deps: Any, args: argparse.Namespace) -> int:
     for held in payment_run.held:
         sys.stderr.write(f"{held.source}: held: {held.reason} [payment_held]\n")
     if args.json:
-        print_json(
-            {
-                "file": str(payment_run.path) if payment_run.path else None,
-                "message_id": payment_run.message_id,
-                "payments": [
-                    {"document_id": o.document_id, "end_to_end_id": o.end_to_end_id,
-                     "due_date": o.due_date.isoformat(), "amount": str(o.amount),
-                     "account": o.creditor_account, "kid": o.kid}
-                    for o in payment_run.orders
-                ],
-                "held": [{"document_id": h.document_id, "source": h.source, "reason": h.reason}
-                         for h in payment_run.held],
-            }
-        )  # fmt: skip
+        print_json(payment_run_json(payment_run))
     elif payment_run.path:
         sys.stdout.write(f"{payment_run.path}\n")
     sys.stderr.write(
@@ -96,15 +84,7 @@ def _camt(deps: Any, args: argparse.Namespace) -> int:
                 "[payment_unmatched]\n"
             )
             status = 1
-        results.append(
-            {"file": str(path),
-             "paid": [{"document_id": m.document_id, "amount": str(m.entry.amount),
-                       "matched_by": m.how} for m in report.matched],
-             "unmatched": [{"amount": str(e.amount), "currency": e.currency,
-                            "end_to_end_id": e.end_to_end_id, "kid": e.kid}
-                           for e in report.unmatched],
-             "already_paid": len(report.already_paid)}
-        )  # fmt: skip
+        results.append(bank_file_json(path, report))
         sys.stderr.write(
             f"{path}: {len(report.matched)} invoice(s) marked paid, "
             f"{len(report.unmatched)} unmatched\n"

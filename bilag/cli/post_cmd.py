@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from bilag.cli.output import print_json
 from bilag.config import load_settings
+from bilag.contract.reports import delivery_outcome_json
 
 if TYPE_CHECKING:
     from bilag.services.delivery import DeliveryReport
@@ -35,14 +36,16 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def print_report(report: DeliveryReport, *, as_json: bool) -> int:
     if as_json:
-        print_json([o.as_dict() for o in report.outcomes])
+        print_json([delivery_outcome_json(o) for o in report.outcomes])
     else:
-        for o in report.outcomes:
-            doc = "" if o.document_id is None else str(o.document_id)
-            sys.stdout.write(
-                f"{o.voucher_id:<16} {doc:>6}  {o.state.value:<16} {o.external_ref or '':<12} "
-                f"{o.reason or ''}\n"
-            )
+        from bilag.cli.tables import make_table, print_table
+
+        rows = [
+            (o.voucher_id, o.document_id, o.state.value, o.external_ref, o.reason)
+            for o in report.outcomes
+        ]
+        head = ("voucher", "document", "state", "reference", "reason")
+        print_table(make_table(head, rows, right=("document",)))
     for o in report.failures:
         where = o.voucher_id + (f" (document {o.document_id})" if o.document_id else "")
         sys.stderr.write(f"{where}: {o.reason or o.state.value} [{o.state.value}]\n")

@@ -14,11 +14,14 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from bilag.cli.output import print_json
+from bilag.cli.tables import make_table, print_table
 from bilag.config import load_settings
 from bilag.contract import money_str
 from bilag.contract.results import queue_item_json
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from bilag.services.queue import QueueItem
 
 
@@ -82,8 +85,9 @@ def run(args: argparse.Namespace) -> int:
         while True:  # page by page: memory and each read stay small however long the queue
             page, got = queue_item_page(deps, f, user)
             items.extend(got)
-            if not args.json:
-                _print_tsv(got)
+            if not args.json and got:
+                title = f"page {page.page} of {page.pages}" if page.pages > 1 else None
+                print_table(queue_table(got, title=title))
             if args.page is not None or f.page >= page.pages:
                 break
             f = replace(f, page=f.page + 1)
@@ -98,13 +102,27 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_tsv(items: list[QueueItem]) -> None:
+def queue_table(items: list[QueueItem], *, title: str | None = None) -> Table:
+    """A page of the queue in the house table style: one row per waiting invoice."""
+    rows = []
     for i in items:
         row = i.row
-        who = f"step {i.next_step}: {', '.join(i.approvers) or 'nobody'}" if i.next_step else ""
-        why = "; ".join(str(r.get("message", "")) for r in row.reasons[:2])
-        sys.stdout.write(
-            f"{row.document_id}\t{row.status}\t{row.supplier or '?'}\t{row.invoice_number or '?'}\t"
-            f"{money_str(row.gross_total) or '?'} {row.currency or ''}\t"
-            f"{i.account or '-'}\t{who}\t{why}\n"
+        who = f"step {i.next_step}: {', '.join(i.approvers) or 'nobody'}" if i.next_step else None
+        amount = money_str(row.gross_total)
+        rows.append(
+            (
+                row.document_id,
+                row.status,
+                row.name,
+                row.supplier,
+                row.invoice_number,
+                f"{amount} {row.currency or ''}".strip() if amount else None,
+                row.due_date.isoformat() if row.due_date else None,
+                i.account,
+                who,
+                "; ".join(str(r.get("message", "")) for r in row.reasons[:2]),
+            )
         )
+    head: tuple[str, ...] = ("id", "status", "source", "supplier", "invoice", "amount", "due")
+    head += ("account", "next", "why")
+    return make_table(head, rows, title=title, right=("id", "amount"))

@@ -15,6 +15,7 @@ from typing import Any
 from bilag.cli.export_cmd import inner_common
 from bilag.cli.output import print_json
 from bilag.config import load_settings
+from bilag.contract.reports import simulation_json
 from bilag.errors import ConfigError
 
 
@@ -115,29 +116,23 @@ def run_simulate(args: argparse.Namespace) -> int:
         deps.ledger.dispose()
     shown = [r for r in results if args.all or r.changed]
     if args.json:
-        print_json(
-            {
-                "summary": summary(results),
-                "invoices": [
-                    {
-                        "document_id": str(r.document_id),
-                        "source": r.source,
-                        "was": r.was,
-                        "would_be": r.would_be,
-                        "reasons_was": list(r.reasons_was),
-                        "reasons_now": list(r.reasons_now),
-                    }
-                    for r in shown
-                ],
-            }
-        )
+        print_json(simulation_json(summary(results), shown))
         return 0
-    for r in shown:
-        mark = "->" if r.was != r.would_be else "=="
-        sys.stdout.write(
-            f"{r.document_id}\t{r.was} {mark} {r.would_be}\t{r.source}\t"
-            f"{', '.join(r.reasons_now) or '-'}\n"
+    from bilag.cli.tables import make_table, print_table
+
+    rows = [
+        (
+            r.document_id,
+            r.was,
+            "->" if r.was != r.would_be else "==",
+            r.would_be,
+            r.source,
+            ", ".join(r.reasons_now),
         )
+        for r in shown
+    ]
+    head = ("id", "was", "", "would be", "source", "reasons")
+    print_table(make_table(head, rows, right=("id",)))
     counts = summary(results)
     sys.stdout.write(
         f"{len(results)} invoice(s) since {args.since}: {counts['changed']} would change; "

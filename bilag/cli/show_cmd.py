@@ -31,8 +31,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from bilag.bootstrap import bootstrap
     from bilag.contract import money_str
+    from bilag.contract.serialize import document_json
     from bilag.services.documents import document_view
-    from bilag.services.serialize import document_json
     from bilag.services.users import workspace_user
 
     deps = bootstrap(load_settings(args.home), coder=False)
@@ -123,8 +123,8 @@ def register_history(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def run_history(args: argparse.Namespace) -> int:
     from bilag.bootstrap import bootstrap
+    from bilag.contract.serialize import audit_json
     from bilag.services.documents import document_history
-    from bilag.services.serialize import audit_json
     from bilag.services.users import workspace_user
 
     deps = bootstrap(load_settings(args.home), coder=False)

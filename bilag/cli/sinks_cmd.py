@@ -15,6 +15,7 @@ from typing import Any
 from bilag.cli.export_cmd import inner_common
 from bilag.cli.output import print_json
 from bilag.config import load_settings
+from bilag.contract.reports import dead_letter_json
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -47,11 +48,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _list(deps: Any, args: argparse.Namespace) -> int:
+    from bilag.cli.tables import make_table, print_table
     from bilag.services.sinks import configured_sinks
 
-    for name in configured_sinks(deps):
-        kind = deps.settings.raw["sinks"][name].get("kind", "?")
-        sys.stdout.write(f"{name}\t{kind}\n")
+    rows = [(name, deps.settings.raw["sinks"][name].get("kind")) for name in configured_sinks(deps)]
+    print_table(make_table(("sink", "kind"), rows))
     return 0
 
 
@@ -77,19 +78,15 @@ def _dead(deps: Any, args: argparse.Namespace) -> int:
             args.name, (DeliveryState.DEAD_LETTER, DeliveryState.FAILED)
         )
     if args.json:
-        print_json(
-            [
-                {"sink": r.sink, "voucher_id": r.voucher_id, "document_id": r.document_id,
-                 "state": r.state.value, "attempts": r.attempts, "reason": r.reason}
-                for r in rows
-            ]
-        )  # fmt: skip
+        print_json([dead_letter_json(r) for r in rows])
     else:
-        for r in rows:
-            sys.stdout.write(
-                f"{r.sink}\t{r.voucher_id}\t{r.document_id or ''}\t{r.state.value}\t"
-                f"{r.attempts}\t{r.reason or ''}\n"
-            )
+        from bilag.cli.tables import make_table, print_table
+
+        cells = [
+            (r.sink, r.voucher_id, r.document_id, r.state.value, r.attempts, r.reason) for r in rows
+        ]
+        head = ("sink", "voucher", "document", "state", "attempts", "reason")
+        print_table(make_table(head, cells, right=("document", "attempts")))
     return 0
 
 

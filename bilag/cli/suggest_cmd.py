@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from bilag.cli.output import print_json, report_problem
@@ -38,12 +37,18 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(out)
     else:
-        for row in out:
-            alternatives = ", ".join(
-                f"{a['account']} {a['confidence']:.2f}" for a in row["alternatives"]
+        from bilag.cli.tables import make_table, print_table
+
+        rows = [
+            (
+                n,
+                row["account"],
+                row["vat_code"],
+                f"{row['confidence']:.2f}",
+                ", ".join(f"{a['account']} {a['confidence']:.2f}" for a in row["alternatives"]),
             )
-            sys.stdout.write(
-                f"{row['account'] or '-'}\t{row['vat_code'] or '-'}\t{row['confidence']:.2f}"
-                f"\t{alternatives}\n"
-            )
+            for n, row in enumerate(out, start=1)
+        ]
+        head = ("row", "account", "vat", "confidence", "alternatives")
+        print_table(make_table(head, rows, right=("row", "confidence")))
     return 1 if problems else 0

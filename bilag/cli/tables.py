@@ -2,8 +2,8 @@
 
 A column holding file names or reasons folds long values onto more lines and never
 cuts them (a file name cut from the left loses its folder, from the right its
-extension). On a terminal the table fits its width; piped, it is laid out at
-:data:`PIPE_WIDTH` so that lines stay whole for ``grep`` and ``less -S``.
+extension). On a terminal the table fits its width; piped or written to a file, each
+row stays on one line (for ``grep``, ``cut`` and ``less -S``), without trailing blanks.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from rich.text import Text
 
 __all__ = ["PIPE_WIDTH", "console", "make_table", "print_table"]
 
-PIPE_WIDTH = 200
+PIPE_WIDTH = 10_000  # no row is wider: piped, a table is as wide as its content
 
 # column names whose values are never cut: they fold instead
 WHOLE = frozenset({"source", "file", "reason", "reasons", "why", "message", "failure"})
@@ -30,7 +30,7 @@ def console(file: IO[str] | None = None) -> Console:
     """A console for ``file`` (default stdout): terminal width on a terminal, else wide."""
     out = file if file is not None else sys.stdout
     tty = out.isatty()
-    width = shutil.get_terminal_size((PIPE_WIDTH, 24)).columns if tty else PIPE_WIDTH
+    width = shutil.get_terminal_size((120, 24)).columns if tty else PIPE_WIDTH
     return Console(
         file=out,
         width=width,

@@ -16,6 +16,7 @@ from typing import Any
 from bilag.cli.export_cmd import inner_common
 from bilag.cli.output import print_json
 from bilag.config import load_settings
+from bilag.contract.reports import user_list_json
 from bilag.domain.users import Role
 from bilag.errors import ConfigError
 
@@ -133,23 +134,17 @@ def run_list(args: argparse.Namespace) -> int:
     finally:
         deps.ledger.dispose()
     if args.json:
-        print_json(
-            [
-                {
-                    "name": u.name,
-                    "display_name": u.display_name,
-                    "roles": sorted(u.roles),
-                    "disabled": u.disabled,
-                    "created_at": u.created_at.isoformat() if u.created_at else None,
-                }
-                for u in users
-            ]
-        )
+        print_json(user_list_json(users))
         return 0
-    for u in users:
-        state = "disabled" if u.disabled else "active"
-        sys.stdout.write(f"{u.name}\t{','.join(sorted(u.roles))}\t{state}\t{u.display_name}\n")
-    if not users:
+    from bilag.cli.tables import make_table, print_table
+
+    rows = [
+        (u.name, ",".join(sorted(u.roles)), "disabled" if u.disabled else "active", u.display_name)
+        for u in users
+    ]
+    if users:
+        print_table(make_table(("user", "roles", "state", "name"), rows))
+    else:
         sys.stderr.write("no users yet: add the first with bilag user add NAME --role admin\n")
     return 0
 

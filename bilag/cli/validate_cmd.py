@@ -8,7 +8,8 @@ from typing import Any
 
 from bilag.cli.output import print_json, report_problem
 from bilag.config import load_settings
-from bilag.domain.model import Problem, Severity
+from bilag.contract.reports import validation_json
+from bilag.domain.model import Problem
 from bilag.services.extract import extract_documents
 from parsers.base import ParseContext
 
@@ -37,18 +38,8 @@ def run(args: argparse.Namespace) -> int:
                 report_problem(problem)
             failed = True
         for invoice in result.invoices:
-            findings = [
-                {
-                    "rule": f.rule,
-                    "severity": f.severity.value,
-                    "message": f.message,
-                    "location": f.location,
-                }
-                for f in invoice.findings
-            ]
-            fatal = any(f.severity is Severity.FATAL for f in invoice.findings)
-            failed = failed or fatal
-            report.append({"source": invoice.source, "valid": not fatal, "findings": findings})
+            failed = failed or invoice.has_fatal
+            report.append(validation_json(invoice))
     if args.json:
         print_json(report)
     else:
@@ -57,16 +48,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_table(report: list[dict[str, Any]]) -> None:
-    out = sys.stdout
+    """One table per invoice: its verdict as the title, a row per finding."""
+    from bilag.cli.tables import make_table, print_table
+
     for item in report:
         verdict = "valid" if item["valid"] else "INVALID"
-        out.write(f"{item['source']}: {verdict}, {len(item['findings'])} finding(s)\n")
+        title = f"{item['source']}: {verdict}, {len(item['findings'])} finding(s)"
         if not item["findings"]:
+            sys.stdout.write(title + "\n")
             continue
-        width = max(len(f["rule"]) for f in item["findings"])
-        out.write(f"  {'RULE'.ljust(width)}  SEVERITY  MESSAGE  (LOCATION)\n")
-        for f in item["findings"]:
-            where = f"  ({f['location']})" if f["location"] else ""
-            out.write(
-                f"  {f['rule'].ljust(width)}  {f['severity'].ljust(8)}  {f['message']}{where}\n"
-            )
+        rows = [(f["rule"], f["severity"], f["message"], f["location"]) for f in item["findings"]]
+        print_table(make_table(("rule", "severity", "message", "location"), rows, title=title))

@@ -18,6 +18,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from bilag.config import load_settings
+from bilag.contract.reports import chain_report_json
 
 if TYPE_CHECKING:
     from bilag.services.integrity import ChainReport
@@ -31,32 +32,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(run=run)
-
-
-def report_json(report: ChainReport) -> dict[str, Any]:
-    anchor = report.anchor
-    return {
-        "intact": report.intact,
-        "entries": report.entries,
-        "counts": dict(report.counts),
-        "last": {"seq": report.last_seq, "hash": report.last_hash},
-        "head": {"seq": report.head_seq, "hash": report.head_hash},
-        "anchor": (
-            None
-            if anchor is None
-            else {"file": anchor.path, "seq": anchor.seq, "hash": anchor.hash, "at": anchor.at}
-        ),
-        "breaks": [
-            {
-                "seq": b.seq,
-                "table": b.table,
-                "key": b.key,
-                "kind": b.kind,
-                "message": b.message,
-            }
-            for b in report.breaks
-        ],
-    }
 
 
 def _printable(text: str) -> str:
@@ -75,9 +50,14 @@ def _summary(report: ChainReport) -> str:
         if report.anchor
         else "; no workspace anchor for this database"
     )
+    keyed = (
+        f"; keyed after entry {report.keyed_from}"
+        if report.keyed_from is not None
+        else "; no chain key (a forged append cannot be seen)"
+    )
     return (
         f"ledger chain {state}: {report.entries} entries ({counts or 'none'}); "
-        f"last entry {report.last_seq} {report.last_hash}{anchored}\n"
+        f"last entry {report.last_seq} {report.last_hash}{anchored}{keyed}\n"
     )
 
 
@@ -93,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     for b in report.breaks:  # keys come from the database: whatever was written there
         sys.stderr.write(f"bilag verify: {_printable(b.line())}\n")
     if args.json:  # ASCII: a key read from tampered bytes still gives valid UTF-8 JSON
-        sys.stdout.write(json.dumps(report_json(report), ensure_ascii=True, indent=2) + "\n")
+        sys.stdout.write(json.dumps(chain_report_json(report), ensure_ascii=True, indent=2) + "\n")
     else:
         sys.stdout.write(_summary(report))
     return 0 if report.intact else 1

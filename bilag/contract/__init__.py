@@ -8,10 +8,12 @@ thousands separator, dates ``YYYY-MM-DD``, a field not found is ``null``.
 * :mod:`~bilag.contract.vouchers`: the webhook's voucher body;
 * :mod:`~bilag.contract.results`: ``process``, ``fetch``, ``suggest`` and ``queue``
   objects (imported from there: it names the use cases' types, which sit above);
+* :mod:`~bilag.contract.reports`: the other commands' ``--json`` reports;
+* :mod:`~bilag.contract.serialize`: the web API's shapes (described by its OpenAPI
+  schema), which ``bilag show --json`` and ``bilag history --json`` print too;
 * :mod:`~bilag.contract.text`: the JSON text itself, as ``json.dumps(indent=2)``.
 
-The web API's shapes are :mod:`bilag.services.serialize` (described by its OpenAPI
-schema). Docs: ``docs/ehf.md`` ("The whole command") for the cost of the text.
+Docs: ``docs/ehf.md`` ("The whole command") for the cost of the text.
 """
 
 from bilag.contract.invoices import extract_failure_json, invoice_json

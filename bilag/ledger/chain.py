@@ -5,7 +5,10 @@ chain, numbered ``chain_seq`` = 1, 2, 3 ... across the three tables in the order
 were written. An entry carries
 
 * ``chain_prev``: the ``chain_hash`` of entry ``chain_seq - 1`` (64 zeros for entry 1);
-* ``chain_hash``: SHA-256 of ``chain_prev``, a newline and the entry's canonical form.
+* ``chain_hash``: SHA-256 of ``chain_prev``, a newline and the entry's canonical form;
+  from the entry after the workspace took its key into use on, HMAC-SHA-256 of the
+  same bytes under that key (:mod:`bilag.ledger.chain_key`), so that nobody without
+  the key can append an entry, or rewrite one and its successors, unseen.
 
 So each entry's hash covers its own content and, through ``chain_prev``, every entry
 before it. The single row of ``chain_head`` holds the number and hash of the last
@@ -33,6 +36,7 @@ stored. See ``docs/ledger.md`` for what it can and cannot detect.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -43,17 +47,20 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, event, func, insert, select, update
 
 from bilag.errors import LedgerError
+from bilag.ledger.chain_key import ChainKey
 from bilag.ledger.tables import audit_log, chain_head, postings, vouchers
 
 __all__ = [
     "CHAINED_TABLES",
     "FORMAT",
     "GENESIS",
+    "KEY_INFO",
     "SPEC",
     "append",
     "canonical",
     "entry_hash",
     "lock_chain",
+    "locked_head",
     "pending_head",
     "watch_rollbacks",
 ]
@@ -111,6 +118,8 @@ SPEC: Mapping[str, Mapping[str, str]] = {
 # the anchor, after the commit), and the locked head of its transaction
 _PENDING = "bilag.chain.pending"
 _HELD = "bilag.chain.held"
+# where a connection's info holds the workspace's ChainKey (set when the ledger is opened)
+KEY_INFO = "bilag.chain.key"
 
 
 # --- the canonical form ----------------------------------------------------------------
@@ -206,11 +215,15 @@ def canonical(table: str, seq: int, row: Mapping[str, Any]) -> bytes:
     return text.encode("ascii")
 
 
-def entry_hash(table: str, seq: int, prev: str, row: Mapping[str, Any]) -> str:
-    """``chain_hash`` of an entry: SHA-256 of the previous hash, a newline, the canonical form."""
-    digest = hashlib.sha256(prev.encode("ascii") + b"\n")
-    digest.update(canonical(table, seq, row))
-    return digest.hexdigest()
+def entry_hash(
+    table: str, seq: int, prev: str, row: Mapping[str, Any], key: bytes | None = None
+) -> str:
+    """``chain_hash`` of an entry: SHA-256 of the previous hash, a newline, the canonical
+    form; HMAC-SHA-256 of the same bytes under ``key`` when one is given."""
+    data = prev.encode("ascii") + b"\n" + canonical(table, seq, row)
+    if key is not None:
+        return hmac.new(key, data, hashlib.sha256).hexdigest()
+    return hashlib.sha256(data).hexdigest()
 
 
 # --- appending -------------------------------------------------------------------------
@@ -236,6 +249,12 @@ def _prepared(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
     if unknown:  # a bug: the chain would not cover it
         raise ValueError(f"{table.name}: columns outside the chain's format: {sorted(unknown)}")
     return {name: _normalised(kind, row.get(name)) for name, kind in spec.items()}
+
+
+def locked_head(conn: Connection) -> tuple[int, str]:
+    """The head (number and hash of the last entry), locked to the end of the transaction."""
+    held = _held(conn)
+    return held.seq, held.hash
 
 
 def lock_chain(conn: Connection) -> None:
@@ -306,6 +325,9 @@ def append(conn: Connection, table: Table, rows: Iterable[Mapping[str, Any]]) ->
         return
     held = _held(conn)
     seq, prev = held.seq, held.hash
+    # read under the chain's lock: a database registered meanwhile is keyed from here on
+    holder = conn.info.get(KEY_INFO)
+    keyed = holder.current() if isinstance(holder, ChainKey) else None
     if table is audit_log:
         next_id = _next_audit_id(conn, held)
         for row in prepared:
@@ -315,7 +337,8 @@ def append(conn: Connection, table: Table, rows: Iterable[Mapping[str, Any]]) ->
     for row in prepared:
         seq += 1
         row["chain_seq"], row["chain_prev"] = seq, prev
-        row["chain_hash"] = prev = entry_hash(table.name, seq, prev, row)
+        key = keyed.key_for(seq) if keyed is not None else None
+        row["chain_hash"] = prev = entry_hash(table.name, seq, prev, row, key)
     conn.execute(insert(table), prepared)
     conn.execute(update(chain_head).where(chain_head.c.id == 1).values(seq=seq, hash=prev))
     held.seq, held.hash = seq, prev

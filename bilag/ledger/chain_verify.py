@@ -13,6 +13,11 @@ order and checks, for each entry:
 * ``duplicate``: no other entry has its number (an entry was inserted);
 * ``unchained``: it has a number at all (a row written around bilag).
 
+From the entry after the workspace took its chain key into use on
+(:mod:`bilag.ledger.chain_key`), an entry's hash must be the HMAC under that key: an
+entry written or rewritten without the key (a forged append, a chain recomputed
+after a change) fails ``content``.
+
 Then the end of the chain against the ``chain_head`` row (``head``: the tail was
 deleted, or entries added past it) and against the workspace's anchor file, kept
 outside the database (``anchor``: the chain was rewritten or cut, head included).
@@ -35,6 +40,7 @@ from sqlalchemy.types import NullType
 from bilag.errors import LedgerError
 from bilag.ledger.anchor import AnchorRecord, ChainAnchor
 from bilag.ledger.chain import CHAINED_TABLES, GENESIS, entry_hash
+from bilag.ledger.chain_key import ChainKey, Keyed
 from bilag.ledger.tables import chain_head
 
 __all__ = ["Break", "ChainReport", "entry_key", "raw_rows", "verify_chain"]
@@ -67,6 +73,7 @@ class ChainReport:
     head_hash: str | None
     anchor: AnchorRecord | None  # the workspace's record of this database's chain, if any
     breaks: tuple[Break, ...] = field(default=())
+    keyed_from: int | None = None  # entries after this one are keyed; None: no key
 
     @property
     def intact(self) -> bool:
@@ -135,18 +142,21 @@ class _Walk:
     anchor_seq: int | None = None  # the entry the workspace's anchor names ...
     anchor_hash: str | None = None  # ... and its hash, once the walk reaches it
     breaks: list[Break] = field(default_factory=list)
+    keyed: Keyed | None = None
 
 
-def _valid(row: Mapping[str, Any]) -> bool:
+def _valid(row: Mapping[str, Any], keyed: Keyed | None) -> bool:
     prev, digest = row.get("chain_prev"), row.get("chain_hash")
     if not isinstance(prev, str) or not isinstance(digest, str):
         return False
-    return entry_hash(row["__table__"], int(row["chain_seq"]), prev, row) == digest
+    seq = int(row["chain_seq"])
+    key = keyed.key_for(seq) if keyed is not None else None
+    return entry_hash(row["__table__"], seq, prev, row, key) == digest
 
 
 def _check_group(walk: _Walk, seq: int, group: list[dict[str, Any]]) -> None:
     """Entries sharing one number: the one that fits the chain is its member."""
-    verdicts = [(_valid(r), r.get("chain_prev") == walk.prev_hash, r) for r in group]
+    verdicts = [(_valid(r, walk.keyed), r.get("chain_prev") == walk.prev_hash, r) for r in group]
     verdicts.sort(key=lambda v: (not v[0], not v[1]))
     content_ok, linked, member = verdicts[0]
     table, key = member["__table__"], entry_key(member["__table__"], member)
@@ -166,9 +176,14 @@ def _check_group(walk: _Walk, seq: int, group: list[dict[str, Any]]) -> None:
             )
         )
     if not content_ok:
-        walk.breaks.append(
-            Break(seq, table, key, "content", "differs from what was chained (changed afterwards)")
+        keyed = walk.keyed is not None and walk.keyed.key_for(seq) is not None
+        why = (
+            "changed afterwards, or written without the workspace's chain key"
+            if keyed
+            else "changed afterwards"
         )
+        message = f"differs from what was chained ({why})"
+        walk.breaks.append(Break(seq, table, key, "content", message))
     for _ok, _linked, other in verdicts[1:]:
         walk.breaks.append(
             Break(
@@ -187,8 +202,8 @@ def _check_group(walk: _Walk, seq: int, group: list[dict[str, Any]]) -> None:
     walk.expected = seq + 1
 
 
-def _walk(conn: Connection, anchor_seq: int | None) -> _Walk:
-    walk = _Walk(anchor_seq=anchor_seq)
+def _walk(conn: Connection, anchor_seq: int | None, keyed: Keyed | None) -> _Walk:
+    walk = _Walk(anchor_seq=anchor_seq, keyed=keyed)
     streams = [raw_rows(conn, t) for t in CHAINED_TABLES]
     group: list[dict[str, Any]] = []
     group_seq: int | None = None
@@ -338,28 +353,45 @@ def _lenient(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
+def _read_key(chain_key: ChainKey | None) -> tuple[Keyed | None, list[Break]]:
+    if chain_key is None:
+        return None, []
+    try:
+        return chain_key.current(), []
+    except LedgerError as e:
+        return None, [Break(None, "chain_key", str(chain_key.path), "key", str(e))]
+
+
 def verify_chain(
-    conn: Connection, anchor: ChainAnchor | None = None, *, snapshot: bool = True
+    conn: Connection,
+    anchor: ChainAnchor | None = None,
+    *,
+    chain_key: ChainKey | None = None,
+    snapshot: bool = True,
 ) -> ChainReport:
     """Recompute the whole chain on ``conn``.
 
     Args:
         conn: a connection with no transaction begun: the first read starts the snapshot.
         anchor: the workspace's anchor file; its record for this database is checked too.
+        chain_key: the workspace's chain key; entries after its ``keyed_from`` must be
+            keyed. None checks every entry as unkeyed SHA-256 (a keyed one then breaks).
         snapshot: False reads inside the transaction already open on ``conn`` (the
             tampering bench verifies inside the transaction that tampered, then rolls back).
     """
     record, unreadable = _read_anchor(anchor)
+    keyed, no_key = _read_key(chain_key)
     if snapshot:
         _snapshot(conn)
     with _any_bytes_as_text(conn):
-        walk = _walk(conn, record.seq if record else None)
+        walk = _walk(conn, record.seq if record else None, keyed)
         head = _head(conn)
     breaks = [
         *walk.breaks,
         *_end_breaks(walk, head),
         *_anchor_breaks(walk, record, head),
         *unreadable,
+        *no_key,
     ]
     breaks.sort(key=lambda b: (b.seq is None, b.seq or 0))
     return ChainReport(
@@ -371,4 +403,5 @@ def verify_chain(
         head_hash=head[1],
         anchor=record,
         breaks=tuple(breaks),
+        keyed_from=keyed.keyed_from if keyed is not None else None,
     )

@@ -85,20 +85,6 @@ class DeliveryOutcome:
     def failed(self) -> bool:
         return not self.state.is_done
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "voucher_id": self.voucher_id,
-            "document_id": self.document_id,
-            "sink": self.sink,
-            "state": self.state.value,
-            "external_ref": self.external_ref,
-            "url": self.url,
-            "reason": self.reason,
-            "differences": [
-                {"field": d.field, "sent": d.sent, "found": d.found} for d in self.differences
-            ],
-        }
-
 
 @dataclass
 class DeliveryReport:
@@ -401,7 +387,7 @@ def deliver_configured(
 
 def delivery_summary(deps: Deps, document_id: int) -> dict[str, Any]:
     """The document's deliveries and payment (as ``bilag show --json`` and the API show them)."""
-    from bilag.services.serialize import delivery_json, payment_json
+    from bilag.contract.serialize import delivery_json, payment_json
 
     with deps.uow() as uow:
         repo = DeliveryRepository(uow.repo.conn)

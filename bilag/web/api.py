@@ -18,8 +18,9 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from bilag.contract import serialize
 from bilag.domain.users import Action, Role
-from bilag.services import corrections, documents, queue, review, serialize, users
+from bilag.services import corrections, documents, queue, review, users
 from bilag.web.auth import Viewer, deps_of, need
 
 router = APIRouter(prefix="/api", tags=["api"])

@@ -3,7 +3,7 @@
 ``[sinks.NAME]`` tables in ``config.toml`` name them (see
 :mod:`connectors.sinks.config` for what every table shares and each module for
 its own keys); :data:`KINDS` is the explicit registry of kinds and
-:func:`build_sink` makes one from its table.
+:func:`build_sink` makes one from its table (``docs/connectors.md``).
 """
 
 from __future__ import annotations

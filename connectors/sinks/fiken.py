@@ -16,10 +16,17 @@ VAT type); the supplier is a Fiken contact looked up by organisation number or
 created. Fiken has no free reference field on a purchase, so bilag's reference
 ends each line's description (``... [bilag:AP2026-000017]``): that is how a
 purchase whose creation answer was lost is found again. A 401 reads the token
-again from its source (a rotated token) and retries once. Fiken's API has no
-supplier credit notes: a credit note is refused with that reason. Fiken takes
+again from its source (a rotated token) and retries once. Fiken takes
 attachments only as PDF or image; an EHF original is attached as the PDF it
 carries inside, and one without a PDF reads back as a difference.
+
+A supplier's credit note is a purchase whose lines carry negative amounts, as
+Fiken registers a credit note from a supplier (``identifier`` its number; the
+purchase schema sets no lower bound on ``netPrice`` and ``vat``). Fiken's
+``/creditNotes`` routes are not for this: they credit an invoice the company itself
+sent to a customer (sales), against accounts receivable. A reversal of a voucher
+already delivered is refused with that reason: it is undone in Fiken, where the
+purchase is.
 """
 
 from __future__ import annotations
@@ -173,9 +180,9 @@ class FikenSink(HttpSink):
         return int(_id_from(made))
 
     def purchase_body(self, voucher: OutgoingVoucher) -> dict[str, Any]:
-        if voucher.payable < 0 or voucher.voucher.reverses is not None:
+        if voucher.voucher.reverses is not None:
             raise SinkRejectedError(
-                "Fiken's API has no supplier credit notes or reversals; register it in Fiken"
+                "a reversal is not delivered to Fiken: delete or credit the purchase in Fiken"
             )
         foreign = voucher.currency != "NOK"
         lines = []
@@ -202,7 +209,7 @@ class FikenSink(HttpSink):
         }
         if voucher.invoice_number:
             body["identifier"] = voucher.invoice_number
-        if voucher.due_date:
+        if voucher.due_date and voucher.payable >= 0:  # a credit note is due nowhere
             body["dueDate"] = voucher.due_date.isoformat()
         kid = voucher.payment_reference or ""
         if kid.isdigit() and 2 <= len(kid) <= 25:

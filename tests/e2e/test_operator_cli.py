@@ -221,3 +221,23 @@ def _on_a_terminal(argv: list[str], timeout: float = 120) -> str:
     proc.wait(timeout=10)
     os.close(main)
     return out.decode("utf-8", "replace")
+
+
+def test_tables_share_one_style_with_headers_and_whole_file_names(tmp_path: Path) -> None:
+    home = tmp_path / "firma"
+    folder = inbox(tmp_path, BROKEN)
+    long_name = folder / ("leverandørfaktura-mars-2026-kontorrekvisita-" + "x" * 40 + ".xml")
+    shutil.copy(SAMPLES / "ehf" / GOOD[0], long_name)
+    summary = bilag("process", "--home", str(home), "--summary", str(folder))
+    queue = bilag("queue", "--home", str(home))
+    assert queue.returncode == 0, queue.stderr
+    for out, header in (
+        (summary.stdout, ["id", "source", "status", "account", "vat", "conf", "voucher"]),
+        (queue.stdout, ["id", "status", "source", "supplier", "invoice", "amount", "due"]),
+    ):
+        lines = out.splitlines()
+        assert lines[0].split()[: len(header)] == header, out
+        assert set(lines[1]) == {"─"}  # one rule under the header, no box around
+        assert all(line == line.rstrip() for line in lines)
+    assert str(long_name) in summary.stdout and "…" not in summary.stdout
+    assert str(long_name) in queue.stdout

@@ -149,7 +149,9 @@ def test_an_approver_works_the_queue_from_the_command_line(workspace: Path, inbo
     queue = json.loads(bilag(workspace, "queue", "--json", "--user", "kari").stdout)
     assert [q["approvers"] for q in queue] == [["kari"]] * 3
     first_page = bilag(workspace, "queue", "--page", "1", "--per-page", "2")
-    assert len(first_page.stdout.splitlines()) == 2
+    lines = first_page.stdout.splitlines()
+    assert lines[0] == "page 1 of 2" and lines[1].split()[:2] == ["id", "status"]
+    assert len(lines[lines.index("─" * len(lines[2])) + 1 :]) == 2  # two rows under the rule
     assert first_page.stderr.strip() == "page 1 of 2 (3 waiting)"
     second_page = bilag(workspace, "queue", "--json", "--page", "2", "--per-page", "2")
     assert [q["document_id"] for q in json.loads(second_page.stdout)] == [queue[2]["document_id"]]

@@ -3,6 +3,7 @@ changed it, refused outright where the database can refuse, one chain under conc
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import time
 from collections.abc import Iterator
@@ -27,9 +28,30 @@ FORGED_APPEND = "insert an audit entry chained correctly, head moved on"
 
 
 @pytest.fixture
+def unkeyed(ledger_url: tuple[str, str | None], tmp_path: Path) -> Iterator[Ledger]:
+    """The same sample ledger without a chain key (another schema or file)."""
+    url, schema = ledger_url
+    url = f"sqlite:///{tmp_path / 'unkeyed.sqlite3'}" if url.startswith("sqlite") else url
+    opened = open_ledger(
+        url, schema=f"{schema}_u" if schema else None, anchor=tmp_path / "unkeyed.json"
+    )
+    tampering.build_sample_ledger(opened)
+    yield opened
+    if schema:
+        with opened.engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}_u" CASCADE'))
+    opened.dispose()
+
+
+@pytest.fixture
 def ledger(ledger_url: tuple[str, str | None], tmp_path: Path) -> Iterator[Ledger]:
-    """The sample ledger of the tampering bench, with a workspace anchor file."""
-    opened = open_ledger(ledger_url[0], schema=ledger_url[1], anchor=tmp_path / "anchor.json")
+    """The sample ledger of the tampering bench, with a workspace anchor file and chain key."""
+    opened = open_ledger(
+        ledger_url[0],
+        schema=ledger_url[1],
+        anchor=tmp_path / "anchor.json",
+        chain_key=tmp_path / "secrets" / "chain.key",
+    )
     tampering.build_sample_ledger(opened)
     yield opened
     opened.dispose()
@@ -37,7 +59,7 @@ def ledger(ledger_url: tuple[str, str | None], tmp_path: Path) -> Iterator[Ledge
 
 def verify(ledger: Ledger, *, anchor: bool = True) -> tampering.ChainReport:
     with ledger.engine.connect() as conn:
-        return verify_chain(conn, ledger.anchor if anchor else None)
+        return verify_chain(conn, ledger.anchor if anchor else None, chain_key=ledger.chain_key)
 
 
 def voucher(amount: str = "100.00") -> Voucher:
@@ -77,21 +99,46 @@ def test_every_sampled_tampering_is_detected_and_the_first_break_names_the_row(l
     outcomes = tampering.run(ledger, sample)
     assert [(o.tampering.name, o.error) for o in outcomes if o.error] == []
     missed = [o.tampering.name for o in outcomes if not o.detected]
-    # the one known limit of a chain without a secret key (docs/ledger.md)
-    assert missed == [FORGED_APPEND]
+    assert missed == []  # the forged append too: the chain is keyed
     misnamed = [(o.tampering.name, o.first) for o in outcomes if o.named is False]
     assert misnamed == []
 
 
 def test_only_the_workspace_anchor_shows_a_rewrite_that_moved_the_head_too(ledger):
     with ledger.engine.connect() as conn:
-        rewrites = [t for t in tampering.generate(conn) if t.shown_by == "anchor"][::3]
-    assert len(rewrites) >= 8
+        rewrites = [t for t in tampering.generate(conn) if t.shown_by == "anchor"]
+    assert len(rewrites) >= 2
     with_anchor = tampering.run(ledger, rewrites)
     without = tampering.run(ledger, rewrites, anchor=False)
     assert all(o.detected for o in with_anchor)
     assert all(o.first and "[anchor]" in o.first for o in with_anchor)
     assert not any(o.detected for o in without)  # the database alone cannot know
+
+
+def test_a_forged_append_and_a_recomputed_chain_are_shown_by_the_key_alone(ledger, unkeyed):
+    assert ledger.chain_key is not None and ledger.chain_key.current() is not None
+    with ledger.engine.connect() as conn:
+        keyed = [t for t in tampering.generate(conn) if t.shown_by == "key"][::2]
+    assert FORGED_APPEND in {t.name for t in keyed} and len(keyed) >= 8
+    by_key = tampering.run(ledger, keyed, anchor=False)
+    assert all(o.detected for o in by_key)
+    assert all(o.first and "without the workspace's chain key" in o.first for o in by_key)
+    # an unkeyed chain cannot see them without its anchor (the limit the key closes)
+    with unkeyed.engine.connect() as conn:
+        same = [t for t in tampering.generate(conn) if t.shown_by == "key"][::2]
+    assert [o.detected for o in tampering.run(unkeyed, same, anchor=False)] == [False] * len(same)
+
+
+def test_the_key_lives_in_the_workspace_with_owner_only_rights_never_in_the_database(
+    ledger, tmp_path
+):
+    key_file = tmp_path / "secrets" / "chain.key"
+    assert key_file.stat().st_mode & 0o077 == 0
+    secret = json.loads(key_file.read_text(encoding="utf-8"))["key"]
+    with ledger.engine.connect() as conn:
+        for table in ("vouchers", "postings", "audit_log", "chain_head"):
+            dumped = " ".join(str(r) for r in conn.execute(text(f"SELECT * FROM {table}")))
+            assert secret not in dumped
 
 
 def attacker(conn: Connection) -> None:
@@ -227,7 +274,8 @@ def test_postgresql_refuses_truncate_even_to_a_superuser(postgres_schema, tmp_pa
 
 
 def _post_many(url: str, schema: str | None, anchor: str, worker: int, start_at: float) -> int:
-    ledger = open_ledger(url, schema=schema, anchor=Path(anchor))
+    key = Path(anchor).with_name("chain.key")  # the workers race to take it into use too
+    ledger = open_ledger(url, schema=schema, anchor=Path(anchor), chain_key=key)
     time.sleep(max(0.0, start_at - time.time()))
     for i in range(6):
         with ledger.uow() as uow:
@@ -256,7 +304,7 @@ def test_processes_posting_at_once_make_one_valid_chain(ledger_url, tmp_path):
         pending = pool.starmap_async(
             _post_many, [(url, schema, str(anchor), w, start_at) for w in range(workers)]
         )
-        ledger = open_ledger(url, schema=schema, anchor=anchor)
+        ledger = open_ledger(url, schema=schema, anchor=anchor, chain_key=tmp_path / "chain.key")
         seen = []
         while not pending.ready():  # verify while they post: a snapshot never sees a half
             seen.append(verify(ledger))
@@ -269,3 +317,27 @@ def test_processes_posting_at_once_make_one_valid_chain(ledger_url, tmp_path):
     assert report.last_seq == report.entries == workers * 6 * 4
     assert report.anchor is not None and report.anchor.seq == report.last_seq
     assert any(0 < r.last_seq < report.last_seq for r in seen)  # some verified mid-way
+    assert report.keyed_from == 0  # every entry keyed: registered before the first append
+
+
+def test_a_ledger_that_had_entries_before_its_key_is_keyed_from_then_on(ledger_url, tmp_path):
+    url, schema = ledger_url
+    plain = open_ledger(url, schema=schema)
+    with plain.uow() as uow:
+        uow.repo.add_voucher(voucher(), idempotency_key="before", actor="t", at=NOW)
+        uow.commit()
+    plain.dispose()
+    keyed = open_ledger(url, schema=schema, chain_key=tmp_path / "chain.key")
+    with keyed.uow() as uow:
+        uow.repo.add_voucher(voucher("7.00"), idempotency_key="after", actor="t", at=NOW)
+        uow.commit()
+    report = verify(keyed)
+    assert report.intact and report.keyed_from == 3 and report.last_seq == 6
+    # a process that ignores the key (an old binary, a copied database) writes entries
+    # that verify names
+    with open_ledger(url, schema=schema).uow() as uow:
+        uow.repo.add_voucher(voucher("9.00"), idempotency_key="rogue", actor="t", at=NOW)
+        uow.commit()
+    broken = verify(keyed)
+    keyed.dispose()
+    assert {b.seq for b in broken.breaks if b.kind == "content"} == {7, 8, 9}

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from tests.fixtures.dovecot import Dovecot
 from tests.mailfactory import SUPPLIERS, ehf_xml, mail
@@ -106,6 +107,13 @@ def test_a_run_with_a_failed_document_and_a_misconfigured_source_fails_and_says_
     rows = artifacts["intake-drop"].data
     assert "needs_review" in str(rows) and "f0.xml" in str(rows)
     assert (inbox / "failed" / "hei.eml.reason.txt").exists()
+    engine = create_engine(f"sqlite:///{home / 'ledger.sqlite3'}")
+    with engine.connect() as conn:  # `bilag status` shows the flow's batch like its own
+        runs = conn.execute(text("SELECT kind, source, state, done, failed, external_id FROM runs"))
+        assert [tuple(r) for r in runs] == [
+            ("flow:intake", "drop", "failed", 4, 1, str(state.state_details.flow_run_id))
+        ]
+    engine.dispose()
 
     (home / "config.toml").write_text(
         '[sources.drop]\nkind = "folder"\npath = "innboks"\nsettle_seconds = 0\n', encoding="utf-8"

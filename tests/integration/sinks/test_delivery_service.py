@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bilag.cli.show_cmd import delivery_lines
+from bilag.contract.serialize import document_json
 from bilag.domain.delivery import DeliveryState
 from bilag.domain.users import Role, User
 from bilag.ledger.deliveries import DeliveryRepository
@@ -27,7 +28,6 @@ from bilag.services.delivery import (
 )
 from bilag.services.documents import document_view
 from bilag.services.process import process_incoming
-from bilag.services.serialize import document_json
 from bilag.services.users import add_user, start_session
 from bilag.web.app import create_app
 from bilag.web.auth import SESSION_COOKIE

@@ -1,6 +1,6 @@
 """The JSON shapes of the web API and of ``bilag show --json`` / ``bilag history --json``.
 
-(The command-line contract's shapes stay in :mod:`bilag.contract`; these are the
+(The command-line contract's shapes are the other modules of this package; these are the
 API's, described by the OpenAPI schema of :mod:`bilag.web.api`.) Money is a
 decimal string, dates ISO 8601, ids of documents integers.
 """
@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bilag.contract import money_str
-from bilag.domain.coding import Coding
-from bilag.domain.users import User
-from bilag.ledger.audit import AuditEntry
-from bilag.ledger.deliveries import DeliveryRow, PaymentRow
-from bilag.ledger.people import TokenRow, aware
-from bilag.services.documents import DocumentView, Overview
-from bilag.services.queue import BinRow, QueuePage, QueueRow
+from bilag.contract.values import money_str
+from bilag.ledger.people import aware
+
+if TYPE_CHECKING:  # the use cases sit above: named for the type checker only
+    from bilag.domain.coding import Coding
+    from bilag.domain.users import User
+    from bilag.ledger.audit import AuditEntry
+    from bilag.ledger.deliveries import DeliveryRow, PaymentRow
+    from bilag.ledger.people import TokenRow
+    from bilag.services.documents import DocumentView, Overview
+    from bilag.services.queue import BinRow, QueuePage, QueueRow
 
 __all__ = [
     "audit_json",

@@ -65,10 +65,11 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(fetch_json(reports))
     else:
-        for report in reports:
-            for item in report.items:
-                for r in item.results:
-                    sys.stdout.write(f"{r.source}: {r.status}\n")
+        from bilag.cli.process_cmd import print_results
+
+        results = [r for report in reports for item in report.items for r in item.results]
+        if results:  # nothing fetched: nothing on stdout
+            print_results(results)
     return status
 
 

@@ -117,11 +117,11 @@ def _duration(seconds: float) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from bilag.bootstrap import bootstrap
-    from bilag.services.intake import close_source, configured_sources
+    from bilag.services.intake import close_source, configured_sources, source_names
     from bilag.services.runs import run_paths, run_source
 
     settings = load_settings(args.home)
-    names = args.sources or ([] if args.paths else _source_names(settings.raw))
+    names = args.sources or ([] if args.paths else source_names(settings))
     if not args.paths and not names:
         sys.stderr.write(
             f"bilag: nothing to run: give PATHs, or configure [sources.NAME] in "
@@ -152,11 +152,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         deps.ledger.dispose()
     return _report(outcomes, broken, as_json=args.json)
-
-
-def _source_names(raw: Any) -> list[str]:
-    sources = raw.get("sources", {})
-    return sorted(sources) if isinstance(sources, dict) else []
 
 
 def _report(

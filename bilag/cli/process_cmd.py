@@ -1,8 +1,4 @@
-"""``bilag process PATH... --json``: the whole pipeline, posting what the policy allows.
-
-The services are imported inside ``run``: building the parser for every command must
-not pay for SQLAlchemy and the parsers.
-"""
+"""``bilag process PATH... --json``: the whole pipeline, posting what the policy allows."""
 
 from __future__ import annotations
 
@@ -10,9 +6,12 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from bilag.bootstrap import bootstrap
 from bilag.cli.output import print_json, problem_line
+from bilag.cli.tables import make_table, print_table
 from bilag.config import load_settings
 from bilag.contract.results import process_result_json
+from bilag.services.runs import run_paths
 
 if TYPE_CHECKING:
     from bilag.services.process import ProcessResult
@@ -34,9 +33,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bilag.bootstrap import bootstrap
-    from bilag.services.runs import run_paths
-
     settings = load_settings(args.home)
     deps = bootstrap(settings)
     try:
@@ -65,8 +61,6 @@ def _line(r: ProcessResult) -> str:
 
 def print_summary(results: list[ProcessResult]) -> None:
     """A table with one row per invoice, then one with the count per status."""
-    from bilag.cli.tables import make_table, print_table
-
     rows = [
         (
             r.document_id,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bilag.bootstrap import bootstrap
 from bilag.cli.output import print_json, problem_line
+from bilag.cli.process_cmd import print_results
 from bilag.config import load_settings
 from bilag.contract.results import fetch_json
 from bilag.errors import ConfigError, InfrastructureError
@@ -66,10 +67,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(fetch_json(reports))
     else:
-        for report in reports:
-            for item in report.items:
-                for r in item.results:
-                    sys.stdout.write(f"{r.source}: {r.status}\n")
+        results = [r for report in reports for item in report.items for r in item.results]
+        if results:  # nothing fetched: nothing on stdout
+            print_results(results)
     return status
 
 

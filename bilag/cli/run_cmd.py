@@ -23,7 +23,7 @@ from bilag.cli.tables import console, make_table, print_table
 from bilag.config import load_settings
 from bilag.contract.results import process_result_json
 from bilag.errors import BilagError
-from bilag.services.intake import close_source, configured_sources
+from bilag.services.intake import close_source, configured_sources, source_names
 from bilag.services.runs import failure_reason, run_paths, run_source
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ def _duration(seconds: float) -> str:
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.home)
-    names = args.sources or ([] if args.paths else _source_names(settings.raw))
+    names = args.sources or ([] if args.paths else source_names(settings))
     if not args.paths and not names:
         sys.stderr.write(
             f"bilag: nothing to run: give PATHs, or configure [sources.NAME] in "
@@ -151,11 +151,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         deps.ledger.dispose()
     return _report(outcomes, broken, as_json=args.json)
-
-
-def _source_names(raw: Any) -> list[str]:
-    sources = raw.get("sources", {})
-    return sorted(sources) if isinstance(sources, dict) else []
 
 
 def _report(

@@ -75,6 +75,7 @@ def status_json(report: StatusReport) -> dict[str, Any]:
         "runs": [run_json(r, report.now) for r in report.runs],
         "queues": report.waiting,
         "documents": dict(report.documents),
+        "undelivered": report.undelivered,
     }
 
 
@@ -102,6 +103,15 @@ def print_status(report: StatusReport) -> None:
     queues = [(status, n) for status, n in report.waiting.items()]
     sys.stdout.write("\n")
     print_table(make_table(("queue", "documents"), queues, title="Waiting", right=("documents",)))
+    undelivered = [
+        (sink, state, n)
+        for sink, states in report.undelivered.items()
+        for state, n in states.items()
+    ]
+    if undelivered:
+        sys.stdout.write("\n")
+        head = ("sink", "state", "vouchers")
+        print_table(make_table(head, undelivered, title="Not delivered", right=("vouchers",)))
     if report.failures:
         sys.stdout.write("\n")
         failures = [(run.id, f["source"], f["reason"]) for run, f in report.failures]

@@ -1,5 +1,4 @@
-"""``bilag process PATH... --json``: the whole pipeline, posting what the policy allows.
-"""
+"""``bilag process PATH... --json``: the whole pipeline, posting what the policy allows."""
 
 from __future__ import annotations
 

@@ -139,7 +139,7 @@ def test_a_deployment_without_a_workspace_fails_at_once_and_creates_nothing(
 @pytest.mark.prefect
 @pytest.mark.imap
 def test_intake_flow_pulls_every_source_in_chunks_and_a_rerun_finds_nothing(
-    prefect_harness: None, dovecot: Dovecot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    prefect_harness: None, dovecot: Dovecot, tmp_path: Path
 ) -> None:
     from flows.intake import intake
 
@@ -151,12 +151,15 @@ def test_intake_flow_pulls_every_source_in_chunks_and_a_rerun_finds_nothing(
             for i, s in enumerate(SUPPLIERS)
         ],
     )
-    monkeypatch.setenv("TEST_FLOW_IMAP_PW", dovecot.password)
+    from prefect.blocks.system import Secret
+
+    Secret(value=dovecot.password).save("bilag-test-imap-password", overwrite=True)
     home = tmp_path / "home"
-    inbox = _workspace(
+    inbox = _workspace(  # the password from a Prefect Secret block
         home,
         f'[sources.mailbox]\nkind = "imap"\nhost = "{dovecot.host}"\nport = {dovecot.port}\n'
-        f'security = "plain"\nuser = "{dovecot.user}"\npassword_env = "TEST_FLOW_IMAP_PW"\n'
+        f'security = "plain"\nuser = "{dovecot.user}"\n'
+        'password_block = "bilag-test-imap-password"\n'
         f'folder = "{folder}"\nprocessed_folder = "{folder}-ok"\n',
     )
     state = intake(home=str(home), chunk_size=2, return_state=True)

@@ -195,3 +195,25 @@ def test_chunks_run_on_a_local_dask_cluster_and_every_item_is_settled_once(
     )
     assert sum(drop["statuses"].values()) == total  # one result each, the copies as duplicates
     assert drop["statuses"]["duplicate"] >= min(6, len(SUPPLIERS))
+
+
+@pytest.mark.prefect
+@pytest.mark.slow
+def test_chunks_run_on_an_existing_dask_scheduler_given_by_its_address(
+    prefect_harness: None, tmp_path: Path
+) -> None:
+    from distributed import LocalCluster
+
+    from flows.intake import intake
+
+    home = tmp_path / "home"
+    inbox = _workspace(home)
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        state = intake(
+            home=str(home), chunk_size=2, dask_address=cluster.scheduler_address, return_state=True
+        )
+    drop = state.result(raise_on_failure=False)["sources"][0]
+    assert drop["fetched"] == len(SUPPLIERS) + 1 and drop["failed"] == 1
+    assert len(list((inbox / "processed").iterdir())) == len(SUPPLIERS)

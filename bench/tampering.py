@@ -428,8 +428,7 @@ def generate(conn: Connection) -> list[Tampering]:
 def _attacker(conn: Connection) -> None:
     """Protections off, inside the transaction that will be rolled back."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # only outside a transaction
-        conn.exec_driver_sql("BEGIN")
+        _outside_transaction(conn, "PRAGMA foreign_keys=OFF")  # a no-op inside one
         names = [
             r[0]
             for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
@@ -438,6 +437,12 @@ def _attacker(conn: Connection) -> None:
             conn.exec_driver_sql(f"DROP TRIGGER {name}")
     else:
         conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+
+
+def _outside_transaction(conn: Connection, sql: str) -> None:
+    """On the driver's connection: bilag's SQLite connections begin no transaction of
+    their own there (bilag/ledger/uow.py), while SQLAlchemy's would begin one first."""
+    conn.connection.driver_connection.execute(sql)  # type: ignore[union-attr]
 
 
 def run_one(
@@ -453,8 +458,7 @@ def run_one(
         finally:
             conn.rollback()
             if conn.dialect.name == "sqlite":
-                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-                conn.rollback()
+                _outside_transaction(conn, "PRAGMA foreign_keys=ON")
     first = report.breaks[0] if report.breaks else None
     named = None
     if tampering.target is not None:

@@ -174,7 +174,7 @@ def load_settings(
     try:
         home_path.mkdir(parents=True, exist_ok=True)
         if not config_path.exists():
-            config_path.write_text(_DEFAULT_CONFIG, encoding="utf-8")
+            _write_atomically(config_path, _DEFAULT_CONFIG)
     except OSError as e:
         raise ConfigError(f"{home_path}: cannot create workspace: {e.strerror}") from e
     raw = _read_config(config_path)
@@ -202,3 +202,10 @@ def load_settings(
         company_name=str(company.get("name", "")),
         raw=MappingProxyType(raw),
     )
+
+
+def _write_atomically(path: Path, content: str) -> None:
+    """Write ``path`` whole or not at all: a process killed half-way leaves no half file."""
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    part.write_text(content, encoding="utf-8")
+    part.replace(path)

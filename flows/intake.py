@@ -21,6 +21,7 @@ from __future__ import annotations
 import time
 import zlib
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -137,7 +138,9 @@ def intake(
 
             names = sources if sources is not None else source_names(settings)
         progress = _Progress(tally, len(names))
-        with _runner(dask_workers, dask_address) as runner:
+        with ExitStack() as stack:
+            with tally.stage("start the task runner"):  # a Dask LocalCluster takes seconds
+                runner = stack.enter_context(_runner(dask_workers, dask_address))
             for name in names:
                 part = SourceTally(name)
                 tally.sources.append(part)
@@ -190,6 +193,7 @@ class _OnDask:
 
     def __enter__(self) -> _OnDask:
         self.runner.__enter__()
+        _ = self.runner.client  # the cluster starts here, not with the first chunk
         return self
 
     def __exit__(self, *exc: Any) -> None:

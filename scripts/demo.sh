@@ -31,7 +31,7 @@ echo "posting lines in the ledger before the rerun: $((before - 1)), after: $((a
 
 echo
 echo "== 4. bilag queue: what waits for a person, and why"
-$BILAG queue --home "$HOME_DIR" | cut -c1-160
+$BILAG queue --home "$HOME_DIR"
 
 echo
 echo "== 5. bilag export saft --year 2026"

@@ -1,18 +1,18 @@
-"""``bilag process PATH... --json``: the whole pipeline, posting what the policy allows.
-
-The services are imported inside ``run``: building the parser for every command must
-not pay for SQLAlchemy and the parsers.
-"""
+"""``bilag process PATH... --json``: the whole pipeline, posting what the policy allows."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from bilag.bootstrap import bootstrap
 from bilag.cli.output import print_json, problem_line
+from bilag.cli.tables import make_table, print_table
 from bilag.config import load_settings
 from bilag.contract.results import process_result_json
+from bilag.services.runs import run_paths
 
 if TYPE_CHECKING:
     from bilag.services.process import ProcessResult
@@ -34,9 +34,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bilag.bootstrap import bootstrap
-    from bilag.services.runs import run_paths
-
     settings = load_settings(args.home)
     deps = bootstrap(settings)
     try:
@@ -52,21 +49,12 @@ def run(args: argparse.Namespace) -> int:
     elif args.summary:
         print_summary(results)
     else:
-        for r in results:
-            sys.stdout.write(_line(r) + "\n")
+        print_results(results)
     return 1 if any(r.failed for r in results) else 0
 
 
-def _line(r: ProcessResult) -> str:
-    where = r.voucher_id or (f"duplicate of {r.duplicate_of}" if r.duplicate_of else "")
-    first = r.reasons[0]["message"] if r.reasons else ""
-    return f"{r.document_id or '-'}\t{r.status}\t{r.account or '-'}\t{where}\t{r.source}\t{first}"
-
-
-def print_summary(results: list[ProcessResult]) -> None:
-    """A table with one row per invoice, then one with the count per status."""
-    from bilag.cli.tables import make_table, print_table
-
+def print_results(results: Sequence[ProcessResult]) -> None:
+    """One row per invoice in the house table style (``process``, ``fetch``)."""
     rows = [
         (
             r.document_id,
@@ -82,6 +70,11 @@ def print_summary(results: list[ProcessResult]) -> None:
     ]
     head = ("id", "source", "status", "account", "vat", "conf", "voucher", "reasons")
     print_table(make_table(head, rows, right=("id", "conf")))
+
+
+def print_summary(results: list[ProcessResult]) -> None:
+    """The table of :func:`print_results`, then one with the count per status."""
+    print_results(results)
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1

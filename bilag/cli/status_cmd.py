@@ -13,9 +13,11 @@ import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bilag.bootstrap import bootstrap
 from bilag.cli.output import print_json
 from bilag.cli.tables import make_table, print_table
 from bilag.config import load_settings
+from bilag.services.runs import run_state, workspace_status
 
 if TYPE_CHECKING:
     from bilag.ledger.runs import RunRow
@@ -32,9 +34,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bilag.bootstrap import bootstrap
-    from bilag.services.runs import workspace_status
-
     deps = bootstrap(load_settings(args.home, create=False), coder=False)
     try:
         report = workspace_status(deps, limit=max(args.runs, 0))
@@ -52,8 +51,6 @@ def _when(at: datetime | None) -> str | None:
 
 
 def run_json(run: RunRow, now: datetime) -> dict[str, Any]:
-    from bilag.services.runs import run_state
-
     return {
         "id": run.id,
         "kind": run.kind,
@@ -78,12 +75,11 @@ def status_json(report: StatusReport) -> dict[str, Any]:
         "runs": [run_json(r, report.now) for r in report.runs],
         "queues": report.waiting,
         "documents": dict(report.documents),
+        "undelivered": report.undelivered,
     }
 
 
 def print_status(report: StatusReport) -> None:
-    from bilag.services.runs import run_state
-
     rows = []
     for r in report.runs:
         took = (r.finished_at or report.now) - r.started_at
@@ -107,6 +103,15 @@ def print_status(report: StatusReport) -> None:
     queues = [(status, n) for status, n in report.waiting.items()]
     sys.stdout.write("\n")
     print_table(make_table(("queue", "documents"), queues, title="Waiting", right=("documents",)))
+    undelivered = [
+        (sink, state, n)
+        for sink, states in report.undelivered.items()
+        for state, n in states.items()
+    ]
+    if undelivered:
+        sys.stdout.write("\n")
+        head = ("sink", "state", "vouchers")
+        print_table(make_table(head, undelivered, title="Not delivered", right=("vouchers",)))
     if report.failures:
         sys.stdout.write("\n")
         failures = [(run.id, f["source"], f["reason"]) for run, f in report.failures]

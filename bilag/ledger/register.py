@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Insert, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from bilag.domain.supplier import KnownSupplier
 from bilag.ledger.queue_columns import refresh_queue_columns
@@ -84,8 +85,14 @@ class RegisterQueries:
                 "first_seen": now,
                 "last_seen": now,
             }
-            self.conn.execute(insert(suppliers).values(**values))
-        else:
+            # insert-or-get: another process may add the same new supplier at this moment
+            if self.conn.execute(_insert_or_nothing(self.conn).values(**values)).rowcount == 1:
+                after = self.supplier_row(org_number)
+                assert after is not None
+                return None, after
+            before = self.supplier_row(org_number)
+            assert before is not None
+        if before is not None:
             values = {
                 "names": _added(before["names"], [name] if name else []),
                 "vat_number": vat_number or before["vat_number"],
@@ -140,6 +147,12 @@ class RegisterQueries:
             ApprovalRow(r.document_id, r.round, r.step, r.approver, r.on_behalf_of, r.at)
             for r in self.conn.execute(query)
         ]
+
+
+def _insert_or_nothing(conn: Connection) -> Insert:
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(suppliers).on_conflict_do_nothing()
+    return sqlite.insert(suppliers).on_conflict_do_nothing()
 
 
 def _added(existing: Sequence[str], new: Iterable[str]) -> list[str]:

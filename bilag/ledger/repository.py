@@ -13,11 +13,13 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, Insert, Table, and_, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from bilag.domain.dedupe import InvoiceKey
 from bilag.domain.posting import Posting, Voucher, voucher_id
+from bilag.errors import LedgerError
 from bilag.ledger.chain import append, lock_chain
 from bilag.ledger.queue_columns import INPUTS, queue_values, refresh_queue_columns
 from bilag.ledger.register import ApprovalRow, RegisterQueries
@@ -101,22 +103,64 @@ class LedgerRepository(RegisterQueries):
     # --- documents -------------------------------------------------------------------
 
     def add_document(self, **values: Any) -> int:
-        now = values.pop("now", None) or datetime.now(UTC)
-        values.setdefault("reasons", [])
-        values.setdefault("origin", {})
-        values.setdefault("is_reminder", False)
-        queue = queue_values(
-            values.get("status"),
-            values["reasons"],
-            values.get("decision"),
-            has_invoice=values.get("invoice") is not None,
-        )
-        result = self.conn.execute(
-            insert(documents).values(created_at=now, updated_at=now, **queue, **values)
-        )
+        result = self.conn.execute(insert(documents).values(**_new_document(values)))
         pk = result.inserted_primary_key
         assert pk is not None
         return int(pk[0])
+
+    def record_document(self, **values: Any) -> tuple[int, bool]:
+        """Insert a document row, or find the one that holds its place; (id, inserted).
+
+        Insert-or-get: two processes recording the same arrival at once get the same
+        row, held by the unique keys (origin key; parent, name and bytes; for top-level
+        rows name and bytes), not by who looked first.
+        """
+        stmt = _insert_or_nothing(self.conn, documents).values(**_new_document(values))
+        inserted = self.conn.execute(stmt.returning(documents.c.id)).scalar_one_or_none()
+        if inserted is not None:
+            return int(inserted), True
+        key = values.get("origin_key")
+        row = (
+            self.find_by_origin_key(key)
+            if key
+            else self.find_document(values.get("parent_id"), values["name"], values["sha256"])
+        )
+        if row is None:  # the conflict was another key's (origin key vs. name and bytes)
+            raise LedgerError(f"document {values['name']!r} conflicts with a recorded one")
+        return row.id, False
+
+    def claim_document(
+        self, document_id: int, worker: str, *, seen: str | None, until: datetime
+    ) -> bool:
+        """Take (or renew) the claim on a document if it is still as ``seen``; won or not.
+
+        A compare-and-set in one UPDATE: of two processes that saw the same holder,
+        only one changes the row.
+        """
+        result = self.conn.execute(
+            update(documents)
+            .where(
+                documents.c.id == document_id,
+                documents.c.claimed_by.is_not_distinct_from(seen),
+            )
+            .values(claimed_by=worker, lease_until=until)
+        )
+        return result.rowcount == 1
+
+    def release_document(self, document_id: int, worker: str) -> None:
+        self.conn.execute(
+            update(documents)
+            .where(documents.c.id == document_id, documents.c.claimed_by == worker)
+            .values(claimed_by=None, lease_until=None)
+        )
+
+    def claim_of(self, document_id: int) -> tuple[str | None, datetime | None]:
+        row = self.conn.execute(
+            select(documents.c.claimed_by, documents.c.lease_until).where(
+                documents.c.id == document_id
+            )
+        ).one()
+        return row.claimed_by, row.lease_until
 
     def update_document(self, document_id: int, **values: Any) -> None:
         values.setdefault("updated_at", datetime.now(UTC))
@@ -145,12 +189,15 @@ class LedgerRepository(RegisterQueries):
         ).first()
         return _doc(row._mapping) if row else None
 
-    def find_top_level_by_sha(self, sha256: str) -> DocumentRow | None:
-        row = self.conn.execute(
-            select(documents)
-            .where(documents.c.sha256 == sha256, documents.c.duplicate_of.is_(None))
-            .order_by(documents.c.id)
-        ).first()
+    def find_top_level_by_sha(
+        self, sha256: str, *, other_than: int | None = None
+    ) -> DocumentRow | None:
+        query = select(documents).where(
+            documents.c.sha256 == sha256, documents.c.duplicate_of.is_(None)
+        )
+        if other_than is not None:
+            query = query.where(documents.c.id != other_than)
+        row = self.conn.execute(query.order_by(documents.c.id)).first()
         return _doc(row._mapping) if row else None
 
     def children(self, parent_id: int) -> list[DocumentRow]:
@@ -184,14 +231,24 @@ class LedgerRepository(RegisterQueries):
             conds.append(documents.c.supplier_org_number == key.supplier_org_number)
         elif key.supplier_name:
             conds.append(documents.c.supplier_name == key.supplier_name)
-        query = select(documents).where(
-            documents.c.id != key.document_id,
+        # a document whose invoice was read is an original from then on, while it is
+        # still being decided: the first one read wins, whatever its id
+        original = or_(
             documents.c.status.in_(ORIGINAL_STATUSES),
-            or_(*conds),
+            and_(documents.c.status == "received", documents.c.invoice.is_not(None)),
         )
+        query = select(documents).where(documents.c.id != key.document_id, original, or_(*conds))
         return [_doc(r._mapping).key() for r in self.conn.execute(query)]
 
     # --- vouchers --------------------------------------------------------------------
+
+    def lock_ledger(self) -> None:
+        """Hold the ledger's write lock (the chain's) to the end of this transaction.
+
+        What is read after it includes everything other writers committed: a posting
+        looks for its key, and a duplicate check for its originals, under it.
+        """
+        lock_chain(self.conn)
 
     def find_voucher_by_key(self, idempotency_key: str) -> str | None:
         return self.conn.execute(
@@ -340,6 +397,28 @@ class LedgerRepository(RegisterQueries):
 
     def voucher_count(self) -> int:
         return int(self.conn.execute(select(func.count()).select_from(vouchers)).scalar_one())
+
+
+def _new_document(values: dict[str, Any]) -> dict[str, Any]:
+    """A new row's values: the caller's, with defaults, times and the queue's columns."""
+    now = values.pop("now", None) or datetime.now(UTC)
+    values.setdefault("reasons", [])
+    values.setdefault("origin", {})
+    values.setdefault("is_reminder", False)
+    queue = queue_values(
+        values.get("status"),
+        values["reasons"],
+        values.get("decision"),
+        has_invoice=values.get("invoice") is not None,
+    )
+    return {"created_at": now, "updated_at": now, **queue, **values}
+
+
+def _insert_or_nothing(conn: Connection, table: Table) -> Insert:
+    """``INSERT ... ON CONFLICT DO NOTHING`` in the connection's dialect."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table).on_conflict_do_nothing()
 
 
 def _doc(m: Mapping[Any, Any]) -> DocumentRow:

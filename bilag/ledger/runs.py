@@ -7,7 +7,8 @@ ends; a process killed on the way leaves ``running`` with an old ``updated_at``,
 ``bilag status`` reports as silent rather than guessing. Operational records, not
 bookkeeping: outside the hash chain, and a row may be updated.
 
-Also the counts of documents by status (the queues) that ``bilag status`` shows.
+Also the counts of documents by status and of deliveries by sink and state (the
+queues) that ``bilag status`` shows.
 """
 
 from __future__ import annotations
@@ -161,3 +162,14 @@ class RunRepository:
             .group_by(documents.c.status)
         )
         return {str(status): int(n) for status, n in rows}
+
+    def delivery_counts(self) -> dict[tuple[str, str], int]:
+        """Deliveries to the accounting systems per (sink, state)."""
+        from bilag.ledger.deliveries import deliveries
+
+        rows = self._conn.execute(
+            select(deliveries.c.sink, deliveries.c.state, func.count()).group_by(
+                deliveries.c.sink, deliveries.c.state
+            )
+        )
+        return {(str(sink), str(state)): int(n) for sink, state, n in rows}

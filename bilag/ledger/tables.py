@@ -4,6 +4,8 @@ Idempotency is held by unique keys, not by hope:
 
 * ``documents.origin_key``: a source's own id (IMAP ``uidvalidity:uid``, S3 key + etag);
 * ``documents (parent_id, name, sha256)``: a child found inside a container;
+* ``documents (name, sha256)`` of top-level rows without an origin key (a partial
+  index: the rule above does not hold where the parent is NULL): a file given by path;
 * ``vouchers.idempotency_key``: ``doc:<id>:v<n>`` and ``...:reversal``: posting twice is a
   unique-key violation, never a second voucher;
 * ``vouchers (series, year, number)``: numbers come from ``voucher_counters`` in the
@@ -64,6 +66,8 @@ MONEY = Numeric(18, 2, asdecimal=True)
 HASH = String(64)  # SHA-256, hex
 RATE = Numeric(18, 6, asdecimal=True)
 
+TOP_LEVEL = "parent_id IS NULL AND origin_key IS NULL"
+
 # One row per archived original: a file, an email, an attachment found inside one.
 # The row of a document that holds an invoice carries that invoice's processing state.
 documents = Table(
@@ -105,6 +109,9 @@ documents = Table(
     Column("corrected_by", String(100)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # the process working on the document, and until when (bilag/services/claims.py)
+    Column("claimed_by", String(100)),
+    Column("lease_until", DateTime(timezone=True)),
     # the queue's filters as plain columns, kept by the repository (bilag/ledger/queue_columns.py)
     Column("queue_status", String(30)),
     Column("reason_codes", String(500)),
@@ -113,6 +120,14 @@ documents = Table(
     Column("waiting_last", Boolean),
     Column("waiting_key", Text),
     UniqueConstraint("parent_id", "name", "sha256", name="uq_documents_child"),
+    Index(
+        "uq_documents_top_level",
+        "name",
+        "sha256",
+        unique=True,
+        sqlite_where=text(TOP_LEVEL),
+        postgresql_where=text(TOP_LEVEL),
+    ),
     Index("ix_documents_dupe", "supplier_org_number", "invoice_number_norm"),
     # the review queue: what waits, by due date, counted, filtered and paged from the index
     Index(

@@ -4,6 +4,16 @@
 up to date with the alembic migrations in ``bilag/ledger/migrations`` (run
 automatically on every open; a no-op when current). A PostgreSQL ``schema``
 keeps a workspace (or a test) in its own namespace.
+
+Set-up survives a kill at any moment, and any number of processes opening the same
+workspace at once: the migrations run in one transaction, under a lock. On SQLite
+bilag issues ``BEGIN IMMEDIATE`` itself (pysqlite would otherwise run DDL outside
+any transaction, so a kill left half a schema), which also takes the write lock at
+the start of a unit of work: two writers wait for each other instead of one failing
+with "database is locked" when it turns from reading to writing. A read-only unit of
+work (``uow(read_only=True)``) begins a plain deferred transaction there and a
+``READ ONLY`` one on PostgreSQL. On PostgreSQL the migrations run under an advisory
+lock of the schema, so a second process waits, then finds the schema current.
 """
 
 from __future__ import annotations
@@ -32,21 +42,30 @@ __all__ = ["Ledger", "UnitOfWork", "foreign_keys_off", "open_ledger"]
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+READ_ONLY = "bilag_read_only"  # the execution option of a read-only unit of work
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
 class UnitOfWork:
     """``with ledger.uow() as uow: ...; uow.commit()``: nothing is kept without commit()."""
 
-    def __init__(self, engine: Engine, anchor: ChainAnchor | None = None) -> None:
+    def __init__(
+        self, engine: Engine, anchor: ChainAnchor | None = None, *, read_only: bool = False
+    ) -> None:
         self._engine = engine
         self._anchor = anchor
+        self._read_only = read_only
         self._conn: Connection | None = None
         self.committed = False
 
     def __enter__(self) -> UnitOfWork:
         try:
             self._conn = self._engine.connect()  # autobegins on the first statement
+            if self._read_only:
+                options = {READ_ONLY: True}
+                if self._conn.dialect.name == "postgresql":
+                    options["postgresql_readonly"] = True
+                self._conn.execution_options(**options)
         except SQLAlchemyError as e:
             raise LedgerError(f"cannot open the ledger database: {e}") from e
         self.repo = LedgerRepository(self._conn)
@@ -82,6 +101,8 @@ class UnitOfWork:
         finally:
             self._conn.close()
             self._conn = None
+        if isinstance(exc, SQLAlchemyError):  # the database failed: infrastructure, not data
+            raise LedgerError(f"the ledger database failed: {exc}") from exc
 
 
 class Ledger:
@@ -97,8 +118,8 @@ class Ledger:
         self.anchor = anchor
         self.chain_key = chain_key
 
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, self.anchor)
+    def uow(self, *, read_only: bool = False) -> UnitOfWork:
+        return UnitOfWork(self.engine, self.anchor, read_only=read_only)
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -140,23 +161,14 @@ def open_ledger(
         event.listen(engine, "connect", lambda _dbapi, record: record.info.update({KEY_INFO: key}))
     if is_sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     elif schema is not None:
         if not _SCHEMA_NAME.match(schema):
             raise LedgerError(f"not a safe schema name: {schema!r}")
         # the listener first, so that every pooled connection lives in the schema
         event.listen(engine, "connect", _search_path(schema))
-        try:
-            with engine.begin() as conn:
-                # asked first: the application's role may not create schemas (README)
-                found = conn.execute(
-                    text("SELECT 1 FROM pg_namespace WHERE nspname = :s"), {"s": schema}
-                ).first()
-                if found is None:
-                    conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
-        except SQLAlchemyError as e:
-            raise LedgerError(f"cannot reach {_safe(url)}: {e}") from e
-    if migrate:
-        _migrate(engine, url)
+    if schema is not None or migrate:
+        _set_up(engine, url, None if is_sqlite else schema, migrate=migrate)
     watch_rollbacks(engine)
     if key is not None:
         _register_key(engine, key)
@@ -175,7 +187,12 @@ def _register_key(engine: Engine, key: ChainKey) -> None:
         raise LedgerError(f"cannot take the chain key into use: {e}") from e
 
 
-def _migrate(engine: Engine, url: str) -> None:
+def _set_up(engine: Engine, url: str, schema: str | None, *, migrate: bool) -> None:
+    """Create the schema (PostgreSQL) and migrate, all in one transaction under a lock.
+
+    A process killed half-way leaves nothing behind (the transaction is rolled back);
+    one that comes second waits for the lock, then finds everything in place.
+    """
     from alembic import command
     from alembic.config import Config
     from alembic.runtime.migration import MigrationContext
@@ -188,34 +205,69 @@ def _migrate(engine: Engine, url: str) -> None:
             if sqlite:  # a migration may rebuild a table others refer to (SQLite's way)
                 foreign_keys_off(conn)
             try:
-                with conn.begin():
-                    config.attributes["connection"] = conn
-                    before = MigrationContext.configure(conn).get_current_revision()
-                    command.upgrade(config, "head")
-                    # only what a migration did is checked: a ledger someone edited
-                    # by hand must still open, for 'bilag verify' to say what changed
-                    now = MigrationContext.configure(conn).get_current_revision()
-                    check = sqlite and now != before
+                with conn.begin():  # on SQLite: BEGIN IMMEDIATE, the database's write lock
+                    if not sqlite:
+                        _lock_and_make_schema(conn, schema)
+                    check = False
+                    if migrate:
+                        config.attributes["connection"] = conn
+                        before = MigrationContext.configure(conn).get_current_revision()
+                        command.upgrade(config, "head")
+                        # only what a migration did is checked: a ledger someone edited
+                        # by hand must still open, for 'bilag verify' to say what changed
+                        now = MigrationContext.configure(conn).get_current_revision()
+                        check = sqlite and now != before
                     if check and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
                         raise LedgerError(
                             f"migrating the ledger at {_safe(url)} broke a foreign key"
                         )
             finally:
                 if sqlite:
-                    conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-                    conn.commit()
+                    _outside_transaction(conn, "PRAGMA foreign_keys=ON")
     except SQLAlchemyError as e:
-        raise LedgerError(f"cannot migrate the ledger at {_safe(url)}: {e}") from e
+        raise LedgerError(f"cannot set up the ledger at {_safe(url)}: {e}") from e
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """Begin every transaction ourselves (see the module docstring)."""
+    read_only = conn.get_execution_options().get(READ_ONLY, False)
+    conn.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
+
+
+def _lock_and_make_schema(conn: Connection, schema: str | None) -> None:
+    """PostgreSQL: the schema's set-up lock for this transaction, and the schema itself."""
+    conn.execute(
+        text(
+            "SELECT pg_advisory_xact_lock(hashtext("
+            "'bilag-migrate:' || coalesce(:schema, current_schema(), '')))"
+        ),
+        {"schema": schema},
+    )
+    if schema is not None:
+        # asked first: the application's role may not create schemas (README)
+        found = conn.execute(
+            text("SELECT 1 FROM pg_namespace WHERE nspname = :s"), {"s": schema}
+        ).first()
+        if found is None:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
 
 
 def foreign_keys_off(conn: Connection) -> None:
     """SQLite's foreign key enforcement off for ``conn`` (only outside a transaction:
     inside one, SQLite ignores the pragma)."""
-    conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-    conn.commit()
+    _outside_transaction(conn, "PRAGMA foreign_keys=OFF")
+
+
+def _outside_transaction(conn: Connection, sql: str) -> None:
+    """Run ``sql`` on the driver's connection, where no transaction is begun for it
+    (through ``conn`` SQLAlchemy would begin one first: see _sqlite_begin)."""
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    driver.execute(sql)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # no BEGIN of pysqlite's own: _sqlite_begin issues it
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -7,6 +7,9 @@ the clock) is in one :class:`Deps`, so tests can swap any part
 
 from __future__ import annotations
 
+import os
+import secrets
+import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,6 +34,11 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _worker_id() -> str:
+    """This process, as a claim on a document names it: host, process id, a random token."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
 @dataclass(frozen=True)
 class Deps:
     """What the services need; built once per command or flow run."""
@@ -47,7 +55,9 @@ class Deps:
     # called with a step name ("after_post") between the commits of the pipeline; the
     # interruption tests make it stop the process there
     checkpoint: Callable[[str], None] = field(default=no_checkpoint)
+    # who holds a claim on a document this process works on (bilag/services/claims.py)
+    worker: str = field(default_factory=_worker_id)
 
-    def uow(self) -> UnitOfWork:
-        """A new unit of work (rolls back unless committed)."""
-        return self.ledger.uow()
+    def uow(self, *, read_only: bool = False) -> UnitOfWork:
+        """A new unit of work (rolls back unless committed); ``read_only`` to only read."""
+        return self.ledger.uow(read_only=read_only)

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 def verify_ledger(deps: Deps) -> ChainReport:
     """The chain recomputed from what the database holds now."""
-    with deps.uow() as uow:
+    with deps.uow(read_only=True) as uow:
         report = verify_chain(uow.repo.conn, deps.ledger.anchor, chain_key=deps.ledger.chain_key)
     anchor = deps.ledger.anchor
     if report.intact and anchor is not None and report.last_seq > 0:

@@ -72,6 +72,7 @@ def post_document(deps: Deps, document_id: int) -> str | None:
         return None
     now = deps.clock()
     with deps.uow() as uow:
+        uow.repo.lock_ledger()  # then the key is looked for in what every poster committed
         vid = uow.repo.find_voucher_by_key(key)
         if vid is None:
             posted = uow.repo.add_voucher(voucher, idempotency_key=key, actor=deps.actor, at=now)

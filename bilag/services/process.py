@@ -32,6 +32,7 @@ from bilag.domain.text import printable
 from bilag.errors import InfrastructureError
 from bilag.ledger.repository import DocumentRow
 from bilag.ledger.uow import UnitOfWork
+from bilag.services.claims import claimed
 from bilag.services.coding import code_invoice
 from bilag.services.corrections import field_hints
 from bilag.services.deps import Deps
@@ -130,34 +131,52 @@ def process_incoming(
     """
     ctx = _parse_context(deps)
     finish_pending_posts(deps)
-    results: list[ProcessResult] = []
+    slots: list[list[ProcessResult] | IncomingDocument] = []
     for doc in docs:
         if isinstance(doc, Problem):
-            done = [
-                ProcessResult(
-                    source=doc.source,
-                    document_id=None,
-                    status=Status.NEEDS_REVIEW,
-                    reasons=({"code": doc.code, "message": doc.message},),
-                    failed=True,
-                )
-            ]
-        else:
-            done = _process_top(deps, ctx, doc)
-        results.extend(done)
-        if on_document is not None:
-            on_document(done)
+            slots.append(_done([_unreadable(doc)], on_document))
+            continue
+        done = _process_top(deps, ctx, doc, wait=False)
+        slots.append(doc if done is None else _done(done, on_document))
+    # what another process held: wait for it to finish, then report what it recorded
+    results: list[ProcessResult] = []
+    for slot in slots:
+        if isinstance(slot, IncomingDocument):
+            slot = _done(_process_top(deps, ctx, slot, wait=True) or [], on_document)
+        results.extend(slot)
     return results
+
+
+def _done(results: list[ProcessResult], on_document: DocumentDone | None) -> list[ProcessResult]:
+    if on_document is not None:
+        on_document(results)
+    return results
+
+
+def _unreadable(problem: Problem) -> ProcessResult:
+    return ProcessResult(
+        source=problem.source,
+        document_id=None,
+        status=Status.NEEDS_REVIEW,
+        reasons=({"code": problem.code, "message": problem.message},),
+        failed=True,
+    )
 
 
 def finish_pending_posts(deps: Deps) -> list[str]:
     """Post what was decided (or approved) but not yet marked posted when a run stopped.
 
     Posting is keyed, so a voucher written before the stop is found, not written again.
+    A document another process holds is left to it.
     """
-    with deps.uow() as uow:
+    with deps.uow(read_only=True) as uow:
         pending = [row.id for row in uow.repo.documents([POSTING])]
-    return [vid for doc_id in pending if (vid := post_document(deps, doc_id))]
+    posted = []
+    for doc_id in pending:
+        with claimed(deps, doc_id, wait=False) as won:
+            if won and (vid := post_document(deps, doc_id)):
+                posted.append(vid)
+    return posted
 
 
 def _parse_context(deps: Deps) -> ParseContext:
@@ -194,35 +213,40 @@ def _mark_duplicate(
     uow.audit.record("duplicate", "document", doc_id, actor=deps.actor, after=after)
 
 
-def _process_top(deps: Deps, ctx: ParseContext, doc: IncomingDocument) -> list[ProcessResult]:
+def _process_top(
+    deps: Deps, ctx: ParseContext, doc: IncomingDocument, *, wait: bool
+) -> list[ProcessResult] | None:
+    """Record, claim and process one arrival; None when another process holds it."""
     sha = deps.archive.put(doc.content)  # first of all: the original is safe
-    key = doc.origin.get("key")
     with deps.uow() as uow:
-        existing = (
-            uow.repo.find_by_origin_key(key) if key else uow.repo.find_document(None, doc.name, sha)
-        )
-        if existing is not None and existing.status not in (RECEIVED, POSTING):
-            return results_of_tree(deps, existing.id)
-        if existing is None:
-            first = uow.repo.find_top_level_by_sha(sha)
-            doc_id = _record(deps, uow, doc, sha, None)
-            if first is not None:
-                reason = Reason(
-                    ReasonCode.DUPLICATE,
-                    f"the same file (sha256 {sha[:12]}…) arrived before as {first.name} "
-                    f"(document {first.id})",
-                    value=str(first.id),
-                )
-                _mark_duplicate(deps, uow, doc_id, first.id, reason, role=first.role)
-                uow.commit()
-                return [result_of(uow.repo.get_document(doc_id))]  # type: ignore[arg-type]
-            uow.commit()
-        else:
-            doc_id = existing.id
-    ids = {doc.name: doc_id}
-    for parsed in parse_document(doc, ctx, deps.parsers):
-        _handle(deps, parsed, ids)
-    _settle_containers(deps, doc_id)
+        doc_id, created = _record(deps, uow, doc, sha, None)
+        settled = False
+        if not created:  # recorded before: finished, or left half-way by a run that stopped
+            row = uow.repo.get_document(doc_id)
+            settled = row is not None and row.status not in (RECEIVED, POSTING)
+        elif first := uow.repo.find_top_level_by_sha(sha, other_than=doc_id):
+            reason = Reason(
+                ReasonCode.DUPLICATE,
+                f"the same file (sha256 {sha[:12]}…) arrived before as {first.name} "
+                f"(document {first.id})",
+                value=str(first.id),
+            )
+            _mark_duplicate(deps, uow, doc_id, first.id, reason, role=first.role)
+            settled = True
+        uow.commit()
+    if settled:
+        return results_of_tree(deps, doc_id)
+    with claimed(deps, doc_id, wait=wait) as won:
+        if not won:
+            return None
+        with deps.uow(read_only=True) as uow:
+            row = uow.repo.get_document(doc_id)
+        assert row is not None
+        if row.status in (RECEIVED, POSTING):
+            ids = {doc.name: doc_id}
+            for parsed in parse_document(doc, ctx, deps.parsers):
+                _handle(deps, parsed, ids)
+            _settle_containers(deps, doc_id)
     return results_of_tree(deps, doc_id)
 
 
@@ -262,9 +286,12 @@ def _settle_containers(deps: Deps, doc_id: int) -> None:
         uow.commit()
 
 
-def _record(deps: Deps, uow: Any, doc: IncomingDocument, sha: str, parent_id: int | None) -> int:
+def _record(
+    deps: Deps, uow: UnitOfWork, doc: IncomingDocument, sha: str, parent_id: int | None
+) -> tuple[int, bool]:
+    """The document's row, recorded now or found as recorded before; (id, recorded now)."""
     origin = {k: str(v) for k, v in doc.origin.items()}
-    doc_id: int = uow.repo.add_document(
+    doc_id, created = uow.repo.record_document(
         sha256=sha,
         name=doc.name,
         size=doc.size,
@@ -278,40 +305,45 @@ def _record(deps: Deps, uow: Any, doc: IncomingDocument, sha: str, parent_id: in
         registered_by=deps.actor,
         now=deps.clock(),
     )
-    uow.audit.record(
-        "arrived",
-        "document",
-        doc_id,
-        actor=deps.actor,
-        after={"name": doc.name, "sha256": sha, "origin": origin},
-    )
-    return doc_id
+    if created:
+        uow.audit.record(
+            "arrived",
+            "document",
+            doc_id,
+            actor=deps.actor,
+            after={"name": doc.name, "sha256": sha, "origin": origin},
+        )
+    return doc_id, created
 
 
 def _handle(deps: Deps, parsed: DocumentResult, ids: dict[str, int]) -> None:
     doc = parsed.document
     doc_id = ids.get(doc.name)
     if doc_id is None:  # a child: archive and record it under its parent
-        parent_id = ids.get(doc.parent or "")
         sha = deps.archive.put(doc.content)
         with deps.uow() as uow:
-            row = uow.repo.find_document(parent_id, doc.name, sha)
-            if row is None:
-                doc_id = _record(deps, uow, doc, sha, parent_id)
-                uow.commit()
-            else:
-                doc_id = row.id
-                if row.status not in (RECEIVED, POSTING):
-                    ids[doc.name] = doc_id
-                    return
+            doc_id, _ = _record(deps, uow, doc, sha, ids.get(doc.parent or ""))
+            uow.commit()
         ids[doc.name] = doc_id
+        # its own claim too: a run finishing pending posts may hold it for a moment
+        with claimed(deps, doc_id, wait=True):
+            _handle_claimed(deps, parsed, doc_id)
+    else:  # the top-level document: claimed by the caller
+        _handle_claimed(deps, parsed, doc_id)
+
+
+def _handle_claimed(deps: Deps, parsed: DocumentResult, doc_id: int) -> None:
+    with deps.uow(read_only=True) as uow:
+        row = uow.repo.get_document(doc_id)
+    if row is None or row.status not in (RECEIVED, POSTING):
+        return  # finished before (an earlier run, or the one that held it)
     _record_attachments(deps, parsed, doc_id)
     try:
         _handle_parsed(deps, parsed, doc_id)
     except InfrastructureError:
         raise
     except Exception as e:  # a bug must not lose the document: record it for a person
-        log.exception("%s: processing failed", doc.name)
+        log.exception("%s: processing failed", parsed.document.name)
         reason = Reason(
             ReasonCode.NO_INVOICE, f"bilag failed on this document ({type(e).__name__}: {e})"
         )
@@ -322,8 +354,8 @@ def _record_attachments(deps: Deps, parsed: DocumentResult, parent_id: int) -> N
     for att in parsed.attachments:
         sha = deps.archive.put(att.content)
         with deps.uow() as uow:
-            if uow.repo.find_document(parent_id, att.name, sha) is None:
-                att_id = _record(deps, uow, att, sha, parent_id)
+            att_id, created = _record(deps, uow, att, sha, parent_id)
+            if created:
                 uow.repo.update_document(att_id, role=ROLE_ATTACHMENT, status=ATTACHMENT)
                 uow.commit()
 
@@ -387,10 +419,10 @@ def _handle_invoice(
         "role": ROLE_INVOICE,
     }
     with deps.uow() as uow:
+        uow.repo.lock_ledger()  # one duplicate check at a time: the first one read is the original
         uow.repo.update_document(doc_id, **facts)
         uow.audit.record("extracted", "document", doc_id, actor=deps.actor, after=facts["invoice"])
-        earlier = [k for k in uow.repo.duplicate_candidates(key) if k.document_id < doc_id]
-        match = find_duplicate(key, earlier)
+        match = find_duplicate(key, uow.repo.duplicate_candidates(key))
         if match is not None and match.certain:
             reason = Reason(
                 ReasonCode.DUPLICATE,

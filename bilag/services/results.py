@@ -49,7 +49,7 @@ class ProcessResult:
 
 def results_of_tree(deps: Deps, doc_id: int) -> list[ProcessResult]:
     """The results of a document and of everything found inside it, as recorded."""
-    with deps.uow() as uow:
+    with deps.uow(read_only=True) as uow:
         row = uow.repo.get_document(doc_id)
         assert row is not None
         rows = [row]

@@ -46,6 +46,7 @@ SAVE_EVERY = timedelta(seconds=2)  # counters reach the ledger this often while 
 SILENT_AFTER = timedelta(minutes=15)
 MAX_FAILURES = 50  # failures kept on a run's row (the count is always whole)
 WAITING = ("awaiting_approval", "needs_review", "received", "posting")
+DELIVERED = frozenset({"delivered", "reconciled"})
 
 
 def failure_reason(result: ProcessResult) -> str:
@@ -216,7 +217,13 @@ def run_source(
     """
     from bilag.services.intake import fetch
 
-    with RunRecorder(deps, kind=kind, source=source.name, progress=progress, keep=keep) as run:
+    count = getattr(source, "pending", None)  # a drop folder counts its files ahead
+    total = int(count()) if callable(count) else None
+    if total is not None and limit is not None:
+        total = min(total, limit)
+    with RunRecorder(
+        deps, kind=kind, source=source.name, total=total, progress=progress, keep=keep
+    ) as run:
         report = fetch(deps, source, limit=limit, on_item=lambda item: record_item(run, item))
     assert run.id is not None
     outcome = RunOutcome(run.id, run.state, tuple(run.results), dict(run.counts), run.failed)
@@ -271,6 +278,16 @@ class StatusReport:
     documents: Mapping[str, int]  # documents per status
     now: datetime
     failures: tuple[tuple[RunRow, Mapping[str, str]], ...] = field(default=())
+    deliveries: Mapping[tuple[str, str], int] = field(default_factory=dict)  # (sink, state)
+
+    @property
+    def undelivered(self) -> dict[str, dict[str, int]]:
+        """Per sink, the vouchers not (yet) delivered, by state: the sinks' queues."""
+        out: dict[str, dict[str, int]] = {}
+        for (sink, state), n in sorted(self.deliveries.items()):
+            if state not in DELIVERED:
+                out.setdefault(sink, {})[state] = n
+        return out
 
     @property
     def waiting(self) -> dict[str, int]:
@@ -283,5 +300,6 @@ def workspace_status(deps: Deps, *, limit: int = 10, failures: int = 20) -> Stat
     with deps.uow() as uow:
         recent = tuple(uow.runs.recent(limit))
         counts = uow.runs.document_counts()
+        sent = uow.runs.delivery_counts()
     listed = tuple((run, f) for run in recent for f in run.failures)[:failures]
-    return StatusReport(recent, counts, deps.clock(), listed)
+    return StatusReport(recent, counts, deps.clock(), listed, sent)

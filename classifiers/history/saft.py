@@ -26,6 +26,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
+
 from bilag.domain.model import Problem
 from bilag.domain.problems import ProblemCode
 from classifiers.base import HistoryRow
@@ -65,12 +67,12 @@ def _parse(data: bytes) -> tuple[Any, str | None]:
         return None, first_error
 
 
-def _text(element: Any, path: str) -> str:
+def _text(element: etree._Element, path: str) -> str:
     value = element.findtext(path)
     return value.strip() if value else ""
 
 
-def _amount(line: Any, which: str) -> Decimal | None:
+def _amount(line: etree._Element, which: str) -> Decimal | None:
     text = _text(line, f"{{*}}{which}/{{*}}Amount")
     return parse_amount(text) if text else Decimal(0)
 
@@ -83,7 +85,7 @@ def _is_cost_account(account: str, standard: dict[str, str]) -> bool:
 
 
 def _master_data(
-    root: Any,
+    root: etree._Element,
 ) -> tuple[dict[str, tuple[str | None, str | None]], dict[str, str], dict[str, str]]:
     """Suppliers (id -> org number, name), account -> standard account, analysis type -> role."""
     suppliers: dict[str, tuple[str | None, str | None]] = {}

@@ -16,10 +16,19 @@ VAT type); the supplier is a Fiken contact looked up by organisation number or
 created. Fiken has no free reference field on a purchase, so bilag's reference
 ends each line's description (``... [bilag:AP2026-000017]``): that is how a
 purchase whose creation answer was lost is found again. A 401 reads the token
-again from its source (a rotated token) and retries once. Fiken's API has no
-supplier credit notes: a credit note is refused with that reason. Fiken takes
+again from its source (a rotated token) and retries once. Fiken takes
 attachments only as PDF or image; an EHF original is attached as the PDF it
 carries inside, and one without a PDF reads back as a difference.
+
+A supplier's credit note is a purchase whose lines carry negative amounts, as
+Fiken registers a credit note from a supplier (``identifier`` its number; the
+purchase schema sets no lower bound on ``netPrice`` and ``vat``). Fiken's
+``/creditNotes`` routes are not for this: they credit an invoice the company itself
+sent to a customer (sales), against accounts receivable. A reversal of a voucher
+(``bilag reverse``) goes the same way: it is the voucher with every sign turned,
+so it becomes the counter-purchase that cancels the one delivered before (negative
+for a reversed invoice, positive for a reversed credit note), and the other
+ledger stays equal to bilag's.
 """
 
 from __future__ import annotations
@@ -173,10 +182,6 @@ class FikenSink(HttpSink):
         return int(_id_from(made))
 
     def purchase_body(self, voucher: OutgoingVoucher) -> dict[str, Any]:
-        if voucher.payable < 0 or voucher.voucher.reverses is not None:
-            raise SinkRejectedError(
-                "Fiken's API has no supplier credit notes or reversals; register it in Fiken"
-            )
         foreign = voucher.currency != "NOK"
         lines = []
         for line in voucher.lines:
@@ -202,7 +207,7 @@ class FikenSink(HttpSink):
         }
         if voucher.invoice_number:
             body["identifier"] = voucher.invoice_number
-        if voucher.due_date:
+        if voucher.due_date and voucher.payable >= 0:  # a credit note is due nowhere
             body["dueDate"] = voucher.due_date.isoformat()
         kid = voucher.payment_reference or ""
         if kid.isdigit() and 2 <= len(kid) <= 25:

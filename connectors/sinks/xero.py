@@ -24,34 +24,37 @@ resend a ``PUT /Invoices`` whose answer timed out, and Xero creates bills with
 lost is first looked up by invoice number and bilag's reference, which ends
 each line's description (``[bilag:AP2026-000017]``) and is the bill's
 ``Reference``. The contact is found by ``CompanyNumber`` (the organisation
-number) or created. Credit notes and reversals are refused with that reason.
+number) or created.
+
+A supplier's credit note becomes an ``ACCPAYCREDIT`` credit note (``PUT
+/CreditNotes``) with the same lines, contact, status and attachment. Xero keeps
+credit notes' amounts positive (the type says which way they go), so bilag sends
+each line with its sign turned and turns it back when reading; ``Reference`` is for
+sales credit notes only, so bilag's mark rides on the lines alone and a lost answer
+is followed by a lookup by ``CreditNoteNumber``. Its external reference is
+``credit-note:<CreditNoteID>``, which tells the read-back where to look. A reversal
+(``bilag reverse``) is the voucher with every sign turned, so a reversed bill goes
+as the credit note that cancels it and a reversed credit note as a bill: the other
+ledger stays equal to bilag's.
 """
 
 from __future__ import annotations
 
-import base64
-import json
-import os
 import re
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import httpx
 
 from bilag.domain.delivery import OutgoingVoucher, ReadBack, ReadBackLine
 from bilag.errors import (
-    SinkAuthError,
     SinkError,
     SinkRejectedError,
-    SinkUnavailableError,
 )
 from connectors.base import ExternalRef
 from connectors.sinks.config import CodeMap, SinkTable
-from connectors.sinks.core import AmbiguousOutcome, HttpSink, Retrier, RetryPolicy
+from connectors.sinks.core import HttpSink, Retrier
+from connectors.sinks.xero_calls import SdkCalls, XeroTokens, no_retries
 
 if TYPE_CHECKING:
     from connectors.sinks import BuildContext
@@ -62,164 +65,7 @@ DEFAULT_URL = "https://api.xero.com/api.xro/2.0"
 TOKEN_URL = "https://identity.xero.com/connect/token"
 DEFAULT_TAX_TYPES = {"0": "NONE", "1": "INPUT"}
 _MARK = re.compile(r"\[(bilag:[^\]]+)\]\s*$")
-_SDK_KEYS = ("access_token", "refresh_token", "scope", "expires_in", "expires_at",
-             "token_type", "id_token")  # fmt: skip
-_EARLY = 120  # seconds before expiry that bilag refreshes (the SDK's own margin is 60)
-
-
-class XeroTokens:
-    """The OAuth2 token set of one Xero connection, kept in the workspace."""
-
-    def __init__(
-        self,
-        path: Path,
-        client: httpx.Client,
-        *,
-        token_url: str,
-        client_id: str,
-        client_secret: str,
-        first_refresh_token: str | None,
-        retrier: Retrier,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self.path = path
-        self.retrier = retrier
-        self._client = client
-        self._url = token_url
-        self._basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
-        self._first = first_refresh_token
-        self._clock = clock
-        self._token: dict[str, Any] | None = None
-
-    def _load(self) -> dict[str, Any] | None:
-        try:
-            return dict(json.loads(self.path.read_text(encoding="utf-8")))
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError) as e:
-            raise SinkAuthError(f"{self.path}: unreadable token file: {e}") from e
-
-    def _save(self, token: dict[str, Any]) -> None:
-        part = self.path.with_name(self.path.name + ".part")
-        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(token, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        part.replace(self.path)  # the rotated refresh token must never be half-written
-
-    def current(self) -> dict[str, Any]:
-        """A token valid for the next two minutes (refreshed when it would not be)."""
-        if self._token is None:
-            self._token = self._load()
-        if self._token is None or float(self._token.get("expires_at") or 0) < (
-            self._clock() + _EARLY
-        ):
-            self.refresh()
-        assert self._token is not None
-        # exactly the keys the SDK's OAuth2Token.update_token takes
-        return {k: self._token.get(k) for k in _SDK_KEYS}
-
-    def _post(self, refresh_token: str) -> httpx.Response:
-        """The token call, retried like any other on transient failures."""
-        last = ""
-        for attempt in range(1, self.retrier.policy.attempts + 1):
-            try:
-                response = self._client.post(
-                    self._url,
-                    data={"grant_type": "refresh_token", "refresh_token": refresh_token},
-                    headers={"Authorization": f"Basic {self._basic}"},
-                )
-            except httpx.HTTPError as e:
-                last = f"Xero's token endpoint: {e}"
-                self.retrier.wait(attempt)
-                continue
-            if response.status_code == 200:
-                return response
-            if response.status_code == 429 or response.status_code >= 500:
-                last = f"Xero's token endpoint: HTTP {response.status_code}"
-                self.retrier.wait(attempt)
-                continue
-            raise SinkAuthError(f"Xero refused the refresh token: HTTP {response.status_code}: "
-                                f"{response.text[:300]}")  # fmt: skip
-        raise SinkUnavailableError(last)
-
-    def refresh(self) -> None:
-        stored = self._token or self._load() or {}
-        refresh_token = stored.get("refresh_token") or self._first
-        if not refresh_token:
-            raise SinkAuthError("no Xero refresh token: set refresh_token_env or _file once")
-        response = self._post(refresh_token)
-        token = dict(response.json())
-        token["expires_at"] = self._clock() + float(token.get("expires_in") or 1800)
-        scope = token.get("scope")
-        token["scope"] = scope.split() if isinstance(scope, str) else scope or []
-        self._save(token)
-        self._token = token
-
-
-def xero_message(error: Exception) -> str:
-    body = getattr(getattr(error, "http_resp", None), "data", b"") or b""
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return f"Xero: {body[:300]!s}" if body else f"Xero: {error}"
-    parts = [str(data.get("Message") or data.get("Detail") or "validation error")]
-    for element in data.get("Elements") or []:
-        for v in element.get("ValidationErrors") or []:
-            parts.append(str(v.get("Message")))
-    return "; ".join(parts)
-
-
-class SdkCalls(Retrier):
-    """The retry rules of :class:`~connectors.sinks.core.SinkHttp`, around SDK calls."""
-
-    def __init__(self, tokens: XeroTokens, policy: RetryPolicy, sleep: Callable[[float], None],
-                 timeout: float) -> None:  # fmt: skip
-        super().__init__(policy, sleep, settle_seconds=timeout)
-        self.tokens = tokens
-        self.timeout = (min(timeout, 10.0), timeout)
-
-    def call(self, fn: Callable[..., Any], *args: Any, creates: bool = False, **kw: Any) -> Any:
-        import urllib3.exceptions as u3
-        from xero_python.exceptions import ApiException
-
-        refreshed, attempt, last = False, 0, ""
-        while attempt < self.policy.attempts:
-            attempt += 1
-            self.tokens.current()
-            started = time.perf_counter()
-            try:
-                return fn(*args, _request_timeout=self.timeout, **kw)
-            except (u3.NewConnectionError, u3.ConnectTimeoutError) as e:
-                last = f"cannot connect: {e}"
-                self.wait(attempt)
-            except (u3.ReadTimeoutError, u3.ProtocolError) as e:
-                last = f"no answer: {type(e).__name__}"
-                if creates:
-                    raise AmbiguousOutcome(last) from e
-                self.wait(attempt)
-            except ApiException as e:
-                status = int(getattr(e.http_resp, "status", 0) or 0)
-                if status == 401 and not refreshed:
-                    refreshed, attempt = True, attempt - 1
-                    self.stats.refreshes += 1
-                    self.tokens.refresh()
-                    continue
-                if status in (401, 403):
-                    raise SinkAuthError(f"Xero: HTTP {status}: {xero_message(e)}") from e
-                if status in (408, 429) or status >= 500:
-                    last = f"HTTP {status}: {xero_message(e)}"
-                    if status >= 500 and creates:
-                        raise AmbiguousOutcome(last) from e
-                    after = (e.headers or {}).get("Retry-After") if e.http_resp else None
-                    self.wait(attempt, float(after) if after and after.isdigit() else None)
-                    continue
-                raise SinkRejectedError(xero_message(e), status=status) from e
-            finally:
-                self.stats.requests += 1
-                self.stats.wire_seconds += time.perf_counter() - started
-        raise SinkUnavailableError(f"gave up after {self.policy.attempts} tries: {last}")
+CREDIT = "credit-note:"  # the external reference of an ACCPAYCREDIT, before its id
 
 
 class XeroSink(HttpSink):
@@ -277,24 +123,27 @@ class XeroSink(HttpSink):
                               creates=True)  # fmt: skip
         return str(made.contacts[0].contact_id)
 
-    def bill(self, voucher: OutgoingVoucher) -> Any:
-        from xero_python.accounting import Contact, CurrencyCode, Invoice, LineAmountTypes, LineItem
+    def _items(self, voucher: OutgoingVoucher, sign: Decimal) -> list[Any]:
+        from xero_python.accounting import LineItem
 
-        if voucher.payable < 0 or voucher.voucher.reverses is not None:
-            raise SinkRejectedError("credit notes and reversals are not delivered to Xero yet; "
-                                    "register it in Xero")  # fmt: skip
         foreign = voucher.currency != "NOK"
-        items = [
+        return [
             _writable(LineItem(
                 description=f"{line.description[:180]} [{voucher.reference}]",
                 quantity=1.0,
-                unit_amount=float((line.net_currency if foreign else line.net) or 0),
+                unit_amount=float(sign * ((line.net_currency if foreign else line.net) or 0)),
                 account_code=self.mapping.account(line.account),
                 tax_type=self.mapping.vat_code(line.vat_code or "0"),
-                tax_amount=float((line.vat_currency if foreign else line.vat) or 0),
+                tax_amount=float(sign * ((line.vat_currency if foreign else line.vat) or 0)),
             ))
             for line in voucher.lines
         ]  # fmt: skip
+
+    def bill(self, voucher: OutgoingVoucher) -> Any:
+        from xero_python.accounting import Contact, CurrencyCode, Invoice, LineAmountTypes
+
+        if _is_credit(voucher):
+            raise ValueError("a credit note is sent as credit_note(), not as a bill")
         invoice = Invoice(
             type="ACCPAY",
             contact=_writable(Contact(contact_id=self._contact_id(voucher))),
@@ -305,43 +154,79 @@ class XeroSink(HttpSink):
             line_amount_types=LineAmountTypes.EXCLUSIVE,
             status=self.status,
             currency_code=getattr(CurrencyCode, voucher.currency),
-            line_items=items,
+            line_items=self._items(voucher, Decimal(1)),
         )
         return _writable(invoice)
 
-    def _create(self, voucher: OutgoingVoucher) -> ExternalRef:
-        from xero_python.accounting import Invoices
+    def credit_note(self, voucher: OutgoingVoucher) -> Any:
+        """An ACCPAYCREDIT: what the supplier owes back, its amounts positive as Xero keeps
+        them (bilag's credit-note voucher carries them negative)."""
+        from xero_python.accounting import Contact, CreditNote, CurrencyCode, LineAmountTypes
 
-        made = self.http.call(self.api.create_invoices, self.tenant,
-                              Invoices(invoices=[self.bill(voucher)]),
-                              idempotency_key=voucher.reference[:128], creates=True)  # fmt: skip
-        invoice = made.invoices[0]
-        errors = [e.message for e in (invoice.validation_errors or [])]
-        if errors or getattr(invoice, "has_errors", False):
-            raise SinkRejectedError("Xero: " + "; ".join(errors or ["the bill has errors"]))
-        return ExternalRef(self.name, str(invoice.invoice_id))
+        note = CreditNote(
+            type="ACCPAYCREDIT",
+            contact=_writable(Contact(contact_id=self._contact_id(voucher))),
+            date=voucher.voucher.voucher_date,
+            credit_note_number=voucher.invoice_number or voucher.voucher_id,
+            line_amount_types=LineAmountTypes.EXCLUSIVE,
+            status=self.status,
+            currency_code=getattr(CurrencyCode, voucher.currency),
+            line_items=self._items(voucher, Decimal(-1)),
+        )
+        return _writable(note)
+
+    def _create(self, voucher: OutgoingVoucher) -> ExternalRef:
+        from xero_python.accounting import CreditNotes, Invoices
+
+        key = voucher.reference[:128]
+        if _is_credit(voucher):
+            made = self.http.call(self.api.create_credit_notes, self.tenant,
+                                  CreditNotes(credit_notes=[self.credit_note(voucher)]),
+                                  idempotency_key=key, creates=True).credit_notes[0]  # fmt: skip
+            reference = CREDIT + str(made.credit_note_id)
+        else:
+            made = self.http.call(self.api.create_invoices, self.tenant,
+                                  Invoices(invoices=[self.bill(voucher)]),
+                                  idempotency_key=key, creates=True).invoices[0]  # fmt: skip
+            reference = str(made.invoice_id)
+        errors = [e.message for e in (made.validation_errors or [])]
+        if errors or getattr(made, "has_errors", False):
+            raise SinkRejectedError("Xero: " + "; ".join(errors or ["the record has errors"]))
+        return ExternalRef(self.name, reference)
 
     def _attach(self, ref: ExternalRef, voucher: OutgoingVoucher) -> None:
         original = voucher.original
         assert original is not None
-        self.http.call(self.api.create_invoice_attachment_by_file_name, self.tenant,
-                       ref.reference, original.filename, original.content,
+        credit, xero_id = _split(ref)
+        attach = (self.api.create_credit_note_attachment_by_file_name if credit
+                  else self.api.create_invoice_attachment_by_file_name)  # fmt: skip
+        self.http.call(attach, self.tenant, xero_id, original.filename, original.content,
                        idempotency_key=f"{voucher.reference}:original"[:128],
                        creates=True)  # fmt: skip
 
     def _has_original(self, ref: ExternalRef) -> bool:
-        found = self.http.call(self.api.get_invoice_attachments, self.tenant, ref.reference)
-        return bool(found.attachments)
+        credit, xero_id = _split(ref)
+        listed = (self.api.get_credit_note_attachments if credit
+                  else self.api.get_invoice_attachments)  # fmt: skip
+        return bool(self.http.call(listed, self.tenant, xero_id).attachments)
 
     def find(self, voucher: OutgoingVoucher) -> ExternalRef | None:
         number = voucher.invoice_number or voucher.voucher_id
+        credit = _is_credit(voucher)
         page = 1
         while True:
-            found = self.http.call(self.api.get_invoices, self.tenant,
-                                   invoice_numbers=[number], page=page).invoices or []  # fmt: skip
-            for invoice in found:
-                if _reference(invoice) == voucher.reference:
-                    return ExternalRef(self.name, str(invoice.invoice_id))
+            if credit:
+                where = f'CreditNoteNumber=="{number.replace(chr(34), "")}"'
+                found = self.http.call(self.api.get_credit_notes, self.tenant, where=where,
+                                       page=page).credit_notes or []  # fmt: skip
+            else:
+                found = self.http.call(self.api.get_invoices, self.tenant,
+                                       invoice_numbers=[number],
+                                       page=page).invoices or []  # fmt: skip
+            for record in found:
+                if _reference(record) == voucher.reference:
+                    xero_id = record.credit_note_id if credit else record.invoice_id
+                    return ExternalRef(self.name, (CREDIT if credit else "") + str(xero_id))
             if len(found) < 100:
                 return None
             page += 1
@@ -353,31 +238,48 @@ class XeroSink(HttpSink):
         return self._orgs[contact_id]
 
     def read_back(self, ref: ExternalRef) -> ReadBack:
-        found = self.http.call(self.api.get_invoice, self.tenant, ref.reference).invoices
+        credit, xero_id = _split(ref)
+        if credit:
+            found = self.http.call(self.api.get_credit_note, self.tenant, xero_id).credit_notes
+        else:
+            found = self.http.call(self.api.get_invoice, self.tenant, xero_id).invoices
         if not found:
-            raise SinkError(f"Xero has no bill {ref.reference}")
-        invoice = found[0]
+            raise SinkError(f"Xero has no {'credit note' if credit else 'bill'} {xero_id}")
+        record = found[0]
+        sign = Decimal(-1) if credit else Decimal(1)  # back to bilag's sign
         lines = tuple(
             ReadBackLine(
                 self.mapping.our_account(str(item.account_code)),
                 self.mapping.our_vat_code(item.tax_type),
-                _money(item.line_amount),
-                _money(item.tax_amount),
+                sign * _money(item.line_amount),
+                sign * _money(item.tax_amount),
             )
-            for item in invoice.line_items or []
+            for item in record.line_items or []
         )
-        contact = invoice.contact
-        day = invoice.date
+        contact = record.contact
+        day = record.date
         return ReadBack(
             external_id=ref.reference,
             supplier_org_number=self._org_number(str(contact.contact_id)) if contact else None,
             supplier_name=contact.name if contact else None,
             voucher_date=day if isinstance(day, date) else None,
-            payable=_money(invoice.total),
+            payable=sign * _money(record.total),
             lines=lines,
-            has_original=bool(invoice.has_attachments),
-            reference=_reference(invoice),
+            has_original=bool(record.has_attachments),
+            reference=_reference(record),
         )
+
+
+def _is_credit(voucher: OutgoingVoucher) -> bool:
+    """Whether the supplier owes it back: a credit note, or the reversal of a bill."""
+    return voucher.payable < 0
+
+
+def _split(ref: ExternalRef) -> tuple[bool, str]:
+    """(a credit note?, Xero's id) of an external reference."""
+    if ref.reference.startswith(CREDIT):
+        return True, ref.reference[len(CREDIT) :]
+    return False, ref.reference
 
 
 def _money(value: Any) -> Decimal:
@@ -400,18 +302,6 @@ def _writable(model: Any) -> Any:
         if hasattr(model, f"_{flag}"):
             setattr(model, f"_{flag}", None)
     return model
-
-
-def _no_retries(api_client: Any) -> None:
-    """urllib3 must not resend a PUT on its own (see the module docstring)."""
-    pool = api_client.rest_client.pool_manager
-    original = pool.request
-
-    def request(*args: Any, **kwargs: Any) -> Any:
-        kwargs["retries"] = False
-        return original(*args, **kwargs)
-
-    pool.request = request
 
 
 def from_table(name: str, t: SinkTable, ctx: BuildContext) -> XeroSink:
@@ -439,7 +329,7 @@ def from_table(name: str, t: SinkTable, ctx: BuildContext) -> XeroSink:
     api_client = ApiClient(Configuration(oauth2_token=OAuth2Token()),
                            oauth2_token_getter=tokens.current,
                            oauth2_token_saver=lambda token: None)  # fmt: skip
-    _no_retries(api_client)
+    no_retries(api_client)
     api = AccountingApi(api_client, base_url=t.get("base_url", str, DEFAULT_URL))
     mapping = CodeMap.from_table(t)
     mapping = CodeMap(mapping.accounts, {**DEFAULT_TAX_TYPES, **mapping.vat_codes})

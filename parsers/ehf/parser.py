@@ -25,6 +25,8 @@ from collections.abc import Callable
 from types import MappingProxyType
 from typing import Any, ClassVar
 
+from lxml import etree
+
 from bilag.domain.model import Finding, Problem, Severity
 from bilag.domain.problems import ProblemCode
 from parsers.base import IncomingDocument, ParseContext, ParseOutcome
@@ -160,12 +162,12 @@ def _one_line(text: str, limit: int = 200) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def _text(root: Any, local: str) -> str | None:
+def _text(root: etree._Element, local: str) -> str | None:
     element = next(root.iterchildren(_CBC + local), None)
     return None if element is None else (element.text or "")
 
 
-def _ubl_document(source: str, root: Any) -> tuple[Any, str] | Problem:
+def _ubl_document(source: str, root: etree._Element) -> tuple[Any, str] | Problem:
     """The Invoice/CreditNote element and its name, unwrapping an SBDH envelope."""
     tag = root.tag if isinstance(root.tag, str) else ""
     if tag in _ROOT_BY_TAG:
@@ -205,7 +207,7 @@ def _describe(tag: str) -> str:
     return f"{tag or 'unknown'} (no namespace)"
 
 
-def _legacy_syntax(root: Any, customization: str) -> str | None:
+def _legacy_syntax(root: etree._Element, customization: str) -> str | None:
     for marker, label in _LEGACY:
         if marker in customization:
             return label

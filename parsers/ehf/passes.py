@@ -13,6 +13,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from lxml import etree
+
 from parsers.ehf.values import BAD, DECIMAL_RE, to_bool, to_date
 
 __all__ = ["PASSES"]
@@ -28,7 +30,7 @@ _CBC = '{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}'
 
 
 # ---- DOC
-def _DOC_n1(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cbc:IssueDate
     raw = element.text
     if 'BT-2' not in found:  # the first one counts
@@ -40,7 +42,7 @@ def _DOC_n1(element: Any, found: Found, union: Union, out: Out, bad: list[str]) 
             elif value is not None:
                 out[0]['issue_date'] = value
 
-def _DOC_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cbc:DueDate
     raw = element.text
     seen = union.get('BT-9')  # the alternative found so far
@@ -48,7 +50,7 @@ def _DOC_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) 
         union['BT-9'] = 0
         found['BT-9'] = raw
 
-def _DOC_n3(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n3(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:PaymentMeans/cbc:PaymentDueDate
     raw = element.text
     seen = union.get('BT-9')  # the alternative found so far
@@ -59,7 +61,7 @@ def _DOC_n3(element: Any, found: Found, union: Union, out: Out, bad: list[str]) 
 _DOC_STEP4 = {
     _CBC + 'PaymentDueDate': _DOC_n3,
 }
-def _DOC_n5(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n5(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:PaymentMeans
     found.setdefault('BG-16', []).append(element)
     for child in element:
@@ -67,7 +69,7 @@ def _DOC_n5(element: Any, found: Found, union: Union, out: Out, bad: list[str]) 
         if step is not None:
             step(child, found, union, out, bad)
 
-def _DOC_n6(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n6(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cbc:InvoiceTypeCode
     raw = element.text
     seen = union.get('BT-3')  # the alternative found so far
@@ -75,7 +77,7 @@ def _DOC_n6(element: Any, found: Found, union: Union, out: Out, bad: list[str]) 
         union['BT-3'] = 0
         found['BT-3'] = raw
 
-def _DOC_n7(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cbc:CreditNoteTypeCode
     raw = element.text
     seen = union.get('BT-3')  # the alternative found so far
@@ -83,11 +85,11 @@ def _DOC_n7(element: Any, found: Found, union: Union, out: Out, bad: list[str]) 
         union['BT-3'] = 1
         found['BT-3'] = raw
 
-def _DOC_n8(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n8(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cbc:Note
     found.setdefault('BT-22', []).append(element)
 
-def _DOC_n9(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n9(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cbc:TaxPointDate
     raw = element.text
     if 'BT-7' not in found:  # the first one counts
@@ -99,7 +101,7 @@ def _DOC_n9(element: Any, found: Found, union: Union, out: Out, bad: list[str]) 
             elif value is not None:
                 out[0]['tax_point_date'] = value
 
-def _DOC_n10(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n10(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:InvoicePeriod/cbc:StartDate
     raw = element.text
     if 'BT-73' not in found:  # the first one counts
@@ -111,7 +113,7 @@ def _DOC_n10(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             elif value is not None:
                 out[0]['invoice_period_start'] = value
 
-def _DOC_n11(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n11(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:InvoicePeriod/cbc:EndDate
     raw = element.text
     if 'BT-74' not in found:  # the first one counts
@@ -130,7 +132,7 @@ _DOC_STEP13 = {
     _CBC + 'StartDate': _DOC_n10,
     _CBC + 'EndDate': _DOC_n11,
 }
-def _DOC_n14(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n14(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:InvoicePeriod
     for child in element:
         tag = child.tag
@@ -152,7 +154,7 @@ _DOC_TEXT15 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-13', 0, 'order_reference'),
     _CBC + 'SalesOrderID': ('BT-14', 0, 'sales_order_reference'),
 }
-def _DOC_n16(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n16(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:OrderReference
     for child in element:
         text = _DOC_TEXT15.get(child.tag)
@@ -165,14 +167,14 @@ def _DOC_n16(element: Any, found: Found, union: Union, out: Out, bad: list[str])
                     if raw:
                         out[group][attribute] = raw
 
-def _DOC_n17(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n17(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:BillingReference/cac:InvoiceDocumentReference
     found.setdefault('BG-3', []).append(element)
 
 _DOC_STEP18 = {
     _CAC + 'InvoiceDocumentReference': _DOC_n17,
 }
-def _DOC_n19(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n19(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:BillingReference
     for child in element:
         step = _DOC_STEP18.get(child.tag)
@@ -182,7 +184,7 @@ def _DOC_n19(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _DOC_TEXT20 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-16', 0, 'despatch_advice_reference'),
 }
-def _DOC_n21(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n21(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:DespatchDocumentReference
     for child in element:
         text = _DOC_TEXT20.get(child.tag)
@@ -198,7 +200,7 @@ def _DOC_n21(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _DOC_TEXT22 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-15', 0, 'receiving_advice_reference'),
 }
-def _DOC_n23(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n23(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:ReceiptDocumentReference
     for child in element:
         text = _DOC_TEXT22.get(child.tag)
@@ -214,7 +216,7 @@ def _DOC_n23(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _DOC_TEXT24 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-17', 0, 'tender_reference'),
 }
-def _DOC_n25(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n25(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:OriginatorDocumentReference
     for child in element:
         text = _DOC_TEXT24.get(child.tag)
@@ -230,7 +232,7 @@ def _DOC_n25(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _DOC_TEXT26 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-12', 0, 'contract_reference'),
 }
-def _DOC_n27(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n27(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:ContractDocumentReference
     for child in element:
         text = _DOC_TEXT26.get(child.tag)
@@ -243,7 +245,7 @@ def _DOC_n27(element: Any, found: Found, union: Union, out: Out, bad: list[str])
                     if raw:
                         out[group][attribute] = raw
 
-def _DOC_n28(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n28(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AdditionalDocumentReference[cbc:DocumentTypeCode='130']/cbc:ID
     raw = element.text
     if 'BT-18' not in found:  # the first one counts
@@ -263,19 +265,19 @@ def _DOC_n28(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _DOC_STEP29 = {
     _CBC + 'ID': _DOC_n28,
 }
-def _DOC_n30(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n30(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AdditionalDocumentReference[cbc:DocumentTypeCode='130']
     for child in element:
         step = _DOC_STEP29.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-def _DOC_n31(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n31(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AdditionalDocumentReference[not(cbc:DocumentTypeCode='130')]
     found.setdefault('BG-24', []).append(element)
 
 _DOC_TAG33 = _CBC + 'DocumentTypeCode'
-def _DOC_d32(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_d32(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AdditionalDocumentReference[...]
     selected1 = [e1.text or '' for e1 in element if e1.tag == _DOC_TAG33]
     if '130' in selected1:  # [cbc:DocumentTypeCode='130']
@@ -286,7 +288,7 @@ def _DOC_d32(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _DOC_TEXT34 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-11', 0, 'project_reference'),
 }
-def _DOC_n35(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n35(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:ProjectReference
     for child in element:
         text = _DOC_TEXT34.get(child.tag)
@@ -302,7 +304,7 @@ def _DOC_n35(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _DOC_TEXT36 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Line': ('BT-162', 2, 'address_line'),
 }
-def _DOC_n37(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n37(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:AddressLine
     for child in element:
         text = _DOC_TEXT36.get(child.tag)
@@ -318,7 +320,7 @@ def _DOC_n37(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _DOC_TEXT38 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-40', 2, 'country_code'),
 }
-def _DOC_n39(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n39(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country
     for child in element:
         text = _DOC_TEXT38.get(child.tag)
@@ -342,7 +344,7 @@ _DOC_STEP41 = {
     _CAC + 'AddressLine': _DOC_n37,
     _CAC + 'Country': _DOC_n39,
 }
-def _DOC_n42(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n42(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party/cac:PostalAddress
     found.setdefault('BG-5', []).append(element)
     for child in element:
@@ -366,7 +368,7 @@ _DOC_TEXT43 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Telephone': ('BT-42', 3, 'contact_phone'),
     _CBC + 'ElectronicMail': ('BT-43', 3, 'contact_email'),
 }
-def _DOC_n44(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n44(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party/cac:Contact
     found.setdefault('BG-6', []).append(element)
     for child in element:
@@ -380,7 +382,7 @@ def _DOC_n44(element: Any, found: Found, union: Union, out: Out, bad: list[str])
                     if raw:
                         out[group][attribute] = raw
 
-def _DOC_n45(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n45(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party/cbc:EndpointID
     raw = element.text
     if 'BT-34' not in found:  # the first one counts
@@ -397,7 +399,7 @@ def _DOC_n45(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             if raw:
                 out[1]['endpoint_scheme'] = raw
 
-def _DOC_n46(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n46(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification/cbc:ID
     found.setdefault('BT-29', []).append(element)
     raw = element.get('schemeID')
@@ -407,7 +409,7 @@ def _DOC_n46(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _DOC_STEP47 = {
     _CBC + 'ID': _DOC_n46,
 }
-def _DOC_n48(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n48(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification
     for child in element:
         step = _DOC_STEP47.get(child.tag)
@@ -417,7 +419,7 @@ def _DOC_n48(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _DOC_TEXT49 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-28', 1, 'trading_name'),
 }
-def _DOC_n50(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n50(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party/cac:PartyName
     for child in element:
         text = _DOC_TEXT49.get(child.tag)
@@ -433,7 +435,7 @@ def _DOC_n50(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _DOC_TEXT51 = {  # tag -> (field, group in out, attribute)
     _CBC + 'CompanyID': ('BT-31', 1, 'vat_number'),
 }
-def _DOC_n52(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n52(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']
     for child in element:
         text = _DOC_TEXT51.get(child.tag)
@@ -449,7 +451,7 @@ def _DOC_n52(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _DOC_TEXT53 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-32-scheme', 1, 'tax_registration_scheme'),
 }
-def _DOC_n54(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n54(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID!='VAT']/cac:TaxScheme
     for child in element:
         text = _DOC_TEXT53.get(child.tag)
@@ -468,7 +470,7 @@ _DOC_TEXT55 = {  # tag -> (field, group in out, attribute)
 _DOC_STEP56 = {
     _CAC + 'TaxScheme': _DOC_n54,
 }
-def _DOC_n57(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n57(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID!='VAT']
     for child in element:
         tag = child.tag
@@ -488,7 +490,7 @@ def _DOC_n57(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 
 _DOC_TAG59 = _CAC + 'TaxScheme'
 _DOC_TAG60 = _CBC + 'ID'
-def _DOC_d58(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_d58(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:PartyTaxScheme[...]
     selected1 = [e2.text or '' for e1 in element if e1.tag == _DOC_TAG59 for e2 in e1 if e2.tag == _DOC_TAG60]
     if 'VAT' in selected1:  # [cac:TaxScheme/cbc:ID='VAT']
@@ -496,7 +498,7 @@ def _DOC_d58(element: Any, found: Found, union: Union, out: Out, bad: list[str])
     if selected1.count('VAT') < len(selected1):  # [cac:TaxScheme/cbc:ID!='VAT']
         _DOC_n57(element, found, union, out, bad)
 
-def _DOC_n61(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n61(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID
     raw = element.text
     if 'BT-30' not in found:  # the first one counts
@@ -520,7 +522,7 @@ _DOC_TEXT62 = {  # tag -> (field, group in out, attribute)
 _DOC_STEP63 = {
     _CBC + 'CompanyID': _DOC_n61,
 }
-def _DOC_n64(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n64(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity
     for child in element:
         tag = child.tag
@@ -547,7 +549,7 @@ _DOC_STEP65 = {
     _CAC + 'PartyTaxScheme': _DOC_d58,
     _CAC + 'PartyLegalEntity': _DOC_n64,
 }
-def _DOC_n66(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n66(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party
     found.setdefault('BG-4', []).append(element)
     for child in element:
@@ -558,7 +560,7 @@ def _DOC_n66(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _DOC_STEP67 = {
     _CAC + 'Party': _DOC_n66,
 }
-def _DOC_n68(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n68(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty
     for child in element:
         step = _DOC_STEP67.get(child.tag)
@@ -568,7 +570,7 @@ def _DOC_n68(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _DOC_TEXT69 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Line': ('BT-163', 5, 'address_line'),
 }
-def _DOC_n70(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n70(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:AddressLine
     for child in element:
         text = _DOC_TEXT69.get(child.tag)
@@ -584,7 +586,7 @@ def _DOC_n70(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _DOC_TEXT71 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-55', 5, 'country_code'),
 }
-def _DOC_n72(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n72(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country
     for child in element:
         text = _DOC_TEXT71.get(child.tag)
@@ -608,7 +610,7 @@ _DOC_STEP74 = {
     _CAC + 'AddressLine': _DOC_n70,
     _CAC + 'Country': _DOC_n72,
 }
-def _DOC_n75(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n75(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingCustomerParty/cac:Party/cac:PostalAddress
     found.setdefault('BG-8', []).append(element)
     for child in element:
@@ -632,7 +634,7 @@ _DOC_TEXT76 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Telephone': ('BT-57', 6, 'contact_phone'),
     _CBC + 'ElectronicMail': ('BT-58', 6, 'contact_email'),
 }
-def _DOC_n77(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n77(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingCustomerParty/cac:Party/cac:Contact
     found.setdefault('BG-9', []).append(element)
     for child in element:
@@ -646,7 +648,7 @@ def _DOC_n77(element: Any, found: Found, union: Union, out: Out, bad: list[str])
                     if raw:
                         out[group][attribute] = raw
 
-def _DOC_n78(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n78(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingCustomerParty/cac:Party/cbc:EndpointID
     raw = element.text
     if 'BT-49' not in found:  # the first one counts
@@ -663,7 +665,7 @@ def _DOC_n78(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             if raw:
                 out[4]['endpoint_scheme'] = raw
 
-def _DOC_n79(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n79(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingCustomerParty/cac:Party/cac:PartyIdentification/cbc:ID
     found.setdefault('BT-46', []).append(element)
     raw = element.get('schemeID')
@@ -673,7 +675,7 @@ def _DOC_n79(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _DOC_STEP80 = {
     _CBC + 'ID': _DOC_n79,
 }
-def _DOC_n81(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n81(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingCustomerParty/cac:Party/cac:PartyIdentification
     for child in element:
         step = _DOC_STEP80.get(child.tag)
@@ -683,7 +685,7 @@ def _DOC_n81(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _DOC_TEXT82 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-45', 4, 'trading_name'),
 }
-def _DOC_n83(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n83(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingCustomerParty/cac:Party/cac:PartyName
     for child in element:
         text = _DOC_TEXT82.get(child.tag)
@@ -699,7 +701,7 @@ def _DOC_n83(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _DOC_TEXT84 = {  # tag -> (field, group in out, attribute)
     _CBC + 'CompanyID': ('BT-48', 4, 'vat_number'),
 }
-def _DOC_n85(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n85(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']
     for child in element:
         text = _DOC_TEXT84.get(child.tag)
@@ -714,13 +716,13 @@ def _DOC_n85(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 
 _DOC_TAG87 = _CAC + 'TaxScheme'
 _DOC_TAG88 = _CBC + 'ID'
-def _DOC_d86(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_d86(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:PartyTaxScheme[...]
     selected1 = [e2.text or '' for e1 in element if e1.tag == _DOC_TAG87 for e2 in e1 if e2.tag == _DOC_TAG88]
     if 'VAT' in selected1:  # [cac:TaxScheme/cbc:ID='VAT']
         _DOC_n85(element, found, union, out, bad)
 
-def _DOC_n89(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n89(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID
     raw = element.text
     if 'BT-47' not in found:  # the first one counts
@@ -743,7 +745,7 @@ _DOC_TEXT90 = {  # tag -> (field, group in out, attribute)
 _DOC_STEP91 = {
     _CBC + 'CompanyID': _DOC_n89,
 }
-def _DOC_n92(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n92(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity
     for child in element:
         tag = child.tag
@@ -770,7 +772,7 @@ _DOC_STEP93 = {
     _CAC + 'PartyTaxScheme': _DOC_d86,
     _CAC + 'PartyLegalEntity': _DOC_n92,
 }
-def _DOC_n94(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n94(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingCustomerParty/cac:Party
     found.setdefault('BG-7', []).append(element)
     for child in element:
@@ -781,14 +783,14 @@ def _DOC_n94(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _DOC_STEP95 = {
     _CAC + 'Party': _DOC_n94,
 }
-def _DOC_n96(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n96(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingCustomerParty
     for child in element:
         step = _DOC_STEP95.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-def _DOC_n97(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n97(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:PayeeParty/cac:PartyIdentification/cbc:ID
     found.setdefault('BT-60', []).append(element)
     raw = element.get('schemeID')
@@ -798,7 +800,7 @@ def _DOC_n97(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _DOC_STEP98 = {
     _CBC + 'ID': _DOC_n97,
 }
-def _DOC_n99(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n99(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:PayeeParty/cac:PartyIdentification
     for child in element:
         step = _DOC_STEP98.get(child.tag)
@@ -808,7 +810,7 @@ def _DOC_n99(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _DOC_TEXT100 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-59', 7, 'trading_name'),
 }
-def _DOC_n101(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n101(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:PayeeParty/cac:PartyName
     for child in element:
         text = _DOC_TEXT100.get(child.tag)
@@ -821,7 +823,7 @@ def _DOC_n101(element: Any, found: Found, union: Union, out: Out, bad: list[str]
                     if raw:
                         out[group][attribute] = raw
 
-def _DOC_n102(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n102(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:PayeeParty/cac:PartyLegalEntity/cbc:CompanyID
     raw = element.text
     if 'BT-61' not in found:  # the first one counts
@@ -841,7 +843,7 @@ def _DOC_n102(element: Any, found: Found, union: Union, out: Out, bad: list[str]
 _DOC_STEP103 = {
     _CBC + 'CompanyID': _DOC_n102,
 }
-def _DOC_n104(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n104(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:PayeeParty/cac:PartyLegalEntity
     for child in element:
         step = _DOC_STEP103.get(child.tag)
@@ -853,7 +855,7 @@ _DOC_STEP105 = {
     _CAC + 'PartyName': _DOC_n101,
     _CAC + 'PartyLegalEntity': _DOC_n104,
 }
-def _DOC_n106(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n106(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:PayeeParty
     found.setdefault('BG-10', []).append(element)
     for child in element:
@@ -864,7 +866,7 @@ def _DOC_n106(element: Any, found: Found, union: Union, out: Out, bad: list[str]
 _DOC_TEXT107 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Line': ('BT-164', 9, 'address_line'),
 }
-def _DOC_n108(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n108(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:TaxRepresentativeParty/cac:PostalAddress/cac:AddressLine
     for child in element:
         text = _DOC_TEXT107.get(child.tag)
@@ -880,7 +882,7 @@ def _DOC_n108(element: Any, found: Found, union: Union, out: Out, bad: list[str]
 _DOC_TEXT109 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-69', 9, 'country_code'),
 }
-def _DOC_n110(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n110(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:TaxRepresentativeParty/cac:PostalAddress/cac:Country
     for child in element:
         text = _DOC_TEXT109.get(child.tag)
@@ -904,7 +906,7 @@ _DOC_STEP112 = {
     _CAC + 'AddressLine': _DOC_n108,
     _CAC + 'Country': _DOC_n110,
 }
-def _DOC_n113(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n113(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:TaxRepresentativeParty/cac:PostalAddress
     found.setdefault('BG-12', []).append(element)
     for child in element:
@@ -926,7 +928,7 @@ def _DOC_n113(element: Any, found: Found, union: Union, out: Out, bad: list[str]
 _DOC_TEXT114 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-62', 8, 'trading_name'),
 }
-def _DOC_n115(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n115(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:TaxRepresentativeParty/cac:PartyName
     for child in element:
         text = _DOC_TEXT114.get(child.tag)
@@ -942,7 +944,7 @@ def _DOC_n115(element: Any, found: Found, union: Union, out: Out, bad: list[str]
 _DOC_TEXT116 = {  # tag -> (field, group in out, attribute)
     _CBC + 'CompanyID': ('BT-63', 8, 'vat_number'),
 }
-def _DOC_n117(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n117(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']
     for child in element:
         text = _DOC_TEXT116.get(child.tag)
@@ -957,7 +959,7 @@ def _DOC_n117(element: Any, found: Found, union: Union, out: Out, bad: list[str]
 
 _DOC_TAG119 = _CAC + 'TaxScheme'
 _DOC_TAG120 = _CBC + 'ID'
-def _DOC_d118(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_d118(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:PartyTaxScheme[...]
     selected1 = [e2.text or '' for e1 in element if e1.tag == _DOC_TAG119 for e2 in e1 if e2.tag == _DOC_TAG120]
     if 'VAT' in selected1:  # [cac:TaxScheme/cbc:ID='VAT']
@@ -968,7 +970,7 @@ _DOC_STEP121 = {
     _CAC + 'PartyName': _DOC_n115,
     _CAC + 'PartyTaxScheme': _DOC_d118,
 }
-def _DOC_n122(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n122(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:TaxRepresentativeParty
     found.setdefault('BG-11', []).append(element)
     for child in element:
@@ -979,7 +981,7 @@ def _DOC_n122(element: Any, found: Found, union: Union, out: Out, bad: list[str]
 _DOC_TEXT123 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-70', 10, 'delivery_party_name'),
 }
-def _DOC_n124(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n124(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:Delivery/cac:DeliveryParty/cac:PartyName
     for child in element:
         text = _DOC_TEXT123.get(child.tag)
@@ -995,14 +997,14 @@ def _DOC_n124(element: Any, found: Found, union: Union, out: Out, bad: list[str]
 _DOC_STEP125 = {
     _CAC + 'PartyName': _DOC_n124,
 }
-def _DOC_n126(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n126(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:Delivery/cac:DeliveryParty
     for child in element:
         step = _DOC_STEP125.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-def _DOC_n127(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n127(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:Delivery/cac:DeliveryLocation/cbc:ID
     raw = element.text
     if 'BT-71' not in found:  # the first one counts
@@ -1022,7 +1024,7 @@ def _DOC_n127(element: Any, found: Found, union: Union, out: Out, bad: list[str]
 _DOC_TEXT128 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Line': ('BT-165', 11, 'address_line'),
 }
-def _DOC_n129(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n129(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:Delivery/cac:DeliveryLocation/cac:Address/cac:AddressLine
     for child in element:
         text = _DOC_TEXT128.get(child.tag)
@@ -1038,7 +1040,7 @@ def _DOC_n129(element: Any, found: Found, union: Union, out: Out, bad: list[str]
 _DOC_TEXT130 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-80', 11, 'country_code'),
 }
-def _DOC_n131(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n131(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:Delivery/cac:DeliveryLocation/cac:Address/cac:Country
     for child in element:
         text = _DOC_TEXT130.get(child.tag)
@@ -1062,7 +1064,7 @@ _DOC_STEP133 = {
     _CAC + 'AddressLine': _DOC_n129,
     _CAC + 'Country': _DOC_n131,
 }
-def _DOC_n134(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n134(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:Delivery/cac:DeliveryLocation/cac:Address
     found.setdefault('BG-15', []).append(element)
     for child in element:
@@ -1085,14 +1087,14 @@ _DOC_STEP135 = {
     _CBC + 'ID': _DOC_n127,
     _CAC + 'Address': _DOC_n134,
 }
-def _DOC_n136(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n136(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:Delivery/cac:DeliveryLocation
     for child in element:
         step = _DOC_STEP135.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-def _DOC_n137(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n137(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:Delivery/cbc:ActualDeliveryDate
     raw = element.text
     if 'BT-72' not in found:  # the first one counts
@@ -1109,7 +1111,7 @@ _DOC_STEP138 = {
     _CAC + 'DeliveryLocation': _DOC_n136,
     _CBC + 'ActualDeliveryDate': _DOC_n137,
 }
-def _DOC_n139(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n139(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:Delivery
     found.setdefault('BG-13', []).append(element)
     for child in element:
@@ -1120,7 +1122,7 @@ def _DOC_n139(element: Any, found: Found, union: Union, out: Out, bad: list[str]
 _DOC_TEXT140 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Note': ('BT-20', 0, 'payment_terms'),
 }
-def _DOC_n141(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n141(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:PaymentTerms
     for child in element:
         text = _DOC_TEXT140.get(child.tag)
@@ -1133,11 +1135,11 @@ def _DOC_n141(element: Any, found: Found, union: Union, out: Out, bad: list[str]
                     if raw:
                         out[group][attribute] = raw
 
-def _DOC_n142(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n142(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AllowanceCharge
     found.setdefault('BG-20', []).append(element)
 
-def _DOC_n143(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n143(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:LegalMonetaryTotal/cbc:LineExtensionAmount
     raw = element.text
     if 'BT-106' not in found:  # the first one counts
@@ -1148,7 +1150,7 @@ def _DOC_n143(element: Any, found: Found, union: Union, out: Out, bad: list[str]
             elif raw.strip():
                 bad.append('BT-106')
 
-def _DOC_n144(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n144(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount
     raw = element.text
     if 'BT-109' not in found:  # the first one counts
@@ -1159,7 +1161,7 @@ def _DOC_n144(element: Any, found: Found, union: Union, out: Out, bad: list[str]
             elif raw.strip():
                 bad.append('BT-109')
 
-def _DOC_n145(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n145(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount
     raw = element.text
     if 'BT-112' not in found:  # the first one counts
@@ -1170,7 +1172,7 @@ def _DOC_n145(element: Any, found: Found, union: Union, out: Out, bad: list[str]
             elif raw.strip():
                 bad.append('BT-112')
 
-def _DOC_n146(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n146(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:LegalMonetaryTotal/cbc:AllowanceTotalAmount
     raw = element.text
     if 'BT-107' not in found:  # the first one counts
@@ -1181,7 +1183,7 @@ def _DOC_n146(element: Any, found: Found, union: Union, out: Out, bad: list[str]
             elif raw.strip():
                 bad.append('BT-107')
 
-def _DOC_n147(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n147(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:LegalMonetaryTotal/cbc:ChargeTotalAmount
     raw = element.text
     if 'BT-108' not in found:  # the first one counts
@@ -1192,7 +1194,7 @@ def _DOC_n147(element: Any, found: Found, union: Union, out: Out, bad: list[str]
             elif raw.strip():
                 bad.append('BT-108')
 
-def _DOC_n148(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n148(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:LegalMonetaryTotal/cbc:PrepaidAmount
     raw = element.text
     if 'BT-113' not in found:  # the first one counts
@@ -1203,7 +1205,7 @@ def _DOC_n148(element: Any, found: Found, union: Union, out: Out, bad: list[str]
             elif raw.strip():
                 bad.append('BT-113')
 
-def _DOC_n149(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n149(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:LegalMonetaryTotal/cbc:PayableRoundingAmount
     raw = element.text
     if 'BT-114' not in found:  # the first one counts
@@ -1214,7 +1216,7 @@ def _DOC_n149(element: Any, found: Found, union: Union, out: Out, bad: list[str]
             elif raw.strip():
                 bad.append('BT-114')
 
-def _DOC_n150(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n150(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:LegalMonetaryTotal/cbc:PayableAmount
     raw = element.text
     if 'BT-115' not in found:  # the first one counts
@@ -1235,7 +1237,7 @@ _DOC_STEP151 = {
     _CBC + 'PayableRoundingAmount': _DOC_n149,
     _CBC + 'PayableAmount': _DOC_n150,
 }
-def _DOC_n152(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n152(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:LegalMonetaryTotal
     found.setdefault('BG-22', []).append(element)
     for child in element:
@@ -1243,7 +1245,7 @@ def _DOC_n152(element: Any, found: Found, union: Union, out: Out, bad: list[str]
         if step is not None:
             step(child, found, union, out, bad)
 
-def _DOC_n153(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n153(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:TaxTotal[cac:TaxSubtotal]/cbc:TaxAmount
     raw = element.text
     if 'BT-110' not in found:  # the first one counts
@@ -1257,14 +1259,14 @@ def _DOC_n153(element: Any, found: Found, union: Union, out: Out, bad: list[str]
 _DOC_STEP154 = {
     _CBC + 'TaxAmount': _DOC_n153,
 }
-def _DOC_n155(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n155(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:TaxTotal[cac:TaxSubtotal]
     for child in element:
         step = _DOC_STEP154.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-def _DOC_n156(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n156(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:TaxTotal[not(cac:TaxSubtotal)]/cbc:TaxAmount
     raw = element.text
     if 'BT-111' not in found:  # the first one counts
@@ -1285,21 +1287,21 @@ def _DOC_n156(element: Any, found: Found, union: Union, out: Out, bad: list[str]
 _DOC_STEP157 = {
     _CBC + 'TaxAmount': _DOC_n156,
 }
-def _DOC_n158(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n158(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:TaxTotal[not(cac:TaxSubtotal)]
     for child in element:
         step = _DOC_STEP157.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-def _DOC_n159(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n159(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:TaxTotal/cac:TaxSubtotal
     found.setdefault('BG-23', []).append(element)
 
 _DOC_STEP160 = {
     _CAC + 'TaxSubtotal': _DOC_n159,
 }
-def _DOC_n161(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n161(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:TaxTotal
     for child in element:
         step = _DOC_STEP160.get(child.tag)
@@ -1307,7 +1309,7 @@ def _DOC_n161(element: Any, found: Found, union: Union, out: Out, bad: list[str]
             step(child, found, union, out, bad)
 
 _DOC_TAG163 = _CAC + 'TaxSubtotal'
-def _DOC_d162(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_d162(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:TaxTotal[...]
     selected1 = [e1.text or '' for e1 in element if e1.tag == _DOC_TAG163]
     if selected1:  # [cac:TaxSubtotal]
@@ -1316,7 +1318,7 @@ def _DOC_d162(element: Any, found: Found, union: Union, out: Out, bad: list[str]
         _DOC_n158(element, found, union, out, bad)
     _DOC_n161(element, found, union, out, bad)
 
-def _DOC_n164(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n164(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:InvoiceLine
     raw = element
     seen = union.get('BG-25')  # the alternative found so far
@@ -1326,7 +1328,7 @@ def _DOC_n164(element: Any, found: Found, union: Union, out: Out, bad: list[str]
     elif seen == 0:
         found['BG-25'].append(raw)
 
-def _DOC_n165(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n165(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:CreditNoteLine
     raw = element
     seen = union.get('BG-25')  # the alternative found so far
@@ -1374,7 +1376,7 @@ _DOC_STEP167 = {
     _CAC + 'InvoiceLine': _DOC_n164,
     _CAC + 'CreditNoteLine': _DOC_n165,
 }
-def _DOC_n168(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n168(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: (the group element)
     for child in element:
         tag = child.tag
@@ -1392,7 +1394,7 @@ def _DOC_n168(element: Any, found: Found, union: Union, out: Out, bad: list[str]
         if step is not None:
             step(child, found, union, out, bad)
 
-def read_DOC(element: Any, union: Union) -> Result:
+def read_DOC(element: etree._Element, union: Union) -> Result:
     """One pass over a DOC element: DOC, BG-4, BG-5, BG-6, BG-7, BG-8, BG-9, BG-10, BG-11, BG-12, BG-13, BG-15, BG-22."""
     found: Found = {}
     bad: list[str] = []
@@ -1414,7 +1416,7 @@ def read_DOC(element: Any, union: Union) -> Result:
 
 
 # ---- BG-3
-def _BG3_n1(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG3_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-3: cbc:IssueDate
     raw = element.text
     if 'BT-26' not in found:  # the first one counts
@@ -1432,7 +1434,7 @@ _BG3_TEXT2 = {  # tag -> (field, group in out, attribute)
 _BG3_STEP3 = {
     _CBC + 'IssueDate': _BG3_n1,
 }
-def _BG3_n4(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG3_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-3: (the group element)
     for child in element:
         tag = child.tag
@@ -1450,7 +1452,7 @@ def _BG3_n4(element: Any, found: Found, union: Union, out: Out, bad: list[str]) 
         if step is not None:
             step(child, found, union, out, bad)
 
-def read_BG_3(element: Any, union: Union) -> Result:
+def read_BG_3(element: etree._Element, union: Union) -> Result:
     """One pass over a BG-3 element: BG-3."""
     found: Found = {}
     bad: list[str] = []
@@ -1463,7 +1465,7 @@ def read_BG_3(element: Any, union: Union) -> Result:
 _BG24_TEXT1 = {  # tag -> (field, group in out, attribute)
     _CBC + 'URI': ('BT-124', 0, 'uri'),
 }
-def _BG24_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG24_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-24: cac:Attachment/cac:ExternalReference
     for child in element:
         text = _BG24_TEXT1.get(child.tag)
@@ -1476,7 +1478,7 @@ def _BG24_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str])
                     if raw:
                         out[group][attribute] = raw
 
-def _BG24_n3(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG24_n3(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-24: cac:Attachment/cbc:EmbeddedDocumentBinaryObject
     found.setdefault('BT-125', []).append(element)
     raw = element.get('mimeCode')
@@ -1498,7 +1500,7 @@ _BG24_STEP4 = {
     _CAC + 'ExternalReference': _BG24_n2,
     _CBC + 'EmbeddedDocumentBinaryObject': _BG24_n3,
 }
-def _BG24_n5(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG24_n5(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-24: cac:Attachment
     for child in element:
         step = _BG24_STEP4.get(child.tag)
@@ -1512,7 +1514,7 @@ _BG24_TEXT6 = {  # tag -> (field, group in out, attribute)
 _BG24_STEP7 = {
     _CAC + 'Attachment': _BG24_n5,
 }
-def _BG24_n8(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG24_n8(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-24: (the group element)
     for child in element:
         tag = child.tag
@@ -1530,7 +1532,7 @@ def _BG24_n8(element: Any, found: Found, union: Union, out: Out, bad: list[str])
         if step is not None:
             step(child, found, union, out, bad)
 
-def read_BG_24(element: Any, union: Union) -> Result:
+def read_BG_24(element: etree._Element, union: Union) -> Result:
     """One pass over a BG-24 element: BG-24."""
     found: Found = {}
     bad: list[str] = []
@@ -1543,7 +1545,7 @@ def read_BG_24(element: Any, union: Union) -> Result:
 _BG4_TEXT1 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Line': ('BT-162', 1, 'address_line'),
 }
-def _BG4_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG4_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-4: cac:PostalAddress/cac:AddressLine
     for child in element:
         text = _BG4_TEXT1.get(child.tag)
@@ -1559,7 +1561,7 @@ def _BG4_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) 
 _BG4_TEXT3 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-40', 1, 'country_code'),
 }
-def _BG4_n4(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG4_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-4: cac:PostalAddress/cac:Country
     for child in element:
         text = _BG4_TEXT3.get(child.tag)
@@ -1583,7 +1585,7 @@ _BG4_STEP6 = {
     _CAC + 'AddressLine': _BG4_n2,
     _CAC + 'Country': _BG4_n4,
 }
-def _BG4_n7(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG4_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-4: cac:PostalAddress
     found.setdefault('BG-5', []).append(element)
     for child in element:
@@ -1607,7 +1609,7 @@ _BG4_TEXT8 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Telephone': ('BT-42', 2, 'contact_phone'),
     _CBC + 'ElectronicMail': ('BT-43', 2, 'contact_email'),
 }
-def _BG4_n9(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG4_n9(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-4: cac:Contact
     found.setdefault('BG-6', []).append(element)
     for child in element:
@@ -1621,7 +1623,7 @@ def _BG4_n9(element: Any, found: Found, union: Union, out: Out, bad: list[str]) 
                     if raw:
                         out[group][attribute] = raw
 
-def _BG4_n10(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG4_n10(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-4: cbc:EndpointID
     raw = element.text
     if 'BT-34' not in found:  # the first one counts
@@ -1638,7 +1640,7 @@ def _BG4_n10(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             if raw:
                 out[0]['endpoint_scheme'] = raw
 
-def _BG4_n11(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG4_n11(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-4: cac:PartyIdentification/cbc:ID
     found.setdefault('BT-29', []).append(element)
     raw = element.get('schemeID')
@@ -1648,7 +1650,7 @@ def _BG4_n11(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _BG4_STEP12 = {
     _CBC + 'ID': _BG4_n11,
 }
-def _BG4_n13(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG4_n13(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-4: cac:PartyIdentification
     for child in element:
         step = _BG4_STEP12.get(child.tag)
@@ -1658,7 +1660,7 @@ def _BG4_n13(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _BG4_TEXT14 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-28', 0, 'trading_name'),
 }
-def _BG4_n15(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG4_n15(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-4: cac:PartyName
     for child in element:
         text = _BG4_TEXT14.get(child.tag)
@@ -1674,7 +1676,7 @@ def _BG4_n15(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _BG4_TEXT16 = {  # tag -> (field, group in out, attribute)
     _CBC + 'CompanyID': ('BT-31', 0, 'vat_number'),
 }
-def _BG4_n17(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG4_n17(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-4: cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']
     for child in element:
         text = _BG4_TEXT16.get(child.tag)
@@ -1690,7 +1692,7 @@ def _BG4_n17(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _BG4_TEXT18 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-32-scheme', 0, 'tax_registration_scheme'),
 }
-def _BG4_n19(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG4_n19(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-4: cac:PartyTaxScheme[cac:TaxScheme/cbc:ID!='VAT']/cac:TaxScheme
     for child in element:
         text = _BG4_TEXT18.get(child.tag)
@@ -1709,7 +1711,7 @@ _BG4_TEXT20 = {  # tag -> (field, group in out, attribute)
 _BG4_STEP21 = {
     _CAC + 'TaxScheme': _BG4_n19,
 }
-def _BG4_n22(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG4_n22(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-4: cac:PartyTaxScheme[cac:TaxScheme/cbc:ID!='VAT']
     for child in element:
         tag = child.tag
@@ -1729,7 +1731,7 @@ def _BG4_n22(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 
 _BG4_TAG24 = _CAC + 'TaxScheme'
 _BG4_TAG25 = _CBC + 'ID'
-def _BG4_d23(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG4_d23(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-4: cac:PartyTaxScheme[...]
     selected1 = [e2.text or '' for e1 in element if e1.tag == _BG4_TAG24 for e2 in e1 if e2.tag == _BG4_TAG25]
     if 'VAT' in selected1:  # [cac:TaxScheme/cbc:ID='VAT']
@@ -1737,7 +1739,7 @@ def _BG4_d23(element: Any, found: Found, union: Union, out: Out, bad: list[str])
     if selected1.count('VAT') < len(selected1):  # [cac:TaxScheme/cbc:ID!='VAT']
         _BG4_n22(element, found, union, out, bad)
 
-def _BG4_n26(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG4_n26(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-4: cac:PartyLegalEntity/cbc:CompanyID
     raw = element.text
     if 'BT-30' not in found:  # the first one counts
@@ -1761,7 +1763,7 @@ _BG4_TEXT27 = {  # tag -> (field, group in out, attribute)
 _BG4_STEP28 = {
     _CBC + 'CompanyID': _BG4_n26,
 }
-def _BG4_n29(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG4_n29(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-4: cac:PartyLegalEntity
     for child in element:
         tag = child.tag
@@ -1788,14 +1790,14 @@ _BG4_STEP30 = {
     _CAC + 'PartyTaxScheme': _BG4_d23,
     _CAC + 'PartyLegalEntity': _BG4_n29,
 }
-def _BG4_n31(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG4_n31(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-4: (the group element)
     for child in element:
         step = _BG4_STEP30.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-def read_BG_4(element: Any, union: Union) -> Result:
+def read_BG_4(element: etree._Element, union: Union) -> Result:
     """One pass over a BG-4 element: BG-4, BG-5, BG-6."""
     found: Found = {}
     bad: list[str] = []
@@ -1810,7 +1812,7 @@ _BG6_TEXT1 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Telephone': ('BT-42', 0, 'contact_phone'),
     _CBC + 'ElectronicMail': ('BT-43', 0, 'contact_email'),
 }
-def _BG6_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG6_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-6: (the group element)
     for child in element:
         text = _BG6_TEXT1.get(child.tag)
@@ -1823,7 +1825,7 @@ def _BG6_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) 
                     if raw:
                         out[group][attribute] = raw
 
-def read_BG_6(element: Any, union: Union) -> Result:
+def read_BG_6(element: etree._Element, union: Union) -> Result:
     """One pass over a BG-6 element: BG-6."""
     found: Found = {}
     bad: list[str] = []
@@ -1836,7 +1838,7 @@ def read_BG_6(element: Any, union: Union) -> Result:
 _BG7_TEXT1 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Line': ('BT-163', 1, 'address_line'),
 }
-def _BG7_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG7_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-7: cac:PostalAddress/cac:AddressLine
     for child in element:
         text = _BG7_TEXT1.get(child.tag)
@@ -1852,7 +1854,7 @@ def _BG7_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) 
 _BG7_TEXT3 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-55', 1, 'country_code'),
 }
-def _BG7_n4(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG7_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-7: cac:PostalAddress/cac:Country
     for child in element:
         text = _BG7_TEXT3.get(child.tag)
@@ -1876,7 +1878,7 @@ _BG7_STEP6 = {
     _CAC + 'AddressLine': _BG7_n2,
     _CAC + 'Country': _BG7_n4,
 }
-def _BG7_n7(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG7_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-7: cac:PostalAddress
     found.setdefault('BG-8', []).append(element)
     for child in element:
@@ -1900,7 +1902,7 @@ _BG7_TEXT8 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Telephone': ('BT-57', 2, 'contact_phone'),
     _CBC + 'ElectronicMail': ('BT-58', 2, 'contact_email'),
 }
-def _BG7_n9(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG7_n9(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-7: cac:Contact
     found.setdefault('BG-9', []).append(element)
     for child in element:
@@ -1914,7 +1916,7 @@ def _BG7_n9(element: Any, found: Found, union: Union, out: Out, bad: list[str]) 
                     if raw:
                         out[group][attribute] = raw
 
-def _BG7_n10(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG7_n10(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-7: cbc:EndpointID
     raw = element.text
     if 'BT-49' not in found:  # the first one counts
@@ -1931,7 +1933,7 @@ def _BG7_n10(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             if raw:
                 out[0]['endpoint_scheme'] = raw
 
-def _BG7_n11(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG7_n11(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-7: cac:PartyIdentification/cbc:ID
     found.setdefault('BT-46', []).append(element)
     raw = element.get('schemeID')
@@ -1941,7 +1943,7 @@ def _BG7_n11(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _BG7_STEP12 = {
     _CBC + 'ID': _BG7_n11,
 }
-def _BG7_n13(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG7_n13(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-7: cac:PartyIdentification
     for child in element:
         step = _BG7_STEP12.get(child.tag)
@@ -1951,7 +1953,7 @@ def _BG7_n13(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _BG7_TEXT14 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-45', 0, 'trading_name'),
 }
-def _BG7_n15(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG7_n15(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-7: cac:PartyName
     for child in element:
         text = _BG7_TEXT14.get(child.tag)
@@ -1967,7 +1969,7 @@ def _BG7_n15(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _BG7_TEXT16 = {  # tag -> (field, group in out, attribute)
     _CBC + 'CompanyID': ('BT-48', 0, 'vat_number'),
 }
-def _BG7_n17(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG7_n17(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-7: cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']
     for child in element:
         text = _BG7_TEXT16.get(child.tag)
@@ -1982,13 +1984,13 @@ def _BG7_n17(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 
 _BG7_TAG19 = _CAC + 'TaxScheme'
 _BG7_TAG20 = _CBC + 'ID'
-def _BG7_d18(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG7_d18(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-7: cac:PartyTaxScheme[...]
     selected1 = [e2.text or '' for e1 in element if e1.tag == _BG7_TAG19 for e2 in e1 if e2.tag == _BG7_TAG20]
     if 'VAT' in selected1:  # [cac:TaxScheme/cbc:ID='VAT']
         _BG7_n17(element, found, union, out, bad)
 
-def _BG7_n21(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG7_n21(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-7: cac:PartyLegalEntity/cbc:CompanyID
     raw = element.text
     if 'BT-47' not in found:  # the first one counts
@@ -2011,7 +2013,7 @@ _BG7_TEXT22 = {  # tag -> (field, group in out, attribute)
 _BG7_STEP23 = {
     _CBC + 'CompanyID': _BG7_n21,
 }
-def _BG7_n24(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG7_n24(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-7: cac:PartyLegalEntity
     for child in element:
         tag = child.tag
@@ -2038,14 +2040,14 @@ _BG7_STEP25 = {
     _CAC + 'PartyTaxScheme': _BG7_d18,
     _CAC + 'PartyLegalEntity': _BG7_n24,
 }
-def _BG7_n26(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG7_n26(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-7: (the group element)
     for child in element:
         step = _BG7_STEP25.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-def read_BG_7(element: Any, union: Union) -> Result:
+def read_BG_7(element: etree._Element, union: Union) -> Result:
     """One pass over a BG-7 element: BG-7, BG-8, BG-9."""
     found: Found = {}
     bad: list[str] = []
@@ -2060,7 +2062,7 @@ _BG9_TEXT1 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Telephone': ('BT-57', 0, 'contact_phone'),
     _CBC + 'ElectronicMail': ('BT-58', 0, 'contact_email'),
 }
-def _BG9_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG9_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-9: (the group element)
     for child in element:
         text = _BG9_TEXT1.get(child.tag)
@@ -2073,7 +2075,7 @@ def _BG9_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) 
                     if raw:
                         out[group][attribute] = raw
 
-def read_BG_9(element: Any, union: Union) -> Result:
+def read_BG_9(element: etree._Element, union: Union) -> Result:
     """One pass over a BG-9 element: BG-9."""
     found: Found = {}
     bad: list[str] = []
@@ -2086,7 +2088,7 @@ def read_BG_9(element: Any, union: Union) -> Result:
 _BG11_TEXT1 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Line': ('BT-164', 1, 'address_line'),
 }
-def _BG11_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG11_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-11: cac:PostalAddress/cac:AddressLine
     for child in element:
         text = _BG11_TEXT1.get(child.tag)
@@ -2102,7 +2104,7 @@ def _BG11_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _BG11_TEXT3 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-69', 1, 'country_code'),
 }
-def _BG11_n4(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG11_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-11: cac:PostalAddress/cac:Country
     for child in element:
         text = _BG11_TEXT3.get(child.tag)
@@ -2126,7 +2128,7 @@ _BG11_STEP6 = {
     _CAC + 'AddressLine': _BG11_n2,
     _CAC + 'Country': _BG11_n4,
 }
-def _BG11_n7(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG11_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-11: cac:PostalAddress
     found.setdefault('BG-12', []).append(element)
     for child in element:
@@ -2148,7 +2150,7 @@ def _BG11_n7(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _BG11_TEXT8 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-62', 0, 'trading_name'),
 }
-def _BG11_n9(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG11_n9(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-11: cac:PartyName
     for child in element:
         text = _BG11_TEXT8.get(child.tag)
@@ -2164,7 +2166,7 @@ def _BG11_n9(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _BG11_TEXT10 = {  # tag -> (field, group in out, attribute)
     _CBC + 'CompanyID': ('BT-63', 0, 'vat_number'),
 }
-def _BG11_n11(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG11_n11(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-11: cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']
     for child in element:
         text = _BG11_TEXT10.get(child.tag)
@@ -2179,7 +2181,7 @@ def _BG11_n11(element: Any, found: Found, union: Union, out: Out, bad: list[str]
 
 _BG11_TAG13 = _CAC + 'TaxScheme'
 _BG11_TAG14 = _CBC + 'ID'
-def _BG11_d12(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG11_d12(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-11: cac:PartyTaxScheme[...]
     selected1 = [e2.text or '' for e1 in element if e1.tag == _BG11_TAG13 for e2 in e1 if e2.tag == _BG11_TAG14]
     if 'VAT' in selected1:  # [cac:TaxScheme/cbc:ID='VAT']
@@ -2190,14 +2192,14 @@ _BG11_STEP15 = {
     _CAC + 'PartyName': _BG11_n9,
     _CAC + 'PartyTaxScheme': _BG11_d12,
 }
-def _BG11_n16(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG11_n16(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-11: (the group element)
     for child in element:
         step = _BG11_STEP15.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-def read_BG_11(element: Any, union: Union) -> Result:
+def read_BG_11(element: etree._Element, union: Union) -> Result:
     """One pass over a BG-11 element: BG-11, BG-12."""
     found: Found = {}
     bad: list[str] = []
@@ -2210,7 +2212,7 @@ def read_BG_11(element: Any, union: Union) -> Result:
 _BG13_TEXT1 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-70', 0, 'delivery_party_name'),
 }
-def _BG13_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG13_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-13: cac:DeliveryParty/cac:PartyName
     for child in element:
         text = _BG13_TEXT1.get(child.tag)
@@ -2226,14 +2228,14 @@ def _BG13_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _BG13_STEP3 = {
     _CAC + 'PartyName': _BG13_n2,
 }
-def _BG13_n4(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG13_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-13: cac:DeliveryParty
     for child in element:
         step = _BG13_STEP3.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-def _BG13_n5(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG13_n5(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-13: cac:DeliveryLocation/cbc:ID
     raw = element.text
     if 'BT-71' not in found:  # the first one counts
@@ -2253,7 +2255,7 @@ def _BG13_n5(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _BG13_TEXT6 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Line': ('BT-165', 1, 'address_line'),
 }
-def _BG13_n7(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG13_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-13: cac:DeliveryLocation/cac:Address/cac:AddressLine
     for child in element:
         text = _BG13_TEXT6.get(child.tag)
@@ -2269,7 +2271,7 @@ def _BG13_n7(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _BG13_TEXT8 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-80', 1, 'country_code'),
 }
-def _BG13_n9(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG13_n9(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-13: cac:DeliveryLocation/cac:Address/cac:Country
     for child in element:
         text = _BG13_TEXT8.get(child.tag)
@@ -2293,7 +2295,7 @@ _BG13_STEP11 = {
     _CAC + 'AddressLine': _BG13_n7,
     _CAC + 'Country': _BG13_n9,
 }
-def _BG13_n12(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG13_n12(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-13: cac:DeliveryLocation/cac:Address
     found.setdefault('BG-15', []).append(element)
     for child in element:
@@ -2316,14 +2318,14 @@ _BG13_STEP13 = {
     _CBC + 'ID': _BG13_n5,
     _CAC + 'Address': _BG13_n12,
 }
-def _BG13_n14(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG13_n14(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-13: cac:DeliveryLocation
     for child in element:
         step = _BG13_STEP13.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-def _BG13_n15(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG13_n15(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-13: cbc:ActualDeliveryDate
     raw = element.text
     if 'BT-72' not in found:  # the first one counts
@@ -2340,14 +2342,14 @@ _BG13_STEP16 = {
     _CAC + 'DeliveryLocation': _BG13_n14,
     _CBC + 'ActualDeliveryDate': _BG13_n15,
 }
-def _BG13_n17(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG13_n17(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-13: (the group element)
     for child in element:
         step = _BG13_STEP16.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-def read_BG_13(element: Any, union: Union) -> Result:
+def read_BG_13(element: etree._Element, union: Union) -> Result:
     """One pass over a BG-13 element: BG-13, BG-15."""
     found: Found = {}
     bad: list[str] = []
@@ -2357,7 +2359,7 @@ def read_BG_13(element: Any, union: Union) -> Result:
 
 
 # ---- BG-16
-def _BG16_n1(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG16_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-16: cbc:PaymentMeansCode
     raw = element.text
     if 'BT-81' not in found:  # the first one counts
@@ -2377,7 +2379,7 @@ def _BG16_n1(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _BG16_TEXT2 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-86', 0, 'bic'),
 }
-def _BG16_n3(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG16_n3(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-16: cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch
     for child in element:
         text = _BG16_TEXT2.get(child.tag)
@@ -2397,7 +2399,7 @@ _BG16_TEXT4 = {  # tag -> (field, group in out, attribute)
 _BG16_STEP5 = {
     _CAC + 'FinancialInstitutionBranch': _BG16_n3,
 }
-def _BG16_n6(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG16_n6(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-16: cac:PayeeFinancialAccount
     for child in element:
         tag = child.tag
@@ -2419,7 +2421,7 @@ _BG16_TEXT7 = {  # tag -> (field, group in out, attribute)
     _CBC + 'PrimaryAccountNumberID': ('BT-87', 0, 'card_pan'),
     _CBC + 'HolderName': ('BT-88', 0, 'card_holder'),
 }
-def _BG16_n8(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG16_n8(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-16: cac:CardAccount
     for child in element:
         text = _BG16_TEXT7.get(child.tag)
@@ -2435,7 +2437,7 @@ def _BG16_n8(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _BG16_TEXT9 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-91', 0, 'debited_account'),
 }
-def _BG16_n10(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG16_n10(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-16: cac:PaymentMandate/cac:PayerFinancialAccount
     for child in element:
         text = _BG16_TEXT9.get(child.tag)
@@ -2454,7 +2456,7 @@ _BG16_TEXT11 = {  # tag -> (field, group in out, attribute)
 _BG16_STEP12 = {
     _CAC + 'PayerFinancialAccount': _BG16_n10,
 }
-def _BG16_n13(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG16_n13(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-16: cac:PaymentMandate
     for child in element:
         tag = child.tag
@@ -2481,7 +2483,7 @@ _BG16_STEP15 = {
     _CAC + 'CardAccount': _BG16_n8,
     _CAC + 'PaymentMandate': _BG16_n13,
 }
-def _BG16_n16(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG16_n16(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-16: (the group element)
     for child in element:
         tag = child.tag
@@ -2499,7 +2501,7 @@ def _BG16_n16(element: Any, found: Found, union: Union, out: Out, bad: list[str]
         if step is not None:
             step(child, found, union, out, bad)
 
-def read_BG_16(element: Any, union: Union) -> Result:
+def read_BG_16(element: etree._Element, union: Union) -> Result:
     """One pass over a BG-16 element: BG-16."""
     found: Found = {}
     bad: list[str] = []
@@ -2509,7 +2511,7 @@ def read_BG_16(element: Any, union: Union) -> Result:
 
 
 # ---- BG-22
-def _BG22_n1(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG22_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-22: cbc:LineExtensionAmount
     raw = element.text
     if 'BT-106' not in found:  # the first one counts
@@ -2520,7 +2522,7 @@ def _BG22_n1(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             elif raw.strip():
                 bad.append('BT-106')
 
-def _BG22_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG22_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-22: cbc:TaxExclusiveAmount
     raw = element.text
     if 'BT-109' not in found:  # the first one counts
@@ -2531,7 +2533,7 @@ def _BG22_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             elif raw.strip():
                 bad.append('BT-109')
 
-def _BG22_n3(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG22_n3(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-22: cbc:TaxInclusiveAmount
     raw = element.text
     if 'BT-112' not in found:  # the first one counts
@@ -2542,7 +2544,7 @@ def _BG22_n3(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             elif raw.strip():
                 bad.append('BT-112')
 
-def _BG22_n4(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG22_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-22: cbc:AllowanceTotalAmount
     raw = element.text
     if 'BT-107' not in found:  # the first one counts
@@ -2553,7 +2555,7 @@ def _BG22_n4(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             elif raw.strip():
                 bad.append('BT-107')
 
-def _BG22_n5(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG22_n5(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-22: cbc:ChargeTotalAmount
     raw = element.text
     if 'BT-108' not in found:  # the first one counts
@@ -2564,7 +2566,7 @@ def _BG22_n5(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             elif raw.strip():
                 bad.append('BT-108')
 
-def _BG22_n6(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG22_n6(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-22: cbc:PrepaidAmount
     raw = element.text
     if 'BT-113' not in found:  # the first one counts
@@ -2575,7 +2577,7 @@ def _BG22_n6(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             elif raw.strip():
                 bad.append('BT-113')
 
-def _BG22_n7(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG22_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-22: cbc:PayableRoundingAmount
     raw = element.text
     if 'BT-114' not in found:  # the first one counts
@@ -2586,7 +2588,7 @@ def _BG22_n7(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             elif raw.strip():
                 bad.append('BT-114')
 
-def _BG22_n8(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG22_n8(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-22: cbc:PayableAmount
     raw = element.text
     if 'BT-115' not in found:  # the first one counts
@@ -2607,14 +2609,14 @@ _BG22_STEP9 = {
     _CBC + 'PayableRoundingAmount': _BG22_n7,
     _CBC + 'PayableAmount': _BG22_n8,
 }
-def _BG22_n10(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG22_n10(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-22: (the group element)
     for child in element:
         step = _BG22_STEP9.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-def read_BG_22(element: Any, union: Union) -> Result:
+def read_BG_22(element: etree._Element, union: Union) -> Result:
     """One pass over a BG-22 element: BG-22."""
     found: Found = {}
     bad: list[str] = []
@@ -2624,7 +2626,7 @@ def read_BG_22(element: Any, union: Union) -> Result:
 
 
 # ---- BG-23
-def _BG23_n1(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG23_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-23: cbc:TaxableAmount
     raw = element.text
     if 'BT-116' not in found:  # the first one counts
@@ -2635,7 +2637,7 @@ def _BG23_n1(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             elif raw.strip():
                 bad.append('BT-116')
 
-def _BG23_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG23_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-23: cbc:TaxAmount
     raw = element.text
     if 'BT-117' not in found:  # the first one counts
@@ -2646,7 +2648,7 @@ def _BG23_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             elif raw.strip():
                 bad.append('BT-117')
 
-def _BG23_n3(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG23_n3(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-23: cac:TaxCategory/cbc:Percent
     raw = element.text
     if 'BT-119' not in found:  # the first one counts
@@ -2665,7 +2667,7 @@ _BG23_TEXT4 = {  # tag -> (field, group in out, attribute)
 _BG23_STEP5 = {
     _CBC + 'Percent': _BG23_n3,
 }
-def _BG23_n6(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG23_n6(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-23: cac:TaxCategory
     for child in element:
         tag = child.tag
@@ -2688,14 +2690,14 @@ _BG23_STEP7 = {
     _CBC + 'TaxAmount': _BG23_n2,
     _CAC + 'TaxCategory': _BG23_n6,
 }
-def _BG23_n8(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG23_n8(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-23: (the group element)
     for child in element:
         step = _BG23_STEP7.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-def read_BG_23(element: Any, union: Union) -> Result:
+def read_BG_23(element: etree._Element, union: Union) -> Result:
     """One pass over a BG-23 element: BG-23."""
     found: Found = {}
     bad: list[str] = []
@@ -2705,7 +2707,7 @@ def read_BG_23(element: Any, union: Union) -> Result:
 
 
 # ---- BG-25
-def _BG25_n1(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cbc:InvoicedQuantity
     raw = element.text
     seen = union.get('BT-129')  # the alternative found so far
@@ -2719,7 +2721,7 @@ def _BG25_n1(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             union['BT-130'] = 0
             found['BT-130'] = raw
 
-def _BG25_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cbc:CreditedQuantity
     raw = element.text
     seen = union.get('BT-129')  # the alternative found so far
@@ -2733,7 +2735,7 @@ def _BG25_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             union['BT-130'] = 1
             found['BT-130'] = raw
 
-def _BG25_n3(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n3(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cbc:LineExtensionAmount
     raw = element.text
     if 'BT-131' not in found:  # the first one counts
@@ -2744,7 +2746,7 @@ def _BG25_n3(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             elif raw.strip():
                 bad.append('BT-131')
 
-def _BG25_n4(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:InvoicePeriod/cbc:StartDate
     raw = element.text
     if 'BT-134' not in found:  # the first one counts
@@ -2756,7 +2758,7 @@ def _BG25_n4(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             elif value is not None:
                 out[0]['period_start'] = value
 
-def _BG25_n5(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n5(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:InvoicePeriod/cbc:EndDate
     raw = element.text
     if 'BT-135' not in found:  # the first one counts
@@ -2772,7 +2774,7 @@ _BG25_STEP6 = {
     _CBC + 'StartDate': _BG25_n4,
     _CBC + 'EndDate': _BG25_n5,
 }
-def _BG25_n7(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:InvoicePeriod
     for child in element:
         step = _BG25_STEP6.get(child.tag)
@@ -2782,7 +2784,7 @@ def _BG25_n7(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _BG25_TEXT8 = {  # tag -> (field, group in out, attribute)
     _CBC + 'LineID': ('BT-132', 0, 'order_line_reference'),
 }
-def _BG25_n9(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n9(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:OrderLineReference
     for child in element:
         text = _BG25_TEXT8.get(child.tag)
@@ -2795,7 +2797,7 @@ def _BG25_n9(element: Any, found: Found, union: Union, out: Out, bad: list[str])
                     if raw:
                         out[group][attribute] = raw
 
-def _BG25_n10(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n10(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:DocumentReference/cbc:ID
     raw = element.text
     if 'BT-128' not in found:  # the first one counts
@@ -2815,18 +2817,18 @@ def _BG25_n10(element: Any, found: Found, union: Union, out: Out, bad: list[str]
 _BG25_STEP11 = {
     _CBC + 'ID': _BG25_n10,
 }
-def _BG25_n12(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n12(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:DocumentReference
     for child in element:
         step = _BG25_STEP11.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-def _BG25_n13(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n13(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:AllowanceCharge
     found.setdefault('BG-27', []).append(element)
 
-def _BG25_n14(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n14(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Price/cbc:PriceAmount
     raw = element.text
     if 'BT-146' not in found:  # the first one counts
@@ -2837,7 +2839,7 @@ def _BG25_n14(element: Any, found: Found, union: Union, out: Out, bad: list[str]
             elif raw.strip():
                 bad.append('BT-146')
 
-def _BG25_n15(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n15(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Price/cbc:BaseQuantity
     raw = element.text
     if 'BT-149' not in found:  # the first one counts
@@ -2855,7 +2857,7 @@ def _BG25_n15(element: Any, found: Found, union: Union, out: Out, bad: list[str]
             if raw:
                 out[0]['price_unit_code'] = raw
 
-def _BG25_n16(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n16(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Price/cac:AllowanceCharge/cbc:Amount
     raw = element.text
     if 'BT-147' not in found:  # the first one counts
@@ -2866,7 +2868,7 @@ def _BG25_n16(element: Any, found: Found, union: Union, out: Out, bad: list[str]
             elif raw.strip():
                 bad.append('BT-147')
 
-def _BG25_n17(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n17(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Price/cac:AllowanceCharge/cbc:BaseAmount
     raw = element.text
     if 'BT-148' not in found:  # the first one counts
@@ -2881,7 +2883,7 @@ _BG25_STEP18 = {
     _CBC + 'Amount': _BG25_n16,
     _CBC + 'BaseAmount': _BG25_n17,
 }
-def _BG25_n19(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n19(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Price/cac:AllowanceCharge
     for child in element:
         step = _BG25_STEP18.get(child.tag)
@@ -2893,7 +2895,7 @@ _BG25_STEP20 = {
     _CBC + 'BaseQuantity': _BG25_n15,
     _CAC + 'AllowanceCharge': _BG25_n19,
 }
-def _BG25_n21(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n21(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Price
     found.setdefault('BG-29', []).append(element)
     for child in element:
@@ -2904,7 +2906,7 @@ def _BG25_n21(element: Any, found: Found, union: Union, out: Out, bad: list[str]
 _BG25_TEXT22 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-155', 0, 'seller_item_id'),
 }
-def _BG25_n23(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n23(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Item/cac:SellersItemIdentification
     for child in element:
         text = _BG25_TEXT22.get(child.tag)
@@ -2920,7 +2922,7 @@ def _BG25_n23(element: Any, found: Found, union: Union, out: Out, bad: list[str]
 _BG25_TEXT24 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-156', 0, 'buyer_item_id'),
 }
-def _BG25_n25(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n25(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Item/cac:BuyersItemIdentification
     for child in element:
         text = _BG25_TEXT24.get(child.tag)
@@ -2933,7 +2935,7 @@ def _BG25_n25(element: Any, found: Found, union: Union, out: Out, bad: list[str]
                     if raw:
                         out[group][attribute] = raw
 
-def _BG25_n26(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n26(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Item/cac:StandardItemIdentification/cbc:ID
     raw = element.text
     if 'BT-157' not in found:  # the first one counts
@@ -2953,14 +2955,14 @@ def _BG25_n26(element: Any, found: Found, union: Union, out: Out, bad: list[str]
 _BG25_STEP27 = {
     _CBC + 'ID': _BG25_n26,
 }
-def _BG25_n28(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n28(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Item/cac:StandardItemIdentification
     for child in element:
         step = _BG25_STEP27.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-def _BG25_n29(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n29(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode
     found.setdefault('BT-158', []).append(element)
     raw = element.get('listID')
@@ -2970,7 +2972,7 @@ def _BG25_n29(element: Any, found: Found, union: Union, out: Out, bad: list[str]
 _BG25_STEP30 = {
     _CBC + 'ItemClassificationCode': _BG25_n29,
 }
-def _BG25_n31(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n31(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Item/cac:CommodityClassification
     for child in element:
         step = _BG25_STEP30.get(child.tag)
@@ -2980,7 +2982,7 @@ def _BG25_n31(element: Any, found: Found, union: Union, out: Out, bad: list[str]
 _BG25_TEXT32 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-159', 0, 'origin_country'),
 }
-def _BG25_n33(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n33(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Item/cac:OriginCountry
     for child in element:
         text = _BG25_TEXT32.get(child.tag)
@@ -2993,7 +2995,7 @@ def _BG25_n33(element: Any, found: Found, union: Union, out: Out, bad: list[str]
                     if raw:
                         out[group][attribute] = raw
 
-def _BG25_n34(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n34(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Item/cac:ClassifiedTaxCategory/cbc:Percent
     raw = element.text
     if 'BT-152' not in found:  # the first one counts
@@ -3010,7 +3012,7 @@ _BG25_TEXT35 = {  # tag -> (field, group in out, attribute)
 _BG25_STEP36 = {
     _CBC + 'Percent': _BG25_n34,
 }
-def _BG25_n37(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n37(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Item/cac:ClassifiedTaxCategory
     for child in element:
         tag = child.tag
@@ -3028,7 +3030,7 @@ def _BG25_n37(element: Any, found: Found, union: Union, out: Out, bad: list[str]
         if step is not None:
             step(child, found, union, out, bad)
 
-def _BG25_n38(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n38(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Item/cac:AdditionalItemProperty
     found.setdefault('BG-32', []).append(element)
 
@@ -3045,7 +3047,7 @@ _BG25_STEP40 = {
     _CAC + 'ClassifiedTaxCategory': _BG25_n37,
     _CAC + 'AdditionalItemProperty': _BG25_n38,
 }
-def _BG25_n41(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n41(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Item
     found.setdefault('BG-31', []).append(element)
     for child in element:
@@ -3080,7 +3082,7 @@ _BG25_STEP43 = {
     _CAC + 'Price': _BG25_n21,
     _CAC + 'Item': _BG25_n41,
 }
-def _BG25_n44(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n44(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: (the group element)
     for child in element:
         tag = child.tag
@@ -3098,7 +3100,7 @@ def _BG25_n44(element: Any, found: Found, union: Union, out: Out, bad: list[str]
         if step is not None:
             step(child, found, union, out, bad)
 
-def read_BG_25(element: Any, union: Union) -> Result:
+def read_BG_25(element: etree._Element, union: Union) -> Result:
     """One pass over a BG-25 element: BG-25, BG-29, BG-31."""
     found: Found = {}
     bad: list[str] = []
@@ -3119,7 +3121,7 @@ def read_BG_25(element: Any, union: Union) -> Result:
 
 
 # ---- BG-29
-def _BG29_n1(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG29_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-29: cbc:PriceAmount
     raw = element.text
     if 'BT-146' not in found:  # the first one counts
@@ -3130,7 +3132,7 @@ def _BG29_n1(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             elif raw.strip():
                 bad.append('BT-146')
 
-def _BG29_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG29_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-29: cbc:BaseQuantity
     raw = element.text
     if 'BT-149' not in found:  # the first one counts
@@ -3148,7 +3150,7 @@ def _BG29_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             if raw:
                 out[0]['price_unit_code'] = raw
 
-def _BG29_n3(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG29_n3(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-29: cac:AllowanceCharge/cbc:Amount
     raw = element.text
     if 'BT-147' not in found:  # the first one counts
@@ -3159,7 +3161,7 @@ def _BG29_n3(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             elif raw.strip():
                 bad.append('BT-147')
 
-def _BG29_n4(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG29_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-29: cac:AllowanceCharge/cbc:BaseAmount
     raw = element.text
     if 'BT-148' not in found:  # the first one counts
@@ -3174,7 +3176,7 @@ _BG29_STEP5 = {
     _CBC + 'Amount': _BG29_n3,
     _CBC + 'BaseAmount': _BG29_n4,
 }
-def _BG29_n6(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG29_n6(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-29: cac:AllowanceCharge
     for child in element:
         step = _BG29_STEP5.get(child.tag)
@@ -3186,14 +3188,14 @@ _BG29_STEP7 = {
     _CBC + 'BaseQuantity': _BG29_n2,
     _CAC + 'AllowanceCharge': _BG29_n6,
 }
-def _BG29_n8(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG29_n8(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-29: (the group element)
     for child in element:
         step = _BG29_STEP7.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-def read_BG_29(element: Any, union: Union) -> Result:
+def read_BG_29(element: etree._Element, union: Union) -> Result:
     """One pass over a BG-29 element: BG-29."""
     found: Found = {}
     bad: list[str] = []
@@ -3206,7 +3208,7 @@ def read_BG_29(element: Any, union: Union) -> Result:
 _BG31_TEXT1 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-155', 0, 'seller_item_id'),
 }
-def _BG31_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG31_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-31: cac:SellersItemIdentification
     for child in element:
         text = _BG31_TEXT1.get(child.tag)
@@ -3222,7 +3224,7 @@ def _BG31_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _BG31_TEXT3 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-156', 0, 'buyer_item_id'),
 }
-def _BG31_n4(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG31_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-31: cac:BuyersItemIdentification
     for child in element:
         text = _BG31_TEXT3.get(child.tag)
@@ -3235,7 +3237,7 @@ def _BG31_n4(element: Any, found: Found, union: Union, out: Out, bad: list[str])
                     if raw:
                         out[group][attribute] = raw
 
-def _BG31_n5(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG31_n5(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-31: cac:StandardItemIdentification/cbc:ID
     raw = element.text
     if 'BT-157' not in found:  # the first one counts
@@ -3255,14 +3257,14 @@ def _BG31_n5(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _BG31_STEP6 = {
     _CBC + 'ID': _BG31_n5,
 }
-def _BG31_n7(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG31_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-31: cac:StandardItemIdentification
     for child in element:
         step = _BG31_STEP6.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-def _BG31_n8(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG31_n8(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-31: cac:CommodityClassification/cbc:ItemClassificationCode
     found.setdefault('BT-158', []).append(element)
     raw = element.get('listID')
@@ -3272,7 +3274,7 @@ def _BG31_n8(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _BG31_STEP9 = {
     _CBC + 'ItemClassificationCode': _BG31_n8,
 }
-def _BG31_n10(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG31_n10(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-31: cac:CommodityClassification
     for child in element:
         step = _BG31_STEP9.get(child.tag)
@@ -3282,7 +3284,7 @@ def _BG31_n10(element: Any, found: Found, union: Union, out: Out, bad: list[str]
 _BG31_TEXT11 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-159', 0, 'origin_country'),
 }
-def _BG31_n12(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG31_n12(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-31: cac:OriginCountry
     for child in element:
         text = _BG31_TEXT11.get(child.tag)
@@ -3295,7 +3297,7 @@ def _BG31_n12(element: Any, found: Found, union: Union, out: Out, bad: list[str]
                     if raw:
                         out[group][attribute] = raw
 
-def _BG31_n13(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG31_n13(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-31: cac:ClassifiedTaxCategory/cbc:Percent
     raw = element.text
     if 'BT-152' not in found:  # the first one counts
@@ -3312,7 +3314,7 @@ _BG31_TEXT14 = {  # tag -> (field, group in out, attribute)
 _BG31_STEP15 = {
     _CBC + 'Percent': _BG31_n13,
 }
-def _BG31_n16(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG31_n16(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-31: cac:ClassifiedTaxCategory
     for child in element:
         tag = child.tag
@@ -3330,7 +3332,7 @@ def _BG31_n16(element: Any, found: Found, union: Union, out: Out, bad: list[str]
         if step is not None:
             step(child, found, union, out, bad)
 
-def _BG31_n17(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG31_n17(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-31: cac:AdditionalItemProperty
     found.setdefault('BG-32', []).append(element)
 
@@ -3347,7 +3349,7 @@ _BG31_STEP19 = {
     _CAC + 'ClassifiedTaxCategory': _BG31_n16,
     _CAC + 'AdditionalItemProperty': _BG31_n17,
 }
-def _BG31_n20(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG31_n20(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-31: (the group element)
     for child in element:
         tag = child.tag
@@ -3365,7 +3367,7 @@ def _BG31_n20(element: Any, found: Found, union: Union, out: Out, bad: list[str]
         if step is not None:
             step(child, found, union, out, bad)
 
-def read_BG_31(element: Any, union: Union) -> Result:
+def read_BG_31(element: etree._Element, union: Union) -> Result:
     """One pass over a BG-31 element: BG-31."""
     found: Found = {}
     bad: list[str] = []
@@ -3379,7 +3381,7 @@ _BG32_TEXT1 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-160', 0, 'name'),
     _CBC + 'Value': ('BT-161', 0, 'value'),
 }
-def _BG32_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG32_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-32: (the group element)
     for child in element:
         text = _BG32_TEXT1.get(child.tag)
@@ -3392,7 +3394,7 @@ def _BG32_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str])
                     if raw:
                         out[group][attribute] = raw
 
-def read_BG_32(element: Any, union: Union) -> Result:
+def read_BG_32(element: etree._Element, union: Union) -> Result:
     """One pass over a BG-32 element: BG-32."""
     found: Found = {}
     bad: list[str] = []
@@ -3405,7 +3407,7 @@ def read_BG_32(element: Any, union: Union) -> Result:
 _BG5_TEXT1 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Line': ('BT-162', 0, 'address_line'),
 }
-def _BG5_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG5_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-5: cac:AddressLine
     for child in element:
         text = _BG5_TEXT1.get(child.tag)
@@ -3421,7 +3423,7 @@ def _BG5_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) 
 _BG5_TEXT3 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-40', 0, 'country_code'),
 }
-def _BG5_n4(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG5_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-5: cac:Country
     for child in element:
         text = _BG5_TEXT3.get(child.tag)
@@ -3445,7 +3447,7 @@ _BG5_STEP6 = {
     _CAC + 'AddressLine': _BG5_n2,
     _CAC + 'Country': _BG5_n4,
 }
-def _BG5_n7(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG5_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-5: (the group element)
     for child in element:
         tag = child.tag
@@ -3463,7 +3465,7 @@ def _BG5_n7(element: Any, found: Found, union: Union, out: Out, bad: list[str]) 
         if step is not None:
             step(child, found, union, out, bad)
 
-def read_BG_5(element: Any, union: Union) -> Result:
+def read_BG_5(element: etree._Element, union: Union) -> Result:
     """One pass over a BG-5 element: BG-5."""
     found: Found = {}
     bad: list[str] = []
@@ -3476,7 +3478,7 @@ def read_BG_5(element: Any, union: Union) -> Result:
 _BG8_TEXT1 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Line': ('BT-163', 0, 'address_line'),
 }
-def _BG8_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG8_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-8: cac:AddressLine
     for child in element:
         text = _BG8_TEXT1.get(child.tag)
@@ -3492,7 +3494,7 @@ def _BG8_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) 
 _BG8_TEXT3 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-55', 0, 'country_code'),
 }
-def _BG8_n4(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG8_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-8: cac:Country
     for child in element:
         text = _BG8_TEXT3.get(child.tag)
@@ -3516,7 +3518,7 @@ _BG8_STEP6 = {
     _CAC + 'AddressLine': _BG8_n2,
     _CAC + 'Country': _BG8_n4,
 }
-def _BG8_n7(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG8_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-8: (the group element)
     for child in element:
         tag = child.tag
@@ -3534,7 +3536,7 @@ def _BG8_n7(element: Any, found: Found, union: Union, out: Out, bad: list[str]) 
         if step is not None:
             step(child, found, union, out, bad)
 
-def read_BG_8(element: Any, union: Union) -> Result:
+def read_BG_8(element: etree._Element, union: Union) -> Result:
     """One pass over a BG-8 element: BG-8."""
     found: Found = {}
     bad: list[str] = []
@@ -3544,7 +3546,7 @@ def read_BG_8(element: Any, union: Union) -> Result:
 
 
 # ---- BG-10
-def _BG10_n1(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG10_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-10: cac:PartyIdentification/cbc:ID
     found.setdefault('BT-60', []).append(element)
     raw = element.get('schemeID')
@@ -3554,7 +3556,7 @@ def _BG10_n1(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _BG10_STEP2 = {
     _CBC + 'ID': _BG10_n1,
 }
-def _BG10_n3(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG10_n3(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-10: cac:PartyIdentification
     for child in element:
         step = _BG10_STEP2.get(child.tag)
@@ -3564,7 +3566,7 @@ def _BG10_n3(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _BG10_TEXT4 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-59', 0, 'trading_name'),
 }
-def _BG10_n5(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG10_n5(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-10: cac:PartyName
     for child in element:
         text = _BG10_TEXT4.get(child.tag)
@@ -3577,7 +3579,7 @@ def _BG10_n5(element: Any, found: Found, union: Union, out: Out, bad: list[str])
                     if raw:
                         out[group][attribute] = raw
 
-def _BG10_n6(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG10_n6(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-10: cac:PartyLegalEntity/cbc:CompanyID
     raw = element.text
     if 'BT-61' not in found:  # the first one counts
@@ -3597,7 +3599,7 @@ def _BG10_n6(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _BG10_STEP7 = {
     _CBC + 'CompanyID': _BG10_n6,
 }
-def _BG10_n8(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG10_n8(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-10: cac:PartyLegalEntity
     for child in element:
         step = _BG10_STEP7.get(child.tag)
@@ -3609,14 +3611,14 @@ _BG10_STEP9 = {
     _CAC + 'PartyName': _BG10_n5,
     _CAC + 'PartyLegalEntity': _BG10_n8,
 }
-def _BG10_n10(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG10_n10(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-10: (the group element)
     for child in element:
         step = _BG10_STEP9.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-def read_BG_10(element: Any, union: Union) -> Result:
+def read_BG_10(element: etree._Element, union: Union) -> Result:
     """One pass over a BG-10 element: BG-10."""
     found: Found = {}
     bad: list[str] = []
@@ -3629,7 +3631,7 @@ def read_BG_10(element: Any, union: Union) -> Result:
 _BG12_TEXT1 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Line': ('BT-164', 0, 'address_line'),
 }
-def _BG12_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG12_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-12: cac:AddressLine
     for child in element:
         text = _BG12_TEXT1.get(child.tag)
@@ -3645,7 +3647,7 @@ def _BG12_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _BG12_TEXT3 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-69', 0, 'country_code'),
 }
-def _BG12_n4(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG12_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-12: cac:Country
     for child in element:
         text = _BG12_TEXT3.get(child.tag)
@@ -3669,7 +3671,7 @@ _BG12_STEP6 = {
     _CAC + 'AddressLine': _BG12_n2,
     _CAC + 'Country': _BG12_n4,
 }
-def _BG12_n7(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG12_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-12: (the group element)
     for child in element:
         tag = child.tag
@@ -3687,7 +3689,7 @@ def _BG12_n7(element: Any, found: Found, union: Union, out: Out, bad: list[str])
         if step is not None:
             step(child, found, union, out, bad)
 
-def read_BG_12(element: Any, union: Union) -> Result:
+def read_BG_12(element: etree._Element, union: Union) -> Result:
     """One pass over a BG-12 element: BG-12."""
     found: Found = {}
     bad: list[str] = []
@@ -3700,7 +3702,7 @@ def read_BG_12(element: Any, union: Union) -> Result:
 _BG15_TEXT1 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Line': ('BT-165', 0, 'address_line'),
 }
-def _BG15_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG15_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-15: cac:AddressLine
     for child in element:
         text = _BG15_TEXT1.get(child.tag)
@@ -3716,7 +3718,7 @@ def _BG15_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str])
 _BG15_TEXT3 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-80', 0, 'country_code'),
 }
-def _BG15_n4(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG15_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-15: cac:Country
     for child in element:
         text = _BG15_TEXT3.get(child.tag)
@@ -3740,7 +3742,7 @@ _BG15_STEP6 = {
     _CAC + 'AddressLine': _BG15_n2,
     _CAC + 'Country': _BG15_n4,
 }
-def _BG15_n7(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG15_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-15: (the group element)
     for child in element:
         tag = child.tag
@@ -3758,7 +3760,7 @@ def _BG15_n7(element: Any, found: Found, union: Union, out: Out, bad: list[str])
         if step is not None:
             step(child, found, union, out, bad)
 
-def read_BG_15(element: Any, union: Union) -> Result:
+def read_BG_15(element: etree._Element, union: Union) -> Result:
     """One pass over a BG-15 element: BG-15."""
     found: Found = {}
     bad: list[str] = []
@@ -3768,7 +3770,7 @@ def read_BG_15(element: Any, union: Union) -> Result:
 
 
 # ---- BG-20
-def _BG20_n1(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG20_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-20: cbc:ChargeIndicator
     raw = element.text
     if 'BG-20-indicator' not in found:  # the first one counts
@@ -3780,7 +3782,7 @@ def _BG20_n1(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             elif value is not None:
                 out[0]['is_charge'] = value
 
-def _BG20_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG20_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-20: cbc:Amount
     raw = element.text
     if 'BT-92' not in found:  # the first one counts
@@ -3791,7 +3793,7 @@ def _BG20_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             elif raw.strip():
                 bad.append('BT-92')
 
-def _BG20_n3(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG20_n3(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-20: cbc:BaseAmount
     raw = element.text
     if 'BT-93' not in found:  # the first one counts
@@ -3802,7 +3804,7 @@ def _BG20_n3(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             elif raw.strip():
                 bad.append('BT-93')
 
-def _BG20_n4(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG20_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-20: cbc:MultiplierFactorNumeric
     raw = element.text
     if 'BT-94' not in found:  # the first one counts
@@ -3813,7 +3815,7 @@ def _BG20_n4(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             elif raw.strip():
                 bad.append('BT-94')
 
-def _BG20_n5(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG20_n5(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-20: cac:TaxCategory/cbc:Percent
     raw = element.text
     if 'BT-96' not in found:  # the first one counts
@@ -3830,7 +3832,7 @@ _BG20_TEXT6 = {  # tag -> (field, group in out, attribute)
 _BG20_STEP7 = {
     _CBC + 'Percent': _BG20_n5,
 }
-def _BG20_n8(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG20_n8(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-20: cac:TaxCategory
     for child in element:
         tag = child.tag
@@ -3859,7 +3861,7 @@ _BG20_STEP10 = {
     _CBC + 'MultiplierFactorNumeric': _BG20_n4,
     _CAC + 'TaxCategory': _BG20_n8,
 }
-def _BG20_n11(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG20_n11(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-20: (the group element)
     for child in element:
         tag = child.tag
@@ -3877,7 +3879,7 @@ def _BG20_n11(element: Any, found: Found, union: Union, out: Out, bad: list[str]
         if step is not None:
             step(child, found, union, out, bad)
 
-def read_BG_20(element: Any, union: Union) -> Result:
+def read_BG_20(element: etree._Element, union: Union) -> Result:
     """One pass over a BG-20 element: BG-20."""
     found: Found = {}
     bad: list[str] = []
@@ -3887,7 +3889,7 @@ def read_BG_20(element: Any, union: Union) -> Result:
 
 
 # ---- BG-27
-def _BG27_n1(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG27_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-27: cbc:ChargeIndicator
     raw = element.text
     if 'BG-27-indicator' not in found:  # the first one counts
@@ -3899,7 +3901,7 @@ def _BG27_n1(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             elif value is not None:
                 out[0]['is_charge'] = value
 
-def _BG27_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG27_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-27: cbc:Amount
     raw = element.text
     if 'BT-136' not in found:  # the first one counts
@@ -3910,7 +3912,7 @@ def _BG27_n2(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             elif raw.strip():
                 bad.append('BT-136')
 
-def _BG27_n3(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG27_n3(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-27: cbc:BaseAmount
     raw = element.text
     if 'BT-137' not in found:  # the first one counts
@@ -3921,7 +3923,7 @@ def _BG27_n3(element: Any, found: Found, union: Union, out: Out, bad: list[str])
             elif raw.strip():
                 bad.append('BT-137')
 
-def _BG27_n4(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG27_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-27: cbc:MultiplierFactorNumeric
     raw = element.text
     if 'BT-138' not in found:  # the first one counts
@@ -3942,7 +3944,7 @@ _BG27_STEP6 = {
     _CBC + 'BaseAmount': _BG27_n3,
     _CBC + 'MultiplierFactorNumeric': _BG27_n4,
 }
-def _BG27_n7(element: Any, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG27_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-27: (the group element)
     for child in element:
         tag = child.tag
@@ -3960,7 +3962,7 @@ def _BG27_n7(element: Any, found: Found, union: Union, out: Out, bad: list[str])
         if step is not None:
             step(child, found, union, out, bad)
 
-def read_BG_27(element: Any, union: Union) -> Result:
+def read_BG_27(element: etree._Element, union: Union) -> Result:
     """One pass over a BG-27 element: BG-27."""
     found: Found = {}
     bad: list[str] = []
@@ -3969,7 +3971,7 @@ def read_BG_27(element: Any, union: Union) -> Result:
     return found, {'BG-27': out[0]}, bad
 
 
-PASSES: dict[str, Callable[[Any, Union], Result]] = {
+PASSES: dict[str, Callable[[etree._Element, Union], Result]] = {
     'DOC': read_DOC,
     'BG-3': read_BG_3,
     'BG-24': read_BG_24,

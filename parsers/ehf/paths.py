@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from lxml import etree
+
 from parsers.ehf.passes import PASSES
 from parsers.ehf.plans import (
     COMPILED,
@@ -68,9 +70,9 @@ class Walker:
     __slots__ = ("_index",)
 
     def __init__(self) -> None:
-        self._index: dict[Any, dict[Any, list[Any]]] = {}
+        self._index: dict[Any, dict[Any, list[etree._Element]]] = {}
 
-    def _children(self, element: Any) -> dict[Any, list[Any]]:
+    def _children(self, element: etree._Element) -> dict[Any, list[etree._Element]]:
         kids = self._index.get(element)
         if kids is None:
             kids = {}
@@ -83,13 +85,13 @@ class Walker:
             self._index[element] = kids
         return kids
 
-    def _test(self, element: Any, pred: Pred) -> bool:
+    def _test(self, element: etree._Element, pred: Pred) -> bool:
         return pred_holds(pred, self._select(element, pred.steps))
 
-    def _select(self, element: Any, steps: tuple[Step, ...]) -> list[Any]:
+    def _select(self, element: etree._Element, steps: tuple[Step, ...]) -> list[etree._Element]:
         current = [element]
         for tag, pred in steps:
-            found: list[Any] = []
+            found: list[etree._Element] = []
             for node in current:
                 matches = self._children(node).get(tag)
                 if matches:
@@ -104,7 +106,7 @@ class Walker:
 
     @staticmethod
     def read(
-        element: Any, group_id: str, alternatives: dict[str, int] | None = None
+        element: etree._Element, group_id: str, alternatives: dict[str, int] | None = None
     ) -> tuple[dict[str, Any], dict[str, dict[str, Any]], list[str]]:
         """Every field of one group instance in a single pass over the relevant children.
 
@@ -123,19 +125,19 @@ class Walker:
 
     @staticmethod
     def collect(
-        element: Any, group_id: str, alternatives: dict[str, int] | None = None
+        element: etree._Element, group_id: str, alternatives: dict[str, int] | None = None
     ) -> dict[str, Any]:
         """``found`` of :meth:`read`: the raw values of one pass."""
         return Walker.read(element, group_id, alternatives)[0]
 
-    def elements(self, element: Any, field_id: str) -> list[Any]:
+    def elements(self, element: etree._Element, field_id: str) -> list[etree._Element]:
         """The elements a group (or element-valued field) path selects under ``element``."""
-        out: list[Any] = []
+        out: list[etree._Element] = []
         for steps, _attr in COMPILED[field_id].alternatives:
             out.extend(self._select(element, steps))
         return out
 
-    def raw(self, element: Any, field_id: str) -> list[str | None]:
+    def raw(self, element: etree._Element, field_id: str) -> list[str | None]:
         """The text (or attribute) of every node the path selects, unstripped (XPath order
         within each alternative; a node without the attribute selects nothing, as in XPath)."""
         out: list[str | None] = []
@@ -147,7 +149,7 @@ class Walker:
                 out.extend(v for n in nodes if (v := n.get(attr)) is not None)
         return out
 
-    def first(self, element: Any, field_id: str) -> str | None:
+    def first(self, element: etree._Element, field_id: str) -> str | None:
         """The first selected node's text or attribute, unstripped; ``None`` when none."""
         for steps, attr in COMPILED[field_id].alternatives:
             nodes = self._select(element, steps)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -113,7 +113,7 @@ def xpath(field_id: str) -> etree.XPath:
     return _XPATHS[field_id]
 
 
-def pred_holds(pred: Pred, selected: Sequence[Any]) -> bool:
+def pred_holds(pred: Pred, selected: Sequence[etree._Element]) -> bool:
     """Whether ``pred`` holds, given the elements its path selected (XPath's comparison:
     true when *some* selected element's text matches)."""
     if pred.value is None:

@@ -19,6 +19,8 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
+from lxml import etree
+
 from bilag.domain.identifiers import account_of_iban
 from bilag.domain.model import (
     Address,
@@ -133,7 +135,7 @@ def _report(
 class _Reader:
     """One document's read: the findings so far, the side maps and each pass's values."""
 
-    def __init__(self, root: Any, root_name: str, source: str) -> None:
+    def __init__(self, root: etree._Element, root_name: str, source: str) -> None:
         self.root = root
         self.root_name = root_name
         self.source = source
@@ -146,7 +148,7 @@ class _Reader:
         self._values: dict[Any, dict[str, dict[str, Any]]] = {}
         self.locators = _locators(root_name)
 
-    def read(self, element: Any, group_id: str, where: str) -> dict[str, dict[str, Any]]:
+    def read(self, element: etree._Element, group_id: str, where: str) -> dict[str, dict[str, Any]]:
         """One pass over a group instance (and the single groups inside it), converted:
         group id -> model attribute -> value. Each pass runs once per element.
 
@@ -162,21 +164,23 @@ class _Reader:
                 _report(found, bad, where, group_id, self.findings)
         return values
 
-    def group(self, holder: Any, group_id: str) -> dict[str, Any]:
+    def group(self, holder: etree._Element, group_id: str) -> dict[str, Any]:
         """The present plain values of ``group_id`` from the pass over ``holder`` (its own
         element, or the element whose pass flattened it in). Each is taken once."""
         return self._values[holder][group_id]
 
-    def instance(self, element: Any, group_id: str, where: str) -> dict[str, Any]:
+    def instance(self, element: etree._Element, group_id: str, where: str) -> dict[str, Any]:
         """One instance of a repeated group (a line, a payment means), read in one pass."""
         return self.read(element, group_id, where)[group_id]
 
-    def raw(self, holder: Any, field_id: str) -> str | None:
+    def raw(self, holder: etree._Element, field_id: str) -> str | None:
         """A field's first value exactly as written, from the pass over ``holder``."""
         value: str | None = self._found[holder].get(field_id)
         return value
 
-    def texts(self, holder: Any, field_id: str, scheme: str) -> list[tuple[str, str | None]]:
+    def texts(
+        self, holder: etree._Element, field_id: str, scheme: str
+    ) -> list[tuple[str, str | None]]:
         """A repeated field's non-empty values, each with its scheme attribute."""
         return [
             (e.text.strip(), e.get(scheme))
@@ -184,9 +188,9 @@ class _Reader:
             if e.text and e.text.strip()
         ]
 
-    def subgroups(self, holder: Any, group_id: str) -> list[Any]:
+    def subgroups(self, holder: etree._Element, group_id: str) -> list[etree._Element]:
         """The elements of a group, found in the pass over ``holder``."""
-        elements: list[Any] = self._found[holder].get(group_id, [])
+        elements: list[etree._Element] = self._found[holder].get(group_id, [])
         return elements
 
     def note(self, key: str, value: Any, field_id: str, raw: str | None = None) -> None:
@@ -201,14 +205,14 @@ class _Reader:
 
     # --- groups ---------------------------------------------------------------------------
 
-    def address(self, holder: Any, group_id: str) -> Address | None:
+    def address(self, holder: etree._Element, group_id: str) -> Address | None:
         if group_id not in self._found[holder]:
             return None
         return construct(Address, self.group(holder, group_id))
 
     def party(
         self,
-        holder: Any,
+        holder: etree._Element,
         group_id: str,
         address_group: str | None,
         bank: tuple[str | None, str | None, str | None] = (None, None, None),
@@ -258,12 +262,12 @@ class _Reader:
             party.update(self.group(holder, contact_group))
         return construct(Party, party)
 
-    def allowance(self, element: Any, group_id: str, where: str) -> AllowanceCharge:
+    def allowance(self, element: etree._Element, group_id: str, where: str) -> AllowanceCharge:
         values = self.instance(element, group_id, where)
         values["is_charge"] = bool(values.get("is_charge"))
         return construct(AllowanceCharge, values)
 
-    def line(self, element: Any, path: str, index: int) -> InvoiceLine:
+    def line(self, element: etree._Element, path: str, index: int) -> InvoiceLine:
         """BG-25 with its price (BG-29) and item (BG-31), read in one pass; the line is
         ``path[index]`` (the location is only written out for a finding or a subgroup)."""
         found, by_group, bad = Walker.read(element, "BG-25")
@@ -305,7 +309,7 @@ def _usable_org_source(party: Party, group: str) -> str:
 # Long because it reads the invoice in the order of the business-term table (parties,
 # delivery, totals, lines) with each value's provenance beside it; it is the hot path of
 # the reader, where every extra call is paid per document (docs/ehf.md).
-def read_invoice(root: Any, root_name: str, source: str) -> ReadResult:
+def read_invoice(root: etree._Element, root_name: str, source: str) -> ReadResult:
     """Read a UBL Invoice or CreditNote element into the domain model.
 
     Args:

@@ -97,3 +97,25 @@ def test_status_counts_the_documents_waiting_per_queue(make_deps) -> None:
     report = workspace_status(deps)
     assert sum(report.waiting.values()) == 1
     assert set(report.waiting) == {"awaiting_approval", "needs_review", "received", "posting"}
+
+
+def test_status_counts_the_vouchers_a_sink_has_not_taken_yet(make_deps) -> None:
+    from bilag.domain.delivery import DeliveryState
+    from bilag.ledger.deliveries import DeliveryRepository
+
+    deps = make_deps(policy="[auto_post]\nrequire_known_supplier = false\n")
+    outcome = run_documents(
+        deps,
+        [incoming(f"{n}.json", fake_invoice(number=str(n))) for n in (1, 2)],
+        kind="run",
+    )
+    first, second = (r.voucher_id for r in outcome.results)
+    assert first and second, outcome.results
+    with deps.uow() as uow:
+        sent = DeliveryRepository(uow.repo.conn)
+        sent.claim("regnskap", first, None, T0)
+        sent.set_state("regnskap", first, DeliveryState.DEAD_LETTER, now=T0, reason="timeouts")
+        sent.claim("regnskap", second, None, T0)
+        sent.set_state("regnskap", second, DeliveryState.RECONCILED, now=T0)
+        uow.commit()
+    assert workspace_status(deps).undelivered == {"regnskap": {"dead_letter": 1}}

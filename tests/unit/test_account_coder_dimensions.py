@@ -141,5 +141,7 @@ def test_tokens_keep_words_and_numbers_and_shapes_keep_the_form() -> None:
     assert labelled("project", "Deres ref: Prosjektnr. P-2231 Kaibyen", frozenset({"A-9999"})) == (
         "P-2231"
     )
+    # a known value keeps the history's spelling
+    assert labelled("project", "prosjekt p-2231", frozenset({"A-9999"}), {"P-2231"}) == "P-2231"
     assert labelled("department", "Avd. 300", frozenset({"999"})) == "300"
     assert labelled("project", "Prosjekt: 12", frozenset({"9999"})) is None

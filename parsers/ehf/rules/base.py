@@ -3,9 +3,10 @@ walk's index and its key names, small helpers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
-from typing import Any
+from typing import cast
 
 from lxml import etree
 
@@ -23,14 +24,17 @@ __all__ = [
     "XML_WS",
     "Index",
     "Run",
+    "all_text",
     "decimal_of",
     "ids_key",
     "kids",
     "local_name",
     "location_of",
     "normalized",
+    "parent_of",
     "select",
     "text_of",
+    "xpath_attributes",
     "xpath_nodes",
 ]
 
@@ -48,7 +52,7 @@ NS = {"cbc": CBC[1:-1], "cac": CAC[1:-1]}
 MAX_PER_RULE = 20  # findings of one rule per document; more says nothing new
 # What the tree walk (parsers.ehf.rules.walk) filed, by key: a tag, a path from the root
 # ("cac:TaxTotal/cbc:TaxAmount") or a child under its parent ("//cac:TaxCategory/cbc:ID").
-Index = dict[str, list[Any]]
+Index = dict[str, list[etree._Element]]
 
 
 def ids_key(holder: str) -> str:
@@ -66,13 +70,13 @@ class Run:
         self.seen: set[tuple[str, str]] = set()
         self.counts: dict[str, int] = {}
 
-    def fire_at(self, rule: str, element: Any) -> None:
+    def fire_at(self, rule: str, element: etree._Element) -> None:
         """Fire ``rule`` at ``element``; past :data:`MAX_PER_RULE` findings of one rule the
         rest are dropped (a hostile file of 100,000 empty elements gets 20 findings)."""
         if self.counts.get(rule, 0) < MAX_PER_RULE:
             self.fire(rule, location_of(element))
 
-    def fire_once(self, rule: str, element: Any) -> None:
+    def fire_once(self, rule: str, element: etree._Element) -> None:
         """Fire a document-wide rule (the UBL-CR ones) once, at its first offending element."""
         if (rule, "") not in self.seen:
             self.seen.add((rule, ""))
@@ -88,17 +92,38 @@ class Run:
         self.findings.append(Finding(rule, severity, message, location))
 
 
-def xpath_nodes(xpath: etree.XPath, root: Any) -> list[Any]:
-    """The node list of a compiled XPath (typed as Any: the lxml stubs cannot know)."""
-    result: Any = xpath(root)
-    return result if isinstance(result, list) else []
+def xpath_nodes(xpath: etree.XPath, root: etree._Element) -> list[etree._Element]:
+    """The elements a compiled XPath selects (the stubs type any XPath result)."""
+    result = xpath(root)
+    return cast("list[etree._Element]", result) if isinstance(result, list) else []
 
 
-def kids(el: Any, tag: str) -> list[Any]:
+def xpath_attributes(xpath: etree.XPath, root: etree._Element) -> list[etree._ElementUnicodeResult]:
+    """The attributes a compiled XPath of ``@`` steps selects."""
+    result = xpath(root)
+    return cast("list[etree._ElementUnicodeResult]", result) if isinstance(result, list) else []
+
+
+def parent_of(el: etree._Element | etree._ElementUnicodeResult) -> etree._Element:
+    """The parent of an element the rules reached from the root, which always has one."""
+    parent = el.getparent()
+    assert parent is not None, "an element under the root has a parent"
+    return parent
+
+
+def all_text(el: etree._Element) -> str:
+    """The text of ``el`` and its descendants (XPath's string-value of an element).
+
+    The stubs allow bytes; a tree parsed from bytes gives ``str`` throughout.
+    """
+    return "".join(cast("Iterator[str]", el.itertext()))
+
+
+def kids(el: etree._Element, tag: str) -> list[etree._Element]:
     return list(el.iterchildren(tag))
 
 
-def select(el: Any, *tags: str) -> list[Any]:
+def select(el: etree._Element, *tags: str) -> list[etree._Element]:
     """Children along a path of child tags (like a relative XPath of child steps)."""
     nodes = [el]
     for tag in tags:
@@ -108,12 +133,12 @@ def select(el: Any, *tags: str) -> list[Any]:
     return nodes
 
 
-def normalized(el: Any) -> str:
+def normalized(el: etree._Element) -> str:
     """XPath ``normalize-space(el)`` for a leaf element."""
     return " ".join((el.text or "").split())
 
 
-def text_of(el: Any | None) -> str:
+def text_of(el: etree._Element | None) -> str:
     return "" if el is None else (el.text or "")
 
 
@@ -121,10 +146,10 @@ def local_name(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
-def location_of(el: Any) -> str:
+def location_of(el: etree._Element) -> str:
     """A short XPath for a location: ``/Invoice/cac:InvoiceLine[2]/cbc:ID``."""
     parts: list[str] = []
-    node = el
+    node: etree._Element | None = el
     while node is not None:
         parent = node.getparent()
         tag = node.tag
@@ -139,7 +164,7 @@ def location_of(el: Any) -> str:
     return "/" + "/".join(reversed(parts))
 
 
-def decimal_of(el: Any) -> Decimal | None:
+def decimal_of(el: etree._Element) -> Decimal | None:
     try:
         return Decimal((el.text or "").strip())
     except (InvalidOperation, ValueError):

@@ -29,7 +29,7 @@ tests/unit/test_ehf_rules_gates.py compares the findings with and without them.
 
 from __future__ import annotations
 
-from typing import Any
+from lxml import etree
 
 from bilag.domain.model import Finding
 from parsers.ehf.rules.base import (
@@ -52,7 +52,7 @@ from parsers.ehf.rules.walk import DOCUMENT_CURRENCY, walk_tree
 __all__ = ["MAX_PER_RULE", "check_syntax"]
 
 
-def check_syntax(root: Any) -> tuple[Finding, ...]:
+def check_syntax(root: etree._Element) -> tuple[Finding, ...]:
     """Findings of the syntax-bound rules on a parsed UBL Invoice/CreditNote root element.
 
     Args:

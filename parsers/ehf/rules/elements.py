@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any
 
 from lxml import etree
 
@@ -30,8 +29,9 @@ from parsers.ehf.rules.base import (
     ids_key,
     location_of,
     normalized,
+    parent_of,
     text_of,
-    xpath_nodes,
+    xpath_attributes,
 )
 from parsers.ehf.rules.forbidden import attribute_rule
 
@@ -154,7 +154,7 @@ SCHEMED_HOLDERS = tuple(holder for holder, _, _ in _SCHEMED_IDS)
 
 # Long because each rule family is one loop over the elements the walk filed for it, and
 # the attribute count at the end must see every family; the XML rules' hot path.
-def check_elements(root: Any, run: Run, doc_currency: str | None, index: Index) -> None:
+def check_elements(root: etree._Element, run: Run, doc_currency: str | None, index: Index) -> None:
     """Element-level rules on the elements the tree walk filed: amounts, dates, codes,
     attributes. Each check looks only at the elements of its tags."""
     iso = cl.ISO4217
@@ -223,19 +223,19 @@ def check_elements(root: Any, run: Run, doc_currency: str | None, index: Index) 
         _attributes(root, run)
 
 
-def _attributes(root: Any, run: Run) -> None:
+def _attributes(root: etree._Element, run: Run) -> None:
     """UBL-DT-08..28 (attributes that should not be there), UBL-DT-18 (@name) and the
     UBL-CR attribute rules, over every attribute of the document."""
     names = 0
-    for attr in xpath_nodes(_ALL_ATTRIBUTES, root):
-        name = attr.attrname
+    for attr in xpath_attributes(_ALL_ATTRIBUTES, root):
+        name = str(attr.attrname)
         rule = _ATTRIBUTE_RULES.get(name)
         if rule is not None:
-            run.fire(rule, location_of(attr.getparent()))
-        elif name == "name" and attr.getparent().tag != CBC + "PaymentMeansCode":
+            run.fire(rule, location_of(parent_of(attr)))
+        elif name == "name" and parent_of(attr).tag != CBC + "PaymentMeansCode":
             names += 1
         elif name in _CR_ATTRIBUTES:
-            parent = attr.getparent()
+            parent = parent_of(attr)
             for cr_rule in attribute_rule(name, parent, root):
                 run.fire_once(cr_rule, parent)
     if names:
@@ -254,13 +254,13 @@ _LMT_DECIMALS = {
 }
 
 
-def _all(index: Index, tags: Iterable[str]) -> Iterator[Any]:
+def _all(index: Index, tags: Iterable[str]) -> Iterator[etree._Element]:
     """The indexed elements of several tags (grouped by tag, each group in document order)."""
     for tag in tags:
         yield from index.get(tag, ())
 
 
-def _decimals_rule(el: Any, tag: str, root: Any) -> str | None:
+def _decimals_rule(el: etree._Element, tag: str, root: etree._Element) -> str | None:
     """The BR-DEC rule of an amount with too many decimals, by where the amount sits."""
     parent = el.getparent()
     ptag = parent.tag if parent is not None else ""
@@ -269,6 +269,7 @@ def _decimals_rule(el: Any, tag: str, root: Any) -> str | None:
         return _LMT_DECIMALS.get(tag)
     if (
         ptag == CAC + "AllowanceCharge"
+        and parent is not None
         and grand is not None
         and tag
         in (
@@ -328,7 +329,7 @@ def _scheme_code_lists(index: Index, run: Run) -> int:
                 continue
             if rule == "BR-CL-10" and s == "SEPA" and _under_supplier_or_payee(el):
                 continue
-            if rule == "BR-CL-07" and not _is_object_reference(el.getparent()):
+            if rule == "BR-CL-07" and not _is_object_reference(parent_of(el)):
                 continue
             run.fire_at(rule, el)
     for el in index.get(CBC + "ItemClassificationCode", ()):
@@ -350,11 +351,11 @@ def _scheme_code_lists(index: Index, run: Run) -> int:
     return cleared
 
 
-def _is_object_reference(ref: Any) -> bool:
+def _is_object_reference(ref: etree._Element) -> bool:
     return any(c.text == "130" for c in ref.iterchildren(CBC + "DocumentTypeCode"))
 
 
-def _under_supplier_or_payee(el: Any) -> bool:
+def _under_supplier_or_payee(el: etree._Element) -> bool:
     node = el.getparent()
     while node is not None:
         if node.tag in (CAC + "AccountingSupplierParty", CAC + "PayeeParty"):
@@ -363,7 +364,7 @@ def _under_supplier_or_payee(el: Any) -> bool:
     return False
 
 
-def _under_price_allowance(el: Any) -> bool:
+def _under_price_allowance(el: etree._Element) -> bool:
     parent = el.getparent()
     grand = None if parent is None else parent.getparent()
     return (
@@ -382,7 +383,7 @@ def _is_date(text: str) -> bool:
     return True
 
 
-def _amount(el: Any, tag: str, run: Run, doc_currency: str | None) -> None:
+def _amount(el: etree._Element, tag: str, run: Run, doc_currency: str | None) -> None:
     cur = el.get("currencyID")
     if cur == doc_currency and cur in cl.ISO4217:
         return  # the common case: nothing can fire

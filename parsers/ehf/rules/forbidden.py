@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from lxml import etree
+
 from parsers.ehf.rules.base import CAC, CBC, EXT
 from parsers.ehf.rules.ubl_cr import EITHER_LINE, PATHS
 
@@ -74,7 +76,11 @@ ROOT_NODE: Node = _compile(_TRIE)
 
 
 def fire_rules(
-    rules: list[str], element: Any, fire: Callable[[str, Any], None], *, is_credit_note: bool
+    rules: list[str],
+    element: etree._Element,
+    fire: Callable[[str, Any], None],
+    *,
+    is_credit_note: bool,
 ) -> None:
     """Fire the trie rules of one present element."""
     for rule in rules:
@@ -84,7 +90,7 @@ def fire_rules(
 
 
 def check_anywhere(
-    root: Any, index: dict[str, list[Any]], fire: Callable[[str, Any], None]
+    root: etree._Element, index: dict[str, list[etree._Element]], fire: Callable[[str, Any], None]
 ) -> None:
     """The rules not tied to a path from the root (002, 664, 669..671, 680).
 
@@ -154,7 +160,7 @@ for (_attr, _tag_, _parent, _grand), _rule in ATTRIBUTE_RULES.items():
 _SCHEME_ATTRIBUTES = frozenset(("schemeID", "listID"))
 
 
-def attribute_rule(name: str, element: Any, root: Any) -> list[str]:
+def attribute_rule(name: str, element: etree._Element, root: etree._Element) -> list[str]:
     """The UBL-CR rules an attribute ``name`` on ``element`` breaks (usually none)."""
     if name == "unitCodeListID":
         return ["UBL-CR-663"]
@@ -178,7 +184,7 @@ def attribute_rule(name: str, element: Any, root: Any) -> list[str]:
     return found
 
 
-def _matches(node: Any, want: str, root: Any) -> bool:
+def _matches(node: etree._Element | None, want: str, root: etree._Element) -> bool:
     if want == "*":
         return node is not None
     if want == ROOT:
@@ -186,7 +192,7 @@ def _matches(node: Any, want: str, root: Any) -> bool:
     return node is not None and node.tag == want
 
 
-def _other_document_reference(element: Any) -> list[str]:
+def _other_document_reference(element: etree._Element) -> list[str]:
     """UBL-CR-665: an ID schemeID on an AdditionalDocumentReference that is not code 130."""
     parent = element.getparent()
     if parent is None or parent.tag != CAC + "AdditionalDocumentReference":

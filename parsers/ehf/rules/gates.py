@@ -35,9 +35,11 @@ from parsers.ehf.rules.base import (
     CBC,
     NS,
     Index,
+    all_text,
     ids_key,
     kids,
     normalized,
+    parent_of,
     select,
 )
 
@@ -203,12 +205,12 @@ _NONE: tuple[Any, ...] = ()
 _VAT_CASE = str.maketrans("vat", "VAT")
 
 
-def _string(el: Any) -> str:
+def _string(el: etree._Element) -> str:
     """The XPath string-value of an element (its text, when it has no child nodes)."""
-    return (el.text or "") if not len(el) else "".join(el.itertext())
+    return (el.text or "") if not len(el) else all_text(el)
 
 
-def _indicator(allowance_charge: Any) -> str | None:
+def _indicator(allowance_charge: etree._Element) -> str | None:
     """XPath ``normalize-space(cbc:ChargeIndicator)``, None when that may not be what the
     rules read (its .text): the indicator is not plain (see _MIXED)."""
     child = next(allowance_charge.iterchildren(CBC + "ChargeIndicator"), None)
@@ -217,32 +219,35 @@ def _indicator(allowance_charge: Any) -> str | None:
     return None if len(child) else normalized(child)
 
 
-def _shared(elements: list[Any], up: int) -> bool:
+def _shared(elements: list[etree._Element], up: int) -> bool:
     """Whether two of ``elements`` have the same ancestor ``up`` levels above them."""
     if len(elements) < 2:
         return False
     if up == 1:
         groups = {el.getparent() for el in elements}
     elif up == 2:
-        groups = {el.getparent().getparent() for el in elements}
+        groups = {parent_of(parent_of(el)) for el in elements}
     else:
         groups = set()
         for el in elements:
             for _ in range(up):
-                el = el.getparent()
+                el = parent_of(el)
             groups.add(el)
     # The set holds each ancestor's proxy, so lxml hands out that same object again.
     return len(groups) < len(elements)
 
 
-def _vat_kinds(scheme_ids: Sequence[Any]) -> tuple[set[Any], set[Any], set[Any]]:
+_Elements = set[etree._Element]
+
+
+def _vat_kinds(scheme_ids: Sequence[etree._Element]) -> tuple[_Elements, _Elements, _Elements]:
     """The PartyTaxSchemes of ``scheme_ids`` (TaxScheme/IDs) that are VAT surely, maybe
     VAT, and maybe not VAT: _VAT_SURELY, _VAT_MAYBE and _OTHER_MAYBE of the XPath gate."""
-    surely: set[Any] = set()
-    maybe: set[Any] = set()
-    other: set[Any] = set()
+    surely: set[etree._Element] = set()
+    maybe: set[etree._Element] = set()
+    other: set[etree._Element] = set()
     for scheme_id in scheme_ids:
-        holder = scheme_id.getparent().getparent()
+        holder = parent_of(parent_of(scheme_id))
         value = _string(scheme_id).translate(_VAT_CASE)
         if value.startswith("VAT"):
             maybe.add(holder)
@@ -251,7 +256,7 @@ def _vat_kinds(scheme_ids: Sequence[Any]) -> tuple[set[Any], set[Any], set[Any]]
     return surely, maybe, other
 
 
-def _holders_in(company_ids: Sequence[Any], holders: set[Any]) -> int:
+def _holders_in(company_ids: Sequence[etree._Element], holders: set[etree._Element]) -> int:
     return sum(c.getparent() in holders for c in company_ids)
 
 
@@ -370,7 +375,7 @@ def lines_may_fire(index: Index, *, is_credit_note: bool) -> bool:
     for base in get("L/cac:Price/cbc:BaseQuantity", none):
         unit = base.get("unitCode")
         if unit is not None:
-            line = base.getparent().getparent()
+            line = parent_of(parent_of(base))
             if next(line.iterchildren(*_QUANTITIES), None) is not None and all(
                 q.get("unitCode") != unit for q in line.iterchildren(quantity)
             ):
@@ -396,7 +401,7 @@ def anywhere_may_fire(index: Index) -> bool:
         if not with_endpoint.issuperset(parties):
             return True
     for code in index.get(CBC + "PaymentMeansCode", ()):  # R061, of any code: a superset
-        means = code.getparent()
+        means = parent_of(code)
         if (
             normalized(code) in ("49", "59")
             and means.tag == CAC + "PaymentMeans"

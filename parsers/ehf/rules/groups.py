@@ -9,7 +9,6 @@ at the lines a compiled XPath picks as suspect.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from lxml import etree
 
@@ -18,6 +17,7 @@ from parsers.ehf.rules.base import (
     CBC,
     NS,
     Run,
+    all_text,
     decimal_of,
     kids,
     local_name,
@@ -34,7 +34,7 @@ __all__ = ["check_groups", "check_lines"]
 _TAX_AMOUNT = CBC + "TaxAmount"
 
 
-def _document(root: Any, run: Run, *, is_credit_note: bool) -> None:
+def _document(root: etree._Element, run: Run, *, is_credit_note: bool) -> None:
     tax_totals = kids(root, CAC + "TaxTotal")
     with_sub = [
         t for t in tax_totals if next(t.iterchildren(CAC + "TaxSubtotal"), None) is not None
@@ -70,7 +70,9 @@ def _document(root: Any, run: Run, *, is_credit_note: bool) -> None:
     _max_once(root, run)
 
 
-def _same_sign(root: Any, tax_totals: list[Any], tax_cur_el: Any, run: Run) -> None:
+def _same_sign(
+    root: etree._Element, tax_totals: list[etree._Element], tax_cur_el: etree._Element, run: Run
+) -> None:
     """PEPPOL-EN16931-R055: BT-110 and BT-111 have the same operational sign."""
     tax_cur = normalized(tax_cur_el)
     doc_el = next(root.iterchildren(CBC + "DocumentCurrencyCode"), None)
@@ -127,7 +129,7 @@ _SUSPECT_LINES = {
 }
 
 
-def _is_vat(scheme_holder: Any) -> bool:
+def _is_vat(scheme_holder: etree._Element) -> bool:
     """``cac:TaxScheme/upper-case(cbc:ID) = 'VAT'`` for a PartyTaxScheme or TaxCategory."""
     return any(
         (i.text or "").upper() == "VAT"
@@ -135,7 +137,7 @@ def _is_vat(scheme_holder: Any) -> bool:
     )
 
 
-def _max_once(root: Any, run: Run) -> None:
+def _max_once(root: etree._Element, run: Run) -> None:
     if _ANY_TWICE(root):
         for rule, path, steps in ROOT_MAX_ONCE:
             if len(select(root, *steps)) > 1:
@@ -190,7 +192,7 @@ def _max_once(root: Any, run: Run) -> None:
         run.fire("UBL-SR-47", "//cbc:PaymentMeansCode")
 
 
-def _parties(root: Any, run: Run) -> None:
+def _parties(root: etree._Element, run: Run) -> None:
     supplier = select(root, CAC + "AccountingSupplierParty", CAC + "Party")
     for party in supplier:
         if len(kids(party, CAC + "PartyTaxScheme")) > 2:
@@ -235,7 +237,7 @@ def _parties(root: Any, run: Run) -> None:
             run.fire_at("UBL-SR-28", pm)
 
 
-def _groups(root: Any, run: Run) -> None:
+def _groups(root: etree._Element, run: Run) -> None:
     """Group-level rules: delivery, allowances, references, periods, tax subtotals."""
     for delivery in kids(root, CAC + "Delivery"):
         if len(select(delivery, CAC + "DeliveryParty", CAC + "PartyName", CBC + "Name")) > 1:
@@ -264,7 +266,7 @@ def _groups(root: Any, run: Run) -> None:
             run.fire_at("BR-54", item_property)
 
 
-def _presence(root: Any, run: Run) -> None:
+def _presence(root: etree._Element, run: Run) -> None:
     """Rules that test that an element exists, where an empty element counts as present."""
     if not kids(root, CBC + "ProfileID"):
         run.fire("PEPPOL-EN16931-R001", "/cbc:ProfileID")
@@ -275,7 +277,7 @@ def _presence(root: Any, run: Run) -> None:
         if not any(a.get("currencyID") == tax_cur.text for a in amounts):
             run.fire("BR-53", "/cac:TaxTotal/cbc:TaxAmount")
     issue = next(root.iterchildren(CBC + "IssueDate"), None)
-    if issue is None or not "".join(issue.itertext()):
+    if issue is None or not all_text(issue):
         run.fire("BR-03", "/cbc:IssueDate")
     for lmt in kids(root, CAC + "LegalMonetaryTotal"):
         for rule, name in (
@@ -314,7 +316,7 @@ def _presence(root: Any, run: Run) -> None:
             run.fire_at("PEPPOL-EN16931-R061", pm)
 
 
-def _both_german(root: Any) -> bool:
+def _both_german(root: etree._Element) -> bool:
     """PEPPOL's ``$supplierCountryIsDE and $customerCountryIsDE``."""
     for party in ("AccountingSupplierParty", "AccountingCustomerParty"):
         path = (CAC + party, CAC + "Party", CAC + "PostalAddress", CAC + "Country")
@@ -324,7 +326,7 @@ def _both_german(root: Any) -> bool:
     return True
 
 
-def _allowance_charge(ac: Any, run: Run) -> None:
+def _allowance_charge(ac: etree._Element, run: Run) -> None:
     indicator = " ".join(text_of(next(ac.iterchildren(CBC + "ChargeIndicator"), None)).split())
     if indicator not in ("true", "false"):
         run.fire_at("PEPPOL-EN16931-R043", ac)
@@ -335,7 +337,7 @@ def _allowance_charge(ac: Any, run: Run) -> None:
         run.fire("UBL-SR-31" if raw in ("true", "1") else "UBL-SR-30", location_of(ac))
 
 
-def _additional_reference(ref: Any, run: Run, root: Any) -> None:
+def _additional_reference(ref: etree._Element, run: Run, root: etree._Element) -> None:
     if len(kids(ref, CBC + "DocumentDescription")) > 1:
         run.fire_at("UBL-SR-33", ref)
     codes = [c.text for c in ref.iterchildren(CBC + "DocumentTypeCode")]
@@ -351,7 +353,7 @@ def _additional_reference(ref: Any, run: Run, root: Any) -> None:
         run.fire_at("UBL-CR-673", ref)
 
 
-def _lines(root: Any, run: Run, *, is_credit_note: bool) -> None:
+def _lines(root: etree._Element, run: Run, *, is_credit_note: bool) -> None:
     qty_tag = CBC + ("CreditedQuantity" if is_credit_note else "InvoicedQuantity")
     for line in xpath_nodes(_SUSPECT_LINES[is_credit_note], root):
         where = location_of(line)
@@ -413,7 +415,7 @@ def _lines(root: Any, run: Run, *, is_credit_note: bool) -> None:
                     run.fire_at("PEPPOL-EN16931-R130", base)
 
 
-def check_groups(root: Any, run: Run, *, is_credit_note: bool) -> None:
+def check_groups(root: etree._Element, run: Run, *, is_credit_note: bool) -> None:
     """The document-level group rules (check_syntax runs them when a gate of
     :mod:`parsers.ehf.rules.gates` says one may fire)."""
     _document(root, run, is_credit_note=is_credit_note)
@@ -422,6 +424,6 @@ def check_groups(root: Any, run: Run, *, is_credit_note: bool) -> None:
     _presence(root, run)
 
 
-def check_lines(root: Any, run: Run, *, is_credit_note: bool) -> None:
+def check_lines(root: etree._Element, run: Run, *, is_credit_note: bool) -> None:
     """The line rules, on the lines a compiled XPath picks as suspect."""
     _lines(root, run, is_credit_note=is_credit_note)

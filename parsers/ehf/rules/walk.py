@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from lxml import etree
+
 from parsers.ehf.rules.base import (
     CAC,
     CBC,
@@ -136,7 +138,7 @@ def _actions(node: Any, gates: _GateTrie, parent: str) -> _Actions:
 _ROOT_ACTIONS = _actions(ROOT_NODE, _gate_trie(), "")
 
 
-def walk_tree(root: Any, run: Run, *, is_credit_note: bool) -> Index:
+def walk_tree(root: etree._Element, run: Run, *, is_credit_note: bool) -> Index:
     """One traversal for two rule families: empty leaves (R008) and the UBL-CR trie.
 
     Every element is visited once, in document order, by lxml's depth-first iterator (one

@@ -8,6 +8,8 @@ Skipped when ``../shared/eval-data/openapi`` is absent.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -136,3 +138,44 @@ def test_the_sink_finds_a_voucher_by_bilags_reference(harness: Harness) -> None:
     ref = harness.sink.post(sent, known_new=True)
     found = harness.sink.find(sent)
     assert found is not None and found.reference == ref.reference
+
+
+def test_a_credit_note_is_created_with_its_original_and_reads_back_equal(
+    harness: Harness,
+) -> None:
+    _needs_read_back(harness)
+    sent = outgoing(14, (("6300", "1", "400.00"), ("6540", "11", "100.00")), credit=True)
+    assert sent.payable == Decimal("-615.00")  # the supplier owes it back
+    ref = harness.sink.post(sent, known_new=True)
+    assert harness.count() == 1
+    found = harness.sink.read_back(ref)
+    assert found.has_original and found.payable == sent.payable
+    assert reconcile(sent, found) == ()
+    again = harness.sink.find(sent)
+    assert again is not None and again.reference == ref.reference
+    harness.tamper(ref)
+    assert reconcile(sent, harness.sink.read_back(ref)), "a changed credit must show"
+
+
+def test_a_credit_note_whose_answer_was_lost_is_found_not_made_twice(harness: Harness) -> None:
+    harness.server.inject("lost", method=harness.create_method, path=harness.credit_note_path)
+    sent = outgoing(15, (("6300", "1", "250.00"),), credit=True)
+    ref = harness.sink.post(sent, known_new=True)
+    assert harness.count() == 1
+    assert harness.sink.post(sent).reference == ref.reference
+    assert harness.count() == 1
+    if harness.sink.can_read_back:
+        assert reconcile(sent, harness.sink.read_back(ref)) == ()
+
+
+def test_a_reversal_is_delivered_as_the_record_that_cancels_the_first(harness: Harness) -> None:
+    _needs_read_back(harness)
+    first = outgoing(16, (("6300", "1", "800.00"),))
+    harness.sink.post(first, known_new=True)
+    mirror = outgoing(17, (("6300", "1", "800.00"),), credit=True, invoice_number="F-16")
+    reversal = replace(mirror, voucher=replace(mirror.voucher, reverses=first.voucher_id))
+    ref = harness.sink.post(reversal, known_new=True)
+    assert harness.count() == 2
+    found = harness.sink.read_back(ref)
+    assert found.payable == -first.payable
+    assert reconcile(reversal, found) == ()

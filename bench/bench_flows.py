@@ -1,0 +1,286 @@
+"""The flows against ``bilag process`` on the same documents, in the same run (issue 14).
+
+    .venv/bin/python -m bench flows                       # 1,000 EHF, 200 scanned pages, Dask
+    .venv/bin/python -m bench flows --ehf 200 --pages 40  # shorter
+    .venv/bin/python -m bench flows --big 5000            # also 5,000 EHF (no 503, memory)
+
+Each measurement gets a fresh copy of one workspace (a learnt coder and the sample
+approval policy, so EHF invoices are posted), runs as its own process and is timed from
+outside; the flow's summary says how long its body took, so Prefect's fixed start-up
+(imports, the temporary server, the flow run's creation) is reported on its own line:
+
+* ``ehf``: N distinct EHF invoices: ``bilag process FOLDER`` against ``python -m flows
+  intake`` over a drop folder holding them; ratio = the flow's body / ``bilag process``;
+* ``scans``: scanned pages (sample scans with a comment appended, so each copy is new
+  bytes and is read by OCR again), the same two;
+* ``dask``: the scans through ``intake`` on a local Dask cluster of 1 and of 2 worker
+  processes; ratio = 1 worker / 2 workers, each without the cluster's start-up;
+* ``big`` (``--big N``): N EHF through ``intake`` on the embedded defaults (SQLite
+  ledger, temporary Prefect server): whether the run completed, and the peak memory of
+  the flow's process tree (sampled every 0.2 s).
+
+The load average is printed beside every figure: this machine is shared. Writes
+``bench/out/flows.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+OUT = Path(__file__).parent / "out"
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SCANS = (
+    "faktura-skannet.pdf",
+    "faktura-skjev.png",
+    "faktura-rotert-90.png",
+    "kreditnota-150dpi.png",
+)
+CONFIG = '[sources.drop]\nkind = "folder"\npath = "inbox"\nsettle_seconds = 0\n'
+
+
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.1f}/{five:.1f} on {os.cpu_count()} cores"
+
+
+def template(root: Path) -> Path:
+    """The workspace every measurement copies: config, policy, a learnt coder."""
+    from tests.fixtures.posting_workspace import posting_workspace
+
+    home = posting_workspace(root / "template", CONFIG)
+    learnt = subprocess.run(
+        [str(BIN / "bilag"), "learn", "--home", str(home), str(home / "history.csv")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if learnt.returncode != 0:
+        raise RuntimeError(learnt.stderr)
+    return home
+
+
+def ehf_folder(root: Path, count: int) -> Path:
+    from tests.fixtures.posting_workspace import invoices
+
+    folder = root / f"ehf-{count}"
+    folder.mkdir(parents=True)
+    for name, content in invoices(count):
+        (folder / name).write_bytes(content)
+    return folder
+
+
+def scan_folder(root: Path, pages: int) -> Path:
+    """``pages`` one-page scans, each with distinct bytes (a comment after the data)."""
+    folder = root / f"scans-{pages}"
+    folder.mkdir(parents=True)
+    for i in range(pages):
+        name = SCANS[i % len(SCANS)]
+        content = (REPO / "sample_documents" / "scans" / name).read_bytes()
+        stem, suffix = name.rsplit(".", 1)
+        (folder / f"{stem}-{i:04d}.{suffix}").write_bytes(content + f"\n%copy {i}\n".encode())
+    return folder
+
+
+def _fresh(template_home: Path, root: Path, name: str, docs: Path | None) -> Path:
+    home = root / name
+    shutil.copytree(template_home, home)
+    if docs is not None:
+        shutil.copytree(docs, home / "inbox")
+        old = time.time() - 60
+        for p in (home / "inbox").iterdir():
+            os.utime(p, (old, old))
+    return home
+
+
+class Peak:
+    """The peak resident memory of a process and its children, sampled in a thread."""
+
+    def __init__(self, pid: int) -> None:
+        import psutil
+
+        self.process, self.peak_self, self.peak_tree = psutil.Process(pid), 0, 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self.stop.wait(0.2):
+            try:
+                own = self.process.memory_info().rss
+                tree = own + sum(c.memory_info().rss for c in self.process.children(recursive=True))
+            except psutil.Error:
+                continue
+            self.peak_self, self.peak_tree = max(self.peak_self, own), max(self.peak_tree, tree)
+
+    def done(self) -> tuple[float, float]:
+        self.stop.set()
+        self.thread.join()
+        return self.peak_self / 2**20, self.peak_tree / 2**20
+
+
+def _timed(argv: list[str], env: dict[str, str]) -> tuple[float, str, int, tuple[float, float]]:
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        child = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=REPO)
+        peak = Peak(child.pid)
+        code = child.wait()
+        wall = time.perf_counter() - started
+        out.seek(0)
+        return wall, out.read().decode("utf-8", "replace"), code, peak.done()
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BILAG_"))}
+    env["OMP_THREAD_LIMIT"] = "1"  # one tesseract thread per process (MACHINE-NOTES)
+    return env
+
+
+def process_run(home: Path, docs: Path) -> dict[str, Any]:
+    load = _load()
+    argv = [str(BIN / "bilag"), "process", "--home", str(home), "--json", str(docs)]
+    wall, out, code, (mem, _) = _timed(argv, _env())
+    results = json.loads(out) if out.strip() else []
+    posted = sum(1 for r in results if r["status"] == "posted")
+    return {
+        "seconds": round(wall, 2),
+        "exit": code,
+        "results": len(results),
+        "posted": posted,
+        "peak_mb": round(mem),
+        "load": load,
+    }
+
+
+def intake_run(home: Path, *flags: str) -> dict[str, Any]:
+    load = _load()
+    argv = [sys.executable, "-m", "flows", "intake", "--home", str(home), *flags]
+    wall, out, code, (mem, tree) = _timed(argv, _env())
+    summary = json.loads(out) if out.strip().startswith("{") else {}
+    body = float(summary.get("seconds", wall))
+    stages = summary.get("stages", {})
+    runner = float(stages.get("start the task runner", 0.0))
+    statuses: dict[str, int] = {}
+    for s in summary.get("sources", []):
+        for status, n in s["statuses"].items():
+            statuses[status] = statuses.get(status, 0) + n
+    return {
+        "seconds": round(wall, 2),
+        "body": round(body, 2),
+        "startup": round(wall - body, 2),
+        "runner_start": round(runner, 2),
+        "exit": code,
+        "statuses": statuses,
+        "peak_mb": round(mem),
+        "tree_peak_mb": round(tree),
+        "load": load,
+    }
+
+
+def fixed_costs(template_home: Path, root: Path) -> dict[str, Any]:
+    """Both commands on an empty folder: start-up, imports, a new ledger; and Prefect's part."""
+    empty = root / "empty"
+    empty.mkdir()
+    base = process_run(_fresh(template_home, root, "empty-process", None), empty)
+    flow = intake_run(_fresh(template_home, root, "empty-flow", empty))
+    prefect = flow["seconds"] - base["seconds"]
+    print(
+        f"fixed: bilag process on nothing {base['seconds']:.1f} s, the intake flow on nothing "
+        f"{flow['seconds']:.1f} s ({flow['load']})"
+    )
+    print(f"Prefect's fixed start-up: {prefect:.1f} s (the difference; not in the ratios below)")
+    return {"process": base, "flow": flow, "prefect_startup": round(prefect, 2)}
+
+
+def compare(
+    name: str, template_home: Path, root: Path, docs: Path, chunk: int, fixed: dict[str, Any]
+) -> dict[str, Any]:
+    """Both on the same documents; the ratio of their time beyond each one's fixed cost."""
+    base = process_run(_fresh(template_home, root, f"{name}-process", None), docs)
+    flow = intake_run(_fresh(template_home, root, f"{name}-flow", docs), "--chunk-size", str(chunk))
+    base_work = base["seconds"] - fixed["process"]["seconds"]
+    flow_work = flow["seconds"] - fixed["flow"]["seconds"]
+    ratio = flow_work / base_work if base_work > 0 else None
+    print(
+        f"{name}: bilag process {base['seconds']:.1f} s ({base['results']} results, "
+        f"{base['posted']} posted; {base['load']})"
+    )
+    print(
+        f"{name}: intake flow {flow['seconds']:.1f} s, its body {flow['body']:.1f} s "
+        f"({flow['statuses']}; {flow['load']})"
+    )
+    print(
+        f"{name}: beyond the fixed costs: flow {flow_work:.1f} s / process {base_work:.1f} s"
+        + (f" = {ratio:.2f}x" if ratio else "")
+    )
+    return {"process": base, "flow": flow, "ratio": round(ratio, 3) if ratio else None}
+
+
+def dask(template_home: Path, root: Path, docs: Path, chunk: int) -> dict[str, Any]:
+    runs = {}
+    for workers in (1, 2):
+        home = _fresh(template_home, root, f"dask-{workers}", docs)
+        runs[workers] = intake_run(home, "--chunk-size", str(chunk), "--dask-workers", str(workers))
+    work = {w: r["body"] - r["runner_start"] for w, r in runs.items()}
+    speedup = work[1] / work[2] if work[2] else None
+    print(
+        f"dask: 1 worker {work[1]:.1f} s ({runs[1]['load']}), 2 workers {work[2]:.1f} s "
+        f"({runs[2]['load']}) -> {speedup:.2f}x; cluster start-up {runs[2]['runner_start']:.1f} s"
+    )
+    return {"runs": runs, "speedup": round(speedup, 3) if speedup else None}
+
+
+def big(template_home: Path, root: Path, count: int) -> dict[str, Any]:
+    docs = ehf_folder(root / "big-docs", count)
+    run = intake_run(_fresh(template_home, root, "big", docs), "--chunk-size", "50")
+    print(
+        f"big: {count} EHF through intake: exit {run['exit']} in {run['seconds']:.0f} s, "
+        f"statuses {run['statuses']}; peak memory {run['peak_mb']} MB (flow process), "
+        f"{run['tree_peak_mb']} MB with its children ({run['load']})"
+    )
+    return run
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(prog="bench flows", description=__doc__.splitlines()[0])
+    ap.add_argument("--ehf", type=int, default=1000)
+    ap.add_argument("--pages", type=int, default=200)
+    ap.add_argument("--dask", choices=("yes", "no"), default="yes")
+    ap.add_argument("--big", type=int, default=0, help="also N EHF for failures and memory")
+    ap.add_argument("--chunk-size", type=int, default=50)
+    ap.add_argument("--scan-chunk-size", type=int, default=4)
+    ap.add_argument("--out", type=Path, default=OUT / "flows.json")
+    args = ap.parse_args(argv)
+    sys.path.insert(0, str(REPO))  # tests.fixtures builds the documents
+    figures: dict[str, Any] = {"cores": os.cpu_count(), "load_at_start": _load()}
+    with tempfile.TemporaryDirectory(prefix="bench-flows-") as tmp:
+        root = Path(tmp)
+        home = template(root)
+        fixed = figures["fixed"] = fixed_costs(home, root)
+        if args.ehf:
+            docs = ehf_folder(root, args.ehf)
+            figures["ehf"] = compare("ehf", home, root, docs, args.chunk_size, fixed)
+        if args.pages:
+            scans = scan_folder(root, args.pages)
+            figures["scans"] = compare("scans", home, root, scans, args.scan_chunk_size, fixed)
+            if args.dask == "yes":
+                figures["dask"] = dask(home, root, scans, args.scan_chunk_size)
+        if args.big:
+            figures["big"] = big(home, root, args.big)
+    figures["load_at_end"] = _load()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    print(f"figures in {args.out}")
+    return 0

@@ -148,7 +148,9 @@ def test_measuring_a_bomb_takes_no_memory_of_its_size() -> None:
     bomb = pdf_with_stream(zlib.compress(b" " * (200 << 20), 9), "/FlateDecode")
     tracemalloc.start()
     try:
-        problem = check_pdf(bomb, "b.pdf", PdfBudget(max_content_bytes=512 << 20, max_content_total=512 << 20))
+        problem = check_pdf(
+            bomb, "b.pdf", PdfBudget(max_content_bytes=512 << 20, max_content_total=512 << 20)
+        )
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

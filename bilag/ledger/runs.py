@@ -34,6 +34,7 @@ from sqlalchemy import (
     update,
 )
 
+from bilag.ledger.deliveries import deliveries
 from bilag.ledger.tables import documents, metadata
 
 __all__ = ["RunRepository", "RunRow", "runs"]
@@ -165,8 +166,6 @@ class RunRepository:
 
     def delivery_counts(self) -> dict[tuple[str, str], int]:
         """Deliveries to the accounting systems per (sink, state)."""
-        from bilag.ledger.deliveries import deliveries
-
         rows = self._conn.execute(
             select(deliveries.c.sink, deliveries.c.state, func.count()).group_by(
                 deliveries.c.sink, deliveries.c.state

@@ -31,6 +31,8 @@ from bilag.ledger.queue_columns import step_of_key
 from bilag.ledger.tables import approvals, documents
 from bilag.ledger.uow import UnitOfWork
 from bilag.services.deps import Deps
+from bilag.services.records import coding_from_json
+from bilag.services.review import ReviewError
 from bilag.services.routing import eligibility
 from bilag.services.users import require
 
@@ -344,8 +346,6 @@ def dismiss(deps: Deps, user: User, document_ids: Iterable[int], reason: str) ->
     """
     require(user, Action.DISMISS)
     if not reason.strip():
-        from bilag.services.review import ReviewError
-
         raise ReviewError("dismissing needs a reason (e.g. 'not an invoice: terms and conditions')")
     ids = sorted(set(document_ids))
     done: list[int] = []
@@ -391,8 +391,6 @@ def queue_item_page(
     """A page of the queue for the command line, each invoice with its coding and who
     may sign its current step; with ``user``: what waits for review, and of what waits
     for approval only what that user can sign now."""
-    from bilag.services.records import coding_from_json
-
     with deps.uow() as uow:
         where = _where(deps, uow, user, replace(f, mine=False))
         if user is not None:

@@ -30,7 +30,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "queue", parents=[common], help="list invoices waiting for review or approval"
     )
     p.add_argument(
-        "--user", default=None, help="only what this workspace user can sign now (waiting for me)"
+        "--user",
+        default=None,
+        help="only what waits for this workspace user: reviews for a clerk, the steps an "
+        "approver may sign now (waiting for me)",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument(

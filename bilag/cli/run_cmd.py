@@ -21,6 +21,7 @@ from bilag.cli.output import print_json
 from bilag.cli.tables import console, make_table, print_table
 from bilag.config import load_settings
 from bilag.contract.results import process_result_json
+from bilag.domain.lifecycle import CONTRACT
 from bilag.errors import BilagError
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from bilag.services.runs import RunOutcome
 
 LINE_EVERY = 10.0  # seconds between progress lines when stderr is not a terminal
-STATUSES = ("posted", "awaiting_approval", "needs_review", "duplicate", "rejected")
+STATUSES = CONTRACT
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:

@@ -32,11 +32,19 @@ else
   echo "setup: installing uv into $UV_VENV (not into the system Python)" >&2
   rm -rf "$UV_VENV"
   python3 -m venv "$UV_VENV"
-  "$UV_VENV/bin/python" -m pip install --quiet --disable-pip-version-check uv
+  # the official wheel from PyPI; without a network, from a folder of wheels that holds
+  # it (BILAG_WHEELHOUSE: a copy of `pip download uv`)
+  if [ -n "${BILAG_WHEELHOUSE:-}" ]; then
+    "$UV_VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+      --no-index --find-links "$BILAG_WHEELHOUSE" uv
+  else
+    "$UV_VENV/bin/python" -m pip install --quiet --disable-pip-version-check uv
+  fi
   UV="$UV_VENV/bin/uv"
 fi
 
 # --locked: a fresh machine gets exactly the versions in uv.lock. Python 3.11 is
-# Debian 12's own python3; uv finds it (or another 3.11) on PATH.
+# Debian 12's own python3; uv finds it (or another 3.11) on PATH. With UV_OFFLINE=1
+# uv installs from its cache alone.
 UV_COMPILE_BYTECODE="${UV_COMPILE_BYTECODE:-1}" \
   "$UV" sync --locked --all-extras --quiet --python python3.11

@@ -4,9 +4,6 @@ Whoever runs it acts as a named user of the workspace (``--user``, else
 ``$BILAG_USER``, else the login name), checked exactly as the web app checks
 a logged-in user: the user must exist, be active and hold the role. A posted
 invoice is never changed here: ``bilag reverse`` is its own, confirmed action.
-
-The services are imported inside ``run``: building the parser for every command must
-not pay for SQLAlchemy and the parsers.
 """
 
 from __future__ import annotations
@@ -17,7 +14,10 @@ import os
 import sys
 from typing import Any
 
+from bilag.bootstrap import bootstrap
 from bilag.config import load_settings
+from bilag.services.review import approve, correct
+from bilag.services.users import workspace_user
 
 
 def acting_user_name(given: str | None) -> str | None:
@@ -62,10 +62,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bilag.bootstrap import bootstrap
-    from bilag.services.review import approve, correct
-    from bilag.services.users import workspace_user
-
     deps = bootstrap(load_settings(args.home), coder=False)
     try:
         user = workspace_user(deps, acting_user_name(args.user))

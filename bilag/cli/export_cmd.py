@@ -1,8 +1,4 @@
-"""``bilag export saft --year YYYY`` and ``bilag export csv``.
-
-The services are imported inside ``run``: building the parser for every command must
-not pay for SQLAlchemy and the parsers.
-"""
+"""``bilag export saft --year YYYY`` and ``bilag export csv``."""
 
 from __future__ import annotations
 
@@ -11,7 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bilag.bootstrap import bootstrap
 from bilag.config import load_settings
+from bilag.services.export import csv_export, saft_export
 
 
 def inner_common() -> argparse.ArgumentParser:
@@ -48,9 +46,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bilag.bootstrap import bootstrap
-    from bilag.services.export import csv_export, saft_export
-
     deps = bootstrap(load_settings(args.home, create=False), coder=False)
     try:
         if args.export_format == "saft":

@@ -13,8 +13,14 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from bilag.bootstrap import bootstrap
 from bilag.cli.output import print_json, problem_line
+from bilag.cli.process_cmd import print_results
+from bilag.config import load_settings
 from bilag.contract.results import fetch_json
+from bilag.errors import ConfigError, InfrastructureError
+from bilag.services.intake import close_source, configured_sources, source_names
+from bilag.services.runs import run_source
 
 if TYPE_CHECKING:
     from bilag.config import Settings
@@ -38,10 +44,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bilag.bootstrap import bootstrap
-    from bilag.config import load_settings
-    from bilag.services.intake import source_names
-
     settings = load_settings(args.home)
     names = args.source or source_names(settings)
     if not names:
@@ -65,8 +67,6 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(fetch_json(reports))
     else:
-        from bilag.cli.process_cmd import print_results
-
         results = [r for report in reports for item in report.items for r in item.results]
         if results:  # nothing fetched: nothing on stdout
             print_results(results)
@@ -77,10 +77,6 @@ def _fetch_one(
     deps: Deps, settings: Settings, name: str, limit: int | None
 ) -> tuple[FetchReport | None, str, int]:
     """(report, problem, exit status of the problem) of one source."""
-    from bilag.errors import ConfigError, InfrastructureError
-    from bilag.services.intake import close_source, configured_sources
-    from bilag.services.runs import run_source
-
     try:
         [source] = configured_sources(settings, [name]).values()
     except ConfigError as e:

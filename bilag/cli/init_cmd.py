@@ -2,8 +2,6 @@
 
 Writes ``config.toml`` (the company's name and organisation numbers filled in) and
 the ledger database, migrated. A folder that is a workspace already is left as it is.
-The services are imported inside ``run``: building the parser for every command must
-not pay for SQLAlchemy and the parsers.
 """
 
 from __future__ import annotations
@@ -12,6 +10,7 @@ import argparse
 import sys
 from typing import Any
 
+from bilag.bootstrap import bootstrap
 from bilag.config import init_workspace, load_settings
 
 
@@ -36,8 +35,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bilag.bootstrap import bootstrap
-
     home, created = init_workspace(args.home, name=args.name, org_numbers=args.org_numbers)
     if not created:
         if args.name or args.org_numbers:

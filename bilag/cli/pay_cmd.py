@@ -13,9 +13,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bilag.bootstrap import bootstrap
 from bilag.cli.output import print_json
 from bilag.config import load_settings
 from bilag.contract.reports import bank_file_json, payment_run_json
+from bilag.errors import BilagError
+from bilag.services.payments import pay_due, read_bank_file
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -33,8 +36,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bilag.bootstrap import bootstrap
-
     deps = bootstrap(load_settings(args.home), coder=False)
     try:
         return _camt(deps, args) if args.camt else _pay(deps, args)
@@ -43,8 +44,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _pay(deps: Any, args: argparse.Namespace) -> int:
-    from bilag.services.payments import pay_due
-
     output = args.output or (
         deps.settings.home / "payments" / f"pain001-{deps.clock():%Y%m%d-%H%M%S}.xml"
     )
@@ -65,9 +64,6 @@ def _pay(deps: Any, args: argparse.Namespace) -> int:
 
 
 def _camt(deps: Any, args: argparse.Namespace) -> int:
-    from bilag.errors import BilagError
-    from bilag.services.payments import read_bank_file
-
     status = 0
     results = []
     for path in args.camt:

@@ -12,9 +12,13 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from bilag.bootstrap import bootstrap
 from bilag.cli.output import print_json
+from bilag.cli.tables import make_table, print_table
 from bilag.config import load_settings
 from bilag.contract.reports import delivery_outcome_json
+from bilag.services.delivery import deliver_pending
+from bilag.services.sinks import open_sink
 
 if TYPE_CHECKING:
     from bilag.services.delivery import DeliveryReport
@@ -38,8 +42,6 @@ def print_report(report: DeliveryReport, *, as_json: bool) -> int:
     if as_json:
         print_json([delivery_outcome_json(o) for o in report.outcomes])
     else:
-        from bilag.cli.tables import make_table, print_table
-
         rows = [
             (o.voucher_id, o.document_id, o.state.value, o.external_ref, o.reason)
             for o in report.outcomes
@@ -60,10 +62,6 @@ def print_report(report: DeliveryReport, *, as_json: bool) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bilag.bootstrap import bootstrap
-    from bilag.services.delivery import deliver_pending
-    from bilag.services.sinks import open_sink
-
     deps = bootstrap(load_settings(args.home), coder=False)
     try:
         sink = open_sink(deps, args.sink)

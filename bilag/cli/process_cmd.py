@@ -1,8 +1,4 @@
-"""``bilag process PATH... --json``: the whole pipeline, posting what the policy allows.
-
-The services are imported inside ``run``: building the parser for every command must
-not pay for SQLAlchemy and the parsers.
-"""
+"""``bilag process PATH... --json``: the whole pipeline, posting what the policy allows."""
 
 from __future__ import annotations
 
@@ -11,10 +7,13 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from bilag.bootstrap import bootstrap
 from bilag.cli.output import print_json, problem_line
+from bilag.cli.tables import make_table, print_table
 from bilag.config import load_settings
 from bilag.contract.results import process_result_json
 from bilag.domain.lifecycle import CONTRACT
+from bilag.services.runs import run_paths
 
 if TYPE_CHECKING:
     from bilag.services.process import ProcessResult
@@ -36,9 +35,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bilag.bootstrap import bootstrap
-    from bilag.services.runs import run_paths
-
     settings = load_settings(args.home)
     deps = bootstrap(settings)
     try:
@@ -60,8 +56,6 @@ def run(args: argparse.Namespace) -> int:
 
 def print_results(results: Sequence[ProcessResult]) -> None:
     """One row per invoice in the house table style (``process``, ``fetch``)."""
-    from bilag.cli.tables import make_table, print_table
-
     rows = [
         (
             r.document_id,
@@ -81,8 +75,6 @@ def print_results(results: Sequence[ProcessResult]) -> None:
 
 def print_summary(results: list[ProcessResult]) -> None:
     """The table of :func:`print_results`, then one with the count per status."""
-    from bilag.cli.tables import make_table, print_table
-
     print_results(results)
     counts: dict[str, int] = {}
     for r in results:

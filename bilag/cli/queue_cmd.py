@@ -1,8 +1,5 @@
 """``bilag queue``: invoices waiting for review or approval, by due date, filtered and
 paged as on the web screen (by default every page, one after another).
-
-The services are imported inside ``run``: building the parser for every command must
-not pay for SQLAlchemy and the parsers.
 """
 
 from __future__ import annotations
@@ -13,12 +10,15 @@ from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from bilag.bootstrap import bootstrap
 from bilag.cli.output import print_json
 from bilag.cli.tables import make_table, print_table
 from bilag.config import load_settings
 from bilag.contract import money_str
 from bilag.contract.results import queue_item_json
 from bilag.domain.lifecycle import DocumentState
+from bilag.services.queue import QueueFilter, queue_item_page
+from bilag.services.users import workspace_user
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -31,7 +31,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "queue", parents=[common], help="list invoices waiting for review or approval"
     )
     p.add_argument(
-        "--user", default=None, help="only what this workspace user can sign now (waiting for me)"
+        "--user",
+        default=None,
+        help="only what waits for this workspace user: reviews for a clerk, the steps an "
+        "approver may sign now (waiting for me)",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument(
@@ -64,10 +67,6 @@ def _amount(text: str) -> Decimal:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bilag.bootstrap import bootstrap
-    from bilag.services.queue import QueueFilter, queue_item_page
-    from bilag.services.users import workspace_user
-
     if (args.page is not None and args.page < 1) or not 1 <= args.per_page <= 200:
         sys.stderr.write("queue: --page is 1 or more, --per-page 1 to 200\n")
         return 2

@@ -1,8 +1,6 @@
 """``bilag reject ID --reason TEXT``: an invoice that must never be posted.
 
-Acts as a named workspace user, checked like ``bilag approve``. The services are
-imported inside ``run``: building the parser for every command must not pay for
-SQLAlchemy and the parsers.
+Acts as a named workspace user, checked like ``bilag approve``.
 """
 
 from __future__ import annotations
@@ -11,8 +9,11 @@ import argparse
 import sys
 from typing import Any
 
+from bilag.bootstrap import bootstrap
 from bilag.cli.approve_cmd import acting_user_name, add_user_option
 from bilag.config import load_settings
+from bilag.services.review import reject
+from bilag.services.users import workspace_user
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -24,10 +25,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bilag.bootstrap import bootstrap
-    from bilag.services.review import reject
-    from bilag.services.users import workspace_user
-
     deps = bootstrap(load_settings(args.home), coder=False)
     try:
         user = workspace_user(deps, acting_user_name(args.user))

@@ -11,9 +11,12 @@ import argparse
 import sys
 from typing import Any
 
+from bilag.bootstrap import bootstrap
 from bilag.cli.approve_cmd import acting_user_name, add_user_option
 from bilag.config import load_settings
 from bilag.errors import ConfigError
+from bilag.services.review import reverse
+from bilag.services.users import workspace_user
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -28,10 +31,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bilag.bootstrap import bootstrap
-    from bilag.services.review import reverse
-    from bilag.services.users import workspace_user
-
     deps = bootstrap(load_settings(args.home), coder=False)
     try:
         user = workspace_user(deps, acting_user_name(args.user))

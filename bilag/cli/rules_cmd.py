@@ -1,8 +1,4 @@
-"""``bilag rules check|simulate``: validate a policy file, or replay it on past invoices.
-
-The services are imported inside ``run``: building the parser for every command must
-not pay for SQLAlchemy and the parsers.
-"""
+"""``bilag rules check|simulate``: validate a policy file, or replay it on past invoices."""
 
 from __future__ import annotations
 
@@ -12,11 +8,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bilag.bootstrap import bootstrap
 from bilag.cli.export_cmd import inner_common
 from bilag.cli.output import print_json
+from bilag.cli.tables import make_table, print_table
 from bilag.config import load_settings
 from bilag.contract.reports import simulation_json
 from bilag.errors import ConfigError
+from bilag.ledger.chart import load_chart
+from bilag.services.policy import load_policy, read_policy
+from bilag.services.policy_check import policy_warnings
+from bilag.services.simulate import simulate, summary
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -51,11 +53,6 @@ def _date(text: str) -> date:
 
 def run_check(args: argparse.Namespace) -> int:
     """Every problem of the policy file at once (exit 2), then every risk as a warning."""
-    from bilag.bootstrap import bootstrap
-    from bilag.ledger.chart import load_chart
-    from bilag.services.policy import read_policy
-    from bilag.services.policy_check import policy_warnings
-
     settings = load_settings(args.home)
     path = args.policy or settings.policy_path
     if not path.exists():
@@ -101,10 +98,6 @@ def _path(home: Path, value: object) -> Path | None:
 
 
 def run_simulate(args: argparse.Namespace) -> int:
-    from bilag.bootstrap import bootstrap
-    from bilag.services.policy import load_policy
-    from bilag.services.simulate import simulate, summary
-
     settings = load_settings(args.home)
     deps = bootstrap(settings, coder=False)
     try:
@@ -118,8 +111,6 @@ def run_simulate(args: argparse.Namespace) -> int:
     if args.json:
         print_json(simulation_json(summary(results), shown))
         return 0
-    from bilag.cli.tables import make_table, print_table
-
     rows = [
         (
             r.document_id,

@@ -17,12 +17,15 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from bilag.bootstrap import bootstrap
 from bilag.cli.output import print_json
 from bilag.cli.tables import console, make_table, print_table
 from bilag.config import load_settings
 from bilag.contract.results import process_result_json
 from bilag.domain.lifecycle import CONTRACT
 from bilag.errors import BilagError
+from bilag.services.intake import close_source, configured_sources, source_names
+from bilag.services.runs import failure_reason, run_paths, run_source
 
 if TYPE_CHECKING:
     from bilag.services.results import ProcessResult
@@ -117,10 +120,6 @@ def _duration(seconds: float) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bilag.bootstrap import bootstrap
-    from bilag.services.intake import close_source, configured_sources, source_names
-    from bilag.services.runs import run_paths, run_source
-
     settings = load_settings(args.home)
     names = args.sources or ([] if args.paths else source_names(settings))
     if not args.paths and not names:
@@ -158,8 +157,6 @@ def run(args: argparse.Namespace) -> int:
 def _report(
     outcomes: list[tuple[str, RunOutcome]], broken: list[tuple[str, str]], *, as_json: bool
 ) -> int:
-    from bilag.services.runs import failure_reason
-
     results = [r for _, o in outcomes for r in o.results]
     failures = [(r.source, failure_reason(r)) for r in results if r.failed]
     failures += [(name, f"not processed: {why}") for name, why in broken]

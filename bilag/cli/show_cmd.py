@@ -10,9 +10,14 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from bilag.bootstrap import bootstrap
 from bilag.cli.approve_cmd import acting_user_name, add_user_option
 from bilag.cli.output import print_json
 from bilag.config import load_settings
+from bilag.contract import money_str
+from bilag.contract.serialize import audit_json, document_json
+from bilag.services.documents import document_history, document_view
+from bilag.services.users import workspace_user
 
 if TYPE_CHECKING:
     from bilag.services.documents import DocumentView
@@ -29,12 +34,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bilag.bootstrap import bootstrap
-    from bilag.contract import money_str
-    from bilag.contract.serialize import document_json
-    from bilag.services.documents import document_view
-    from bilag.services.users import workspace_user
-
     deps = bootstrap(load_settings(args.home), coder=False)
     try:
         user = workspace_user(deps, acting_user_name(args.user))
@@ -87,8 +86,6 @@ def run(args: argparse.Namespace) -> int:
 
 def delivery_lines(view: DocumentView) -> list[str]:
     """Where the document's vouchers went (one line per sink) and its payment."""
-    from bilag.contract import money_str
-
     lines = []
     for d in view.deliveries:
         tries = f"{d.attempts} attempt{'s' if d.attempts != 1 else ''}"
@@ -122,11 +119,6 @@ def register_history(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    from bilag.bootstrap import bootstrap
-    from bilag.contract.serialize import audit_json
-    from bilag.services.documents import document_history
-    from bilag.services.users import workspace_user
-
     deps = bootstrap(load_settings(args.home), coder=False)
     try:
         user = workspace_user(deps, acting_user_name(args.user))

@@ -12,10 +12,17 @@ import argparse
 import sys
 from typing import Any
 
+from bilag.bootstrap import bootstrap
 from bilag.cli.export_cmd import inner_common
 from bilag.cli.output import print_json
+from bilag.cli.post_cmd import print_report
+from bilag.cli.tables import make_table, print_table
 from bilag.config import load_settings
 from bilag.contract.reports import dead_letter_json
+from bilag.domain.delivery import DeliveryState
+from bilag.ledger.deliveries import DeliveryRepository
+from bilag.services.delivery import deliver_pending, requeue
+from bilag.services.sinks import check_sink, configured_sinks, open_sink
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -38,8 +45,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bilag.bootstrap import bootstrap
-
     deps = bootstrap(load_settings(args.home), coder=False)
     try:
         return _COMMANDS[args.sinks_command](deps, args)
@@ -48,17 +53,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _list(deps: Any, args: argparse.Namespace) -> int:
-    from bilag.cli.tables import make_table, print_table
-    from bilag.services.sinks import configured_sinks
-
     rows = [(name, deps.settings.raw["sinks"][name].get("kind")) for name in configured_sinks(deps)]
     print_table(make_table(("sink", "kind"), rows))
     return 0
 
 
 def _check(deps: Any, args: argparse.Namespace) -> int:
-    from bilag.services.sinks import check_sink, open_sink
-
     result = check_sink(deps, open_sink(deps, args.name))
     for problem in result.problems:
         sys.stderr.write(f"sinks.{args.name}: {problem}\n")
@@ -70,9 +70,6 @@ def _check(deps: Any, args: argparse.Namespace) -> int:
 
 
 def _dead(deps: Any, args: argparse.Namespace) -> int:
-    from bilag.domain.delivery import DeliveryState
-    from bilag.ledger.deliveries import DeliveryRepository
-
     with deps.uow() as uow:
         rows = DeliveryRepository(uow.repo.conn).in_states(
             args.name, (DeliveryState.DEAD_LETTER, DeliveryState.FAILED)
@@ -80,8 +77,6 @@ def _dead(deps: Any, args: argparse.Namespace) -> int:
     if args.json:
         print_json([dead_letter_json(r) for r in rows])
     else:
-        from bilag.cli.tables import make_table, print_table
-
         cells = [
             (r.sink, r.voucher_id, r.document_id, r.state.value, r.attempts, r.reason) for r in rows
         ]
@@ -91,10 +86,6 @@ def _dead(deps: Any, args: argparse.Namespace) -> int:
 
 
 def _retry(deps: Any, args: argparse.Namespace) -> int:
-    from bilag.cli.post_cmd import print_report
-    from bilag.services.delivery import deliver_pending, requeue
-    from bilag.services.sinks import open_sink
-
     sink = open_sink(deps, args.name)
     n = requeue(deps, args.name, failed=args.failed)
     sys.stderr.write(f"{args.name}: {n} voucher(s) back in the queue\n")

@@ -13,9 +13,11 @@ import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bilag.bootstrap import bootstrap
 from bilag.cli.output import print_json
 from bilag.cli.tables import make_table, print_table
 from bilag.config import load_settings
+from bilag.services.runs import run_state, workspace_status
 
 if TYPE_CHECKING:
     from bilag.ledger.runs import RunRow
@@ -32,9 +34,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bilag.bootstrap import bootstrap
-    from bilag.services.runs import workspace_status
-
     deps = bootstrap(load_settings(args.home, create=False), coder=False)
     try:
         report = workspace_status(deps, limit=max(args.runs, 0))
@@ -52,8 +51,6 @@ def _when(at: datetime | None) -> str | None:
 
 
 def run_json(run: RunRow, now: datetime) -> dict[str, Any]:
-    from bilag.services.runs import run_state
-
     return {
         "id": run.id,
         "kind": run.kind,
@@ -83,8 +80,6 @@ def status_json(report: StatusReport) -> dict[str, Any]:
 
 
 def print_status(report: StatusReport) -> None:
-    from bilag.services.runs import run_state
-
     rows = []
     for r in report.runs:
         took = (r.finished_at or report.now) - r.started_at

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from bilag.cli.output import print_json, report_problem
+from bilag.cli.tables import make_table, print_table
 from bilag.config import load_settings
 from bilag.contract.results import suggestion_json
 from bilag.services.learning import suggest
@@ -37,8 +38,6 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(out)
     else:
-        from bilag.cli.tables import make_table, print_table
-
         rows = [
             (
                 n,

@@ -13,12 +13,24 @@ import getpass
 import sys
 from typing import Any
 
+from bilag.bootstrap import bootstrap
 from bilag.cli.export_cmd import inner_common
 from bilag.cli.output import print_json
+from bilag.cli.tables import make_table, print_table
 from bilag.config import load_settings
 from bilag.contract.reports import user_list_json
 from bilag.domain.users import Role
 from bilag.errors import ConfigError
+from bilag.services.users import (
+    AccessDenied,
+    UserError,
+    add_user,
+    create_token,
+    disable_user,
+    list_users,
+    set_password,
+    workspace_user,
+)
 
 ROLES = [r.value for r in Role]
 
@@ -93,8 +105,6 @@ def _password(*, from_stdin: bool) -> str:
 
 
 def _deps(args: argparse.Namespace) -> Any:
-    from bilag.bootstrap import bootstrap
-
     return bootstrap(load_settings(args.home), coder=False)
 
 
@@ -104,8 +114,6 @@ def _fail(message: str) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    from bilag.services.users import UserError, add_user
-
     password = None if args.no_password else _password(from_stdin=args.password_stdin)
     deps = _deps(args)
     try:
@@ -126,8 +134,6 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from bilag.services.users import list_users
-
     deps = _deps(args)
     try:
         users = list_users(deps)
@@ -136,8 +142,6 @@ def run_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json(user_list_json(users))
         return 0
-    from bilag.cli.tables import make_table, print_table
-
     rows = [
         (u.name, ",".join(sorted(u.roles)), "disabled" if u.disabled else "active", u.display_name)
         for u in users
@@ -150,8 +154,6 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_disable(args: argparse.Namespace) -> int:
-    from bilag.services.users import UserError, disable_user
-
     deps = _deps(args)
     try:
         disable_user(deps, args.name, by=_operator())
@@ -164,8 +166,6 @@ def run_disable(args: argparse.Namespace) -> int:
 
 
 def run_password(args: argparse.Namespace) -> int:
-    from bilag.services.users import UserError, set_password
-
     password = _password(from_stdin=args.password_stdin)
     deps = _deps(args)
     try:
@@ -179,8 +179,6 @@ def run_password(args: argparse.Namespace) -> int:
 
 
 def run_token(args: argparse.Namespace) -> int:
-    from bilag.services.users import AccessDenied, UserError, create_token, workspace_user
-
     deps = _deps(args)
     try:
         user = workspace_user(deps, args.name)

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from bilag.cli.output import print_json, report_problem
+from bilag.cli.tables import make_table, print_table
 from bilag.config import load_settings
 from bilag.contract.reports import validation_json
 from bilag.domain.model import Problem
@@ -49,8 +50,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_table(report: list[dict[str, Any]]) -> None:
     """One table per invoice: its verdict as the title, a row per finding."""
-    from bilag.cli.tables import make_table, print_table
-
     for item in report:
         verdict = "valid" if item["valid"] else "INVALID"
         title = f"{item['source']}: {verdict}, {len(item['findings'])} finding(s)"

@@ -5,9 +5,6 @@ break (the first one first: the earliest entry that differs). Stdout carries the
 report: a summary line, or with ``--json`` an object with the counts, the chain's
 last entry (keep a copy of it elsewhere: it is what a later verify can be checked
 against), the head and anchor records, and the breaks.
-
-The services are imported inside ``run``: building the parser for every command must
-not pay for SQLAlchemy and the parsers.
 """
 
 from __future__ import annotations
@@ -17,8 +14,10 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from bilag.bootstrap import bootstrap
 from bilag.config import load_settings
 from bilag.contract.reports import chain_report_json
+from bilag.services.integrity import verify_ledger
 
 if TYPE_CHECKING:
     from bilag.services.integrity import ChainReport
@@ -62,9 +61,6 @@ def _summary(report: ChainReport) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bilag.bootstrap import bootstrap
-    from bilag.services.integrity import verify_ledger
-
     deps = bootstrap(load_settings(args.home), coder=False)
     try:
         report = verify_ledger(deps)

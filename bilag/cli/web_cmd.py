@@ -10,6 +10,7 @@ import argparse
 import sys
 from typing import Any
 
+from bilag.bootstrap import bootstrap
 from bilag.config import load_settings
 
 
@@ -26,9 +27,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # the web app needs the ``web`` extra (FastAPI, uvicorn): without it, ``bilag --help``,
+    # which imports every command, must still work
     import uvicorn
 
-    from bilag.bootstrap import bootstrap
     from bilag.web.app import create_app
     from bilag.web.screens import warm_queue
 

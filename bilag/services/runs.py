@@ -217,7 +217,13 @@ def run_source(
     """
     from bilag.services.intake import fetch
 
-    with RunRecorder(deps, kind=kind, source=source.name, progress=progress, keep=keep) as run:
+    count = getattr(source, "pending", None)  # a drop folder counts its files ahead
+    total = int(count()) if callable(count) else None
+    if total is not None and limit is not None:
+        total = min(total, limit)
+    with RunRecorder(
+        deps, kind=kind, source=source.name, total=total, progress=progress, keep=keep
+    ) as run:
         report = fetch(deps, source, limit=limit, on_item=lambda item: record_item(run, item))
     assert run.id is not None
     outcome = RunOutcome(run.id, run.state, tuple(run.results), dict(run.counts), run.failed)

@@ -15,6 +15,22 @@ __all__ = ["LABELS"]
 _STRONG, _GOOD, _WEAK = 1.0, 0.9, 0.7
 
 LABELS: Mapping[str, Mapping[str, float]] = {
+    # dates of something else than the invoice ("Date of supply: ..."): read by nothing,
+    # they keep the bare "Date" inside them from being taken for the issue date
+    "other_date": {
+        "date of supply": _STRONG,
+        "supply date": _STRONG,
+        "delivery date": _STRONG,
+        "date of delivery": _STRONG,
+        "service date": _STRONG,
+        "order date": _STRONG,
+        "date of order": _STRONG,
+        "leveringsdato": _STRONG,
+        "leveransedato": _STRONG,
+        "ordredato": _STRONG,
+        "bestillingsdato": _STRONG,
+        "utført dato": _STRONG,
+    },
     "invoice_number": {
         "fakt.nr": _STRONG,
         "faktura-nr": _STRONG,
@@ -78,6 +94,8 @@ LABELS: Mapping[str, Mapping[str, float]] = {
         "fakturadato": _STRONG,
         "faktura dato": _STRONG,
         "kreditnotadato": _STRONG,
+        "credit note date": _STRONG,
+        "credit memo date": _STRONG,
         "utstedt": _GOOD,
         "invoice date": _STRONG,
         "date of issue": _STRONG,
@@ -126,6 +144,9 @@ LABELS: Mapping[str, Mapping[str, float]] = {
         "kid-referanse": _STRONG,
         "kid": _STRONG,
         "kid nr": _STRONG,
+        "kid no": _STRONG,
+        "kid-no": _STRONG,
+        "kid number": _STRONG,
         "kidnr": _STRONG,
         "kid-nr": _STRONG,
         "kundeidentifikasjon": _STRONG,

@@ -215,12 +215,27 @@ def read_identifier(tokens: Sequence[Token]) -> Found | None:
         raw = token.raw.strip("#:,;").rstrip(".")
         if token.norm.strip("#:.") in _ID_STOP or not raw:
             continue  # "Invoice no. 123", "Faktura nr: 123"
+        if _postcode(tokens, token):
+            return None  # "5015 Bergen": an address line beside the label, not a number
         if _ID.match(raw) and any(c.isdigit() for c in raw) and h.parse_date(raw) is None:
             # a "#" or ":" stuck to the number leaves its printed form in doubt
             check = 1.0 if raw == token.raw and token is tokens[0] else 0.9
             return Found(raw, token.raw, (token.word,), check)
         return None  # another word first: this label is part of some other phrase
     return None
+
+
+def _postcode(tokens: Sequence[Token], token: Token) -> bool:
+    """Four digits followed by a capitalised word: a Norwegian postcode and its place."""
+    i = tokens.index(token)
+    after = tokens[i + 1].raw if i + 1 < len(tokens) else ""
+    return (
+        len(token.raw) == 4
+        and token.raw.isdigit()
+        and after[:1].isupper()
+        and after.isalpha()
+        and len(after) >= 3
+    )
 
 
 def read_date(tokens: Sequence[Token]) -> Found | None:

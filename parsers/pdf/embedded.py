@@ -19,6 +19,8 @@ from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any
 
+from lxml import etree
+
 from bilag.domain.identifiers import (
     digits_only,
     is_bank_account,
@@ -83,9 +85,7 @@ def _is_invoice_xml(content: bytes) -> bool:
     return any(tag in content for tag in (b"CrossIndustryInvoice", b"Invoice", b"CreditNote"))
 
 
-def _safe_tree(content: bytes) -> Any:
-    from lxml import etree
-
+def _safe_tree(content: bytes) -> etree._Element | None:
     if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
         return None
     parser = etree.XMLParser(

@@ -536,3 +536,22 @@ def test_the_date_of_the_credited_invoice_is_not_the_due_date():
     assert invoice.invoice_number == "F-13530"
     assert invoice.preceding_invoices == ("F-13397",)
     assert invoice.due_date is None
+
+
+def test_a_postcode_beside_a_number_label_is_an_address_not_the_number():
+    rows = [
+        [(40, "Larsen Bygg AS"), (400, "Invoice")],
+        [(40, "Invoice no."), (240, "5015 Bergen")],
+        [(40, "13603LA")],
+        [(40, "Date of supply"), (240, "13-May-2026")],
+        [(40, "Date of issue"), (240, "16-May-2026")],
+        [(40, "KID no.: 1234567897")],
+        [(330, "Total net"), (450, "1 000,00")],
+        [(330, "VAT amount 25 %"), (450, "250,00")],
+        [(330, "Amount payable"), (450, "1 250,00")],
+    ]
+    invoice, _ = read(rows)
+    assert invoice is not None
+    assert invoice.invoice_number == "13603LA"
+    assert invoice.issue_date == date(2026, 5, 16)  # not the date of supply
+    assert invoice.payment_reference == "1234567897"

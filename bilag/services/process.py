@@ -177,8 +177,12 @@ def _parse_context(deps: Deps) -> ParseContext:
     with deps.uow() as uow:
         known = tuple(uow.repo.all_suppliers())
         hints = field_hints(uow)  # what corrections taught (bilag/services/corrections.py)
+    name = deps.settings.company_name
     return ParseContext(
-        buyer_org_numbers=deps.settings.buyer_org_numbers, known_suppliers=known, field_hints=hints
+        buyer_org_numbers=deps.settings.buyer_org_numbers,
+        buyer_names=(name,) if name else (),
+        known_suppliers=known,
+        field_hints=hints,
     )
 
 

@@ -57,6 +57,9 @@ _MIN_ROWS_TO_CALIBRATE = 50
 RANK_DECAYS = (0.6, 0.85, 0.95)
 BETAS = (0.5, 1.0, 2.0)
 GENERAL_WEIGHTS = (0.0, 0.5)
+# A new supplier's first invoices are one reading of its text: at most this many rows
+# of evidence per supplier and period for the new-supplier route's confidence.
+NEW_SUPPLIER_ROWS = 3
 HELD_OUT_PERIODS = 3  # the latest slice and the ones before it, each of the same length
 _REASONS = {
     ROUTE_SINGLE: "supplier rule: always booked to this account",
@@ -175,6 +178,7 @@ class HistoryCoder:
             held_out.groups(),
             shared=(ROUTE_SINGLE, ROUTE_MULTI),
             trends=DESCRIBE_TRENDS,
+            per_supplier={ROUTE_NEW: NEW_SUPPLIER_ROWS},
         )
         return [
             f"held-out top-1 {right / len(held):.1%} on the latest {len(held)} rows",

@@ -40,7 +40,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,6 +122,7 @@ def _fit_step(
     correct: Sequence[bool],
     periods: Sequence[int] | None = None,
     groups: Sequence[int] | None = None,
+    cap: int = MAX_ROWS_PER_SUPPLIER,
 ) -> StepMap:
     import numpy as np
     from sklearn.isotonic import IsotonicRegression
@@ -156,7 +157,7 @@ def _fit_step(
     # itself; but never more than the block's own accuracy could be (its upper
     # bound), so a weak block under strong ones still says it is weak.
     values = [0.0] * len(blocks)
-    tail = _Tail()
+    tail = _Tail(cap)
     group = groups if groups is not None else range(n)
     for i in range(len(blocks) - 1, -1, -1):
         for r in blocks[i]:
@@ -205,7 +206,8 @@ class _Tail:
       period's own upper bound.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, cap: int = MAX_ROWS_PER_SUPPLIER) -> None:
+        self.cap = cap
         self.by_group: dict[tuple[int, int], list[int]] = {}  # (period, group) -> [right, rows]
         self.periods: dict[int, list[float]] = {}  # period -> [successes, size, rows]
 
@@ -213,12 +215,12 @@ class _Tail:
         tally = self.by_group.setdefault((period, group), [0, 0])
         totals = self.periods.setdefault(period, [0.0, 0.0, 0.0])
         if tally[1]:
-            old_s, old_n = _capped(*tally)
+            old_s, old_n = _capped(tally[0], tally[1], self.cap)
             totals[0] -= old_s
             totals[1] -= old_n
         tally[0] += right
         tally[1] += 1
-        new_s, new_n = _capped(*tally)
+        new_s, new_n = _capped(tally[0], tally[1], self.cap)
         totals[0] += new_s
         totals[1] += new_n
         totals[2] += 1
@@ -242,9 +244,9 @@ class _Tail:
         return min([_wilson_lower(s, n), *bounds])
 
 
-def _capped(right: int, rows: int) -> tuple[float, float]:
-    """A supplier's right answers and rows, scaled down to at most MAX_ROWS_PER_SUPPLIER rows."""
-    kept = min(rows, MAX_ROWS_PER_SUPPLIER)
+def _capped(right: int, rows: int, cap: int = MAX_ROWS_PER_SUPPLIER) -> tuple[float, float]:
+    """A supplier's right answers and rows, scaled down to at most ``cap`` rows."""
+    kept = min(rows, cap)
     return right * kept / rows, float(kept)
 
 
@@ -255,6 +257,7 @@ def fit_calibrator(
     groups: Sequence[int] | None = None,
     shared: Collection[str] = (),
     trends: Sequence[int] | None = None,
+    per_supplier: Mapping[str, int] | None = None,
 ) -> Calibrator:
     """Fit the calibration from held-out ``(route, raw score, was right)`` samples.
 
@@ -274,6 +277,9 @@ def fit_calibrator(
         trends: per feature, the way it may move P(right) (+1, -1, 0); adds the
             boosted scorers to the candidates. Of the candidate scorers, the one
             whose maps promise most at :data:`AUTO_LEVELS` is kept.
+        per_supplier: per route, the rows of evidence one supplier may give a level in
+            one period (default :data:`MAX_ROWS_PER_SUPPLIER`): a new supplier's first
+            invoices are one text read one way, not many proofs.
     """
     if not samples:
         return Calibrator()
@@ -286,7 +292,9 @@ def fit_calibrator(
             candidates = [(scorer, scores) for _, scorer, scores in learnt]
     best: tuple[int, Calibrator] | None = None
     for scorer, scores in candidates:
-        routes, aliases, promised = _fit_maps(samples, scores, period_of, group_of, shared)
+        routes, aliases, promised = _fit_maps(
+            samples, scores, period_of, group_of, shared, per_supplier or {}
+        )
         if best is None or promised > best[0]:  # ties: the earlier, simpler scorer
             best = (promised, Calibrator(routes=routes, scorer=scorer, shared=aliases))
     assert best is not None
@@ -299,6 +307,7 @@ def _fit_maps(
     period_of: Sequence[int],
     group_of: Sequence[int],
     shared: Collection[str],
+    per_supplier: Mapping[str, int],
 ) -> tuple[dict[str, StepMap], dict[str, str], int]:
     """The maps per route (or shared), the routes' aliases, and what they promise."""
     by_route: dict[str, list[tuple[float, bool, int, int]]] = defaultdict(list)
@@ -306,14 +315,19 @@ def _fit_maps(
         samples, scores, period_of, group_of, strict=True
     ):
         by_route[route].append((score, correct, period, group))
-    routes = {route: _fit_route(items) for route, items in by_route.items()}
+    routes = {
+        route: _fit_route(items, per_supplier.get(route, MAX_ROWS_PER_SUPPLIER))
+        for route, items in by_route.items()
+    }
     promised = {route: _promised(routes[route], items) for route, items in by_route.items()}
     pooled = sorted(r for r in shared if r in by_route)
     aliases: dict[str, str] = {}
     if len(pooled) > 1:
         name = "+".join(pooled)
         items = [i for r in pooled for i in by_route[r]]
-        together = _fit_route(items)
+        together = _fit_route(
+            items, min(per_supplier.get(r, MAX_ROWS_PER_SUPPLIER) for r in pooled)
+        )
         promised_together = _promised(together, items)
         if promised_together >= sum(promised[r] for r in pooled):
             for r in pooled:
@@ -324,14 +338,22 @@ def _fit_maps(
     return routes, aliases, sum(promised.values())
 
 
-def _fit_route(items: Sequence[tuple[float, bool, int, int]]) -> StepMap:
+def _fit_route(
+    items: Sequence[tuple[float, bool, int, int]], cap: int = MAX_ROWS_PER_SUPPLIER
+) -> StepMap:
     """One route's map from its (score, right, period, group) samples."""
     if len(items) < MIN_ROUTE_ROWS:
         # Too few rows for a shape: one flat level, the route's pessimistic accuracy.
-        level = _wilson_lower(float(sum(i[1] for i in items)), float(len(items)))
-        return StepMap((-math.inf,), (level,), rows=len(items))
+        tail = _Tail(cap)
+        for _, right, period, group in items:
+            tail.add(group, int(right), period)
+        return StepMap((-math.inf,), (tail.lower(),), rows=len(items))
     return _fit_step(
-        [i[0] for i in items], [i[1] for i in items], [i[2] for i in items], [i[3] for i in items]
+        [i[0] for i in items],
+        [i[1] for i in items],
+        [i[2] for i in items],
+        [i[3] for i in items],
+        cap,
     )
 
 

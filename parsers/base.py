@@ -35,6 +35,7 @@ class ParseContext:
     """What a parser may know about the workspace it parses for."""
 
     buyer_org_numbers: frozenset[str] = frozenset()  # our own company: never the supplier
+    buyer_names: tuple[str, ...] = ()  # our own company's name(s): never the supplier's
     known_suppliers: tuple[KnownSupplier, ...] = ()  # the workspace's supplier register
     languages: str = "nor+eng"  # tesseract languages
     max_xml_bytes: int = 50 * 1024 * 1024

@@ -793,8 +793,9 @@ def golden(s: Sample, path: str) -> dict[str, Any]:
         },
         # the shop and the English layouts print no buyer organisation number
         "buyer": {
-            # every layout but the shop's and the footer one prints a buyer block with a label
-            "name": s.buyer.name if s.layout not in ("shop", "footer_supplier") else None,
+            # every layout but the shop's prints the buyer's name: under a buyer label, or
+            # (the footer one) over "Kundens org.nr."
+            "name": s.buyer.name if s.layout != "shop" else None,
             "org_number": s.buyer.org
             if s.layout not in ("shop", "english", "english_boxes")
             else None,

@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.home)
     ctx = ParseContext(
         buyer_org_numbers=settings.buyer_org_numbers,
+        buyer_names=(settings.company_name,) if settings.company_name else (),
         ignore_embedded_xml=args.ignore_embedded_xml,
     )
     # each object is written as it is made: the command holds text, not dicts (docs/ehf.md)

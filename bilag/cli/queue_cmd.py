@@ -16,6 +16,7 @@ from bilag.cli.tables import make_table, print_table
 from bilag.config import load_settings
 from bilag.contract import money_str
 from bilag.contract.results import queue_item_json
+from bilag.domain.lifecycle import DocumentState
 from bilag.services.queue import QueueFilter, queue_item_page
 from bilag.services.users import workspace_user
 
@@ -30,11 +31,16 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "queue", parents=[common], help="list invoices waiting for review or approval"
     )
     p.add_argument(
-        "--user", default=None, help="only what this workspace user can sign now (waiting for me)"
+        "--user",
+        default=None,
+        help="only what waits for this workspace user: reviews for a clerk, the steps an "
+        "approver may sign now (waiting for me)",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument(
-        "--status", choices=("needs_review", "awaiting_approval"), help="only this status"
+        "--status",
+        choices=(DocumentState.NEEDS_REVIEW, DocumentState.AWAITING_APPROVAL),
+        help="only this status",
     )
     p.add_argument("--reason", help="only invoices with this reason code (e.g. unknown_supplier)")
     p.add_argument("--supplier", help="only this supplier (part of the name, or the org number)")

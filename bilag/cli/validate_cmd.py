@@ -26,7 +26,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.home)
-    ctx = ParseContext(buyer_org_numbers=settings.buyer_org_numbers)
+    ctx = ParseContext(
+        buyer_org_numbers=settings.buyer_org_numbers,
+        buyer_names=(settings.company_name,) if settings.company_name else (),
+    )
     report: list[dict[str, Any]] = []
     failed = False
     for result in extract_documents(args.paths, ctx):

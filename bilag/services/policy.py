@@ -236,38 +236,45 @@ def _supplier(p: _Reader, org: str, value: Any, chart: Chart | None) -> Supplier
     )
 
 
-def _rule(p: _Reader, index: int, r: Any) -> ApprovalRule:
+def _rule(p: _Reader, index: int, r: Any) -> ApprovalRule | None:
+    """One approval rule, or None with every one of its problems noted."""
     sec = "approval.rules"
     line = p.nth_array_table(sec, index)
     if not isinstance(r, dict):
         raise ConfigError(f"{p.name}: line {line}: each [[approval.rules]] must be a table")
-    p.keys(r, _RULE, sec, line)
+    before = len(p.problems)
+    p.attempt(lambda: p.keys(r, _RULE, sec, line), None)
     if "id" not in r or not isinstance(r["id"], str) or not r["id"]:
-        raise ConfigError(
+        p.problems.append(
             f'{p.name}: line {line}: [[approval.rules]] number {index + 1} needs an id = "..."'
         )
-    approvers = p.names(r.get("approvers", []), sec, "approvers", line)
-    if not approvers:
-        raise ConfigError(f"{p.name}: line {line}: approval rule {r['id']!r} names no approvers")
+    label = f"approval rule {r.get('id')!r}" if isinstance(r.get("id"), str) else "approval rule"
+    noted = len(p.problems)
+    approvers = p.attempt(lambda: p.names(r.get("approvers", []), sec, "approvers", line), ())
+    if not approvers and len(p.problems) == noted:  # (a list that is not one: noted already)
+        p.problems.append(f"{p.name}: line {line}: {label} names no approvers")
     step = r.get("step", 1)
     if not isinstance(step, int) or isinstance(step, bool) or step < 1:
-        raise ConfigError(
-            f"{p.name}: line {line}: approval rule {r['id']!r}: step must be a whole number >= 1"
-        )
-    lo = p.money(r["min_amount"], sec, "min_amount", line) if "min_amount" in r else None
-    hi = p.money(r["max_amount"], sec, "max_amount", line) if "max_amount" in r else None
+        p.problems.append(f"{p.name}: line {line}: {label}: step must be a whole number >= 1")
+    lo = p.attempt(lambda: p.money(r["min_amount"], sec, "min_amount", line), None) if (
+        "min_amount" in r) else None  # fmt: skip
+    hi = p.attempt(lambda: p.money(r["max_amount"], sec, "max_amount", line), None) if (
+        "max_amount" in r) else None  # fmt: skip
     if lo is not None and hi is not None and lo >= hi:
-        raise ConfigError(
-            f"{p.name}: line {line}: approval rule {r['id']!r}: "
-            f"min_amount {lo} is not below max_amount {hi}"
+        p.problems.append(
+            f"{p.name}: line {line}: {label}: min_amount {lo} is not below max_amount {hi}"
         )
-    suppliers = p.names(r.get("suppliers", []), sec, "suppliers", line)
+    suppliers = p.attempt(lambda: p.names(r.get("suppliers", []), sec, "suppliers", line), ())
     for org in suppliers:
         if not _ORGNR.match(org):
-            raise ConfigError(
-                f"{p.name}: line {line}: approval rule {r['id']!r}: "
-                f"{org!r} is not a 9-digit organisation number"
+            p.problems.append(
+                f"{p.name}: line {line}: {label}: {org!r} is not a 9-digit organisation number"
             )
+    departments = p.attempt(lambda: p.names(r.get("departments", []), sec, "departments", line), ())
+    projects = p.attempt(lambda: p.names(r.get("projects", []), sec, "projects", line), ())
+    always = p.attempt(lambda: p.boolean(r.get("always", False), sec, "always", line), False)
+    if len(p.problems) > before:
+        return None
     return ApprovalRule(
         id=r["id"],
         approvers=approvers,
@@ -275,9 +282,9 @@ def _rule(p: _Reader, index: int, r: Any) -> ApprovalRule:
         min_amount=lo,
         max_amount=hi,
         suppliers=suppliers,
-        departments=p.names(r.get("departments", []), sec, "departments", line),
-        projects=p.names(r.get("projects", []), sec, "projects", line),
-        always=p.boolean(r.get("always", False), sec, "always", line),
+        departments=departments,
+        projects=projects,
+        always=always,
         line=line,
     )
 

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
 
 from bilag.domain.approval import ApprovalStep, Reason, ReasonCode, Status
+from bilag.domain.lifecycle import DocumentState
 from bilag.domain.users import Action, User
 from bilag.ledger.people import aware
 from bilag.ledger.queue_columns import step_of_key
@@ -48,6 +49,7 @@ __all__ = [
     "queue_items",
     "queue_page",
     "waiting_for",
+    "waiting_for_me",
 ]
 
 OPEN = (Status.NEEDS_REVIEW.value, Status.AWAITING_APPROVAL.value)
@@ -167,7 +169,7 @@ def _where(
     if f.min_age_days:
         where.append(documents.c.created_at <= deps.clock() - timedelta(days=f.min_age_days))
     if f.mine:
-        where.append(signable_by(deps, uow, user) if user is not None else false())
+        where.append(waiting_for_me(deps, uow, user) if user is not None else false())
     return where
 
 
@@ -233,6 +235,17 @@ def neighbours(
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").replace('"', "")
+
+
+def waiting_for_me(deps: Deps, uow: UnitOfWork, user: User) -> ColumnElement[bool]:
+    """What waits for ``user`` to act: the reviews, for whoever may correct; the approval
+    steps they may sign today, for an approver."""
+    parts = []
+    if user.may(Action.CORRECT):
+        parts.append(_queued == Status.NEEDS_REVIEW.value)
+    if user.may(Action.APPROVE):
+        parts.append(signable_by(deps, uow, user))
+    return or_(*parts) if parts else false()
 
 
 def signable_by(deps: Deps, uow: UnitOfWork, user: User) -> ColumnElement[bool]:
@@ -365,7 +378,7 @@ def dismiss(deps: Deps, user: User, document_ids: Iterable[int], reason: str) ->
                 doc_id,
                 actor=user.name,
                 before={"status": row.status},
-                after={"status": "rejected"},
+                after={"status": DocumentState.REJECTED},
                 reason=reason.strip(),
                 at=now,
             )
@@ -389,13 +402,10 @@ def queue_item_page(
     deps: Deps, f: QueueFilter, user: User | None = None
 ) -> tuple[QueuePage, list[QueueItem]]:
     """A page of the queue for the command line, each invoice with its coding and who
-    may sign its current step; with ``user``: what waits for review, and of what waits
-    for approval only what that user can sign now."""
+    may sign its current step; with ``user``: what waits for that user (as "waiting for
+    me" on the screen)."""
     with deps.uow() as uow:
-        where = _where(deps, uow, user, replace(f, mine=False))
-        if user is not None:
-            review = _queued == Status.NEEDS_REVIEW.value
-            where.append(or_(review, signable_by(deps, uow, user)))
+        where = _where(deps, uow, user, replace(f, mine=user is not None))
         page = _page(deps, uow, where, f.page, f.per_page)
         ids = [r.document_id for r in page.rows]
         extra = {

@@ -21,6 +21,7 @@ from types import TracebackType
 from typing import Any
 
 from bilag.domain.document import IncomingDocument
+from bilag.domain.lifecycle import WAITING
 from bilag.domain.model import Problem
 from bilag.ledger.runs import RunRow
 from bilag.services.deps import Deps
@@ -46,7 +47,6 @@ ProgressFn = Callable[[int, int | None, Sequence[ProcessResult]], None]
 SAVE_EVERY = timedelta(seconds=2)  # counters reach the ledger this often while a run goes
 SILENT_AFTER = timedelta(minutes=15)
 MAX_FAILURES = 50  # failures kept on a run's row (the count is always whole)
-WAITING = ("awaiting_approval", "needs_review", "received", "posting")
 DELIVERED = frozenset({"delivered", "reconciled"})
 
 
@@ -214,7 +214,13 @@ def run_source(
     Raises:
         InfrastructureError: the source, archive or database failed (the run is ``crashed``).
     """
-    with RunRecorder(deps, kind=kind, source=source.name, progress=progress, keep=keep) as run:
+    count = getattr(source, "pending", None)  # a drop folder counts its files ahead
+    total = int(count()) if callable(count) else None
+    if total is not None and limit is not None:
+        total = min(total, limit)
+    with RunRecorder(
+        deps, kind=kind, source=source.name, total=total, progress=progress, keep=keep
+    ) as run:
         report = fetch(deps, source, limit=limit, on_item=lambda item: record_item(run, item))
     assert run.id is not None
     outcome = RunOutcome(run.id, run.state, tuple(run.results), dict(run.counts), run.failed)

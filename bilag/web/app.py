@@ -22,6 +22,7 @@ from fastapi.templating import Jinja2Templates
 
 from bilag import __version__
 from bilag.contract import money_str
+from bilag.errors import StorageError
 from bilag.services.corrections import CorrectionError
 from bilag.services.deps import Deps
 from bilag.services.documents import NotFound
@@ -147,6 +148,11 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def not_found(request: Request, e: NotFound) -> Response:
         return await refuse(request, 404, "Not found", str(e))
+
+    @app.exception_handler(StorageError)
+    async def unreadable(request: Request, e: StorageError) -> Response:
+        # the archive or the page cache cannot be read: say which file, not a stack trace
+        return await refuse(request, 503, "The archive cannot be read", str(e))
 
     for kind in (ReviewError, CorrectionError, UserError, LoginRefused):
 

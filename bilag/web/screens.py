@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bilag.domain.memory import HINTED_FIELDS
 from bilag.domain.users import Action, Role
+from bilag.errors import StorageError
 from bilag.services import corrections, documents, pages, queue, review, users
 from bilag.services.deps import Deps
 from bilag.web.auth import Viewer, deps_of, need
@@ -167,7 +168,11 @@ async def document_screen(
 ) -> Response:
     deps = deps_of(request)
     view = await run_in_threadpool(documents.document_view, deps, viewer.user, document_id)
-    views = await run_in_threadpool(pages.page_views, deps, view.row.sha256)
+    try:
+        views = await run_in_threadpool(pages.page_views, deps, view.row.sha256)
+        unreadable = ""
+    except StorageError as e:  # the fields can still be reviewed; say what is wrong
+        views, unreadable = [], str(e)
     f = queue_filter(request.query_params)
     prev_id, next_id, position, total = await run_in_threadpool(
         queue.neighbours, deps, viewer.user, f, document_id
@@ -180,6 +185,7 @@ async def document_screen(
         view=view,
         inv=view.invoice,
         pages=views,
+        unreadable=unreadable,
         fields=field_rows(view.invoice, views),
         lines=line_rows(view.invoice, views),
         prev_id=prev_id,

@@ -25,8 +25,10 @@ Fiken registers a credit note from a supplier (``identifier`` its number; the
 purchase schema sets no lower bound on ``netPrice`` and ``vat``). Fiken's
 ``/creditNotes`` routes are not for this: they credit an invoice the company itself
 sent to a customer (sales), against accounts receivable. A reversal of a voucher
-already delivered is refused with that reason: it is undone in Fiken, where the
-purchase is.
+(``bilag reverse``) goes the same way: it is the voucher with every sign turned,
+so it becomes the counter-purchase that cancels the one delivered before (negative
+for a reversed invoice, positive for a reversed credit note), and the other
+ledger stays equal to bilag's.
 """
 
 from __future__ import annotations
@@ -180,10 +182,6 @@ class FikenSink(HttpSink):
         return int(_id_from(made))
 
     def purchase_body(self, voucher: OutgoingVoucher) -> dict[str, Any]:
-        if voucher.voucher.reverses is not None:
-            raise SinkRejectedError(
-                "a reversal is not delivered to Fiken: delete or credit the purchase in Fiken"
-            )
         foreign = voucher.currency != "NOK"
         lines = []
         for line in voucher.lines:

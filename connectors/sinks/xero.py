@@ -33,7 +33,9 @@ each line with its sign turned and turns it back when reading; ``Reference`` is 
 sales credit notes only, so bilag's mark rides on the lines alone and a lost answer
 is followed by a lookup by ``CreditNoteNumber``. Its external reference is
 ``credit-note:<CreditNoteID>``, which tells the read-back where to look. A reversal
-of a delivered voucher is still refused with that reason (void it in Xero).
+(``bilag reverse``) is the voucher with every sign turned, so a reversed bill goes
+as the credit note that cancels it and a reversed credit note as a bill: the other
+ledger stays equal to bilag's.
 """
 
 from __future__ import annotations
@@ -140,7 +142,6 @@ class XeroSink(HttpSink):
     def bill(self, voucher: OutgoingVoucher) -> Any:
         from xero_python.accounting import Contact, CurrencyCode, Invoice, LineAmountTypes
 
-        _refuse_reversal(voucher)
         if _is_credit(voucher):
             raise ValueError("a credit note is sent as credit_note(), not as a bill")
         invoice = Invoice(
@@ -162,7 +163,6 @@ class XeroSink(HttpSink):
         them (bilag's credit-note voucher carries them negative)."""
         from xero_python.accounting import Contact, CreditNote, CurrencyCode, LineAmountTypes
 
-        _refuse_reversal(voucher)
         note = CreditNote(
             type="ACCPAYCREDIT",
             contact=_writable(Contact(contact_id=self._contact_id(voucher))),
@@ -271,14 +271,8 @@ class XeroSink(HttpSink):
 
 
 def _is_credit(voucher: OutgoingVoucher) -> bool:
-    return voucher.document_type == "credit_note" or voucher.payable < 0
-
-
-def _refuse_reversal(voucher: OutgoingVoucher) -> None:
-    if voucher.voucher.reverses is not None:
-        raise SinkRejectedError(
-            "a reversal is not delivered to Xero: void or credit the bill in Xero"
-        )
+    """Whether the supplier owes it back: a credit note, or the reversal of a bill."""
+    return voucher.payable < 0
 
 
 def _split(ref: ExternalRef) -> tuple[bool, str]:

@@ -10,6 +10,7 @@ confidence rather than a confident guess.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from bilag.domain.identifiers import account_of_iban, digits_only, is_issued_orgnr
 from bilag.domain.model import Party
 from parsers.base import ParseContext
+from parsers.fields.buyer import find_buyer_name
 from parsers.fields.cues import (
     BUYER_BLOCK,
     CREDIT_TITLES,
@@ -32,8 +34,16 @@ from parsers.fields.supplier_match import (
     name_similarity,
 )
 from parsers.fields.values import Found, Pick, read_account, tokens_of
+from parsers.layout import Word
 
-__all__ = ["Region", "buyer_regions", "org_occurrences", "parties", "supplier_name_candidates"]
+__all__ = [
+    "Region",
+    "buyer_regions",
+    "in_block",
+    "org_occurrences",
+    "parties",
+    "supplier_name_candidates",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,10 +152,15 @@ def supplier_name_candidates(
     page_heights: Mapping[int, float],
     page_widths: Mapping[int, float],
     buyer_org_lines: Sequence[int] = (),
+    own_names: Sequence[str] = (),
 ) -> list[tuple[float, Phrase]]:
-    """(score 0..1, phrase) for phrases that may be the supplier's name, best first."""
+    """(score 0..1, phrase) for phrases that may be the supplier's name, best first; the
+    company's own names (``own_names``, from the workspace) are never among them."""
     out: list[tuple[float, Phrase]] = []
     seller = buyer_regions(lines, page_widths, SELLER_BLOCK)
+    org_phrases = [
+        p for i in supplier_org_lines for p in lines[i].phrases if len(digits_only(p.text)) >= 9
+    ]
     tallest = max((p.height for ln in lines if ln.page == 1 for p in ln.phrases), default=1.0)
     for line in lines:
         for phrase in _name_phrases(line):
@@ -157,10 +172,12 @@ def supplier_name_candidates(
                 continue
             if norm in BUYER_BLOCK or norm in SELLER_BLOCK:
                 continue  # the block's own label ("Verkäufer", "Bill to")
+            if any(name_similarity(own, phrase.text) >= 88 for own in own_names):
+                continue  # the invoice is addressed to us: our name is the buyer's
             if sum(c.isdigit() for c in norm) > 3 or "@" in norm or ":" in phrase.text:
                 continue
             suffix = tokens[-1] in LEGAL_SUFFIXES and len(tokens) >= 2
-            near_org = any(abs(line.index - i) <= 3 for i in supplier_org_lines)
+            near_org = any(in_block(phrase, org) for org in org_phrases)
             near_buyer_org = any(0 <= i - line.index <= 3 for i in buyer_org_lines)
             top = line.page == 1 and line.top < 0.2 * page_heights.get(1, 800)
             score = 0.0
@@ -186,6 +203,16 @@ def supplier_name_candidates(
     return out
 
 
+def in_block(phrase: Phrase, org: Phrase) -> bool:
+    """Whether ``phrase`` is in the party block that holds the organisation number ``org``:
+    on its line, or up to six lines above or below it in the same column (a letterhead:
+    name, street, postcode and place, phone, e-mail, org. number)."""
+    if phrase.line_index == org.line_index:
+        return True
+    overlap = min(phrase.x1, org.x1) - max(phrase.x0, org.x0)
+    return abs(phrase.line_index - org.line_index) <= 6 and overlap > 0
+
+
 def _letterhead_caps(text: str) -> bool:
     """Capitals and nothing else, in two words or more: how a shop heads its receipt."""
     compact = text.replace(" ", "")
@@ -198,12 +225,51 @@ def _letterhead_caps(text: str) -> bool:
     )
 
 
+_SEPARATORS = frozenset({"|", "·", "•", "–", "-", "/"})
+
+
+def _segments(phrase: Phrase) -> list[Phrase]:
+    """A footer line ``Brattøra Revisjon AS | Hovedveien 9, 8006 Bodø | Org.nr ...`` as its
+    parts: the name is the part before the first separator."""
+    parts: list[list[Word]] = [[]]
+    for word in phrase.words:
+        if word.text in _SEPARATORS:
+            parts.append([])
+        else:
+            parts[-1].append(word)
+    if len(parts) == 1:
+        return [phrase]
+    return [Phrase(tuple(p), phrase.line_index) for p in parts if p]
+
+
+def _rows(phrase: Phrase) -> list[Phrase]:
+    """A phrase whose words sit on two rows (a big name and a small address line beside it
+    share a vertical band: ``Larsen Maskinutleie Sjøgata AS 78``) as one phrase per row."""
+    height = max(w.bottom - w.top for w in phrase.words)
+    centre = sorted(phrase.words, key=lambda w: (w.top + w.bottom) / 2)
+    rows: list[list[Word]] = [[centre[0]]]
+    for prev, word in itertools.pairwise(centre):
+        if (word.top + word.bottom) / 2 - (prev.top + prev.bottom) / 2 > 0.35 * height:
+            rows.append([])
+        rows[-1].append(word)
+    if len(rows) == 1:
+        return [phrase]
+    return [Phrase(tuple(sorted(r, key=lambda w: w.x0)), phrase.line_index) for r in rows]
+
+
 def _name_phrases(line: Line) -> list[Phrase]:
-    """The line's phrases, where a short phrase ending in a legal suffix (``SDN BHD``,
-    ``AS``) is joined with the phrases close on its left that OCR split off
-    (``MR. | D.I.Y. | SDN BHD``)."""
+    return [row for phrase in _joined_phrases(line) for row in _rows(phrase)]
+
+
+def _joined_phrases(line: Line) -> list[Phrase]:
+    """The line's phrases (split at ``|`` separators), where a short phrase ending in a
+    legal suffix (``SDN BHD``, ``AS``) is joined with the phrases close on its left that
+    OCR split off (``MR. | D.I.Y. | SDN BHD``)."""
     out: list[Phrase] = []
     for k, phrase in enumerate(line.phrases):
+        if any(w.text in _SEPARATORS for w in phrase.words):
+            out += _segments(phrase)
+            continue
         tokens = normalise(phrase.text).split()
         if not tokens or tokens[-1] not in LEGAL_SUFFIXES or len(tokens) > 2 or k == 0:
             out.append(phrase)
@@ -309,7 +375,7 @@ def parties(
 
     org_line_indices: list[int] = []
     match = None
-    names = supplier_name_candidates(lines, regions, [], heights, widths)
+    names = supplier_name_candidates(lines, regions, [], heights, widths, own_names=ctx.buyer_names)
     if ctx.known_suppliers:
         evidence = SupplierEvidence(
             org_numbers=tuple(ranked),
@@ -364,7 +430,7 @@ def parties(
             if any(d in digits_only(line.text) for d in buyer_digits)
         ]
         names = supplier_name_candidates(
-            lines, regions, org_line_indices, heights, widths, buyer_lines
+            lines, regions, org_line_indices, heights, widths, buyer_lines, ctx.buyer_names
         )
         name_pick = None
         if names:
@@ -394,39 +460,19 @@ def parties(
         iban=value("supplier.iban"),
         contact_email=next((e for e in emails), None),
     )
-    buyer_name = _buyer_name(lines, regions)
+    buyer_org_phrases = [
+        p
+        for o in occurrences
+        if o.digits in own or o.in_buyer_block
+        for line in lines
+        for p in line.phrases
+        if o.digits in digits_only(p.text)
+    ]
+    buyer_name = find_buyer_name(lines, regions, ctx.buyer_names, buyer_org_phrases, in_block)
     if buyer_name is not None:
         out["buyer.name"] = buyer_name
     buyer = Party(name=value("buyer.name"), org_number=value("buyer.org_number"))
     return supplier, buyer, out
-
-
-def _buyer_name(lines: Sequence[Line], regions: Sequence[Region]) -> Pick | None:
-    """The first name-like phrase below a buyer label (``Faktureres til:`` / ``Bill to``)."""
-    for region in regions:
-        for line in lines:
-            if line.page != region.page or line.top <= region.top + 1:
-                continue
-            if line.top > region.bottom:
-                break
-            for phrase in line.phrases:
-                text = phrase.text.strip(" ,;")
-                norm = normalise(text)
-                letters = sum(c.isalpha() for c in norm)
-                if not region.holds(phrase) or letters < 3 or ":" in text:
-                    continue
-                if any(norm == b or norm.startswith(b + " ") for b in BUYER_BLOCK):
-                    continue  # the label itself
-                if sum(c.isdigit() for c in norm) > 3 or "@" in norm:
-                    break  # an address or a number line before any name: no name here
-                tokens = norm.split()
-                confidence = 0.8 if tokens[-1] in LEGAL_SUFFIXES else 0.65
-                confidence *= 0.6 + 0.4 * phrase.confidence
-                return Pick(text, confidence, phrase.locator() + " buyer block", text)
-            else:
-                continue
-            break
-    return None
 
 
 def _pick(found: Found, confidence: float, how: str) -> Pick:

@@ -30,6 +30,7 @@ __all__ = [
     "read_identifier",
     "read_kid",
     "read_orgnr",
+    "starts_with_label",
     "tokens_of",
     "value_regions",
 ]
@@ -176,7 +177,7 @@ def find_hits(lines: Sequence[Line]) -> list[Hit]:
     return hits
 
 
-def _starts_with_label(phrase: Phrase) -> bool:
+def starts_with_label(phrase: Phrase) -> bool:
     norms = [t.norm for t in tokens_of(phrase)]
     return bool(norms) and _match_at(norms, 0) is not None
 
@@ -188,7 +189,7 @@ def value_regions(hit: Hit, lines: Sequence[Line]) -> Iterator[tuple[str, float,
     label_x1 = hit.label[-1].word.x1
     right = [p for p in hit.line.phrases if p.x0 >= label_x1 and p is not hit.phrase]
     for phrase in right[:3]:
-        if _starts_with_label(phrase):
+        if starts_with_label(phrase):
             break
         yield "right", 0.95, tokens_of(phrase)
     x0, x1 = hit.phrase.x0, max(hit.phrase.x1, label_x1)
@@ -198,7 +199,7 @@ def value_regions(hit: Hit, lines: Sequence[Line]) -> Iterator[tuple[str, float,
             break
         for phrase in line.phrases:
             overlap = min(x1, phrase.x1) - max(x0, phrase.x0)
-            if overlap > 0 and not _starts_with_label(phrase):
+            if overlap > 0 and not starts_with_label(phrase):
                 yield "below", 0.85, tokens_of(phrase)
                 return
 

@@ -49,6 +49,7 @@ def test_waiting_for_me_follows_each_signature_and_the_substitute_of_the_day(mak
     [result] = process_incoming(deps, [incoming("a.xml", fake_invoice(net="30000"))])
     doc = result.document_id
     assert mine(deps, people["kari"]) == []  # it needs review first
+    assert mine(deps, people["lise"]) == [doc]  # which waits for the clerk
     correct(deps, doc, people["lise"], account="6540")
     assert columns(deps, doc) == {
         "reason_codes": " approval_rule ",

@@ -139,7 +139,7 @@ def test_a_deployment_without_a_workspace_fails_at_once_and_creates_nothing(
 @pytest.mark.prefect
 @pytest.mark.imap
 def test_intake_flow_pulls_every_source_in_chunks_and_a_rerun_finds_nothing(
-    prefect_harness: None, dovecot: Dovecot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    prefect_harness: None, dovecot: Dovecot, tmp_path: Path
 ) -> None:
     from flows.intake import intake
 
@@ -151,12 +151,15 @@ def test_intake_flow_pulls_every_source_in_chunks_and_a_rerun_finds_nothing(
             for i, s in enumerate(SUPPLIERS)
         ],
     )
-    monkeypatch.setenv("TEST_FLOW_IMAP_PW", dovecot.password)
+    from prefect.blocks.system import Secret
+
+    Secret(value=dovecot.password).save("bilag-test-imap-password", overwrite=True)
     home = tmp_path / "home"
-    inbox = _workspace(
+    inbox = _workspace(  # the password from a Prefect Secret block
         home,
         f'[sources.mailbox]\nkind = "imap"\nhost = "{dovecot.host}"\nport = {dovecot.port}\n'
-        f'security = "plain"\nuser = "{dovecot.user}"\npassword_env = "TEST_FLOW_IMAP_PW"\n'
+        f'security = "plain"\nuser = "{dovecot.user}"\n'
+        'password_block = "bilag-test-imap-password"\n'
         f'folder = "{folder}"\nprocessed_folder = "{folder}-ok"\n',
     )
     state = intake(home=str(home), chunk_size=2, return_state=True)
@@ -192,3 +195,25 @@ def test_chunks_run_on_a_local_dask_cluster_and_every_item_is_settled_once(
     )
     assert sum(drop["statuses"].values()) == total  # one result each, the copies as duplicates
     assert drop["statuses"]["duplicate"] >= min(6, len(SUPPLIERS))
+
+
+@pytest.mark.prefect
+@pytest.mark.slow
+def test_chunks_run_on_an_existing_dask_scheduler_given_by_its_address(
+    prefect_harness: None, tmp_path: Path
+) -> None:
+    from distributed import LocalCluster
+
+    from flows.intake import intake
+
+    home = tmp_path / "home"
+    inbox = _workspace(home)
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        state = intake(
+            home=str(home), chunk_size=2, dask_address=cluster.scheduler_address, return_state=True
+        )
+    drop = state.result(raise_on_failure=False)["sources"][0]
+    assert drop["fetched"] == len(SUPPLIERS) + 1 and drop["failed"] == 1
+    assert len(list((inbox / "processed").iterdir())) == len(SUPPLIERS)

@@ -30,11 +30,6 @@ from tests.fixtures.s3 import S3Server
 
 pytestmark = [pytest.mark.prefect, pytest.mark.postgres, pytest.mark.s3, pytest.mark.slow]
 
-# Two runs at once on one ledger need the pipeline's claims (exactly once under
-# concurrency): without them a run that finishes another's pending posting meets the
-# voucher key's unique index, and that item fails (nothing is posted twice even then).
-CLAIMS = (REPO / "bilag" / "services" / "claims.py").exists()
-
 PG = "postgres@127.0.0.1:5432"
 BIN = Path(sys.executable).parent
 COUNT = 160
@@ -125,7 +120,6 @@ def _recorded(ledger: Any, names: set[str]) -> int:
     return sum(1 for k in keys if k.rsplit("/", 1)[-1].split(":")[0] in names)
 
 
-@pytest.mark.xfail(not CLAIMS, reason="needs the pipeline's claims on main", strict=False)
 def test_a_batch_split_over_two_workers_survives_a_killed_worker(
     databases: tuple[str, str], s3_server: S3Server, tmp_path: Path
 ) -> None:

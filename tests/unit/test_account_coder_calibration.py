@@ -94,6 +94,14 @@ def test_three_periods_that_agree_are_pooled_into_a_higher_level_than_one_suppor
     assert alone.confidence("r", 0.99) < 0.98 < 0.99 < pooled.confidence("r", 0.99)
 
 
+def test_a_new_suppliers_first_invoices_are_one_reading_of_its_text_not_many_proofs() -> None:
+    new = [("new", 0.99, True)] * 300  # five new suppliers, sixty rows each, all right
+    groups = [i % 5 for i in range(300)]
+    capped = fit_calibrator(new, groups=groups, per_supplier={"new": 3})
+    uncapped = fit_calibrator(new, groups=groups)
+    assert capped.confidence("new", 0.99) < 0.9 < uncapped.confidence("new", 0.99)
+
+
 def test_the_calibration_map_is_monotone() -> None:
     samples = [("r", (i % 97) / 97, i % 3 != 0) for i in range(600)]
     calibrator = fit_calibrator(samples)

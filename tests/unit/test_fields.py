@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -555,3 +556,80 @@ def test_a_postcode_beside_a_number_label_is_an_address_not_the_number():
     assert invoice.invoice_number == "13603LA"
     assert invoice.issue_date == date(2026, 5, 16)  # not the date of supply
     assert invoice.payment_reference == "1234567897"
+
+
+def _window_envelope_rows(buyer: str) -> list[list[tuple[float, str]]]:
+    """A title left, the supplier's letterhead right (name, street, place, org. number),
+    the buyer's address left in the envelope's window."""
+    return [
+        [(40, "FAKTURA"), (380, "Kleppestø Profil AS")],
+        [(380, "Fabrikkveien 3")],
+        [(380, "7011 Trondheim")],
+        [(40, buyer), (380, "Tlf 756 18 915")],
+        [(40, "Kaigaten 14"), (380, f"Foretaksregisteret NO{SUPPLIER_ORG}MVA")],
+        [(40, "5015 Bergen")],
+        [(40, "Deres ref."), (160, "Ola Haugen")],
+        [(40, "Fakturanr:"), (160, "INV-1")],
+        [(330, "Sum eks. mva"), (450, "1 000,00")],
+        [(330, "Mva 25 %"), (450, "250,00")],
+        [(330, "Å betale"), (450, "1 250,00")],
+    ]
+
+
+def test_the_companys_own_name_is_the_buyer_never_the_supplier():
+    ctx = ParseContext(buyer_names=("Fjordbyen Eiendom AS",))
+    invoice, _ = read(_window_envelope_rows("Fjordbyen Eiendom AS"), ctx)
+    assert invoice is not None
+    assert invoice.supplier.name == "Kleppestø Profil AS"
+    assert invoice.buyer.name == "Fjordbyen Eiendom AS"
+
+
+def test_the_name_in_the_block_of_the_supplier_org_number_is_the_suppliers():
+    invoice, _ = read(_window_envelope_rows("Fjordbyen Drift AS"))
+    assert invoice is not None
+    assert invoice.supplier.name == "Kleppestø Profil AS"  # not the name in the other column
+
+
+def test_labels_under_a_buyer_label_are_not_the_buyers_name():
+    rows = [
+        [(40, "Bryggen Kaffe AS"), (400, "Faktura")],
+        [(40, "Kunde")],
+        [(40, "Deres ref. Ola Haugen")],
+        [(40, "Fjordkanten Regnskap AS")],
+        [(40, "Fakturanummer"), (160, "88213")],
+        [(330, "Sum eks. mva"), (450, "1 000,00")],
+        [(330, "Mva 25 %"), (450, "250,00")],
+        [(330, "Å betale"), (450, "1 250,00")],
+    ]
+    invoice, _ = read(rows)
+    assert invoice is not None
+    assert invoice.buyer.name == "Fjordkanten Regnskap AS"
+
+
+def test_a_name_beside_an_address_line_in_smaller_type_is_read_without_it():
+    # an 18 pt name, a 9 pt street line under it, and a tall title at the left whose band
+    # holds both
+    big = [
+        Word(w, 380 + 50 * i, 35.6, 425 + 50 * i, 53.4, 1, 1.0)
+        for i, w in enumerate(("Larsen", "Maskin", "AS"))
+    ]
+    small = [
+        Word(w, 400 + 45 * i, 56.4, 435 + 45 * i, 65.2, 1, 1.0)
+        for i, w in enumerate(("Sjøgata", "78"))
+    ]
+    title = [Word("Faktura", 40, 44.0, 120, 70.0, 1, 1.0)]
+    rest = [
+        replace(w, top=w.top + 150, bottom=w.bottom + 150)
+        for w in words(
+            [
+                [(380, f"Org.nr. {SUPPLIER_ORG}")],
+                [(40, "Fakturanr. 1")],
+                [(330, "Å betale"), (450, "1 250,00")],
+            ]
+        )
+    ]
+    invoice, _ = extract_invoice(
+        big + small + title + rest, source="t.pdf", parser="pdf", ctx=ParseContext()
+    )
+    assert invoice is not None
+    assert invoice.supplier.name == "Larsen Maskin AS"

@@ -63,3 +63,23 @@ def test_an_account_outside_the_chart_is_refused() -> None:
 def test_bad_values_are_explained(text: str, problem: str) -> None:
     with pytest.raises(ConfigError, match=problem):
         parse_policy(text, "policy.toml", CHART)
+
+
+def test_every_problem_of_a_policy_is_reported_at_once_even_several_in_one_rule() -> None:
+    from bilag.services.policy import read_policy
+
+    text = (
+        '[auto_post]\nmax_amount = "lots"\n\n'
+        '[[approval.rules]]\nid = "big"\nstep = 0\nmin_amount = 500\nmax_amount = 100\n'
+        'suppliers = ["123"]\n\n'
+        '[[approval.rules]]\nid = "it"\napprovers = ["per"]\n'
+    )
+    policy, problems = read_policy(text, "policy.toml", CHART)
+    assert policy is None
+    assert problems == [
+        "policy.toml: line 2: [auto_post] max_amount: 'lots' is not an amount",
+        "policy.toml: line 4: approval rule 'big' names no approvers",
+        "policy.toml: line 4: approval rule 'big': step must be a whole number >= 1",
+        "policy.toml: line 4: approval rule 'big': min_amount 500 is not below max_amount 100",
+        "policy.toml: line 4: approval rule 'big': '123' is not a 9-digit organisation number",
+    ]

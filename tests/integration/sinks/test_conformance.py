@@ -8,6 +8,7 @@ Skipped when ``../shared/eval-data/openapi`` is absent.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -165,3 +166,16 @@ def test_a_credit_note_whose_answer_was_lost_is_found_not_made_twice(harness: Ha
     assert harness.count() == 1
     if harness.sink.can_read_back:
         assert reconcile(sent, harness.sink.read_back(ref)) == ()
+
+
+def test_a_reversal_is_delivered_as_the_record_that_cancels_the_first(harness: Harness) -> None:
+    _needs_read_back(harness)
+    first = outgoing(16, (("6300", "1", "800.00"),))
+    harness.sink.post(first, known_new=True)
+    mirror = outgoing(17, (("6300", "1", "800.00"),), credit=True, invoice_number="F-16")
+    reversal = replace(mirror, voucher=replace(mirror.voucher, reverses=first.voucher_id))
+    ref = harness.sink.post(reversal, known_new=True)
+    assert harness.count() == 2
+    found = harness.sink.read_back(ref)
+    assert found.payable == -first.payable
+    assert reconcile(reversal, found) == ()

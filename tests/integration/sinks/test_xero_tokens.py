@@ -32,8 +32,19 @@ def test_the_rotated_refresh_token_is_kept_in_the_workspace_privately(tmp_path: 
         assert h.count() == 2
 
 
-def test_a_bill_is_sent_as_draft_or_awaiting_approval_as_configured(tmp_path: Path) -> None:
+def test_a_bill_and_a_credit_note_are_sent_as_draft_or_awaiting_approval_as_configured(
+    tmp_path: Path,
+) -> None:
     with xero_harness(tmp_path, status="SUBMITTED") as h:
         ref = h.sink.post(outgoing(1), known_new=True)
         assert h.server.fake.invoices[ref.reference]["Status"] == "SUBMITTED"  # type: ignore[attr-defined]
         assert h.server.fake.invoices[ref.reference]["Type"] == "ACCPAY"  # type: ignore[attr-defined]
+        credit = h.sink.post(outgoing(2, credit=True), known_new=True)
+        assert credit.reference.startswith("credit-note:")
+        note = h.server.fake.credit_notes[credit.reference.removeprefix("credit-note:")]  # type: ignore[attr-defined]
+        assert (note["Type"], note["Status"], note["Total"]) == (
+            "ACCPAYCREDIT",
+            "SUBMITTED",
+            1250.0,
+        )
+        assert note["LineItems"][0]["UnitAmount"] == 1000.0  # positive, as Xero keeps credits

@@ -103,3 +103,17 @@ def test_post_check_and_pay_from_the_command_line(tmp_path: Path) -> None:
     read = _bilag(home, "pay", "--camt", str(camt), "--json", env=env)
     assert read.returncode == 0, read.stderr
     assert len(json.loads(read.stdout)[0]["paid"]) == 3
+    # where the first invoice went and that it is paid, on its own page: bilag show
+    added = _bilag(home, "user", "add", "revisor", "--role", "auditor", "--no-password", env=env)
+    assert added.returncode == 0, added.stderr
+    doc = str(report[0]["document_id"])
+    shown = _bilag(home, "show", doc, "--user", "revisor", env=env)
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    [delivery] = [line for line in lines if line.startswith("delivery\t")]
+    assert delivery.split("\t")[1:4] == ["regnskap", report[0]["voucher_id"], "reconciled"]
+    [payment] = [line for line in lines if line.startswith("payment\t")]
+    assert payment.split("\t")[1] == "paid" and "paid " in payment
+    as_json = json.loads(_bilag(home, "show", doc, "--json", "--user", "revisor", env=env).stdout)
+    assert as_json["deliveries"][0]["state"] == "reconciled"
+    assert as_json["payment"]["state"] == "paid"

@@ -35,9 +35,11 @@ _MIB = 1 << 20
 
 @dataclass(frozen=True, slots=True)
 class PdfBudget:
-    # one content stream, font or other stream that is not an image: invoices' pages
-    # hold kilobytes of drawing operators, and pdfium builds objects of all of them
-    max_stream_bytes: int = 32 * _MIB
+    # page content (and forms, object streams): pdfium builds an object of every
+    # operator, and an invoice's pages hold kilobytes of them; compressed or not
+    max_content_bytes: int = 8 * _MIB  # one stream
+    max_content_total: int = 32 * _MIB  # all of the document's together
+    max_stream_bytes: int = 64 * _MIB  # a font, an embedded file, any other stream
     max_total_bytes: int = 512 * _MIB  # every stream of the document together, decoded
     max_image_pixels: int = 60_000_000  # as ParseContext.max_image_pixels
     max_streams: int = 100_000
@@ -48,7 +50,9 @@ class _Bomb(Exception):
 
 
 _STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
-_OBJ = re.compile(rb"\d+[ \t\r\n\f\x00]+\d+[ \t\r\n\f\x00]+obj\b")
+_OBJ = re.compile(rb"(\d+)[ \t\r\n\f\x00]+\d+[ \t\r\n\f\x00]+obj\b")
+_CONTENTS = re.compile(rb"/Contents\s*(\[[^\]]*\]|\d+\s+\d+\s+R)")
+_REF = re.compile(rb"(\d+)\s+\d+\s+R")
 _FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s/\[\]<>()]+)")
 _NAME = re.compile(rb"/([^\s/\[\]<>()]+)")
 _INT = {
@@ -58,6 +62,11 @@ _INT = {
 _INDIRECT_LENGTH = re.compile(rb"/Length\s+(\d+)\s+(\d+)\s+R")
 _IMAGE = re.compile(rb"/Subtype\s*/Image\b")
 _ENCRYPT = re.compile(rb"/Encrypt\s*(?:\d+\s+\d+\s+R|<<)")
+# streams that are data, not drawing: embedded fonts, files, metadata
+_DATA = re.compile(
+    rb"/Length[123]\b|/Subtype\s*/(?:Type1C|CIDFontType0C|OpenType)\b"
+    rb"|/Type\s*/(?:EmbeddedFile|Metadata)\b"
+)
 
 _DECODERS = {
     b"FlateDecode": "flate",
@@ -190,6 +199,7 @@ class _Scan:
     content: bytes
     budget: PdfBudget
     total: int = 0
+    content_total: int = 0
     endstream_at: int = 0  # the last "endstream" found: later searches start no earlier
 
     def stream_end(self, start: int) -> int:
@@ -210,11 +220,20 @@ class _Scan:
         return declared if 0 <= declared <= end - start else end - start
 
 
-def _header(content: bytes, at: int) -> bytes:
-    """The dictionary before a ``stream`` keyword: from its ``N G obj`` on."""
+def _header(content: bytes, at: int) -> tuple[int | None, bytes]:
+    """The object number and dictionary before a ``stream`` keyword (from ``N G obj`` on)."""
     window = content[max(0, at - 8192) : at]
     heads = list(_OBJ.finditer(window))
-    return window[heads[-1].end() :] if heads else window[-1024:]
+    if not heads:
+        return None, window[-1024:]
+    return int(heads[-1].group(1)), window[heads[-1].end() :]
+
+
+def _content_streams(content: bytes) -> set[int]:
+    """The objects pages name as their ``/Contents``: drawn, whatever their dictionary says."""
+    return {
+        int(ref) for found in _CONTENTS.finditer(content) for ref in _REF.findall(found.group(1))
+    }
 
 
 def _image_problem(header: bytes, budget: PdfBudget) -> str | None:
@@ -230,48 +249,67 @@ def _image_problem(header: bytes, budget: PdfBudget) -> str | None:
     return None
 
 
-def _decoded_limit(header: bytes, budget: PdfBudget) -> int:
-    if not _IMAGE.search(header):
-        return budget.max_stream_bytes
+def _kind(header: bytes) -> str:
+    if _IMAGE.search(header):
+        return "image"
+    return "data" if _DATA.search(header) else "content"
+
+
+def _decoded_limit(header: bytes, kind: str, budget: PdfBudget) -> int:
+    if kind == "content":
+        return budget.max_content_bytes
     width, height, bpc = (
         _INT[k].search(header) for k in (b"Width", b"Height", b"BitsPerComponent")
     )
-    if width is None or height is None:
+    if kind == "data" or width is None or height is None:
         return budget.max_stream_bytes
     depth = int(bpc.group(1)) if bpc else 8
     # up to four colour components (CMYK), rows padded to whole bytes, some slack
     expected = int(height.group(1)) * ((int(width.group(1)) * 4 * depth + 7) // 8)
-    return max(budget.max_stream_bytes, expected + expected // 8)
+    return max(_MIB, expected + expected // 8)
 
 
-def _measure(scan: _Scan, header: bytes, start: int) -> None:
+def _count(scan: _Scan, kind: str, size: int, limit: int, added: int) -> None:
+    """Count ``added`` decoded bytes of a stream now ``size`` long; over a limit: a bomb."""
+    budget = scan.budget
+    scan.total += added
+    if kind == "content":
+        scan.content_total += added
+    if size > limit:
+        what = "page content stream" if kind == "content" else "stream"
+        raise _Bomb(f"a {what} decodes to more than {limit // _MIB} MiB")
+    if scan.content_total > budget.max_content_total:
+        raise _Bomb(f"its page content decodes to more than {budget.max_content_total // _MIB} MiB")
+    if scan.total > budget.max_total_bytes:
+        raise _Bomb(f"its streams decode to more than {budget.max_total_bytes // _MIB} MiB")
+
+
+def _measure(scan: _Scan, header: bytes, start: int, *, drawn: bool) -> None:
+    kind = "content" if drawn else _kind(header)
+    limit = _decoded_limit(header, kind, scan.budget)
     found = _FILTER.search(header)
-    if found is None:
-        return  # not compressed: the bytes are in the file already
+    if found is None:  # not compressed: only drawing costs more than the bytes themselves
+        if kind == "content":
+            size = scan.length(header, start)
+            _count(scan, kind, size, limit, size)
+        return
     names = _NAME.findall(found.group(1))
     stages: list[Callable[[Iterable[bytes]], Iterator[bytes]]] = []
     for name in names:
-        kind = _DECODERS.get(name)
-        if kind is None:
+        decoder = _DECODERS.get(name)
+        if decoder is None:
             break  # an image codec (DCT, JPX, JBIG2, CCITT): judged by its declared size
-        stages.append(_STAGES[kind])
+        stages.append(_STAGES[decoder])
     if not stages:
         return
     length = scan.length(header, start)
-    limit = _decoded_limit(header, scan.budget)
     chunks: Iterable[bytes] = _pieces(memoryview(scan.content)[start : start + length])
     for stage in stages:
         chunks = stage(chunks)
     size = 0
     for piece in chunks:
         size += len(piece)
-        scan.total += len(piece)
-        if size > limit:
-            raise _Bomb(f"a stream inflates to more than {limit // _MIB} MiB")
-        if scan.total > scan.budget.max_total_bytes:
-            raise _Bomb(
-                f"its streams inflate to more than {scan.budget.max_total_bytes // _MIB} MiB"
-            )
+        _count(scan, kind, size, limit, len(piece))
 
 
 def check_pdf(content: bytes, source: str, budget: PdfBudget | None = None) -> Problem | None:
@@ -285,17 +323,18 @@ def check_pdf(content: bytes, source: str, budget: PdfBudget | None = None) -> P
     budget = budget or PdfBudget()
     scan = _Scan(content, budget)
     encrypted = _ENCRYPT.search(content) is not None
+    drawn = _content_streams(content)
     try:
         for count, found in enumerate(_STREAM.finditer(content), start=1):
             if count > budget.max_streams:
                 raise _Bomb(f"it has more than {budget.max_streams} streams")
-            header = _header(content, found.start())
+            number, header = _header(content, found.start())
             if _IMAGE.search(header):
                 why = _image_problem(header, budget)
                 if why is not None:
                     raise _Bomb(why)
             if not encrypted or b"/XRef" in header:
-                _measure(scan, header, found.end())
+                _measure(scan, header, found.end(), drawn=number in drawn)
     except _Bomb as e:
         return Problem(source, ProblemCode.PDF_BOMB, f"PDF refused as a decompression bomb: {e}")
     return None

@@ -10,7 +10,9 @@ archive itself is archived by the pipeline like every original.
 from __future__ import annotations
 
 import io
+import lzma
 import zipfile
+import zlib
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import ClassVar
@@ -38,6 +40,10 @@ class ZipLimits:
     max_zip_depth: int = 2  # a ZIP inside a ZIP inside a ZIP is refused
     # the central directory is read whole, one object per entry, before any limit applies
     max_directory_bytes: int = 4 * 1024 * 1024
+
+
+# what zipfile and its decompressors raise on damaged data (zlib, bz2 and lzma have their own)
+_DAMAGED = (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, lzma.LZMAError)
 
 
 class _Bomb(Exception):
@@ -130,7 +136,7 @@ def expand_zip(doc: IncomingDocument, limits: ZipLimits | None = None) -> ParseO
     try:
         zf = zipfile.ZipFile(io.BytesIO(doc.content))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as e:
+    except (*_DAMAGED, NotImplementedError) as e:
         return ParseOutcome(
             problems=(Problem(doc.name, ProblemCode.UNREADABLE, f"not a readable ZIP: {e}"),)
         )
@@ -162,7 +168,7 @@ def expand_zip(doc: IncomingDocument, limits: ZipLimits | None = None) -> ParseO
         except _Bomb as e:
             problems.append(Problem(doc.name, ProblemCode.ARCHIVE_BOMB, f"ZIP bomb refused: {e}"))
             break
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as e:
+        except (*_DAMAGED, NotImplementedError) as e:
             problems.append(
                 Problem(doc.name, ProblemCode.UNREADABLE, f"cannot read {info.filename!r}: {e}")
             )
@@ -228,7 +234,7 @@ class ZipParser:
             with zipfile.ZipFile(io.BytesIO(doc.content)) as zf:
                 if _is_office_file(zf):
                     return None
-        except (zipfile.BadZipFile, OSError, ValueError):
+        except _DAMAGED:
             return 10  # claim it, so the reader can say why it is broken
         return 50
 

@@ -310,7 +310,7 @@ class MailParser:
         for index, part in enumerate(parts, start=1):
             if part.get(STRIPPED_HEADER):
                 continue  # too large: reported already
-            declared = part.get_content_type()
+            declared = printable(part.get_content_type())  # a header: any bytes
             raw_name = part.get_filename()
             if declared == "message/rfc822":
                 inner = part.get_payload(0) if part.is_multipart() else None

@@ -148,7 +148,9 @@ def test_measuring_a_bomb_takes_no_memory_of_its_size() -> None:
     bomb = pdf_with_stream(zlib.compress(b" " * (200 << 20), 9), "/FlateDecode")
     tracemalloc.start()
     try:
-        problem = check_pdf(bomb, "b.pdf", PdfBudget(max_stream_bytes=512 << 20))
+        problem = check_pdf(
+            bomb, "b.pdf", PdfBudget(max_content_bytes=512 << 20, max_content_total=512 << 20)
+        )
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -174,7 +176,7 @@ def _lzw(data: bytes) -> bytes:
     ],
 )
 def test_every_decoded_filter_counts_towards_the_budget(filters: str, encode: object) -> None:
-    budget = PdfBudget(max_stream_bytes=1 << 20)
+    budget = PdfBudget(max_content_bytes=1 << 20)
     small = pdf_with_stream(encode(b"BT /F1 12 Tf (Faktura) Tj ET\n" * 1000), filters)  # type: ignore[operator]
     large = pdf_with_stream(encode(b" " * (3 << 20)), filters)  # type: ignore[operator]
     assert check_pdf(small, "s.pdf", budget) is None

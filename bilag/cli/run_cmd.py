@@ -22,6 +22,7 @@ from bilag.cli.output import print_json
 from bilag.cli.tables import console, make_table, print_table
 from bilag.config import load_settings
 from bilag.contract.results import process_result_json
+from bilag.domain.lifecycle import CONTRACT
 from bilag.errors import BilagError
 from bilag.services.intake import close_source, configured_sources, source_names
 from bilag.services.runs import failure_reason, run_paths, run_source
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from bilag.services.runs import RunOutcome
 
 LINE_EVERY = 10.0  # seconds between progress lines when stderr is not a terminal
-STATUSES = ("posted", "awaiting_approval", "needs_review", "duplicate", "rejected")
+STATUSES = CONTRACT
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:

@@ -14,6 +14,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from bilag.domain.approval import Reason, ReasonCode, Status
+from bilag.domain.lifecycle import DocumentState
 from bilag.domain.posting import Voucher, supplier_invoice_voucher
 from bilag.errors import PostingError
 from bilag.services.deps import Deps
@@ -119,7 +120,7 @@ def post_document(deps: Deps, document_id: int) -> str | None:
             "document",
             document_id,
             actor=deps.actor,
-            after={"status": "posted", "voucher_id": vid},
+            after={"status": DocumentState.POSTED, "voucher_id": vid},
         )
         uow.commit()
     return vid

@@ -64,7 +64,15 @@ def test_init_refuses_to_change_the_company_of_an_existing_workspace(tmp_path: P
 
 
 def test_read_only_commands_refuse_a_folder_that_is_not_a_workspace(tmp_path: Path) -> None:
-    for args in (("queue",), ("status",), ("export", "csv"), ("export", "saft", "--year", "2026")):
+    for args in (
+        ("queue",),
+        ("status",),
+        ("export", "csv"),
+        ("export", "saft", "--year", "2026"),
+        ("show", "1"),
+        ("history", "1"),
+        ("verify",),
+    ):
         result = bilag(*args, cwd=tmp_path)  # no --home: ./.bilag
         assert result.returncode == 2, (args, result.stderr)
         assert "not a bilag workspace" in result.stderr and "bilag init" in result.stderr

@@ -71,7 +71,6 @@ def test_read_only_commands_refuse_a_folder_that_is_not_a_workspace(tmp_path: Pa
         ("export", "saft", "--year", "2026"),
         ("show", "1"),
         ("history", "1"),
-        ("verify",),
     ):
         result = bilag(*args, cwd=tmp_path)  # no --home: ./.bilag
         assert result.returncode == 2, (args, result.stderr)

@@ -7,7 +7,7 @@ embedded ledger database, the document archive, the learned models and
 ``config.toml``. A folder is a workspace when it holds ``config.toml``. A missing
 workspace is created on first use by the commands that write (the contract), and by
 ``bilag init``; the read-only commands (``queue``, ``status``, ``export``, ``show``,
-``history``, ``verify``) refuse a
+``history``) refuse a
 folder that is not one (``load_settings(..., create=False)``).
 """
 

@@ -61,7 +61,7 @@ def _summary(report: ChainReport) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    deps = bootstrap(load_settings(args.home, create=False), coder=False)
+    deps = bootstrap(load_settings(args.home), coder=False)
     try:
         report = verify_ledger(deps)
     finally:

@@ -183,6 +183,7 @@ def test_run_fetches_every_source_and_one_bad_source_does_not_stop_the_others(
     result = bilag("run", "--home", str(home))
     assert result.returncode == 1
     assert "a_broken: not processed:" in result.stderr
+    assert "drop: 1/1 documents" in result.stderr  # progress, as a line: not a terminal
     status = json.loads(bilag("status", "--home", str(home), "--json").stdout)
     (only,) = status["runs"]
     # a drop folder counts its files ahead: the progress bar has a total and an ETA

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole path on sample_documents/ with the embedded defaults (SQLite, local archive):
 # learn the sample history, process every sample, show the summary, prove a rerun posts
-# nothing twice, list the queue and export SAF-T.
+# nothing twice, list the queue, export SAF-T and show the status of the runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HOME_DIR="${BILAG_DEMO_HOME:-.bilag-demo}"
@@ -36,3 +36,7 @@ $BILAG queue --home "$HOME_DIR"
 echo
 echo "== 5. bilag export saft --year 2026"
 $BILAG export saft --home "$HOME_DIR" --year 2026 -o "$HOME_DIR/saft-2026.xml"
+
+echo
+echo "== 6. bilag status: the runs above, what waits, what failed"
+$BILAG status --home "$HOME_DIR" --runs 3

@@ -34,6 +34,7 @@ from sqlalchemy import (
     update,
 )
 
+from bilag.domain.lifecycle import DocumentRole
 from bilag.ledger.tables import documents, metadata
 
 __all__ = ["RunRepository", "RunRow", "runs"]
@@ -158,7 +159,7 @@ class RunRepository:
         """Top-level and found-inside documents per status (attachments left out)."""
         rows = self._conn.execute(
             select(documents.c.status, func.count())
-            .where(documents.c.role != "attachment")
+            .where(documents.c.role != DocumentRole.ATTACHMENT)
             .group_by(documents.c.status)
         )
         return {str(status): int(n) for status, n in rows}

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bilag.domain.document import IncomingDocument
+from bilag.domain.lifecycle import DocumentState
 from bilag.errors import InfrastructureError, SourceConnectionError
 from connectors.base import Archive, DocumentSource
 
@@ -46,7 +47,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 # an item whose every document ended in one of these goes to the source's "failed" place
-FAILED_STATUSES = frozenset({"rejected"})
+FAILED_STATUSES = frozenset({DocumentState.REJECTED})
 GROUP_SIZE = 50  # arrivals archived together, with one disk barrier
 GROUP_BYTES = 64 * 1024 * 1024  # ... unless they are this large together
 

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
 
 from bilag.domain.approval import ApprovalStep, Reason, ReasonCode, Status
+from bilag.domain.lifecycle import DocumentState
 from bilag.domain.users import Action, User
 from bilag.ledger.people import aware
 from bilag.ledger.queue_columns import step_of_key
@@ -377,7 +378,7 @@ def dismiss(deps: Deps, user: User, document_ids: Iterable[int], reason: str) ->
                 doc_id,
                 actor=user.name,
                 before={"status": row.status},
-                after={"status": "rejected"},
+                after={"status": DocumentState.REJECTED},
                 reason=reason.strip(),
                 at=now,
             )

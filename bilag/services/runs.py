@@ -21,6 +21,7 @@ from types import TracebackType
 from typing import Any
 
 from bilag.domain.document import IncomingDocument
+from bilag.domain.lifecycle import WAITING
 from bilag.domain.model import Problem
 from bilag.ledger.runs import RunRow
 from bilag.services.deps import Deps
@@ -45,7 +46,6 @@ ProgressFn = Callable[[int, int | None, Sequence[ProcessResult]], None]
 SAVE_EVERY = timedelta(seconds=2)  # counters reach the ledger this often while a run goes
 SILENT_AFTER = timedelta(minutes=15)
 MAX_FAILURES = 50  # failures kept on a run's row (the count is always whole)
-WAITING = ("awaiting_approval", "needs_review", "received", "posting")
 DELIVERED = frozenset({"delivered", "reconciled"})
 
 

@@ -633,3 +633,37 @@ def test_a_name_beside_an_address_line_in_smaller_type_is_read_without_it():
     )
     assert invoice is not None
     assert invoice.supplier.name == "Larsen Maskin AS"
+
+
+def test_a_reminder_gives_its_new_due_date_and_the_fee_in_the_amount_to_pay():
+    rows = _totals_rows(
+        ("Netto", "3 000,00"),
+        ("Merverdiavgift", "750,00"),
+        ("Sum inkl. mva", "3 750,00"),
+        ("Purregebyr", "35,00"),
+        ("Å BETALE", "3 785,00"),
+    )
+    rows = [row for row in rows if "Forfallsdato" not in str(row)]
+    rows.insert(
+        1,
+        [
+            (40, "Opprinnelig forfall"),
+            (200, "15.03.2024"),
+            (330, "Betales innen"),
+            (450, "08.04.2024"),
+        ],
+    )
+    invoice, _ = read(rows)
+    assert invoice is not None
+    assert invoice.due_date == date(2024, 4, 8)
+    assert invoice.gross_total == Decimal("3750.00")
+    assert invoice.payable_amount == Decimal("3785.00")
+    assert invoice.confidence["payable_amount"] >= 0.95  # gross + the fee explains it
+
+
+def test_a_dollar_sign_inside_a_word_is_not_a_currency():
+    misread = {"Kontorstol": "Ti$ch Kontorstol", "Å betale NOK": "Å betale"}
+    rows = [[(x, misread.get(t, t)) for x, t in row] for row in invoice_rows()]
+    invoice, _ = read(rows)
+    assert invoice is not None
+    assert invoice.currency == "NOK"  # a Norwegian invoice naming no currency

@@ -68,6 +68,7 @@ class ProgressView:
         self._started = self._last_line = time.monotonic()
         self._bar: Any = None
         self._task: Any = None
+        self._pending: tuple[int, int | None, float] | None = None  # not yet on a line
 
     def __enter__(self) -> ProgressView:
         if self._quiet or not self._tty:
@@ -101,17 +102,27 @@ class ProgressView:
         rate = done / max(now - self._started, 1e-9)
         if self._bar is not None:
             self._bar.update(self._task, completed=done, total=total, rate=f"{rate:.1f} docs/s")
-        elif not self._quiet and (now - self._last_line >= LINE_EVERY or done == total):
-            self._last_line = now
-            of = f"/{total}" if total is not None else ""
-            eta = ""
-            if total is not None and rate > 0 and done < total:
-                eta = f", ETA {_duration((total - done) / rate)}"
-            sys.stderr.write(f"{self._label}: {done}{of} documents, {rate:.1f}/s{eta}\n")
+        elif not self._quiet:
+            self._pending = (done, total, rate)
+            if now - self._last_line >= LINE_EVERY or done == total:
+                self._line()
+
+    def _line(self) -> None:
+        if self._pending is None:
+            return
+        done, total, rate = self._pending
+        self._pending, self._last_line = None, time.monotonic()
+        of = f"/{total}" if total is not None else ""
+        eta = ""
+        if total is not None and rate > 0 and done < total:
+            eta = f", ETA {_duration((total - done) / rate)}"
+        sys.stderr.write(f"{self._label}: {done}{of} documents, {rate:.1f}/s{eta}\n")
 
     def __exit__(self, *_exc: object) -> None:
         if self._bar is not None:
             self._bar.stop()
+        else:
+            self._line()  # where it ended, when the last line was written before that
 
 
 def _duration(seconds: float) -> str:

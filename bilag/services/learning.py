@@ -24,10 +24,16 @@ from bilag.ledger.uow import open_ledger
 from bilag.services.review import history_rows
 from classifiers.account_coder import HistoryCoder
 from classifiers.base import AccountCoder, CodingInput, FitReport, HistoryRow, Suggestion
-from classifiers.history import HistoryRead, read_history, write_history_csv
+from classifiers.history import (
+    HistoryRead,
+    read_coding_inputs,
+    read_history,
+    write_history_csv,
+)
 from classifiers.store import HISTORY_FILE, MODEL_FILE, load_coder, save_coder
 
 __all__ = [
+    "FileSuggestions",
     "LearnResult",
     "chart_accounts",
     "history_digest",
@@ -35,6 +41,7 @@ __all__ = [
     "ledger_history",
     "load_or_retrain",
     "suggest",
+    "suggest_file",
 ]
 
 log = logging.getLogger(__name__)
@@ -163,6 +170,29 @@ def load_or_retrain(settings: Settings) -> AccountCoder | None:
     fresh.fit(read.rows)
     save_coder(fresh, settings.models_dir)
     return fresh
+
+
+@dataclass(frozen=True, slots=True)
+class FileSuggestions:
+    """``bilag suggest FILE``: one suggestion per row (None for an unreadable row)."""
+
+    suggestions: tuple[Suggestion | None, ...]
+    problems: tuple[Problem, ...]
+    fatal: bool  # the file as a whole could not be read: nothing was suggested
+
+
+def suggest_file(settings: Settings, path: str | Path) -> FileSuggestions:
+    """Suggestions for the rows of a CSV of history columns without account, in row order.
+
+    Raises:
+        ModelError: nothing has been learnt in this workspace yet.
+    """
+    items, problems, fatal = read_coding_inputs(path)
+    if fatal:
+        return FileSuggestions((), tuple(problems), True)
+    answers = iter(suggest(settings, [item for item in items if item is not None]))
+    found = tuple(next(answers) if item is not None else None for item in items)
+    return FileSuggestions(found, tuple(problems), False)
 
 
 def suggest(settings: Settings, items: Sequence[CodingInput]) -> list[Suggestion]:

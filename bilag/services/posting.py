@@ -59,6 +59,7 @@ def post_document(deps: Deps, document_id: int) -> str | None:
             series=deps.policy.series,
             exchange_rate=rate,
             document_id=document_id,
+            today=deps.clock().date(),
         )
     except PostingError as e:
         reason = Reason(ReasonCode.POSTING_FAILED, f"cannot build the voucher: {e}")

@@ -86,7 +86,7 @@ def bootstrap(
         chain_key=key_file or settings.home / KEY_FILE,
     )
     if coder is not False:
-        # what people corrected a supplier's coding to comes first (bilag/services/supplier_memory.py)
+        # what people corrected a supplier's coding to comes first (services/supplier_memory.py)
         loaded = RememberingCoder(loaded, ledger)
     return Deps(
         settings=settings,

@@ -38,12 +38,14 @@ from bilag.domain.users import Action, User
 from bilag.domain.validation import validate
 from bilag.ledger.repository import DocumentRow
 from bilag.ledger.uow import Ledger, UnitOfWork
-from bilag.services.coding import coding_parts
+from bilag.services.coding import NO_MODEL, coding_parts
 from bilag.services.deps import Deps
+from bilag.services.pages import document_words
 from bilag.services.records import coding_from_json, invoice_from_json, invoice_to_json
 from bilag.services.users import require
 from classifiers.base import AccountCoder, CodingInput, FitReport, HistoryRow, Suggestion
 from parsers.fields.heuristics import parse_amount, parse_date
+from parsers.fields.lines import build_lines, normalise
 
 __all__ = [
     "CORRECTABLE",
@@ -112,6 +114,8 @@ def correct_fields(
     Raises:
         AccessDenied, ReviewError, CorrectionError.
     """
+    # review imports this module at its top (a saved correction is remembered here): the
+    # one import of the cycle that waits until it is called
     from bilag.services.review import ReviewError, _check_open, save_correction
 
     require(user, Action.CORRECT)
@@ -357,8 +361,6 @@ def learn_hints(
     org = (data.get("supplier") or {}).get("org_number")
     if not fields or not org:
         return []
-    from bilag.services.pages import document_words
-
     words, sizes = document_words(deps, row.sha256)
     learned = []
     for name in fields:
@@ -392,8 +394,6 @@ def learn_hints(
 def _locate(
     name: str, value: str, words: Sequence[Any], sizes: Mapping[int, tuple[float, float]]
 ) -> FieldHint | None:
-    from parsers.fields.lines import build_lines, normalise
-
     wanted = _comparable(name, value)
     for line in build_lines(list(words)):
         ws = line.words
@@ -453,8 +453,6 @@ class RememberingCoder:
         return self.suggest_many([item])[0]
 
     def suggest_many(self, items: list[CodingInput]) -> list[Suggestion]:
-        from bilag.services.coding import NO_MODEL
-
         if self.inner is None:
             learned = [Suggestion(None, None, 0.0, (), reason=NO_MODEL) for _ in items]
         else:

@@ -19,6 +19,9 @@ from pathlib import Path
 from bilag.config import Settings
 from bilag.domain.model import Problem
 from bilag.errors import ModelError
+from bilag.ledger.chart import load_chart
+from bilag.ledger.uow import open_ledger
+from bilag.services.review import history_rows
 from classifiers.account_coder import HistoryCoder
 from classifiers.base import AccountCoder, CodingInput, FitReport, HistoryRow, Suggestion
 from classifiers.history import (
@@ -111,9 +114,6 @@ def ledger_history(settings: Settings, *, schema: str | None = None) -> list[His
     Raises:
         LedgerError: the database cannot be opened or migrated.
     """
-    from bilag.ledger.uow import open_ledger
-    from bilag.services.review import history_rows
-
     url = settings.database_url
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         return []
@@ -136,8 +136,6 @@ def chart_accounts(settings: Settings, *, builtin: bool = False) -> frozenset[st
     Raises:
         ConfigError: the chart file is unusable.
     """
-    from bilag.ledger.chart import load_chart
-
     configured = settings.section("ledger").get("accounts")
     if not configured and not builtin:
         return None

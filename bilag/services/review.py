@@ -35,6 +35,7 @@ from bilag.errors import BilagError
 from bilag.ledger.repository import DocumentRow
 from bilag.ledger.uow import UnitOfWork
 from bilag.services.coding import coding_parts
+from bilag.services.corrections import remember_coding
 from bilag.services.deps import Deps
 from bilag.services.posting import post_document, reverse_voucher
 from bilag.services.records import (
@@ -342,8 +343,6 @@ def save_correction(
     reason: str,
 ) -> ReviewOutcome:
     """Store a corrected coding (and invoice), route it again, audit and remember it."""
-    from bilag.services.corrections import remember_coding
-
     coding = replace(coding, source="manual")
     stored_invoice = dict(invoice) if invoice is not None else row.invoice
     assert stored_invoice is not None

@@ -6,7 +6,8 @@ The workspace (``--home``, else ``$BILAG_HOME``, else ``./.bilag``) holds the
 embedded ledger database, the document archive, the learned models and
 ``config.toml``. A folder is a workspace when it holds ``config.toml``. A missing
 workspace is created on first use by the commands that write (the contract), and by
-``bilag init``; the read-only commands (``queue``, ``status``, ``export``) refuse a
+``bilag init``; the read-only commands (``queue``, ``status``, ``export``, ``show``,
+``history``) refuse a
 folder that is not one (``load_settings(..., create=False)``).
 """
 

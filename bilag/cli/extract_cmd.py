@@ -10,8 +10,7 @@ from bilag.cli.output import print_json_array, report_problem
 from bilag.config import load_settings
 from bilag.contract import extract_failure_json, invoice_json, json_text
 from bilag.domain.model import Problem
-from bilag.services.extract import extract_documents
-from parsers.base import ParseContext
+from bilag.services.extract import extract_context, extract_documents
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -30,11 +29,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.home)
-    ctx = ParseContext(
-        buyer_org_numbers=settings.buyer_org_numbers,
-        buyer_names=(settings.company_name,) if settings.company_name else (),
-        ignore_embedded_xml=args.ignore_embedded_xml,
-    )
+    ctx = extract_context(settings, ignore_embedded_xml=args.ignore_embedded_xml)
     # each object is written as it is made: the command holds text, not dicts (docs/ehf.md)
     out: list[str] = []
     failed = False

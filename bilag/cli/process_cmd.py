@@ -12,6 +12,7 @@ from bilag.cli.output import print_json, problem_line
 from bilag.cli.tables import make_table, print_table
 from bilag.config import load_settings
 from bilag.contract.results import process_result_json
+from bilag.domain.lifecycle import CONTRACT
 from bilag.services.runs import run_paths
 
 if TYPE_CHECKING:
@@ -79,10 +80,10 @@ def print_summary(results: list[ProcessResult]) -> None:
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1
     total = len(results) or 1
-    order = ("posted", "awaiting_approval", "needs_review", "duplicate", "rejected")
+
     totals: list[tuple[str, int, str | None]] = [
         (status, counts[status], f"{100 * counts[status] / total:.0f} %")
-        for status in order
+        for status in CONTRACT
         if status in counts
     ]
     totals.append(("total", len(results), None))

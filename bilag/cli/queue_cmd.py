@@ -16,6 +16,7 @@ from bilag.cli.tables import make_table, print_table
 from bilag.config import load_settings
 from bilag.contract import money_str
 from bilag.contract.results import queue_item_json
+from bilag.domain.lifecycle import DocumentState
 from bilag.services.queue import QueueFilter, queue_item_page
 from bilag.services.users import workspace_user
 
@@ -37,7 +38,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument(
-        "--status", choices=("needs_review", "awaiting_approval"), help="only this status"
+        "--status",
+        choices=(DocumentState.NEEDS_REVIEW, DocumentState.AWAITING_APPROVAL),
+        help="only this status",
     )
     p.add_argument("--reason", help="only invoices with this reason code (e.g. unknown_supplier)")
     p.add_argument("--supplier", help="only this supplier (part of the name, or the org number)")

@@ -22,6 +22,7 @@ from bilag.cli.output import print_json
 from bilag.cli.tables import console, make_table, print_table
 from bilag.config import load_settings
 from bilag.contract.results import process_result_json
+from bilag.domain.lifecycle import CONTRACT
 from bilag.errors import BilagError
 from bilag.services.intake import close_source, configured_sources, source_names
 from bilag.services.runs import failure_reason, run_paths, run_source
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from bilag.services.runs import RunOutcome
 
 LINE_EVERY = 10.0  # seconds between progress lines when stderr is not a terminal
-STATUSES = ("posted", "awaiting_approval", "needs_review", "duplicate", "rejected")
+STATUSES = CONTRACT
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -67,6 +68,7 @@ class ProgressView:
         self._started = self._last_line = time.monotonic()
         self._bar: Any = None
         self._task: Any = None
+        self._pending: tuple[int, int | None, float] | None = None  # not yet on a line
 
     def __enter__(self) -> ProgressView:
         if self._quiet or not self._tty:
@@ -100,17 +102,27 @@ class ProgressView:
         rate = done / max(now - self._started, 1e-9)
         if self._bar is not None:
             self._bar.update(self._task, completed=done, total=total, rate=f"{rate:.1f} docs/s")
-        elif not self._quiet and (now - self._last_line >= LINE_EVERY or done == total):
-            self._last_line = now
-            of = f"/{total}" if total is not None else ""
-            eta = ""
-            if total is not None and rate > 0 and done < total:
-                eta = f", ETA {_duration((total - done) / rate)}"
-            sys.stderr.write(f"{self._label}: {done}{of} documents, {rate:.1f}/s{eta}\n")
+        elif not self._quiet:
+            self._pending = (done, total, rate)
+            if now - self._last_line >= LINE_EVERY or done == total:
+                self._line()
+
+    def _line(self) -> None:
+        if self._pending is None:
+            return
+        done, total, rate = self._pending
+        self._pending, self._last_line = None, time.monotonic()
+        of = f"/{total}" if total is not None else ""
+        eta = ""
+        if total is not None and rate > 0 and done < total:
+            eta = f", ETA {_duration((total - done) / rate)}"
+        sys.stderr.write(f"{self._label}: {done}{of} documents, {rate:.1f}/s{eta}\n")
 
     def __exit__(self, *_exc: object) -> None:
         if self._bar is not None:
             self._bar.stop()
+        else:
+            self._line()  # where it ended, when the last line was written before that
 
 
 def _duration(seconds: float) -> str:

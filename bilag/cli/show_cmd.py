@@ -34,7 +34,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    deps = bootstrap(load_settings(args.home), coder=False)
+    deps = bootstrap(load_settings(args.home, create=False), coder=False)
     try:
         user = workspace_user(deps, acting_user_name(args.user))
         view = document_view(deps, user, args.document_id)
@@ -119,7 +119,7 @@ def register_history(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    deps = bootstrap(load_settings(args.home), coder=False)
+    deps = bootstrap(load_settings(args.home, create=False), coder=False)
     try:
         user = workspace_user(deps, acting_user_name(args.user))
         entries = document_history(deps, user, args.document_id)

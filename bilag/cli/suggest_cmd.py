@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from bilag.bootstrap import bootstrap
 from bilag.cli.output import print_json, report_problem
 from bilag.cli.tables import make_table, print_table
 from bilag.config import load_settings
 from bilag.contract.results import suggestion_json
-from bilag.services.learning import suggest
-from classifiers.base import CodingInput
-from classifiers.history import read_coding_inputs
+from bilag.services.learning import suggest_file
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -26,15 +25,16 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = load_settings(args.home)
-    items, problems, fatal = read_coding_inputs(args.input)
-    for problem in problems:
+    deps = bootstrap(load_settings(args.home), coder=False)  # suggest loads the model itself
+    try:
+        done = suggest_file(deps, args.input)
+    finally:
+        deps.ledger.dispose()
+    for problem in done.problems:
         report_problem(problem)
-    if fatal:
+    if done.fatal:
         return 1
-    readable: list[CodingInput] = [item for item in items if item is not None]
-    answers = iter(suggest(settings, readable))
-    out = [suggestion_json(next(answers) if item is not None else None) for item in items]
+    out = [suggestion_json(s) for s in done.suggestions]
     if args.json:
         print_json(out)
     else:
@@ -50,4 +50,4 @@ def run(args: argparse.Namespace) -> int:
         ]
         head = ("row", "account", "vat", "confidence", "alternatives")
         print_table(make_table(head, rows, right=("row", "confidence")))
-    return 1 if problems else 0
+    return 1 if done.problems else 0

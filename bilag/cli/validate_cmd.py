@@ -11,8 +11,7 @@ from bilag.cli.tables import make_table, print_table
 from bilag.config import load_settings
 from bilag.contract.reports import validation_json
 from bilag.domain.model import Problem
-from bilag.services.extract import extract_documents
-from parsers.base import ParseContext
+from bilag.services.extract import extract_context, extract_documents
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -26,10 +25,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.home)
-    ctx = ParseContext(
-        buyer_org_numbers=settings.buyer_org_numbers,
-        buyer_names=(settings.company_name,) if settings.company_name else (),
-    )
+    ctx = extract_context(settings)
     report: list[dict[str, Any]] = []
     failed = False
     for result in extract_documents(args.paths, ctx):

@@ -273,4 +273,5 @@ def overview_json(o: Overview) -> dict[str, Any]:
         ],
         "oldest": [{**item, "arrived": _iso(item["arrived"])} for item in o.oldest],
         "failures": [{**item, "arrived": _iso(item["arrived"])} for item in o.failures],
+        "run_failures": [{**run, "started": _iso(run["started"])} for run in o.runs],
     }

@@ -10,20 +10,20 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from bilag.domain.lifecycle import DocumentState
+
 __all__ = ["ApprovalStep", "Decision", "Reason", "ReasonCode", "Status"]
 
 
-class Status(enum.StrEnum):
-    POSTED = "posted"
-    AWAITING_APPROVAL = "awaiting_approval"
-    NEEDS_REVIEW = "needs_review"
-    DUPLICATE = "duplicate"
-    REJECTED = "rejected"
+# a decision's outcome is a document state (one of the contract's): one enum, not two
+Status = DocumentState
 
 
 class ReasonCode(enum.StrEnum):
     # needs review: a person must look
-    NO_INVOICE = "no_invoice"
+    NO_INVOICE = "no_invoice"  # nothing in the document could be read as an invoice
+    SEVERAL_INVOICES = "several_invoices"  # one document, more than one invoice in it
+    INTERNAL_ERROR = "internal_error"  # bilag failed on the document (a bug): kept for a person
     PART_UNREADABLE = "part_unreadable"  # a mail or ZIP with a part that could not be read
     FATAL_FINDING = "fatal_finding"
     MISSING_FIELD = "missing_field"

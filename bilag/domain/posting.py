@@ -129,6 +129,7 @@ def supplier_invoice_voucher(
     series: str = "AP",
     exchange_rate: Decimal | None = None,
     document_id: int | None = None,
+    today: date | None = None,
 ) -> Voucher:
     """The voucher for a coded supplier invoice or credit note.
 
@@ -140,6 +141,8 @@ def supplier_invoice_voucher(
         series: voucher series.
         exchange_rate: NOK per unit of the invoice currency; required unless NOK.
         document_id: the source document.
+        today: the voucher's date when the invoice has no issue date (from the caller's
+            clock: the domain reads none).
 
     Raises:
         PostingError: the coding is incomplete (a line without account) or a rate is missing.
@@ -153,7 +156,9 @@ def supplier_invoice_voucher(
     assert rate is not None  # narrowed above; mypy cannot see it
     sign = Decimal(-1) if invoice.document_type is DocumentType.CREDIT_NOTE else Decimal(1)
     supplier = invoice.supplier
-    when = invoice.issue_date or date.today()
+    when = invoice.issue_date or today
+    if when is None:  # the domain reads no clock: the caller says what today is
+        raise PostingError("the invoice has no issue date and no date was given for the voucher")
 
     def posting(account: str, amount_cur: Decimal, text: str, **kw: str | None) -> Posting:
         amount_cur = to_ore(amount_cur * sign)

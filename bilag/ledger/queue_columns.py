@@ -33,6 +33,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
+from bilag.domain.lifecycle import DocumentState
 from bilag.ledger.tables import approvals, documents
 
 __all__ = [
@@ -47,8 +48,8 @@ __all__ = [
 
 # the document columns the queue's columns follow: writing one of them refreshes them
 INPUTS = frozenset({"status", "reasons", "decision", "invoice"})
-AWAITING = "awaiting_approval"
-QUEUED = frozenset({"needs_review", AWAITING})
+AWAITING = DocumentState.AWAITING_APPROVAL
+QUEUED = frozenset({DocumentState.NEEDS_REVIEW, AWAITING})
 
 StepKey = tuple[int, tuple[str, ...], tuple[str, ...]]  # (step, approvers, rule ids)
 

@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from bilag.domain.dedupe import InvoiceKey
+from bilag.domain.lifecycle import FINAL, ORIGINAL, DocumentState
 from bilag.domain.posting import Posting, Voucher, voucher_id
 from bilag.errors import LedgerError
 from bilag.ledger.chain import append, lock_chain
@@ -30,11 +31,7 @@ from bilag.ledger.tables import (
     vouchers,
 )
 
-__all__ = ["FINAL_STATUSES", "ORIGINAL_STATUSES", "ApprovalRow", "DocumentRow", "LedgerRepository"]
-
-# statuses a later arrival can be a duplicate *of*
-ORIGINAL_STATUSES = ("posted", "awaiting_approval", "needs_review", "posting")
-FINAL_STATUSES = frozenset({"posted", "awaiting_approval", "needs_review", "duplicate", "rejected"})
+__all__ = ["ApprovalRow", "DocumentRow", "LedgerRepository"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +72,7 @@ class DocumentRow:
 
     @property
     def is_final(self) -> bool:
-        return self.status in FINAL_STATUSES
+        return self.status in FINAL
 
     def key(self) -> InvoiceKey:
         return InvoiceKey(
@@ -234,8 +231,8 @@ class LedgerRepository(RegisterQueries):
         # a document whose invoice was read is an original from then on, while it is
         # still being decided: the first one read wins, whatever its id
         original = or_(
-            documents.c.status.in_(ORIGINAL_STATUSES),
-            and_(documents.c.status == "received", documents.c.invoice.is_not(None)),
+            documents.c.status.in_(ORIGINAL),
+            and_(documents.c.status == DocumentState.RECEIVED, documents.c.invoice.is_not(None)),
         )
         query = select(documents).where(documents.c.id != key.document_id, original, or_(*conds))
         return [_doc(r._mapping).key() for r in self.conn.execute(query)]

@@ -34,6 +34,8 @@ from sqlalchemy import (
     update,
 )
 
+from bilag.domain.lifecycle import DocumentRole
+from bilag.ledger.deliveries import deliveries
 from bilag.ledger.tables import documents, metadata
 
 __all__ = ["RunRepository", "RunRow", "runs"]
@@ -158,15 +160,13 @@ class RunRepository:
         """Top-level and found-inside documents per status (attachments left out)."""
         rows = self._conn.execute(
             select(documents.c.status, func.count())
-            .where(documents.c.role != "attachment")
+            .where(documents.c.role != DocumentRole.ATTACHMENT)
             .group_by(documents.c.status)
         )
         return {str(status): int(n) for status, n in rows}
 
     def delivery_counts(self) -> dict[tuple[str, str], int]:
         """Deliveries to the accounting systems per (sink, state)."""
-        from bilag.ledger.deliveries import deliveries
-
         rows = self._conn.execute(
             select(deliveries.c.sink, deliveries.c.state, func.count()).group_by(
                 deliveries.c.sink, deliveries.c.state

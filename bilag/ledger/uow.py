@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from bilag.errors import LedgerError
 from bilag.ledger.anchor import ChainAnchor, database_identity
@@ -42,7 +43,8 @@ __all__ = ["Ledger", "UnitOfWork", "foreign_keys_off", "open_ledger"]
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-READ_ONLY = "bilag_read_only"  # the execution option of a read-only unit of work
+READ_ONLY = "bilag_read_only"
+SET_UP_ATTEMPTS = 6  # the execution option of a read-only unit of work
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -168,7 +170,7 @@ def open_ledger(
         # the listener first, so that every pooled connection lives in the schema
         event.listen(engine, "connect", _search_path(schema))
     if schema is not None or migrate:
-        _set_up(engine, url, None if is_sqlite else schema, migrate=migrate)
+        _set_up_retrying(engine, url, None if is_sqlite else schema, migrate=migrate)
     watch_rollbacks(engine)
     if key is not None:
         _register_key(engine, key)
@@ -185,6 +187,25 @@ def _register_key(engine: Engine, key: ChainKey) -> None:
             key.register(conn, seq)
     except SQLAlchemyError as e:
         raise LedgerError(f"cannot take the chain key into use: {e}") from e
+
+
+def _set_up_retrying(engine: Engine, url: str, schema: str | None, *, migrate: bool) -> None:
+    """:func:`_set_up`, tried again when SQLite said "database is locked" at once.
+
+    SQLite answers some lock conflicts without waiting for its busy timeout (while
+    another connection turns a new file to WAL or recovers its WAL); on a workspace
+    that several processes open for the first time together, that is no failure.
+    """
+    for attempt in range(SET_UP_ATTEMPTS):
+        try:
+            _set_up(engine, url, schema, migrate=migrate)
+            return
+        except LedgerError as e:
+            locked = isinstance(e.__cause__, OperationalError) and "locked" in str(e.__cause__)
+            if not locked or attempt == SET_UP_ATTEMPTS - 1:
+                raise
+            log.info("the ledger is locked during set-up; trying again (%s)", e)
+            time.sleep(0.2 * 2**attempt)
 
 
 def _set_up(engine: Engine, url: str, schema: str | None, *, migrate: bool) -> None:
@@ -269,9 +290,9 @@ def _outside_transaction(conn: Connection, sql: str) -> None:
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None  # no BEGIN of pysqlite's own: _sqlite_begin issues it
     cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA busy_timeout=30000")  # first: the next pragma may have to wait
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 

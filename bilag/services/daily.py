@@ -13,15 +13,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, select
 
+from bilag.domain.lifecycle import WAITING, DocumentState
 from bilag.ledger.deliveries import deliveries
 from bilag.ledger.tables import documents, vouchers
 from bilag.services.deps import Deps
-from bilag.services.results import ATTACHMENT, CONTAINER
 
 __all__ = ["FAILURES_SHOWN", "DailyReport", "daily_report"]
 
 FAILURES_SHOWN = 200
-WAITING = ("awaiting_approval", "needs_review", "posting", "received")
 
 
 @dataclass(frozen=True)
@@ -58,13 +57,15 @@ def daily_report(deps: Deps, day: date, tz: str = "Europe/Oslo") -> DailyReport:
     start = datetime.combine(day, time(), zone).astimezone(UTC)
     end = datetime.combine(day + timedelta(days=1), time(), zone).astimezone(UTC)
     d = documents.c
-    in_day = and_(d.created_at >= start, d.created_at < end, d.status.notin_((ATTACHMENT,)))
+    in_day = and_(
+        d.created_at >= start, d.created_at < end, d.status.notin_((DocumentState.ATTACHMENT,))
+    )
     with deps.uow() as uow:
         conn = uow.repo.conn
         arrived: dict[str, dict[str, int]] = {}
         for source, status, n in conn.execute(
             select(d.source_name, d.status, func.count())
-            .where(in_day, d.status != CONTAINER)
+            .where(in_day, d.status != DocumentState.CONTAINER)
             .group_by(d.source_name, d.status)
         ):
             arrived.setdefault(source or "file", {})[status] = n
@@ -74,7 +75,7 @@ def daily_report(deps: Deps, day: date, tz: str = "Europe/Oslo") -> DailyReport:
                 select(d.status, func.count()).where(d.status.in_(WAITING)).group_by(d.status)
             )
         }
-        failed = and_(in_day, d.status.in_(("needs_review", "rejected")))
+        failed = and_(in_day, d.status.in_((DocumentState.NEEDS_REVIEW, DocumentState.REJECTED)))
         total = conn.execute(select(func.count()).where(failed)).scalar_one()
         failures = [
             {

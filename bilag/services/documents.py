@@ -7,7 +7,7 @@ JSON API all read through these functions, each checking that the user may read.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,10 +22,12 @@ from bilag.ledger.deliveries import DeliveryRepository, DeliveryRow, PaymentRow
 from bilag.ledger.people import aware
 from bilag.ledger.register import ApprovalRow
 from bilag.ledger.repository import DocumentRow
-from bilag.ledger.tables import approvals, audit_log, documents
+from bilag.ledger.runs import runs as runs_table
+from bilag.ledger.tables import approvals, audit_log, documents, postings
 from bilag.services.deps import Deps
 from bilag.services.findings import Explained, explain
 from bilag.services.records import coding_from_json
+from bilag.services.review import current_step
 from bilag.services.routing import Eligibility, eligibility
 from bilag.services.users import require
 
@@ -73,8 +75,6 @@ def _get(deps: Deps, document_id: int) -> DocumentRow:
 
 
 def document_view(deps: Deps, user: User, document_id: int) -> DocumentView:
-    from bilag.services.review import current_step
-
     require(user, Action.READ)
     with deps.uow() as uow:
         row = uow.repo.get_document(document_id)
@@ -139,6 +139,7 @@ class Overview:
     weeks: list[tuple[str, int, int]]  # (ISO week, invoices, posted with no human touch)
     oldest: list[dict[str, Any]]  # the longest waiting
     failures: list[dict[str, Any]]  # recent documents that could not be read or posted
+    runs: list[dict[str, Any]] = field(default_factory=list)  # recent runs that went wrong
 
 
 # Long because the overview's queries share one unit of work and the same filters; the
@@ -195,6 +196,7 @@ def overview(deps: Deps, user: User, *, weeks: int = 8) -> Overview:
             .order_by(documents.c.created_at, documents.c.id)
             .limit(10)
         ).all()
+        gone_wrong = _failed_runs(conn, now - timedelta(days=14))
         failed = conn.execute(
             select(documents.c.id, documents.c.name, documents.c.created_at, documents.c.reasons)
             .where(documents.c.role == "failed", documents.c.created_at >= now - timedelta(days=14))
@@ -233,7 +235,37 @@ def overview(deps: Deps, user: User, *, weeks: int = 8) -> Overview:
             }
             for r in failed
         ],
+        runs=gone_wrong,
     )
+
+
+FAILED_RUNS = ("failed", "crashed", "interrupted")
+
+
+def _failed_runs(conn: Any, since: datetime) -> list[dict[str, Any]]:
+    """The last ten runs since ``since`` that did not complete: some documents failed,
+    or the run itself crashed or was stopped (``bilag status`` has every run)."""
+    rows = conn.execute(
+        select(runs_table)
+        .where(runs_table.c.state.in_(FAILED_RUNS), runs_table.c.started_at >= since)
+        .order_by(runs_table.c.started_at.desc(), runs_table.c.id.desc())
+        .limit(10)
+    ).mappings()
+    return [
+        {
+            "run_id": r["id"],
+            "kind": r["kind"],
+            "source": r["source"],
+            "state": r["state"],
+            "started": aware(r["started_at"]),
+            "failed": r["failed"],
+            "why": r["error"]
+            or "; ".join(
+                f"{f.get('source')}: {f.get('reason')}" for f in (r["failures"] or [])[:2]
+            ),
+        }
+        for r in rows
+    ]
 
 
 def _days(now: datetime, then: datetime) -> int:
@@ -274,8 +306,6 @@ def audit_page(
 
 def dimensions(deps: Deps) -> tuple[list[str], list[str]]:
     """Departments and projects the ledger has seen (for the coding form's suggestions)."""
-    from bilag.ledger.tables import postings
-
     with deps.uow() as uow:
         conn = uow.repo.conn
         departments = [

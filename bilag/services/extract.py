@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bilag.config import Settings
 from bilag.domain.document import IncomingDocument
 from bilag.domain.model import Invoice, Problem
 from bilag.domain.problems import ProblemCode
@@ -47,6 +48,15 @@ class DocumentResult:
     attachments: tuple[IncomingDocument, ...] = ()
     container: bool = False
     notes: tuple[str, ...] = field(default=())
+
+
+def extract_context(settings: Settings, *, ignore_embedded_xml: bool = False) -> ParseContext:
+    """What the parsers know of the workspace for ``bilag extract`` and ``bilag validate``."""
+    return ParseContext(
+        buyer_org_numbers=settings.buyer_org_numbers,
+        buyer_names=(settings.company_name,) if settings.company_name else (),
+        ignore_embedded_xml=ignore_embedded_xml,
+    )
 
 
 def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path | Problem]:

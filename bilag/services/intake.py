@@ -20,8 +20,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bilag.domain.document import IncomingDocument
+from bilag.domain.lifecycle import DocumentState
 from bilag.errors import InfrastructureError, SourceConnectionError
+from bilag.services.process import process_incoming
 from connectors.base import Archive, DocumentSource
+from connectors.sources import build_sources
+from connectors.sources import source_names as names_in
 
 if TYPE_CHECKING:
     from bilag.config import Settings
@@ -46,7 +50,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 # an item whose every document ended in one of these goes to the source's "failed" place
-FAILED_STATUSES = frozenset({"rejected"})
+FAILED_STATUSES = frozenset({DocumentState.REJECTED})
 GROUP_SIZE = 50  # arrivals archived together, with one disk barrier
 GROUP_BYTES = 64 * 1024 * 1024  # ... unless they are this large together
 
@@ -121,8 +125,6 @@ def judge(results: Sequence[Any]) -> tuple[bool, str]:
 
 
 def _default_process() -> ProcessFn:
-    from bilag.services.process import process_incoming
-
     fn: ProcessFn = process_incoming
     return fn
 
@@ -324,8 +326,6 @@ def configured_sources(
     Raises:
         ConfigError: a source is unknown or misconfigured (the message names file and key).
     """
-    from connectors.sources import build_sources
-
     return build_sources(
         settings.raw,
         config_path=settings.config_path,
@@ -337,8 +337,6 @@ def configured_sources(
 
 def source_names(settings: Settings) -> list[str]:
     """The names of the workspace's ``[sources.NAME]`` tables, in file order."""
-    from connectors.sources import source_names as names_in
-
     return names_in(settings.raw, settings.config_path)
 
 

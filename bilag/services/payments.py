@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bilag.domain.identifiers import as_bban, is_bank_account, is_iban, is_kid
+from bilag.domain.lifecycle import DocumentState
 from bilag.domain.payment import BankEntry, Debtor, Match, PaymentOrder, match_entries
 from bilag.errors import ConfigError
 from bilag.ledger.deliveries import DeliveryRepository
@@ -132,8 +133,13 @@ def _order(deps: Deps, row: Mapping[str, Any], horizon: date) -> PaymentOrder | 
     )
 
 
-def pay_due(deps: Deps, due_within: int, output: Path, *, statuses: tuple[str, ...] = ("posted",)
-            ) -> PaymentRun:  # fmt: skip
+def pay_due(
+    deps: Deps,
+    due_within: int,
+    output: Path,
+    *,
+    statuses: tuple[str, ...] = (DocumentState.POSTED,),
+) -> PaymentRun:
     """Write the pain.001 file of what is due within ``due_within`` days to ``output``.
 
     Nothing is written (and nothing recorded) when nothing is due. The rows are

@@ -14,6 +14,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from bilag.domain.approval import Reason, ReasonCode, Status
+from bilag.domain.lifecycle import DocumentState
 from bilag.domain.posting import Voucher, supplier_invoice_voucher
 from bilag.errors import PostingError
 from bilag.services.deps import Deps
@@ -58,6 +59,7 @@ def post_document(deps: Deps, document_id: int) -> str | None:
             series=deps.policy.series,
             exchange_rate=rate,
             document_id=document_id,
+            today=deps.clock().date(),
         )
     except PostingError as e:
         reason = Reason(ReasonCode.POSTING_FAILED, f"cannot build the voucher: {e}")
@@ -119,7 +121,7 @@ def post_document(deps: Deps, document_id: int) -> str | None:
             "document",
             document_id,
             actor=deps.actor,
-            after={"status": "posted", "voucher_id": vid},
+            after={"status": DocumentState.POSTED, "voucher_id": vid},
         )
         uow.commit()
     return vid

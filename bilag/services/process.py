@@ -27,14 +27,15 @@ from typing import Any
 from bilag.domain.approval import DecisionContext, Reason, ReasonCode, Status, decide
 from bilag.domain.dedupe import find_duplicate, key_of, normalise_number
 from bilag.domain.document import IncomingDocument
+from bilag.domain.lifecycle import IN_PROGRESS, DocumentRole, DocumentState
 from bilag.domain.model import Invoice, Problem
+from bilag.domain.problems import ProblemCode
 from bilag.domain.text import printable
 from bilag.errors import InfrastructureError
 from bilag.ledger.repository import DocumentRow
 from bilag.ledger.uow import UnitOfWork
 from bilag.services.claims import claimed
 from bilag.services.coding import code_invoice
-from bilag.services.corrections import field_hints
 from bilag.services.deps import Deps
 from bilag.services.extract import DocumentResult, iter_input_files, parse_document, read_input_file
 from bilag.services.posting import post_document
@@ -44,18 +45,11 @@ from bilag.services.records import (
     invoice_to_json,
 )
 from bilag.services.results import (
-    ATTACHMENT,
-    CONTAINER,
-    POSTING,
-    RECEIVED,
-    ROLE_ATTACHMENT,
-    ROLE_CONTAINER,
-    ROLE_FAILED,
-    ROLE_INVOICE,
     ProcessResult,
     result_of,
     results_of_tree,
 )
+from bilag.services.supplier_memory import field_hints
 from parsers.base import ParseContext
 
 __all__ = [
@@ -170,7 +164,7 @@ def finish_pending_posts(deps: Deps) -> list[str]:
     A document another process holds is left to it.
     """
     with deps.uow(read_only=True) as uow:
-        pending = [row.id for row in uow.repo.documents([POSTING])]
+        pending = [row.id for row in uow.repo.documents([DocumentState.POSTING])]
     posted = []
     for doc_id in pending:
         with claimed(deps, doc_id, wait=False) as won:
@@ -182,7 +176,7 @@ def finish_pending_posts(deps: Deps) -> list[str]:
 def _parse_context(deps: Deps) -> ParseContext:
     with deps.uow() as uow:
         known = tuple(uow.repo.all_suppliers())
-        hints = field_hints(uow)  # what corrections taught (bilag/services/corrections.py)
+        hints = field_hints(uow)  # what corrections taught (bilag/services/supplier_memory.py)
     name = deps.settings.company_name
     return ParseContext(
         buyer_org_numbers=deps.settings.buyer_org_numbers,
@@ -227,7 +221,7 @@ def _process_top(
         settled = False
         if not created:  # recorded before: finished, or left half-way by a run that stopped
             row = uow.repo.get_document(doc_id)
-            settled = row is not None and row.status not in (RECEIVED, POSTING)
+            settled = row is not None and row.status not in IN_PROGRESS
         elif first := uow.repo.find_top_level_by_sha(sha, other_than=doc_id):
             reason = Reason(
                 ReasonCode.DUPLICATE,
@@ -246,7 +240,7 @@ def _process_top(
         with deps.uow(read_only=True) as uow:
             row = uow.repo.get_document(doc_id)
         assert row is not None
-        if row.status in (RECEIVED, POSTING):
+        if row.status in IN_PROGRESS:
             ids = {doc.name: doc_id}
             for parsed in parse_document(doc, ctx, deps.parsers):
                 _handle(deps, parsed, ids)
@@ -262,9 +256,9 @@ def _settle_containers(deps: Deps, doc_id: int) -> None:
             row = uow.repo.get_document(pending.pop())
             if row is None:
                 continue
-            children = [c for c in uow.repo.children(row.id) if c.role != ROLE_ATTACHMENT]
+            children = [c for c in uow.repo.children(row.id) if c.role != DocumentRole.ATTACHMENT]
             pending.extend(c.id for c in children)
-            if row.role != ROLE_CONTAINER or row.status != RECEIVED:
+            if row.role != DocumentRole.CONTAINER or row.status != DocumentState.RECEIVED:
                 continue
             if children and row.reasons:
                 lead = Reason(
@@ -274,7 +268,7 @@ def _settle_containers(deps: Deps, doc_id: int) -> None:
                     row.id, status=Status.NEEDS_REVIEW, reasons=[lead.as_dict(), *row.reasons]
                 )
             elif children:
-                uow.repo.update_document(row.id, status=CONTAINER)
+                uow.repo.update_document(row.id, status=DocumentState.CONTAINER)
             else:
                 reason = Reason(ReasonCode.NO_INVOICE, "no invoice found in this document")
                 uow.repo.update_document(
@@ -285,7 +279,7 @@ def _settle_containers(deps: Deps, doc_id: int) -> None:
                     "document",
                     row.id,
                     actor=deps.actor,
-                    after={"status": "needs_review"},
+                    after={"status": DocumentState.NEEDS_REVIEW},
                 )
         uow.commit()
 
@@ -304,8 +298,8 @@ def _record(
         origin=origin,
         origin_key=origin.get("key") if parent_id is None else None,
         parent_id=parent_id,
-        role=ROLE_INVOICE,
-        status=RECEIVED,
+        role=DocumentRole.INVOICE,
+        status=DocumentState.RECEIVED,
         registered_by=deps.actor,
         now=deps.clock(),
     )
@@ -339,7 +333,7 @@ def _handle(deps: Deps, parsed: DocumentResult, ids: dict[str, int]) -> None:
 def _handle_claimed(deps: Deps, parsed: DocumentResult, doc_id: int) -> None:
     with deps.uow(read_only=True) as uow:
         row = uow.repo.get_document(doc_id)
-    if row is None or row.status not in (RECEIVED, POSTING):
+    if row is None or row.status not in IN_PROGRESS:
         return  # finished before (an earlier run, or the one that held it)
     _record_attachments(deps, parsed, doc_id)
     try:
@@ -349,9 +343,9 @@ def _handle_claimed(deps: Deps, parsed: DocumentResult, doc_id: int) -> None:
     except Exception as e:  # a bug must not lose the document: record it for a person
         log.exception("%s: processing failed", parsed.document.name)
         reason = Reason(
-            ReasonCode.NO_INVOICE, f"bilag failed on this document ({type(e).__name__}: {e})"
+            ReasonCode.INTERNAL_ERROR, f"bilag failed on this document ({type(e).__name__}: {e})"
         )
-        _finish(deps, doc_id, Status.NEEDS_REVIEW, [reason], role=ROLE_FAILED)
+        _finish(deps, doc_id, Status.NEEDS_REVIEW, [reason], role=DocumentRole.FAILED)
 
 
 def _record_attachments(deps: Deps, parsed: DocumentResult, parent_id: int) -> None:
@@ -360,7 +354,9 @@ def _record_attachments(deps: Deps, parsed: DocumentResult, parent_id: int) -> N
         with deps.uow() as uow:
             att_id, created = _record(deps, uow, att, sha, parent_id)
             if created:
-                uow.repo.update_document(att_id, role=ROLE_ATTACHMENT, status=ATTACHMENT)
+                uow.repo.update_document(
+                    att_id, role=DocumentRole.ATTACHMENT, status=DocumentState.ATTACHMENT
+                )
                 uow.commit()
 
 
@@ -368,7 +364,9 @@ def _handle_parsed(deps: Deps, parsed: DocumentResult, doc_id: int) -> None:
     with deps.uow() as uow:
         row = uow.repo.get_document(doc_id)
     assert row is not None
-    if row.status == POSTING:  # decided before a crash: only the posting is left to do
+    if (
+        row.status == DocumentState.POSTING
+    ):  # decided before a crash: only the posting is left to do
         post_document(deps, doc_id)
         return
     problems = [Reason(p.code, p.message) for p in parsed.problems]
@@ -376,21 +374,32 @@ def _handle_parsed(deps: Deps, parsed: DocumentResult, doc_id: int) -> None:
         if parsed.container:
             # stays "received" until its parts are done (see _settle_containers), with
             # the problems of the parts it could not open kept as its reasons meanwhile
-            _finish(deps, doc_id, RECEIVED, problems, role=ROLE_CONTAINER, parser=parsed.parser)
+            _finish(
+                deps,
+                doc_id,
+                DocumentState.RECEIVED,
+                problems,
+                role=DocumentRole.CONTAINER,
+                parser=parsed.parser,
+            )
             return
-        lead = Reason(ReasonCode.NO_INVOICE, "no invoice could be read from this document")
+        lead = (
+            Reason(ReasonCode.INTERNAL_ERROR, "bilag failed on this document (a bug: see the log)")
+            if any(p.code == ProblemCode.INTERNAL_ERROR for p in problems)
+            else Reason(ReasonCode.NO_INVOICE, "no invoice could be read from this document")
+        )
         _finish(
             deps,
             doc_id,
             Status.NEEDS_REVIEW,
             [lead, *problems],
-            role=ROLE_FAILED,
+            role=DocumentRole.FAILED,
             parser=parsed.parser,
         )
         return
     if len(parsed.invoices) > 1:
         reason = Reason(
-            ReasonCode.NO_INVOICE,
+            ReasonCode.SEVERAL_INVOICES,
             f"the document holds {len(parsed.invoices)} invoices; "
             "split it so each is booked on its own",
         )
@@ -420,7 +429,7 @@ def _handle_invoice(
         "payment_reference": invoice.payment_reference,
         "bank_account": invoice.supplier.bank_account or invoice.supplier.iban,
         "is_reminder": key.reminder,
-        "role": ROLE_INVOICE,
+        "role": DocumentRole.INVOICE,
     }
     with deps.uow() as uow:
         uow.repo.lock_ledger()  # one duplicate check at a time: the first one read is the original
@@ -467,7 +476,7 @@ def _handle_invoice(
             extra_reasons=tuple(extra),
         ),
     )
-    status = POSTING if decision.status is Status.POSTED else decision.status.value
+    status = DocumentState.POSTING if decision.status is Status.POSTED else decision.status
     with deps.uow() as uow:
         before = uow.repo.get_document(doc_id)
         uow.repo.update_document(
@@ -490,17 +499,17 @@ def _handle_invoice(
         )
         uow.commit()
     deps.checkpoint("after_decide")
-    if status == POSTING:
+    if status == DocumentState.POSTING:
         post_document(deps, doc_id)
 
 
 def _finish(
     deps: Deps,
     doc_id: int,
-    status: str,
+    status: DocumentState,
     reasons: list[Reason],
     *,
-    role: str | None = None,
+    role: DocumentRole | None = None,
     parser: str | None = None,
 ) -> None:
     values: dict[str, Any] = {"status": status, "reasons": [r.as_dict() for r in reasons]}

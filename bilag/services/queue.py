@@ -25,12 +25,15 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
 
 from bilag.domain.approval import ApprovalStep, Reason, ReasonCode, Status
+from bilag.domain.lifecycle import DocumentState
 from bilag.domain.users import Action, User
 from bilag.ledger.people import aware
 from bilag.ledger.queue_columns import step_of_key
 from bilag.ledger.tables import approvals, documents
 from bilag.ledger.uow import UnitOfWork
 from bilag.services.deps import Deps
+from bilag.services.records import coding_from_json
+from bilag.services.review import ReviewError
 from bilag.services.routing import eligibility
 from bilag.services.users import require
 
@@ -356,8 +359,6 @@ def dismiss(deps: Deps, user: User, document_ids: Iterable[int], reason: str) ->
     """
     require(user, Action.DISMISS)
     if not reason.strip():
-        from bilag.services.review import ReviewError
-
         raise ReviewError("dismissing needs a reason (e.g. 'not an invoice: terms and conditions')")
     ids = sorted(set(document_ids))
     done: list[int] = []
@@ -377,7 +378,7 @@ def dismiss(deps: Deps, user: User, document_ids: Iterable[int], reason: str) ->
                 doc_id,
                 actor=user.name,
                 before={"status": row.status},
-                after={"status": "rejected"},
+                after={"status": DocumentState.REJECTED},
                 reason=reason.strip(),
                 at=now,
             )
@@ -403,8 +404,6 @@ def queue_item_page(
     """A page of the queue for the command line, each invoice with its coding and who
     may sign its current step; with ``user``: what waits for that user (as "waiting for
     me" on the screen)."""
-    from bilag.services.records import coding_from_json
-
     with deps.uow() as uow:
         where = _where(deps, uow, user, replace(f, mine=user is not None))
         page = _page(deps, uow, where, f.page, f.per_page)

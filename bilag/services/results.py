@@ -12,19 +12,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bilag.domain.approval import ReasonCode, Status
+from bilag.domain.lifecycle import DocumentRole, DocumentState
 from bilag.ledger.repository import DocumentRow
 from bilag.services.deps import Deps
 from bilag.services.records import coding_from_json
 
 __all__ = ["ProcessResult", "result_of", "results_of_tree"]
 
-ROLE_INVOICE, ROLE_CONTAINER, ROLE_ATTACHMENT, ROLE_FAILED = (
-    "invoice",
-    "container",
-    "attachment",
-    "failed",
+# what marks a document as not readable as an invoice at all (exit status 1)
+FAILED_CODES = frozenset(
+    {ReasonCode.NO_INVOICE, ReasonCode.SEVERAL_INVOICES, ReasonCode.INTERNAL_ERROR}
 )
-RECEIVED, POSTING, CONTAINER, ATTACHMENT = "received", "posting", "container", "attachment"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +54,14 @@ def results_of_tree(deps: Deps, doc_id: int) -> list[ProcessResult]:
         out: list[ProcessResult] = []
         while rows:
             current = rows.pop(0)
-            children = [c for c in uow.repo.children(current.id) if c.role != ROLE_ATTACHMENT]
-            if current.role == ROLE_CONTAINER and current.status == CONTAINER:
+            children = [
+                c for c in uow.repo.children(current.id) if c.role != DocumentRole.ATTACHMENT
+            ]
+            if current.role == DocumentRole.CONTAINER and current.status == DocumentState.CONTAINER:
                 rows[:0] = children
                 continue
             out.append(result_of(current))
-            if current.role == ROLE_CONTAINER:
+            if current.role == DocumentRole.CONTAINER:
                 rows[:0] = children
     if not out:  # a container whose parts all vanished: say so rather than report nothing
         out.append(
@@ -83,12 +83,12 @@ def result_of(row: DocumentRow) -> ProcessResult:
     coding = coding_from_json(row.coding) if row.coding else None
     main = coding.main_line if coding else None
     status = row.status
-    if status == RECEIVED:
+    if status == DocumentState.RECEIVED:
         status = Status.NEEDS_REVIEW  # interrupted; the next run finishes it
-    elif status == POSTING:
+    elif status == DocumentState.POSTING:
         status = Status.POSTED if row.voucher_id else Status.NEEDS_REVIEW
-    failed = row.role in (ROLE_FAILED, ROLE_CONTAINER) or any(
-        r.get("code") == ReasonCode.NO_INVOICE for r in row.reasons
+    failed = row.role in (DocumentRole.FAILED, DocumentRole.CONTAINER) or any(
+        r.get("code") in FAILED_CODES for r in row.reasons
     )
     return ProcessResult(
         source=row.name,

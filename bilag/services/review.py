@@ -29,6 +29,7 @@ from typing import Any
 
 from bilag.domain.approval import ApprovalStep, Decision, Reason, ReasonCode, Status
 from bilag.domain.coding import CodedLine, Coding
+from bilag.domain.lifecycle import DocumentState
 from bilag.domain.users import Action, User
 from bilag.errors import BilagError
 from bilag.ledger.repository import DocumentRow
@@ -44,6 +45,7 @@ from bilag.services.records import (
     invoice_from_json,
 )
 from bilag.services.routing import eligibility, route_after_correction
+from bilag.services.supplier_memory import remember_coding
 from bilag.services.users import require
 from classifiers.base import HistoryRow
 
@@ -101,7 +103,7 @@ def approve(deps: Deps, document_id: int, user: User, comment: str = "") -> Revi
             )
         return correct(deps, document_id, user, reason=comment or "reviewed and accepted")
     require(user, Action.APPROVE)
-    if row.status == "posting":  # approved before a stop: finish the posting only
+    if row.status == DocumentState.POSTING:  # approved before a stop: finish the posting only
         vid = post_document(deps, document_id)
         return ReviewOutcome(document_id, Status.POSTED, vid, "posting finished")
     with deps.uow() as uow:
@@ -148,7 +150,7 @@ def approve(deps: Deps, document_id: int, user: User, comment: str = "") -> Revi
             at=now,
         )
         if last:
-            uow.repo.update_document(document_id, status="posting", updated_at=now)
+            uow.repo.update_document(document_id, status=DocumentState.POSTING, updated_at=now)
         uow.commit()
     if not last:
         return ReviewOutcome(
@@ -184,7 +186,7 @@ def reject(deps: Deps, document_id: int, user: User, reason: str) -> ReviewOutco
             document_id,
             actor=user.name,
             before={"status": row.status},
-            after={"status": "rejected"},
+            after={"status": DocumentState.REJECTED},
             reason=reason.strip(),
             at=deps.clock(),
         )
@@ -341,8 +343,6 @@ def save_correction(
     reason: str,
 ) -> ReviewOutcome:
     """Store a corrected coding (and invoice), route it again, audit and remember it."""
-    from bilag.services.corrections import remember_coding
-
     coding = replace(coding, source="manual")
     stored_invoice = dict(invoice) if invoice is not None else row.invoice
     assert stored_invoice is not None
@@ -432,7 +432,11 @@ def reverse(
             status=Status.NEEDS_REVIEW,
             voucher_id=None,
             reasons=[why.as_dict()],
-            decision={"status": "needs_review", "reasons": [why.as_dict()], "round": round_},
+            decision={
+                "status": DocumentState.NEEDS_REVIEW,
+                "reasons": [why.as_dict()],
+                "round": round_,
+            },
         )
         uow.audit.record(
             "decided",
@@ -440,7 +444,7 @@ def reverse(
             document_id,
             actor=user.name,
             before={"status": row.status, "voucher_id": row.voucher_id},
-            after={"status": "needs_review", "reversal": rid},
+            after={"status": DocumentState.NEEDS_REVIEW, "reversal": rid},
             reason=reason.strip(),
             at=deps.clock(),
         )

@@ -9,6 +9,7 @@ document written in Norwegian.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -93,7 +94,7 @@ def currency(lines: Sequence[Line]) -> Pick | None:
                     first.setdefault(str(found.value), found.locator())
                 for symbol, code in _SYMBOLS.items():
                     text = word.text.lower()
-                    if text == symbol or (len(symbol) == 1 and symbol in text):
+                    if text == symbol or (len(symbol) == 1 and _with_amount(symbol, text)):
                         symbols[code] += 1
                         first.setdefault(code, phrase.locator())
     if codes:
@@ -109,6 +110,16 @@ def currency(lines: Sequence[Line]) -> Pick | None:
         # a Norwegian invoice that names no currency is in kroner
         return Pick("NOK", 0.7, "default for a Norwegian document", None)
     return None
+
+
+_SIGN_AND_AMOUNT = re.compile(r"[-(]?(?P<a>\S)?\d[\d.,]*(?P<b>\S)?\)?")
+
+
+def _with_amount(symbol: str, text: str) -> bool:
+    """``$120.00``, ``120,00€``: a currency sign joined to an amount. A ``$`` inside a word
+    is more often an ``S`` that OCR misread than a dollar."""
+    m = _SIGN_AND_AMOUNT.fullmatch(text)
+    return m is not None and symbol in (m["a"], m["b"])
 
 
 def _token(word: Word) -> Token:

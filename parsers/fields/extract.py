@@ -37,7 +37,12 @@ from parsers.fields.lines import Line, build_lines
 from parsers.fields.memory import remembered_picks
 from parsers.fields.parties import parties
 from parsers.fields.payable import choose_payable
-from parsers.fields.references import OTHER_INVOICE, dateline, names_another_invoice
+from parsers.fields.references import (
+    OTHER_INVOICE,
+    dateline,
+    earlier_date,
+    names_another_invoice,
+)
 from parsers.fields.table import read_line_table
 from parsers.fields.values import (
     CURRENCIES,
@@ -74,6 +79,7 @@ _READERS: Mapping[str, Reader] = {
     "payable_amount": read_amount,
     "prepaid_amount": read_amount,
     "rounding_amount": read_amount,
+    "fee_amount": read_amount,
 }
 # the most a label-found value of each kind may claim before any cross-check
 _CAPS: Mapping[str, float] = {
@@ -87,6 +93,7 @@ _CAPS: Mapping[str, float] = {
     "payable_amount": 0.85,
     "prepaid_amount": 0.85,
     "rounding_amount": 0.85,
+    "fee_amount": 0.85,
 }
 
 
@@ -109,6 +116,8 @@ def _candidates(
         field = hit.field
         if field == "invoice_number" and names_another_invoice(hit, credit=credit):
             field = "preceding_invoice"  # "Gjelder faktura 1234": the invoice credited (BT-25)
+        if field in ("issue_date", "due_date") and earlier_date(hit):
+            continue  # "Opprinnelig forfall": a reminder's old due date
         label = " ".join(t.raw for t in hit.label)
         strength = _strength(hit)
         regions = list(value_regions(hit, lines))
@@ -283,6 +292,7 @@ def extract(
         payable_picks,
         _amount_picks(picks.get("prepaid_amount", [])),
         _amount_picks(picks.get("rounding_amount", []), signed=True),
+        _amount_picks(picks.get("fee_amount", [])),
     )
     gross = keep("gross_total", _from_amount(totals.gross))
     net = keep("net_total", _from_amount(totals.net))

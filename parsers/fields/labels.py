@@ -320,6 +320,18 @@ LABELS: Mapping[str, Mapping[str, float]] = {
         "geleistete anzahlung": _STRONG,
         "acompte": _STRONG,
     },
+    # a fee added to what is owed (a reminder's, a late payment's): outside the invoice totals
+    "fee_amount": {
+        "purregebyr": _STRONG,
+        "purringsgebyr": _STRONG,
+        "purregebyr kr": _STRONG,
+        "varselgebyr": _STRONG,
+        "betalingsvarselgebyr": _STRONG,
+        "reminder fee": _STRONG,
+        "late fee": _STRONG,
+        "late payment fee": _STRONG,
+        "mahngebühr": _STRONG,
+    },
     # rounding to whole kroner (BT-114), signed
     "rounding_amount": {
         "øreavrunding": _STRONG,

@@ -1,4 +1,4 @@
-"""The amount to pay, decided with the totals: ``gross − prepaid ± rounding = payable``.
+"""The amount to pay, decided with the totals: ``gross − prepaid (+ fee) ± rounding = payable``.
 
 An invoice prints its gross total and, when something was paid in advance
 (``Forskuddsbetalt``, ``Betalt a konto``, ``Paid in advance``) or the amount is rounded
@@ -51,15 +51,18 @@ def choose_payable(
     payable: Sequence[AmountChoice],
     prepaid: Sequence[AmountChoice],
     rounding: Sequence[AmountChoice],
+    fees: Sequence[AmountChoice] = (),
 ) -> Payable:
     """The amount to pay among the labelled readings, checked against the gross total.
 
     ``payable`` and ``prepaid`` are unsigned readings, ``rounding`` signed as printed (its
-    sign is settled by the arithmetic: an unsigned ``0,40`` may be taken off).
+    sign is settled by the arithmetic: an unsigned ``0,40`` may be taken off); ``fees``
+    are added to what is owed (a reminder's ``Purregebyr``).
     """
     pays = _distinct([c for c in payable if c.value > 0])
     prepaids = [c for c in _distinct(prepaid) if c.value > 0]
     roundings = [c for c in _distinct(rounding) if 0 < abs(c.value) < _ONE]
+    added = [c for c in _distinct(fees) if c.value > 0]
     if gross is None:
         if not pays:
             return Payable(None, None, None)
@@ -75,11 +78,14 @@ def choose_payable(
             return Payable(derived, paid, None)
         return Payable(gross, None, None)
     best: tuple[float, Payable] | None = None
-    for p, pp, r in itertools.product(pays, [None, *prepaids], [None, *roundings]):
-        explained = _explain(gross.value, p, pp, r)
+    for p, pp, r, fee in itertools.product(
+        pays, [None, *prepaids], [None, *roundings], [None, *added]
+    ):
+        explained = _explain(gross.value + (fee.value if fee else 0), p, pp, r)
         if explained is None:
             continue
-        score = p.confidence + (pp.confidence if pp else 0) + (r.confidence if r else 0)
+        extra = [c.confidence for c in (pp, r, fee) if c is not None]
+        score = p.confidence + sum(extra)
         if best is None or score > best[0]:
             best = (score, explained)
     if best is not None:

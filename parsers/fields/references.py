@@ -15,7 +15,7 @@ from parsers.fields.heuristics import parse_date, plausible_date
 from parsers.fields.lines import Line
 from parsers.fields.values import Hit, Pick
 
-__all__ = ["OTHER_INVOICE", "dateline", "names_another_invoice"]
+__all__ = ["OTHER_INVOICE", "dateline", "earlier_date", "names_another_invoice"]
 
 # words before an invoice-number label that make it name another invoice than this one
 OTHER_INVOICE = frozenset(
@@ -61,6 +61,20 @@ def names_another_invoice(hit: Hit, *, credit: bool) -> bool:
     before = [w for w in hit.phrase.words if w.x1 <= first.x0]
     words = {w.text.lower().strip(".:,;()") for w in before[-4:]}
     return not words.isdisjoint(OTHER_INVOICE) or (credit and not words.isdisjoint(_ORIGINAL))
+
+
+# a date label after one of these names a date that no longer holds ("Opprinnelig forfall"
+# on a reminder, whose new due date is printed beside it)
+_EARLIER = frozenset(
+    {"opprinnelig", "opprinneleg", "original", "tidligere", "tidlegare", "previous", "old"}
+)
+
+
+def earlier_date(hit: Hit) -> bool:
+    """``Opprinnelig forfall``, ``Original due date``: not this document's date."""
+    first = hit.label[0].word
+    before = [w for w in hit.phrase.words if w.x1 <= first.x0]
+    return any(w.text.lower().strip(".:,;()") in _EARLIER for w in before[-2:])
 
 
 _DATELINE = re.compile(r"^([^\W\d_][\w .'-]{1,30}),\s*(\S.{4,24})$")

@@ -64,7 +64,14 @@ def test_init_refuses_to_change_the_company_of_an_existing_workspace(tmp_path: P
 
 
 def test_read_only_commands_refuse_a_folder_that_is_not_a_workspace(tmp_path: Path) -> None:
-    for args in (("queue",), ("status",), ("export", "csv"), ("export", "saft", "--year", "2026")):
+    for args in (
+        ("queue",),
+        ("status",),
+        ("export", "csv"),
+        ("export", "saft", "--year", "2026"),
+        ("show", "1"),
+        ("history", "1"),
+    ):
         result = bilag(*args, cwd=tmp_path)  # no --home: ./.bilag
         assert result.returncode == 2, (args, result.stderr)
         assert "not a bilag workspace" in result.stderr and "bilag init" in result.stderr
@@ -176,6 +183,7 @@ def test_run_fetches_every_source_and_one_bad_source_does_not_stop_the_others(
     result = bilag("run", "--home", str(home))
     assert result.returncode == 1
     assert "a_broken: not processed:" in result.stderr
+    assert "drop: 1/1 documents" in result.stderr  # progress, as a line: not a terminal
     status = json.loads(bilag("status", "--home", str(home), "--json").stdout)
     (only,) = status["runs"]
     # a drop folder counts its files ahead: the progress bar has a total and an ETA

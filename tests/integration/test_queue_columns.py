@@ -117,7 +117,7 @@ def test_sqlite_answers_every_filter_from_the_queue_index_alone(make_deps, ledge
     if not ledger_url[0].startswith("sqlite"):
         return  # the plans are SQLite's; PostgreSQL plans by its statistics
     deps = make_deps(policy=BANDS, coder=FakeCoder(confidence=0.4))
-    people = add_people(deps, lise="clerk", kari="approver")
+    people = add_people(deps, lise="clerk", kari="approver", per="clerk,approver")
     [result] = process_incoming(deps, [incoming("a.xml", fake_invoice(net="1000"))])
     correct(deps, result.document_id, people["lise"], account="6540")
     seen: list[tuple[str, Any]] = []
@@ -136,10 +136,11 @@ def test_sqlite_answers_every_filter_from_the_queue_index_alone(make_deps, ledge
             QueueFilter(supplier="Leverandør"),
         ):
             queue_page(deps, people["kari"], f)
+        queue_page(deps, people["per"], QueueFilter(mine=True))  # reviews or steps to sign
     finally:
         event.remove(engine, "before_cursor_execute", keep)
     paged = [(s, p) for s, p in seen if "LIMIT" in s or s.startswith("SELECT count(*)")]
-    assert len(paged) == 8
+    assert len(paged) == 10
     with engine.connect() as conn:
         for statement, params in paged:
             plan = " | ".join(

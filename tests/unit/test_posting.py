@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -147,3 +149,30 @@ def test_every_coded_invoice_gives_a_balanced_voucher(
     c = coding(*((str(n), "6800", code) for n in nets))
     v = supplier_invoice_voucher(inv, c, CHART, exchange_rate=fx)
     assert sum(p.amount for p in v.postings) == 0
+
+
+def test_an_invoice_without_issue_date_is_dated_by_the_callers_today() -> None:
+    undated = invoice("1000.00", "250.00", issue_date=None)
+    v = supplier_invoice_voucher(
+        undated, coding(("1000.00", "6800", "1")), CHART, today=date(2026, 4, 1)
+    )
+    assert v.voucher_date == date(2026, 4, 1)
+    with pytest.raises(PostingError, match="no date"):
+        supplier_invoice_voucher(undated, coding(("1000.00", "6800", "1")), CHART)
+
+
+def test_the_domain_reads_no_clock() -> None:
+    """``date.today()``, ``datetime.now()`` and the like come in through Deps' clock."""
+    domain = Path(__file__).resolve().parents[2] / "bilag" / "domain"
+    clocks = {"today", "now", "utcnow", "time", "monotonic", "perf_counter"}
+    calls = [
+        f"{path.name}:{node.lineno}"
+        for path in domain.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in clocks
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id in {"date", "datetime", "time"}
+    ]
+    assert calls == []

@@ -148,6 +148,19 @@ def _mail_origin(msg: Message, parent: IncomingDocument) -> dict[str, str]:
     return origin
 
 
+def _forwarded_bytes(inner: Message) -> bytes:
+    """A forwarded mail as bytes again, for the child document.
+
+    The bytes generator writes text parts (a preamble, a lenient decoding's U+FFFD) as
+    ASCII and fails on anything else; the text generator does not, and what it writes
+    is encoded here as UTF-8, undecodable bytes kept.
+    """
+    try:
+        return inner.as_bytes(policy=policy.default)
+    except UnicodeError:
+        return inner.as_string(policy=policy.default).encode("utf-8", "surrogateescape")
+
+
 def _size(n: int) -> str:
     return f"{n / 2**20:.0f} MiB" if n >= 2**20 else f"{n / 1024:.0f} KiB"
 
@@ -316,7 +329,7 @@ class MailParser:
                 if not isinstance(inner, Message):
                     notes.append(f"part {index}: empty forwarded mail skipped")
                     continue
-                data = inner.as_bytes(policy=policy.default)
+                data = _forwarded_bytes(inner)
                 fallback = f"forwarded-{index}.eml"
                 raw_name = raw_name or fallback
             else:

@@ -37,7 +37,6 @@ from bilag.domain.model import Invoice, Problem
 from bilag.domain.problems import ProblemCode
 from bilag.domain.text import printable
 from parsers.base import ParseContext, ParseOutcome
-from parsers.fields.invoice import extract_invoice
 from parsers.mail.body import html_to_text, looks_like_invoice_text, text_to_words
 from parsers.mail.depth import nests_deeper_than
 from parsers.mail.names import safe_name, unique_name
@@ -438,6 +437,10 @@ class MailParser:
         if not looks_like_invoice_text(text):
             return None
         source = f"{doc.name}#body"
+        # the field extractor loads with the first document that needs it: ~25 ms of
+        # start-up (rapidfuzz, the label tables) that an EHF-only run need not pay
+        from parsers.fields.invoice import extract_invoice
+
         invoice, problems = extract_invoice(
             text_to_words(text), source=source, parser="email-body", ctx=ctx
         )

@@ -71,6 +71,10 @@ class PrepOptions:
     rescale: bool = True
     denoise: bool = True
     binarise: str = "otsu"  # "otsu" | "adaptive" | "none"
+    # np.rot90 k (0..3) to apply instead of deciding the direction: how a second read in
+    # another orientation is prepared (parsers.ocr.retry); the skew is still searched
+    turn: int | None = None
+    retry: bool = True  # read a poor page again other ways (parsers.ocr.parser, .retry)
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +244,7 @@ def _ascender_balance(ink: Gray) -> tuple[float, float]:
     return above, below
 
 
-def detect_geometry(gray: Gray, *, max_skew: float = 15.0) -> Geometry:
+def detect_geometry(gray: Gray, *, max_skew: float = 15.0, quarter: int | None = None) -> Geometry:
     """Quarter turn (0 or 1) and skew that make the page's text lines level.
 
     Up versus down is decided later by :func:`upside_down`, on the levelled page.
@@ -248,6 +252,7 @@ def detect_geometry(gray: Gray, *, max_skew: float = 15.0) -> Geometry:
     Args:
         gray: the page, dark text on light paper (any size; analysed at ~1000 px).
         max_skew: the largest skew searched, in degrees, either way.
+        quarter: 0 or 1 to take that text direction as given and only find the skew.
 
     Returns:
         The :class:`Geometry`; an empty page comes back as no turn, no skew.
@@ -260,6 +265,9 @@ def detect_geometry(gray: Gray, *, max_skew: float = 15.0) -> Geometry:
     if len(xs) < 200:
         return Geometry(0, 0.0, 0.0)
     sh, sw = small.shape
+    if quarter is not None:
+        rxs, rys = _rot_points(xs, ys, quarter, sw, sh)
+        return Geometry(quarter, _best_angle(rxs, rys, max_skew)[0], 0.0)
     # text direction: rows sharpest as the page lies (0/180) or turned a quarter (90/270)
     upright_angle, upright_score = _best_angle(xs, ys, max_skew)
     txs, tys = _rot_points(xs, ys, 1, sw, sh)
@@ -342,10 +350,10 @@ def prepare_page(gray: Gray, options: PrepOptions | None = None) -> Prepared:
         gray = normalise_background(gray)
         steps.append("normalise")
     geometry = Geometry(0, 0.0, 0.0)
-    if opt.orient or opt.deskew:
-        found = detect_geometry(gray)
+    if opt.orient or opt.deskew or opt.turn is not None:
+        found = detect_geometry(gray, quarter=None if opt.turn is None else opt.turn % 2)
         geometry = Geometry(
-            found.quarter_turns if opt.orient else 0,
+            found.quarter_turns if opt.orient or opt.turn is not None else 0,
             found.skew if opt.deskew else 0.0,
             found.upright_confidence,
         )
@@ -365,7 +373,11 @@ def prepare_page(gray: Gray, options: PrepOptions | None = None) -> Prepared:
                 interp = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
                 gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=interp)
                 steps.append(f"scale{scale:.2f}")
-    if opt.orient:
+    if opt.turn is not None and opt.turn >= 2:
+        gray = np.ascontiguousarray(gray[::-1, ::-1])
+        steps.append("rotate180")
+        geometry = Geometry(opt.turn % 4, geometry.skew, 1.0)
+    elif opt.orient and opt.turn is None:
         flipped, sure = upside_down(gray)
         # all-caps text (receipts) has no ascenders to tell by: ~0.02-0.11 measured on
         # upright SROIE receipts against 0.39-0.88 on our invoices, turned or not

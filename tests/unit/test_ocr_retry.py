@@ -1,0 +1,98 @@
+"""A page that reads poorly is read again: other orientations first, then in gray; the read
+with the most good words is kept (tesseract stood in for by a reader that knows the page)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+pytest.importorskip("cv2")
+
+from parsers.layout import Page, Word  # noqa: E402
+from parsers.ocr.prep import Geometry, Prepared, PrepOptions  # noqa: E402
+from parsers.ocr.retry import Read, good_words, is_poor, read_best  # noqa: E402
+
+IMAGE = np.full((40, 30), 255, np.uint8)
+WORDS = ("Fakturanr.", "2024-1187", "Forfallsdato", "15.03.2024", "Betales", "konto")
+
+
+def _page(texts: tuple[str, ...]) -> Page:
+    words = tuple(
+        Word(t, float(i), 0.0, float(i + 1), 1.0, 1, confidence=0.9) for i, t in enumerate(texts)
+    )
+    return Page(1, 30.0, 40.0, words)
+
+
+def _prepare(first_turn: int) -> object:
+    """prepare_page as it would run: the cheap test picks ``first_turn``; a forced turn wins."""
+
+    def prepare(image: np.ndarray, options: PrepOptions) -> Prepared:
+        turn = first_turn if options.turn is None else options.turn
+        steps = ("otsu",) if options.binarise == "otsu" else ()
+        return Prepared(image, Geometry(turn, 0.0, 0.0), 1.0, False, steps)
+
+    return prepare
+
+
+def _reader(right_turn: int, gray_reads_better: bool = False) -> tuple[object, list[Prepared]]:
+    """Reads the page well only at ``right_turn``; garbage at any other."""
+    seen: list[Prepared] = []
+
+    def ocr(prepared: Prepared) -> tuple[Page, tuple[float, ...]]:
+        seen.append(prepared)
+        if prepared.geometry.quarter_turns != right_turn:
+            return _page(("~", "r:", "ee", "ʇ", ".:", "ı", "-", "'", "n", "¬")), (20.0,) * 10
+        texts = WORDS * 3
+        if "otsu" in prepared.steps and gray_reads_better:
+            return _page(texts), (95.0,) * 6 + (40.0,) * 12  # blotted letters
+        if "otsu" in prepared.steps:
+            return _page(texts), (95.0,) * 18
+        return _page(texts), (95.0,) * 14 + (40.0,) * 4
+
+    return ocr, seen
+
+
+def test_a_page_that_reads_well_is_read_once():
+    ocr, seen = _reader(right_turn=0)
+    best, reads = read_best(IMAGE, PrepOptions(), _prepare(0), ocr)  # type: ignore[arg-type]
+    assert reads == 1 and len(seen) == 1
+    assert best.good == 18
+
+
+@pytest.mark.parametrize("right_turn", [1, 2, 3])
+def test_a_page_read_the_wrong_way_is_read_in_the_other_orientations_until_one_reads(
+    right_turn: int,
+):
+    ocr, seen = _reader(right_turn)
+    best, reads = read_best(IMAGE, PrepOptions(), _prepare(0), ocr)  # type: ignore[arg-type]
+    assert best.prepared.geometry.quarter_turns == right_turn
+    assert best.good == 18
+    assert reads == len(seen) <= 4
+    assert seen[1].geometry.quarter_turns == 2  # upside down is tried first
+
+
+def test_a_poor_read_the_right_way_up_is_read_again_in_gray_and_the_better_kept():
+    ocr, seen = _reader(right_turn=0, gray_reads_better=True)
+    best, reads = read_best(IMAGE, PrepOptions(), _prepare(0), ocr)  # type: ignore[arg-type]
+    assert reads == 2
+    assert "otsu" not in seen[1].steps and seen[1].geometry.quarter_turns == 0
+    assert best.prepared is seen[1] and best.good == 14
+
+
+def test_retries_are_not_made_when_the_first_preparation_was_gray_already():
+    ocr, seen = _reader(right_turn=0, gray_reads_better=True)
+    options = replace(PrepOptions(), binarise="none")
+    _, reads = read_best(IMAGE, options, _prepare(0), ocr)  # type: ignore[arg-type]
+    assert reads == 1
+
+
+def test_good_words_are_confident_and_shaped_like_words_or_numbers():
+    page = _page(("Faktura", "1503.12.34562", "ee", "xzq", "Betales", "NOK"))
+    assert good_words(page, (95.0, 90.0, 99.0, 99.0, 50.0, 85.0)) == 3  # Faktura, number, NOK
+
+
+def test_a_nearly_empty_page_is_not_worth_another_read():
+    page = _page(("~", "ee"))
+    assert not is_poor(Read(page, (10.0, 10.0), Prepared(IMAGE, Geometry(0, 0, 0), 1, False)))

@@ -12,7 +12,9 @@ How a page travels (see ``docs/ocr.md`` for the figures):
    with pypdfium2 at 300 dpi, or lower when that would exceed the same budget;
 2. :func:`parsers.ocr.prep.prepare_page`: crop, normalise, orient, deskew,
    rescale, denoise, binarise;
-3. :func:`parsers.ocr.tesseract.run_tesseract` on a 1-bit PBM file;
+3. :func:`parsers.ocr.tesseract.run_tesseract` on a 1-bit PBM file; a page that
+   reads poorly is prepared and read again (other orientations, then gray) by
+   :func:`parsers.ocr.retry.read_best`, which keeps the best read;
 4. the words of all pages go to :func:`parsers.fields.invoice.extract_invoice`.
 
 Pages run concurrently, one single-threaded tesseract per core. The workers are

@@ -18,7 +18,9 @@ from bilag.ledger.chain_key import KEY_FILE
 from bilag.ledger.chart import load_chart
 from bilag.ledger.uow import open_ledger
 from bilag.services.deps import Deps, no_checkpoint
+from bilag.services.learning import load_or_retrain
 from bilag.services.policy import load_policy
+from bilag.services.supplier_memory import RememberingCoder
 from classifiers.base import AccountCoder
 from parsers.base import Parser
 
@@ -54,6 +56,8 @@ def bootstrap(
         ConfigError: the policy or chart file is unusable (the message names file and line).
         LedgerError: the database cannot be opened or migrated.
     """
+    # the parsers cost ~0.09 s of CPU to import, which commands that never parse (queue,
+    # approve, show, user) should not pay at every start (docs/operations.md, "Start-up")
     from connectors.archive import open_archive
     from parsers.registry import all_parsers
 
@@ -67,8 +71,6 @@ def bootstrap(
     if coder is True:
         # a model saved by another format or library version is retrained from the
         # history kept beside it, rather than refused
-        from bilag.services.learning import load_or_retrain
-
         loaded: AccountCoder | None = load_or_retrain(settings)
     elif coder is False:
         loaded = None
@@ -84,9 +86,7 @@ def bootstrap(
         chain_key=key_file or settings.home / KEY_FILE,
     )
     if coder is not False:
-        # what people corrected a supplier's coding to comes first (bilag/services/corrections.py)
-        from bilag.services.corrections import RememberingCoder
-
+        # what people corrected a supplier's coding to comes first (services/supplier_memory.py)
         loaded = RememberingCoder(loaded, ledger)
     return Deps(
         settings=settings,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import MappingProxyType
 
@@ -64,6 +64,8 @@ class FolderSource:
         self.failed_dir = Path(failed_dir) if failed_dir else self.inbox / "failed"
         self.settle_seconds = settle_seconds
         self.max_file_bytes = max_file_bytes
+        # paths this run takes; None: all (a flow splitting a batch over runs sets it)
+        self.wanted: Callable[[str], bool] | None = None
         self._paths: dict[str, Path] = {}  # printable name -> the path it came from
 
     def _candidates(self) -> Iterator[tuple[Path, bool]]:
@@ -101,6 +103,7 @@ class FolderSource:
             1
             for path, _ in self._candidates()
             if not path.name.lower().endswith((*_IN_PROGRESS, ".reason.txt"))
+            and (self.wanted is None or self.wanted(str(path)))
         )
 
     def fetch_new(self) -> Iterator[IncomingDocument]:
@@ -109,6 +112,8 @@ class FolderSource:
         for path, in_maildir in self._candidates():
             lowered = path.name.lower()
             if lowered.endswith(_IN_PROGRESS) or lowered.endswith(".reason.txt"):
+                continue
+            if self.wanted is not None and not self.wanted(str(path)):
                 continue
             try:
                 stat = path.stat()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qs, urlsplit
@@ -110,6 +110,9 @@ class S3Source:
         self.processed_prefix = processed_prefix
         self.failed_prefix = failed_prefix
         self.max_object_bytes = max_object_bytes
+        # names (s3://bucket/key) this run takes; None: all. A flow that splits a batch
+        # over several runs sets it, so an object of another part is not even read
+        self.wanted: Callable[[str], bool] | None = None
 
     def _wrap(self, e: Exception, what: str) -> Exception:
         if _is_connection_error(e):
@@ -133,7 +136,11 @@ class S3Source:
             for page in pages:
                 for obj in page.get("Contents", []):
                     key = obj["Key"]
-                    if key.endswith("/") or self._handled(key):
+                    if key.endswith("/"):
+                        continue
+                    if self.wanted is not None and not self.wanted(f"s3://{self.bucket}/{key}"):
+                        continue
+                    if self._handled(key):
                         continue
                     etag = str(obj.get("ETag", "")).strip('"')
                     if obj.get("Size", 0) > self.max_object_bytes:

@@ -226,11 +226,20 @@ class _Done:
         return self.value
 
 
-def _in_shard(
-    stream: Iterator[IncomingDocument], shard: int, shards: int
-) -> Iterator[IncomingDocument]:
-    for doc in stream:
-        if shards <= 1 or zlib.crc32(doc.name.encode("utf-8")) % shards == shard:
+def _part_of(name: str, shards: int) -> int:
+    return zlib.crc32(name.encode("utf-8")) % shards
+
+
+def _select_part(source: Any, shard: int, shards: int) -> None:
+    """Have a folder or S3 source skip, unread, the items of the other parts."""
+    if shards > 1 and hasattr(source, "wanted"):
+        source.wanted = lambda name: _part_of(name, shards) == shard
+
+
+def _in_shard(source: Any, shard: int, shards: int) -> Iterator[IncomingDocument]:
+    """The source's new items of this part (see :func:`_select_part`)."""
+    for doc in source.fetch_new():
+        if shards <= 1 or _part_of(doc.name, shards) == shard:
             yield doc
 
 
@@ -256,6 +265,7 @@ def _pull_source(
         part.fail(str(e), config=True)
         return
     archive = open_archive(settings.archive_url)
+    _select_part(source, *shard)
     count = getattr(source, "pending", None)
     if callable(count):
         progress.expected += int(count())
@@ -288,7 +298,7 @@ def _chunks(
     shard: tuple[int, int],
 ) -> None:
     """Take chunk after chunk and keep every worker busy; acknowledge as chunks finish."""
-    stream = _in_shard(iter(source.fetch_new()), *shard)
+    stream = _in_shard(source, *shard)
     window: dict[Any, list[IncomingDocument]] = {}
     exhausted, dropped = False, None
     while not exhausted or window:

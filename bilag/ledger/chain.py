@@ -378,6 +378,7 @@ def chain_existing(conn: Connection) -> int:
     postings (line order) at its ``posted_at``, each audit entry at its ``at``; a
     voucher comes before audit entries of the same instant (posting writes it first).
     """
+    # chain_verify imports this module at its top: the cycle's late side
     from bilag.ledger.chain_verify import raw_rows
 
     groups: list[tuple[tuple[str, int, int, int], list[dict[str, Any]]]] = []

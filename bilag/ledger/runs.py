@@ -35,6 +35,7 @@ from sqlalchemy import (
 )
 
 from bilag.domain.lifecycle import DocumentRole
+from bilag.ledger.deliveries import deliveries
 from bilag.ledger.tables import documents, metadata
 
 __all__ = ["RunRepository", "RunRow", "runs"]
@@ -166,8 +167,6 @@ class RunRepository:
 
     def delivery_counts(self) -> dict[tuple[str, str], int]:
         """Deliveries to the accounting systems per (sink, state)."""
-        from bilag.ledger.deliveries import deliveries
-
         rows = self._conn.execute(
             select(deliveries.c.sink, deliveries.c.state, func.count()).group_by(
                 deliveries.c.sink, deliveries.c.state

@@ -31,6 +31,7 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Any
 
+from bilag.contract.serialize import delivery_json, payment_json
 from bilag.domain.delivery import (
     DeliveryState,
     Difference,
@@ -50,6 +51,7 @@ from bilag.errors import (
 )
 from bilag.ledger.deliveries import DeliveryRepository, DeliveryRow
 from bilag.services.deps import Deps
+from bilag.services.sinks import configured_sinks, open_sink
 from connectors.base import AccountingSink, ExternalRef
 
 __all__ = [
@@ -376,8 +378,6 @@ def deliver_configured(
         ConfigError: a sink's table is wrong. SinkAuthError: a sink refused its credentials
             (the sinks before it have delivered and recorded their work).
     """
-    from bilag.services.sinks import configured_sinks, open_sink
-
     reports = []
     for name in names if names is not None else configured_sinks(deps):
         sink = open_sink(deps, name, resolver=resolver)
@@ -387,8 +387,6 @@ def deliver_configured(
 
 def delivery_summary(deps: Deps, document_id: int) -> dict[str, Any]:
     """The document's deliveries and payment (as ``bilag show --json`` and the API show them)."""
-    from bilag.contract.serialize import delivery_json, payment_json
-
     with deps.uow() as uow:
         repo = DeliveryRepository(uow.repo.conn)
         rows = repo.of_document(document_id)

@@ -23,10 +23,11 @@ from bilag.ledger.people import aware
 from bilag.ledger.register import ApprovalRow
 from bilag.ledger.repository import DocumentRow
 from bilag.ledger.runs import runs as runs_table
-from bilag.ledger.tables import approvals, audit_log, documents
+from bilag.ledger.tables import approvals, audit_log, documents, postings
 from bilag.services.deps import Deps
 from bilag.services.findings import Explained, explain
 from bilag.services.records import coding_from_json
+from bilag.services.review import current_step
 from bilag.services.routing import Eligibility, eligibility
 from bilag.services.users import require
 
@@ -74,8 +75,6 @@ def _get(deps: Deps, document_id: int) -> DocumentRow:
 
 
 def document_view(deps: Deps, user: User, document_id: int) -> DocumentView:
-    from bilag.services.review import current_step
-
     require(user, Action.READ)
     with deps.uow() as uow:
         row = uow.repo.get_document(document_id)
@@ -307,8 +306,6 @@ def audit_page(
 
 def dimensions(deps: Deps) -> tuple[list[str], list[str]]:
     """Departments and projects the ledger has seen (for the coding form's suggestions)."""
-    from bilag.ledger.tables import postings
-
     with deps.uow() as uow:
         conn = uow.repo.conn
         departments = [

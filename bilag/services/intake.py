@@ -22,7 +22,10 @@ from typing import TYPE_CHECKING, Any
 from bilag.domain.document import IncomingDocument
 from bilag.domain.lifecycle import DocumentState
 from bilag.errors import InfrastructureError, SourceConnectionError
+from bilag.services.process import process_incoming
 from connectors.base import Archive, DocumentSource
+from connectors.sources import build_sources
+from connectors.sources import source_names as names_in
 
 if TYPE_CHECKING:
     from bilag.config import Settings
@@ -122,8 +125,6 @@ def judge(results: Sequence[Any]) -> tuple[bool, str]:
 
 
 def _default_process() -> ProcessFn:
-    from bilag.services.process import process_incoming
-
     fn: ProcessFn = process_incoming
     return fn
 
@@ -325,8 +326,6 @@ def configured_sources(
     Raises:
         ConfigError: a source is unknown or misconfigured (the message names file and key).
     """
-    from connectors.sources import build_sources
-
     return build_sources(
         settings.raw,
         config_path=settings.config_path,
@@ -338,8 +337,6 @@ def configured_sources(
 
 def source_names(settings: Settings) -> list[str]:
     """The names of the workspace's ``[sources.NAME]`` tables, in file order."""
-    from connectors.sources import source_names as names_in
-
     return names_in(settings.raw, settings.config_path)
 
 

@@ -32,6 +32,9 @@ from bilag.services.deps import Deps
 from parsers.base import ParseContext
 from parsers.layout import Word
 
+# The parsers (and OpenCV, the ocr extra) load with the first page rendered or read:
+# importing them costs ~0.09 s of CPU that the commands which only read the ledger
+# (queue, approve, show, the web app's start) should not pay (docs/operations.md).
 __all__ = [
     "MAX_PAGES",
     "PDF_SCALE",

@@ -36,7 +36,6 @@ from bilag.ledger.repository import DocumentRow
 from bilag.ledger.uow import UnitOfWork
 from bilag.services.claims import claimed
 from bilag.services.coding import code_invoice
-from bilag.services.corrections import field_hints
 from bilag.services.deps import Deps
 from bilag.services.extract import DocumentResult, iter_input_files, parse_document, read_input_file
 from bilag.services.posting import post_document
@@ -50,6 +49,7 @@ from bilag.services.results import (
     result_of,
     results_of_tree,
 )
+from bilag.services.supplier_memory import field_hints
 from parsers.base import ParseContext
 
 __all__ = [
@@ -176,7 +176,7 @@ def finish_pending_posts(deps: Deps) -> list[str]:
 def _parse_context(deps: Deps) -> ParseContext:
     with deps.uow() as uow:
         known = tuple(uow.repo.all_suppliers())
-        hints = field_hints(uow)  # what corrections taught (bilag/services/corrections.py)
+        hints = field_hints(uow)  # what corrections taught (bilag/services/supplier_memory.py)
     name = deps.settings.company_name
     return ParseContext(
         buyer_org_numbers=deps.settings.buyer_org_numbers,

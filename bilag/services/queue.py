@@ -32,6 +32,8 @@ from bilag.ledger.queue_columns import step_of_key
 from bilag.ledger.tables import approvals, documents
 from bilag.ledger.uow import UnitOfWork
 from bilag.services.deps import Deps
+from bilag.services.records import coding_from_json
+from bilag.services.review import ReviewError
 from bilag.services.routing import eligibility
 from bilag.services.users import require
 
@@ -357,8 +359,6 @@ def dismiss(deps: Deps, user: User, document_ids: Iterable[int], reason: str) ->
     """
     require(user, Action.DISMISS)
     if not reason.strip():
-        from bilag.services.review import ReviewError
-
         raise ReviewError("dismissing needs a reason (e.g. 'not an invoice: terms and conditions')")
     ids = sorted(set(document_ids))
     done: list[int] = []
@@ -404,8 +404,6 @@ def queue_item_page(
     """A page of the queue for the command line, each invoice with its coding and who
     may sign its current step; with ``user``: what waits for that user (as "waiting for
     me" on the screen)."""
-    from bilag.services.records import coding_from_json
-
     with deps.uow() as uow:
         where = _where(deps, uow, user, replace(f, mine=user is not None))
         page = _page(deps, uow, where, f.page, f.per_page)

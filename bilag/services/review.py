@@ -45,6 +45,7 @@ from bilag.services.records import (
     invoice_from_json,
 )
 from bilag.services.routing import eligibility, route_after_correction
+from bilag.services.supplier_memory import remember_coding
 from bilag.services.users import require
 from classifiers.base import HistoryRow
 
@@ -342,8 +343,6 @@ def save_correction(
     reason: str,
 ) -> ReviewOutcome:
     """Store a corrected coding (and invoice), route it again, audit and remember it."""
-    from bilag.services.corrections import remember_coding
-
     coding = replace(coding, source="manual")
     stored_invoice = dict(invoice) if invoice is not None else row.invoice
     assert stored_invoice is not None

@@ -25,7 +25,8 @@ from bilag.domain.lifecycle import WAITING
 from bilag.domain.model import Problem
 from bilag.ledger.runs import RunRow
 from bilag.services.deps import Deps
-from bilag.services.intake import FetchedItem, FetchReport
+from bilag.services.intake import FetchedItem, FetchReport, fetch
+from bilag.services.process import input_files, process_incoming, read_inputs
 from bilag.services.results import ProcessResult
 from connectors.base import DocumentSource
 
@@ -192,8 +193,6 @@ def run_paths(
     Raises:
         InfrastructureError: the archive or the database failed (the run is ``crashed``).
     """
-    from bilag.services.process import input_files, process_incoming, read_inputs
-
     inputs = list(input_files(paths))
     with RunRecorder(deps, kind=kind, total=len(inputs), progress=progress) as run:
         process_incoming(deps, read_inputs(inputs), on_document=run.add)
@@ -215,8 +214,6 @@ def run_source(
     Raises:
         InfrastructureError: the source, archive or database failed (the run is ``crashed``).
     """
-    from bilag.services.intake import fetch
-
     count = getattr(source, "pending", None)  # a drop folder counts its files ahead
     total = int(count()) if callable(count) else None
     if total is not None and limit is not None:
@@ -248,8 +245,6 @@ def run_documents(
     keep: bool = True,
 ) -> RunOutcome:
     """Process documents that arrived some other way (a flow's chunk) as one recorded run."""
-    from bilag.services.process import process_incoming
-
     with RunRecorder(
         deps,
         kind=kind,

@@ -53,6 +53,8 @@ class BuildContext:
 Builder = Callable[[str, SinkTable, BuildContext], AccountingSink]
 
 
+# Each kind's module loads when a sink of that kind is built: Xero's needs the xero extra,
+# and a workspace pays only for the systems it delivers to.
 def _tripletex(name: str, t: SinkTable, ctx: BuildContext) -> AccountingSink:
     from connectors.sinks.tripletex import from_table
 

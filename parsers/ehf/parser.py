@@ -31,7 +31,8 @@ from bilag.domain.model import Finding, Problem, Severity
 from bilag.domain.problems import ProblemCode
 from parsers.base import IncomingDocument, ParseContext, ParseOutcome
 from parsers.ehf.paths import UBL_NS
-from parsers.ehf.reader import EmbeddedFile, read_invoice
+from parsers.ehf.reader import read_invoice
+from parsers.ehf.result import EmbeddedFile
 from parsers.ehf.rules.check import check_syntax
 from parsers.ehf.xml_safety import load_xml, looks_like_xml, sniff_head
 

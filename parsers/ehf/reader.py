@@ -13,8 +13,7 @@ field is empty.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
@@ -25,10 +24,8 @@ from bilag.domain.identifiers import account_of_iban
 from bilag.domain.model import (
     Address,
     AllowanceCharge,
-    Attachment,
     DocumentType,
     Finding,
-    Invoice,
     InvoiceLine,
     Party,
     PaymentMeans,
@@ -44,6 +41,7 @@ from parsers.ehf.paths import (
     Walker,
     absolute_path,
 )
+from parsers.ehf.result import EmbeddedFile, ReadResult
 from parsers.ehf.values import (
     NO_VAT_RE,
     org_number,
@@ -68,42 +66,6 @@ VALUE_RULE = "BILAG-EHF-VALUE"
 CREDIT_NOTE_TYPE_CODES = frozenset(
     {"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"}
 )
-
-_NO_SIZES: Mapping[int, int] = MappingProxyType({})
-
-
-@dataclass(frozen=True, slots=True)
-class EmbeddedFile:
-    """A BG-24 attachment's base64 text, undecoded (the parser decodes it once)."""
-
-    index: int  # 1-based position among AdditionalDocumentReference elements
-    attachment_id: str | None
-    filename: str | None
-    mime_type: str | None
-    base64_text: str
-
-
-@dataclass(frozen=True, slots=True)
-class ReadResult:
-    """A read document, not yet an Invoice: the parser adds its findings and the
-    attachments' decoded sizes first, so the (70-field, frozen) Invoice is built once."""
-
-    fields: Mapping[str, Any]  # Invoice keyword arguments, without attachments and findings
-    attachments: tuple[dict[str, Any], ...]  # Attachment keyword arguments, in BG-24 order
-    embedded: tuple[EmbeddedFile, ...] = ()
-    findings: tuple[Finding, ...] = field(default=())
-
-    def build(
-        self, findings: Iterable[Finding] = (), sizes: Mapping[int, int] = _NO_SIZES
-    ) -> Invoice:
-        """The Invoice, with ``findings`` after the reader's own and each embedded
-        attachment's decoded size (``sizes``: 1-based BG-24 position -> bytes)."""
-        attachments = tuple(
-            construct(Attachment, {**values, "size": sizes.get(index)})
-            for index, values in enumerate(self.attachments, 1)
-        )
-        extra = {"attachments": attachments, "findings": (*self.findings, *findings)}
-        return construct(Invoice, {**self.fields, **extra})
 
 
 @functools.cache

@@ -97,6 +97,10 @@ _ORG_LABEL = re.compile(
 )
 
 
+# a two-letter country code right before the digits: a foreign VAT or company number
+# (not a company form: "Nordlys AS 987 654 325")
+_FOREIGN_PREFIX = re.compile(r"(?<![A-Za-z])(?!NO|AS|DA|SA|AB|OY|AG|KG|UG|BV|NV|CO)[A-Z]{2}[\s:]?$")
+
 # "Kundens org.nr.", "Customer org. no.": a number labelled as the buyer's
 _BUYER_LABEL = re.compile(r"(?i)\b(kunde|kundens|customer|client|buyer|kjøper|käufer)")
 
@@ -125,6 +129,8 @@ def org_occurrences(lines: Sequence[Line], buyer: Sequence[Region]) -> list[OrgO
                 if not is_issued_orgnr(digits):
                     continue
                 before = line.text[: line.text.find(m[0])] if m[0] in line.text else ""
+                if not m[1] and _FOREIGN_PREFIX.search(text[: m.start()]):
+                    continue  # "VAT No. DE 828195391": another country's number
                 vat_form = bool(m[3])  # NO 987 654 321 MVA or 987 654 321 MVA
                 tokens = tokens_of(phrase)
                 words = tuple(t.word for t in tokens if any(c.isdigit() for c in t.raw))

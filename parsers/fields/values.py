@@ -193,6 +193,7 @@ def value_regions(hit: Hit, lines: Sequence[Line]) -> Iterator[tuple[str, float,
             break
         yield "right", 0.95, tokens_of(phrase)
     x0, x1 = hit.phrase.x0, max(hit.phrase.x1, label_x1)
+    column = _label_column(hit)
     height = hit.line.height
     for line in lines[hit.line.index + 1 : hit.line.index + 3]:
         if line.page != hit.line.page or line.top - hit.line.bottom > 2.5 * height:
@@ -200,8 +201,32 @@ def value_regions(hit: Hit, lines: Sequence[Line]) -> Iterator[tuple[str, float,
         for phrase in line.phrases:
             overlap = min(x1, phrase.x1) - max(x0, phrase.x0)
             if overlap > 0 and not starts_with_label(phrase):
-                yield "below", 0.85, tokens_of(phrase)
+                tokens = tokens_of(phrase)
+                if column is not None:
+                    # a row of labels over a row of values: the value under this label
+                    left, right_edge = column
+                    tokens = [t for t in tokens if left <= (t.word.x0 + t.word.x1) / 2 < right_edge]
+                    if not tokens:
+                        continue
+                yield "below", 0.85, tokens
                 return
+
+
+def _label_column(hit: Hit) -> tuple[float, float] | None:
+    """Where the values of a label in a row of labels (``Fakturanr Fakturadato Forfall``)
+    stand: from its start to the start of the next label, or ``None`` for a label alone in
+    its phrase."""
+    words = hit.phrase.words
+    first, last = hit.label[0].word, hit.label[-1].word
+    mine = {id(t.word) for t in hit.label}
+    norms = [t.norm for t in tokens_of(hit.phrase) if id(t.word) not in mine]
+    if hit.inline or not any(_match_at(norms, i) for i in range(len(norms))):
+        return None  # alone, or among words that are no label: not a row of labels
+    after = [w for w in words if w.x0 > last.x1]
+    gap = hit.line.height
+    left = first.x0 - gap if any(w.x1 <= first.x0 for w in words) else float("-inf")
+    right_edge = after[0].x0 - gap if after else float("inf")
+    return left, right_edge
 
 
 Reader = Callable[[Sequence[Token]], Found | None]

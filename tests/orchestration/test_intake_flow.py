@@ -217,3 +217,28 @@ def test_chunks_run_on_an_existing_dask_scheduler_given_by_its_address(
     drop = state.result(raise_on_failure=False)["sources"][0]
     assert drop["fetched"] == len(SUPPLIERS) + 1 and drop["failed"] == 1
     assert len(list((inbox / "processed").iterdir())) == len(SUPPLIERS)
+
+
+@pytest.mark.prefect
+def test_the_parts_of_a_split_batch_take_every_item_once_and_skip_the_rest_unread(
+    prefect_harness: None, tmp_path: Path
+) -> None:
+    from connectors.filesystem import FolderSource
+    from flows.intake import _select_part, intake
+
+    home = tmp_path / "home"
+    inbox = _workspace(home)
+    for i in range(12):  # enough names that each part gets some (all in one: 1 in 8,000)
+        (inbox / f"g{i}.xml").write_bytes(ehf_xml(SUPPLIERS[i % len(SUPPLIERS)]))
+        os.utime(inbox / f"g{i}.xml", (time.time() - 60, time.time() - 60))
+    everything = {p.name for p in inbox.iterdir() if p.is_file()}
+    probe = FolderSource("drop", inbox, settle_seconds=0)
+    _select_part(probe, 0, 2)
+    mine = {Path(d.name).name for d in probe.fetch_new()}
+    assert probe.pending() == len(mine) and 0 < len(mine) < len(everything)
+    first = intake(home=str(home), shard=0, shards=2, return_state=True)
+    assert first.result(raise_on_failure=False)["sources"][0]["fetched"] == len(mine)
+    left = {p.name for p in inbox.iterdir() if p.is_file()}
+    assert left == everything - mine  # the other part's files are untouched
+    intake(home=str(home), shard=1, shards=2, return_state=True)
+    assert not [p for p in inbox.iterdir() if p.is_file()]

@@ -667,3 +667,37 @@ def test_a_dollar_sign_inside_a_word_is_not_a_currency():
     invoice, _ = read(rows)
     assert invoice is not None
     assert invoice.currency == "NOK"  # a Norwegian invoice naming no currency
+
+
+def test_a_foreign_vat_number_is_not_read_as_a_norwegian_org_number():
+    rows = [row for row in invoice_rows(buyer_org=False) if "NO 987" not in str(row)]
+    rows.append([(40, "VAT No. DE 987654325")])  # nine digits that pass MOD11 after DE
+    invoice, _ = read(rows)
+    assert invoice is not None
+    assert invoice.supplier.org_number is None
+
+
+def test_each_label_of_a_row_of_labels_reads_the_value_under_it():
+    def row(top: float, cells: list[tuple[float, float, str]]) -> list[Word]:
+        return [Word(t, x0, top, x1, top + 10, 1, 1.0) for x0, x1, t in cells]
+
+    # OCR joins close words into one phrase: labels in one, values in another
+    labels = row(100, [(40, 82, "Fakturanr"), (88, 140, "Fakturadato"), (146, 204, "Forfallsdato")])
+    values = row(116, [(40, 70, "13651"), (88, 126, "02.05.26"), (146, 184, "16.05.26")])
+    rest = words(
+        [
+            [(40, "Nordlys AS"), (400, "FAKTURA")],
+            [],
+            [],
+            [],
+            [],
+            [],
+            [(330, "Å betale"), (450, "1 250,00")],
+        ]
+    )
+    invoice, _ = extract_invoice(
+        labels + values + rest, source="t.pdf", parser="ocr", ctx=ParseContext()
+    )
+    assert invoice is not None
+    assert invoice.invoice_number == "13651"
+    assert (invoice.issue_date, invoice.due_date) == (date(2026, 5, 2), date(2026, 5, 16))

@@ -10,9 +10,9 @@ import pytest
 
 pytest.importorskip("cv2")
 
-from parsers.layout import Page, Word  # noqa: E402
-from parsers.ocr.prep import Geometry, Prepared, PrepOptions  # noqa: E402
-from parsers.ocr.retry import Read, good_words, is_poor, read_best  # noqa: E402
+from parsers.layout import Page, Word
+from parsers.ocr.prep import Geometry, Prepared, PrepOptions
+from parsers.ocr.retry import Read, good_words, is_poor, read_best
 
 IMAGE = np.full((40, 30), 255, np.uint8)
 WORDS = ("Fakturanr.", "2024-1187", "Forfallsdato", "15.03.2024", "Betales", "konto")
@@ -82,7 +82,7 @@ def test_a_poor_read_the_right_way_up_is_read_again_in_gray_and_the_better_kept(
 
 
 def test_retries_are_not_made_when_the_first_preparation_was_gray_already():
-    ocr, seen = _reader(right_turn=0, gray_reads_better=True)
+    ocr, _ = _reader(right_turn=0, gray_reads_better=True)
     options = replace(PrepOptions(), binarise="none")
     _, reads = read_best(IMAGE, options, _prepare(0), ocr)  # type: ignore[arg-type]
     assert reads == 1

@@ -51,7 +51,7 @@ from parsers.ocr.input import (
     pdf_page_images,
     pdf_pages_without_text,
 )
-from parsers.ocr.tesseract import run_tesseract
+from parsers.ocr.tesseract import DEFAULT_TIMEOUT_S, run_tesseract
 from parsers.pdf_guard import PdfBudget, check_pdf
 from parsers.sniff import image_kind
 
@@ -132,7 +132,7 @@ def _ocr_one(
     started = time.perf_counter()
     opts = options or PrepOptions()
 
-    def ocr(prepared: Prepared) -> tuple[Page, tuple[float, ...]]:
+    def ocr(prepared: Prepared, timeout: float | None = None) -> tuple[Page, tuple[float, ...]]:
         image = prepared.image
         h, w = image.shape
         # tesseract reads a 1-bit PBM fastest and skips its own thresholding on it
@@ -141,7 +141,13 @@ def _ocr_one(
         cv2.imwrite(str(path), image)
         try:
             return run_tesseract(
-                path, page=page.page, width=w, height=h, languages=languages, psm=psm
+                path,
+                page=page.page,
+                width=w,
+                height=h,
+                languages=languages,
+                psm=psm,
+                timeout_s=DEFAULT_TIMEOUT_S if timeout is None else timeout,
             )
         finally:
             path.unlink(missing_ok=True)

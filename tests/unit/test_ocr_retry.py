@@ -3,6 +3,7 @@ with the most good words is kept (tesseract stood in for by a reader that knows 
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -40,8 +41,10 @@ def _reader(right_turn: int, gray_reads_better: bool = False) -> tuple[object, l
     """Reads the page well only at ``right_turn``; garbage at any other."""
     seen: list[Prepared] = []
 
-    def ocr(prepared: Prepared) -> tuple[Page, tuple[float, ...]]:
+    def ocr(prepared: Prepared, timeout: float | None = None) -> tuple[Page, tuple[float, ...]]:
         seen.append(prepared)
+        # a read takes time by area (the retries' budget is three times the first read's)
+        time.sleep(0.03 * prepared.image.size / IMAGE.size)
         if prepared.geometry.quarter_turns != right_turn:
             return _page(("~", "r:", "ee", "ʇ", ".:", "ı", "-", "'", "n", "¬")), (20.0,) * 10
         texts = WORDS * 3
@@ -68,9 +71,11 @@ def test_a_page_read_the_wrong_way_is_read_in_the_other_orientations_until_one_r
     ocr, seen = _reader(right_turn)
     best, reads = read_best(IMAGE, PrepOptions(), _prepare(0), ocr)  # type: ignore[arg-type]
     assert best.prepared.geometry.quarter_turns == right_turn
-    assert best.good == 18
-    assert reads == len(seen) <= 4
+    assert best.good == 18  # the whole page, read again the right way
+    assert reads == len(seen) <= 5
     assert seen[1].geometry.quarter_turns == 2  # upside down is tried first
+    probe = seen[1].image.shape
+    assert probe[0] * probe[1] < 0.4 * IMAGE.shape[0] * IMAGE.shape[1]  # on the middle only
 
 
 def test_a_poor_read_the_right_way_up_is_read_again_in_gray_and_the_better_kept():
@@ -96,3 +101,37 @@ def test_good_words_are_confident_and_shaped_like_words_or_numbers():
 def test_a_nearly_empty_page_is_not_worth_another_read():
     page = _page(("~", "ee"))
     assert not is_poor(Read(page, (10.0, 10.0), Prepared(IMAGE, Geometry(0, 0, 0), 1, False)))
+
+
+def test_a_retry_that_fails_or_runs_out_of_time_leaves_the_best_read_so_far():
+    ocr, seen = _reader(right_turn=3)
+    calls = []
+
+    def failing(prepared: Prepared, timeout: float | None = None) -> tuple[Page, tuple[float, ...]]:
+        calls.append(timeout)
+        if len(calls) > 1:
+            raise RuntimeError("tesseract: Tesseract process timeout")
+        return ocr(prepared, timeout)  # type: ignore[operator,no-any-return]
+
+    best, reads = read_best(IMAGE, PrepOptions(), _prepare(0), failing)  # type: ignore[arg-type]
+    assert best.prepared is seen[0] and reads == 2
+    assert calls[0] is None and calls[1] is not None and 0 < calls[1] <= 1.0
+
+
+def test_retries_stop_when_their_budget_is_spent():
+    slow_first = [0.2]
+    ocr, _ = _reader(right_turn=3)
+
+    def reader(prepared: Prepared, timeout: float | None = None) -> tuple[Page, tuple[float, ...]]:
+        time.sleep(slow_first.pop() if slow_first else 0.35)  # later reads: 1.75 x the first
+        return ocr(prepared, timeout)  # type: ignore[operator,no-any-return]
+
+    _, reads = read_best(IMAGE, PrepOptions(), _prepare(0), reader)  # type: ignore[arg-type]
+    assert reads == 3  # 0.2 s bought 0.6 s of retries: two of 0.36 s, then no more
+
+
+def test_a_picture_that_reads_no_way_up_is_left_after_the_orientation_probes():
+    ocr, seen = _reader(right_turn=5)  # no quarter turn reads: a photo of a cat
+    best, reads = read_best(IMAGE, PrepOptions(), _prepare(0), ocr)  # type: ignore[arg-type]
+    assert reads == 4 and best.prepared is seen[0]
+    assert all("otsu" in p.steps for p in seen)  # no gray read either

@@ -47,6 +47,8 @@ POOR_SHARE = 0.35  # under this share of good words, another preparation is trie
 MIN_WORDS = 8  # a page with fewer words read is (nearly) empty: nothing to retry
 PROBE_MARGIN = 20  # % cut from each side of the page for an orientation probe
 RETRY_BUDGET = 3.0  # the reads after the first may take this many times the first one
+# a page read the wrong way reads fast (few words): the budget counts it as at least this
+MIN_READ_S = 4.0
 
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 _VOWEL = re.compile(r"[aeiouyæøåéèäöü]", re.IGNORECASE)
@@ -100,8 +102,8 @@ def read_best(
     """Prepare and read a page, again in other ways while it reads poorly: (best, reads).
 
     The reads after the first share a budget of :data:`RETRY_BUDGET` times the first
-    read's time (a photo of a cat is not worth minutes); a read that fails or runs out
-    of time ends the retries and the best read so far is kept.
+    read's time (at least :data:`MIN_READ_S`): a photo of a cat is not worth minutes.
+    A read that fails or runs out of time ends the retries; the best so far is kept.
 
     Args:
         image: the decoded page.
@@ -118,7 +120,8 @@ def read_best(
     """
     started = time.perf_counter()
     best = Read(*_swap(ocr, prepare(image, options), None))
-    deadline = time.perf_counter() + RETRY_BUDGET * (time.perf_counter() - started)
+    first_read = max(time.perf_counter() - started, MIN_READ_S)
+    deadline = time.perf_counter() + RETRY_BUDGET * first_read
     reads = 1
 
     def attempt(prepared: Prepared) -> Read | None:

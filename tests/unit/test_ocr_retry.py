@@ -12,10 +12,18 @@ import pytest
 pytest.importorskip("cv2")
 
 from parsers.layout import Page, Word
+from parsers.ocr import retry
 from parsers.ocr.prep import Geometry, Prepared, PrepOptions
 from parsers.ocr.retry import Read, good_words, is_poor, read_best
 
 IMAGE = np.full((40, 30), 255, np.uint8)
+
+
+@pytest.fixture(autouse=True)
+def _reads_take_what_they_take(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(retry, "MIN_READ_S", 0.0)  # the budget follows the fake reads
+
+
 WORDS = ("Fakturanr.", "2024-1187", "Forfallsdato", "15.03.2024", "Betales", "konto")
 
 

@@ -67,6 +67,18 @@ _STRUCTURAL_DEFECTS = (
 )
 
 
+# what the email package's lazy header parsing raises on some broken headers (policy.default
+# parses a header when it is first read, far from where the mail was parsed)
+_HEADER_ERRORS = (
+    IndexError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    LookupError,
+    email_errors.HeaderParseError,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class MailLimits:
     max_attachments: int = 100  # more is a mass mailing or an attack, not an invoice
@@ -217,6 +229,13 @@ class MailParser:
     # Long because it follows the mail in reading order (limits, headers, parts, body),
     # collecting every step's problems and notes in one list the outcome carries.
     def parse(self, doc: IncomingDocument, ctx: ParseContext) -> ParseOutcome:
+        try:
+            return self._parse(doc, ctx)
+        except _HEADER_ERRORS as e:  # the email package's header parser on broken headers
+            message = f"mail headers cannot be read ({type(e).__name__}: {e})"
+            return ParseOutcome(problems=(Problem(doc.name, ProblemCode.MIME_MALFORMED, message),))
+
+    def _parse(self, doc: IncomingDocument, ctx: ParseContext) -> ParseOutcome:
         content, oversized = strip_oversized(doc.content, self.limits.max_attachment_bytes)
         if nests_deeper_than(content, self.limits.max_nesting):
             message = (

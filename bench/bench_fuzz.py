@@ -2,8 +2,11 @@
 
 Each fuzzer of :mod:`bench.fuzzing` runs in a child process of its own for
 ``--seconds`` (default 20; the issue's goal is 600 each), Hypothesis drawing new
-examples until the time is up; the property is :func:`bench.fuzzing.check_tree`. The
-child's peak memory is its own ``ru_maxrss`` (``os.wait4``). A failing example is
+examples until the time is up; the property is :func:`bench.fuzzing.check_tree`, run in
+one worker process of the child's, so that what bilag's parsers take is measured apart
+from what generating 40 MiB examples takes: the worker's peak ``ru_maxrss`` is the
+figure held against the 1 GB goal; the child's own (``os.wait4``) is reported beside
+it. A worker that dies (a crash of a native library) is a failure. A failing example is
 written to ``bench/out/fuzz-<name>-failure.txt`` and the bench exits 1.
 
 Run: ``nice .venv/bin/python -m bench fuzz --seconds=600 [--only=mail,zip] [--parallel]``;
@@ -14,10 +17,14 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
+import resource
 import subprocess
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +55,7 @@ def child(name: str, seconds: float) -> dict[str, Any]:
     @given(strategy)
     def one(content: bytes) -> None:
         started = time.perf_counter()
-        counts["documents"] += check_tree(source, content)
+        counts["documents"] += worker.submit(check_tree, source, content).result()
         counts["examples"] += 1
         counts["largest input"] = max(counts["largest input"], len(content))
         spent = round(time.perf_counter() - started, 3)
@@ -56,12 +63,23 @@ def child(name: str, seconds: float) -> dict[str, Any]:
 
     deadline = time.monotonic() + seconds
     failure = None
+    worker = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
     while time.monotonic() < deadline and failure is None:
         try:
             one()
         except Exception as e:  # the property failed: Hypothesis shrank it to this example
-            failure = f"{type(e).__name__}: {e}"
-    return {**counts, "failure": failure}
+            notes = "\n".join(getattr(e, "__notes__", []))  # the falsifying example
+            failure = f"{type(e).__name__}: {e}\n{notes}".strip()
+    try:
+        parsing = worker.submit(_peak_rss_mib).result()
+    except BrokenProcessPool:
+        parsing = None
+    worker.shutdown()
+    return {**counts, "peak RSS MiB (parsing)": parsing, "failure": failure}
+
+
+def _peak_rss_mib() -> int:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def _start(name: str, seconds: float) -> subprocess.Popen[str]:
@@ -84,7 +102,7 @@ def _finish(name: str, proc: subprocess.Popen[str], started: float) -> dict[str,
     else:
         result["failure"] = f"the fuzzer's process ended with status {proc.returncode}"
     result["seconds"] = round(time.monotonic() - started, 1)
-    result["peak RSS MiB"] = round(usage.ru_maxrss / 1024)
+    result["peak RSS MiB (fuzzer, generating)"] = round(usage.ru_maxrss / 1024)
     return result
 
 
@@ -110,7 +128,7 @@ def main(argv: list[str]) -> int:
         if result.get("failure"):
             status = 1
             (OUT / f"fuzz-{name}-failure.txt").write_text(result["failure"] + "\n")
-        if result["peak RSS MiB"] * 2**20 >= MEMORY_GOAL:
+        if (result.get("peak RSS MiB (parsing)") or 0) * 2**20 >= MEMORY_GOAL:
             status = 1
     summary = {
         "seconds per fuzzer": seconds,

@@ -17,10 +17,10 @@ from bilag.ledger.anchor import ANCHOR_FILE
 from bilag.ledger.chain_key import KEY_FILE
 from bilag.ledger.chart import load_chart
 from bilag.ledger.uow import open_ledger
-from bilag.services.corrections import RememberingCoder
 from bilag.services.deps import Deps, no_checkpoint
 from bilag.services.learning import load_or_retrain
 from bilag.services.policy import load_policy
+from bilag.services.supplier_memory import RememberingCoder
 from classifiers.base import AccountCoder
 from parsers.base import Parser
 
@@ -86,7 +86,7 @@ def bootstrap(
         chain_key=key_file or settings.home / KEY_FILE,
     )
     if coder is not False:
-        # what people corrected a supplier's coding to comes first (bilag/services/corrections.py)
+        # what people corrected a supplier's coding to comes first (services/supplier_memory.py)
         loaded = RememberingCoder(loaded, ledger)
     return Deps(
         settings=settings,

@@ -17,7 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed
 
 from bilag.contract.reports import delivery_outcome_json
-from flows.runtime import read_secret_block, release_deps, retryable, settings_of, worker_deps
+from flows.runtime import read_secret_block, release_deps, retryable, worker_deps
 
 __all__ = ["daily_report", "post_pending", "retrain"]
 
@@ -28,7 +28,7 @@ def retrain_model(home: str) -> dict[str, Any]:
 
     from bilag.services.retrain import retrain as retrain_service
 
-    return asdict(retrain_service(settings_of(home)))
+    return asdict(retrain_service(worker_deps(home, coder=False)))
 
 
 @flow(name="retrain", log_prints=False)

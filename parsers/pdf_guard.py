@@ -17,7 +17,6 @@ cannot be inflated without its key: for those only the declared image sizes coun
 
 from __future__ import annotations
 
-import base64
 import binascii
 import re
 import zlib
@@ -174,16 +173,30 @@ def _ascii_hex(chunks: Iterable[bytes]) -> Iterator[bytes]:
 
 
 def _ascii85(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    text = bytearray()
+    """Leniently, as readers do: characters outside the alphabet are skipped, not fatal."""
+    group: list[int] = []
     for data in chunks:
-        end = data.find(b"~>")
-        text += data if end < 0 else data[:end]
+        end = data.find(b"~")
+        out = bytearray()
+        for byte in data if end < 0 else data[:end]:
+            if byte == 0x7A and not group:  # 'z': four zero bytes
+                out += b"\0\0\0\0"
+            elif 0x21 <= byte <= 0x75:
+                group.append(byte - 33)
+                if len(group) == 5:
+                    value = 0
+                    for digit in group:
+                        value = value * 85 + digit
+                    out += (value & 0xFFFFFFFF).to_bytes(4, "big")
+                    group.clear()
+        yield bytes(out)
         if end >= 0:
             break
-    try:  # output is smaller than input: decoding the whole stream at once is bounded
-        yield base64.a85decode(bytes(text).replace(b"<~", b""), ignorechars=b" \t\n\r\x0b\f")
-    except ValueError:
-        return
+    if len(group) > 1:  # a last, partial group: padded with the highest digit
+        value = 0
+        for digit in group + [84] * (5 - len(group)):
+            value = value * 85 + digit
+        yield (value & 0xFFFFFFFF).to_bytes(4, "big")[: len(group) - 1]
 
 
 _STAGES = {"flate": _flate, "lzw": _lzw, "rl": _run_length, "hex": _ascii_hex, "a85": _ascii85}
@@ -288,12 +301,12 @@ def _measure(scan: _Scan, header: bytes, start: int, *, drawn: bool) -> None:
     kind = "content" if drawn else _kind(header)
     limit = _decoded_limit(header, kind, scan.budget)
     found = _FILTER.search(header)
-    if found is None:  # not compressed: only drawing costs more than the bytes themselves
+    names = _NAME.findall(found.group(1)) if found else []
+    if not names:  # not compressed: only drawing costs more than the bytes themselves
         if kind == "content":
             size = scan.length(header, start)
             _count(scan, kind, size, limit, size)
         return
-    names = _NAME.findall(found.group(1))
     stages: list[Callable[[Iterable[bytes]], Iterator[bytes]]] = []
     for name in names:
         decoder = _DECODERS.get(name)

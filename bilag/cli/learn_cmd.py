@@ -7,6 +7,7 @@ import re
 import sys
 from typing import Any
 
+from bilag.bootstrap import bootstrap
 from bilag.cli.output import report_problem
 from bilag.config import load_settings
 from bilag.services.learning import chart_accounts, learn, ledger_history
@@ -35,13 +36,16 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = load_settings(args.home)
-    known = chart_accounts(settings, builtin=args.check_accounts)
-    # the workspace's own posted and corrected vouchers are history too
-    posted = ledger_history(settings)
-    result = learn(
-        settings, args.history, extra_rows=posted, force=args.force, known_accounts=known
-    )
+    deps = bootstrap(load_settings(args.home), coder=False)
+    try:
+        known = chart_accounts(deps, builtin=args.check_accounts)
+        # the workspace's own posted and corrected vouchers are history too
+        posted = ledger_history(deps)
+        result = learn(
+            deps, args.history, extra_rows=posted, force=args.force, known_accounts=known
+        )
+    finally:
+        deps.ledger.dispose()
     for problem in result.problems[:MAX_PROBLEM_LINES]:
         report_problem(problem)
     hidden = len(result.problems) - MAX_PROBLEM_LINES

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from bilag.bootstrap import bootstrap
 from bilag.cli.output import print_json, report_problem
 from bilag.cli.tables import make_table, print_table
 from bilag.config import load_settings
@@ -24,8 +25,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = load_settings(args.home)
-    done = suggest_file(settings, args.input)
+    deps = bootstrap(load_settings(args.home), coder=False)  # suggest loads the model itself
+    try:
+        done = suggest_file(deps, args.input)
+    finally:
+        deps.ledger.dispose()
     for problem in done.problems:
         report_problem(problem)
     if done.fatal:

@@ -5,7 +5,8 @@ thousands separator, dates ``YYYY-MM-DD``, a field not found is ``null``.
 
 * :mod:`~bilag.contract.values`: single values (amounts, rates, dates);
 * :mod:`~bilag.contract.invoices`: ``bilag extract`` objects;
-* :mod:`~bilag.contract.vouchers`: the webhook's voucher body;
+* :mod:`~bilag.contract.vouchers`: the webhook's voucher body (imported from there: the
+  delivery model it reads is no part of what ``bilag extract`` loads);
 * :mod:`~bilag.contract.results`: ``process``, ``fetch``, ``suggest`` and ``queue``
   objects (imported from there: it names the use cases' types, which sit above);
 * :mod:`~bilag.contract.reports`: the other commands' ``--json`` reports;
@@ -19,7 +20,6 @@ Docs: ``docs/ehf.md`` ("The whole command") for the cost of the text.
 from bilag.contract.invoices import extract_failure_json, invoice_json
 from bilag.contract.text import json_text
 from bilag.contract.values import date_str, decimal_str, money_str
-from bilag.contract.vouchers import voucher_json
 
 __all__ = [
     "date_str",
@@ -28,5 +28,4 @@ __all__ = [
     "invoice_json",
     "json_text",
     "money_str",
-    "voucher_json",
 ]

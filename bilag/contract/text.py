@@ -113,16 +113,10 @@ def _float(value: float) -> str:
 
 
 def _key(key: Any) -> str:
+    """A key as JSON writes it: a string as it is, a number, boolean or null quoted."""
     if isinstance(key, str):
         return encode_basestring(key)
-    if isinstance(key, float):
-        return '"' + _float(key) + '"'
-    if key is True:
-        return '"true"'
-    if key is False:
-        return '"false"'
-    if key is None:
-        return '"null"'
-    if isinstance(key, int):
-        return '"' + int.__repr__(key) + '"'
-    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+    text = _scalar(key)
+    if text is None:
+        raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+    return '"' + text + '"'

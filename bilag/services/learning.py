@@ -19,8 +19,7 @@ from pathlib import Path
 from bilag.config import Settings
 from bilag.domain.model import Problem
 from bilag.errors import ModelError
-from bilag.ledger.chart import load_chart
-from bilag.ledger.uow import open_ledger
+from bilag.services.deps import Deps
 from bilag.services.review import history_rows
 from classifiers.account_coder import HistoryCoder
 from classifiers.base import AccountCoder, CodingInput, FitReport, HistoryRow, Suggestion
@@ -58,7 +57,7 @@ class LearnResult:
 
 
 def learn(
-    settings: Settings,
+    deps: Deps,
     paths: Sequence[str | Path],
     *,
     extra_rows: Iterable[HistoryRow] = (),
@@ -68,12 +67,13 @@ def learn(
     """Train the workspace's coder on history files plus ``extra_rows`` and save it.
 
     Args:
-        settings: the workspace.
+        deps: the workspace's dependencies.
         paths: history files (CSV or SAF-T XML); they replace what was learnt before.
         extra_rows: more history, e.g. the ledger's posted and corrected vouchers.
         known_accounts: the chart of accounts; rows booked elsewhere are reported and skipped.
         force: retrain even when the history is the one the saved model learnt from.
     """
+    models = deps.settings.models_dir
     reads = tuple(read_history(p, known_accounts) for p in paths)
     problems = tuple(p for r in reads for p in r.problems)
     rows = [row for r in reads for row in r.rows]
@@ -85,65 +85,46 @@ def learn(
     if not rows:
         return LearnResult(None, reads, problems, None)
     digest = history_digest(rows)
-    saved = None if force else load_coder(settings.models_dir)
+    saved = None if force else load_coder(models)
     if isinstance(saved, HistoryCoder) and saved.history_digest == digest and saved.report:
         # Same history, same model: a scheduled retrain costs nothing (paperless style).
         unchanged = replace(saved.report, notes=(*saved.report.notes, "history unchanged"))
-        return LearnResult(unchanged, reads, problems, settings.models_dir / MODEL_FILE)
+        return LearnResult(unchanged, reads, problems, models / MODEL_FILE)
     coder = HistoryCoder()
     report = coder.fit(rows)
     coder.history_digest = digest
-    settings.models_dir.mkdir(parents=True, exist_ok=True)
-    write_history_csv(rows, settings.models_dir / HISTORY_FILE)
-    path = save_coder(coder, settings.models_dir)
+    models.mkdir(parents=True, exist_ok=True)
+    write_history_csv(rows, models / HISTORY_FILE)
+    path = save_coder(coder, models)
     return LearnResult(report, reads, problems, path)
 
 
-def ledger_history(settings: Settings, *, schema: str | None = None) -> list[HistoryRow]:
+def ledger_history(deps: Deps) -> list[HistoryRow]:
     """The workspace ledger's posted and corrected vouchers as history rows.
 
     Every cost line of a posted voucher that was not reversed (a correction
     reverses the old voucher and posts the corrected coding anew), as
-    :func:`bilag.services.review.history_rows` reads them. An embedded SQLite
-    ledger that was never created yields no rows (and is not created here).
-
-    Args:
-        settings: the workspace.
-        schema: PostgreSQL schema of the ledger (tests isolate themselves with one).
+    :func:`bilag.services.review.history_rows` reads them.
 
     Raises:
-        LedgerError: the database cannot be opened or migrated.
+        LedgerError: the database cannot be read.
     """
-    url = settings.database_url
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
-        return []
-    ledger = open_ledger(url, schema=schema)
-    try:
-        with ledger.uow() as uow:
-            return history_rows(uow)
-    finally:
-        ledger.dispose()
+    with deps.uow(read_only=True) as uow:
+        return history_rows(uow)
 
 
-def chart_accounts(settings: Settings, *, builtin: bool = False) -> frozenset[str] | None:
+def chart_accounts(deps: Deps, *, builtin: bool = False) -> frozenset[str] | None:
     """The accounts a history may use: the workspace's own chart when it names one.
 
     ``[ledger] accounts = "chart.csv"`` in ``config.toml`` names a company chart;
     without it, ``builtin=True`` checks against bilag's NS 4102 list (companies
     often book to sub-accounts it lacks, so that is opt-in) and otherwise
     nothing is checked (None).
-
-    Raises:
-        ConfigError: the chart file is unusable.
     """
-    configured = settings.section("ledger").get("accounts")
+    configured = deps.settings.section("ledger").get("accounts")
     if not configured and not builtin:
         return None
-    path = None
-    if configured:
-        path = Path(str(configured)).expanduser()
-        path = path if path.is_absolute() else settings.home / path
-    return frozenset(load_chart(path).accounts)
+    return frozenset(deps.chart.accounts)  # bootstrap loaded the configured chart, or NS 4102
 
 
 def history_digest(rows: Iterable[HistoryRow]) -> str:
@@ -155,7 +136,10 @@ def history_digest(rows: Iterable[HistoryRow]) -> str:
 
 
 def load_or_retrain(settings: Settings) -> AccountCoder | None:
-    """The saved coder; retrained from the kept history if the saved one is stale; else None."""
+    """The saved coder; retrained from the kept history if the saved one is stale; else None.
+
+    Takes the settings, not Deps: bootstrap calls it to build the Deps' coder.
+    """
     coder = load_coder(settings.models_dir)
     if coder is not None:
         return coder
@@ -181,7 +165,7 @@ class FileSuggestions:
     fatal: bool  # the file as a whole could not be read: nothing was suggested
 
 
-def suggest_file(settings: Settings, path: str | Path) -> FileSuggestions:
+def suggest_file(deps: Deps, path: str | Path) -> FileSuggestions:
     """Suggestions for the rows of a CSV of history columns without account, in row order.
 
     Raises:
@@ -190,20 +174,23 @@ def suggest_file(settings: Settings, path: str | Path) -> FileSuggestions:
     items, problems, fatal = read_coding_inputs(path)
     if fatal:
         return FileSuggestions((), tuple(problems), True)
-    answers = iter(suggest(settings, [item for item in items if item is not None]))
+    answers = iter(suggest(deps, [item for item in items if item is not None]))
     found = tuple(next(answers) if item is not None else None for item in items)
     return FileSuggestions(found, tuple(problems), False)
 
 
-def suggest(settings: Settings, items: Sequence[CodingInput]) -> list[Suggestion]:
+def suggest(deps: Deps, items: Sequence[CodingInput]) -> list[Suggestion]:
     """Suggestions for ``items`` in order, from the workspace's coder.
 
     Raises:
         ModelError: nothing has been learnt in this workspace yet.
     """
-    coder = load_or_retrain(settings)
+    # the learnt model itself (deps.coder adds what corrections taught: that is processing's)
+    coder = load_or_retrain(deps.settings)
     if coder is None:
-        raise ModelError(f"{settings.home}: no account-coding model: run `bilag learn HISTORY`")
+        raise ModelError(
+            f"{deps.settings.home}: no account-coding model: run `bilag learn HISTORY`"
+        )
     batch = getattr(coder, "suggest_many", None)
     if callable(batch):
         return list(batch(items))

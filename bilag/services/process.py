@@ -1,4 +1,9 @@
-"""Use case: archive -> record -> parse -> validate -> duplicate check -> code -> rules -> post.
+"""Use case: archive -> record -> claim -> parse -> read (facts, duplicates) -> decide -> post.
+
+The stages that change a document are in :mod:`bilag.services.stages`, each one
+transition of its lifecycle (:mod:`bilag.domain.lifecycle`) in one unit of work; this
+module runs them in order and holds the claim (:mod:`bilag.services.claims`) on each
+document it works on, so that a run at the same time leaves it alone.
 
 Every document is archived (content-addressed) *before* anything else and
 recorded in the ``documents`` table; from then on each step commits its result,
@@ -22,10 +27,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
-from bilag.domain.approval import DecisionContext, Reason, ReasonCode, Status, decide
-from bilag.domain.dedupe import find_duplicate, key_of, normalise_number
+from bilag.domain.approval import Reason, ReasonCode, Status
 from bilag.domain.document import IncomingDocument
 from bilag.domain.lifecycle import IN_PROGRESS, DocumentRole, DocumentState
 from bilag.domain.model import Invoice, Problem
@@ -33,23 +36,24 @@ from bilag.domain.problems import ProblemCode
 from bilag.domain.text import printable
 from bilag.errors import InfrastructureError
 from bilag.ledger.repository import DocumentRow
-from bilag.ledger.uow import UnitOfWork
 from bilag.services.claims import claimed
-from bilag.services.coding import code_invoice
-from bilag.services.corrections import field_hints
 from bilag.services.deps import Deps
 from bilag.services.extract import DocumentResult, iter_input_files, parse_document, read_input_file
 from bilag.services.posting import post_document
-from bilag.services.records import (
-    coding_to_json,
-    decision_to_json,
-    invoice_to_json,
-)
 from bilag.services.results import (
     ProcessResult,
     result_of,
     results_of_tree,
 )
+from bilag.services.stages import (
+    decide_invoice,
+    finish,
+    mark_duplicate,
+    read_invoice,
+    record_arrival,
+    settle_containers,
+)
+from bilag.services.supplier_memory import field_hints
 from parsers.base import ParseContext
 
 __all__ = [
@@ -176,7 +180,7 @@ def finish_pending_posts(deps: Deps) -> list[str]:
 def _parse_context(deps: Deps) -> ParseContext:
     with deps.uow() as uow:
         known = tuple(uow.repo.all_suppliers())
-        hints = field_hints(uow)  # what corrections taught (bilag/services/corrections.py)
+        hints = field_hints(uow)  # what corrections taught (bilag/services/supplier_memory.py)
     name = deps.settings.company_name
     return ParseContext(
         buyer_org_numbers=deps.settings.buyer_org_numbers,
@@ -186,38 +190,13 @@ def _parse_context(deps: Deps) -> ParseContext:
     )
 
 
-def _mark_duplicate(
-    deps: Deps,
-    uow: UnitOfWork,
-    doc_id: int,
-    original_id: int,
-    reason: Reason,
-    *,
-    role: str | None = None,
-    evidence: Sequence[str] = (),
-) -> None:
-    """Record a document as a duplicate of ``original_id``, with its evidence in the audit log."""
-    changes: dict[str, Any] = {
-        "status": Status.DUPLICATE,
-        "duplicate_of": original_id,
-        "reasons": [reason.as_dict()],
-    }
-    if role is not None:
-        changes["role"] = role
-    uow.repo.update_document(doc_id, **changes)
-    after: dict[str, Any] = {"duplicate_of": original_id}
-    if evidence:
-        after["evidence"] = list(evidence)
-    uow.audit.record("duplicate", "document", doc_id, actor=deps.actor, after=after)
-
-
 def _process_top(
     deps: Deps, ctx: ParseContext, doc: IncomingDocument, *, wait: bool
 ) -> list[ProcessResult] | None:
     """Record, claim and process one arrival; None when another process holds it."""
     sha = deps.archive.put(doc.content)  # first of all: the original is safe
     with deps.uow() as uow:
-        doc_id, created = _record(deps, uow, doc, sha, None)
+        doc_id, created = record_arrival(deps, uow, doc, sha, None)
         settled = False
         if not created:  # recorded before: finished, or left half-way by a run that stopped
             row = uow.repo.get_document(doc_id)
@@ -229,7 +208,7 @@ def _process_top(
                 f"(document {first.id})",
                 value=str(first.id),
             )
-            _mark_duplicate(deps, uow, doc_id, first.id, reason, role=first.role)
+            mark_duplicate(deps, uow, doc_id, first.id, reason, role=first.role)
             settled = True
         uow.commit()
     if settled:
@@ -244,74 +223,8 @@ def _process_top(
             ids = {doc.name: doc_id}
             for parsed in parse_document(doc, ctx, deps.parsers):
                 _handle(deps, parsed, ids)
-            _settle_containers(deps, doc_id)
+            settle_containers(deps, doc_id)
     return results_of_tree(deps, doc_id)
-
-
-def _settle_containers(deps: Deps, doc_id: int) -> None:
-    """Close the containers of a tree once every part is done (so a crash mid-way resumes)."""
-    with deps.uow() as uow:
-        pending = [doc_id]
-        while pending:
-            row = uow.repo.get_document(pending.pop())
-            if row is None:
-                continue
-            children = [c for c in uow.repo.children(row.id) if c.role != DocumentRole.ATTACHMENT]
-            pending.extend(c.id for c in children)
-            if row.role != DocumentRole.CONTAINER or row.status != DocumentState.RECEIVED:
-                continue
-            if children and row.reasons:
-                lead = Reason(
-                    ReasonCode.PART_UNREADABLE, "some parts of this document could not be read"
-                )
-                uow.repo.update_document(
-                    row.id, status=Status.NEEDS_REVIEW, reasons=[lead.as_dict(), *row.reasons]
-                )
-            elif children:
-                uow.repo.update_document(row.id, status=DocumentState.CONTAINER)
-            else:
-                reason = Reason(ReasonCode.NO_INVOICE, "no invoice found in this document")
-                uow.repo.update_document(
-                    row.id, status=Status.NEEDS_REVIEW, reasons=[reason.as_dict(), *row.reasons]
-                )
-                uow.audit.record(
-                    "decided",
-                    "document",
-                    row.id,
-                    actor=deps.actor,
-                    after={"status": DocumentState.NEEDS_REVIEW},
-                )
-        uow.commit()
-
-
-def _record(
-    deps: Deps, uow: UnitOfWork, doc: IncomingDocument, sha: str, parent_id: int | None
-) -> tuple[int, bool]:
-    """The document's row, recorded now or found as recorded before; (id, recorded now)."""
-    origin = {k: str(v) for k, v in doc.origin.items()}
-    doc_id, created = uow.repo.record_document(
-        sha256=sha,
-        name=doc.name,
-        size=doc.size,
-        media_type=doc.media_type,
-        source_name=origin.get("source") or origin.get("channel"),
-        origin=origin,
-        origin_key=origin.get("key") if parent_id is None else None,
-        parent_id=parent_id,
-        role=DocumentRole.INVOICE,
-        status=DocumentState.RECEIVED,
-        registered_by=deps.actor,
-        now=deps.clock(),
-    )
-    if created:
-        uow.audit.record(
-            "arrived",
-            "document",
-            doc_id,
-            actor=deps.actor,
-            after={"name": doc.name, "sha256": sha, "origin": origin},
-        )
-    return doc_id, created
 
 
 def _handle(deps: Deps, parsed: DocumentResult, ids: dict[str, int]) -> None:
@@ -320,7 +233,7 @@ def _handle(deps: Deps, parsed: DocumentResult, ids: dict[str, int]) -> None:
     if doc_id is None:  # a child: archive and record it under its parent
         sha = deps.archive.put(doc.content)
         with deps.uow() as uow:
-            doc_id, _ = _record(deps, uow, doc, sha, ids.get(doc.parent or ""))
+            doc_id, _ = record_arrival(deps, uow, doc, sha, ids.get(doc.parent or ""))
             uow.commit()
         ids[doc.name] = doc_id
         # its own claim too: a run finishing pending posts may hold it for a moment
@@ -345,14 +258,14 @@ def _handle_claimed(deps: Deps, parsed: DocumentResult, doc_id: int) -> None:
         reason = Reason(
             ReasonCode.INTERNAL_ERROR, f"bilag failed on this document ({type(e).__name__}: {e})"
         )
-        _finish(deps, doc_id, Status.NEEDS_REVIEW, [reason], role=DocumentRole.FAILED)
+        finish(deps, doc_id, Status.NEEDS_REVIEW, [reason], role=DocumentRole.FAILED)
 
 
 def _record_attachments(deps: Deps, parsed: DocumentResult, parent_id: int) -> None:
     for att in parsed.attachments:
         sha = deps.archive.put(att.content)
         with deps.uow() as uow:
-            att_id, created = _record(deps, uow, att, sha, parent_id)
+            att_id, created = record_arrival(deps, uow, att, sha, parent_id)
             if created:
                 uow.repo.update_document(
                     att_id, role=DocumentRole.ATTACHMENT, status=DocumentState.ATTACHMENT
@@ -374,7 +287,7 @@ def _handle_parsed(deps: Deps, parsed: DocumentResult, doc_id: int) -> None:
         if parsed.container:
             # stays "received" until its parts are done (see _settle_containers), with
             # the problems of the parts it could not open kept as its reasons meanwhile
-            _finish(
+            finish(
                 deps,
                 doc_id,
                 DocumentState.RECEIVED,
@@ -388,7 +301,7 @@ def _handle_parsed(deps: Deps, parsed: DocumentResult, doc_id: int) -> None:
             if any(p.code == ProblemCode.INTERNAL_ERROR for p in problems)
             else Reason(ReasonCode.NO_INVOICE, "no invoice could be read from this document")
         )
-        _finish(
+        finish(
             deps,
             doc_id,
             Status.NEEDS_REVIEW,
@@ -403,121 +316,19 @@ def _handle_parsed(deps: Deps, parsed: DocumentResult, doc_id: int) -> None:
             f"the document holds {len(parsed.invoices)} invoices; "
             "split it so each is booked on its own",
         )
-        _finish(deps, doc_id, Status.NEEDS_REVIEW, [reason, *problems], parser=parsed.parser)
+        finish(deps, doc_id, Status.NEEDS_REVIEW, [reason, *problems], parser=parsed.parser)
         return
     _handle_invoice(deps, doc_id, row, parsed.invoices[0], problems)
 
 
-# Long because it still runs validate, dedupe, code and decide one after the other for
-# one document; the pipeline's named stages (issue 11) take it apart.
 def _handle_invoice(
     deps: Deps, doc_id: int, row: DocumentRow, invoice: Invoice, problems: list[Reason]
 ) -> None:
-    key = key_of(doc_id, row.sha256, invoice)
-    facts: dict[str, Any] = {
-        "parser": invoice.parser,
-        "invoice": invoice_to_json(invoice),
-        "document_type": key.document_type,
-        "supplier_org_number": invoice.supplier.org_number,
-        "supplier_name": invoice.supplier.name,
-        "invoice_number": invoice.invoice_number,
-        "invoice_number_norm": normalise_number(invoice.invoice_number),
-        "issue_date": invoice.issue_date,
-        "due_date": invoice.due_date,
-        "currency": invoice.currency,
-        "gross_total": invoice.gross_total,
-        "payment_reference": invoice.payment_reference,
-        "bank_account": invoice.supplier.bank_account or invoice.supplier.iban,
-        "is_reminder": key.reminder,
-        "role": DocumentRole.INVOICE,
-    }
-    with deps.uow() as uow:
-        uow.repo.lock_ledger()  # one duplicate check at a time: the first one read is the original
-        uow.repo.update_document(doc_id, **facts)
-        uow.audit.record("extracted", "document", doc_id, actor=deps.actor, after=facts["invoice"])
-        match = find_duplicate(key, uow.repo.duplicate_candidates(key))
-        if match is not None and match.certain:
-            reason = Reason(
-                ReasonCode.DUPLICATE,
-                f"{match.kind.replace('_', ' ')}: duplicate of document {match.original_id}: "
-                + "; ".join(match.evidence),
-                value=str(match.original_id),
-                rule=match.kind,
-            )
-            _mark_duplicate(deps, uow, doc_id, match.original_id, reason, evidence=match.evidence)
-            uow.commit()
-            return
-        supplier = (
-            uow.repo.get_supplier(invoice.supplier.org_number)
-            if invoice.supplier.org_number
-            else None
-        )
-        uow.commit()
-    coding, in_history = code_invoice(invoice, deps.coder, deps.chart, deps.policy)
-    extra = [r for r in problems if r.code != ReasonCode.NO_INVOICE]
-    if key.reminder:
-        extra.append(
-            Reason(
-                ReasonCode.DUPLICATE_SUSPECTED,
-                "this is a reminder (purring/påminnelse) for an invoice bilag has not received: "
-                "find the original before paying",
-            )
-        )
-    decision = decide(
-        invoice,
-        coding,
-        deps.policy,
-        DecisionContext(
-            chart=deps.chart,
-            today=deps.clock().date(),
-            supplier=supplier,
-            supplier_in_history=in_history,
-            duplicate_suspicion=match,
-            extra_reasons=tuple(extra),
-        ),
-    )
-    status = DocumentState.POSTING if decision.status is Status.POSTED else decision.status
-    with deps.uow() as uow:
-        before = uow.repo.get_document(doc_id)
-        uow.repo.update_document(
-            doc_id,
-            coding=coding_to_json(coding),
-            decision=decision_to_json(decision),
-            status=status,
-            reasons=[r.as_dict() for r in decision.reasons],
-        )
-        uow.audit.record(
-            "coded", "document", doc_id, actor=deps.actor, after=coding_to_json(coding)
-        )
-        uow.audit.record(
-            "decided",
-            "document",
-            doc_id,
-            actor=deps.actor,
-            before={"status": before.status if before else None},
-            after=decision_to_json(decision),
-        )
-        uow.commit()
+    """The invoice's stages, one transition each: read, decide, post."""
+    read = read_invoice(deps, doc_id, row, invoice)  # received -> read, or duplicate
+    if read is None:
+        return
+    state = decide_invoice(deps, doc_id, invoice, read, problems)  # -> posting or a person
     deps.checkpoint("after_decide")
-    if status == DocumentState.POSTING:
-        post_document(deps, doc_id)
-
-
-def _finish(
-    deps: Deps,
-    doc_id: int,
-    status: DocumentState,
-    reasons: list[Reason],
-    *,
-    role: DocumentRole | None = None,
-    parser: str | None = None,
-) -> None:
-    values: dict[str, Any] = {"status": status, "reasons": [r.as_dict() for r in reasons]}
-    if role:
-        values["role"] = role
-    if parser:
-        values["parser"] = parser
-    with deps.uow() as uow:
-        uow.repo.update_document(doc_id, **values)
-        uow.audit.record("decided", "document", doc_id, actor=deps.actor, after=values)
-        uow.commit()
+    if state is DocumentState.POSTING:
+        post_document(deps, doc_id)  # posting -> posted

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bilag.config import Settings
+from bilag.services.deps import Deps
 from bilag.services.learning import history_digest, ledger_history
 from classifiers.account_coder import HistoryCoder
 from classifiers.base import AccountCoder, CodingInput, HistoryRow
@@ -71,16 +72,16 @@ def accuracy(coder: AccountCoder, rows: Sequence[HistoryRow]) -> float:
     return hits / len(rows)
 
 
-def _history(settings: Settings) -> tuple[list[HistoryRow], list[HistoryRow]]:
+def _history(deps: Deps) -> tuple[list[HistoryRow], list[HistoryRow]]:
     """(what the saved model learnt from, what the ledger booked that it has not seen)."""
-    kept_file = settings.models_dir / HISTORY_FILE
+    kept_file = deps.settings.models_dir / HISTORY_FILE
     kept: list[HistoryRow] = []
     if kept_file.exists():
         read = read_history(kept_file)
         kept = [] if read.fatal else list(read.rows)
     seen = Counter(kept)
     new: list[HistoryRow] = []
-    for row in ledger_history(settings):
+    for row in ledger_history(deps):
         if seen[row] > 0:
             seen[row] -= 1
         else:
@@ -115,14 +116,15 @@ def _save(settings: Settings, rows: list[HistoryRow], digest: str) -> None:
 
 
 def retrain(
-    settings: Settings, *, holdout_share: float = HOLDOUT_SHARE, min_holdout: int = MIN_HOLDOUT
+    deps: Deps, *, holdout_share: float = HOLDOUT_SHARE, min_holdout: int = MIN_HOLDOUT
 ) -> RetrainResult:
     """Learn from new bookings and corrections when there are any; keep the better model.
 
     Raises:
         LedgerError: the ledger cannot be read.
     """
-    kept, new = _history(settings)
+    settings = deps.settings
+    kept, new = _history(deps)
     rows = kept + new
     if not rows:
         return RetrainResult("nothing", 0, 0, message="no history and nothing booked yet")

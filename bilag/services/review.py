@@ -35,7 +35,6 @@ from bilag.errors import BilagError
 from bilag.ledger.repository import DocumentRow
 from bilag.ledger.uow import UnitOfWork
 from bilag.services.coding import coding_parts
-from bilag.services.corrections import remember_coding
 from bilag.services.deps import Deps
 from bilag.services.posting import post_document, reverse_voucher
 from bilag.services.records import (
@@ -46,6 +45,7 @@ from bilag.services.records import (
     invoice_from_json,
 )
 from bilag.services.routing import eligibility, route_after_correction
+from bilag.services.supplier_memory import remember_coding
 from bilag.services.users import require
 from classifiers.base import HistoryRow
 

@@ -9,7 +9,7 @@
     secret_env = "BILAG_WEBHOOK_SECRET"    # or secret_file / secret_block
     include_original = true                # the original, base64, in the body
 
-The body is :func:`bilag.contract.voucher_json` (described by
+The body is :func:`bilag.contract.vouchers.voucher_json` (described by
 ``schemas/webhook/bilag-webhook.yaml``). ``X-Bilag-Signature: t=<unix>,v1=<hex>``
 is the HMAC-SHA256 of ``"<t>.<body>"`` with the shared secret, made afresh for
 every try; :func:`verify` is the receiver's side, with a replay window.
@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from bilag.contract import voucher_json
+from bilag.contract.vouchers import voucher_json
 from bilag.domain.delivery import OutgoingVoucher, ReadBack
 from bilag.errors import SinkError
 from connectors.base import ExternalRef

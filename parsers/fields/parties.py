@@ -33,7 +33,7 @@ from parsers.fields.supplier_match import (
     match_supplier,
     name_similarity,
 )
-from parsers.fields.values import Found, Pick, read_account, tokens_of
+from parsers.fields.values import Found, Pick, read_account, starts_with_label, tokens_of
 from parsers.layout import Word
 
 __all__ = [
@@ -176,8 +176,8 @@ def supplier_name_candidates(
             tokens = norm.replace(",", " ").split()
             if not tokens or _is_title(norm) or not any(c.isalpha() for c in norm):
                 continue
-            if norm in BUYER_BLOCK or norm in SELLER_BLOCK:
-                continue  # the block's own label ("Verkäufer", "Bill to")
+            if norm in BUYER_BLOCK or norm in SELLER_BLOCK or starts_with_label(phrase):
+                continue  # a label ("Verkäufer", "Bill to", "BELØP Å BETALE") names no one
             if any(name_similarity(own, phrase.text) >= 88 for own in own_names):
                 continue  # the invoice is addressed to us: our name is the buyer's
             if sum(c.isdigit() for c in norm) > 3 or "@" in norm or ":" in phrase.text:

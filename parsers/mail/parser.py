@@ -37,7 +37,6 @@ from bilag.domain.model import Invoice, Problem
 from bilag.domain.problems import ProblemCode
 from bilag.domain.text import printable
 from parsers.base import ParseContext, ParseOutcome
-from parsers.fields.invoice import extract_invoice
 from parsers.mail.body import html_to_text, looks_like_invoice_text, text_to_words
 from parsers.mail.depth import nests_deeper_than
 from parsers.mail.names import safe_name, unique_name
@@ -65,6 +64,18 @@ _STRUCTURAL_DEFECTS = (
     email_errors.FirstHeaderLineIsContinuationDefect,
     email_errors.InvalidBase64CharactersDefect,
     email_errors.InvalidBase64LengthDefect,
+)
+
+
+# what the email package's lazy header parsing raises on some broken headers (policy.default
+# parses a header when it is first read, far from where the mail was parsed)
+_HEADER_ERRORS = (
+    IndexError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    LookupError,
+    email_errors.HeaderParseError,
 )
 
 
@@ -149,6 +160,19 @@ def _mail_origin(msg: Message, parent: IncomingDocument) -> dict[str, str]:
     return origin
 
 
+def _forwarded_bytes(inner: Message) -> bytes:
+    """A forwarded mail as bytes again, for the child document.
+
+    The bytes generator writes text parts (a preamble, a lenient decoding's U+FFFD) as
+    ASCII and fails on anything else; the text generator does not, and what it writes
+    is encoded here as UTF-8, undecodable bytes kept.
+    """
+    try:
+        return inner.as_bytes(policy=policy.default)
+    except UnicodeError:
+        return inner.as_string(policy=policy.default).encode("utf-8", "surrogateescape")
+
+
 def _size(n: int) -> str:
     return f"{n / 2**20:.0f} MiB" if n >= 2**20 else f"{n / 1024:.0f} KiB"
 
@@ -205,6 +229,13 @@ class MailParser:
     # Long because it follows the mail in reading order (limits, headers, parts, body),
     # collecting every step's problems and notes in one list the outcome carries.
     def parse(self, doc: IncomingDocument, ctx: ParseContext) -> ParseOutcome:
+        try:
+            return self._parse(doc, ctx)
+        except _HEADER_ERRORS as e:  # the email package's header parser on broken headers
+            message = f"mail headers cannot be read ({type(e).__name__}: {e})"
+            return ParseOutcome(problems=(Problem(doc.name, ProblemCode.MIME_MALFORMED, message),))
+
+    def _parse(self, doc: IncomingDocument, ctx: ParseContext) -> ParseOutcome:
         content, oversized = strip_oversized(doc.content, self.limits.max_attachment_bytes)
         if nests_deeper_than(content, self.limits.max_nesting):
             message = (
@@ -317,7 +348,7 @@ class MailParser:
                 if not isinstance(inner, Message):
                     notes.append(f"part {index}: empty forwarded mail skipped")
                     continue
-                data = inner.as_bytes(policy=policy.default)
+                data = _forwarded_bytes(inner)
                 fallback = f"forwarded-{index}.eml"
                 raw_name = raw_name or fallback
             else:
@@ -406,6 +437,10 @@ class MailParser:
         if not looks_like_invoice_text(text):
             return None
         source = f"{doc.name}#body"
+        # the field extractor loads with the first document that needs it: ~25 ms of
+        # start-up (rapidfuzz, the label tables) that an EHF-only run need not pay
+        from parsers.fields.invoice import extract_invoice
+
         invoice, problems = extract_invoice(
             text_to_words(text), source=source, parser="email-body", ctx=ctx
         )

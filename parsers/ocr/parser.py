@@ -40,7 +40,6 @@ from typing import TYPE_CHECKING, ClassVar
 from bilag.domain.model import Problem
 from bilag.domain.problems import ProblemCode
 from parsers.base import IncomingDocument, ParseContext, ParseOutcome
-from parsers.fields.invoice import extract_invoice
 from parsers.layout import Page
 from parsers.ocr.input import (
     PageImage,
@@ -361,6 +360,10 @@ def words_to_outcome(
     if not words:
         problem = Problem(doc.name, ProblemCode.NOT_AN_INVOICE, "OCR found no text")
         return ParseOutcome(problems=(*page_problems, problem), notes=notes)
+    # the field extractor loads with the first document that needs it: ~25 ms of
+    # start-up (rapidfuzz, the label tables) that an EHF-only run need not pay
+    from parsers.fields.invoice import extract_invoice
+
     invoice, problems = extract_invoice(
         words,
         source=doc.name,

@@ -24,17 +24,19 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from bilag.domain.model import Finding, Invoice, Problem, Severity
 from bilag.domain.problems import ProblemCode
 from parsers.base import IncomingDocument, ParseContext, ParseOutcome
-from parsers.fields.invoice import PageSize, extract_invoice
 from parsers.layout import Word
 from parsers.ocr.parser import ocr_missing, ocr_pdf_pages
 from parsers.pdf.embedded import find_embedded_xml, invoice_from_xml
 from parsers.pdf.words import PdfOpenError, iter_pages, why
 from parsers.pdf_guard import PdfBudget, check_pdf
+
+if TYPE_CHECKING:
+    from parsers.fields.invoice import PageSize
 
 __all__ = ["PdfParser", "PdfWords", "cross_check", "read_pdf_words"]
 
@@ -140,6 +142,9 @@ class PdfParser:
         embedded = (
             None if ctx.ignore_embedded_xml else find_embedded_xml(doc.content, ctx.max_xml_bytes)
         )
+        # the field extractor loads with the first PDF read by its text: see parsers.ocr.parser
+        from parsers.fields.invoice import extract_invoice
+
         visible, visible_problems = extract_invoice(
             words, source=doc.name, parser=parser, ctx=ctx, page_sizes=sizes
         )

@@ -32,6 +32,11 @@ from tests.fixtures.coding_history import as_input, org_number, realistic_histor
 from tests.fixtures.ledger import FakeCoder, FakeInvoiceParser, add_people, fake_invoice, incoming
 
 
+def workspace(home: Path) -> Deps:
+    """The dependencies of a new workspace, as ``bilag learn`` builds them."""
+    return bootstrap(load_settings(home, environ={}), coder=False)
+
+
 @pytest.fixture
 def history(tmp_path: Path) -> Path:
     path = tmp_path / "history.csv"
@@ -40,24 +45,24 @@ def history(tmp_path: Path) -> Path:
 
 
 def test_learning_the_same_history_twice_keeps_the_model(tmp_path: Path, history: Path) -> None:
-    settings = load_settings(tmp_path / "home")
-    first = learn(settings, [history])
+    deps = workspace(tmp_path / "home")
+    first = learn(deps, [history])
     assert first.model_path is not None
     written = first.model_path.stat().st_mtime_ns
-    second = learn(settings, [history])
+    second = learn(deps, [history])
     assert second.report is not None and "history unchanged" in second.report.notes
     assert first.model_path.stat().st_mtime_ns == written
-    forced = learn(settings, [history], force=True)
+    forced = learn(deps, [history], force=True)
     assert forced.report is not None and "history unchanged" not in forced.report.notes
 
 
 def test_rows_from_the_ledger_are_learnt_beside_the_files(tmp_path: Path, history: Path) -> None:
-    settings = load_settings(tmp_path / "home")
+    deps = workspace(tmp_path / "home")
     posted = [
         dataclasses.replace(r, supplier_org_number="911111111")
         for r in realistic_history(seed=4, days=30)
     ]
-    result = learn(settings, [history], extra_rows=posted)
+    result = learn(deps, [history], extra_rows=posted)
     assert result.report is not None
     assert result.report.rows == len(realistic_history(seed=4, days=200)) + len(posted)
 
@@ -65,25 +70,25 @@ def test_rows_from_the_ledger_are_learnt_beside_the_files(tmp_path: Path, histor
 def test_a_stale_model_is_rebuilt_from_the_kept_history(
     tmp_path: Path, history: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = load_settings(tmp_path / "home")
-    learn(settings, [history])
+    deps = workspace(tmp_path / "home")
+    learn(deps, [history])
     monkeypatch.setattr("classifiers.store.FORMAT_VERSION", FORMAT_VERSION + 1)
-    coder = load_or_retrain(settings)
+    coder = load_or_retrain(deps.settings)
     assert coder is not None
     item = as_input(realistic_history(seed=4, days=200)[-1])
     assert coder.suggest(item).account is not None
-    assert (settings.models_dir / MODEL_FILE).exists()
+    assert (deps.settings.models_dir / MODEL_FILE).exists()
 
 
 def test_suggest_without_any_model_raises_a_model_error(tmp_path: Path) -> None:
-    settings = load_settings(tmp_path / "home")
+    deps = workspace(tmp_path / "home")
     with pytest.raises(ModelError, match="bilag learn"):
-        suggest(settings, [as_input(realistic_history(seed=4, days=5)[0])])
+        suggest(deps, [as_input(realistic_history(seed=4, days=5)[0])])
 
 
 def test_nothing_readable_learns_nothing_and_says_why(tmp_path: Path) -> None:
-    settings = load_settings(tmp_path / "home")
-    result = learn(settings, [tmp_path / "missing.csv"])
+    deps = workspace(tmp_path / "home")
+    result = learn(deps, [tmp_path / "missing.csv"])
     assert result.report is None and result.model_path is None
     assert "no such file" in result.problems[0].message
 
@@ -100,17 +105,17 @@ def test_rows_to_code_without_a_required_column_are_refused_by_name(tmp_path: Pa
 def test_accounts_outside_the_chart_are_skipped_and_named_when_checked(
     tmp_path: Path, history: Path
 ) -> None:
-    settings = load_settings(tmp_path / "home")
+    deps = workspace(tmp_path / "home")
     lines = history.read_text(encoding="utf-8").splitlines()
     fields = lines[-1].split(",")
     fields[5] = "9999"  # the account column
     lines.append(",".join(fields))
     mixed = tmp_path / "mixed.csv"
     mixed.write_text("\n".join(lines), encoding="utf-8")
-    assert chart_accounts(settings) is None  # no company chart configured: nothing checked
-    known = chart_accounts(settings, builtin=True)
+    assert chart_accounts(deps) is None  # no company chart configured: nothing checked
+    known = chart_accounts(deps, builtin=True)
     assert known is not None and "6300" in known
-    result = learn(settings, [mixed], known_accounts=known)
+    result = learn(deps, [mixed], known_accounts=known)
     assert result.report is not None
     (problem,) = result.problems
     assert problem.source == f"{mixed}:{len(lines)}"
@@ -136,26 +141,24 @@ def test_a_corrected_coding_in_the_ledger_changes_the_next_suggestion(
     history = tmp_path / "history.csv"
     write_history_csv(realistic_history(seed=4, days=200) + earlier, history)
     deps = make_deps(coder=FakeCoder(account="6800", confidence=0.99))
-    settings = deps.settings
     item = as_input(dataclasses.replace(earlier[-1], date=date(2026, 4, 2)))
-    learn(settings, [history], extra_rows=ledger_history(settings, schema=ledger_url[1]))
-    before = suggest(settings, [item])[0]
+    learn(deps, [history], extra_rows=ledger_history(deps))
+    before = suggest(deps, [item])[0]
     assert before.account == "6800"
 
     _post_and_correct_to_6540(deps, supplier)
-    posted = ledger_history(settings, schema=ledger_url[1])
+    posted = ledger_history(deps)
     assert [(r.supplier_org_number, r.account) for r in posted] == [(supplier, "6540")] * 2
 
-    learn(settings, [history], extra_rows=posted)
-    after = suggest(settings, [item])[0]
+    learn(deps, [history], extra_rows=posted)
+    after = suggest(deps, [item])[0]
     assert after.account == "6540"
     assert "6800" in [a.account for a in after.alternatives]
 
 
-def test_a_workspace_without_a_ledger_has_no_ledger_history(tmp_path: Path) -> None:
-    settings = load_settings(tmp_path / "home", environ={})
-    assert ledger_history(settings) == []
-    assert not (tmp_path / "home" / "ledger.sqlite3").exists()
+def test_a_new_workspace_has_no_ledger_history(tmp_path: Path) -> None:
+    deps = workspace(tmp_path / "home")
+    assert ledger_history(deps) == []
 
 
 def _post_and_correct_to_6540(deps: Deps, supplier: str) -> None:
@@ -200,4 +203,4 @@ def test_bilag_learn_reads_the_workspace_ledger_beside_the_file(
     err = capsys.readouterr().err
     assert "and 2 posted voucher lines of the ledger" in err
     item = CodingInput(supplier, "Kontorleverandøren AS", "Kontorrekvisita", Decimal("1000"))
-    assert suggest(settings, [item])[0].account == "6540"
+    assert suggest(deps, [item])[0].account == "6540"

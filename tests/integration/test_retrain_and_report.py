@@ -34,10 +34,11 @@ def _split(rows: list[HistoryRow], day: int) -> tuple[list[HistoryRow], list[His
 def learnt(tmp_path: Path) -> tuple[Path, list[HistoryRow]]:
     """A workspace whose coder learnt the first 560 days of a two-year history."""
     home = tmp_path / "home"
-    settings = load_settings(home)
+    deps = bootstrap(load_settings(home, environ={}), coder=False)
     old, recent = _split(realistic_history(), 560)
     write_history_csv(old, tmp_path / "old.csv")
-    assert learn(settings, [tmp_path / "old.csv"]).report is not None
+    assert learn(deps, [tmp_path / "old.csv"]).report is not None
+    deps.ledger.dispose()
     return home, recent
 
 
@@ -46,18 +47,18 @@ def test_nothing_new_means_no_retraining_and_new_bookings_replace_a_model_not_wo
     learnt: tuple[Path, list[HistoryRow]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     home, recent = learnt
-    settings = load_settings(home)
-    assert retrain(settings).outcome == "unchanged"
-    model = settings.models_dir / "account_coder.pickle"
+    deps = bootstrap(load_settings(home, environ={}), coder=False)
+    assert retrain(deps).outcome == "unchanged"
+    model = deps.settings.models_dir / "account_coder.pickle"
     before = model.stat().st_mtime_ns
-    monkeypatch.setattr(retrain_module, "ledger_history", lambda _settings: recent)
-    result = retrain(settings)
+    monkeypatch.setattr(retrain_module, "ledger_history", lambda _deps: recent)
+    result = retrain(deps)
     assert result.outcome == "replaced", result.message
     assert result.new_rows == len(recent) and result.held_back >= 20
     assert result.new_accuracy is not None and result.old_accuracy is not None
     assert result.new_accuracy >= result.old_accuracy
     assert model.stat().st_mtime_ns != before
-    assert retrain(settings).outcome == "unchanged"  # what it learnt is now the kept history
+    assert retrain(deps).outcome == "unchanged"  # what it learnt is now the kept history
 
 
 @pytest.mark.slow
@@ -65,15 +66,15 @@ def test_a_model_worse_on_the_recent_bookings_does_not_replace_the_old_one(
     learnt: tuple[Path, list[HistoryRow]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     home, recent = learnt
-    settings = load_settings(home)
+    deps = bootstrap(load_settings(home, environ={}), coder=False)
     middle, newest = _split(recent, 640)
     # a burst of wrong bookings, then the newest ones booked as before: learning from the
     # burst makes a model that is wrong on the newest
     poisoned = [replace(r, account="7777") for r in middle] * 3
-    monkeypatch.setattr(retrain_module, "ledger_history", lambda _settings: poisoned + newest)
-    model = settings.models_dir / "account_coder.pickle"
+    monkeypatch.setattr(retrain_module, "ledger_history", lambda _deps: poisoned + newest)
+    model = deps.settings.models_dir / "account_coder.pickle"
     before = model.read_bytes()
-    result = retrain(settings, holdout_share=0.02, min_holdout=len(newest))
+    result = retrain(deps, holdout_share=0.02, min_holdout=len(newest))
     assert result.outcome == "kept", result.message
     assert result.new_accuracy is not None and result.old_accuracy is not None
     assert result.new_accuracy < result.old_accuracy

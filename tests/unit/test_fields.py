@@ -701,3 +701,17 @@ def test_each_label_of_a_row_of_labels_reads_the_value_under_it():
     assert invoice is not None
     assert invoice.invoice_number == "13651"
     assert (invoice.issue_date, invoice.due_date) == (date(2026, 5, 2), date(2026, 5, 16))
+
+
+def test_a_label_in_capitals_at_the_top_is_never_the_suppliers_name():
+    rows = [
+        [(40, "BELØP Å BETALE"), (400, "FAKTURA")],
+        [(40, "1 250,00")],
+        [(40, "Fakturanr. 77")],
+        [(300, "Sum eks. mva 1 000,00")],
+        [(300, "Mva 25 % 250,00")],
+    ]
+    invoice, _ = read(rows)
+    assert invoice is not None
+    assert invoice.payable_amount == Decimal("1250.00")
+    assert invoice.supplier.name is None  # no name printed: none made up from a label

@@ -218,3 +218,16 @@ def test_a_parser_that_raises_fails_its_document_only(tmp_path: Path) -> None:
     [problem] = by_name["a.boom"].problems
     assert problem.code == ProblemCode.INTERNAL_ERROR and "RecursionError" in problem.message
     assert by_name["b.xml"].invoices
+
+
+def test_a_forwarded_mail_the_bytes_generator_cannot_write_is_still_a_child() -> None:
+    # a boundary of bytes that are not UTF-8: the stdlib's bytes generator raises on it
+    raw = (
+        b'From: s@x.no\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n'
+        b"\r\n--b\r\nContent-Type: message/rfc822\r\n\r\nFrom: x@y.no\r\n"
+        b'Content-Type: multipart/mixed; boundary="\xff\xfeq"\r\n\r\n--\xff\xfeq\r\n'
+        b"Content-Type: text/plain\r\n\r\nhi\r\n--\xff\xfeq--\r\n--b--\r\n"
+    )
+    outcome = MailParser().parse(IncomingDocument("m.eml", raw), CTX)
+    [child] = outcome.children
+    assert child.content.startswith(b"From: x@y.no") and b"hi" in child.content

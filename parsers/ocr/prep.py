@@ -341,6 +341,15 @@ def estimate_text_height(gray: Gray) -> float | None:
     return float(np.median(heights[keep])) / float(scale)
 
 
+def _text_scale(gray: Gray) -> float:
+    """The factor that brings the text to about 300 dpi, or 1.0 when it is near enough."""
+    height = estimate_text_height(gray)
+    if not height:
+        return 1.0
+    wanted = min(max(TARGET_TEXT_HEIGHT / height, 0.35), MAX_UPSCALE)
+    return wanted if wanted >= MIN_SCALE_CHANGE or wanted <= 1 / MIN_SCALE_CHANGE else 1.0
+
+
 def prepare_page(gray: Gray, options: PrepOptions | None = None) -> Prepared:
     """Turn a raw page image into the binarised, upright, ~300 dpi page tesseract reads best.
 
@@ -376,16 +385,11 @@ def prepare_page(gray: Gray, options: PrepOptions | None = None) -> Prepared:
     if abs(geometry.skew) >= 0.1:
         gray = _rotate(gray, geometry.skew)
         steps.append(f"deskew{geometry.skew:+.2f}")
-    scale = 1.0
-    if opt.rescale:
-        height = estimate_text_height(gray)
-        if height:
-            wanted = min(max(TARGET_TEXT_HEIGHT / height, 0.35), MAX_UPSCALE)
-            if wanted >= MIN_SCALE_CHANGE or wanted <= 1 / MIN_SCALE_CHANGE:
-                scale = wanted
-                interp = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
-                gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=interp)
-                steps.append(f"scale{scale:.2f}")
+    scale = _text_scale(gray) if opt.rescale else 1.0
+    if scale != 1.0:
+        interp = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
+        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=interp)
+        steps.append(f"scale{scale:.2f}")
     if opt.turn is not None and opt.turn >= 2:
         gray = np.ascontiguousarray(gray[::-1, ::-1])
         steps.append("rotate180")

@@ -58,8 +58,6 @@ MAX_UPSCALE = 3.0  # beyond this tesseract slows down more than it reads better
 MIN_SCALE_CHANGE = 1.25  # rescale only when the page is this far from ~300 dpi
 TURN_MARGIN = 1.5  # rows must be this much sharper turned a quarter to turn the page
 PAGE_CONTRAST = 50  # a photographed sheet is this much brighter (0-255) than its ground
-FAINT_PAGE_CONTRAST = 40  # enough for a sheet wholly inside the picture
-RECT_FILL = 0.85  # share of its bounding rectangle a sheet bitten by a shadow still fills
 FLIP_CONFIDENCE = 0.2  # turn a page upside down only when the ascender test is this sure
 
 
@@ -130,22 +128,12 @@ def find_page_quad(gray: Gray) -> npt.NDArray[np.float32] | None:
     if not 0.2 <= area <= 0.97:
         return None
     inside = cv2.drawContours(np.zeros_like(mask), [biggest], -1, 255, thickness=-1)
-    contrast = cv2.mean(small, mask=inside)[0] - cv2.mean(small, mask=255 - inside)[0]
-    if contrast < FAINT_PAGE_CONTRAST:
+    if cv2.mean(small, mask=inside)[0] - cv2.mean(small, mask=255 - inside)[0] < PAGE_CONTRAST:
         return None  # no dark ground around the sheet: a scan, not a photo of paper
     hull = cv2.convexHull(biggest)
     quad = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, closed=True), closed=True)
     if len(quad) != 4:
-        # a shadow or a bright object bit into a corner: the smallest rectangle around the
-        # sheet, if the sheet fills it (a sheet seen in perspective nearly does)
-        rect = cv2.minAreaRect(hull)
-        if cv2.contourArea(hull) < RECT_FILL * rect[1][0] * rect[1][1]:
-            return None
-        quad = cv2.boxPoints(rect)
-    sh, sw = small.shape
-    touches = quad.min() < 2 or quad[..., 0].max() > sw - 3 or quad[..., 1].max() > sh - 3
-    if touches and contrast < PAGE_CONTRAST:
-        return None  # a bright part of a picture cut by its edge, not a sheet on a desk
+        return None
     pts = quad.reshape(4, 2).astype(np.float32) / scale
     by_sum, by_diff = pts.sum(axis=1), np.diff(pts, axis=1).ravel()
     return np.array(

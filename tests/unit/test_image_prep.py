@@ -153,21 +153,6 @@ def test_a_photographed_sheet_is_found_and_flattened():
     assert np.abs(quad - dst).max() < 25  # corners within a few pixels at the 800 px analysis
 
 
-def test_a_sheet_with_a_shadow_across_a_corner_is_still_found():
-    page = cv2.cvtColor(_page(size=(1000, 1400)), cv2.COLOR_GRAY2BGR)
-    src = np.float32([[0, 0], [1000, 0], [1000, 1400], [0, 1400]])
-    dst = np.float32([[140, 110], [1090, 130], [1100, 1480], [120, 1460]])
-    m = cv2.getPerspectiveTransform(src, dst)
-    desk = np.full((1600, 1250, 3), (40, 55, 70), np.uint8)
-    warped = cv2.warpPerspective(page, m, (1250, 1600))
-    mask = cv2.warpPerspective(np.full((1400, 1000), 255, np.uint8), m, (1250, 1600))
-    photo = np.where(mask[..., None] > 127, warped, desk)
-    cv2.circle(photo, (1150, 80), 330, (45, 50, 60), thickness=-1)  # a hand's shadow
-    quad = find_page_quad(to_gray(photo))
-    assert quad is not None
-    assert np.abs(quad - dst).max() < 60  # a rectangle around a sheet in slight perspective
-
-
 def test_a_plain_scan_is_not_cropped():
     assert find_page_quad(_page()) is None
 

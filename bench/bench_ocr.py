@@ -5,6 +5,7 @@ memory on a 50-page scan, key-field accuracy on our scans and on SROIE receipts.
     .venv/bin/python -m bench ocr --quick         # without SROIE and the 50-page memory run
     .venv/bin/python -m bench ocr --variants      # what each preprocessing step is worth
     .venv/bin/python -m bench ocr --calibrate     # word confidence vs. being right
+    .venv/bin/python -m bench ocr --corpus=DIR --pages=20  # OCR time on a dev corpus's scans
 
 Baseline: ``tesseract IMAGE stdout -l nor+eng tsv`` with ``OMP_THREAD_LIMIT=1`` on the
 very same page image files, run interleaved with ours on the same machine, one page
@@ -131,6 +132,62 @@ def bench_speed(tmp: Path, repeat: int) -> dict[str, Any]:
         "ours_total_s": ours_total,
         "ratio": ratio,
     }
+
+
+def bench_corpus_speed(corpus: Path, per_class: int) -> dict[str, Any]:
+    """OCR alone (prepare + tesseract, every retry counted) against bare tesseract on the
+    first page of the scans and photos of a development corpus (``bench extract``'s),
+    interleaved page by page, one worker; and the same OCR with no retries."""
+    import cv2
+
+    from parsers.base import ParseContext
+    from parsers.ocr.input import image_pages, pdf_page_images, pdf_pages_without_text
+    from parsers.ocr.parser import ocr_pages
+    from parsers.ocr.prep import PrepOptions
+
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        for cls in ("scan-upright", "scan-turned", "photo"):
+            files = sorted(p for p in (corpus / "docs" / cls).iterdir() if p.suffix != ".json")
+            for path in files[:per_class]:
+                data = path.read_bytes()
+                if path.suffix == ".pdf":
+                    numbers = pdf_pages_without_text(data)
+                    assert isinstance(numbers, list)
+                    page = next(iter(pdf_page_images(data, numbers[:1], ParseContext())))
+                else:
+                    page = next(iter(image_pages(data, ParseContext())))
+                target = tmp / f"{path.stem}.png"  # what bare tesseract reads: the decoded page
+                cv2.imwrite(str(target), page.image)
+                row: dict[str, Any] = {"class": cls, "page": path.name}
+                row["tesseract_s"] = _tesseract_cli(target)
+                for key, options in (("ours_s", None), ("no_retry_s", PrepOptions(retry=False))):
+                    started = time.perf_counter()
+                    (outcome,) = ocr_pages([page], workers=1, options=options)
+                    row[key] = time.perf_counter() - started
+                    if options is None:
+                        row["steps"] = " ".join(outcome.steps)
+                rows.append(row)
+                print(
+                    f"  {path.name:30} tesseract {row['tesseract_s']:5.2f} s  ours "
+                    f"{row['ours_s']:5.2f} s  no retry {row['no_retry_s']:5.2f} s  {row['steps']}"
+                )
+    summary: dict[str, Any] = {"pages": rows, "load_average": os.getloadavg()}
+    for cls in ("scan-upright", "scan-turned", "photo", "all"):
+        mine = [r for r in rows if cls in ("all", r["class"])]
+        if not mine:
+            continue
+        base = sum(r["tesseract_s"] for r in mine)
+        ours = sum(r["ours_s"] for r in mine)
+        plain = sum(r["no_retry_s"] for r in mine)
+        retried = sum(1 for r in mine if "reads" in r["steps"])
+        summary[cls] = {"ratio": ours / base, "no_retry_ratio": plain / base, "retried": retried}
+        print(
+            f"  {cls:13} {len(mine):3} pages: ours / tesseract = {ours / base:.2f}, without "
+            f"retries {plain / base:.2f}; {retried} pages read more than once"
+        )
+    return summary
 
 
 _SECONDS = re.compile(r"\(([\d.]+) s\)")
@@ -519,6 +576,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--sroie", type=int, default=40, help="SROIE receipts to score (all 24 stored)")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--memory", action="store_true", help="the memory runs only")
+    ap.add_argument("--corpus", type=Path, default=None, help="OCR time on a corpus's scans only")
+    ap.add_argument("--pages", type=int, default=20, help="pages per class with --corpus")
     args = ap.parse_args(argv)
     OUT.mkdir(exist_ok=True)
     result: dict[str, Any] = {"load_average_before": os.getloadavg(), "cores": os.cpu_count()}
@@ -531,6 +590,11 @@ def main(argv: list[str]) -> int:
         print("-- word confidence calibration")
         result["calibration"] = bench_calibration(args.sroie)
         (OUT / "ocr-calibration.json").write_text(json.dumps(result, indent=2, default=str))
+        return 0
+    if args.corpus:
+        print(f"-- OCR time against bare tesseract: {args.corpus}")
+        result["corpus_speed"] = bench_corpus_speed(args.corpus, args.pages)
+        (OUT / "ocr-corpus.json").write_text(json.dumps(result, indent=2, default=str))
         return 0
     if args.memory:
         with tempfile.TemporaryDirectory() as name:

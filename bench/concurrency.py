@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import SQLAlchemyError
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_documents" / "ehf" / "ehf-invoice-office-supplies.xml"
@@ -161,7 +162,10 @@ class Outcome:
 
 
 def _check(ws: Workspace, clean: dict[str, Any], runs: int, crashed: list[str]) -> Outcome:
-    got = ws.ledger()
+    try:
+        got = ws.ledger()
+    except SQLAlchemyError as e:  # no ledger to read: the workspace was left unusable
+        return Outcome(runs, [*crashed, f"ledger unreadable: {e.args[0][:200]}"], [], [], False)
     twice = [name for name, vs in got["vouchers"].items() if len(vs) > 1]
     not_final = [(n, s) for n, s in got["statuses"] if s not in FINAL]
     return Outcome(runs, crashed, twice, not_final, got == clean)

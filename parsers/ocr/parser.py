@@ -12,7 +12,9 @@ How a page travels (see ``docs/ocr.md`` for the figures):
    with pypdfium2 at 300 dpi, or lower when that would exceed the same budget;
 2. :func:`parsers.ocr.prep.prepare_page`: crop, normalise, orient, deskew,
    rescale, denoise, binarise;
-3. :func:`parsers.ocr.tesseract.run_tesseract` on a 1-bit PBM file;
+3. :func:`parsers.ocr.tesseract.run_tesseract` on a 1-bit PBM file; a page that
+   reads poorly is prepared and read again (other orientations, then gray) by
+   :func:`parsers.ocr.retry.read_best`, which keeps the best read;
 4. the words of all pages go to :func:`parsers.fields.invoice.extract_invoice`.
 
 Pages run concurrently, one single-threaded tesseract per core. The workers are
@@ -48,7 +50,7 @@ from parsers.ocr.input import (
     pdf_page_images,
     pdf_pages_without_text,
 )
-from parsers.ocr.tesseract import run_tesseract
+from parsers.ocr.tesseract import DEFAULT_TIMEOUT_S, run_tesseract
 from parsers.pdf_guard import PdfBudget, check_pdf
 from parsers.sniff import image_kind
 
@@ -123,29 +125,45 @@ def _ocr_one(
     # import costs 0.2-0.9 s of CPU here, which an EHF-only run should not pay
     import cv2
 
-    from parsers.ocr.prep import prepare_page
+    from parsers.ocr.prep import Prepared, PrepOptions, prepare_page
+    from parsers.ocr.retry import read_best
 
     started = time.perf_counter()
-    prepared = prepare_page(page.image, options)
-    image = prepared.image
-    h, w = image.shape
-    # tesseract reads a 1-bit PBM fastest and skips its own thresholding on it
-    binary = options is None or options.binarise != "none"
-    path = workdir / f"doc{page.doc}-page{page.page}.{'pbm' if binary else 'pgm'}"
-    cv2.imwrite(str(path), image)
+    opts = options or PrepOptions()
+
+    def ocr(prepared: Prepared, timeout: float | None = None) -> tuple[Page, tuple[float, ...]]:
+        image = prepared.image
+        h, w = image.shape
+        # tesseract reads a 1-bit PBM fastest and skips its own thresholding on it
+        binary = "otsu" in prepared.steps or "adaptive" in prepared.steps
+        path = workdir / f"doc{page.doc}-page{page.page}.{'pbm' if binary else 'pgm'}"
+        cv2.imwrite(str(path), image)
+        try:
+            return run_tesseract(
+                path,
+                page=page.page,
+                width=w,
+                height=h,
+                languages=languages,
+                psm=psm,
+                timeout_s=DEFAULT_TIMEOUT_S if timeout is None else timeout,
+            )
+        finally:
+            path.unlink(missing_ok=True)
+
     try:
-        read, _raw = run_tesseract(
-            path, page=page.page, width=w, height=h, languages=languages, psm=psm
-        )
+        if opts.retry:
+            best, reads = read_best(page.image, opts, prepare_page, ocr)
+            read, prepared = best.page, best.prepared
+        else:
+            prepared = prepare_page(page.image, opts)
+            (read, _raw), reads = ocr(prepared), 1
     except RuntimeError as e:  # this page only; TesseractUnavailable (no binary) propagates
         problem = Problem("", ProblemCode.OCR_FAILED, f"page {page.page}: {e}")
-        empty = Page(page.page, float(w), float(h))
-        return OcrOutcome(empty, doc=page.doc, steps=prepared.steps, problem=problem)
-    finally:
-        path.unlink(missing_ok=True)
-    return OcrOutcome(
-        read, doc=page.doc, steps=prepared.steps, seconds=time.perf_counter() - started
-    )
+        empty = Page(page.page, float(page.image.shape[1]), float(page.image.shape[0]))
+        return OcrOutcome(empty, doc=page.doc, problem=problem)
+    steps = (*prepared.steps, f"reads{reads}") if reads > 1 else prepared.steps
+    return OcrOutcome(read, doc=page.doc, steps=steps, seconds=time.perf_counter() - started)
 
 
 def ocr_pages(

@@ -57,6 +57,7 @@ TARGET_TEXT_HEIGHT = 30.0
 MAX_UPSCALE = 3.0  # beyond this tesseract slows down more than it reads better
 MIN_SCALE_CHANGE = 1.25  # rescale only when the page is this far from ~300 dpi
 TURN_MARGIN = 1.5  # rows must be this much sharper turned a quarter to turn the page
+PAGE_CONTRAST = 50  # a photographed sheet is this much brighter (0-255) than its ground
 FLIP_CONFIDENCE = 0.2  # turn a page upside down only when the ascender test is this sure
 
 
@@ -71,6 +72,10 @@ class PrepOptions:
     rescale: bool = True
     denoise: bool = True
     binarise: str = "otsu"  # "otsu" | "adaptive" | "none"
+    # np.rot90 k (0..3) to apply instead of deciding the direction: how a second read in
+    # another orientation is prepared (parsers.ocr.retry); the skew is still searched
+    turn: int | None = None
+    retry: bool = True  # read a poor page again other ways (parsers.ocr.parser, .retry)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +128,7 @@ def find_page_quad(gray: Gray) -> npt.NDArray[np.float32] | None:
     if not 0.2 <= area <= 0.97:
         return None
     inside = cv2.drawContours(np.zeros_like(mask), [biggest], -1, 255, thickness=-1)
-    if cv2.mean(small, mask=inside)[0] - cv2.mean(small, mask=255 - inside)[0] < 50:
+    if cv2.mean(small, mask=inside)[0] - cv2.mean(small, mask=255 - inside)[0] < PAGE_CONTRAST:
         return None  # no dark ground around the sheet: a scan, not a photo of paper
     hull = cv2.convexHull(biggest)
     quad = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, closed=True), closed=True)
@@ -240,7 +245,7 @@ def _ascender_balance(ink: Gray) -> tuple[float, float]:
     return above, below
 
 
-def detect_geometry(gray: Gray, *, max_skew: float = 15.0) -> Geometry:
+def detect_geometry(gray: Gray, *, max_skew: float = 15.0, quarter: int | None = None) -> Geometry:
     """Quarter turn (0 or 1) and skew that make the page's text lines level.
 
     Up versus down is decided later by :func:`upside_down`, on the levelled page.
@@ -248,6 +253,7 @@ def detect_geometry(gray: Gray, *, max_skew: float = 15.0) -> Geometry:
     Args:
         gray: the page, dark text on light paper (any size; analysed at ~1000 px).
         max_skew: the largest skew searched, in degrees, either way.
+        quarter: 0 or 1 to take that text direction as given and only find the skew.
 
     Returns:
         The :class:`Geometry`; an empty page comes back as no turn, no skew.
@@ -260,6 +266,9 @@ def detect_geometry(gray: Gray, *, max_skew: float = 15.0) -> Geometry:
     if len(xs) < 200:
         return Geometry(0, 0.0, 0.0)
     sh, sw = small.shape
+    if quarter is not None:
+        rxs, rys = _rot_points(xs, ys, quarter, sw, sh)
+        return Geometry(quarter, _best_angle(rxs, rys, max_skew)[0], 0.0)
     # text direction: rows sharpest as the page lies (0/180) or turned a quarter (90/270)
     upright_angle, upright_score = _best_angle(xs, ys, max_skew)
     txs, tys = _rot_points(xs, ys, 1, sw, sh)
@@ -320,6 +329,15 @@ def estimate_text_height(gray: Gray) -> float | None:
     return float(np.median(heights[keep])) / float(scale)
 
 
+def _text_scale(gray: Gray) -> float:
+    """The factor that brings the text to about 300 dpi, or 1.0 when it is near enough."""
+    height = estimate_text_height(gray)
+    if not height:
+        return 1.0
+    wanted = min(max(TARGET_TEXT_HEIGHT / height, 0.35), MAX_UPSCALE)
+    return wanted if wanted >= MIN_SCALE_CHANGE or wanted <= 1 / MIN_SCALE_CHANGE else 1.0
+
+
 def prepare_page(gray: Gray, options: PrepOptions | None = None) -> Prepared:
     """Turn a raw page image into the binarised, upright, ~300 dpi page tesseract reads best.
 
@@ -342,10 +360,10 @@ def prepare_page(gray: Gray, options: PrepOptions | None = None) -> Prepared:
         gray = normalise_background(gray)
         steps.append("normalise")
     geometry = Geometry(0, 0.0, 0.0)
-    if opt.orient or opt.deskew:
-        found = detect_geometry(gray)
+    if opt.orient or opt.deskew or opt.turn is not None:
+        found = detect_geometry(gray, quarter=None if opt.turn is None else opt.turn % 2)
         geometry = Geometry(
-            found.quarter_turns if opt.orient else 0,
+            found.quarter_turns if opt.orient or opt.turn is not None else 0,
             found.skew if opt.deskew else 0.0,
             found.upright_confidence,
         )
@@ -355,17 +373,16 @@ def prepare_page(gray: Gray, options: PrepOptions | None = None) -> Prepared:
     if abs(geometry.skew) >= 0.1:
         gray = _rotate(gray, geometry.skew)
         steps.append(f"deskew{geometry.skew:+.2f}")
-    scale = 1.0
-    if opt.rescale:
-        height = estimate_text_height(gray)
-        if height:
-            wanted = min(max(TARGET_TEXT_HEIGHT / height, 0.35), MAX_UPSCALE)
-            if wanted >= MIN_SCALE_CHANGE or wanted <= 1 / MIN_SCALE_CHANGE:
-                scale = wanted
-                interp = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
-                gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=interp)
-                steps.append(f"scale{scale:.2f}")
-    if opt.orient:
+    scale = _text_scale(gray) if opt.rescale else 1.0
+    if scale != 1.0:
+        interp = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
+        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=interp)
+        steps.append(f"scale{scale:.2f}")
+    if opt.turn is not None and opt.turn >= 2:
+        gray = np.ascontiguousarray(gray[::-1, ::-1])
+        steps.append("rotate180")
+        geometry = Geometry(opt.turn % 4, geometry.skew, 1.0)
+    elif opt.orient and opt.turn is None:
         flipped, sure = upside_down(gray)
         # all-caps text (receipts) has no ascenders to tell by: ~0.02-0.11 measured on
         # upright SROIE receipts against 0.39-0.88 on our invoices, turned or not

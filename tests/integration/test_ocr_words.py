@@ -65,3 +65,24 @@ def test_an_unknown_tesseract_language_is_an_infrastructure_error(tmp_path: Path
     Image.new("L", (64, 64), 255).save(image)
     with pytest.raises(TesseractUnavailable):
         run_tesseract(image, page=1, width=64, height=64, languages="xx-not-a-language")
+
+
+@pytest.mark.parametrize("turns", [1, 2])
+def test_a_page_left_on_its_side_or_head_by_the_cheap_test_is_read_the_right_way(turns: int):
+    import numpy as np
+
+    from parsers.ocr.parser import ocr_image_bytes
+    from parsers.ocr.prep import PrepOptions
+
+    (rendered,) = pdf_page_images(SCANNED_PDF.read_bytes(), [1], ParseContext())
+    buf = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(np.rot90(rendered.image, turns))).save(buf, "PNG")
+    # the cheap orientation tests switched off: only reading tells the page's way up
+    outcomes = ocr_image_bytes(
+        buf.getvalue(), ParseContext(), workers=1, options=PrepOptions(orient=False)
+    )
+    assert isinstance(outcomes, list)
+    (outcome,) = outcomes
+    texts = [w.text for w in outcome.page.words]
+    assert "Fakturanr." in texts and "T-7781" in texts
+    assert any(step.startswith("reads") for step in outcome.steps)

@@ -100,6 +100,18 @@ def test_a_turned_and_tilted_page_is_levelled_and_upright():
     assert again.quarter_turns == 0 and abs(again.skew) <= 0.5
 
 
+@pytest.mark.parametrize("lies", [0, 1, 2, 3])
+def test_a_forced_turn_is_applied_as_given_and_the_skew_still_found(lies: int):
+    # how a page that read poorly is prepared again in another orientation
+    page = np.ascontiguousarray(np.rot90(_rotate(_page(), 2.0), lies))
+    for turn in ((4 - lies) % 4, (6 - lies) % 4):  # upright, and upside down
+        prepared = prepare_page(page, PrepOptions(rescale=False, denoise=False, turn=turn))
+        assert prepared.geometry.quarter_turns == turn
+        rotated = "rotate90" in prepared.steps, "rotate180" in prepared.steps
+        assert rotated == (turn % 2 == 1, turn >= 2)
+        assert abs(detect_geometry(prepared.image).skew) <= 0.5
+
+
 def test_upside_down_text_is_told_from_upright_text():
     page = _page()
     assert upside_down(page)[0] is False

@@ -76,10 +76,9 @@ def mime_depth(content: bytes, limit: int) -> int:
     in_headers, headers, digest_part = True, bytearray(), False
     for found in _LINE.finditer(content):  # line by line: no list of a big mail's lines
         line = found.group(1)
-        if in_headers:
-            if line.strip() and _HEADER_LINE.match(line):
-                headers += line + b"\n"
-                continue
+        header_line = bool(line.strip()) and _HEADER_LINE.match(line) is not None
+        while in_headers and not header_line:
+            # the headers end here; a line that is no header is read again as what follows
             ctype, boundary = _content_type(bytes(headers), digest_part=digest_part)
             headers.clear()
             if ctype.startswith(b"multipart/") and boundary:
@@ -93,6 +92,12 @@ def mime_depth(content: bytes, limit: int) -> int:
             deepest = max(deepest, len(stack))
             if deepest > limit:
                 return deepest
+            if not line.strip():
+                break
+            header_line = _HEADER_LINE.match(line) is not None and in_headers
+        if in_headers:
+            if header_line:
+                headers += line + b"\n"
             continue
         if not line.startswith(b"--"):
             continue

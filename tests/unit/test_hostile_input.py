@@ -240,3 +240,9 @@ def test_the_depth_scan_ends_lines_and_headers_where_the_email_package_does() ->
     assert nests_deeper_than(deep, 40)
     outcome = MailParser().parse(IncomingDocument("m.eml", deep), CTX)
     assert [p.code for p in outcome.problems] == [ProblemCode.NESTING_TOO_DEEP]
+
+
+def test_a_line_that_is_no_header_ends_the_headers_and_is_read_as_the_body() -> None:
+    # found by the mail fuzzer: CR ':' CRLF, then the boundary line right after
+    deep = nested_mail(120).replace(b'boundary="b113"\r\n\r\n', b'boundary="b113"\r:\r\n')
+    assert nests_deeper_than(deep, 40)

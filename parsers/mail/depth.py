@@ -24,7 +24,8 @@ from dataclasses import dataclass
 __all__ = ["mime_depth", "mime_nesting_possible", "nests_deeper_than"]
 
 _CTYPE = re.compile(rb"^content-type[ \t]*:[ \t]*([^;\s]*)([^\n]*(?:\n[ \t][^\n]*)*)", re.I | re.M)
-_BOUNDARY = re.compile(rb"""boundary[ \t]*=[ \t]*(?:"([^"]*)"|([^\s;]+))""", re.I)
+# a quote left open is read as the email package reads it: up to the space or semicolon
+_BOUNDARY = re.compile(rb"""boundary[ \t]*=[ \t]*(?:"([^"\r\n]*)"|"?([^\s;"]+))""", re.I)
 _NESTING_TYPES = re.compile(rb"(?:multipart|message)/", re.I)
 # lines end as the email package ends them: at CRLF, CR or LF
 _LINE = re.compile(rb"([^\r\n]*)(?:\r\n|\r|\n|\Z)")

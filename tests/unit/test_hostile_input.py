@@ -246,3 +246,9 @@ def test_a_line_that_is_no_header_ends_the_headers_and_is_read_as_the_body() -> 
     # found by the mail fuzzer: CR ':' CRLF, then the boundary line right after
     deep = nested_mail(120).replace(b'boundary="b113"\r\n\r\n', b'boundary="b113"\r:\r\n')
     assert nests_deeper_than(deep, 40)
+
+
+def test_a_boundary_whose_quote_is_left_open_is_read_as_the_email_package_reads_it() -> None:
+    # the mail fuzzer's third find: boundary="b113<TAB> with no closing quote
+    deep = nested_mail(120).replace(b'boundary="b113"\r\n', b'boundary="b113\t\r\n')
+    assert nests_deeper_than(deep, 40)

@@ -45,7 +45,7 @@ GOOD_CONFIDENCE = 80.0  # raw tesseract confidence of a word counted as read
 # share of good words under which the orientation is doubted: upright pages of the
 # development corpus read 0.2-0.7, pages on their side or head 0.0-0.02
 WRONG_WAY_SHARE = 0.12
-POOR_SHARE = 0.35  # under this share of good words, another preparation is tried
+POOR_SHARE = 0.45  # under this share of good words, another preparation is tried
 MIN_WORDS = 8  # a page with fewer words read is (nearly) empty: nothing to retry
 PROBE_MARGIN = 20  # % cut from each side of the page for an orientation probe
 RETRY_BUDGET = 3.0  # the reads after the first may take this many times the first one

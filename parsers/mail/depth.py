@@ -9,7 +9,8 @@ over the limit: the mail is then refused with ``TOO_DEEP`` before the ``email``
 package sees it.
 
 It follows the parser's reading closely enough to bound the depth, not to parse:
-a header block ends at the first empty line; ``multipart/*`` with a boundary opens
+a header block ends at the first empty line or line that is no header (lines end at
+CRLF, CR or LF, as the parser's do); ``multipart/*`` with a boundary opens
 a level whose parts start after each ``--boundary`` line; ``message/*`` (and a
 part of ``multipart/digest`` without a type) opens a level whose body is a whole
 mail again; a boundary line of an enclosing multipart closes every level inside it.
@@ -17,7 +18,6 @@ mail again; a boundary line of an enclosing multipart closes every level inside 
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 
@@ -26,6 +26,10 @@ __all__ = ["mime_depth", "mime_nesting_possible", "nests_deeper_than"]
 _CTYPE = re.compile(rb"^content-type[ \t]*:[ \t]*([^;\s]*)([^\n]*(?:\n[ \t][^\n]*)*)", re.I | re.M)
 _BOUNDARY = re.compile(rb"""boundary[ \t]*=[ \t]*(?:"([^"]*)"|([^\s;]+))""", re.I)
 _NESTING_TYPES = re.compile(rb"(?:multipart|message)/", re.I)
+# lines end as the email package ends them: at CRLF, CR or LF
+_LINE = re.compile(rb"([^\r\n]*)(?:\r\n|\r|\n|\Z)")
+# what the email package takes for a header line; any other line ends the headers
+_HEADER_LINE = re.compile(rb"From |[\x21-\x39\x3b-\x7e]*:|[\t ]")
 
 
 @dataclass(slots=True)
@@ -70,12 +74,11 @@ def mime_depth(content: bytes, limit: int) -> int:
     stack: list[_Level] = []
     deepest = 0
     in_headers, headers, digest_part = True, bytearray(), False
-    for line in io.BytesIO(content):  # line by line: no list of a big mail's lines
-        line = line.rstrip(b"\r\n")
-        if in_headers:
-            if line.strip():
-                headers += line + b"\n"
-                continue
+    for found in _LINE.finditer(content):  # line by line: no list of a big mail's lines
+        line = found.group(1)
+        header_line = bool(line.strip()) and _HEADER_LINE.match(line) is not None
+        while in_headers and not header_line:
+            # the headers end here; a line that is no header is read again as what follows
             ctype, boundary = _content_type(bytes(headers), digest_part=digest_part)
             headers.clear()
             if ctype.startswith(b"multipart/") and boundary:
@@ -89,6 +92,12 @@ def mime_depth(content: bytes, limit: int) -> int:
             deepest = max(deepest, len(stack))
             if deepest > limit:
                 return deepest
+            if not line.strip():
+                break
+            header_line = _HEADER_LINE.match(line) is not None and in_headers
+        if in_headers:
+            if header_line:
+                headers += line + b"\n"
             continue
         if not line.startswith(b"--"):
             continue

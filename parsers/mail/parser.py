@@ -235,6 +235,8 @@ class MailParser:
             message = f"mail headers cannot be read ({type(e).__name__}: {e})"
             return ParseOutcome(problems=(Problem(doc.name, ProblemCode.MIME_MALFORMED, message),))
 
+    # Long because it is the mail's one pass in order (depth, MIME, oversize, parts,
+    # attachments, body) and each step's result decides whether the next runs.
     def _parse(self, doc: IncomingDocument, ctx: ParseContext) -> ParseOutcome:
         content, oversized = strip_oversized(doc.content, self.limits.max_attachment_bytes)
         if nests_deeper_than(content, self.limits.max_nesting):

@@ -231,3 +231,18 @@ def test_a_forwarded_mail_the_bytes_generator_cannot_write_is_still_a_child() ->
     outcome = MailParser().parse(IncomingDocument("m.eml", raw), CTX)
     [child] = outcome.children
     assert child.content.startswith(b"From: x@y.no") and b"hi" in child.content
+
+
+def test_the_depth_scan_ends_lines_and_headers_where_the_email_package_does() -> None:
+    # a lone CR ends a line, and a line that is no header ends the headers (found by the
+    # mail fuzzer: the scan saw one long header and let 120 levels through)
+    deep = nested_mail(120).replace(b'boundary="b100"\r\n\r\n', b'boundary="b100"\r\x00\r\n')
+    assert nests_deeper_than(deep, 40)
+    outcome = MailParser().parse(IncomingDocument("m.eml", deep), CTX)
+    assert [p.code for p in outcome.problems] == [ProblemCode.NESTING_TOO_DEEP]
+
+
+def test_a_line_that_is_no_header_ends_the_headers_and_is_read_as_the_body() -> None:
+    # found by the mail fuzzer: CR ':' CRLF, then the boundary line right after
+    deep = nested_mail(120).replace(b'boundary="b113"\r\n\r\n', b'boundary="b113"\r:\r\n')
+    assert nests_deeper_than(deep, 40)

@@ -21,7 +21,6 @@ MAX_MODULE_LINES = 460  # "about 450"
 # lines), each to be split by the area working in it; the ceilings leave 30 lines for
 # the work in flight. Lower a ceiling when its module shrinks, drop it once split.
 OVER_SIZE = {
-    "bilag/services/review.py": 574,
     "bilag/web/screens.py": 532,
     "parsers/fields/parties.py": 525,
 }

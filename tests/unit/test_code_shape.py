@@ -17,13 +17,11 @@ PACKAGES = ("bilag", "parsers", "classifiers", "connectors", "flows")
 MAX_FUNCTION_LINES = 60
 WHY = re.compile(r"^\s*#\s*Long because\b")
 MAX_MODULE_LINES = 460  # "about 450"
-# Still over it when issue 11's house work ended (review 544, screens 502, parties 495
-# lines), each to be split by the area working in it; the ceilings leave 30 lines for
-# the work in flight. Lower a ceiling when its module shrinks, drop it once split.
+# Still over it when issue 11's house work ended (review 544, screens 502 lines), each
+# to be split by the area working in it; the ceilings leave 30 lines for the work in
+# flight. Lower a ceiling when its module shrinks, drop it once split.
 OVER_SIZE = {
-    "bilag/services/review.py": 574,
     "bilag/web/screens.py": 532,
-    "parsers/fields/parties.py": 525,
 }
 # written by parsers/ehf/codegen.py from the business-term table, checked by a test
 GENERATED = {"parsers/ehf/passes.py"}

@@ -83,9 +83,7 @@ def currency(lines: Sequence[Line]) -> Pick | None:
     codes: Counter[str] = Counter()
     symbols: Counter[str] = Counter()
     first: dict[str, str] = {}
-    norwegian = any(
-        w.text.lower().strip(".:,") in _NORWEGIAN for line in lines for w in line.words
-    )
+    norwegian = any(w.text.lower().strip(".:,") in _NORWEGIAN for line in lines for w in line.words)
     for line in lines:
         for phrase in line.phrases:
             for word in phrase.words:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bilag.contract.values import money_str
-from bilag.ledger.people import aware
+from bilag.ledger.rows import aware
 
 if TYPE_CHECKING:  # the use cases sit above: named for the type checker only
     from bilag.domain.coding import Coding

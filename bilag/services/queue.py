@@ -27,8 +27,8 @@ from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
 from bilag.domain.approval import ApprovalStep, Reason, ReasonCode, Status
 from bilag.domain.lifecycle import DocumentState
 from bilag.domain.users import Action, User
-from bilag.ledger.people import aware
 from bilag.ledger.queue_columns import step_of_key
+from bilag.ledger.rows import aware
 from bilag.ledger.tables import approvals, documents
 from bilag.ledger.uow import UnitOfWork
 from bilag.services.deps import Deps

@@ -304,6 +304,22 @@ def sharpen(gray: Gray) -> Gray:
     return cv2.addWeighted(gray, 2.0, blurred, -1.0, 0)
 
 
+def _binarise(gray: Gray, how: str, *, sharpened: bool, steps: list[str]) -> Gray:
+    """The last step: ``how`` is "otsu", "adaptive" or "none" (gray stays gray)."""
+    if sharpened and how != "none":
+        gray = sharpen(gray)
+        steps.append("sharpen")
+    if how == "otsu":
+        _, gray = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        steps.append("otsu")
+    elif how == "adaptive":
+        gray = cv2.adaptiveThreshold(
+            gray, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 31, 15
+        )
+        steps.append("adaptive")
+    return gray
+
+
 def prepare_page(gray: Gray, options: PrepOptions | None = None) -> Prepared:
     """Turn a raw page image into the binarised, upright, ~300 dpi page tesseract reads best.
 
@@ -364,15 +380,5 @@ def prepare_page(gray: Gray, options: PrepOptions | None = None) -> Prepared:
     if cropped and opt.photo_gray and binarise == "otsu":
         binarise = "none"  # a photo's soft strokes: tesseract thresholds them better (docs/ocr.md)
         steps.append("gray")
-    if opt.sharpen and binarise != "none":
-        gray = sharpen(gray)
-        steps.append("sharpen")
-    if binarise == "otsu":
-        _, gray = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-        steps.append("otsu")
-    elif binarise == "adaptive":
-        gray = cv2.adaptiveThreshold(
-            gray, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 31, 15
-        )
-        steps.append("adaptive")
+    gray = _binarise(gray, binarise, sharpened=opt.sharpen, steps=steps)
     return Prepared(gray, geometry, scale, cropped, tuple(steps))

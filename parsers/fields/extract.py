@@ -63,6 +63,7 @@ from parsers.fields.values import (
     read_orgnr,
     value_regions,
 )
+from parsers.fields.vat_rows import printed_vat_rows
 from parsers.layout import Word
 
 __all__ = ["extract"]
@@ -353,7 +354,10 @@ def extract(
     issue_date = keep("issue_date", hinted["issue_date"]) if "issue_date" in hinted else issue_date
     due_date = keep("due_date", hinted["due_date"]) if "due_date" in hinted else due_date
     breakdown = vat_breakdown(
-        net if isinstance(net, Decimal) else None, vat if isinstance(vat, Decimal) else None, rows
+        net if isinstance(net, Decimal) else None,
+        vat if isinstance(vat, Decimal) else None,
+        rows,
+        printed_vat_rows(lines),
     )
     credit = doc_type is DocumentType.CREDIT_NOTE
     lines_out = tuple(

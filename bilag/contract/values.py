@@ -12,6 +12,11 @@ def money_str(value: Decimal | None) -> str | None:
     """``12500`` -> ``"12500.00"``; more decimals than two are kept as stated."""
     if value is None:
         return None
+    # most amounts have two decimals: then ``str`` (a third of ``format``'s time) is the
+    # text, since only a plain notation puts the point third from the end
+    text = str(value)
+    if text[-3:-2] == ".":
+        return text
     text = format(value, "f")
     if not text[-1].isdigit():
         raise ValueError(f"not an amount: {text}")  # NaN, Infinity

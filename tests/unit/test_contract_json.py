@@ -105,3 +105,14 @@ def test_money_with_two_decimals_reads_as_written_and_other_amounts_are_padded()
     assert money_str(Decimal("12.3")) == "12.30"
     with pytest.raises(ValueError):
         money_str(Decimal("NaN"))
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**15), max_value=10**15))
+def test_an_amount_is_written_as_itself_with_at_least_two_decimals(value: Decimal) -> None:
+    at_least_cents = value if value.as_tuple().exponent <= -2 else value.quantize(Decimal("0.01"))
+    assert money_str(value) == format(at_least_cents, "f")
+
+
+@given(st.decimals(allow_nan=False))
+def test_a_rate_is_written_as_its_normal_form_without_exponent(value: Decimal) -> None:
+    assert decimal_str(value) == format(value.normalize(), "f")

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "offline_environment",
+    "prefect_api_url",
     "read_secret_block",
     "release_deps",
     "retryable",
@@ -55,6 +56,18 @@ def offline_environment(home: Path) -> dict[str, str]:
 def apply_offline_environment(home: Path) -> None:
     for key, value in offline_environment(home).items():
         os.environ.setdefault(key, value)
+
+
+def prefect_api_url() -> str:
+    """The address of the Prefect API this process reports to, the temporary server's too.
+
+    A process started by this one (a Dask worker) must be given it: Prefect starts a
+    temporary server in every process that has no ``PREFECT_API_URL``, and that process's
+    task runs would be recorded there instead of beside their flow run.
+    """
+    from prefect.client.orchestration import get_client
+
+    return str(get_client(sync_client=True).api_url)  # not entered: only its address is read
 
 
 def settings_of(home: str | None) -> Settings:

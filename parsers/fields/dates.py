@@ -1,10 +1,12 @@
-"""The issue date and the due date, weighed together.
+"""Issue and due date when OCR lost their labels: the header's dates in their usual order.
 
-Each is first read beside its own label; then the pair is judged as a whole. A due date
-before the issue date means one of them is misread. A due date a usual payment term
-after the issue date (14 or 30 days, the same day a month later) is how invoices are
-dated: the terms were counted from that issue date, so each date backs the other up,
-even when a generic label (``Dato``, ``Date``) says little on its own.
+Small grey labels (``Fakturadato``, ``Forfall`` over or beside their values) are what a
+scan or a phone photo loses first; the dates themselves, larger and darker, survive.
+An invoice dates itself before it falls due, within days or weeks, and prints the two
+in its header in that order: so when a label did not read, a date that stands alone in
+the upper part of the first page, with no label before it on its line, is taken for the
+missing one when the two keep that order and distance. Such a date stays below 0.9: it
+is the arrangement that says what it is, not a label.
 """
 
 from __future__ import annotations
@@ -12,47 +14,78 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from parsers.fields.values import Pick, best_pick
+from parsers.fields.lines import Line
+from parsers.fields.values import Hit, Pick, read_date, tokens_of
 
-__all__ = ["is_payment_term", "issue_and_due"]
+__all__ = ["unlabelled_dates"]
 
-# payment terms counted in days, as suppliers print them ("netto 14 dager", "net 30")
-_TERM_DAYS = frozenset({7, 8, 10, 14, 15, 20, 21, 28, 30, 35, 45, 60, 90})
-# a date read under a generic label, backed up by a due date a payment term later
-_BY_TERM = 0.85
-
-
-def is_payment_term(issued: date, falls_due: date) -> bool:
-    """Whether ``falls_due`` is a usual payment term after ``issued``: a whole number of
-    days suppliers use, or the same day of the month one to three months later."""
-    if (falls_due - issued).days in _TERM_DAYS:
-        return True
-    months = (falls_due.year - issued.year) * 12 + falls_due.month - issued.month
-    return 1 <= months <= 3 and falls_due.day == issued.day
+HEADER = 0.5  # share of the first page's height the header dates are looked for in
+MIN_TERM, MAX_TERM = 5, 90  # days from issue to due that payment terms give
+CONFIDENCE = 0.6
+_DATE_FIELDS = frozenset({"issue_date", "due_date", "other_date"})
 
 
-def _at_least(pick: Pick, confidence: float) -> Pick:
-    return Pick(pick.value, max(pick.confidence, confidence), pick.locator, pick.raw)
+def _standalone_dates(
+    lines: Sequence[Line], hits: Sequence[Hit], height: float
+) -> list[tuple[date, Pick]]:
+    """Dates in the header with no date label before them on their line, in reading order."""
+    labelled: dict[int, float] = {}
+    for hit in hits:
+        if hit.field in _DATE_FIELDS:
+            x0 = hit.label[0].word.x0
+            labelled[hit.line.index] = min(labelled.get(hit.line.index, x0), x0)
+    out: list[tuple[date, Pick]] = []
+    for line in lines:
+        if line.page != 1 or line.top > HEADER * height:
+            continue
+        for phrase in line.phrases:
+            if phrase.x0 > labelled.get(line.index, float("inf")):
+                continue  # a date label stands before it: that label's, read or another kind
+            tokens = tokens_of(phrase)
+            if any(t.raw in ("-", "–", "til", "to") for t in tokens):
+                continue  # a period "01.06.2026 - 30.06.2026": neither end is the issue date
+            while tokens:
+                found = read_date(tokens)
+                if found is None or found.check < 1 or not isinstance(found.value, date):
+                    break
+                pick = Pick(found.value, CONFIDENCE, found.locator() + " unlabelled", found.raw)
+                out.append((found.value, pick))
+                last = found.words[-1]
+                tokens = tokens[next(i for i, t in enumerate(tokens) if t.word is last) + 1 :]
+    return out
 
 
-def issue_and_due(picks: Mapping[str, Sequence[Pick]]) -> tuple[Pick | None, Pick | None]:
-    """The issue date and due date picks, their confidences weighed as a pair."""
-    issue = best_pick(picks.get("issue_date", []))
-    due = best_pick([p for p in picks.get("due_date", []) if not issue or p.value != issue.value])
-    due = due or best_pick(picks.get("due_date", []))
-    issued = issue.value if issue else None
-    falls_due = due.value if due else None
-    if not (issue and due and isinstance(issued, date) and isinstance(falls_due, date)):
+def unlabelled_dates(
+    lines: Sequence[Line],
+    hits: Sequence[Hit],
+    heights: Mapping[int, float],
+    issue: Pick | None,
+    due: Pick | None,
+    *,
+    credit: bool,
+) -> tuple[Pick | None, Pick | None]:
+    """The issue and due date with a missing one filled in from the header's unlabelled
+    dates (a credit note falls due on nothing: its due date is never guessed)."""
+    if issue is not None and (due is not None or credit):
         return issue, due
-    if falls_due < issued:  # one of the two is misread: trust neither much
-        issue = Pick(issued, issue.confidence * 0.6, issue.locator, issue.raw)
-        due = Pick(falls_due, due.confidence * 0.6, due.locator, due.raw)
-    elif (falls_due - issued).days <= 120:
-        # two dates in the usual order and distance back each other up
-        due = Pick(due.value, min(0.97, due.confidence + 0.05), due.locator, due.raw)
-        contested = "contested" in issue.locator or "contested" in due.locator
-        if not contested and due.confidence >= 0.9:
-            issue = _at_least(issue, 0.85)
-        elif not contested and is_payment_term(issued, falls_due):
-            issue, due = _at_least(issue, _BY_TERM), _at_least(due, _BY_TERM)
+    found = _standalone_dates(lines, hits, heights.get(1, 0.0))
+    values = [d for d, _ in found]
+
+    def term(first: date, then: date) -> bool:
+        return MIN_TERM <= (then - first).days <= MAX_TERM
+
+    if issue is None and due is None:
+        distinct = list(dict.fromkeys(values))
+        if len(distinct) >= 2 and term(distinct[0], distinct[1]) and not credit:
+            return found[values.index(distinct[0])][1], found[values.index(distinct[1])][1]
+        return None, None
+    if issue is None and due is not None and isinstance(due.value, date):
+        falls_due = due.value
+        # the latest: a delivery date or the start of a period comes before the issue date
+        earlier = sorted((d, i) for i, (d, _) in enumerate(found) if term(d, falls_due))
+        return (found[earlier[-1][1]][1] if earlier else None), due
+    if issue is not None and isinstance(issue.value, date):
+        issued = issue.value
+        later = [p for d, p in found if term(issued, d)]
+        return issue, (later[0] if later else None)
     return issue, due

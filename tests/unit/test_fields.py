@@ -13,7 +13,7 @@ from bilag.domain.model import DocumentType
 from bilag.domain.problems import ProblemCode
 from bilag.domain.supplier import KnownSupplier
 from parsers.base import ParseContext
-from parsers.fields.dates import is_payment_term
+from parsers.fields.date_pair import is_payment_term
 from parsers.fields.invoice import extract_invoice
 from parsers.layout import Word
 

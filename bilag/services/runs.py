@@ -275,6 +275,10 @@ class StatusReport:
     failures: tuple[tuple[RunRow, Mapping[str, str]], ...] = field(default=())
     deliveries: Mapping[tuple[str, str], int] = field(default_factory=dict)  # (sink, state)
 
+    def state_of(self, run: RunRow) -> str:
+        """``run``'s state as of this report (:func:`run_state`)."""
+        return run_state(run, self.now)
+
     @property
     def undelivered(self) -> dict[str, dict[str, int]]:
         """Per sink, the vouchers not (yet) delivered, by state: the sinks' queues."""

@@ -41,8 +41,18 @@ from prefect.states import Completed, Failed
 
 from bilag.domain.document import IncomingDocument
 from bilag.errors import ConfigError, InfrastructureError
-from bilag.services.intake import Arrival, Processed, settle, take_arrivals
+from bilag.services.intake import (
+    Arrival,
+    Processed,
+    close_source,
+    configured_sources,
+    process_arrivals,
+    settle,
+    source_names,
+    take_arrivals,
+)
 from bilag.services.runs import RunRecorder, record_item
+from connectors.archive import open_archive
 from flows.runtime import read_secret_block, release_deps, retryable, settings_of, worker_deps
 from flows.tally import RunTally, SourceTally
 
@@ -73,8 +83,6 @@ def process_chunk(
 
     A retry after a crash half-way is safe: the pipeline returns what it recorded before.
     """
-    from bilag.services.intake import process_arrivals
-
     started = time.perf_counter()
     processed = process_arrivals(worker_deps(home), arrivals)
     return ChunkOutcome(tuple(processed), time.perf_counter() - started)
@@ -134,8 +142,6 @@ def intake(
     try:
         with tally.stage("configuration"):
             settings = settings_of(home)
-            from bilag.services.intake import source_names
-
             names = sources if sources is not None else source_names(settings)
         progress = _Progress(tally, len(names))
         with ExitStack() as stack:
@@ -254,9 +260,6 @@ def _pull_source(
     shard: tuple[int, int],
 ) -> None:
     """One source, start to end; its failure is recorded in ``part`` and never raised."""
-    from bilag.services.intake import close_source, configured_sources
-    from connectors.archive import open_archive
-
     settings = settings_of(home)
     try:
         with tally.stage("connect to the source"):

@@ -10,19 +10,18 @@ a retrain is picked up by long-lived workers.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
+from bilag.allocator import tune_allocator
+from bilag.bootstrap import bootstrap
+from bilag.config import Settings, load_settings
 from bilag.errors import ConfigError, InfrastructureError
-
-if TYPE_CHECKING:
-    from bilag.config import Settings
-    from bilag.services.deps import Deps
+from bilag.services.deps import Deps
+from classifiers.store import MODEL_FILE
 
 __all__ = [
-    "offline_environment",
     "read_secret_block",
     "release_deps",
     "retryable",
@@ -36,27 +35,6 @@ _lock = threading.Lock()
 _cache: dict[str, tuple[tuple[float, ...], Deps]] = {}
 
 
-def offline_environment(home: Path) -> dict[str, str]:
-    """Prefect's settings for a run on this machine with its state inside the workspace.
-
-    Prefect reads them at import, so they go into the environment before it is imported;
-    settings already in the environment win (see :func:`apply_offline_environment`).
-    """
-    return {
-        "PREFECT_HOME": str(home / "prefect"),
-        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "DO_NOT_TRACK": "1",
-        "PREFECT_LOGGING_TO_API_ENABLED": "false",
-        "PREFECT_LOGGING_LEVEL": "WARNING",
-    }
-
-
-def apply_offline_environment(home: Path) -> None:
-    for key, value in offline_environment(home).items():
-        os.environ.setdefault(key, value)
-
-
 def settings_of(home: str | None) -> Settings:
     """The workspace's settings; ``home`` must name an existing workspace folder.
 
@@ -64,8 +42,6 @@ def settings_of(home: str | None) -> Settings:
         ConfigError: no such folder (a deployment with an empty workspace path must not
             create ``./.bilag`` in the worker's working directory and run there).
     """
-    from bilag.config import load_settings
-
     if not home:
         raise ConfigError("the workspace path is empty: set BILAG_HOME or the flow's `home`")
     path = Path(home).expanduser()
@@ -76,8 +52,6 @@ def settings_of(home: str | None) -> Settings:
 
 def _stamp(settings: Settings) -> tuple[float, ...]:
     """What makes cached dependencies stale: the configuration, policy and model files."""
-    from classifiers.store import MODEL_FILE
-
     files = (settings.config_path, settings.policy_path, settings.models_dir / MODEL_FILE)
     return tuple(p.stat().st_mtime if p.exists() else 0.0 for p in files)
 
@@ -87,9 +61,6 @@ def worker_deps(home: str | None, *, coder: bool = True) -> Deps:
 
     ``coder=False`` leaves the model out: for the flow's own bookkeeping (its runs).
     """
-    from bilag.allocator import tune_allocator
-    from bilag.bootstrap import bootstrap
-
     settings = settings_of(home)
     key = f"{settings.home}#{coder}"
     stamp = _stamp(settings)

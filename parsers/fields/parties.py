@@ -57,6 +57,21 @@ def _accounts(
     return {f"supplier.{'iban' if k == 'iban' else 'bank_account'}": p for k, p in best.items()}
 
 
+# a number printed under one of these labels is that reference, whatever else its digits
+# would pass for (a nine-digit KID can pass the organisation number's check)
+_OTHER_NUMBERS = ("payment_reference", "order_reference")
+
+
+def _labelled_as_other(picks: Mapping[str, Sequence[Pick]]) -> set[str]:
+    """Digits read behind a KID or order-number label: never an unlabelled org number."""
+    return {
+        digits_only(str(p.value))
+        for name in _OTHER_NUMBERS
+        for p in picks.get(name, [])
+        if p.confidence >= 0.8
+    }
+
+
 def _kind_number(value: object) -> tuple[str, str]:
     kind, number = value if isinstance(value, tuple) else ("", "")
     return str(kind), str(number)
@@ -87,8 +102,9 @@ def parties(
 
     scores: dict[str, float] = {}
     first: dict[str, OrgOccurrence] = {}
+    elsewhere = _labelled_as_other(picks)
     for o in occurrences:
-        if o.digits in own or o.in_buyer_block:
+        if o.digits in own or o.in_buyer_block or (o.digits in elsewhere and not o.labelled):
             continue
         scores[o.digits] = scores.get(o.digits, 0.0) + 0.5 + 0.25 * o.labelled + 0.15 * o.vat_form
         first.setdefault(o.digits, o)

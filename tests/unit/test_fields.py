@@ -120,6 +120,17 @@ def test_an_org_number_in_the_buyer_block_is_the_buyers_even_without_configurati
     assert invoice.buyer.org_number == BUYER_ORG
 
 
+def test_a_kid_that_passes_the_org_number_check_is_not_taken_for_the_suppliers_org_number():
+    kid = "800135583"  # nine digits that pass MOD11, printed under the KID label
+    rows = [row for row in invoice_rows() if "NO 987" not in str(row)]
+    rows = [[(x, kid if t == "1234567897" else t) for x, t in row] for row in rows]
+    ctx = ParseContext(buyer_org_numbers=frozenset({BUYER_ORG}))
+    invoice, _ = read(rows, ctx)
+    assert invoice is not None
+    assert invoice.payment_reference == kid
+    assert invoice.supplier.org_number is None
+
+
 def test_credit_note_amounts_stay_positive():
     rows = invoice_rows(title="KREDITNOTA")
     negative = {"3 000,00": "-3 000,00", "750,00": "-750,00", "3 750,00": "-3 750,00"}

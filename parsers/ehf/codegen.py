@@ -206,16 +206,18 @@ class _Generator:
                 "            step(child, found, union, out, bad)",
             ]
         code = [line for line in code if line]
+        return self.once(tables, code, f"    # {group_id}: {node.name or '(the group element)'}")
+
+    def once(self, tables: list[str], code: list[str], comment: str) -> str:
+        """Writes a node's tables and function unless the same were written already;
+        returns the function's name. Their names stand as ``@TEXT@``, ``@STEP@``, ``@FN@``."""
         key = "\n".join([*tables, *code])
         known = self.written.get(key)
         if known is not None:
             return known
         names = {"@FN@": self.name("n")}
-        if texts:
-            names["@TEXT@"] = self.name("TEXT")
-        if steps:
-            names["@STEP@"] = self.name("STEP")
-        code.insert(1, f"    # {group_id}: {node.name or '(the group element)'}")
+        names.update({p: self.name(p[1:-1]) for p in ("@TEXT@", "@STEP@") if p in key})
+        code.insert(1, comment)
         for placeholder, name in names.items():
             tables = [line.replace(placeholder, name) for line in tables]
             code = [line.replace(placeholder, name) for line in code]

@@ -32,7 +32,6 @@ from sqlalchemy import select
 from bilag.errors import StorageError
 from bilag.ledger.tables import documents
 from bilag.services.deps import Deps
-from bilag.services.queue import OPEN
 from parsers.base import ParseContext
 from parsers.layout import Word
 
@@ -117,12 +116,12 @@ def _view(v: PageView) -> dict[str, Any]:
 
 
 def waiting_first(deps: Deps, limit: int = 300) -> list[str]:
-    """The documents whose pages are wanted first (their sha256): the invoices that wait,
-    the longest-due first, as the queue lists them."""
+    """The documents whose pages are wanted first (their sha256): the invoices that wait
+    (the ledger keeps their ``queue_status``), the longest-due first, as the queue lists them."""
     with deps.uow() as uow:
         rows = uow.repo.conn.execute(
             select(documents.c.sha256)
-            .where(documents.c.queue_status.in_(OPEN))
+            .where(documents.c.queue_status.is_not(None))  # set while it waits
             .order_by(documents.c.due_date.asc().nulls_last(), documents.c.id)
             .limit(limit)
         )

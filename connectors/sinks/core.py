@@ -47,7 +47,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-log.addHandler(logging.NullHandler())
 
 _RETRY_STATUSES = frozenset({408, 425, 429})
 T = TypeVar("T")

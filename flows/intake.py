@@ -113,6 +113,18 @@ class _Progress:
         update_progress_artifact(self.id, round(100 * share, 1), description=description)
 
 
+@dataclass(frozen=True)
+class _Pull:
+    """What every source of one flow run is pulled with."""
+
+    home: str
+    tally: RunTally
+    progress: _Progress
+    runner: Any  # runs the chunks: in this process or on Dask
+    chunk_size: int
+    shard: tuple[int, int]  # this run's part of the batch, of how many
+
+
 @flow(name="intake", flow_run_name=_run_name, log_prints=False)
 def intake(
     home: str,
@@ -147,10 +159,11 @@ def intake(
         with ExitStack() as stack:
             with tally.stage("start the task runner"):  # a Dask LocalCluster takes seconds
                 runner = stack.enter_context(_runner(dask_workers, dask_address))
+            pull = _Pull(home, tally, progress, runner, chunk_size, (shard, shards))
             for name in names:
                 part = SourceTally(name)
                 tally.sources.append(part)
-                _pull_source(home, name, part, tally, progress, runner, chunk_size, (shard, shards))
+                _pull_source(pull, name, part)
                 progress.finished += 1
                 logger.info(
                     "%s: %d documents in %d chunks, %d failed, statuses %s%s",
@@ -249,59 +262,41 @@ def _in_shard(source: Any, shard: int, shards: int) -> Iterator[IncomingDocument
             yield doc
 
 
-def _pull_source(
-    home: str,
-    name: str,
-    part: SourceTally,
-    tally: RunTally,
-    progress: _Progress,
-    runner: Any,
-    chunk_size: int,
-    shard: tuple[int, int],
-) -> None:
+def _pull_source(pull: _Pull, name: str, part: SourceTally) -> None:
     """One source, start to end; its failure is recorded in ``part`` and never raised."""
-    settings = settings_of(home)
+    settings = settings_of(pull.home)
     try:
-        with tally.stage("connect to the source"):
+        with pull.tally.stage("connect to the source"):
             [source] = configured_sources(settings, [name], resolver=read_secret_block).values()
     except ConfigError as e:  # wrong table, missing password: reported once, not retried
         part.fail(str(e), config=True)
         return
     archive = open_archive(settings.archive_url)
-    _select_part(source, *shard)
+    _select_part(source, *pull.shard)
     count = getattr(source, "pending", None)
     if callable(count):
-        progress.expected += int(count())
+        pull.progress.expected += int(count())
     try:
         # recorded in the ledger's runs as well, so `bilag status` shows the flow's batches
         with RunRecorder(
-            worker_deps(home, coder=False),
+            worker_deps(pull.home, coder=False),
             kind="flow:intake",
             source=name,
             external_id=str(flow_run.id or ""),
             keep=False,
         ) as run:
             part.listeners.append(lambda item: record_item(run, item))
-            _chunks(home, source, archive, part, tally, progress, runner, chunk_size, shard)
+            _chunks(pull, source, archive, part)
     except (InfrastructureError, OSError) as e:
         part.fail(f"{type(e).__name__}: {e} (the rest waits for the next run)", config=False)
     finally:
         close_source(source)
 
 
-def _chunks(
-    home: str,
-    source: Any,
-    archive: Any,
-    part: SourceTally,
-    tally: RunTally,
-    progress: _Progress,
-    runner: Any,
-    chunk_size: int,
-    shard: tuple[int, int],
-) -> None:
+def _chunks(pull: _Pull, source: Any, archive: Any, part: SourceTally) -> None:
     """Take chunk after chunk and keep every worker busy; acknowledge as chunks finish."""
-    stream = _in_shard(source, *shard)
+    tally, runner, chunk_size = pull.tally, pull.runner, pull.chunk_size
+    stream = _in_shard(source, *pull.shard)
     window: dict[Any, list[IncomingDocument]] = {}
     exhausted, dropped = False, None
     while not exhausted or window:
@@ -310,7 +305,7 @@ def _chunks(
                 docs, arrivals, dropped = take_arrivals(archive, stream, chunk_size)
             if docs:
                 parameters = {
-                    "home": home,
+                    "home": pull.home,
                     "source_name": source.name,
                     "chunk": part.chunks,
                     "arrivals": arrivals,
@@ -320,7 +315,7 @@ def _chunks(
             exhausted = len(docs) < chunk_size or dropped is not None
         if window and (exhausted or len(window) > runner.parallel):
             _settle_first(source, window, part, tally)
-            progress.update(source.name)
+            pull.progress.update(source.name)
     close = getattr(stream, "close", None)
     if callable(close):
         close()

@@ -14,6 +14,9 @@ import threading
 from pathlib import Path
 from typing import Any, cast
 
+from prefect.blocks.system import Secret
+from prefect.client.orchestration import get_client
+
 from bilag.allocator import tune_allocator
 from bilag.bootstrap import bootstrap
 from bilag.config import Settings, load_settings
@@ -22,6 +25,7 @@ from bilag.services.deps import Deps
 from classifiers.store import MODEL_FILE
 
 __all__ = [
+    "prefect_api_url",
     "read_secret_block",
     "release_deps",
     "retryable",
@@ -33,6 +37,16 @@ log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _cache: dict[str, tuple[tuple[float, ...], Deps]] = {}
+
+
+def prefect_api_url() -> str:
+    """The address of the Prefect API this process reports to, the temporary server's too.
+
+    A process started by this one (a Dask worker) must be given it: Prefect starts a
+    temporary server in every process that has no ``PREFECT_API_URL``, and that process's
+    task runs would be recorded there instead of beside their flow run.
+    """
+    return str(get_client(sync_client=True).api_url)  # not entered: only its address is read
 
 
 def settings_of(home: str | None) -> Settings:
@@ -90,8 +104,6 @@ def read_secret_block(name: str) -> str:
     Raises:
         ConfigError: no such block, or it cannot be read (not retried: a person must act).
     """
-    from prefect.blocks.system import Secret
-
     try:
         value = cast(Any, Secret.load(name)).get()
     except ValueError as e:  # Prefect's "block document not found"

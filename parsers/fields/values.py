@@ -15,6 +15,7 @@ from bilag.domain.identifiers import digits_only, is_bank_account, is_iban, is_i
 from parsers.fields import heuristics as h
 from parsers.fields.labels import LABELS
 from parsers.fields.lines import Line, Phrase
+from parsers.fields.misread import label_word, set_vocabulary
 from parsers.layout import Word
 
 __all__ = [
@@ -90,6 +91,8 @@ def tokens_of(phrase: Phrase) -> list[Token]:
                 # brackets around a label word change nothing: "(Inclusive of GST)"
                 bare = part.lower().strip("()[]") or part.lower()
                 norm = bare.rstrip(".") if len(bare) > 1 else bare
+                if word.confidence < 1.0:  # OCR: a label word with a letter misread
+                    norm = label_word(norm)
                 out.append(Token(norm or part, part, word))
     return out
 
@@ -118,6 +121,7 @@ for _field, _labels in LABELS.items():
             _INDEX.setdefault(_folded[0], []).append((_folded, _field, _strength * 0.9))
 for _entries in _INDEX.values():
     _entries.sort(key=lambda e: -len(e[0]))
+set_vocabulary({part for entries in _INDEX.values() for parts, _, _ in entries for part in parts})
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,7 +305,9 @@ def _amount_check(text: str) -> float:
     return 1.0 if re.search(r"[.,]\d{2}\b|,-", text) else 0.8
 
 
-_ORGNR = re.compile(r"(?<![\dA-Za-z])(?:NO\s?)?(\d{3}[\s.]?\d{3}[\s.]?\d{3})(?:\s?MVA)?(?!\d)")
+# the number stands alone or after "NO", a colon, a bracket, a dot or "#": glued to another
+# sign ("0€828195301", a German "DE" misread) it is some other country's number
+_ORGNR = re.compile(r"(?<![^\s:(.#])(?:NO\s?)?(\d{3}[\s.]?\d{3}[\s.]?\d{3})(?:\s?MVA)?(?!\d)")
 
 
 def read_orgnr(tokens: Sequence[Token]) -> Found | None:

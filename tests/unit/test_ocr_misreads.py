@@ -1,0 +1,99 @@
+"""What OCR does to an invoice's words, and how the field extractor reads through it."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from parsers.base import ParseContext
+from parsers.fields.invoice import extract_invoice
+from parsers.fields.lines import build_lines
+from parsers.fields.misread import label_word
+from parsers.fields.values import find_hits
+from parsers.layout import Word
+
+OCR = 0.93  # a calibrated tesseract confidence: these words were read from an image
+
+
+def ocr_words(rows: list[list[tuple[float, str]]], *, char: float = 14.0) -> list[Word]:
+    """Rows of (x, phrase) as OCR boxes them: tight around the ink, one space one char."""
+    out = []
+    for i, row in enumerate(rows):
+        top = 100 + i * 50
+        for x, phrase in row:
+            for token in phrase.split():
+                out.append(Word(token, x, top, x + char * len(token), top + 24, 1, OCR))
+                x += char * (len(token) + 1) + 6
+    return out
+
+
+def test_a_label_word_with_letters_misread_is_the_label():
+    assert label_word("fortalisdato") == "forfallsdato"
+    assert label_word("kredimota") == "kreditnota"
+    assert label_word("organisasjonanummer") == "organisasjonsnummer"
+    assert label_word("levenngsdato") == "leveringsdato"
+
+
+def test_a_word_that_is_no_label_misread_stays_as_read():
+    assert label_word("kontor") == "kontor"  # a letter added to a short word: another word
+    assert label_word("bergen") == "bergen"
+    assert label_word("fakturamottaker") == "fakturamottaker"
+
+
+def test_a_misread_due_date_label_still_labels_its_date():
+    rows = [[(100, "Fortalisdato:"), (600, "21.01.2026")]]
+    hits = find_hits(build_lines(ocr_words(rows)))
+    assert [h.field for h in hits] == ["due_date"]
+
+
+def test_a_text_layer_word_is_never_corrected():
+    words = [Word("Fortalisdato:", 100, 100, 280, 124, 1, 1.0)]
+    assert find_hits(build_lines(words)) == []
+
+
+def test_a_typewriter_line_read_by_ocr_is_one_phrase_where_one_space_parts_its_words():
+    # Courier: every character as wide as the next, a space wider than the ink is tall
+    words = [
+        Word("Sum", 399, 2112, 485, 2143, 1, OCR),
+        Word("ekskl.", 517, 2109, 683, 2142, 1, OCR),
+        Word("mva", 724, 2119, 812, 2143, 1, OCR),
+        Word("13", 2290, 2110, 2340, 2143, 1, OCR),
+        Word("275,60", 2380, 2110, 2552, 2143, 1, OCR),
+    ]
+    (line,) = build_lines(words)
+    assert [p.text for p in line.phrases] == ["Sum ekskl. mva", "13 275,60"]
+
+
+def _invoice(rows: list[list[tuple[float, str]]]):
+    ctx = ParseContext(buyer_names=("Fjordbyen Eiendom AS",))
+    return extract_invoice(ocr_words(rows), source="s.png", parser="ocr", ctx=ctx)
+
+
+def test_a_dollar_sign_read_on_a_norwegian_page_is_not_a_currency():
+    rows = [
+        [(100, "Bakke Sikkerhet AS"), (1400, "FAKTURA")],
+        [(100, "Kaigaten 14, $015 Bergen"), (1400, "Fakturanr:"), (1800, "13438")],
+        [(1400, "Fakturadato:"), (1800, "20.02.2026")],
+        [(1400, "Forfall:"), (1800, "02.03.2026")],
+        [(1000, "Sum eks. mva"), (1800, "6 745,50")],
+        [(1000, "Mva 25 %"), (1800, "1 686,38")],
+        [(1000, "Å betale"), (1800, "8 431,88")],
+    ]
+    invoice, _ = _invoice(rows)
+    assert invoice is not None
+    assert invoice.currency == "NOK"
+    assert invoice.payable_amount == Decimal("8431.88")
+    assert invoice.due_date == date(2026, 3, 2)
+
+
+def test_a_foreign_vat_number_whose_country_code_was_misread_is_no_org_number():
+    # "DE828195301" read as "0€828195301": 828195301 passes MOD11 by chance
+    rows = [
+        [(100, "DataPilot GmbH"), (1400, "INVOICE")],
+        [(100, "VAT No. 0€828195301"), (1400, "Invoice No."), (1800, "F-13465")],
+        [(1400, "Invoice date:"), (1800, "2026-03-01")],
+        [(1000, "Balance due EUR"), (1800, "11,164.30")],
+    ]
+    invoice, _ = _invoice(rows)
+    assert invoice is not None
+    assert invoice.supplier.org_number is None

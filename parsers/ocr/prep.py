@@ -28,6 +28,7 @@ Everything is a pure function of a numpy array; nothing here touches files.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -151,7 +152,7 @@ def find_page_quad(gray: Gray) -> npt.NDArray[np.float32] | None:
     )
 
 
-def _touches_frame(rect: tuple[int, int, int, int], shape: tuple[int, ...]) -> int:
+def _touches_frame(rect: Sequence[int], shape: tuple[int, ...]) -> int:
     """On how many sides a bright region reaches the edge of the picture (within 1 %)."""
     x, y, w, h = rect
     height, width = shape[:2]

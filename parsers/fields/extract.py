@@ -31,6 +31,7 @@ from bilag.domain.model import (
 from bilag.domain.problems import ProblemCode
 from parsers.base import ParseContext
 from parsers.fields.amounts import AmountChoice, choose_totals, vat_breakdown
+from parsers.fields.dates import unlabelled_dates
 from parsers.fields.document import currency as find_currency
 from parsers.fields.document import document_type, other_document_kind
 from parsers.fields.lines import Line, build_lines
@@ -277,6 +278,10 @@ def extract(
     vat = keep("vat_total", _from_amount(totals.vat))
     invoice_number = keep("invoice_number", _best(picks.get("invoice_number", [])))
     issue, due = _dates(picks)
+    if any(w.confidence < 1.0 for w in words):  # OCR may have lost the labels, not the dates
+        issue, due = unlabelled_dates(
+            lines, hits, heights, issue, due, credit=doc_type is DocumentType.CREDIT_NOTE
+        )
     issue_date = keep("issue_date", issue)
     due_date = keep("due_date", due)
     kid = keep("payment_reference", _best(picks.get("payment_reference", [])))

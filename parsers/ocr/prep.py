@@ -28,6 +28,7 @@ Everything is a pure function of a numpy array; nothing here touches files.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +59,7 @@ MAX_UPSCALE = 3.0  # beyond this tesseract slows down more than it reads better
 MIN_SCALE_CHANGE = 1.25  # rescale only when the page is this far from ~300 dpi
 TURN_MARGIN = 1.5  # rows must be this much sharper turned a quarter to turn the page
 PAGE_CONTRAST = 50  # a photographed sheet is this much brighter (0-255) than its ground
+SHARPEN_SIGMA = 3.0  # px at ~300 dpi: about a stroke's width and its halo
 FLIP_CONFIDENCE = 0.2  # turn a page upside down only when the ascender test is this sure
 
 
@@ -71,6 +73,7 @@ class PrepOptions:
     deskew: bool = True
     rescale: bool = True
     denoise: bool = True
+    sharpen: bool = False  # unsharp mask before a binarisation (blurred photos blot letters)
     binarise: str = "otsu"  # "otsu" | "adaptive" | "none"
     # np.rot90 k (0..3) to apply instead of deciding the direction: how a second read in
     # another orientation is prepared (parsers.ocr.retry); the skew is still searched
@@ -124,6 +127,8 @@ def find_page_quad(gray: Gray) -> npt.NDArray[np.float32] | None:
     if not contours:
         return None
     biggest = max(contours, key=cv2.contourArea)
+    if _touches_frame(cv2.boundingRect(biggest), small.shape) >= 3:
+        return None  # the paper fills the frame: a scan (a dark band cut it), not a photo
     area = cv2.contourArea(biggest) / (small.shape[0] * small.shape[1])
     if not 0.2 <= area <= 0.97:
         return None
@@ -144,6 +149,15 @@ def find_page_quad(gray: Gray) -> npt.NDArray[np.float32] | None:
             pts[np.argmax(by_diff)],
         ],
         np.float32,
+    )
+
+
+def _touches_frame(rect: Sequence[int], shape: tuple[int, ...]) -> int:
+    """On how many sides a bright region reaches the edge of the picture (within 1 %)."""
+    x, y, w, h = rect
+    height, width = shape[:2]
+    return sum(
+        (x <= 0.01 * width, y <= 0.01 * height, x + w >= 0.99 * width, y + h >= 0.99 * height)
     )
 
 
@@ -338,6 +352,13 @@ def _text_scale(gray: Gray) -> float:
     return wanted if wanted >= MIN_SCALE_CHANGE or wanted <= 1 / MIN_SCALE_CHANGE else 1.0
 
 
+def sharpen(gray: Gray) -> Gray:
+    """Unsharp mask: the page minus its blur. A blurred stroke's grey halo falls on the ink
+    side of Otsu's threshold and fills the letters in; sharpened, the edge is steep again."""
+    blurred = cv2.GaussianBlur(gray, (0, 0), SHARPEN_SIGMA)
+    return cv2.addWeighted(gray, 2.0, blurred, -1.0, 0)
+
+
 def prepare_page(gray: Gray, options: PrepOptions | None = None) -> Prepared:
     """Turn a raw page image into the binarised, upright, ~300 dpi page tesseract reads best.
 
@@ -394,6 +415,9 @@ def prepare_page(gray: Gray, options: PrepOptions | None = None) -> Prepared:
     if opt.denoise:
         gray = cv2.medianBlur(gray, 3)
         steps.append("median3")
+    if opt.sharpen and opt.binarise != "none":
+        gray = sharpen(gray)
+        steps.append("sharpen")
     if opt.binarise == "otsu":
         _, gray = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
         steps.append("otsu")

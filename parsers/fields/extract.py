@@ -49,19 +49,15 @@ from parsers.fields.table import read_line_table
 from parsers.fields.values import (
     CURRENCIES,
     ID_STOP,
+    READERS,
     Found,
     Hit,
     Pick,
-    Reader,
     Token,
     best_pick,
     find_hits,
-    read_account,
     read_amount,
-    read_date,
     read_identifier,
-    read_kid,
-    read_orgnr,
     value_regions,
 )
 from parsers.fields.vat_rows import printed_vat_rows
@@ -69,23 +65,6 @@ from parsers.layout import Word
 
 __all__ = ["extract"]
 
-_READERS: Mapping[str, Reader] = {
-    "invoice_number": read_identifier,
-    "preceding_invoice": read_identifier,
-    "order_reference": read_identifier,
-    "issue_date": read_date,
-    "due_date": read_date,
-    "payment_reference": read_kid,
-    "bank_account": read_account,
-    "org_number": read_orgnr,
-    "gross_total": read_amount,
-    "net_total": read_amount,
-    "vat_total": read_amount,
-    "payable_amount": read_amount,
-    "prepaid_amount": read_amount,
-    "rounding_amount": read_amount,
-    "fee_amount": read_amount,
-}
 # the most a label-found value of each kind may claim before any cross-check
 _CAPS: Mapping[str, float] = {
     "invoice_number": 0.95,
@@ -115,7 +94,7 @@ def _candidates(
 ) -> dict[str, list[Pick]]:
     out: dict[str, list[Pick]] = {}
     for hit in hits:
-        reader = _READERS.get(hit.field)
+        reader = READERS.get(hit.field)
         if reader is None:
             continue
         field = hit.field

@@ -8,7 +8,7 @@ the phrase below), each with a weight for how often that placement is right.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from bilag.domain.identifiers import digits_only, is_bank_account, is_iban, is_issued_orgnr, is_kid
@@ -20,6 +20,7 @@ from parsers.layout import Word
 
 __all__ = [
     "ID_STOP",
+    "READERS",
     "Found",
     "Hit",
     "Pick",
@@ -403,3 +404,23 @@ def _words(tokens: Sequence[Token]) -> tuple[Word, ...]:
         if not seen or seen[-1] is not t.word:
             seen.append(t.word)
     return tuple(seen)
+
+
+# the reader of each field's value, found behind its label
+READERS: Mapping[str, Reader] = {
+    "invoice_number": read_identifier,
+    "preceding_invoice": read_identifier,
+    "order_reference": read_identifier,
+    "issue_date": read_date,
+    "due_date": read_date,
+    "payment_reference": read_kid,
+    "bank_account": read_account,
+    "org_number": read_orgnr,
+    "gross_total": read_amount,
+    "net_total": read_amount,
+    "vat_total": read_amount,
+    "payable_amount": read_amount,
+    "prepaid_amount": read_amount,
+    "rounding_amount": read_amount,
+    "fee_amount": read_amount,
+}

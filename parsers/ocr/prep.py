@@ -28,6 +28,7 @@ Everything is a pure function of a numpy array; nothing here touches files.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,6 +127,8 @@ def find_page_quad(gray: Gray) -> npt.NDArray[np.float32] | None:
     if not contours:
         return None
     biggest = max(contours, key=cv2.contourArea)
+    if _touches_frame(cv2.boundingRect(biggest), small.shape) >= 3:
+        return None  # the paper fills the frame: a scan (a dark band cut it), not a photo
     area = cv2.contourArea(biggest) / (small.shape[0] * small.shape[1])
     if not 0.2 <= area <= 0.97:
         return None
@@ -146,6 +149,15 @@ def find_page_quad(gray: Gray) -> npt.NDArray[np.float32] | None:
             pts[np.argmax(by_diff)],
         ],
         np.float32,
+    )
+
+
+def _touches_frame(rect: Sequence[int], shape: tuple[int, ...]) -> int:
+    """On how many sides a bright region reaches the edge of the picture (within 1 %)."""
+    x, y, w, h = rect
+    height, width = shape[:2]
+    return sum(
+        (x <= 0.01 * width, y <= 0.01 * height, x + w >= 0.99 * width, y + h >= 0.99 * height)
     )
 
 

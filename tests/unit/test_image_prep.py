@@ -157,6 +157,14 @@ def test_a_plain_scan_is_not_cropped():
     assert find_sheet(_page()) is None
 
 
+def test_a_scan_with_a_dark_band_across_its_head_is_not_taken_for_a_photographed_sheet():
+    # the band cuts the bright paper into a smaller "sheet" with a dark "ground" above it,
+    # but that sheet still reaches three edges of the picture: the paper fills the frame
+    page = _page(size=(1000, 1400)).copy()
+    page[:220, :] = 70
+    assert find_sheet(page) is None
+
+
 def test_transparent_pixels_become_white_paper():
     rgba = np.zeros((20, 20, 4), np.uint8)  # black but fully transparent
     assert to_gray(rgba).min() == 255

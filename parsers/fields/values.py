@@ -19,11 +19,13 @@ from parsers.fields.misread import label_word, set_vocabulary
 from parsers.layout import Word
 
 __all__ = [
+    "ID_STOP",
     "READERS",
     "Found",
     "Hit",
     "Pick",
     "Token",
+    "best_pick",
     "find_hits",
     "read_account",
     "read_amount",
@@ -56,6 +58,17 @@ class Pick:
     locator: str
     raw: str | None
     check: float = 1.0  # the reading's own check (Found.check): < 1 for doubtful readings
+
+
+def best_pick(picks: Sequence[Pick]) -> Pick | None:
+    """The most confident pick; less sure when another label says something else."""
+    best = max(picks, key=lambda p: p.confidence, default=None)
+    if best is None:
+        return None
+    rival = max((p.confidence for p in picks if p.value != best.value), default=0.0)
+    if rival >= 0.5 * best.confidence:
+        return Pick(best.value, best.confidence * 0.8, best.locator + " contested", best.raw)
+    return best
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,14 +250,14 @@ def _label_column(hit: Hit) -> tuple[float, float] | None:
 Reader = Callable[[Sequence[Token]], Found | None]
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/._]{0,29}$")
-_ID_STOP = frozenset({"nr", "no", "n°", "nº", "nummer", "number", "num", "#", "", "-"})
+ID_STOP = frozenset({"nr", "no", "n°", "nº", "nummer", "number", "num", "#", "", "-"})
 
 
 def read_identifier(tokens: Sequence[Token]) -> Found | None:
     """An invoice or order number: the first token that looks like one (has a digit)."""
     for token in tokens[:3]:
         raw = token.raw.strip("#:,;").rstrip(".")
-        if token.norm.strip("#:.") in _ID_STOP or not raw:
+        if token.norm.strip("#:.") in ID_STOP or not raw:
             continue  # "Invoice no. 123", "Faktura nr: 123"
         if _postcode(tokens, token):
             return None  # "5015 Bergen": an address line beside the label, not a number

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from bilag.domain.approval import ApprovalStep, Status
+from bilag.domain.lifecycle import DocumentState
 from bilag.errors import BilagError
 from bilag.ledger.repository import DocumentRow
 from bilag.ledger.uow import UnitOfWork
@@ -17,6 +20,7 @@ __all__ = [
     "check_open",
     "current_step",
     "document_or_error",
+    "mark_rejected",
 ]
 
 OPEN = (Status.NEEDS_REVIEW.value, Status.AWAITING_APPROVAL.value)
@@ -53,6 +57,31 @@ def document_or_error(uow: UnitOfWork, document_id: int) -> DocumentRow:
     if row is None:
         raise ReviewError(f"no document {document_id}")
     return row
+
+
+def mark_rejected(
+    uow: UnitOfWork,
+    row: DocumentRow,
+    reasons: list[dict[str, Any]],
+    *,
+    event: str,
+    actor: str,
+    reason: str,
+    at: datetime,
+) -> None:
+    """The document is rejected (never to be posted) with ``reasons``, and the audit log
+    says who did it (``event``: rejected by a reviewer, dismissed from the bin) and why."""
+    uow.repo.update_document(row.id, status=Status.REJECTED, reasons=reasons)
+    uow.audit.record(
+        event,
+        "document",
+        row.id,
+        actor=actor,
+        before={"status": row.status},
+        after={"status": DocumentState.REJECTED},
+        reason=reason,
+        at=at,
+    )
 
 
 def check_open(row: DocumentRow) -> None:

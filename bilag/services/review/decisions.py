@@ -20,6 +20,7 @@ from bilag.services.review.base import (
     ReviewOutcome,
     current_step,
     document_or_error,
+    mark_rejected,
 )
 from bilag.services.review.recoding import correct
 from bilag.services.routing import eligibility
@@ -124,16 +125,12 @@ def reject(deps: Deps, document_id: int, user: User, reason: str) -> ReviewOutco
                 "approval can be rejected (a posted one is reversed: bilag reverse)"
             )
         why = Reason(ReasonCode.REJECTED, f"rejected by {user.name}: {reason.strip()}")
-        uow.repo.update_document(
-            document_id, status=Status.REJECTED, reasons=[*row.reasons, why.as_dict()]
-        )
-        uow.audit.record(
-            "rejected",
-            "document",
-            document_id,
+        mark_rejected(
+            uow,
+            row,
+            [*row.reasons, why.as_dict()],
+            event="rejected",
             actor=user.name,
-            before={"status": row.status},
-            after={"status": DocumentState.REJECTED},
             reason=reason.strip(),
             at=deps.clock(),
         )

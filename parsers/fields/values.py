@@ -40,6 +40,11 @@ __all__ = [
 ]
 
 
+# an OCR word at this calibrated confidence or under (raw tesseract < 85) is as often
+# noise as a word (parsers.ocr.tesseract.CALIBRATION)
+NOISE_CONFIDENCE = 0.6
+
+
 @dataclass(frozen=True, slots=True)
 class Token:
     """A piece of a word: as printed (``raw``) and as labels match it (``norm``)."""
@@ -202,14 +207,22 @@ def starts_with_label(phrase: Phrase) -> bool:
 
 def value_regions(hit: Hit, lines: Sequence[Line]) -> Iterator[tuple[str, float, Sequence[Token]]]:
     """(method, weight, tokens) places where the hit's value may be, best placement first."""
-    if hit.inline:
-        yield "inline", 1.0, hit.inline
+    inline = _without_noise(hit.inline)
+    if inline:
+        yield "inline", 1.0, inline
     label_x1 = hit.label[-1].word.x1
     right = [p for p in hit.line.phrases if p.x0 >= label_x1 and p is not hit.phrase]
+    pieces: list[Sequence[Token]] = []
     for phrase in right[:3]:
         if starts_with_label(phrase):
             break
-        yield "right", 0.95, tokens_of(phrase)
+        pieces.append(_without_noise(tokens_of(phrase)))
+    parts = [p for p in (inline, *pieces[:2]) if p]
+    if hit.label[0].word.confidence < 1.0 and len(parts) > 1:
+        # OCR parts "18. februar 2026" where a dot or a leader's dots went missing
+        yield "inline+right", 0.95, [t for part in parts for t in part]
+    for tokens in pieces:
+        yield "right", 0.95, tokens
     x0, x1 = hit.phrase.x0, max(hit.phrase.x1, label_x1)
     column = _label_column(hit)
     height = hit.line.height
@@ -228,6 +241,24 @@ def value_regions(hit: Hit, lines: Sequence[Line]) -> Iterator[tuple[str, float,
                         continue
                 yield "below", 0.85, tokens
                 return
+
+
+def _without_noise(tokens: Sequence[Token]) -> Sequence[Token]:
+    """The tokens from the first that is not OCR noise: what tesseract makes of a dotted
+    leader or a box rule between a label and its value (``Dato EEG 18. februar``) is a few
+    letters or signs at a confidence no real word of the page gets."""
+    start = 0
+    while start < len(tokens) and _noise(tokens[start]):
+        start += 1
+    return tokens[start:] if start else tokens
+
+
+def _noise(token: Token) -> bool:
+    return (
+        token.word.confidence <= NOISE_CONFIDENCE
+        and len(token.raw) <= 3
+        and not any(c.isdigit() for c in token.raw)
+    )
 
 
 def _label_column(hit: Hit) -> tuple[float, float] | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from types import MappingProxyType
 from typing import Any
@@ -146,9 +147,9 @@ def _invoice(data: Mapping[str, Any], source: str, parser: str, name: str) -> In
     if account:
         compact = account.replace(" ", "")
         if is_iban(compact):
-            supplier = _replace_party(supplier, iban=compact)
+            supplier = replace(supplier, iban=compact)
         elif is_bank_account(compact):
-            supplier = _replace_party(supplier, bank_account=digits_only(compact))
+            supplier = replace(supplier, bank_account=digits_only(compact))
     gross = decimal_or_none(data.get("BT-112"))
     net = decimal_or_none(data.get("BT-109"))
     vat = decimal_or_none(data.get("BT-110"))
@@ -210,15 +211,7 @@ def _invoice(data: Mapping[str, Any], source: str, parser: str, name: str) -> In
     return _with_full_confidence(invoice, f"embedded {name}")
 
 
-def _replace_party(party: Party, **changes: Any) -> Party:
-    from dataclasses import replace
-
-    return replace(party, **changes)
-
-
 def _with_full_confidence(invoice: Invoice, locator: str) -> Invoice:
-    from dataclasses import replace
-
     fields: dict[str, object] = {
         "document_type": invoice.document_type,
         "invoice_number": invoice.invoice_number,

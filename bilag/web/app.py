@@ -23,12 +23,14 @@ from fastapi.templating import Jinja2Templates
 
 from bilag import __version__
 from bilag.contract import money_str
+from bilag.domain.users import Action
 from bilag.errors import StorageError
 from bilag.services.corrections import CorrectionError
 from bilag.services.deps import Deps
 from bilag.services.documents import NotFound
 from bilag.services.review import ReviewError
 from bilag.services.users import AccessDenied, LoginRefused, UserError
+from bilag.web import account, actions, api, login, screens
 from bilag.web.auth import CsrfFailed, LoginRequired
 
 __all__ = ["create_app"]
@@ -66,8 +68,6 @@ def _is_api(request: Request) -> bool:
 
 def create_app(deps: Deps) -> FastAPI:
     """The app over one workspace's services."""
-    from bilag.web import account, actions, api, login, screens
-
     app = FastAPI(
         title="bilag",
         version=__version__,
@@ -104,8 +104,6 @@ def create_app(deps: Deps) -> FastAPI:
 
 def _page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
     t: Jinja2Templates = request.app.state.templates
-    from bilag.domain.users import Action
-
     viewer = getattr(request.state, "viewer", None)
     context = {
         "title": title,

@@ -85,18 +85,7 @@ async def queue_screen(request: Request, viewer: Viewer = need(Action.READ)) -> 
 def warm_queue(deps: Deps, limit: int = 300) -> None:
     """Render, in the background, the pages of the invoices that wait longest-due first, so
     that the first view of a review screen finds its page images ready."""
-    from sqlalchemy import select
-
-    from bilag.ledger.tables import documents as table
-
-    with deps.uow() as uow:
-        rows = uow.repo.conn.execute(
-            select(table.c.sha256)
-            .where(table.c.queue_status.in_(queue.OPEN))
-            .order_by(table.c.due_date.asc().nulls_last(), table.c.id)
-            .limit(limit)
-        ).all()
-    for (sha256,) in rows:
+    for sha256 in pages.waiting_first(deps, limit):
         _prerender.submit(_warm, deps, sha256)
 
 

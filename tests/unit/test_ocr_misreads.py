@@ -138,3 +138,33 @@ def test_unlabelled_dates_of_a_text_layer_are_left_unread():
     assert invoice is not None
     assert invoice.issue_date is None
     assert invoice.due_date is None
+
+
+def test_a_dotted_leader_ocr_read_as_letters_is_not_taken_for_the_value():
+    # "Fakturanr. ........ 13432" and "Dato ..... 18. februar 2026" on a typewriter page:
+    # the dots come out as a few letters at the lowest confidence, the dot after 18 lost
+    def word(text: str, x0: float, x1: float, top: float, conf: float = 0.997) -> Word:
+        return Word(text, x0, top, x1, top + 33, 1, conf)
+
+    words = [
+        word("FAKTURA", 1400, 1600, 900),
+        word("Fakturanr.", 399, 683, 1024),
+        word("eS", 735, 800, 1045, 0.04),
+        word("rd", 992, 1077, 1038, 0.58),
+        word("13432", 1119, 1262, 1024),
+        word("Dato", 399, 512, 1089),
+        word("EEG", 555, 640, 1092, 0.58),
+        word("18", 1119, 1169, 1089),
+        word("februar", 1239, 1430, 1088, 0.99),
+        word("2026", 1470, 1580, 1089),
+        word("Å", 396, 426, 2294),
+        word("BETALE", 457, 631, 2304),
+        word("13", 2170, 2220, 2302),
+        word("372,35", 2260, 2431, 2302),
+    ]
+    invoice, _ = extract_invoice(
+        words, source="s.tif", parser="ocr", ctx=ParseContext(), page_sizes={1: (2480, 3508)}
+    )
+    assert invoice is not None
+    assert invoice.invoice_number == "13432"
+    assert invoice.issue_date == date(2026, 2, 18)

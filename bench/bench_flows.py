@@ -3,6 +3,7 @@
     .venv/bin/python -m bench flows                       # 1,000 EHF, 200 scanned pages, Dask
     .venv/bin/python -m bench flows --ehf 200 --pages 40  # shorter
     .venv/bin/python -m bench flows --big 5000            # also 5,000 EHF (no 503, memory)
+    .venv/bin/python -m bench flows --ehf 0 --pages 200   # the scan goals only (issue 14)
 
 Each measurement gets a fresh copy of one workspace (a learnt coder and the sample
 approval policy, so EHF invoices are posted), runs as its own process and is timed from
@@ -13,8 +14,14 @@ outside; the flow's summary says how long its body took, so Prefect's fixed star
   intake`` over a drop folder holding them; ratio = the flow's body / ``bilag process``;
 * ``scans``: scanned pages (sample scans with a comment appended, so each copy is new
   bytes and is read by OCR again), the same two;
+* ``ceiling`` (``--ceiling yes``): on the same scans, bare tesseract and ``bilag process``
+  in one process against two at once over the two halves (:mod:`bench.ceiling`): what
+  this machine and bilag itself allow the Dask runs;
 * ``dask``: the scans through ``intake`` on a local Dask cluster of 1 and of 2 worker
-  processes; ratio = 1 worker / 2 workers, each without the cluster's start-up;
+  processes; ratio = 1 worker / 2 workers, each without the cluster's start-up; beside it
+  where the 2-worker run lost time: each worker's busy share of the run, its start and its
+  idle tail, and the CPU of the flow's process (Dask's scheduler, Prefect's client) and
+  of the temporary Prefect server;
 * ``big`` (``--big N``): N EHF through ``intake`` on the embedded defaults (SQLite
   ledger, temporary Prefect server): whether the run completed, and the peak memory of
   the flow's process tree (sampled every 0.2 s).
@@ -36,6 +43,8 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+
+from bench import ceiling
 
 OUT = Path(__file__).parent / "out"
 REPO = Path(__file__).resolve().parent.parent
@@ -104,12 +113,15 @@ def _fresh(template_home: Path, root: Path, name: str, docs: Path | None) -> Pat
 
 
 class Peak:
-    """The peak resident memory of a process and its children, sampled in a thread."""
+    """The peak resident memory of a process and its children, sampled in a thread;
+    and the last CPU time seen of each of them (its finished children's included)."""
 
     def __init__(self, pid: int) -> None:
         import psutil
 
         self.process, self.peak_self, self.peak_tree = psutil.Process(pid), 0, 0
+        self.cpu: dict[int, tuple[str, float]] = {}
+        self.tree_cpu = 0.0  # the whole tree's, from getrusage once it has ended
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
@@ -120,26 +132,56 @@ class Peak:
         while not self.stop.wait(0.2):
             try:
                 own = self.process.memory_info().rss
-                tree = own + sum(c.memory_info().rss for c in self.process.children(recursive=True))
+                children = self.process.children(recursive=True)
+                tree = own + sum(c.memory_info().rss for c in children)
+                for p in (self.process, *children):
+                    self._cpu(p)
             except psutil.Error:
                 continue
             self.peak_self, self.peak_tree = max(self.peak_self, own), max(self.peak_tree, tree)
 
-    def done(self) -> tuple[float, float]:
+    def _cpu(self, p: Any) -> None:
+        if p.pid not in self.cpu:
+            line = " ".join(p.cmdline())
+            kind = "flow" if p.pid == self.process.pid else _kind(line)
+        else:
+            kind = self.cpu[p.pid][0]
+        t = p.cpu_times()
+        self.cpu[p.pid] = (kind, t.user + t.system + t.children_user + t.children_system)
+
+    def cpu_by_kind(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for kind, seconds in self.cpu.values():
+            if kind != "tesseract":  # counted in its parent's children's time
+                out[kind] = round(out.get(kind, 0.0) + seconds, 2)
+        return out
+
+    def done(self) -> None:
         self.stop.set()
         self.thread.join()
-        return self.peak_self / 2**20, self.peak_tree / 2**20
 
 
-def _timed(argv: list[str], env: dict[str, str]) -> tuple[float, str, int, tuple[float, float]]:
-    started = time.perf_counter()
+def _kind(cmdline: str) -> str:
+    if "tesseract" in cmdline:
+        return "tesseract"
+    if "prefect" in cmdline and ("server" in cmdline or "uvicorn" in cmdline):
+        return "prefect server"
+    if "multiprocessing" in cmdline or "distributed" in cmdline:
+        return "dask workers"
+    return "other"
+
+
+def _timed(argv: list[str], env: dict[str, str]) -> tuple[float, str, int, Peak]:
+    started, cpu = time.perf_counter(), ceiling.children_cpu()
     with tempfile.TemporaryFile() as out:
         child = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=REPO)
         peak = Peak(child.pid)
         code = child.wait()
         wall = time.perf_counter() - started
+        peak.done()
+        peak.tree_cpu = ceiling.children_cpu() - cpu
         out.seek(0)
-        return wall, out.read().decode("utf-8", "replace"), code, peak.done()
+        return wall, out.read().decode("utf-8", "replace"), code, peak
 
 
 def _env() -> dict[str, str]:
@@ -151,12 +193,14 @@ def _env() -> dict[str, str]:
 def process_run(home: Path, docs: Path) -> dict[str, Any]:
     load = _load()
     argv = [str(BIN / "bilag"), "process", "--home", str(home), "--json", str(docs)]
-    wall, out, code, (mem, _) = _timed(argv, _env())
+    wall, out, code, peak = _timed(argv, _env())
+    mem, _ = peak.peak_self / 2**20, peak.peak_tree
     results = json.loads(out) if out.strip() else []
     posted = sum(1 for r in results if r["status"] == "posted")
     return {
         "seconds": round(wall, 2),
         "exit": code,
+        "cpu": round(peak.tree_cpu, 2),
         "results": len(results),
         "posted": posted,
         "peak_mb": round(mem),
@@ -167,7 +211,8 @@ def process_run(home: Path, docs: Path) -> dict[str, Any]:
 def intake_run(home: Path, *flags: str) -> dict[str, Any]:
     load = _load()
     argv = [sys.executable, "-m", "flows", "intake", "--home", str(home), *flags]
-    wall, out, code, (mem, tree) = _timed(argv, _env())
+    wall, out, code, peak = _timed(argv, _env())
+    mem, tree = peak.peak_self / 2**20, peak.peak_tree / 2**20
     summary = json.loads(out) if out.strip().startswith("{") else {}
     body = float(summary.get("seconds", wall))
     stages = summary.get("stages", {})
@@ -185,6 +230,10 @@ def intake_run(home: Path, *flags: str) -> dict[str, Any]:
         "statuses": statuses,
         "peak_mb": round(mem),
         "tree_peak_mb": round(tree),
+        "tree_cpu": round(peak.tree_cpu, 2),
+        "cpu": peak.cpu_by_kind(),  # sampled every 0.2 s: the last 0.2 s may be missing
+        "flow_cpu": summary.get("flow_cpu"),
+        "workers": summary.get("workers", {}),
         "load": load,
     }
 
@@ -239,7 +288,70 @@ def dask(template_home: Path, root: Path, docs: Path, chunk: int) -> dict[str, A
         f"dask: 1 worker {work[1]:.1f} s ({runs[1]['load']}), 2 workers {work[2]:.1f} s "
         f"({runs[2]['load']}) -> {speedup:.2f}x; cluster start-up {runs[2]['runner_start']:.1f} s"
     )
+    for w, run in runs.items():
+        run["where"] = where_time_went(run)
+        print(f"dask, {w} worker(s): {run['where']['line']}")
     return {"runs": runs, "speedup": round(speedup, 3) if speedup else None}
+
+
+def where_time_went(run: dict[str, Any]) -> dict[str, Any]:
+    """Each worker's share of the run after the cluster started: busy, before its first
+    chunk, between chunks, idle at the end; and the CPU of the processes beside them."""
+    begin, end = run["runner_start"], run["body"]
+    window = max(end - begin, 1e-9)
+    workers = []
+    for name, w in sorted(run["workers"].items()):
+        span = w["last"] - w["first"]
+        workers.append(
+            {
+                "worker": name,
+                "chunks": w["chunks"],
+                "busy": round(w["busy"] / window, 3),
+                "setup": round(w["setup"], 2),
+                "before_first": round(w["first"] - begin, 2),
+                "between_chunks": round(span - w["busy"], 2),
+                "idle_at_end": round(end - w["last"], 2),
+                "cpu": w["cpu"],
+            }
+        )
+    cpu = dict(run["cpu"])
+    line = "; ".join(
+        f"worker {i + 1}: {x['chunks']} chunks, busy {100 * x['busy']:.0f} % of {window:.1f} s "
+        f"(set-up {x['setup']:.1f} s), {x['before_first']:.1f} s before its first chunk, "
+        f"{x['between_chunks']:.1f} s between chunks, {x['idle_at_end']:.1f} s idle at the end, "
+        f"CPU {x['cpu']:.1f} s"
+        for i, x in enumerate(workers)
+    )
+    line += (
+        f"; CPU of the flow's process {run.get('flow_cpu') or 0:.1f} s, of the Prefect server "
+        f"{cpu.get('prefect server', 0.0):.1f} s, of the whole tree {run['tree_cpu']:.1f} s"
+    )
+    return {"workers": workers, "cpu": cpu, "line": line}
+
+
+def ceilings(template_home: Path, root: Path, scans: Path) -> dict[str, Any]:
+    """What 2 processes gain over 1 here without Prefect or Dask (bench/ceiling.py)."""
+    images = ceiling.page_images(scans, root)
+    bare = ceiling.tesseract_ceiling(images, _env(), REPO, _load)
+    own = ceiling.bilag_ceiling(
+        BIN / "bilag",
+        lambda name: _fresh(template_home, root, name, None),
+        scans,
+        _env(),
+        REPO,
+        _load,
+    )
+    for c in (bare, own):
+        if "skipped" in c:
+            print(f"ceiling: {c['what']}: skipped, {c['skipped']}")
+            continue
+        print(
+            f"ceiling: {c['what']}: 1 process {c['one']['seconds']:.1f} s "
+            f"(CPU {c['one']['cpu']:.1f} s), 2 at once {c['two']['seconds']:.1f} s "
+            f"(CPU {c['two']['cpu']:.1f} s) "
+            f"-> {c['speedup']:.2f}x ({c['load']})"
+        )
+    return {"tesseract": bare, "bilag_process": own}
 
 
 def big(template_home: Path, root: Path, count: int) -> dict[str, Any]:
@@ -258,6 +370,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--ehf", type=int, default=1000)
     ap.add_argument("--pages", type=int, default=200)
     ap.add_argument("--dask", choices=("yes", "no"), default="yes")
+    ap.add_argument("--ceiling", choices=("yes", "no"), default="yes")
     ap.add_argument("--big", type=int, default=0, help="also N EHF for failures and memory")
     ap.add_argument("--chunk-size", type=int, default=50)
     ap.add_argument("--scan-chunk-size", type=int, default=4)
@@ -275,6 +388,8 @@ def main(argv: list[str]) -> int:
         if args.pages:
             scans = scan_folder(root, args.pages)
             figures["scans"] = compare("scans", home, root, scans, args.scan_chunk_size, fixed)
+            if args.ceiling == "yes":
+                figures["ceiling"] = ceilings(home, root, scans)
             if args.dask == "yes":
                 figures["dask"] = dask(home, root, scans, args.scan_chunk_size)
         if args.big:

@@ -27,7 +27,6 @@ from parsers.base import Parser
 __all__ = ["Deps", "bootstrap"]
 
 log = logging.getLogger(__name__)
-log.addHandler(logging.NullHandler())
 
 # For the interruption tests: ``BILAG_FAULT_AT=after_post`` ends the process at that
 # checkpoint, as a kill -9 would. Unset in normal use (the checkpoint is then a no-op).

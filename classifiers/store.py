@@ -41,7 +41,6 @@ from classifiers.base import AccountCoder
 __all__ = ["FORMAT_VERSION", "HISTORY_FILE", "MODEL_FILE", "load_coder", "save_coder"]
 
 log = logging.getLogger(__name__)
-log.addHandler(logging.NullHandler())
 
 FORMAT_VERSION = 6
 MODEL_FILE = "account_coder.pickle"

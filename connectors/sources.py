@@ -37,14 +37,13 @@ logs them, and the source repeats them in the log of every run.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from bilag.errors import ConfigError
 from connectors.base import DocumentSource
 from connectors.filesystem import FolderSource
+from connectors.tables import ConfigTable, named_table, table_names
 
 __all__ = ["PLAIN_IMAP", "build_source", "build_sources", "source_names", "source_warnings"]
 
@@ -56,89 +55,7 @@ PLAIN_IMAP = (
 )
 
 
-class _Table:
-    """Typed access to one ``[sources.NAME]`` table with errors that name file and key."""
-
-    def __init__(
-        self,
-        table: Mapping[str, Any],
-        where: str,
-        environ: Mapping[str, str],
-        resolver: Callable[[str], str] | None = None,
-    ) -> None:
-        self.table = table
-        self.where = where
-        self.environ = environ
-        self.resolver = resolver  # reads ``*_block`` secrets (Prefect Secret blocks)
-        self.used: set[str] = {"kind"}
-
-    def error(self, key: str, message: str) -> ConfigError:
-        return ConfigError(f"{self.where}.{key}: {message}")
-
-    def get(self, key: str, kind: type, default: Any = None, *, required: bool = False) -> Any:
-        self.used.add(key)
-        if key not in self.table:
-            if required:
-                raise self.error(key, "is required")
-            return default
-        value = self.table[key]
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise self.error(key, f"must be a {kind.__name__}, not {type(value).__name__}")
-        return value
-
-    def strings(self, key: str) -> tuple[str, ...]:
-        value = self.get(key, list, [])
-        if not all(isinstance(v, str) for v in value):
-            raise self.error(key, "must be a list of strings")
-        return tuple(value)
-
-    def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
-        value = str(self.get(key, str, default))
-        if value not in choices:
-            raise self.error(key, f"must be one of {', '.join(choices)}, not {value!r}")
-        return value
-
-    def secret(self, stem: str, *, required: bool) -> str | None:
-        """The value of ``<stem>_block`` (a Prefect Secret, through the resolver),
-        ``<stem>_env`` (an environment variable) or ``<stem>_file``."""
-        if stem in self.table:
-            raise self.error(
-                stem, f"a clear-text secret is not allowed here; use {stem}_env or {stem}_file"
-            )
-        block = self.get(f"{stem}_block", str)
-        if block:
-            if self.resolver is None:
-                raise self.error(
-                    f"{stem}_block",
-                    f"Prefect Secret block {block!r} is read only when the flows run; "
-                    f"on the command line use {stem}_env or {stem}_file",
-                )
-            return self.resolver(block)
-        env_name = self.get(f"{stem}_env", str)
-        file_name = self.get(f"{stem}_file", str)
-        if env_name:
-            value = self.environ.get(env_name)
-            if value is None:
-                raise self.error(f"{stem}_env", f"environment variable {env_name} is not set")
-            return value
-        if file_name:
-            try:
-                return Path(file_name).expanduser().read_text(encoding="utf-8").strip()
-            except OSError as e:
-                raise self.error(f"{stem}_file", f"cannot read {file_name}: {e.strerror}") from e
-        if required:
-            raise self.error(f"{stem}_env", f"set {stem}_env or {stem}_file")
-        return None
-
-    def check_unknown(self) -> None:
-        unknown = sorted(set(self.table) - self.used)
-        if unknown:
-            raise self.error(unknown[0], "unknown key")
-
-
-def _imap(name: str, t: _Table) -> DocumentSource:
+def _imap(name: str, t: ConfigTable) -> DocumentSource:
     # imported when configured: imap_tools costs ~0.1-0.3 s of start-up, boto3 (S3) ~1 s
     from connectors.imap import ImapConfig, ImapSource
 
@@ -169,7 +86,7 @@ def _imap(name: str, t: _Table) -> DocumentSource:
     return ImapSource(name, config)
 
 
-def _folder(name: str, t: _Table, home: Path) -> DocumentSource:
+def _folder(name: str, t: ConfigTable, home: Path) -> DocumentSource:
     def resolve(key: str, default: Path | None) -> Path | None:
         value = t.get(key, str)
         return (home / Path(value).expanduser()) if value else default
@@ -188,7 +105,7 @@ def _folder(name: str, t: _Table, home: Path) -> DocumentSource:
     return source
 
 
-def _s3(name: str, t: _Table) -> DocumentSource:
+def _s3(name: str, t: ConfigTable) -> DocumentSource:
     from connectors.s3 import S3Source, make_client  # boto3: see _imap
 
     client = make_client(
@@ -212,10 +129,7 @@ def _s3(name: str, t: _Table) -> DocumentSource:
 
 def source_names(config: Mapping[str, Any], config_path: Path | str) -> list[str]:
     """The names of the configured sources, in file order."""
-    sources = config.get("sources", {})
-    if not isinstance(sources, Mapping):
-        raise ConfigError(f"{config_path}: [sources] must be a table of [sources.NAME] tables")
-    return list(sources)
+    return table_names(config, config_path, "sources")
 
 
 def source_warnings(config: Mapping[str, Any], config_path: Path | str) -> list[str]:
@@ -255,15 +169,7 @@ def build_source(
     Raises:
         ConfigError: the source is missing or its table is wrong (names file and key).
     """
-    names = source_names(config, config_path)
-    if name not in names:
-        known = ", ".join(names) or "none configured"
-        raise ConfigError(f"{config_path}: no [sources.{name}] (known: {known})")
-    table = config["sources"][name]
-    where = f"{config_path}: sources.{name}"
-    if not isinstance(table, Mapping):
-        raise ConfigError(f"{where}: must be a table")
-    t = _Table(table, where, os.environ if environ is None else environ, resolver)
+    t = named_table(ConfigTable, config, config_path, "sources", name, environ, resolver)
     kind = t.get("kind", str, required=True)
     if kind == "imap":
         return _imap(name, t)

@@ -16,6 +16,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bilag.errors import ConfigError
+from flows.offline import apply_offline_environment
+
 FLOWS = ("intake", "retrain", "post-pending", "daily-report")
 
 
@@ -35,6 +38,8 @@ def parser() -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> tuple[int, Any]:
     """Run the flow; (exit status, the run's summary)."""
+    # imported here, not at the top: they import Prefect, which reads its settings when
+    # imported, and main() puts the offline ones into the environment first
     from flows.intake import intake
     from flows.maintenance import daily_report, post_pending, retrain
 
@@ -59,8 +64,6 @@ def run(args: argparse.Namespace) -> tuple[int, Any]:
         state = daily_report(home=home, day=args.day, return_state=True)
     data = state.result(raise_on_failure=False)
     if isinstance(data, BaseException):  # the flow itself raised: a bug or a config error
-        from bilag.errors import ConfigError
-
         sys.stderr.write(f"bilag: {type(data).__name__}: {data}\n")
         return (2 if isinstance(data, ConfigError) else 1), None
     if isinstance(data, dict) and "exit_code" in data:
@@ -73,8 +76,6 @@ def main(argv: list[str]) -> int:
     if not args.home:
         sys.stderr.write("bilag: the workspace is required: --home DIR or BILAG_HOME\n")
         return 2
-    from flows.runtime import apply_offline_environment
-
     apply_offline_environment(Path(args.home).expanduser().resolve())
     code, data = run(args)
     json.dump(data, sys.stdout, indent=2, default=str)

@@ -7,6 +7,7 @@ line's exit status 1.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,6 +18,10 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed
 
 from bilag.contract.reports import delivery_outcome_json
+from bilag.services.daily import daily_report as report
+from bilag.services.delivery import deliver_configured
+from bilag.services.process import finish_pending_posts
+from bilag.services.retrain import retrain as retrain_service
 from flows.runtime import read_secret_block, release_deps, retryable, worker_deps
 
 __all__ = ["daily_report", "post_pending", "retrain"]
@@ -24,10 +29,6 @@ __all__ = ["daily_report", "post_pending", "retrain"]
 
 @task(retries=2, retry_delay_seconds=10, retry_condition_fn=retryable, cache_policy=NO_CACHE)
 def retrain_model(home: str) -> dict[str, Any]:
-    from dataclasses import asdict
-
-    from bilag.services.retrain import retrain as retrain_service
-
     return asdict(retrain_service(worker_deps(home, coder=False)))
 
 
@@ -58,9 +59,6 @@ def _pct(value: float | None) -> str:
 @task(retries=2, retry_delay_seconds=[5, 30], retry_condition_fn=retryable, cache_policy=NO_CACHE)
 def post_and_deliver(home: str, sinks: list[str] | None) -> dict[str, Any]:
     """Post what was approved but not posted, then deliver through the configured sinks."""
-    from bilag.services.delivery import deliver_configured
-    from bilag.services.process import finish_pending_posts
-
     deps = worker_deps(home)
     posted = finish_pending_posts(deps)
     reports = deliver_configured(deps, sinks, resolver=read_secret_block)
@@ -111,8 +109,6 @@ def post_pending(home: str, sinks: list[str] | None = None) -> State[Any]:
 
 @task(retries=2, retry_delay_seconds=10, retry_condition_fn=retryable, cache_policy=NO_CACHE)
 def report_of(home: str, day: str, tz: str) -> dict[str, Any]:
-    from bilag.services.daily import daily_report as report
-
     return report(worker_deps(home), date.fromisoformat(day), tz).as_dict()
 
 

@@ -10,19 +10,22 @@ a retrain is picked up by long-lived workers.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
+from prefect.blocks.system import Secret
+from prefect.client.orchestration import get_client
+
+from bilag.allocator import tune_allocator
+from bilag.bootstrap import bootstrap
+from bilag.config import Settings, load_settings
 from bilag.errors import ConfigError, InfrastructureError
-
-if TYPE_CHECKING:
-    from bilag.config import Settings
-    from bilag.services.deps import Deps
+from bilag.services.deps import Deps
+from classifiers.store import MODEL_FILE
 
 __all__ = [
-    "offline_environment",
+    "prefect_api_url",
     "read_secret_block",
     "release_deps",
     "retryable",
@@ -36,25 +39,14 @@ _lock = threading.Lock()
 _cache: dict[str, tuple[tuple[float, ...], Deps]] = {}
 
 
-def offline_environment(home: Path) -> dict[str, str]:
-    """Prefect's settings for a run on this machine with its state inside the workspace.
+def prefect_api_url() -> str:
+    """The address of the Prefect API this process reports to, the temporary server's too.
 
-    Prefect reads them at import, so they go into the environment before it is imported;
-    settings already in the environment win (see :func:`apply_offline_environment`).
+    A process started by this one (a Dask worker) must be given it: Prefect starts a
+    temporary server in every process that has no ``PREFECT_API_URL``, and that process's
+    task runs would be recorded there instead of beside their flow run.
     """
-    return {
-        "PREFECT_HOME": str(home / "prefect"),
-        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "DO_NOT_TRACK": "1",
-        "PREFECT_LOGGING_TO_API_ENABLED": "false",
-        "PREFECT_LOGGING_LEVEL": "WARNING",
-    }
-
-
-def apply_offline_environment(home: Path) -> None:
-    for key, value in offline_environment(home).items():
-        os.environ.setdefault(key, value)
+    return str(get_client(sync_client=True).api_url)  # not entered: only its address is read
 
 
 def settings_of(home: str | None) -> Settings:
@@ -64,8 +56,6 @@ def settings_of(home: str | None) -> Settings:
         ConfigError: no such folder (a deployment with an empty workspace path must not
             create ``./.bilag`` in the worker's working directory and run there).
     """
-    from bilag.config import load_settings
-
     if not home:
         raise ConfigError("the workspace path is empty: set BILAG_HOME or the flow's `home`")
     path = Path(home).expanduser()
@@ -76,8 +66,6 @@ def settings_of(home: str | None) -> Settings:
 
 def _stamp(settings: Settings) -> tuple[float, ...]:
     """What makes cached dependencies stale: the configuration, policy and model files."""
-    from classifiers.store import MODEL_FILE
-
     files = (settings.config_path, settings.policy_path, settings.models_dir / MODEL_FILE)
     return tuple(p.stat().st_mtime if p.exists() else 0.0 for p in files)
 
@@ -87,9 +75,6 @@ def worker_deps(home: str | None, *, coder: bool = True) -> Deps:
 
     ``coder=False`` leaves the model out: for the flow's own bookkeeping (its runs).
     """
-    from bilag.allocator import tune_allocator
-    from bilag.bootstrap import bootstrap
-
     settings = settings_of(home)
     key = f"{settings.home}#{coder}"
     stamp = _stamp(settings)
@@ -119,8 +104,6 @@ def read_secret_block(name: str) -> str:
     Raises:
         ConfigError: no such block, or it cannot be read (not retried: a person must act).
     """
-    from prefect.blocks.system import Secret
-
     try:
         value = cast(Any, Secret.load(name)).get()
     except ValueError as e:  # Prefect's "block document not found"

@@ -28,6 +28,11 @@ from typing import Any
 import httpx
 import yaml
 
+from flows.offline import apply_offline_environment
+
+# Prefect is imported in the functions that use it: it reads its settings when imported,
+# and main() puts the offline ones into the environment first (flows/offline.py)
+
 PREFECT_YAML = Path(__file__).resolve().parent.parent / "prefect.yaml"
 POOL = "bilag-local"
 HOME_PLACEHOLDER = "{{ $BILAG_HOME }}"
@@ -164,8 +169,6 @@ def main(argv: list[str]) -> int:
     home = check_workspace(args.home)
     if args.check:
         return 0
-    from flows.runtime import apply_offline_environment
-
     apply_offline_environment(home)
     os.environ["BILAG_HOME"] = str(home)
     (home / "prefect").mkdir(exist_ok=True)

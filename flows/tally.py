@@ -16,7 +16,15 @@ from typing import Any
 
 from bilag.services.intake import FetchedItem
 
-__all__ = ["EXIT_CONFIG", "EXIT_FAILED", "EXIT_OK", "ROWS_KEPT", "RunTally", "SourceTally"]
+__all__ = [
+    "EXIT_CONFIG",
+    "EXIT_FAILED",
+    "EXIT_OK",
+    "ROWS_KEPT",
+    "RunTally",
+    "SourceTally",
+    "WorkerTally",
+]
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2  # the command line's exit statuses
 ROWS_KEPT = 1000  # document rows per source kept for the run's table artifact
@@ -75,12 +83,37 @@ class SourceTally:
 
 
 @dataclass
+class WorkerTally:
+    """One worker process's chunks: how busy it was, and when, from the run's start."""
+
+    chunks: int = 0
+    busy: float = 0.0  # seconds inside chunk tasks
+    cpu: float = 0.0  # CPU seconds of those tasks, its tesseracts included
+    setup: float = 0.0  # seconds of ``busy`` spent building its dependencies
+    first: float = float("inf")  # its first chunk started this long after the run
+    last: float = 0.0  # its last chunk ended this long after the run
+
+    def as_dict(self) -> dict[str, float]:
+        return {
+            "chunks": self.chunks,
+            "busy": round(self.busy, 3),
+            "cpu": round(self.cpu, 3),
+            "setup": round(self.setup, 3),
+            "first": round(self.first, 3),
+            "last": round(self.last, 3),
+        }
+
+
+@dataclass
 class RunTally:
     """A whole run: its sources, the time spent per stage, its exit status."""
 
     sources: list[SourceTally] = field(default_factory=list)
     stages: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    workers: defaultdict[str, WorkerTally] = field(default_factory=lambda: defaultdict(WorkerTally))
     started: float = field(default_factory=time.perf_counter)
+    epoch: float = field(default_factory=time.time)
+    cpu_at_start: float = field(default_factory=time.process_time)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -89,6 +122,18 @@ class RunTally:
             yield
         finally:
             self.stages[name] += time.perf_counter() - started
+
+    def chunk_done(
+        self, worker: str, started: float, seconds: float, cpu: float, setup: float
+    ) -> None:
+        """Count a finished chunk to the worker process that ran it (started: epoch seconds)."""
+        w = self.workers[worker or "here"]
+        w.chunks += 1
+        w.busy += seconds
+        w.cpu += cpu
+        w.setup += setup
+        w.first = min(w.first, started - self.epoch)
+        w.last = max(w.last, started + seconds - self.epoch)
 
     @property
     def done(self) -> int:
@@ -154,6 +199,9 @@ class RunTally:
             ],
             "stages": {k: round(v, 3) for k, v in self.stages.items()},
             "seconds": round(time.perf_counter() - self.started, 3),  # the flow's own work
+            # the flow process's own CPU: the Dask scheduler, Prefect's client, acknowledging
+            "flow_cpu": round(time.process_time() - self.cpu_at_start, 3),
+            "workers": {name: w.as_dict() for name, w in self.workers.items()},
         }
 
 

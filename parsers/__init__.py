@@ -12,3 +12,8 @@ words and pages (:mod:`parsers.layout`) and the magic-byte table
 :mod:`bilag.domain.identifiers`, where the validation rules can use them too.
 See ``docs/ehf.md``, ``docs/pdf.md``, ``docs/ocr.md`` and ``docs/intake.md``.
 """
+
+import logging
+
+# Library code logs; only the command line and the flows configure handlers.
+logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -47,7 +47,7 @@ def main(folder: str) -> int:
         "from __future__ import annotations",
         "",
         "",
-        "def _codes(text: str) -> frozenset[str]:",
+        "def codes(text: str) -> frozenset[str]:",
         "    return frozenset(text.split())",
         "",
         "",
@@ -57,7 +57,7 @@ def main(folder: str) -> int:
         codes = sorted({(c.text or "").strip() for c in root.iter(NS + "Id")} - {""})
         TEXT_OUT.mkdir(parents=True, exist_ok=True)
         (TEXT_OUT / f"{name}.txt").write_text("\n".join(codes) + "\n", encoding="utf-8")
-        lines.append(f"{name} = _codes(")
+        lines.append(f"{name} = codes(")
         chunk: list[str] = []
         for code in codes:
             if chunk and len(" ".join([*chunk, code])) > 88:

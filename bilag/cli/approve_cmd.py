@@ -9,35 +9,11 @@ invoice is never changed here: ``bilag reverse`` is its own, confirmed action.
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import sys
 from typing import Any
 
-from bilag.bootstrap import bootstrap
-from bilag.config import load_settings
+from bilag.cli.workspace import add_user_option, as_user
 from bilag.services.review import approve, correct
-from bilag.services.users import workspace_user
-
-
-def acting_user_name(given: str | None) -> str | None:
-    """``--user``, else ``$BILAG_USER``, else the login name."""
-    if given:
-        return given
-    if os.environ.get("BILAG_USER"):
-        return os.environ["BILAG_USER"]
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return None
-
-
-def add_user_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--user",
-        default=None,
-        help="the workspace user you act as (default: $BILAG_USER, else your login name)",
-    )
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -62,9 +38,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    deps = bootstrap(load_settings(args.home), coder=False)
-    try:
-        user = workspace_user(deps, acting_user_name(args.user))
+    with as_user(args) as (deps, user):
         if args.account or args.vat_code or args.department or args.project:
             outcome = correct(
                 deps,
@@ -78,8 +52,6 @@ def run(args: argparse.Namespace) -> int:
             )
         else:
             outcome = approve(deps, args.document_id, user, args.comment)
-    finally:
-        deps.ledger.dispose()
     voucher = f" {outcome.voucher_id}" if outcome.voucher_id else ""
     sys.stdout.write(f"{outcome.document_id}\t{outcome.status}{voucher}\t{outcome.message}\n")
     return 0

@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bilag.bootstrap import bootstrap
-from bilag.config import load_settings
+from bilag.cli.workspace import workspace
 from bilag.services.export import csv_export, saft_export
 
 
@@ -46,14 +45,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    deps = bootstrap(load_settings(args.home, create=False), coder=False)
-    try:
+    with workspace(args.home, create=False) as deps:
         if args.export_format == "saft":
             data = saft_export(deps, args.year)
         else:
             data = csv_export(deps, args.year).encode("utf-8")
-    finally:
-        deps.ledger.dispose()
     if args.output:
         args.output.write_bytes(data)
         sys.stderr.write(f"{args.output}: written ({len(data)} bytes)\n")

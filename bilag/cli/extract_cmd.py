@@ -8,8 +8,8 @@ from typing import Any
 
 from bilag.cli.output import print_json_array, report_problem
 from bilag.config import load_settings
-from bilag.contract import extract_failure_json, invoice_json, json_text
-from bilag.domain.model import Problem
+from bilag.contract import extract_failure_json, invoice_json, invoice_text, json_text
+from bilag.domain.model import Invoice, Problem
 from bilag.services.extract import extract_context, extract_documents
 
 
@@ -37,6 +37,13 @@ def run(args: argparse.Namespace) -> int:
     def emit(obj: dict[str, Any]) -> None:
         out.append(json_text(obj, depth=1) if args.json else _human(obj))
 
+    def emit_invoice(invoice: Invoice, errors: list[str]) -> None:
+        # straight to text: the dicts cost more than the text (docs/ehf.md)
+        if args.json:
+            out.append(invoice_text(invoice, errors, depth=1))
+        else:
+            out.append(_human(invoice_json(invoice, errors)))
+
     for result in extract_documents(args.paths, ctx):
         if isinstance(result, Problem):
             report_problem(result)
@@ -44,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
             failed = True
             continue
         for invoice in result.invoices:
-            emit(invoice_json(invoice, errors=[str(p) for p in result.problems]))
+            emit_invoice(invoice, [str(p) for p in result.problems])
         if not result.invoices and not result.container:
             for problem in result.problems:
                 report_problem(problem)

@@ -7,9 +7,8 @@ import re
 import sys
 from typing import Any
 
-from bilag.bootstrap import bootstrap
 from bilag.cli.output import report_problem
-from bilag.config import load_settings
+from bilag.cli.workspace import workspace
 from bilag.services.learning import chart_accounts, learn, ledger_history
 
 _ROW_SOURCE = re.compile(r":\d+$")  # "history.csv:17": a problem with one row
@@ -36,16 +35,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    deps = bootstrap(load_settings(args.home), coder=False)
-    try:
+    with workspace(args.home) as deps:
         known = chart_accounts(deps, builtin=args.check_accounts)
         # the workspace's own posted and corrected vouchers are history too
         posted = ledger_history(deps)
         result = learn(
             deps, args.history, extra_rows=posted, force=args.force, known_accounts=known
         )
-    finally:
-        deps.ledger.dispose()
     for problem in result.problems[:MAX_PROBLEM_LINES]:
         report_problem(problem)
     hidden = len(result.problems) - MAX_PROBLEM_LINES

@@ -13,9 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bilag.bootstrap import bootstrap
 from bilag.cli.output import print_json
-from bilag.config import load_settings
+from bilag.cli.workspace import workspace
 from bilag.contract.reports import bank_file_json, payment_run_json
 from bilag.errors import BilagError
 from bilag.services.payments import pay_due, read_bank_file
@@ -36,11 +35,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    deps = bootstrap(load_settings(args.home), coder=False)
-    try:
+    with workspace(args.home) as deps:
         return _camt(deps, args) if args.camt else _pay(deps, args)
-    finally:
-        deps.ledger.dispose()
 
 
 def _pay(deps: Any, args: argparse.Namespace) -> int:

@@ -12,10 +12,9 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from bilag.bootstrap import bootstrap
 from bilag.cli.output import print_json
 from bilag.cli.tables import make_table, print_table
-from bilag.config import load_settings
+from bilag.cli.workspace import workspace
 from bilag.contract.reports import delivery_outcome_json
 from bilag.services.delivery import deliver_pending
 from bilag.services.sinks import open_sink
@@ -62,12 +61,9 @@ def print_report(report: DeliveryReport, *, as_json: bool) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    deps = bootstrap(load_settings(args.home), coder=False)
-    try:
+    with workspace(args.home) as deps:
         sink = open_sink(deps, args.sink)
         report = deliver_pending(
             deps, sink, since=args.since, read_back=not args.no_read_back, limit=args.limit
         )
-    finally:
-        deps.ledger.dispose()
     return print_report(report, as_json=args.json)

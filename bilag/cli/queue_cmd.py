@@ -10,10 +10,9 @@ from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from bilag.bootstrap import bootstrap
 from bilag.cli.output import print_json
 from bilag.cli.tables import make_table, print_table
-from bilag.config import load_settings
+from bilag.cli.workspace import workspace
 from bilag.contract import money_str
 from bilag.contract.results import queue_item_json
 from bilag.domain.lifecycle import DocumentState
@@ -80,9 +79,8 @@ def run(args: argparse.Namespace) -> int:
         page=args.page or 1,
         per_page=args.per_page,
     )
-    deps = bootstrap(load_settings(args.home, create=False), coder=False)
     items: list[QueueItem] = []
-    try:
+    with workspace(args.home, create=False) as deps:
         user = workspace_user(deps, args.user) if args.user else None
         while True:  # page by page: memory and each read stay small however long the queue
             page, got = queue_item_page(deps, f, user)
@@ -93,8 +91,6 @@ def run(args: argparse.Namespace) -> int:
             if args.page is not None or f.page >= page.pages:
                 break
             f = replace(f, page=f.page + 1)
-    finally:
-        deps.ledger.dispose()
     if args.json:
         print_json([queue_item_json(i) for i in items])
     if args.page is not None:

@@ -9,11 +9,8 @@ import argparse
 import sys
 from typing import Any
 
-from bilag.bootstrap import bootstrap
-from bilag.cli.approve_cmd import acting_user_name, add_user_option
-from bilag.config import load_settings
+from bilag.cli.workspace import add_user_option, as_user
 from bilag.services.review import reject
-from bilag.services.users import workspace_user
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -25,11 +22,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    deps = bootstrap(load_settings(args.home), coder=False)
-    try:
-        user = workspace_user(deps, acting_user_name(args.user))
+    with as_user(args) as (deps, user):
         outcome = reject(deps, args.document_id, user, args.reason)
-    finally:
-        deps.ledger.dispose()
     sys.stdout.write(f"{outcome.document_id}\t{outcome.status}\t{outcome.message}\n")
     return 0

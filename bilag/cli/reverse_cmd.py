@@ -11,12 +11,9 @@ import argparse
 import sys
 from typing import Any
 
-from bilag.bootstrap import bootstrap
-from bilag.cli.approve_cmd import acting_user_name, add_user_option
-from bilag.config import load_settings
+from bilag.cli.workspace import add_user_option, as_user
 from bilag.errors import ConfigError
 from bilag.services.review import reverse
-from bilag.services.users import workspace_user
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -31,9 +28,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    deps = bootstrap(load_settings(args.home), coder=False)
-    try:
-        user = workspace_user(deps, acting_user_name(args.user))
+    with as_user(args) as (deps, user):
         with deps.uow() as uow:
             row = uow.repo.get_document(args.document_id)
         voucher = row.voucher_id if row is not None else None
@@ -47,8 +42,6 @@ def run(args: argparse.Namespace) -> int:
             )
             confirm = sys.stdin.readline().strip()
         outcome = reverse(deps, args.document_id, user, args.reason, confirm=confirm)
-    finally:
-        deps.ledger.dispose()
     sys.stdout.write(
         f"{outcome.document_id}\t{outcome.status} {outcome.voucher_id}\t{outcome.message}\n"
     )

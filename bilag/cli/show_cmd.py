@@ -8,38 +8,47 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from bilag.bootstrap import bootstrap
-from bilag.cli.approve_cmd import acting_user_name, add_user_option
 from bilag.cli.output import print_json
-from bilag.config import load_settings
+from bilag.cli.workspace import add_user_option, as_user
 from bilag.contract import money_str
 from bilag.contract.serialize import audit_json, document_json
 from bilag.services.documents import document_history, document_view
-from bilag.services.users import workspace_user
 
 if TYPE_CHECKING:
     from bilag.services.documents import DocumentView
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser(
-        "show", parents=[common], help="one document: fields, coding, findings, approvals"
-    )
+    help_ = "one document: fields, coding, findings, approvals"
+    _add(subparsers, common, "show", help_, "print JSON (as GET /api/documents/ID)", run)
+
+
+def register_history(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    help_ = "everything that happened to a document (audit log)"
+    _add(subparsers, common, "history", help_, "print JSON", run_history)
+
+
+def _add(
+    subparsers: Any,
+    common: argparse.ArgumentParser,
+    name: str,
+    help_: str,
+    json_help: str,
+    run: Callable[[argparse.Namespace], int],
+) -> None:
+    p = subparsers.add_parser(name, parents=[common], help=help_)
     p.add_argument("document_id", type=int, metavar="ID")
-    p.add_argument("--json", action="store_true", help="print JSON (as GET /api/documents/ID)")
+    p.add_argument("--json", action="store_true", help=json_help)
     add_user_option(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    deps = bootstrap(load_settings(args.home, create=False), coder=False)
-    try:
-        user = workspace_user(deps, acting_user_name(args.user))
+    with as_user(args, create=False) as (deps, user):
         view = document_view(deps, user, args.document_id)
-    finally:
-        deps.ledger.dispose()
     if args.json:
         print_json(document_json(view))
         return 0
@@ -108,23 +117,9 @@ def delivery_lines(view: DocumentView) -> list[str]:
     return lines
 
 
-def register_history(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser(
-        "history", parents=[common], help="everything that happened to a document (audit log)"
-    )
-    p.add_argument("document_id", type=int, metavar="ID")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    add_user_option(p)
-    p.set_defaults(run=run_history)
-
-
 def run_history(args: argparse.Namespace) -> int:
-    deps = bootstrap(load_settings(args.home, create=False), coder=False)
-    try:
-        user = workspace_user(deps, acting_user_name(args.user))
+    with as_user(args, create=False) as (deps, user):
         entries = document_history(deps, user, args.document_id)
-    finally:
-        deps.ledger.dispose()
     if args.json:
         print_json([audit_json(e) for e in entries])
         return 0

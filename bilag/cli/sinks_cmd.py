@@ -12,12 +12,11 @@ import argparse
 import sys
 from typing import Any
 
-from bilag.bootstrap import bootstrap
 from bilag.cli.export_cmd import inner_common
 from bilag.cli.output import print_json
 from bilag.cli.post_cmd import print_report
 from bilag.cli.tables import make_table, print_table
-from bilag.config import load_settings
+from bilag.cli.workspace import workspace
 from bilag.contract.reports import dead_letter_json
 from bilag.domain.delivery import DeliveryState
 from bilag.ledger.deliveries import DeliveryRepository
@@ -45,11 +44,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    deps = bootstrap(load_settings(args.home), coder=False)
-    try:
+    with workspace(args.home) as deps:
         return _COMMANDS[args.sinks_command](deps, args)
-    finally:
-        deps.ledger.dispose()
 
 
 def _list(deps: Any, args: argparse.Namespace) -> int:

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bilag.bootstrap import bootstrap
 from bilag.cli.output import print_json
 from bilag.cli.tables import make_table, print_table
 from bilag.config import load_settings
-from bilag.services.runs import run_state, workspace_status
+from bilag.contract.reports import status_json
+from bilag.services.runs import workspace_status
 
 if TYPE_CHECKING:
-    from bilag.ledger.runs import RunRow
     from bilag.services.runs import StatusReport
 
 
@@ -46,39 +45,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _when(at: datetime | None) -> str | None:
-    return at.isoformat(timespec="seconds") if at is not None else None
-
-
-def run_json(run: RunRow, now: datetime) -> dict[str, Any]:
-    return {
-        "id": run.id,
-        "kind": run.kind,
-        "source": run.source,
-        "state": run_state(run, now),
-        "started_at": _when(run.started_at),
-        "finished_at": _when(run.finished_at),
-        "updated_at": _when(run.updated_at),
-        "total": run.total,
-        "done": run.done,
-        "counts": dict(run.counts),
-        "failed": run.failed,
-        "failures": [dict(f) for f in run.failures],
-        "error": run.error,
-        "actor": run.actor,
-        "external_id": run.external_id,
-    }
-
-
-def status_json(report: StatusReport) -> dict[str, Any]:
-    return {
-        "runs": [run_json(r, report.now) for r in report.runs],
-        "queues": report.waiting,
-        "documents": dict(report.documents),
-        "undelivered": report.undelivered,
-    }
-
-
 def print_status(report: StatusReport) -> None:
     rows = []
     for r in report.runs:
@@ -91,7 +57,7 @@ def print_status(report: StatusReport) -> None:
                 f"{r.started_at.astimezone():%Y-%m-%d %H:%M}",
                 r.kind,
                 r.source or "files",
-                run_state(r, report.now),
+                report.state_of(r),
                 progress,
                 f"{took.total_seconds():.0f} s",
                 r.failed,

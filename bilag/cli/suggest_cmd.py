@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bilag.bootstrap import bootstrap
 from bilag.cli.output import print_json, report_problem
 from bilag.cli.tables import make_table, print_table
-from bilag.config import load_settings
+from bilag.cli.workspace import workspace
 from bilag.contract.results import suggestion_json
 from bilag.services.learning import suggest_file
 
@@ -25,11 +24,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    deps = bootstrap(load_settings(args.home), coder=False)  # suggest loads the model itself
-    try:
+    with workspace(args.home) as deps:  # suggest loads the model itself
         done = suggest_file(deps, args.input)
-    finally:
-        deps.ledger.dispose()
     for problem in done.problems:
         report_problem(problem)
     if done.fatal:

@@ -9,15 +9,16 @@ The audit log names the operating-system login that ran the command.
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import sys
+from collections.abc import Callable
 from typing import Any
 
-from bilag.bootstrap import bootstrap
 from bilag.cli.export_cmd import inner_common
 from bilag.cli.output import print_json
 from bilag.cli.tables import make_table, print_table
-from bilag.config import load_settings
+from bilag.cli.workspace import workspace
 from bilag.contract.reports import user_list_json
 from bilag.domain.users import Role
 from bilag.errors import ConfigError
@@ -33,6 +34,7 @@ from bilag.services.users import (
 )
 
 ROLES = [r.value for r in Role]
+Run = Callable[[argparse.Namespace], int]
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -104,19 +106,27 @@ def _password(*, from_stdin: bool) -> str:
     return first
 
 
-def _deps(args: argparse.Namespace) -> Any:
-    return bootstrap(load_settings(args.home), coder=False)
+def _refusal_reported(
+    run: Callable[[argparse.Namespace], int],
+) -> Callable[[argparse.Namespace], int]:
+    """A change the service refuses (a name taken, a weak password, a role missing) is
+    reported as ``bilag user: <why>`` with exit status 1."""
+
+    @functools.wraps(run)
+    def reported(args: argparse.Namespace) -> int:
+        try:
+            return run(args)
+        except (UserError, AccessDenied) as e:
+            sys.stderr.write(f"bilag user: {e}\n")
+            return 1
+
+    return reported
 
 
-def _fail(message: str) -> int:
-    sys.stderr.write(f"bilag user: {message}\n")
-    return 1
-
-
+@_refusal_reported
 def run_add(args: argparse.Namespace) -> int:
     password = None if args.no_password else _password(from_stdin=args.password_stdin)
-    deps = _deps(args)
-    try:
+    with workspace(args.home) as deps:
         user = add_user(
             deps,
             args.name,
@@ -125,20 +135,13 @@ def run_add(args: argparse.Namespace) -> int:
             display_name=args.display_name,
             by=_operator(),
         )
-    except UserError as e:
-        return _fail(str(e))
-    finally:
-        deps.ledger.dispose()
     sys.stdout.write(f"{user.name}\t{','.join(sorted(user.roles))}\tadded\n")
     return 0
 
 
 def run_list(args: argparse.Namespace) -> int:
-    deps = _deps(args)
-    try:
+    with workspace(args.home) as deps:
         users = list_users(deps)
-    finally:
-        deps.ledger.dispose()
     if args.json:
         print_json(user_list_json(users))
         return 0
@@ -153,40 +156,28 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
+@_refusal_reported
 def run_disable(args: argparse.Namespace) -> int:
-    deps = _deps(args)
-    try:
+    with workspace(args.home) as deps:
         disable_user(deps, args.name, by=_operator())
-    except UserError as e:
-        return _fail(str(e))
-    finally:
-        deps.ledger.dispose()
     sys.stdout.write(f"{args.name}\tdisabled\n")
     return 0
 
 
+@_refusal_reported
 def run_password(args: argparse.Namespace) -> int:
     password = _password(from_stdin=args.password_stdin)
-    deps = _deps(args)
-    try:
+    with workspace(args.home) as deps:
         set_password(deps, args.name, password, by=_operator())
-    except UserError as e:
-        return _fail(str(e))
-    finally:
-        deps.ledger.dispose()
     sys.stdout.write(f"{args.name}\tpassword set\n")
     return 0
 
 
+@_refusal_reported
 def run_token(args: argparse.Namespace) -> int:
-    deps = _deps(args)
-    try:
+    with workspace(args.home) as deps:
         user = workspace_user(deps, args.name)
         token = create_token(deps, user, args.label, days=args.days, by=_operator())
-    except (UserError, AccessDenied) as e:
-        return _fail(str(e))
-    finally:
-        deps.ledger.dispose()
     expires = token.expires_at.date().isoformat() if token.expires_at else "never"
     sys.stderr.write(
         f"token {token.id} for {user.name} ({token.label}), expires {expires}; "

@@ -14,8 +14,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from bilag.bootstrap import bootstrap
-from bilag.config import load_settings
+from bilag.cli.workspace import workspace
 from bilag.contract.reports import chain_report_json
 from bilag.services.integrity import verify_ledger
 
@@ -61,11 +60,8 @@ def _summary(report: ChainReport) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    deps = bootstrap(load_settings(args.home), coder=False)
-    try:
+    with workspace(args.home) as deps:
         report = verify_ledger(deps)
-    finally:
-        deps.ledger.dispose()
     for b in report.breaks:  # keys come from the database: whatever was written there
         sys.stderr.write(f"bilag verify: {_printable(b.line())}\n")
     if args.json:  # ASCII: a key read from tampered bytes still gives valid UTF-8 JSON

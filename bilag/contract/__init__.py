@@ -17,7 +17,7 @@ thousands separator, dates ``YYYY-MM-DD``, a field not found is ``null``.
 Docs: ``docs/ehf.md`` ("The whole command") for the cost of the text.
 """
 
-from bilag.contract.invoices import extract_failure_json, invoice_json
+from bilag.contract.invoices import extract_failure_json, invoice_json, invoice_text
 from bilag.contract.text import json_text
 from bilag.contract.values import date_str, decimal_str, money_str
 
@@ -26,6 +26,7 @@ __all__ = [
     "decimal_str",
     "extract_failure_json",
     "invoice_json",
+    "invoice_text",
     "json_text",
     "money_str",
 ]

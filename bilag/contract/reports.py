@@ -1,5 +1,5 @@
 """The ``--json`` reports of the other commands: ``validate``, ``verify``, ``post`` and
-``sinks``, ``pay``, ``user list``, ``rules simulate``.
+``sinks``, ``pay``, ``user list``, ``rules simulate``, ``status``.
 
 Like :mod:`bilag.contract.results`, the use cases' types are named for the type
 checker only: this module costs nothing at start-up and nothing below the command
@@ -9,6 +9,7 @@ line depends on it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,8 +18,10 @@ if TYPE_CHECKING:
     from bilag.domain.users import User
     from bilag.ledger.chain_verify import ChainReport
     from bilag.ledger.deliveries import DeliveryRow
+    from bilag.ledger.runs import RunRow
     from bilag.services.delivery import DeliveryOutcome
     from bilag.services.payments import BankReport, PaymentRun
+    from bilag.services.runs import StatusReport
     from bilag.services.simulate import SimulatedDecision
 
 __all__ = [
@@ -28,6 +31,7 @@ __all__ = [
     "delivery_outcome_json",
     "payment_run_json",
     "simulation_json",
+    "status_json",
     "user_list_json",
     "validation_json",
 ]
@@ -180,4 +184,39 @@ def simulation_json(
             }
             for r in shown
         ],
+    }
+
+
+def _when(at: datetime | None) -> str | None:
+    return at.isoformat(timespec="seconds") if at is not None else None
+
+
+def _run_json(run: RunRow, state: str) -> dict[str, Any]:
+    return {
+        "id": run.id,
+        "kind": run.kind,
+        "source": run.source,
+        "state": state,
+        "started_at": _when(run.started_at),
+        "finished_at": _when(run.finished_at),
+        "updated_at": _when(run.updated_at),
+        "total": run.total,
+        "done": run.done,
+        "counts": dict(run.counts),
+        "failed": run.failed,
+        "failures": [dict(f) for f in run.failures],
+        "error": run.error,
+        "actor": run.actor,
+        "external_id": run.external_id,
+    }
+
+
+def status_json(report: StatusReport) -> dict[str, Any]:
+    """``bilag status --json``: the recent runs, the queues, documents per status and
+    the vouchers not delivered per sink."""
+    return {
+        "runs": [_run_json(r, report.state_of(r)) for r in report.runs],
+        "queues": report.waiting,
+        "documents": dict(report.documents),
+        "undelivered": report.undelivered,
     }

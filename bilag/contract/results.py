@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from bilag.contract.values import date_str, money_str
+from bilag.contract.serialize import waiting_invoice_json
+from bilag.contract.values import date_str
 
 if TYPE_CHECKING:
     from bilag.services.intake import FetchReport
@@ -68,12 +69,7 @@ def queue_item_json(item: QueueItem) -> dict[str, Any]:
     row = item.row
     return {
         "document_id": str(row.document_id),
-        "source": row.name,
-        "status": row.status,
-        "supplier": {"name": row.supplier, "org_number": row.org_number},
-        "invoice_number": row.invoice_number,
-        "gross_total": money_str(row.gross_total),
-        "currency": row.currency,
+        **waiting_invoice_json(row),
         "due_date": date_str(row.due_date),
         "account": item.account,
         "confidence": item.confidence,

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bilag.contract.values import money_str
-from bilag.ledger.people import aware
+from bilag.ledger.rows import aware
 
 if TYPE_CHECKING:  # the use cases sit above: named for the type checker only
     from bilag.domain.coding import Coding
@@ -33,6 +33,7 @@ __all__ = [
     "queue_row_json",
     "token_json",
     "user_json",
+    "waiting_invoice_json",
 ]
 
 
@@ -44,15 +45,23 @@ def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat()
 
 
-def queue_row_json(row: QueueRow) -> dict[str, Any]:
+def waiting_invoice_json(row: QueueRow) -> dict[str, Any]:
+    """What the API's queue rows and ``bilag queue --json``'s items both say of an invoice,
+    after its ``document_id`` (a number in the API, a string on the command line)."""
     return {
-        "document_id": row.document_id,
         "source": row.name,
         "status": row.status,
         "supplier": {"name": row.supplier, "org_number": row.org_number},
         "invoice_number": row.invoice_number,
         "gross_total": money_str(row.gross_total),
         "currency": row.currency,
+    }
+
+
+def queue_row_json(row: QueueRow) -> dict[str, Any]:
+    return {
+        "document_id": row.document_id,
+        **waiting_invoice_json(row),
         "issue_date": _iso(row.issue_date),
         "due_date": _iso(row.due_date),
         "arrived": _iso(row.arrived),

@@ -12,10 +12,11 @@ str/int/float/bool/None keys) and raises ``TypeError`` for anything else, as
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from json.encoder import encode_basestring  # the C function json.dumps itself uses
 from typing import Any
 
-__all__ = ["json_array_text", "json_text"]
+__all__ = ["json_array_pieces", "json_array_text", "json_text"]
 
 
 def json_text(value: Any, *, depth: int = 0) -> str:
@@ -31,7 +32,23 @@ def json_array_text(items: list[str]) -> str:
     A command that writes each object as it is made holds text, not a tree of dicts,
     while it reads the next document.
     """
-    return "[\n  " + ",\n  ".join(items) + "\n]" if items else "[]"
+    return "".join(json_array_pieces(items))
+
+
+def json_array_pieces(items: list[str], per_piece: int = 256) -> Iterator[str]:
+    """:func:`json_array_text` in pieces of ``per_piece`` elements (joined, the same text).
+
+    A command that printed thousands of objects held the whole text two or three times
+    over (joined, checked, encoded); a piece at a time, it holds one piece more.
+    """
+    if not items:
+        yield "[]"
+        return
+    before = "[\n  "
+    for start in range(0, len(items), per_piece):
+        yield before + ",\n  ".join(items[start : start + per_piece])
+        before = ",\n  "
+    yield "\n]"
 
 
 def _write(value: Any, out: list[str], newline: str) -> None:

@@ -20,13 +20,9 @@ fsynced (a lost record is only a less recent anchor).
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
-import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +32,7 @@ from sqlalchemy import Connection
 
 from bilag.errors import LedgerError
 from bilag.ledger.chain import pending_head
+from bilag.ledger.file_lock import locked_beside
 
 __all__ = ["ANCHOR_FILE", "AnchorRecord", "ChainAnchor", "database_identity"]
 
@@ -66,16 +63,6 @@ class ChainAnchor:
     def __init__(self, path: Path, database: str) -> None:
         self.path = path
         self.database = database
-
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        lock = self.path.with_name(f".{self.path.name}.lock")
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)  # closing releases the lock
 
     def _load(self) -> dict[str, Any]:
         try:
@@ -110,7 +97,7 @@ class ChainAnchor:
 
     def record(self, seq: int, digest: str) -> None:
         """Remember entry ``seq`` with ``digest``, unless a later entry is recorded already."""
-        with self._locked():
+        with locked_beside(self.path, 0o644):
             try:
                 data = self._load()
             except LedgerError as e:  # an unreadable file is replaced, and said so

@@ -22,7 +22,6 @@ be verified any more: back it up with the database, and keep it apart from it.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import secrets
@@ -36,6 +35,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from bilag.errors import LedgerError
+from bilag.ledger.file_lock import locked_beside
 
 __all__ = ["KEY_FILE", "ChainKey", "Keyed"]
 
@@ -66,13 +66,8 @@ class ChainKey:
     @contextmanager
     def _locked(self) -> Iterator[None]:
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        lock = self.path.with_name(f".{self.path.name}.lock")
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with locked_beside(self.path, 0o600):
             yield
-        finally:
-            os.close(fd)
 
     def _load(self) -> dict[str, Any] | None:
         try:

@@ -29,10 +29,11 @@ SQLite), so posting that goes on meanwhile is never mistaken for tampering.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Table, select, type_coerce
 from sqlalchemy.types import NullType
@@ -44,6 +45,9 @@ from bilag.ledger.chain_key import ChainKey, Keyed
 from bilag.ledger.tables import chain_head
 
 __all__ = ["Break", "ChainReport", "entry_key", "raw_rows", "verify_chain"]
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,37 +300,28 @@ def _anchor_breaks(
     if head_seq is not None and walk.last_seq < anchor.seq <= head_seq:
         return []  # the head reports this cut already: one line per break
     if anchor.seq > walk.last_seq:
-        return [
-            Break(
-                anchor.seq,
-                "anchor",
-                anchor.path,
-                "anchor",
-                f"the workspace recorded entry {anchor.seq} on {anchor.at}, but the chain "
-                f"ends at entry {walk.last_seq} (the tail was deleted)",
-            )
-        ]
-    if walk.anchor_hash != anchor.hash:
-        return [
-            Break(
-                anchor.seq,
-                "anchor",
-                anchor.path,
-                "anchor",
-                f"entry {anchor.seq} is not the one the workspace recorded on {anchor.at} "
-                "(the chain was rewritten up to here)",
-            )
-        ]
-    return []
+        why = (
+            f"the workspace recorded entry {anchor.seq} on {anchor.at}, but the chain "
+            f"ends at entry {walk.last_seq} (the tail was deleted)"
+        )
+    elif walk.anchor_hash != anchor.hash:
+        why = (
+            f"entry {anchor.seq} is not the one the workspace recorded on {anchor.at} "
+            "(the chain was rewritten up to here)"
+        )
+    else:
+        return []
+    return [Break(anchor.seq, "anchor", anchor.path, "anchor", why)]
 
 
-def _read_anchor(anchor: ChainAnchor | None) -> tuple[AnchorRecord | None, list[Break]]:
-    if anchor is None:
-        return None, []
+def _read(
+    read: Callable[[], T | None], path: Path, table: str, kind: str
+) -> tuple[T | None, list[Break]]:
+    """What a workspace file (the anchor, the key) holds, or the break that it cannot be read."""
     try:
-        return anchor.read(), []
+        return read(), []
     except LedgerError as e:
-        return None, [Break(None, "anchor", str(anchor.path), "anchor", str(e))]
+        return None, [Break(None, table, str(path), kind, str(e))]
 
 
 @contextmanager
@@ -353,15 +348,6 @@ def _lenient(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
-def _read_key(chain_key: ChainKey | None) -> tuple[Keyed | None, list[Break]]:
-    if chain_key is None:
-        return None, []
-    try:
-        return chain_key.current(), []
-    except LedgerError as e:
-        return None, [Break(None, "chain_key", str(chain_key.path), "key", str(e))]
-
-
 def verify_chain(
     conn: Connection,
     anchor: ChainAnchor | None = None,
@@ -379,8 +365,14 @@ def verify_chain(
         snapshot: False reads inside the transaction already open on ``conn`` (the
             tampering bench verifies inside the transaction that tampered, then rolls back).
     """
-    record, unreadable = _read_anchor(anchor)
-    keyed, no_key = _read_key(chain_key)
+    record: AnchorRecord | None = None
+    keyed: Keyed | None = None
+    unreadable: list[Break] = []
+    no_key: list[Break] = []
+    if anchor is not None:
+        record, unreadable = _read(anchor.read, anchor.path, "anchor", "anchor")
+    if chain_key is not None:
+        keyed, no_key = _read(chain_key.current, chain_key.path, "chain_key", "key")
     if snapshot:
         _snapshot(conn)
     with _any_bytes_as_text(conn):

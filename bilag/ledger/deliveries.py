@@ -38,6 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from bilag.domain.delivery import DeliveryState
+from bilag.ledger.rows import row_of
 from bilag.ledger.tables import MONEY, documents, metadata, vouchers
 
 __all__ = ["DeliveryRepository", "DeliveryRow", "PaymentRow", "deliveries", "payments"]
@@ -118,20 +119,8 @@ class PaymentRow:
 
 
 def _delivery(m: Mapping[Any, Any]) -> DeliveryRow:
-    return DeliveryRow(
-        id=m["id"],
-        sink=m["sink"],
-        voucher_id=m["voucher_id"],
-        document_id=m["document_id"],
-        state=DeliveryState(m["state"]),
-        attempts=m["attempts"],
-        external_ref=m["external_ref"],
-        external_url=m["external_url"],
-        reason=m["reason"],
-        differences=list(m["differences"] or []),
-        updated_at=m["updated_at"],
-        delivered_at=m["delivered_at"],
-    )
+    state, differences = DeliveryState(m["state"]), list(m["differences"] or [])
+    return row_of(DeliveryRow, m, state=state, differences=differences)
 
 
 class DeliveryRepository:
@@ -312,15 +301,4 @@ class DeliveryRepository:
 
 
 def _payment(m: Mapping[Any, Any]) -> PaymentRow:
-    return PaymentRow(
-        document_id=m["document_id"],
-        end_to_end_id=m["end_to_end_id"],
-        message_id=m["message_id"],
-        state=m["state"],
-        due_date=m["due_date"],
-        amount=Decimal(m["amount"]),
-        currency=m["currency"],
-        creditor_account=m["creditor_account"],
-        kid=m["kid"],
-        paid_on=m["paid_on"],
-    )
+    return row_of(PaymentRow, m, amount=Decimal(m["amount"]))

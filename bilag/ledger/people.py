@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -33,6 +33,7 @@ from sqlalchemy import (
 )
 
 from bilag.domain.users import Role, User
+from bilag.ledger.rows import aware, maybe_aware, row_of
 from bilag.ledger.tables import metadata
 
 __all__ = [
@@ -136,7 +137,7 @@ def _user(m: Mapping[Any, Any]) -> User:
         roles=frozenset(Role(r) for r in m["roles"]),
         display_name=m["display_name"],
         disabled=bool(m["disabled"]),
-        created_at=_maybe(m["created_at"]),
+        created_at=maybe_aware(m["created_at"]),
     )
 
 
@@ -310,7 +311,7 @@ class PeopleRepository:
                 login_attempts.c.user_name == user_name, login_attempts.c.succeeded.is_(True)
             )
         ).scalar_one_or_none()
-        return _maybe(at)
+        return maybe_aware(at)
 
     # --- supplier memory -------------------------------------------------------------
 
@@ -360,22 +361,10 @@ def _memory(m: Mapping[Any, Any]) -> dict[str, Any]:
 
 
 def _token(m: Mapping[Any, Any]) -> TokenRow:
-    return TokenRow(
-        id=m["id"],
-        user_name=m["user_name"],
-        label=m["label"],
-        prefix=m["prefix"],
+    times = ("expires_at", "last_used_at", "revoked_at")
+    return row_of(
+        TokenRow,
+        m,
         created_at=aware(m["created_at"]),
-        expires_at=_maybe(m["expires_at"]),
-        last_used_at=_maybe(m["last_used_at"]),
-        revoked_at=_maybe(m["revoked_at"]),
+        **{name: maybe_aware(m[name]) for name in times},
     )
-
-
-def aware(at: datetime) -> datetime:
-    """SQLite hands back naive datetimes for timezone-aware columns; they were stored as UTC."""
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
-
-
-def _maybe(at: datetime | None) -> datetime | None:
-    return None if at is None else aware(at)

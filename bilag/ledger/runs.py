@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -36,6 +36,7 @@ from sqlalchemy import (
 
 from bilag.domain.lifecycle import DocumentRole
 from bilag.ledger.deliveries import deliveries
+from bilag.ledger.rows import aware, maybe_aware
 from bilag.ledger.tables import documents, metadata
 
 __all__ = ["RunRepository", "RunRow", "runs"]
@@ -82,20 +83,15 @@ class RunRow:
     external_id: str | None
 
 
-def _aware(value: datetime) -> datetime:
-    """SQLite gives naive datetimes back; every time stored here is UTC."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
 def _run(m: Mapping[Any, Any]) -> RunRow:
     return RunRow(
         id=int(m["id"]),
         kind=str(m["kind"]),
         source=m["source"],
         state=str(m["state"]),
-        started_at=_aware(m["started_at"]),
-        updated_at=_aware(m["updated_at"]),
-        finished_at=_aware(m["finished_at"]) if m["finished_at"] is not None else None,
+        started_at=aware(m["started_at"]),
+        updated_at=aware(m["updated_at"]),
+        finished_at=maybe_aware(m["finished_at"]),
         total=m["total"],
         done=int(m["done"]),
         counts=dict(m["counts"] or {}),

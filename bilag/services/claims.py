@@ -19,8 +19,9 @@ import socket
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from bilag.ledger.rows import aware
 from bilag.services.deps import Deps
 
 __all__ = ["LEASE", "claim", "claimed", "holder_gone", "release", "wait_and_claim"]
@@ -33,7 +34,7 @@ def holder_gone(holder: str | None, lease_until: datetime | None, now: datetime)
     """True when nobody holds the claim any more: free, lease run out, or holder dead here."""
     if holder is None or lease_until is None:
         return True
-    if _aware(lease_until) <= now:
+    if aware(lease_until) <= now:
         return True
     host, _, rest = holder.partition(":")
     pid_text = rest.partition(":")[0]
@@ -87,8 +88,3 @@ def claimed(deps: Deps, document_id: int, *, wait: bool) -> Iterator[bool]:
     finally:
         if won:
             release(deps, document_id)
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes for what was stored in UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

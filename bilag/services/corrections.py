@@ -39,6 +39,8 @@ from bilag.ledger.repository import DocumentRow
 from bilag.services.coding import coding_parts
 from bilag.services.deps import Deps
 from bilag.services.records import coding_from_json, invoice_from_json, invoice_to_json
+from bilag.services.review.base import ReviewOutcome, check_open, document_or_error
+from bilag.services.review.recoding import save_correction
 from bilag.services.supplier_memory import learn_hints, written_date
 from bilag.services.users import require
 from parsers.fields.heuristics import parse_amount
@@ -92,7 +94,7 @@ def correct_fields(
     *,
     reason: str = "fields corrected",
     remove_lines: Iterable[int] = (),
-) -> Any:
+) -> ReviewOutcome:
     """Correct extracted fields of an invoice waiting for a person.
 
     Args:
@@ -107,16 +109,10 @@ def correct_fields(
     Raises:
         AccessDenied, ReviewError, CorrectionError.
     """
-    # review imports this module at its top (a saved correction is remembered here): the
-    # one import of the cycle that waits until it is called
-    from bilag.services.review import ReviewError, _check_open, save_correction
-
     require(user, Action.CORRECT)
     with deps.uow() as uow:
-        row = uow.repo.get_document(document_id)
-    if row is None:
-        raise ReviewError(f"no document {document_id}")
-    _check_open(row)
+        row = document_or_error(uow, document_id)
+    check_open(row)
     assert row.invoice is not None
     data = _deep_copy(row.invoice)
     changed = _apply(data, changes, sorted(set(remove_lines), reverse=True))

@@ -66,7 +66,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-log.addHandler(logging.NullHandler())
 
 # consecutive vouchers that found the sink unreachable before the run stops trying
 _STOP_AFTER_UNAVAILABLE = 3

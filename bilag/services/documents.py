@@ -19,9 +19,9 @@ from bilag.domain.posting import Voucher
 from bilag.domain.users import Action, User
 from bilag.ledger.audit import AuditEntry
 from bilag.ledger.deliveries import DeliveryRepository, DeliveryRow, PaymentRow
-from bilag.ledger.people import aware
 from bilag.ledger.register import ApprovalRow
 from bilag.ledger.repository import DocumentRow
+from bilag.ledger.rows import aware
 from bilag.ledger.runs import runs as runs_table
 from bilag.ledger.tables import approvals, audit_log, documents, postings
 from bilag.services.deps import Deps

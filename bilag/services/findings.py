@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
+
+# short: the rule formulas below read as the rules do
+from bilag.domain.numbers import decimal_or_none as _d
 
 __all__ = ["Explained", "explain", "value_at"]
 
@@ -28,15 +31,6 @@ class Explained:
     location: str | None
     values: tuple[tuple[str, str], ...]  # (what, value) the rule compared
     detail: str  # the comparison in one line, "" when there is none
-
-
-def _d(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
 
 
 def _s(value: Decimal | None) -> str:

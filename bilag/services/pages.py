@@ -27,7 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from bilag.errors import StorageError
+from bilag.ledger.tables import documents
 from bilag.services.deps import Deps
 from parsers.base import ParseContext
 from parsers.layout import Word
@@ -44,6 +47,7 @@ __all__ = [
     "document_words",
     "page_image",
     "page_views",
+    "waiting_first",
 ]
 
 PDF_SCALE = 2.0  # 144 dpi: sharp enough to read, about 200 KB a page
@@ -109,6 +113,19 @@ def page_views(deps: Deps, sha256: str) -> list[PageView]:
 
 def _view(v: PageView) -> dict[str, Any]:
     return {"number": v.number, "width": v.width, "height": v.height, "kind": v.kind}
+
+
+def waiting_first(deps: Deps, limit: int = 300) -> list[str]:
+    """The documents whose pages are wanted first (their sha256): the invoices that wait
+    (the ledger keeps their ``queue_status``), the longest-due first, as the queue lists them."""
+    with deps.uow() as uow:
+        rows = uow.repo.conn.execute(
+            select(documents.c.sha256)
+            .where(documents.c.queue_status.is_not(None))  # set while it waits
+            .order_by(documents.c.due_date.asc().nulls_last(), documents.c.id)
+            .limit(limit)
+        )
+        return [sha256 for (sha256,) in rows]
 
 
 def page_image(deps: Deps, sha256: str, number: int) -> Path | None:

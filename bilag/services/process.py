@@ -67,7 +67,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-log.addHandler(logging.NullHandler())
 
 NOT_DOCUMENTS = frozenset({".md"})
 

@@ -25,15 +25,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
 
 from bilag.domain.approval import ApprovalStep, Reason, ReasonCode, Status
-from bilag.domain.lifecycle import DocumentState
 from bilag.domain.users import Action, User
-from bilag.ledger.people import aware
 from bilag.ledger.queue_columns import step_of_key
+from bilag.ledger.rows import aware
 from bilag.ledger.tables import approvals, documents
 from bilag.ledger.uow import UnitOfWork
 from bilag.services.deps import Deps
 from bilag.services.records import coding_from_json
-from bilag.services.review import ReviewError
+from bilag.services.review.base import ReviewError, mark_rejected
 from bilag.services.routing import eligibility
 from bilag.services.users import require
 
@@ -369,16 +368,12 @@ def dismiss(deps: Deps, user: User, document_ids: Iterable[int], reason: str) ->
             row = uow.repo.get_document(doc_id)
             if row is None or row.status != Status.NEEDS_REVIEW or row.invoice is not None:
                 continue
-            uow.repo.update_document(
-                doc_id, status=Status.REJECTED, reasons=[why.as_dict(), *row.reasons]
-            )
-            uow.audit.record(
-                "dismissed",
-                "document",
-                doc_id,
+            mark_rejected(
+                uow,
+                row,
+                [why.as_dict(), *row.reasons],  # first: the lists show a document's first reason
+                event="dismissed",
                 actor=user.name,
-                before={"status": row.status},
-                after={"status": DocumentState.REJECTED},
                 reason=reason.strip(),
                 at=now,
             )

@@ -80,7 +80,7 @@ class RunRecorder:
         progress: ProgressFn | None = None,
         keep: bool = True,
     ) -> None:
-        self._deps = deps
+        self.deps = deps
         self._kind, self._source, self._external_id = kind, source, external_id
         self.total = total
         self._progress = progress
@@ -95,13 +95,13 @@ class RunRecorder:
         self._saved_at: datetime | None = None
 
     def __enter__(self) -> RunRecorder:
-        now = self._deps.clock()
-        with self._deps.uow() as uow:
+        now = self.deps.clock()
+        with self.deps.uow() as uow:
             self.id = uow.runs.start(
                 kind=self._kind,
                 source=self._source,
                 total=self.total,
-                actor=self._deps.actor,
+                actor=self.deps.actor,
                 now=now,
                 external_id=self._external_id,
             )
@@ -125,7 +125,7 @@ class RunRecorder:
             self.results.extend(results)
         if self._progress is not None:
             self._progress(self.done, self.total, results)
-        now = self._deps.clock()
+        now = self.deps.clock()
         if self._saved_at is None or now - self._saved_at >= SAVE_EVERY:
             self._save(now)
 
@@ -137,7 +137,7 @@ class RunRecorder:
     def _save(self, now: datetime, **end: Any) -> None:
         if self.id is None:
             return
-        with self._deps.uow() as uow:
+        with self.deps.uow() as uow:
             uow.runs.update(
                 self.id,
                 updated_at=now,
@@ -163,13 +163,18 @@ class RunRecorder:
             self.state, error = "interrupted", None
         else:
             self.state, error = "crashed", f"{exc_type.__name__}: {exc}"
-        now = self._deps.clock()
+        now = self.deps.clock()
         try:
             self._save(now, state=self.state, finished_at=now, error=error)
         except Exception:
             if exc_type is None:
                 raise
             # the ledger may be what failed: the original error is the one to see
+
+    def outcome(self) -> RunOutcome:
+        """What the run came to, once it has ended."""
+        assert self.id is not None
+        return RunOutcome(self.id, self.state, tuple(self.results), dict(self.counts), self.failed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,8 +201,7 @@ def run_paths(
     inputs = list(input_files(paths))
     with RunRecorder(deps, kind=kind, total=len(inputs), progress=progress) as run:
         process_incoming(deps, read_inputs(inputs), on_document=run.add)
-    assert run.id is not None
-    return RunOutcome(run.id, run.state, tuple(run.results), dict(run.counts), run.failed)
+    return run.outcome()
 
 
 def run_source(
@@ -222,9 +226,7 @@ def run_source(
         deps, kind=kind, source=source.name, total=total, progress=progress, keep=keep
     ) as run:
         report = fetch(deps, source, limit=limit, on_item=lambda item: record_item(run, item))
-    assert run.id is not None
-    outcome = RunOutcome(run.id, run.state, tuple(run.results), dict(run.counts), run.failed)
-    return outcome, report
+    return run.outcome(), report
 
 
 def record_item(run: RunRecorder, item: FetchedItem) -> None:
@@ -233,30 +235,12 @@ def record_item(run: RunRecorder, item: FetchedItem) -> None:
     run.add(item.results, name=item.name, error=item.error or ("" if item.ok else item.reason))
 
 
-def run_documents(
-    deps: Deps,
-    docs: Iterable[IncomingDocument | Problem],
-    *,
-    kind: str,
-    source: str | None = None,
-    total: int | None = None,
-    external_id: str | None = None,
-    progress: ProgressFn | None = None,
-    keep: bool = True,
-) -> RunOutcome:
-    """Process documents that arrived some other way (a flow's chunk) as one recorded run."""
-    with RunRecorder(
-        deps,
-        kind=kind,
-        source=source,
-        total=total,
-        external_id=external_id,
-        progress=progress,
-        keep=keep,
-    ) as run:
-        process_incoming(deps, docs, on_document=run.add)
-    assert run.id is not None
-    return RunOutcome(run.id, run.state, tuple(run.results), dict(run.counts), run.failed)
+def run_documents(run: RunRecorder, docs: Iterable[IncomingDocument | Problem]) -> RunOutcome:
+    """Process documents that arrived some other way (a flow's chunk) as the recorded
+    run ``run`` (not yet entered): ``run_documents(RunRecorder(deps, kind=...), docs)``."""
+    with run:
+        process_incoming(run.deps, docs, on_document=run.add)
+    return run.outcome()
 
 
 def run_state(run: RunRow, now: datetime) -> str:
@@ -274,6 +258,10 @@ class StatusReport:
     now: datetime
     failures: tuple[tuple[RunRow, Mapping[str, str]], ...] = field(default=())
     deliveries: Mapping[tuple[str, str], int] = field(default_factory=dict)  # (sink, state)
+
+    def state_of(self, run: RunRow) -> str:
+        """``run``'s state as of this report (:func:`run_state`)."""
+        return run_state(run, self.now)
 
     @property
     def undelivered(self) -> dict[str, dict[str, int]]:

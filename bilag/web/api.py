@@ -10,22 +10,25 @@ says why), 422 for a malformed request.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Concatenate, ParamSpec
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
 from bilag.contract import serialize
 from bilag.domain.users import Action, Role
 from bilag.services import corrections, documents, queue, review, users
-from bilag.web.auth import Viewer, deps_of, need
+from bilag.services.deps import Deps
+from bilag.web.auth import Viewer, deps_of, in_thread, need
+from bilag.web.respond import download
 
 router = APIRouter(prefix="/api", tags=["api"])
 
 Json = dict[str, Any]
+P = ParamSpec("P")
 
 
 class Outcome(BaseModel):
@@ -95,6 +98,16 @@ def _outcome(o: review.ReviewOutcome) -> Outcome:
     )
 
 
+async def _act(
+    request: Request,
+    action: Callable[Concatenate[Deps, P], review.ReviewOutcome],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> Outcome:
+    """A review action, answered with its outcome."""
+    return _outcome(await in_thread(request, action, *args, **kwargs))
+
+
 @router.get("/openapi.json", include_in_schema=False)
 async def openapi(request: Request, viewer: Viewer = need(Action.READ)) -> JSONResponse:
     return JSONResponse(request.app.openapi())
@@ -122,7 +135,7 @@ async def get_queue(
     f = queue.QueueFilter(
         status, reason, supplier, min_amount, max_amount, min_age_days, mine, page, per_page
     )
-    result = await run_in_threadpool(queue.queue_page, deps_of(request), viewer.user, f)
+    result = await in_thread(request, queue.queue_page, viewer.user, f)
     return serialize.queue_page_json(result)
 
 
@@ -130,7 +143,7 @@ async def get_queue(
 async def get_bin(
     request: Request, viewer: Viewer = need(Action.READ), page: int = Query(1, ge=1)
 ) -> Json:
-    rows, total = await run_in_threadpool(queue.bin_page, deps_of(request), viewer.user, page)
+    rows, total = await in_thread(request, queue.bin_page, viewer.user, page)
     return {"items": [serialize.bin_row_json(r) for r in rows], "total": total, "page": page}
 
 
@@ -138,9 +151,7 @@ async def get_bin(
 async def post_dismiss(
     request: Request, body: DismissIn, viewer: Viewer = need(Action.DISMISS)
 ) -> Json:
-    done = await run_in_threadpool(
-        queue.dismiss, deps_of(request), viewer.user, body.document_ids, body.reason
-    )
+    done = await in_thread(request, queue.dismiss, viewer.user, body.document_ids, body.reason)
     return {"dismissed": done}
 
 
@@ -150,9 +161,7 @@ async def post_dismiss(
 async def get_document(
     request: Request, document_id: int, viewer: Viewer = need(Action.READ)
 ) -> Json:
-    view = await run_in_threadpool(
-        documents.document_view, deps_of(request), viewer.user, document_id
-    )
+    view = await in_thread(request, documents.document_view, viewer.user, document_id)
     return serialize.document_json(view)
 
 
@@ -160,9 +169,7 @@ async def get_document(
 async def get_history(
     request: Request, document_id: int, viewer: Viewer = need(Action.READ)
 ) -> list[Json]:
-    entries = await run_in_threadpool(
-        documents.document_history, deps_of(request), viewer.user, document_id
-    )
+    entries = await in_thread(request, documents.document_history, viewer.user, document_id)
     return [serialize.audit_json(e) for e in entries]
 
 
@@ -174,51 +181,28 @@ async def get_history(
 async def get_original(
     request: Request, document_id: int, viewer: Viewer = need(Action.READ)
 ) -> Response:
-    content, media_type, name = await run_in_threadpool(
-        documents.original, deps_of(request), viewer.user, document_id
-    )
-    safe = "".join(c for c in name if c.isalnum() or c in "._- ") or "original"
-    return Response(
-        content,
-        media_type="application/octet-stream",
-        headers={
-            "Content-Disposition": f'attachment; filename="{safe}"',
-            "X-Media-Type": media_type,
-        },
-    )
+    return download(*await in_thread(request, documents.original, viewer.user, document_id))
 
 
 @router.post("/documents/{document_id}/corrections", summary="correct fields and/or the coding")
 async def post_correction(
     request: Request, document_id: int, body: CorrectionIn, viewer: Viewer = need(Action.CORRECT)
 ) -> Outcome:
-    deps = deps_of(request)
     outcome: review.ReviewOutcome | None = None
     if body.fields or body.remove_lines:
-        outcome = await run_in_threadpool(
-            lambda: corrections.correct_fields(
-                deps,
-                document_id,
-                viewer.user,
-                body.fields,
-                reason=body.reason,
-                remove_lines=body.remove_lines,
-            )
+        outcome = await in_thread(
+            request,
+            corrections.correct_fields,
+            document_id,
+            viewer.user,
+            body.fields,
+            reason=body.reason,
+            remove_lines=body.remove_lines,
         )
     if body.coding:
-        changes = {
-            c.line: {
-                "account": c.account,
-                "vat_code": c.vat_code,
-                "department": c.department,
-                "project": c.project,
-            }
-            for c in body.coding
-        }
-        outcome = await run_in_threadpool(
-            lambda: review.correct_lines(
-                deps, document_id, viewer.user, changes, reason=body.reason
-            )
+        changes = {c.line: c.model_dump(exclude={"line"}) for c in body.coding}
+        outcome = await in_thread(
+            request, review.correct_lines, document_id, viewer.user, changes, reason=body.reason
         )
     if outcome is None:
         raise corrections.CorrectionError("nothing to correct: give fields, remove_lines or coding")
@@ -229,35 +213,22 @@ async def post_correction(
 async def post_accept(
     request: Request, document_id: int, body: CommentIn, viewer: Viewer = need(Action.CORRECT)
 ) -> Outcome:
-    o = await run_in_threadpool(
-        lambda: review.correct(
-            deps_of(request),
-            document_id,
-            viewer.user,
-            reason=body.comment or "reviewed and accepted",
-        )
-    )
-    return _outcome(o)
+    reason = body.comment or "reviewed and accepted"
+    return await _act(request, review.correct, document_id, viewer.user, reason=reason)
 
 
 @router.post("/documents/{document_id}/approve", summary="sign the current approval step")
 async def post_approve(
     request: Request, document_id: int, body: CommentIn, viewer: Viewer = need(Action.APPROVE)
 ) -> Outcome:
-    o = await run_in_threadpool(
-        review.approve, deps_of(request), document_id, viewer.user, body.comment
-    )
-    return _outcome(o)
+    return await _act(request, review.approve, document_id, viewer.user, body.comment)
 
 
 @router.post("/documents/{document_id}/reject", summary="reject: never to be posted")
 async def post_reject(
     request: Request, document_id: int, body: RejectIn, viewer: Viewer = need(Action.REJECT)
 ) -> Outcome:
-    o = await run_in_threadpool(
-        review.reject, deps_of(request), document_id, viewer.user, body.reason
-    )
-    return _outcome(o)
+    return await _act(request, review.reject, document_id, viewer.user, body.reason)
 
 
 @router.post(
@@ -266,22 +237,15 @@ async def post_reject(
 async def post_forward(
     request: Request, document_id: int, body: ForwardIn, viewer: Viewer = need(Action.APPROVE)
 ) -> Outcome:
-    o = await run_in_threadpool(
-        review.forward, deps_of(request), document_id, viewer.user, body.to, body.comment
-    )
-    return _outcome(o)
+    return await _act(request, review.forward, document_id, viewer.user, body.to, body.comment)
 
 
 @router.post("/documents/{document_id}/reverse", summary="reverse the posted voucher (confirmed)")
 async def post_reverse(
     request: Request, document_id: int, body: ReverseIn, viewer: Viewer = need(Action.REVERSE)
 ) -> Outcome:
-    o = await run_in_threadpool(
-        lambda: review.reverse(
-            deps_of(request), document_id, viewer.user, body.reason, confirm=body.confirm
-        )
-    )
-    return _outcome(o)
+    reason, confirm = body.reason, body.confirm
+    return await _act(request, review.reverse, document_id, viewer.user, reason, confirm=confirm)
 
 
 @router.get("/audit", summary="the workspace's audit log, newest first")
@@ -293,17 +257,21 @@ async def get_audit(
     page: int = Query(1, ge=1),
     per_page: int = Query(100, ge=1, le=500),
 ) -> Json:
-    entries, total = await run_in_threadpool(
-        lambda: documents.audit_page(
-            deps_of(request), viewer.user, event=event, actor=actor, page=page, per_page=per_page
-        )
+    entries, total = await in_thread(
+        request,
+        documents.audit_page,
+        viewer.user,
+        event=event,
+        actor=actor,
+        page=page,
+        per_page=per_page,
     )
     return {"items": [serialize.audit_json(e) for e in entries], "total": total, "page": page}
 
 
 @router.get("/overview", summary="counts per status, touchless rate per week, oldest waiting")
 async def get_overview(request: Request, viewer: Viewer = need(Action.READ)) -> Json:
-    o = await run_in_threadpool(documents.overview, deps_of(request), viewer.user)
+    o = await in_thread(request, documents.overview, viewer.user)
     return serialize.overview_json(o)
 
 
@@ -322,7 +290,7 @@ async def get_chart(
 
 @router.get("/tokens", summary="my personal access tokens (an admin: everyone's)")
 async def get_tokens(request: Request, viewer: Viewer = need(Action.OWN_TOKENS)) -> list[Json]:
-    tokens = await run_in_threadpool(users.list_tokens, deps_of(request), viewer.user)
+    tokens = await in_thread(request, users.list_tokens, viewer.user)
     return [serialize.token_json(t) for t in tokens]
 
 
@@ -330,9 +298,7 @@ async def get_tokens(request: Request, viewer: Viewer = need(Action.OWN_TOKENS))
 async def post_token(
     request: Request, body: TokenIn, viewer: Viewer = need(Action.OWN_TOKENS)
 ) -> Json:
-    token = await run_in_threadpool(
-        lambda: users.create_token(deps_of(request), viewer.user, body.label, days=body.days)
-    )
+    token = await in_thread(request, users.create_token, viewer.user, body.label, days=body.days)
     return {
         "id": token.id,
         "token": token.secret,
@@ -345,13 +311,13 @@ async def post_token(
 async def delete_token(
     request: Request, token_id: int, viewer: Viewer = need(Action.OWN_TOKENS)
 ) -> Json:
-    await run_in_threadpool(users.revoke_token, deps_of(request), viewer.user, token_id)
+    await in_thread(request, users.revoke_token, viewer.user, token_id)
     return {"revoked": token_id}
 
 
 @router.get("/users", summary="the users of the workspace")
 async def get_users(request: Request, viewer: Viewer = need(Action.MANAGE_USERS)) -> list[Json]:
-    people = await run_in_threadpool(users.list_users, deps_of(request))
+    people = await in_thread(request, users.list_users)
     return [serialize.user_json(u) for u in people]
 
 
@@ -359,15 +325,14 @@ async def get_users(request: Request, viewer: Viewer = need(Action.MANAGE_USERS)
 async def post_user(
     request: Request, body: UserIn, viewer: Viewer = need(Action.MANAGE_USERS)
 ) -> Json:
-    user = await run_in_threadpool(
-        lambda: users.add_user(
-            deps_of(request),
-            body.name,
-            frozenset(body.roles),
-            password=body.password,
-            display_name=body.display_name,
-            by=viewer.user.name,
-        )
+    user = await in_thread(
+        request,
+        users.add_user,
+        body.name,
+        frozenset(body.roles),
+        password=body.password,
+        display_name=body.display_name,
+        by=viewer.user.name,
     )
     return serialize.user_json(user)
 
@@ -378,7 +343,5 @@ async def post_disable(
 ) -> Json:
     if name == viewer.user.name:
         raise users.UserError("you cannot disable yourself")
-    user = await run_in_threadpool(
-        lambda: users.disable_user(deps_of(request), name, by=viewer.user.name)
-    )
+    user = await in_thread(request, users.disable_user, name, by=viewer.user.name)
     return serialize.user_json(user)

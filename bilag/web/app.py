@@ -1,9 +1,10 @@
 """The web app for finance staff: FastAPI, server-rendered Jinja2 screens, a little plain JS.
 
-``create_app(deps)`` is the whole app: the screens (:mod:`bilag.web.screens`), the
-JSON API under ``/api`` (:mod:`bilag.web.api`, its OpenAPI schema at
-``/api/openapi.json``), the login page and the static files (the only routes
-open without a session; everything else is guarded by :func:`bilag.web.auth.need`).
+``create_app(deps)`` is the whole app: the screens (:mod:`bilag.web.screens`, with the
+forms of :mod:`bilag.web.actions` and :mod:`bilag.web.account`), the JSON API under
+``/api`` (:mod:`bilag.web.api`, its OpenAPI schema at ``/api/openapi.json``), the login
+page and the static files (the only routes open without a session; everything else is
+guarded by :func:`bilag.web.auth.need`).
 Nothing is loaded from another site: the CSS and JS are files of this package and the
 Content-Security-Policy allows only this origin.
 """
@@ -22,12 +23,14 @@ from fastapi.templating import Jinja2Templates
 
 from bilag import __version__
 from bilag.contract import money_str
+from bilag.domain.users import Action
 from bilag.errors import StorageError
 from bilag.services.corrections import CorrectionError
 from bilag.services.deps import Deps
 from bilag.services.documents import NotFound
 from bilag.services.review import ReviewError
 from bilag.services.users import AccessDenied, LoginRefused, UserError
+from bilag.web import account, actions, api, login, screens
 from bilag.web.auth import CsrfFailed, LoginRequired
 
 __all__ = ["create_app"]
@@ -65,8 +68,6 @@ def _is_api(request: Request) -> bool:
 
 def create_app(deps: Deps) -> FastAPI:
     """The app over one workspace's services."""
-    from bilag.web import api, login, screens
-
     app = FastAPI(
         title="bilag",
         version=__version__,
@@ -82,6 +83,8 @@ def create_app(deps: Deps) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(login.router)
     app.include_router(screens.router)
+    app.include_router(actions.router)
+    app.include_router(account.router)
     app.include_router(api.router)
     _handlers(app)
 
@@ -101,8 +104,6 @@ def create_app(deps: Deps) -> FastAPI:
 
 def _page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
     t: Jinja2Templates = request.app.state.templates
-    from bilag.domain.users import Action
-
     viewer = getattr(request.state, "viewer", None)
     context = {
         "title": title,

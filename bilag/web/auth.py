@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
@@ -61,9 +61,21 @@ class Viewer:
         return self.session.csrf_token if self.session else ""
 
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
 def deps_of(request: Request) -> Deps:
     deps: Deps = request.app.state.deps
     return deps
+
+
+async def in_thread(
+    request: Request, service: Callable[Concatenate[Deps, P], T], *args: P.args, **kwargs: P.kwargs
+) -> T:
+    """Call a service over the app's deps in a worker thread: services wait on the
+    database and the archive, and the event loop must not."""
+    return await run_in_threadpool(service, deps_of(request), *args, **kwargs)
 
 
 def _identify(deps: Deps, request: Request) -> Viewer | None:

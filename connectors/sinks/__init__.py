@@ -8,7 +8,6 @@ its own keys); :data:`KINDS` is the explicit registry of kinds and
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -18,9 +17,9 @@ from typing import Any
 
 import httpx
 
-from bilag.errors import ConfigError
 from connectors.base import AccountingSink
 from connectors.sinks.config import SecretResolver, SinkTable
+from connectors.tables import named_table, table_names
 
 __all__ = ["KINDS", "BuildContext", "build_sink", "sink_names"]
 
@@ -90,10 +89,7 @@ KINDS: Mapping[str, Builder] = {
 
 def sink_names(config: Mapping[str, Any], config_path: Path | str) -> list[str]:
     """The configured sinks, in file order."""
-    sinks = config.get("sinks", {})
-    if not isinstance(sinks, Mapping):
-        raise ConfigError(f"{config_path}: [sinks] must be a table of [sinks.NAME] tables")
-    return list(sinks)
+    return table_names(config, config_path, "sinks")
 
 
 def build_sink(
@@ -118,15 +114,7 @@ def build_sink(
     Raises:
         ConfigError: no such sink, or its table is wrong (names file and key).
     """
-    names = sink_names(config, config_path)
-    if name not in names:
-        known = ", ".join(names) or "none configured"
-        raise ConfigError(f"{config_path}: no [sinks.{name}] (known: {known})")
-    table = config["sinks"][name]
-    where = f"{config_path}: sinks.{name}"
-    if not isinstance(table, Mapping):
-        raise ConfigError(f"{where}: must be a table")
-    t = SinkTable(table, where, os.environ if environ is None else environ, resolver)
+    t = named_table(SinkTable, config, config_path, "sinks", name, environ, resolver)
     kind = t.get("kind", str, required=True)
     builder = KINDS.get(kind)
     if builder is None:

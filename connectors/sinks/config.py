@@ -29,16 +29,14 @@ from types import MappingProxyType
 from typing import Any
 
 from connectors.sinks.core import RetryPolicy
-
-# the table reader of the sources, so both kinds of tables behave and fail alike
-from connectors.sources import _Table
+from connectors.tables import ConfigTable
 
 __all__ = ["CodeMap", "SecretResolver", "SinkTable"]
 
 SecretResolver = Callable[[str], str]
 
 
-class SinkTable(_Table):
+class SinkTable(ConfigTable):
     """A ``[sinks.NAME]`` table: typed values and secrets, errors naming file and key."""
 
     def __init__(

@@ -47,7 +47,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-log.addHandler(logging.NullHandler())
 
 _RETRY_STATUSES = frozenset({408, 425, 429})
 T = TypeVar("T")
@@ -265,57 +264,78 @@ class HttpSink:
     def _find_or_create(
         self, voucher: OutgoingVoucher, *, look_first: bool
     ) -> tuple[ExternalRef, bool]:
+        def find() -> ExternalRef | None:
+            found = self.find(voucher)
+            if found is not None:
+                log.info("%s: %s was already there as %s", self.name, voucher.voucher_id, found)
+            return found
+
+        return self._settle(find, lambda: self._create(voucher), look_first=look_first)
+
+    def _attach_once(
+        self, ref: ExternalRef, voucher: OutgoingVoucher, *, maybe_there: bool
+    ) -> None:
+        def attached() -> bool | None:
+            return True if self._has_original(ref) else None
+
+        def attach() -> bool:
+            self._attach(ref, voucher)
+            return True
+
+        self._settle(
+            attached, attach, look_first=maybe_there, what="attaching the original after retries"
+        )
+
+    def _once_per_supplier(
+        self,
+        records: dict[str, T],
+        voucher: OutgoingVoucher,
+        look: Callable[[OutgoingVoucher], T | None],
+        make: Callable[[OutgoingVoucher], T],
+    ) -> T:
+        """The supplier's record in the remote system (a contact, a supplier): found by
+        ``look`` or made by ``make`` once per run, then remembered by org number (else
+        name) in ``records``.
+
+        ``make`` must send its creating request with ``creates=True``: after a lost
+        answer the record is looked for again before it is made again.
+        """
+        facts = voucher.supplier
+        key = facts.org_number or facts.name or "?"
+        if key not in records:
+            records[key] = self._settle(
+                lambda: look(voucher), lambda: make(voucher), look_first=True
+            )[0]
+        return records[key]
+
+    def _settle(
+        self,
+        look: Callable[[], T | None],
+        make: Callable[[], T],
+        *,
+        look_first: bool,
+        what: str = "",
+    ) -> tuple[T, bool]:
+        """What ``look`` finds, else what ``make`` makes, and whether it was made.
+
+        A lost answer (:class:`AmbiguousOutcome`) may have made it after all: after
+        one, the next try looks before it makes again.
+        """
         last = ""
         for attempt in range(1, self.http.policy.attempts + 1):
             if look_first:
-                found = self.find(voucher)
+                found = look()
                 if found is not None:
-                    log.info("%s: %s was already there as %s", self.name, voucher.voucher_id, found)
                     return found, False
             try:
-                return self._create(voucher), True
+                return make(), True
             except AmbiguousOutcome as e:
                 last = str(e)
                 look_first = True
                 self.http.wait(attempt, None)
                 self.http.settle()
-        raise SinkUnavailableError(f"gave up after {self.http.policy.attempts} tries: {last}")
-
-    def _attach_once(
-        self, ref: ExternalRef, voucher: OutgoingVoucher, *, maybe_there: bool
-    ) -> None:
-        last = ""
-        for attempt in range(1, self.http.policy.attempts + 1):
-            if maybe_there and self._has_original(ref):
-                return
-            try:
-                self._attach(ref, voucher)
-                return
-            except AmbiguousOutcome as e:
-                last = str(e)
-                maybe_there = True
-                self.http.wait(attempt, None)
-                self.http.settle()
-        raise SinkUnavailableError(f"gave up attaching the original after retries: {last}")
-
-    def _look_or_make(self, look: Callable[[], T | None], make: Callable[[], T]) -> T:
-        """A record found by ``look``, else made by ``make`` (a supplier, a contact).
-
-        ``make`` must send its creating request with ``creates=True``: after a lost
-        answer the record is looked for again before it is made again.
-        """
-        last = ""
-        for attempt in range(1, self.http.policy.attempts + 1):
-            found = look()
-            if found is not None:
-                return found
-            try:
-                return make()
-            except AmbiguousOutcome as e:
-                last = str(e)
-                self.http.wait(attempt, None)
-                self.http.settle()
-        raise SinkUnavailableError(f"gave up after {self.http.policy.attempts} tries: {last}")
+        what = what or f"after {self.http.policy.attempts} tries"
+        raise SinkUnavailableError(f"gave up {what}: {last}")
 
     def _create(self, voucher: OutgoingVoucher) -> ExternalRef:
         raise NotImplementedError

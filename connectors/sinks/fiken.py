@@ -155,13 +155,9 @@ class FikenSink(HttpSink):
         return problems
 
     def _contact_id(self, voucher: OutgoingVoucher) -> int:
-        facts = voucher.supplier
-        key = facts.org_number or facts.name or "?"
-        if key not in self._contacts:
-            self._contacts[key] = self._look_or_make(
-                lambda: self._find_contact(voucher), lambda: self._make_contact(voucher)
-            )
-        return self._contacts[key]
+        return self._once_per_supplier(
+            self._contacts, voucher, self._find_contact, self._make_contact
+        )
 
     def _find_contact(self, voucher: OutgoingVoucher) -> int | None:
         facts = voucher.supplier

@@ -191,15 +191,11 @@ class TripletexSink(HttpSink):
         return problems
 
     def _supplier_id(self, voucher: OutgoingVoucher) -> int | None:
-        facts = voucher.supplier
-        key = facts.org_number or facts.name
-        if not key:
+        if not (voucher.supplier.org_number or voucher.supplier.name):
             return None
-        if key not in self._suppliers:
-            self._suppliers[key] = self._look_or_make(
-                lambda: self._find_supplier(voucher), lambda: self._make_supplier(voucher)
-            )
-        return self._suppliers[key]
+        return self._once_per_supplier(
+            self._suppliers, voucher, self._find_supplier, self._make_supplier
+        )
 
     def _find_supplier(self, voucher: OutgoingVoucher) -> int | None:
         facts = voucher.supplier

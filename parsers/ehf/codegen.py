@@ -2,7 +2,8 @@
 
 :mod:`parsers.ehf.plans` merges the table paths of each business group into a
 trie (:data:`parsers.ehf.plans.PLANS`). This module writes each trie as a few
-plain Python functions: one per trie node, which records the node's values on
+plain Python functions: one per trie node (written once where two plans hold the
+same node, as a line's item and the item's own pass do), which records the node's values on
 its element (converting a plain value to its kind -- text, decimal, date,
 boolean -- as it is found) and hands the element's children on by tag through a
 dict. The entry ``read_<group>`` reads a whole group instance (a party with its
@@ -137,11 +138,15 @@ def _short(tag: str) -> str:
 class _Generator:
     """Writes the walker functions of every plan into one module source."""
 
-    def __init__(self, prefix: str) -> None:
+    def __init__(self, prefix: str, written: dict[str, str]) -> None:
         self.prefix = prefix  # names of one plan's functions and tables start with it
         self.lines: list[str] = []
         self.count = 0
         self.target: dict[str, int] = {}  # the current plan's group -> index in ``out``
+        # A node's tables and function, names left out -> the function written for it:
+        # a line's item (BG-31 inside BG-25) reads as the item's own pass does, so the
+        # two passes call one function (shared by all plans of the module).
+        self.written = written
 
     def name(self, prefix: str) -> str:
         self.count += 1
@@ -160,21 +165,17 @@ class _Generator:
                 steps[tag] = self.node(sub, group_id, plain=True)
             else:
                 steps[tag] = self.dispatch(tag, entries, group_id)
-        text_table = self.name("TEXT") if texts else ""
+        text_table, table, fn = "@TEXT@", "@STEP@", "@FN@"  # named once known to be new
+        tables = []
         if texts:  # the commonest leaf, done in the loop: no call
-            self.lines.append(f"{text_table} = {{  # tag -> (field, group in out, attribute)")
-            self.lines += [f"    {_tag_code(tag)}: {spec!r}," for tag, spec in texts.items()]
-            self.lines.append("}")
-        table = self.name("STEP") if steps else ""
+            tables.append(f"{text_table} = {{  # tag -> (field, group in out, attribute)")
+            tables += [f"    {_tag_code(tag)}: {spec!r}," for tag, spec in texts.items()]
+            tables.append("}")
         if steps:
-            self.lines.append(f"{table} = {{")
-            self.lines += [f"    {_tag_code(tag)}: {fn}," for tag, fn in steps.items()]
-            self.lines.append("}")
-        fn = self.name("n")
-        code = [
-            f"def {fn}({_PARAMETERS}) -> None:",
-            f"    # {group_id}: {node.name or '(the group element)'}",
-        ]
+            tables.append(f"{table} = {{")
+            tables += [f"    {_tag_code(tag)}: {step}," for tag, step in steps.items()]
+            tables.append("}")
+        code = [f"def {fn}({_PARAMETERS}) -> None:"]
         # A plain step records its text leaves first (the order the interpreted walk had).
         leaves = node.leaves
         if plain:
@@ -205,8 +206,24 @@ class _Generator:
                 "            step(child, found, union, out, bad)",
             ]
         code = [line for line in code if line]
-        self.lines += [*code, ""]
-        return fn
+        return self.once(tables, code, f"    # {group_id}: {node.name or '(the group element)'}")
+
+    def once(self, tables: list[str], code: list[str], comment: str) -> str:
+        """Writes a node's tables and function unless the same were written already;
+        returns the function's name. Their names stand as ``@TEXT@``, ``@STEP@``, ``@FN@``."""
+        key = "\n".join([*tables, *code])
+        known = self.written.get(key)
+        if known is not None:
+            return known
+        names = {"@FN@": self.name("n")}
+        names.update({p: self.name(p[1:-1]) for p in ("@TEXT@", "@STEP@") if p in key})
+        code.insert(1, comment)
+        for placeholder, name in names.items():
+            tables = [line.replace(placeholder, name) for line in tables]
+            code = [line.replace(placeholder, name) for line in code]
+        self.lines += [*tables, *code, ""]
+        self.written[key] = names["@FN@"]
+        return names["@FN@"]
 
     def dispatch(self, tag: str, entries: list[tuple[Pred | None, PlanNode]], group_id: str) -> str:
         """A function for a tag whose steps carry predicates: test each, enter those true.
@@ -344,8 +361,9 @@ def module_source() -> str:
     lines = [_HEADER.rstrip("\n")]
     lines += [f"_{p.upper()} = {'{' + uri + '}'!r}" for p, uri in NS.items()]
     entries: dict[str, str] = {}
+    written: dict[str, str] = {}
     for group_id in PLANS:
-        gen = _Generator(group_id.replace("-", "") + "_")
+        gen = _Generator(group_id.replace("-", "") + "_", written)
         entries[group_id] = gen.plan(group_id)
         lines += ["", *gen.lines]
     lines += ["", "PASSES: dict[str, Callable[[etree._Element, Union], Result]] = {"]

@@ -58,14 +58,14 @@ def _DOC_n3(element: etree._Element, found: Found, union: Union, out: Out, bad: 
         union['BT-9'] = 1
         found['BT-9'] = raw
 
-_DOC_STEP4 = {
+_DOC_STEP5 = {
     _CBC + 'PaymentDueDate': _DOC_n3,
 }
-def _DOC_n5(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:PaymentMeans
     found.setdefault('BG-16', []).append(element)
     for child in element:
-        step = _DOC_STEP4.get(child.tag)
+        step = _DOC_STEP5.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -125,18 +125,18 @@ def _DOC_n11(element: etree._Element, found: Found, union: Union, out: Out, bad:
             elif value is not None:
                 out[0]['invoice_period_end'] = value
 
-_DOC_TEXT12 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT13 = {  # tag -> (field, group in out, attribute)
     _CBC + 'DescriptionCode': ('BT-8', 0, 'tax_point_date_code'),
 }
-_DOC_STEP13 = {
+_DOC_STEP14 = {
     _CBC + 'StartDate': _DOC_n10,
     _CBC + 'EndDate': _DOC_n11,
 }
-def _DOC_n14(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n12(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:InvoicePeriod
     for child in element:
         tag = child.tag
-        text = _DOC_TEXT12.get(tag)
+        text = _DOC_TEXT13.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -146,18 +146,18 @@ def _DOC_n14(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _DOC_STEP13.get(tag)
+        step = _DOC_STEP14.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_DOC_TEXT15 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT16 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-13', 0, 'order_reference'),
     _CBC + 'SalesOrderID': ('BT-14', 0, 'sales_order_reference'),
 }
-def _DOC_n16(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n15(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:OrderReference
     for child in element:
-        text = _DOC_TEXT15.get(child.tag)
+        text = _DOC_TEXT16.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -171,23 +171,23 @@ def _DOC_n17(element: etree._Element, found: Found, union: Union, out: Out, bad:
     # DOC: cac:BillingReference/cac:InvoiceDocumentReference
     found.setdefault('BG-3', []).append(element)
 
-_DOC_STEP18 = {
+_DOC_STEP19 = {
     _CAC + 'InvoiceDocumentReference': _DOC_n17,
 }
-def _DOC_n19(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n18(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:BillingReference
     for child in element:
-        step = _DOC_STEP18.get(child.tag)
+        step = _DOC_STEP19.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_DOC_TEXT20 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT21 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-16', 0, 'despatch_advice_reference'),
 }
-def _DOC_n21(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n20(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:DespatchDocumentReference
     for child in element:
-        text = _DOC_TEXT20.get(child.tag)
+        text = _DOC_TEXT21.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -197,13 +197,13 @@ def _DOC_n21(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-_DOC_TEXT22 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT23 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-15', 0, 'receiving_advice_reference'),
 }
-def _DOC_n23(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n22(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:ReceiptDocumentReference
     for child in element:
-        text = _DOC_TEXT22.get(child.tag)
+        text = _DOC_TEXT23.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -213,13 +213,13 @@ def _DOC_n23(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-_DOC_TEXT24 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT25 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-17', 0, 'tender_reference'),
 }
-def _DOC_n25(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n24(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:OriginatorDocumentReference
     for child in element:
-        text = _DOC_TEXT24.get(child.tag)
+        text = _DOC_TEXT25.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -229,13 +229,13 @@ def _DOC_n25(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-_DOC_TEXT26 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT27 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-12', 0, 'contract_reference'),
 }
-def _DOC_n27(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n26(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:ContractDocumentReference
     for child in element:
-        text = _DOC_TEXT26.get(child.tag)
+        text = _DOC_TEXT27.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -262,13 +262,13 @@ def _DOC_n28(element: etree._Element, found: Found, union: Union, out: Out, bad:
             if raw:
                 out[0]['invoiced_object_scheme'] = raw
 
-_DOC_STEP29 = {
+_DOC_STEP30 = {
     _CBC + 'ID': _DOC_n28,
 }
-def _DOC_n30(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n29(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AdditionalDocumentReference[cbc:DocumentTypeCode='130']
     for child in element:
-        step = _DOC_STEP29.get(child.tag)
+        step = _DOC_STEP30.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -281,17 +281,17 @@ def _DOC_d32(element: etree._Element, found: Found, union: Union, out: Out, bad:
     # DOC: cac:AdditionalDocumentReference[...]
     selected1 = [e1.text or '' for e1 in element if e1.tag == _DOC_TAG33]
     if '130' in selected1:  # [cbc:DocumentTypeCode='130']
-        _DOC_n30(element, found, union, out, bad)
+        _DOC_n29(element, found, union, out, bad)
     if '130' not in selected1:  # [not(cbc:DocumentTypeCode='130')]
         _DOC_n31(element, found, union, out, bad)
 
-_DOC_TEXT34 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT35 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-11', 0, 'project_reference'),
 }
-def _DOC_n35(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n34(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:ProjectReference
     for child in element:
-        text = _DOC_TEXT34.get(child.tag)
+        text = _DOC_TEXT35.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -301,13 +301,13 @@ def _DOC_n35(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-_DOC_TEXT36 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT37 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Line': ('BT-162', 2, 'address_line'),
 }
-def _DOC_n37(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n36(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:AddressLine
     for child in element:
-        text = _DOC_TEXT36.get(child.tag)
+        text = _DOC_TEXT37.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -317,13 +317,13 @@ def _DOC_n37(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-_DOC_TEXT38 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT39 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-40', 2, 'country_code'),
 }
-def _DOC_n39(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n38(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country
     for child in element:
-        text = _DOC_TEXT38.get(child.tag)
+        text = _DOC_TEXT39.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -333,23 +333,23 @@ def _DOC_n39(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-_DOC_TEXT40 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT41 = {  # tag -> (field, group in out, attribute)
     _CBC + 'StreetName': ('BT-35', 2, 'street'),
     _CBC + 'AdditionalStreetName': ('BT-36', 2, 'additional_street'),
     _CBC + 'CityName': ('BT-37', 2, 'city'),
     _CBC + 'PostalZone': ('BT-38', 2, 'postal_code'),
     _CBC + 'CountrySubentity': ('BT-39', 2, 'subdivision'),
 }
-_DOC_STEP41 = {
-    _CAC + 'AddressLine': _DOC_n37,
-    _CAC + 'Country': _DOC_n39,
+_DOC_STEP42 = {
+    _CAC + 'AddressLine': _DOC_n36,
+    _CAC + 'Country': _DOC_n38,
 }
-def _DOC_n42(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n40(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party/cac:PostalAddress
     found.setdefault('BG-5', []).append(element)
     for child in element:
         tag = child.tag
-        text = _DOC_TEXT40.get(tag)
+        text = _DOC_TEXT41.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -359,20 +359,20 @@ def _DOC_n42(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _DOC_STEP41.get(tag)
+        step = _DOC_STEP42.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_DOC_TEXT43 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT44 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-41', 3, 'contact_name'),
     _CBC + 'Telephone': ('BT-42', 3, 'contact_phone'),
     _CBC + 'ElectronicMail': ('BT-43', 3, 'contact_email'),
 }
-def _DOC_n44(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n43(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party/cac:Contact
     found.setdefault('BG-6', []).append(element)
     for child in element:
-        text = _DOC_TEXT43.get(child.tag)
+        text = _DOC_TEXT44.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -406,23 +406,23 @@ def _DOC_n46(element: etree._Element, found: Found, union: Union, out: Out, bad:
     if raw is not None:  # no attribute: nothing selected
         found.setdefault('BT-29-1', []).append(raw)
 
-_DOC_STEP47 = {
+_DOC_STEP48 = {
     _CBC + 'ID': _DOC_n46,
 }
-def _DOC_n48(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n47(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification
     for child in element:
-        step = _DOC_STEP47.get(child.tag)
+        step = _DOC_STEP48.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_DOC_TEXT49 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT50 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-28', 1, 'trading_name'),
 }
-def _DOC_n50(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n49(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party/cac:PartyName
     for child in element:
-        text = _DOC_TEXT49.get(child.tag)
+        text = _DOC_TEXT50.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -432,13 +432,13 @@ def _DOC_n50(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-_DOC_TEXT51 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT52 = {  # tag -> (field, group in out, attribute)
     _CBC + 'CompanyID': ('BT-31', 1, 'vat_number'),
 }
-def _DOC_n52(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n51(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']
     for child in element:
-        text = _DOC_TEXT51.get(child.tag)
+        text = _DOC_TEXT52.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -448,13 +448,13 @@ def _DOC_n52(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-_DOC_TEXT53 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT54 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-32-scheme', 1, 'tax_registration_scheme'),
 }
-def _DOC_n54(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n53(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID!='VAT']/cac:TaxScheme
     for child in element:
-        text = _DOC_TEXT53.get(child.tag)
+        text = _DOC_TEXT54.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -464,17 +464,17 @@ def _DOC_n54(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-_DOC_TEXT55 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT56 = {  # tag -> (field, group in out, attribute)
     _CBC + 'CompanyID': ('BT-32', 1, 'tax_registration_id'),
 }
-_DOC_STEP56 = {
-    _CAC + 'TaxScheme': _DOC_n54,
+_DOC_STEP57 = {
+    _CAC + 'TaxScheme': _DOC_n53,
 }
-def _DOC_n57(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n55(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID!='VAT']
     for child in element:
         tag = child.tag
-        text = _DOC_TEXT55.get(tag)
+        text = _DOC_TEXT56.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -484,7 +484,7 @@ def _DOC_n57(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _DOC_STEP56.get(tag)
+        step = _DOC_STEP57.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -494,9 +494,9 @@ def _DOC_d58(element: etree._Element, found: Found, union: Union, out: Out, bad:
     # DOC: cac:PartyTaxScheme[...]
     selected1 = [e2.text or '' for e1 in element if e1.tag == _DOC_TAG59 for e2 in e1 if e2.tag == _DOC_TAG60]
     if 'VAT' in selected1:  # [cac:TaxScheme/cbc:ID='VAT']
-        _DOC_n52(element, found, union, out, bad)
+        _DOC_n51(element, found, union, out, bad)
     if selected1.count('VAT') < len(selected1):  # [cac:TaxScheme/cbc:ID!='VAT']
-        _DOC_n57(element, found, union, out, bad)
+        _DOC_n55(element, found, union, out, bad)
 
 def _DOC_n61(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID
@@ -515,18 +515,18 @@ def _DOC_n61(element: etree._Element, found: Found, union: Union, out: Out, bad:
             if raw:
                 out[1]['org_number_scheme'] = raw
 
-_DOC_TEXT62 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT63 = {  # tag -> (field, group in out, attribute)
     _CBC + 'RegistrationName': ('BT-27', 1, 'name'),
     _CBC + 'CompanyLegalForm': ('BT-33', 1, 'legal_form'),
 }
-_DOC_STEP63 = {
+_DOC_STEP64 = {
     _CBC + 'CompanyID': _DOC_n61,
 }
-def _DOC_n64(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n62(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity
     for child in element:
         tag = child.tag
-        text = _DOC_TEXT62.get(tag)
+        text = _DOC_TEXT63.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -536,44 +536,44 @@ def _DOC_n64(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _DOC_STEP63.get(tag)
+        step = _DOC_STEP64.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_DOC_STEP65 = {
-    _CAC + 'PostalAddress': _DOC_n42,
-    _CAC + 'Contact': _DOC_n44,
+_DOC_STEP66 = {
+    _CAC + 'PostalAddress': _DOC_n40,
+    _CAC + 'Contact': _DOC_n43,
     _CBC + 'EndpointID': _DOC_n45,
-    _CAC + 'PartyIdentification': _DOC_n48,
-    _CAC + 'PartyName': _DOC_n50,
+    _CAC + 'PartyIdentification': _DOC_n47,
+    _CAC + 'PartyName': _DOC_n49,
     _CAC + 'PartyTaxScheme': _DOC_d58,
-    _CAC + 'PartyLegalEntity': _DOC_n64,
+    _CAC + 'PartyLegalEntity': _DOC_n62,
 }
-def _DOC_n66(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n65(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty/cac:Party
     found.setdefault('BG-4', []).append(element)
     for child in element:
-        step = _DOC_STEP65.get(child.tag)
+        step = _DOC_STEP66.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_DOC_STEP67 = {
-    _CAC + 'Party': _DOC_n66,
+_DOC_STEP68 = {
+    _CAC + 'Party': _DOC_n65,
 }
-def _DOC_n68(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n67(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingSupplierParty
     for child in element:
-        step = _DOC_STEP67.get(child.tag)
+        step = _DOC_STEP68.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_DOC_TEXT69 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT70 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Line': ('BT-163', 5, 'address_line'),
 }
-def _DOC_n70(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n69(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:AddressLine
     for child in element:
-        text = _DOC_TEXT69.get(child.tag)
+        text = _DOC_TEXT70.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -583,13 +583,13 @@ def _DOC_n70(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-_DOC_TEXT71 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT72 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-55', 5, 'country_code'),
 }
-def _DOC_n72(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n71(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country
     for child in element:
-        text = _DOC_TEXT71.get(child.tag)
+        text = _DOC_TEXT72.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -599,23 +599,23 @@ def _DOC_n72(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-_DOC_TEXT73 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT74 = {  # tag -> (field, group in out, attribute)
     _CBC + 'StreetName': ('BT-50', 5, 'street'),
     _CBC + 'AdditionalStreetName': ('BT-51', 5, 'additional_street'),
     _CBC + 'CityName': ('BT-52', 5, 'city'),
     _CBC + 'PostalZone': ('BT-53', 5, 'postal_code'),
     _CBC + 'CountrySubentity': ('BT-54', 5, 'subdivision'),
 }
-_DOC_STEP74 = {
-    _CAC + 'AddressLine': _DOC_n70,
-    _CAC + 'Country': _DOC_n72,
+_DOC_STEP75 = {
+    _CAC + 'AddressLine': _DOC_n69,
+    _CAC + 'Country': _DOC_n71,
 }
-def _DOC_n75(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n73(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingCustomerParty/cac:Party/cac:PostalAddress
     found.setdefault('BG-8', []).append(element)
     for child in element:
         tag = child.tag
-        text = _DOC_TEXT73.get(tag)
+        text = _DOC_TEXT74.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -625,20 +625,20 @@ def _DOC_n75(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _DOC_STEP74.get(tag)
+        step = _DOC_STEP75.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_DOC_TEXT76 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT77 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-56', 6, 'contact_name'),
     _CBC + 'Telephone': ('BT-57', 6, 'contact_phone'),
     _CBC + 'ElectronicMail': ('BT-58', 6, 'contact_email'),
 }
-def _DOC_n77(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n76(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingCustomerParty/cac:Party/cac:Contact
     found.setdefault('BG-9', []).append(element)
     for child in element:
-        text = _DOC_TEXT76.get(child.tag)
+        text = _DOC_TEXT77.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -672,23 +672,23 @@ def _DOC_n79(element: etree._Element, found: Found, union: Union, out: Out, bad:
     if raw is not None:  # no attribute: nothing selected
         found.setdefault('BT-46-1', []).append(raw)
 
-_DOC_STEP80 = {
+_DOC_STEP81 = {
     _CBC + 'ID': _DOC_n79,
 }
-def _DOC_n81(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n80(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingCustomerParty/cac:Party/cac:PartyIdentification
     for child in element:
-        step = _DOC_STEP80.get(child.tag)
+        step = _DOC_STEP81.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_DOC_TEXT82 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT83 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-45', 4, 'trading_name'),
 }
-def _DOC_n83(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n82(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingCustomerParty/cac:Party/cac:PartyName
     for child in element:
-        text = _DOC_TEXT82.get(child.tag)
+        text = _DOC_TEXT83.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -698,13 +698,13 @@ def _DOC_n83(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-_DOC_TEXT84 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT85 = {  # tag -> (field, group in out, attribute)
     _CBC + 'CompanyID': ('BT-48', 4, 'vat_number'),
 }
-def _DOC_n85(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n84(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']
     for child in element:
-        text = _DOC_TEXT84.get(child.tag)
+        text = _DOC_TEXT85.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -720,7 +720,7 @@ def _DOC_d86(element: etree._Element, found: Found, union: Union, out: Out, bad:
     # DOC: cac:PartyTaxScheme[...]
     selected1 = [e2.text or '' for e1 in element if e1.tag == _DOC_TAG87 for e2 in e1 if e2.tag == _DOC_TAG88]
     if 'VAT' in selected1:  # [cac:TaxScheme/cbc:ID='VAT']
-        _DOC_n85(element, found, union, out, bad)
+        _DOC_n84(element, found, union, out, bad)
 
 def _DOC_n89(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID
@@ -739,17 +739,17 @@ def _DOC_n89(element: etree._Element, found: Found, union: Union, out: Out, bad:
             if raw:
                 out[4]['org_number_scheme'] = raw
 
-_DOC_TEXT90 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT91 = {  # tag -> (field, group in out, attribute)
     _CBC + 'RegistrationName': ('BT-44', 4, 'name'),
 }
-_DOC_STEP91 = {
+_DOC_STEP92 = {
     _CBC + 'CompanyID': _DOC_n89,
 }
-def _DOC_n92(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n90(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity
     for child in element:
         tag = child.tag
-        text = _DOC_TEXT90.get(tag)
+        text = _DOC_TEXT91.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -759,34 +759,34 @@ def _DOC_n92(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _DOC_STEP91.get(tag)
+        step = _DOC_STEP92.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_DOC_STEP93 = {
-    _CAC + 'PostalAddress': _DOC_n75,
-    _CAC + 'Contact': _DOC_n77,
+_DOC_STEP94 = {
+    _CAC + 'PostalAddress': _DOC_n73,
+    _CAC + 'Contact': _DOC_n76,
     _CBC + 'EndpointID': _DOC_n78,
-    _CAC + 'PartyIdentification': _DOC_n81,
-    _CAC + 'PartyName': _DOC_n83,
+    _CAC + 'PartyIdentification': _DOC_n80,
+    _CAC + 'PartyName': _DOC_n82,
     _CAC + 'PartyTaxScheme': _DOC_d86,
-    _CAC + 'PartyLegalEntity': _DOC_n92,
+    _CAC + 'PartyLegalEntity': _DOC_n90,
 }
-def _DOC_n94(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n93(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingCustomerParty/cac:Party
     found.setdefault('BG-7', []).append(element)
     for child in element:
-        step = _DOC_STEP93.get(child.tag)
+        step = _DOC_STEP94.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_DOC_STEP95 = {
-    _CAC + 'Party': _DOC_n94,
+_DOC_STEP96 = {
+    _CAC + 'Party': _DOC_n93,
 }
-def _DOC_n96(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n95(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:AccountingCustomerParty
     for child in element:
-        step = _DOC_STEP95.get(child.tag)
+        step = _DOC_STEP96.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -797,23 +797,23 @@ def _DOC_n97(element: etree._Element, found: Found, union: Union, out: Out, bad:
     if raw is not None:  # no attribute: nothing selected
         found.setdefault('BT-60-1', []).append(raw)
 
-_DOC_STEP98 = {
+_DOC_STEP99 = {
     _CBC + 'ID': _DOC_n97,
 }
-def _DOC_n99(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n98(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:PayeeParty/cac:PartyIdentification
     for child in element:
-        step = _DOC_STEP98.get(child.tag)
+        step = _DOC_STEP99.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_DOC_TEXT100 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT101 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-59', 7, 'trading_name'),
 }
-def _DOC_n101(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n100(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:PayeeParty/cac:PartyName
     for child in element:
-        text = _DOC_TEXT100.get(child.tag)
+        text = _DOC_TEXT101.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -840,36 +840,36 @@ def _DOC_n102(element: etree._Element, found: Found, union: Union, out: Out, bad
             if raw:
                 out[7]['org_number_scheme'] = raw
 
-_DOC_STEP103 = {
+_DOC_STEP104 = {
     _CBC + 'CompanyID': _DOC_n102,
 }
-def _DOC_n104(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n103(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:PayeeParty/cac:PartyLegalEntity
     for child in element:
-        step = _DOC_STEP103.get(child.tag)
+        step = _DOC_STEP104.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_DOC_STEP105 = {
-    _CAC + 'PartyIdentification': _DOC_n99,
-    _CAC + 'PartyName': _DOC_n101,
-    _CAC + 'PartyLegalEntity': _DOC_n104,
+_DOC_STEP106 = {
+    _CAC + 'PartyIdentification': _DOC_n98,
+    _CAC + 'PartyName': _DOC_n100,
+    _CAC + 'PartyLegalEntity': _DOC_n103,
 }
-def _DOC_n106(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n105(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:PayeeParty
     found.setdefault('BG-10', []).append(element)
     for child in element:
-        step = _DOC_STEP105.get(child.tag)
+        step = _DOC_STEP106.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_DOC_TEXT107 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT108 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Line': ('BT-164', 9, 'address_line'),
 }
-def _DOC_n108(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n107(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:TaxRepresentativeParty/cac:PostalAddress/cac:AddressLine
     for child in element:
-        text = _DOC_TEXT107.get(child.tag)
+        text = _DOC_TEXT108.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -879,13 +879,13 @@ def _DOC_n108(element: etree._Element, found: Found, union: Union, out: Out, bad
                     if raw:
                         out[group][attribute] = raw
 
-_DOC_TEXT109 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT110 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-69', 9, 'country_code'),
 }
-def _DOC_n110(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n109(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:TaxRepresentativeParty/cac:PostalAddress/cac:Country
     for child in element:
-        text = _DOC_TEXT109.get(child.tag)
+        text = _DOC_TEXT110.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -895,23 +895,23 @@ def _DOC_n110(element: etree._Element, found: Found, union: Union, out: Out, bad
                     if raw:
                         out[group][attribute] = raw
 
-_DOC_TEXT111 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT112 = {  # tag -> (field, group in out, attribute)
     _CBC + 'StreetName': ('BT-64', 9, 'street'),
     _CBC + 'AdditionalStreetName': ('BT-65', 9, 'additional_street'),
     _CBC + 'CityName': ('BT-66', 9, 'city'),
     _CBC + 'PostalZone': ('BT-67', 9, 'postal_code'),
     _CBC + 'CountrySubentity': ('BT-68', 9, 'subdivision'),
 }
-_DOC_STEP112 = {
-    _CAC + 'AddressLine': _DOC_n108,
-    _CAC + 'Country': _DOC_n110,
+_DOC_STEP113 = {
+    _CAC + 'AddressLine': _DOC_n107,
+    _CAC + 'Country': _DOC_n109,
 }
-def _DOC_n113(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n111(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:TaxRepresentativeParty/cac:PostalAddress
     found.setdefault('BG-12', []).append(element)
     for child in element:
         tag = child.tag
-        text = _DOC_TEXT111.get(tag)
+        text = _DOC_TEXT112.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -921,17 +921,17 @@ def _DOC_n113(element: etree._Element, found: Found, union: Union, out: Out, bad
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _DOC_STEP112.get(tag)
+        step = _DOC_STEP113.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_DOC_TEXT114 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT115 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-62', 8, 'trading_name'),
 }
-def _DOC_n115(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n114(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:TaxRepresentativeParty/cac:PartyName
     for child in element:
-        text = _DOC_TEXT114.get(child.tag)
+        text = _DOC_TEXT115.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -941,13 +941,13 @@ def _DOC_n115(element: etree._Element, found: Found, union: Union, out: Out, bad
                     if raw:
                         out[group][attribute] = raw
 
-_DOC_TEXT116 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT117 = {  # tag -> (field, group in out, attribute)
     _CBC + 'CompanyID': ('BT-63', 8, 'vat_number'),
 }
-def _DOC_n117(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n116(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']
     for child in element:
-        text = _DOC_TEXT116.get(child.tag)
+        text = _DOC_TEXT117.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -963,28 +963,28 @@ def _DOC_d118(element: etree._Element, found: Found, union: Union, out: Out, bad
     # DOC: cac:PartyTaxScheme[...]
     selected1 = [e2.text or '' for e1 in element if e1.tag == _DOC_TAG119 for e2 in e1 if e2.tag == _DOC_TAG120]
     if 'VAT' in selected1:  # [cac:TaxScheme/cbc:ID='VAT']
-        _DOC_n117(element, found, union, out, bad)
+        _DOC_n116(element, found, union, out, bad)
 
-_DOC_STEP121 = {
-    _CAC + 'PostalAddress': _DOC_n113,
-    _CAC + 'PartyName': _DOC_n115,
+_DOC_STEP122 = {
+    _CAC + 'PostalAddress': _DOC_n111,
+    _CAC + 'PartyName': _DOC_n114,
     _CAC + 'PartyTaxScheme': _DOC_d118,
 }
-def _DOC_n122(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n121(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:TaxRepresentativeParty
     found.setdefault('BG-11', []).append(element)
     for child in element:
-        step = _DOC_STEP121.get(child.tag)
+        step = _DOC_STEP122.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_DOC_TEXT123 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT124 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-70', 10, 'delivery_party_name'),
 }
-def _DOC_n124(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n123(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:Delivery/cac:DeliveryParty/cac:PartyName
     for child in element:
-        text = _DOC_TEXT123.get(child.tag)
+        text = _DOC_TEXT124.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -994,13 +994,13 @@ def _DOC_n124(element: etree._Element, found: Found, union: Union, out: Out, bad
                     if raw:
                         out[group][attribute] = raw
 
-_DOC_STEP125 = {
-    _CAC + 'PartyName': _DOC_n124,
+_DOC_STEP126 = {
+    _CAC + 'PartyName': _DOC_n123,
 }
-def _DOC_n126(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n125(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:Delivery/cac:DeliveryParty
     for child in element:
-        step = _DOC_STEP125.get(child.tag)
+        step = _DOC_STEP126.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -1021,13 +1021,13 @@ def _DOC_n127(element: etree._Element, found: Found, union: Union, out: Out, bad
             if raw:
                 out[10]['delivery_location_scheme'] = raw
 
-_DOC_TEXT128 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT129 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Line': ('BT-165', 11, 'address_line'),
 }
-def _DOC_n129(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n128(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:Delivery/cac:DeliveryLocation/cac:Address/cac:AddressLine
     for child in element:
-        text = _DOC_TEXT128.get(child.tag)
+        text = _DOC_TEXT129.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -1037,13 +1037,13 @@ def _DOC_n129(element: etree._Element, found: Found, union: Union, out: Out, bad
                     if raw:
                         out[group][attribute] = raw
 
-_DOC_TEXT130 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT131 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-80', 11, 'country_code'),
 }
-def _DOC_n131(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n130(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:Delivery/cac:DeliveryLocation/cac:Address/cac:Country
     for child in element:
-        text = _DOC_TEXT130.get(child.tag)
+        text = _DOC_TEXT131.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -1053,23 +1053,23 @@ def _DOC_n131(element: etree._Element, found: Found, union: Union, out: Out, bad
                     if raw:
                         out[group][attribute] = raw
 
-_DOC_TEXT132 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT133 = {  # tag -> (field, group in out, attribute)
     _CBC + 'StreetName': ('BT-75', 11, 'street'),
     _CBC + 'AdditionalStreetName': ('BT-76', 11, 'additional_street'),
     _CBC + 'CityName': ('BT-77', 11, 'city'),
     _CBC + 'PostalZone': ('BT-78', 11, 'postal_code'),
     _CBC + 'CountrySubentity': ('BT-79', 11, 'subdivision'),
 }
-_DOC_STEP133 = {
-    _CAC + 'AddressLine': _DOC_n129,
-    _CAC + 'Country': _DOC_n131,
+_DOC_STEP134 = {
+    _CAC + 'AddressLine': _DOC_n128,
+    _CAC + 'Country': _DOC_n130,
 }
-def _DOC_n134(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n132(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:Delivery/cac:DeliveryLocation/cac:Address
     found.setdefault('BG-15', []).append(element)
     for child in element:
         tag = child.tag
-        text = _DOC_TEXT132.get(tag)
+        text = _DOC_TEXT133.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -1079,18 +1079,18 @@ def _DOC_n134(element: etree._Element, found: Found, union: Union, out: Out, bad
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _DOC_STEP133.get(tag)
+        step = _DOC_STEP134.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_DOC_STEP135 = {
+_DOC_STEP136 = {
     _CBC + 'ID': _DOC_n127,
-    _CAC + 'Address': _DOC_n134,
+    _CAC + 'Address': _DOC_n132,
 }
-def _DOC_n136(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n135(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:Delivery/cac:DeliveryLocation
     for child in element:
-        step = _DOC_STEP135.get(child.tag)
+        step = _DOC_STEP136.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -1106,26 +1106,26 @@ def _DOC_n137(element: etree._Element, found: Found, union: Union, out: Out, bad
             elif value is not None:
                 out[10]['delivery_date'] = value
 
-_DOC_STEP138 = {
-    _CAC + 'DeliveryParty': _DOC_n126,
-    _CAC + 'DeliveryLocation': _DOC_n136,
+_DOC_STEP139 = {
+    _CAC + 'DeliveryParty': _DOC_n125,
+    _CAC + 'DeliveryLocation': _DOC_n135,
     _CBC + 'ActualDeliveryDate': _DOC_n137,
 }
-def _DOC_n139(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n138(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:Delivery
     found.setdefault('BG-13', []).append(element)
     for child in element:
-        step = _DOC_STEP138.get(child.tag)
+        step = _DOC_STEP139.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_DOC_TEXT140 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT141 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Note': ('BT-20', 0, 'payment_terms'),
 }
-def _DOC_n141(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n140(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:PaymentTerms
     for child in element:
-        text = _DOC_TEXT140.get(child.tag)
+        text = _DOC_TEXT141.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -1227,7 +1227,7 @@ def _DOC_n150(element: etree._Element, found: Found, union: Union, out: Out, bad
             elif raw.strip():
                 bad.append('BT-115')
 
-_DOC_STEP151 = {
+_DOC_STEP152 = {
     _CBC + 'LineExtensionAmount': _DOC_n143,
     _CBC + 'TaxExclusiveAmount': _DOC_n144,
     _CBC + 'TaxInclusiveAmount': _DOC_n145,
@@ -1237,11 +1237,11 @@ _DOC_STEP151 = {
     _CBC + 'PayableRoundingAmount': _DOC_n149,
     _CBC + 'PayableAmount': _DOC_n150,
 }
-def _DOC_n152(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n151(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:LegalMonetaryTotal
     found.setdefault('BG-22', []).append(element)
     for child in element:
-        step = _DOC_STEP151.get(child.tag)
+        step = _DOC_STEP152.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -1256,13 +1256,13 @@ def _DOC_n153(element: etree._Element, found: Found, union: Union, out: Out, bad
             elif raw.strip():
                 bad.append('BT-110')
 
-_DOC_STEP154 = {
+_DOC_STEP155 = {
     _CBC + 'TaxAmount': _DOC_n153,
 }
-def _DOC_n155(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n154(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:TaxTotal[cac:TaxSubtotal]
     for child in element:
-        step = _DOC_STEP154.get(child.tag)
+        step = _DOC_STEP155.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -1284,13 +1284,13 @@ def _DOC_n156(element: etree._Element, found: Found, union: Union, out: Out, bad
             if raw:
                 out[0]['vat_total_tax_currency_code'] = raw
 
-_DOC_STEP157 = {
+_DOC_STEP158 = {
     _CBC + 'TaxAmount': _DOC_n156,
 }
-def _DOC_n158(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n157(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:TaxTotal[not(cac:TaxSubtotal)]
     for child in element:
-        step = _DOC_STEP157.get(child.tag)
+        step = _DOC_STEP158.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -1298,13 +1298,13 @@ def _DOC_n159(element: etree._Element, found: Found, union: Union, out: Out, bad
     # DOC: cac:TaxTotal/cac:TaxSubtotal
     found.setdefault('BG-23', []).append(element)
 
-_DOC_STEP160 = {
+_DOC_STEP161 = {
     _CAC + 'TaxSubtotal': _DOC_n159,
 }
-def _DOC_n161(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n160(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:TaxTotal
     for child in element:
-        step = _DOC_STEP160.get(child.tag)
+        step = _DOC_STEP161.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -1313,10 +1313,10 @@ def _DOC_d162(element: etree._Element, found: Found, union: Union, out: Out, bad
     # DOC: cac:TaxTotal[...]
     selected1 = [e1.text or '' for e1 in element if e1.tag == _DOC_TAG163]
     if selected1:  # [cac:TaxSubtotal]
-        _DOC_n155(element, found, union, out, bad)
+        _DOC_n154(element, found, union, out, bad)
     if not selected1:  # [not(cac:TaxSubtotal)]
-        _DOC_n158(element, found, union, out, bad)
-    _DOC_n161(element, found, union, out, bad)
+        _DOC_n157(element, found, union, out, bad)
+    _DOC_n160(element, found, union, out, bad)
 
 def _DOC_n164(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: cac:InvoiceLine
@@ -1338,7 +1338,7 @@ def _DOC_n165(element: etree._Element, found: Found, union: Union, out: Out, bad
     elif seen == 1:
         found['BG-25'].append(raw)
 
-_DOC_TEXT166 = {  # tag -> (field, group in out, attribute)
+_DOC_TEXT167 = {  # tag -> (field, group in out, attribute)
     _CBC + 'CustomizationID': ('BT-24', 0, 'customization_id'),
     _CBC + 'ProfileID': ('BT-23', 0, 'profile_id'),
     _CBC + 'ID': ('BT-1', 0, 'invoice_number'),
@@ -1347,40 +1347,40 @@ _DOC_TEXT166 = {  # tag -> (field, group in out, attribute)
     _CBC + 'AccountingCost': ('BT-19', 0, 'accounting_cost'),
     _CBC + 'BuyerReference': ('BT-10', 0, 'buyer_reference'),
 }
-_DOC_STEP167 = {
+_DOC_STEP168 = {
     _CBC + 'IssueDate': _DOC_n1,
     _CBC + 'DueDate': _DOC_n2,
-    _CAC + 'PaymentMeans': _DOC_n5,
+    _CAC + 'PaymentMeans': _DOC_n4,
     _CBC + 'InvoiceTypeCode': _DOC_n6,
     _CBC + 'CreditNoteTypeCode': _DOC_n7,
     _CBC + 'Note': _DOC_n8,
     _CBC + 'TaxPointDate': _DOC_n9,
-    _CAC + 'InvoicePeriod': _DOC_n14,
-    _CAC + 'OrderReference': _DOC_n16,
-    _CAC + 'BillingReference': _DOC_n19,
-    _CAC + 'DespatchDocumentReference': _DOC_n21,
-    _CAC + 'ReceiptDocumentReference': _DOC_n23,
-    _CAC + 'OriginatorDocumentReference': _DOC_n25,
-    _CAC + 'ContractDocumentReference': _DOC_n27,
+    _CAC + 'InvoicePeriod': _DOC_n12,
+    _CAC + 'OrderReference': _DOC_n15,
+    _CAC + 'BillingReference': _DOC_n18,
+    _CAC + 'DespatchDocumentReference': _DOC_n20,
+    _CAC + 'ReceiptDocumentReference': _DOC_n22,
+    _CAC + 'OriginatorDocumentReference': _DOC_n24,
+    _CAC + 'ContractDocumentReference': _DOC_n26,
     _CAC + 'AdditionalDocumentReference': _DOC_d32,
-    _CAC + 'ProjectReference': _DOC_n35,
-    _CAC + 'AccountingSupplierParty': _DOC_n68,
-    _CAC + 'AccountingCustomerParty': _DOC_n96,
-    _CAC + 'PayeeParty': _DOC_n106,
-    _CAC + 'TaxRepresentativeParty': _DOC_n122,
-    _CAC + 'Delivery': _DOC_n139,
-    _CAC + 'PaymentTerms': _DOC_n141,
+    _CAC + 'ProjectReference': _DOC_n34,
+    _CAC + 'AccountingSupplierParty': _DOC_n67,
+    _CAC + 'AccountingCustomerParty': _DOC_n95,
+    _CAC + 'PayeeParty': _DOC_n105,
+    _CAC + 'TaxRepresentativeParty': _DOC_n121,
+    _CAC + 'Delivery': _DOC_n138,
+    _CAC + 'PaymentTerms': _DOC_n140,
     _CAC + 'AllowanceCharge': _DOC_n142,
-    _CAC + 'LegalMonetaryTotal': _DOC_n152,
+    _CAC + 'LegalMonetaryTotal': _DOC_n151,
     _CAC + 'TaxTotal': _DOC_d162,
     _CAC + 'InvoiceLine': _DOC_n164,
     _CAC + 'CreditNoteLine': _DOC_n165,
 }
-def _DOC_n168(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _DOC_n166(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # DOC: (the group element)
     for child in element:
         tag = child.tag
-        text = _DOC_TEXT166.get(tag)
+        text = _DOC_TEXT167.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -1390,7 +1390,7 @@ def _DOC_n168(element: etree._Element, found: Found, union: Union, out: Out, bad
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _DOC_STEP167.get(tag)
+        step = _DOC_STEP168.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -1399,7 +1399,7 @@ def read_DOC(element: etree._Element, union: Union) -> Result:
     found: Found = {}
     bad: list[str] = []
     out: Out = [{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}]  # DOC, BG-4, BG-5, BG-6, BG-7, BG-8, BG-9, BG-10, BG-11, BG-12, BG-13, BG-15, BG-22
-    _DOC_n168(element, found, union, out, bad)
+    _DOC_n166(element, found, union, out, bad)
     raw = found.get('BT-9')  # a union: converted once the pass is over
     if raw is not None:
         value = to_date(raw)
@@ -1428,17 +1428,17 @@ def _BG3_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: 
             elif value is not None:
                 out[0]['issue_date'] = value
 
-_BG3_TEXT2 = {  # tag -> (field, group in out, attribute)
+_BG3_TEXT3 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-25', 0, 'id'),
 }
-_BG3_STEP3 = {
+_BG3_STEP4 = {
     _CBC + 'IssueDate': _BG3_n1,
 }
-def _BG3_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG3_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-3: (the group element)
     for child in element:
         tag = child.tag
-        text = _BG3_TEXT2.get(tag)
+        text = _BG3_TEXT3.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -1448,7 +1448,7 @@ def _BG3_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: 
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _BG3_STEP3.get(tag)
+        step = _BG3_STEP4.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -1457,18 +1457,18 @@ def read_BG_3(element: etree._Element, union: Union) -> Result:
     found: Found = {}
     bad: list[str] = []
     out: Out = [{}]  # BG-3
-    _BG3_n4(element, found, union, out, bad)
+    _BG3_n2(element, found, union, out, bad)
     return found, {'BG-3': out[0]}, bad
 
 
 # ---- BG-24
-_BG24_TEXT1 = {  # tag -> (field, group in out, attribute)
+_BG24_TEXT2 = {  # tag -> (field, group in out, attribute)
     _CBC + 'URI': ('BT-124', 0, 'uri'),
 }
-def _BG24_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG24_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-24: cac:Attachment/cac:ExternalReference
     for child in element:
-        text = _BG24_TEXT1.get(child.tag)
+        text = _BG24_TEXT2.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -1496,29 +1496,29 @@ def _BG24_n3(element: etree._Element, found: Found, union: Union, out: Out, bad:
             if raw:
                 out[0]['filename'] = raw
 
-_BG24_STEP4 = {
-    _CAC + 'ExternalReference': _BG24_n2,
+_BG24_STEP5 = {
+    _CAC + 'ExternalReference': _BG24_n1,
     _CBC + 'EmbeddedDocumentBinaryObject': _BG24_n3,
 }
-def _BG24_n5(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG24_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-24: cac:Attachment
     for child in element:
-        step = _BG24_STEP4.get(child.tag)
+        step = _BG24_STEP5.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_BG24_TEXT6 = {  # tag -> (field, group in out, attribute)
+_BG24_TEXT7 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-122', 0, 'id'),
     _CBC + 'DocumentDescription': ('BT-123', 0, 'description'),
 }
-_BG24_STEP7 = {
-    _CAC + 'Attachment': _BG24_n5,
+_BG24_STEP8 = {
+    _CAC + 'Attachment': _BG24_n4,
 }
-def _BG24_n8(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG24_n6(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-24: (the group element)
     for child in element:
         tag = child.tag
-        text = _BG24_TEXT6.get(tag)
+        text = _BG24_TEXT7.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -1528,7 +1528,7 @@ def _BG24_n8(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _BG24_STEP7.get(tag)
+        step = _BG24_STEP8.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -1537,18 +1537,18 @@ def read_BG_24(element: etree._Element, union: Union) -> Result:
     found: Found = {}
     bad: list[str] = []
     out: Out = [{}]  # BG-24
-    _BG24_n8(element, found, union, out, bad)
+    _BG24_n6(element, found, union, out, bad)
     return found, {'BG-24': out[0]}, bad
 
 
 # ---- BG-4
-_BG4_TEXT1 = {  # tag -> (field, group in out, attribute)
+_BG4_TEXT2 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Line': ('BT-162', 1, 'address_line'),
 }
-def _BG4_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG4_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-4: cac:PostalAddress/cac:AddressLine
     for child in element:
-        text = _BG4_TEXT1.get(child.tag)
+        text = _BG4_TEXT2.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -1558,13 +1558,13 @@ def _BG4_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: 
                     if raw:
                         out[group][attribute] = raw
 
-_BG4_TEXT3 = {  # tag -> (field, group in out, attribute)
+_BG4_TEXT4 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-40', 1, 'country_code'),
 }
-def _BG4_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG4_n3(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-4: cac:PostalAddress/cac:Country
     for child in element:
-        text = _BG4_TEXT3.get(child.tag)
+        text = _BG4_TEXT4.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -1574,23 +1574,23 @@ def _BG4_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: 
                     if raw:
                         out[group][attribute] = raw
 
-_BG4_TEXT5 = {  # tag -> (field, group in out, attribute)
+_BG4_TEXT6 = {  # tag -> (field, group in out, attribute)
     _CBC + 'StreetName': ('BT-35', 1, 'street'),
     _CBC + 'AdditionalStreetName': ('BT-36', 1, 'additional_street'),
     _CBC + 'CityName': ('BT-37', 1, 'city'),
     _CBC + 'PostalZone': ('BT-38', 1, 'postal_code'),
     _CBC + 'CountrySubentity': ('BT-39', 1, 'subdivision'),
 }
-_BG4_STEP6 = {
-    _CAC + 'AddressLine': _BG4_n2,
-    _CAC + 'Country': _BG4_n4,
+_BG4_STEP7 = {
+    _CAC + 'AddressLine': _BG4_n1,
+    _CAC + 'Country': _BG4_n3,
 }
-def _BG4_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG4_n5(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-4: cac:PostalAddress
     found.setdefault('BG-5', []).append(element)
     for child in element:
         tag = child.tag
-        text = _BG4_TEXT5.get(tag)
+        text = _BG4_TEXT6.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -1600,20 +1600,20 @@ def _BG4_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: 
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _BG4_STEP6.get(tag)
+        step = _BG4_STEP7.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_BG4_TEXT8 = {  # tag -> (field, group in out, attribute)
+_BG4_TEXT9 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-41', 2, 'contact_name'),
     _CBC + 'Telephone': ('BT-42', 2, 'contact_phone'),
     _CBC + 'ElectronicMail': ('BT-43', 2, 'contact_email'),
 }
-def _BG4_n9(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG4_n8(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-4: cac:Contact
     found.setdefault('BG-6', []).append(element)
     for child in element:
-        text = _BG4_TEXT8.get(child.tag)
+        text = _BG4_TEXT9.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -1640,28 +1640,27 @@ def _BG4_n10(element: etree._Element, found: Found, union: Union, out: Out, bad:
             if raw:
                 out[0]['endpoint_scheme'] = raw
 
-def _BG4_n11(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
-    # BG-4: cac:PartyIdentification/cbc:ID
-    found.setdefault('BT-29', []).append(element)
-    raw = element.get('schemeID')
-    if raw is not None:  # no attribute: nothing selected
-        found.setdefault('BT-29-1', []).append(raw)
-
-_BG4_STEP12 = {
-    _CBC + 'ID': _BG4_n11,
-}
-def _BG4_n13(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
-    # BG-4: cac:PartyIdentification
-    for child in element:
-        step = _BG4_STEP12.get(child.tag)
-        if step is not None:
-            step(child, found, union, out, bad)
-
-_BG4_TEXT14 = {  # tag -> (field, group in out, attribute)
+_BG4_TEXT12 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-28', 0, 'trading_name'),
 }
-def _BG4_n15(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG4_n11(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-4: cac:PartyName
+    for child in element:
+        text = _BG4_TEXT12.get(child.tag)
+        if text is not None:  # a text field
+            field, group, attribute = text
+            if field not in found:  # the first one counts
+                found[field] = raw = child.text
+                if raw is not None:
+                    raw = raw.strip()
+                    if raw:
+                        out[group][attribute] = raw
+
+_BG4_TEXT14 = {  # tag -> (field, group in out, attribute)
+    _CBC + 'CompanyID': ('BT-31', 0, 'vat_number'),
+}
+def _BG4_n13(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+    # BG-4: cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']
     for child in element:
         text = _BG4_TEXT14.get(child.tag)
         if text is not None:  # a text field
@@ -1674,10 +1673,10 @@ def _BG4_n15(element: etree._Element, found: Found, union: Union, out: Out, bad:
                         out[group][attribute] = raw
 
 _BG4_TEXT16 = {  # tag -> (field, group in out, attribute)
-    _CBC + 'CompanyID': ('BT-31', 0, 'vat_number'),
+    _CBC + 'ID': ('BT-32-scheme', 0, 'tax_registration_scheme'),
 }
-def _BG4_n17(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
-    # BG-4: cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']
+def _BG4_n15(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+    # BG-4: cac:PartyTaxScheme[cac:TaxScheme/cbc:ID!='VAT']/cac:TaxScheme
     for child in element:
         text = _BG4_TEXT16.get(child.tag)
         if text is not None:  # a text field
@@ -1690,32 +1689,16 @@ def _BG4_n17(element: etree._Element, found: Found, union: Union, out: Out, bad:
                         out[group][attribute] = raw
 
 _BG4_TEXT18 = {  # tag -> (field, group in out, attribute)
-    _CBC + 'ID': ('BT-32-scheme', 0, 'tax_registration_scheme'),
-}
-def _BG4_n19(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
-    # BG-4: cac:PartyTaxScheme[cac:TaxScheme/cbc:ID!='VAT']/cac:TaxScheme
-    for child in element:
-        text = _BG4_TEXT18.get(child.tag)
-        if text is not None:  # a text field
-            field, group, attribute = text
-            if field not in found:  # the first one counts
-                found[field] = raw = child.text
-                if raw is not None:
-                    raw = raw.strip()
-                    if raw:
-                        out[group][attribute] = raw
-
-_BG4_TEXT20 = {  # tag -> (field, group in out, attribute)
     _CBC + 'CompanyID': ('BT-32', 0, 'tax_registration_id'),
 }
-_BG4_STEP21 = {
-    _CAC + 'TaxScheme': _BG4_n19,
+_BG4_STEP19 = {
+    _CAC + 'TaxScheme': _BG4_n15,
 }
-def _BG4_n22(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG4_n17(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-4: cac:PartyTaxScheme[cac:TaxScheme/cbc:ID!='VAT']
     for child in element:
         tag = child.tag
-        text = _BG4_TEXT20.get(tag)
+        text = _BG4_TEXT18.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -1725,21 +1708,21 @@ def _BG4_n22(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _BG4_STEP21.get(tag)
+        step = _BG4_STEP19.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_BG4_TAG24 = _CAC + 'TaxScheme'
-_BG4_TAG25 = _CBC + 'ID'
-def _BG4_d23(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+_BG4_TAG21 = _CAC + 'TaxScheme'
+_BG4_TAG22 = _CBC + 'ID'
+def _BG4_d20(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-4: cac:PartyTaxScheme[...]
-    selected1 = [e2.text or '' for e1 in element if e1.tag == _BG4_TAG24 for e2 in e1 if e2.tag == _BG4_TAG25]
+    selected1 = [e2.text or '' for e1 in element if e1.tag == _BG4_TAG21 for e2 in e1 if e2.tag == _BG4_TAG22]
     if 'VAT' in selected1:  # [cac:TaxScheme/cbc:ID='VAT']
-        _BG4_n17(element, found, union, out, bad)
+        _BG4_n13(element, found, union, out, bad)
     if selected1.count('VAT') < len(selected1):  # [cac:TaxScheme/cbc:ID!='VAT']
-        _BG4_n22(element, found, union, out, bad)
+        _BG4_n17(element, found, union, out, bad)
 
-def _BG4_n26(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG4_n23(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-4: cac:PartyLegalEntity/cbc:CompanyID
     raw = element.text
     if 'BT-30' not in found:  # the first one counts
@@ -1756,18 +1739,18 @@ def _BG4_n26(element: etree._Element, found: Found, union: Union, out: Out, bad:
             if raw:
                 out[0]['org_number_scheme'] = raw
 
-_BG4_TEXT27 = {  # tag -> (field, group in out, attribute)
+_BG4_TEXT25 = {  # tag -> (field, group in out, attribute)
     _CBC + 'RegistrationName': ('BT-27', 0, 'name'),
     _CBC + 'CompanyLegalForm': ('BT-33', 0, 'legal_form'),
 }
-_BG4_STEP28 = {
-    _CBC + 'CompanyID': _BG4_n26,
+_BG4_STEP26 = {
+    _CBC + 'CompanyID': _BG4_n23,
 }
-def _BG4_n29(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG4_n24(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-4: cac:PartyLegalEntity
     for child in element:
         tag = child.tag
-        text = _BG4_TEXT27.get(tag)
+        text = _BG4_TEXT25.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -1777,23 +1760,23 @@ def _BG4_n29(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _BG4_STEP28.get(tag)
+        step = _BG4_STEP26.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_BG4_STEP30 = {
-    _CAC + 'PostalAddress': _BG4_n7,
-    _CAC + 'Contact': _BG4_n9,
+_BG4_STEP28 = {
+    _CAC + 'PostalAddress': _BG4_n5,
+    _CAC + 'Contact': _BG4_n8,
     _CBC + 'EndpointID': _BG4_n10,
-    _CAC + 'PartyIdentification': _BG4_n13,
-    _CAC + 'PartyName': _BG4_n15,
-    _CAC + 'PartyTaxScheme': _BG4_d23,
-    _CAC + 'PartyLegalEntity': _BG4_n29,
+    _CAC + 'PartyIdentification': _DOC_n47,
+    _CAC + 'PartyName': _BG4_n11,
+    _CAC + 'PartyTaxScheme': _BG4_d20,
+    _CAC + 'PartyLegalEntity': _BG4_n24,
 }
-def _BG4_n31(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG4_n27(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-4: (the group element)
     for child in element:
-        step = _BG4_STEP30.get(child.tag)
+        step = _BG4_STEP28.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -1802,20 +1785,20 @@ def read_BG_4(element: etree._Element, union: Union) -> Result:
     found: Found = {}
     bad: list[str] = []
     out: Out = [{}, {}, {}]  # BG-4, BG-5, BG-6
-    _BG4_n31(element, found, union, out, bad)
+    _BG4_n27(element, found, union, out, bad)
     return found, {'BG-4': out[0], 'BG-5': out[1], 'BG-6': out[2]}, bad
 
 
 # ---- BG-6
-_BG6_TEXT1 = {  # tag -> (field, group in out, attribute)
+_BG6_TEXT2 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-41', 0, 'contact_name'),
     _CBC + 'Telephone': ('BT-42', 0, 'contact_phone'),
     _CBC + 'ElectronicMail': ('BT-43', 0, 'contact_email'),
 }
-def _BG6_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG6_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-6: (the group element)
     for child in element:
-        text = _BG6_TEXT1.get(child.tag)
+        text = _BG6_TEXT2.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -1830,18 +1813,18 @@ def read_BG_6(element: etree._Element, union: Union) -> Result:
     found: Found = {}
     bad: list[str] = []
     out: Out = [{}]  # BG-6
-    _BG6_n2(element, found, union, out, bad)
+    _BG6_n1(element, found, union, out, bad)
     return found, {'BG-6': out[0]}, bad
 
 
 # ---- BG-7
-_BG7_TEXT1 = {  # tag -> (field, group in out, attribute)
+_BG7_TEXT2 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Line': ('BT-163', 1, 'address_line'),
 }
-def _BG7_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG7_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-7: cac:PostalAddress/cac:AddressLine
     for child in element:
-        text = _BG7_TEXT1.get(child.tag)
+        text = _BG7_TEXT2.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -1851,13 +1834,13 @@ def _BG7_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: 
                     if raw:
                         out[group][attribute] = raw
 
-_BG7_TEXT3 = {  # tag -> (field, group in out, attribute)
+_BG7_TEXT4 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-55', 1, 'country_code'),
 }
-def _BG7_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG7_n3(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-7: cac:PostalAddress/cac:Country
     for child in element:
-        text = _BG7_TEXT3.get(child.tag)
+        text = _BG7_TEXT4.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -1867,23 +1850,23 @@ def _BG7_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: 
                     if raw:
                         out[group][attribute] = raw
 
-_BG7_TEXT5 = {  # tag -> (field, group in out, attribute)
+_BG7_TEXT6 = {  # tag -> (field, group in out, attribute)
     _CBC + 'StreetName': ('BT-50', 1, 'street'),
     _CBC + 'AdditionalStreetName': ('BT-51', 1, 'additional_street'),
     _CBC + 'CityName': ('BT-52', 1, 'city'),
     _CBC + 'PostalZone': ('BT-53', 1, 'postal_code'),
     _CBC + 'CountrySubentity': ('BT-54', 1, 'subdivision'),
 }
-_BG7_STEP6 = {
-    _CAC + 'AddressLine': _BG7_n2,
-    _CAC + 'Country': _BG7_n4,
+_BG7_STEP7 = {
+    _CAC + 'AddressLine': _BG7_n1,
+    _CAC + 'Country': _BG7_n3,
 }
-def _BG7_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG7_n5(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-7: cac:PostalAddress
     found.setdefault('BG-8', []).append(element)
     for child in element:
         tag = child.tag
-        text = _BG7_TEXT5.get(tag)
+        text = _BG7_TEXT6.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -1893,20 +1876,20 @@ def _BG7_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: 
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _BG7_STEP6.get(tag)
+        step = _BG7_STEP7.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_BG7_TEXT8 = {  # tag -> (field, group in out, attribute)
+_BG7_TEXT9 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-56', 2, 'contact_name'),
     _CBC + 'Telephone': ('BT-57', 2, 'contact_phone'),
     _CBC + 'ElectronicMail': ('BT-58', 2, 'contact_email'),
 }
-def _BG7_n9(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG7_n8(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-7: cac:Contact
     found.setdefault('BG-9', []).append(element)
     for child in element:
-        text = _BG7_TEXT8.get(child.tag)
+        text = _BG7_TEXT9.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -1933,28 +1916,27 @@ def _BG7_n10(element: etree._Element, found: Found, union: Union, out: Out, bad:
             if raw:
                 out[0]['endpoint_scheme'] = raw
 
-def _BG7_n11(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
-    # BG-7: cac:PartyIdentification/cbc:ID
-    found.setdefault('BT-46', []).append(element)
-    raw = element.get('schemeID')
-    if raw is not None:  # no attribute: nothing selected
-        found.setdefault('BT-46-1', []).append(raw)
-
-_BG7_STEP12 = {
-    _CBC + 'ID': _BG7_n11,
-}
-def _BG7_n13(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
-    # BG-7: cac:PartyIdentification
-    for child in element:
-        step = _BG7_STEP12.get(child.tag)
-        if step is not None:
-            step(child, found, union, out, bad)
-
-_BG7_TEXT14 = {  # tag -> (field, group in out, attribute)
+_BG7_TEXT12 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-45', 0, 'trading_name'),
 }
-def _BG7_n15(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG7_n11(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-7: cac:PartyName
+    for child in element:
+        text = _BG7_TEXT12.get(child.tag)
+        if text is not None:  # a text field
+            field, group, attribute = text
+            if field not in found:  # the first one counts
+                found[field] = raw = child.text
+                if raw is not None:
+                    raw = raw.strip()
+                    if raw:
+                        out[group][attribute] = raw
+
+_BG7_TEXT14 = {  # tag -> (field, group in out, attribute)
+    _CBC + 'CompanyID': ('BT-48', 0, 'vat_number'),
+}
+def _BG7_n13(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+    # BG-7: cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']
     for child in element:
         text = _BG7_TEXT14.get(child.tag)
         if text is not None:  # a text field
@@ -1966,31 +1948,15 @@ def _BG7_n15(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-_BG7_TEXT16 = {  # tag -> (field, group in out, attribute)
-    _CBC + 'CompanyID': ('BT-48', 0, 'vat_number'),
-}
-def _BG7_n17(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
-    # BG-7: cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']
-    for child in element:
-        text = _BG7_TEXT16.get(child.tag)
-        if text is not None:  # a text field
-            field, group, attribute = text
-            if field not in found:  # the first one counts
-                found[field] = raw = child.text
-                if raw is not None:
-                    raw = raw.strip()
-                    if raw:
-                        out[group][attribute] = raw
-
-_BG7_TAG19 = _CAC + 'TaxScheme'
-_BG7_TAG20 = _CBC + 'ID'
-def _BG7_d18(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+_BG7_TAG16 = _CAC + 'TaxScheme'
+_BG7_TAG17 = _CBC + 'ID'
+def _BG7_d15(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-7: cac:PartyTaxScheme[...]
-    selected1 = [e2.text or '' for e1 in element if e1.tag == _BG7_TAG19 for e2 in e1 if e2.tag == _BG7_TAG20]
+    selected1 = [e2.text or '' for e1 in element if e1.tag == _BG7_TAG16 for e2 in e1 if e2.tag == _BG7_TAG17]
     if 'VAT' in selected1:  # [cac:TaxScheme/cbc:ID='VAT']
-        _BG7_n17(element, found, union, out, bad)
+        _BG7_n13(element, found, union, out, bad)
 
-def _BG7_n21(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG7_n18(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-7: cac:PartyLegalEntity/cbc:CompanyID
     raw = element.text
     if 'BT-47' not in found:  # the first one counts
@@ -2007,17 +1973,17 @@ def _BG7_n21(element: etree._Element, found: Found, union: Union, out: Out, bad:
             if raw:
                 out[0]['org_number_scheme'] = raw
 
-_BG7_TEXT22 = {  # tag -> (field, group in out, attribute)
+_BG7_TEXT20 = {  # tag -> (field, group in out, attribute)
     _CBC + 'RegistrationName': ('BT-44', 0, 'name'),
 }
-_BG7_STEP23 = {
-    _CBC + 'CompanyID': _BG7_n21,
+_BG7_STEP21 = {
+    _CBC + 'CompanyID': _BG7_n18,
 }
-def _BG7_n24(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG7_n19(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-7: cac:PartyLegalEntity
     for child in element:
         tag = child.tag
-        text = _BG7_TEXT22.get(tag)
+        text = _BG7_TEXT20.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -2027,23 +1993,23 @@ def _BG7_n24(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _BG7_STEP23.get(tag)
+        step = _BG7_STEP21.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_BG7_STEP25 = {
-    _CAC + 'PostalAddress': _BG7_n7,
-    _CAC + 'Contact': _BG7_n9,
+_BG7_STEP23 = {
+    _CAC + 'PostalAddress': _BG7_n5,
+    _CAC + 'Contact': _BG7_n8,
     _CBC + 'EndpointID': _BG7_n10,
-    _CAC + 'PartyIdentification': _BG7_n13,
-    _CAC + 'PartyName': _BG7_n15,
-    _CAC + 'PartyTaxScheme': _BG7_d18,
-    _CAC + 'PartyLegalEntity': _BG7_n24,
+    _CAC + 'PartyIdentification': _DOC_n80,
+    _CAC + 'PartyName': _BG7_n11,
+    _CAC + 'PartyTaxScheme': _BG7_d15,
+    _CAC + 'PartyLegalEntity': _BG7_n19,
 }
-def _BG7_n26(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG7_n22(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-7: (the group element)
     for child in element:
-        step = _BG7_STEP25.get(child.tag)
+        step = _BG7_STEP23.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -2052,20 +2018,20 @@ def read_BG_7(element: etree._Element, union: Union) -> Result:
     found: Found = {}
     bad: list[str] = []
     out: Out = [{}, {}, {}]  # BG-7, BG-8, BG-9
-    _BG7_n26(element, found, union, out, bad)
+    _BG7_n22(element, found, union, out, bad)
     return found, {'BG-7': out[0], 'BG-8': out[1], 'BG-9': out[2]}, bad
 
 
 # ---- BG-9
-_BG9_TEXT1 = {  # tag -> (field, group in out, attribute)
+_BG9_TEXT2 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-56', 0, 'contact_name'),
     _CBC + 'Telephone': ('BT-57', 0, 'contact_phone'),
     _CBC + 'ElectronicMail': ('BT-58', 0, 'contact_email'),
 }
-def _BG9_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG9_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-9: (the group element)
     for child in element:
-        text = _BG9_TEXT1.get(child.tag)
+        text = _BG9_TEXT2.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -2080,18 +2046,18 @@ def read_BG_9(element: etree._Element, union: Union) -> Result:
     found: Found = {}
     bad: list[str] = []
     out: Out = [{}]  # BG-9
-    _BG9_n2(element, found, union, out, bad)
+    _BG9_n1(element, found, union, out, bad)
     return found, {'BG-9': out[0]}, bad
 
 
 # ---- BG-11
-_BG11_TEXT1 = {  # tag -> (field, group in out, attribute)
+_BG11_TEXT2 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Line': ('BT-164', 1, 'address_line'),
 }
-def _BG11_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG11_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-11: cac:PostalAddress/cac:AddressLine
     for child in element:
-        text = _BG11_TEXT1.get(child.tag)
+        text = _BG11_TEXT2.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -2101,13 +2067,13 @@ def _BG11_n2(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-_BG11_TEXT3 = {  # tag -> (field, group in out, attribute)
+_BG11_TEXT4 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-69', 1, 'country_code'),
 }
-def _BG11_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG11_n3(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-11: cac:PostalAddress/cac:Country
     for child in element:
-        text = _BG11_TEXT3.get(child.tag)
+        text = _BG11_TEXT4.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -2117,23 +2083,23 @@ def _BG11_n4(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-_BG11_TEXT5 = {  # tag -> (field, group in out, attribute)
+_BG11_TEXT6 = {  # tag -> (field, group in out, attribute)
     _CBC + 'StreetName': ('BT-64', 1, 'street'),
     _CBC + 'AdditionalStreetName': ('BT-65', 1, 'additional_street'),
     _CBC + 'CityName': ('BT-66', 1, 'city'),
     _CBC + 'PostalZone': ('BT-67', 1, 'postal_code'),
     _CBC + 'CountrySubentity': ('BT-68', 1, 'subdivision'),
 }
-_BG11_STEP6 = {
-    _CAC + 'AddressLine': _BG11_n2,
-    _CAC + 'Country': _BG11_n4,
+_BG11_STEP7 = {
+    _CAC + 'AddressLine': _BG11_n1,
+    _CAC + 'Country': _BG11_n3,
 }
-def _BG11_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG11_n5(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-11: cac:PostalAddress
     found.setdefault('BG-12', []).append(element)
     for child in element:
         tag = child.tag
-        text = _BG11_TEXT5.get(tag)
+        text = _BG11_TEXT6.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -2143,17 +2109,17 @@ def _BG11_n7(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _BG11_STEP6.get(tag)
+        step = _BG11_STEP7.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_BG11_TEXT8 = {  # tag -> (field, group in out, attribute)
+_BG11_TEXT9 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-62', 0, 'trading_name'),
 }
-def _BG11_n9(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG11_n8(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-11: cac:PartyName
     for child in element:
-        text = _BG11_TEXT8.get(child.tag)
+        text = _BG11_TEXT9.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -2163,13 +2129,13 @@ def _BG11_n9(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-_BG11_TEXT10 = {  # tag -> (field, group in out, attribute)
+_BG11_TEXT11 = {  # tag -> (field, group in out, attribute)
     _CBC + 'CompanyID': ('BT-63', 0, 'vat_number'),
 }
-def _BG11_n11(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG11_n10(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-11: cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']
     for child in element:
-        text = _BG11_TEXT10.get(child.tag)
+        text = _BG11_TEXT11.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -2185,17 +2151,17 @@ def _BG11_d12(element: etree._Element, found: Found, union: Union, out: Out, bad
     # BG-11: cac:PartyTaxScheme[...]
     selected1 = [e2.text or '' for e1 in element if e1.tag == _BG11_TAG13 for e2 in e1 if e2.tag == _BG11_TAG14]
     if 'VAT' in selected1:  # [cac:TaxScheme/cbc:ID='VAT']
-        _BG11_n11(element, found, union, out, bad)
+        _BG11_n10(element, found, union, out, bad)
 
-_BG11_STEP15 = {
-    _CAC + 'PostalAddress': _BG11_n7,
-    _CAC + 'PartyName': _BG11_n9,
+_BG11_STEP16 = {
+    _CAC + 'PostalAddress': _BG11_n5,
+    _CAC + 'PartyName': _BG11_n8,
     _CAC + 'PartyTaxScheme': _BG11_d12,
 }
-def _BG11_n16(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG11_n15(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-11: (the group element)
     for child in element:
-        step = _BG11_STEP15.get(child.tag)
+        step = _BG11_STEP16.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -2204,18 +2170,18 @@ def read_BG_11(element: etree._Element, union: Union) -> Result:
     found: Found = {}
     bad: list[str] = []
     out: Out = [{}, {}]  # BG-11, BG-12
-    _BG11_n16(element, found, union, out, bad)
+    _BG11_n15(element, found, union, out, bad)
     return found, {'BG-11': out[0], 'BG-12': out[1]}, bad
 
 
 # ---- BG-13
-_BG13_TEXT1 = {  # tag -> (field, group in out, attribute)
+_BG13_TEXT2 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-70', 0, 'delivery_party_name'),
 }
-def _BG13_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG13_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-13: cac:DeliveryParty/cac:PartyName
     for child in element:
-        text = _BG13_TEXT1.get(child.tag)
+        text = _BG13_TEXT2.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -2225,13 +2191,13 @@ def _BG13_n2(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-_BG13_STEP3 = {
-    _CAC + 'PartyName': _BG13_n2,
+_BG13_STEP4 = {
+    _CAC + 'PartyName': _BG13_n1,
 }
-def _BG13_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG13_n3(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-13: cac:DeliveryParty
     for child in element:
-        step = _BG13_STEP3.get(child.tag)
+        step = _BG13_STEP4.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -2252,13 +2218,13 @@ def _BG13_n5(element: etree._Element, found: Found, union: Union, out: Out, bad:
             if raw:
                 out[0]['delivery_location_scheme'] = raw
 
-_BG13_TEXT6 = {  # tag -> (field, group in out, attribute)
+_BG13_TEXT7 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Line': ('BT-165', 1, 'address_line'),
 }
-def _BG13_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG13_n6(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-13: cac:DeliveryLocation/cac:Address/cac:AddressLine
     for child in element:
-        text = _BG13_TEXT6.get(child.tag)
+        text = _BG13_TEXT7.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -2268,13 +2234,13 @@ def _BG13_n7(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-_BG13_TEXT8 = {  # tag -> (field, group in out, attribute)
+_BG13_TEXT9 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-80', 1, 'country_code'),
 }
-def _BG13_n9(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG13_n8(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-13: cac:DeliveryLocation/cac:Address/cac:Country
     for child in element:
-        text = _BG13_TEXT8.get(child.tag)
+        text = _BG13_TEXT9.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -2284,23 +2250,23 @@ def _BG13_n9(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-_BG13_TEXT10 = {  # tag -> (field, group in out, attribute)
+_BG13_TEXT11 = {  # tag -> (field, group in out, attribute)
     _CBC + 'StreetName': ('BT-75', 1, 'street'),
     _CBC + 'AdditionalStreetName': ('BT-76', 1, 'additional_street'),
     _CBC + 'CityName': ('BT-77', 1, 'city'),
     _CBC + 'PostalZone': ('BT-78', 1, 'postal_code'),
     _CBC + 'CountrySubentity': ('BT-79', 1, 'subdivision'),
 }
-_BG13_STEP11 = {
-    _CAC + 'AddressLine': _BG13_n7,
-    _CAC + 'Country': _BG13_n9,
+_BG13_STEP12 = {
+    _CAC + 'AddressLine': _BG13_n6,
+    _CAC + 'Country': _BG13_n8,
 }
-def _BG13_n12(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG13_n10(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-13: cac:DeliveryLocation/cac:Address
     found.setdefault('BG-15', []).append(element)
     for child in element:
         tag = child.tag
-        text = _BG13_TEXT10.get(tag)
+        text = _BG13_TEXT11.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -2310,18 +2276,18 @@ def _BG13_n12(element: etree._Element, found: Found, union: Union, out: Out, bad
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _BG13_STEP11.get(tag)
+        step = _BG13_STEP12.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_BG13_STEP13 = {
+_BG13_STEP14 = {
     _CBC + 'ID': _BG13_n5,
-    _CAC + 'Address': _BG13_n12,
+    _CAC + 'Address': _BG13_n10,
 }
-def _BG13_n14(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG13_n13(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-13: cac:DeliveryLocation
     for child in element:
-        step = _BG13_STEP13.get(child.tag)
+        step = _BG13_STEP14.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -2337,15 +2303,15 @@ def _BG13_n15(element: etree._Element, found: Found, union: Union, out: Out, bad
             elif value is not None:
                 out[0]['delivery_date'] = value
 
-_BG13_STEP16 = {
-    _CAC + 'DeliveryParty': _BG13_n4,
-    _CAC + 'DeliveryLocation': _BG13_n14,
+_BG13_STEP17 = {
+    _CAC + 'DeliveryParty': _BG13_n3,
+    _CAC + 'DeliveryLocation': _BG13_n13,
     _CBC + 'ActualDeliveryDate': _BG13_n15,
 }
-def _BG13_n17(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG13_n16(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-13: (the group element)
     for child in element:
-        step = _BG13_STEP16.get(child.tag)
+        step = _BG13_STEP17.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -2354,7 +2320,7 @@ def read_BG_13(element: etree._Element, union: Union) -> Result:
     found: Found = {}
     bad: list[str] = []
     out: Out = [{}, {}]  # BG-13, BG-15
-    _BG13_n17(element, found, union, out, bad)
+    _BG13_n16(element, found, union, out, bad)
     return found, {'BG-13': out[0], 'BG-15': out[1]}, bad
 
 
@@ -2376,13 +2342,13 @@ def _BG16_n1(element: etree._Element, found: Found, union: Union, out: Out, bad:
             if raw:
                 out[0]['means_text'] = raw
 
-_BG16_TEXT2 = {  # tag -> (field, group in out, attribute)
+_BG16_TEXT3 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-86', 0, 'bic'),
 }
-def _BG16_n3(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG16_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-16: cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch
     for child in element:
-        text = _BG16_TEXT2.get(child.tag)
+        text = _BG16_TEXT3.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -2392,18 +2358,18 @@ def _BG16_n3(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-_BG16_TEXT4 = {  # tag -> (field, group in out, attribute)
+_BG16_TEXT5 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-84', 0, 'account'),
     _CBC + 'Name': ('BT-85', 0, 'account_name'),
 }
-_BG16_STEP5 = {
-    _CAC + 'FinancialInstitutionBranch': _BG16_n3,
+_BG16_STEP6 = {
+    _CAC + 'FinancialInstitutionBranch': _BG16_n2,
 }
-def _BG16_n6(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG16_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-16: cac:PayeeFinancialAccount
     for child in element:
         tag = child.tag
-        text = _BG16_TEXT4.get(tag)
+        text = _BG16_TEXT5.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -2413,18 +2379,18 @@ def _BG16_n6(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _BG16_STEP5.get(tag)
+        step = _BG16_STEP6.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_BG16_TEXT7 = {  # tag -> (field, group in out, attribute)
+_BG16_TEXT8 = {  # tag -> (field, group in out, attribute)
     _CBC + 'PrimaryAccountNumberID': ('BT-87', 0, 'card_pan'),
     _CBC + 'HolderName': ('BT-88', 0, 'card_holder'),
 }
-def _BG16_n8(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG16_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-16: cac:CardAccount
     for child in element:
-        text = _BG16_TEXT7.get(child.tag)
+        text = _BG16_TEXT8.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -2434,13 +2400,13 @@ def _BG16_n8(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-_BG16_TEXT9 = {  # tag -> (field, group in out, attribute)
+_BG16_TEXT10 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-91', 0, 'debited_account'),
 }
-def _BG16_n10(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG16_n9(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-16: cac:PaymentMandate/cac:PayerFinancialAccount
     for child in element:
-        text = _BG16_TEXT9.get(child.tag)
+        text = _BG16_TEXT10.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -2450,17 +2416,17 @@ def _BG16_n10(element: etree._Element, found: Found, union: Union, out: Out, bad
                     if raw:
                         out[group][attribute] = raw
 
-_BG16_TEXT11 = {  # tag -> (field, group in out, attribute)
+_BG16_TEXT12 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-89', 0, 'mandate_reference'),
 }
-_BG16_STEP12 = {
-    _CAC + 'PayerFinancialAccount': _BG16_n10,
+_BG16_STEP13 = {
+    _CAC + 'PayerFinancialAccount': _BG16_n9,
 }
-def _BG16_n13(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG16_n11(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-16: cac:PaymentMandate
     for child in element:
         tag = child.tag
-        text = _BG16_TEXT11.get(tag)
+        text = _BG16_TEXT12.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -2470,24 +2436,24 @@ def _BG16_n13(element: etree._Element, found: Found, union: Union, out: Out, bad
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _BG16_STEP12.get(tag)
+        step = _BG16_STEP13.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_BG16_TEXT14 = {  # tag -> (field, group in out, attribute)
+_BG16_TEXT15 = {  # tag -> (field, group in out, attribute)
     _CBC + 'PaymentID': ('BT-83', 0, 'payment_id'),
 }
-_BG16_STEP15 = {
+_BG16_STEP16 = {
     _CBC + 'PaymentMeansCode': _BG16_n1,
-    _CAC + 'PayeeFinancialAccount': _BG16_n6,
-    _CAC + 'CardAccount': _BG16_n8,
-    _CAC + 'PaymentMandate': _BG16_n13,
+    _CAC + 'PayeeFinancialAccount': _BG16_n4,
+    _CAC + 'CardAccount': _BG16_n7,
+    _CAC + 'PaymentMandate': _BG16_n11,
 }
-def _BG16_n16(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG16_n14(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-16: (the group element)
     for child in element:
         tag = child.tag
-        text = _BG16_TEXT14.get(tag)
+        text = _BG16_TEXT15.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -2497,7 +2463,7 @@ def _BG16_n16(element: etree._Element, found: Found, union: Union, out: Out, bad
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _BG16_STEP15.get(tag)
+        step = _BG16_STEP16.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -2506,7 +2472,7 @@ def read_BG_16(element: etree._Element, union: Union) -> Result:
     found: Found = {}
     bad: list[str] = []
     out: Out = [{}]  # BG-16
-    _BG16_n16(element, found, union, out, bad)
+    _BG16_n14(element, found, union, out, bad)
     return found, {'BG-16': out[0]}, bad
 
 
@@ -2599,7 +2565,7 @@ def _BG22_n8(element: etree._Element, found: Found, union: Union, out: Out, bad:
             elif raw.strip():
                 bad.append('BT-115')
 
-_BG22_STEP9 = {
+_BG22_STEP10 = {
     _CBC + 'LineExtensionAmount': _BG22_n1,
     _CBC + 'TaxExclusiveAmount': _BG22_n2,
     _CBC + 'TaxInclusiveAmount': _BG22_n3,
@@ -2609,10 +2575,10 @@ _BG22_STEP9 = {
     _CBC + 'PayableRoundingAmount': _BG22_n7,
     _CBC + 'PayableAmount': _BG22_n8,
 }
-def _BG22_n10(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG22_n9(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-22: (the group element)
     for child in element:
-        step = _BG22_STEP9.get(child.tag)
+        step = _BG22_STEP10.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -2621,7 +2587,7 @@ def read_BG_22(element: etree._Element, union: Union) -> Result:
     found: Found = {}
     bad: list[str] = []
     out: Out = [{}]  # BG-22
-    _BG22_n10(element, found, union, out, bad)
+    _BG22_n9(element, found, union, out, bad)
     return found, {'BG-22': out[0]}, bad
 
 
@@ -2659,19 +2625,19 @@ def _BG23_n3(element: etree._Element, found: Found, union: Union, out: Out, bad:
             elif raw.strip():
                 bad.append('BT-119')
 
-_BG23_TEXT4 = {  # tag -> (field, group in out, attribute)
+_BG23_TEXT5 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-118', 0, 'category'),
     _CBC + 'TaxExemptionReason': ('BT-120', 0, 'exemption_reason'),
     _CBC + 'TaxExemptionReasonCode': ('BT-121', 0, 'exemption_reason_code'),
 }
-_BG23_STEP5 = {
+_BG23_STEP6 = {
     _CBC + 'Percent': _BG23_n3,
 }
-def _BG23_n6(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG23_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-23: cac:TaxCategory
     for child in element:
         tag = child.tag
-        text = _BG23_TEXT4.get(tag)
+        text = _BG23_TEXT5.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -2681,19 +2647,19 @@ def _BG23_n6(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _BG23_STEP5.get(tag)
+        step = _BG23_STEP6.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_BG23_STEP7 = {
+_BG23_STEP8 = {
     _CBC + 'TaxableAmount': _BG23_n1,
     _CBC + 'TaxAmount': _BG23_n2,
-    _CAC + 'TaxCategory': _BG23_n6,
+    _CAC + 'TaxCategory': _BG23_n4,
 }
-def _BG23_n8(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG23_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-23: (the group element)
     for child in element:
-        step = _BG23_STEP7.get(child.tag)
+        step = _BG23_STEP8.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -2702,7 +2668,7 @@ def read_BG_23(element: etree._Element, union: Union) -> Result:
     found: Found = {}
     bad: list[str] = []
     out: Out = [{}]  # BG-23
-    _BG23_n8(element, found, union, out, bad)
+    _BG23_n7(element, found, union, out, bad)
     return found, {'BG-23': out[0]}, bad
 
 
@@ -2770,24 +2736,24 @@ def _BG25_n5(element: etree._Element, found: Found, union: Union, out: Out, bad:
             elif value is not None:
                 out[0]['period_end'] = value
 
-_BG25_STEP6 = {
+_BG25_STEP7 = {
     _CBC + 'StartDate': _BG25_n4,
     _CBC + 'EndDate': _BG25_n5,
 }
-def _BG25_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n6(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:InvoicePeriod
     for child in element:
-        step = _BG25_STEP6.get(child.tag)
+        step = _BG25_STEP7.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_BG25_TEXT8 = {  # tag -> (field, group in out, attribute)
+_BG25_TEXT9 = {  # tag -> (field, group in out, attribute)
     _CBC + 'LineID': ('BT-132', 0, 'order_line_reference'),
 }
-def _BG25_n9(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n8(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:OrderLineReference
     for child in element:
-        text = _BG25_TEXT8.get(child.tag)
+        text = _BG25_TEXT9.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -2814,13 +2780,13 @@ def _BG25_n10(element: etree._Element, found: Found, union: Union, out: Out, bad
             if raw:
                 out[0]['object_id_scheme'] = raw
 
-_BG25_STEP11 = {
+_BG25_STEP12 = {
     _CBC + 'ID': _BG25_n10,
 }
-def _BG25_n12(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n11(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:DocumentReference
     for child in element:
-        step = _BG25_STEP11.get(child.tag)
+        step = _BG25_STEP12.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -2879,37 +2845,37 @@ def _BG25_n17(element: etree._Element, found: Found, union: Union, out: Out, bad
             elif raw.strip():
                 bad.append('BT-148')
 
-_BG25_STEP18 = {
+_BG25_STEP19 = {
     _CBC + 'Amount': _BG25_n16,
     _CBC + 'BaseAmount': _BG25_n17,
 }
-def _BG25_n19(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n18(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Price/cac:AllowanceCharge
     for child in element:
-        step = _BG25_STEP18.get(child.tag)
+        step = _BG25_STEP19.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_BG25_STEP20 = {
+_BG25_STEP21 = {
     _CBC + 'PriceAmount': _BG25_n14,
     _CBC + 'BaseQuantity': _BG25_n15,
-    _CAC + 'AllowanceCharge': _BG25_n19,
+    _CAC + 'AllowanceCharge': _BG25_n18,
 }
-def _BG25_n21(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n20(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Price
     found.setdefault('BG-29', []).append(element)
     for child in element:
-        step = _BG25_STEP20.get(child.tag)
+        step = _BG25_STEP21.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_BG25_TEXT22 = {  # tag -> (field, group in out, attribute)
+_BG25_TEXT23 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-155', 0, 'seller_item_id'),
 }
-def _BG25_n23(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n22(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Item/cac:SellersItemIdentification
     for child in element:
-        text = _BG25_TEXT22.get(child.tag)
+        text = _BG25_TEXT23.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -2919,13 +2885,13 @@ def _BG25_n23(element: etree._Element, found: Found, union: Union, out: Out, bad
                     if raw:
                         out[group][attribute] = raw
 
-_BG25_TEXT24 = {  # tag -> (field, group in out, attribute)
+_BG25_TEXT25 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-156', 0, 'buyer_item_id'),
 }
-def _BG25_n25(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n24(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Item/cac:BuyersItemIdentification
     for child in element:
-        text = _BG25_TEXT24.get(child.tag)
+        text = _BG25_TEXT25.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -2952,13 +2918,13 @@ def _BG25_n26(element: etree._Element, found: Found, union: Union, out: Out, bad
             if raw:
                 out[0]['standard_item_scheme'] = raw
 
-_BG25_STEP27 = {
+_BG25_STEP28 = {
     _CBC + 'ID': _BG25_n26,
 }
-def _BG25_n28(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n27(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Item/cac:StandardItemIdentification
     for child in element:
-        step = _BG25_STEP27.get(child.tag)
+        step = _BG25_STEP28.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -2969,23 +2935,23 @@ def _BG25_n29(element: etree._Element, found: Found, union: Union, out: Out, bad
     if raw is not None:  # no attribute: nothing selected
         found.setdefault('BT-158-1', []).append(raw)
 
-_BG25_STEP30 = {
+_BG25_STEP31 = {
     _CBC + 'ItemClassificationCode': _BG25_n29,
 }
-def _BG25_n31(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n30(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Item/cac:CommodityClassification
     for child in element:
-        step = _BG25_STEP30.get(child.tag)
+        step = _BG25_STEP31.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_BG25_TEXT32 = {  # tag -> (field, group in out, attribute)
+_BG25_TEXT33 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-159', 0, 'origin_country'),
 }
-def _BG25_n33(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n32(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Item/cac:OriginCountry
     for child in element:
-        text = _BG25_TEXT32.get(child.tag)
+        text = _BG25_TEXT33.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -3006,17 +2972,17 @@ def _BG25_n34(element: etree._Element, found: Found, union: Union, out: Out, bad
             elif raw.strip():
                 bad.append('BT-152')
 
-_BG25_TEXT35 = {  # tag -> (field, group in out, attribute)
+_BG25_TEXT36 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-151', 0, 'vat_category'),
 }
-_BG25_STEP36 = {
+_BG25_STEP37 = {
     _CBC + 'Percent': _BG25_n34,
 }
-def _BG25_n37(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n35(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Item/cac:ClassifiedTaxCategory
     for child in element:
         tag = child.tag
-        text = _BG25_TEXT35.get(tag)
+        text = _BG25_TEXT36.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -3026,7 +2992,7 @@ def _BG25_n37(element: etree._Element, found: Found, union: Union, out: Out, bad
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _BG25_STEP36.get(tag)
+        step = _BG25_STEP37.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -3034,25 +3000,25 @@ def _BG25_n38(element: etree._Element, found: Found, union: Union, out: Out, bad
     # BG-25: cac:Item/cac:AdditionalItemProperty
     found.setdefault('BG-32', []).append(element)
 
-_BG25_TEXT39 = {  # tag -> (field, group in out, attribute)
+_BG25_TEXT40 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-153', 0, 'item_name'),
     _CBC + 'Description': ('BT-154', 0, 'item_description'),
 }
-_BG25_STEP40 = {
-    _CAC + 'SellersItemIdentification': _BG25_n23,
-    _CAC + 'BuyersItemIdentification': _BG25_n25,
-    _CAC + 'StandardItemIdentification': _BG25_n28,
-    _CAC + 'CommodityClassification': _BG25_n31,
-    _CAC + 'OriginCountry': _BG25_n33,
-    _CAC + 'ClassifiedTaxCategory': _BG25_n37,
+_BG25_STEP41 = {
+    _CAC + 'SellersItemIdentification': _BG25_n22,
+    _CAC + 'BuyersItemIdentification': _BG25_n24,
+    _CAC + 'StandardItemIdentification': _BG25_n27,
+    _CAC + 'CommodityClassification': _BG25_n30,
+    _CAC + 'OriginCountry': _BG25_n32,
+    _CAC + 'ClassifiedTaxCategory': _BG25_n35,
     _CAC + 'AdditionalItemProperty': _BG25_n38,
 }
-def _BG25_n41(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n39(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: cac:Item
     found.setdefault('BG-31', []).append(element)
     for child in element:
         tag = child.tag
-        text = _BG25_TEXT39.get(tag)
+        text = _BG25_TEXT40.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -3062,31 +3028,31 @@ def _BG25_n41(element: etree._Element, found: Found, union: Union, out: Out, bad
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _BG25_STEP40.get(tag)
+        step = _BG25_STEP41.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_BG25_TEXT42 = {  # tag -> (field, group in out, attribute)
+_BG25_TEXT43 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-126', 0, 'line_id'),
     _CBC + 'Note': ('BT-127', 0, 'note'),
     _CBC + 'AccountingCost': ('BT-133', 0, 'accounting_cost'),
 }
-_BG25_STEP43 = {
+_BG25_STEP44 = {
     _CBC + 'InvoicedQuantity': _BG25_n1,
     _CBC + 'CreditedQuantity': _BG25_n2,
     _CBC + 'LineExtensionAmount': _BG25_n3,
-    _CAC + 'InvoicePeriod': _BG25_n7,
-    _CAC + 'OrderLineReference': _BG25_n9,
-    _CAC + 'DocumentReference': _BG25_n12,
+    _CAC + 'InvoicePeriod': _BG25_n6,
+    _CAC + 'OrderLineReference': _BG25_n8,
+    _CAC + 'DocumentReference': _BG25_n11,
     _CAC + 'AllowanceCharge': _BG25_n13,
-    _CAC + 'Price': _BG25_n21,
-    _CAC + 'Item': _BG25_n41,
+    _CAC + 'Price': _BG25_n20,
+    _CAC + 'Item': _BG25_n39,
 }
-def _BG25_n44(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG25_n42(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-25: (the group element)
     for child in element:
         tag = child.tag
-        text = _BG25_TEXT42.get(tag)
+        text = _BG25_TEXT43.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -3096,7 +3062,7 @@ def _BG25_n44(element: etree._Element, found: Found, union: Union, out: Out, bad
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _BG25_STEP43.get(tag)
+        step = _BG25_STEP44.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -3105,7 +3071,7 @@ def read_BG_25(element: etree._Element, union: Union) -> Result:
     found: Found = {}
     bad: list[str] = []
     out: Out = [{}]  # BG-25
-    _BG25_n44(element, found, union, out, bad)
+    _BG25_n42(element, found, union, out, bad)
     raw = found.get('BT-129')  # a union: converted once the pass is over
     if raw is not None:
         if (raw.isascii() and raw.replace('.', '', 1).isdigit()) or _DECIMAL(raw):
@@ -3121,77 +3087,15 @@ def read_BG_25(element: etree._Element, union: Union) -> Result:
 
 
 # ---- BG-29
+_BG29_STEP2 = {
+    _CBC + 'PriceAmount': _BG25_n14,
+    _CBC + 'BaseQuantity': _BG25_n15,
+    _CAC + 'AllowanceCharge': _BG25_n18,
+}
 def _BG29_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
-    # BG-29: cbc:PriceAmount
-    raw = element.text
-    if 'BT-146' not in found:  # the first one counts
-        found['BT-146'] = raw
-        if raw is not None:
-            if (raw.isascii() and raw.replace('.', '', 1).isdigit()) or _DECIMAL(raw):
-                out[0]['unit_price'] = Decimal(raw)  # it ignores the surrounding whitespace
-            elif raw.strip():
-                bad.append('BT-146')
-
-def _BG29_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
-    # BG-29: cbc:BaseQuantity
-    raw = element.text
-    if 'BT-149' not in found:  # the first one counts
-        found['BT-149'] = raw
-        if raw is not None:
-            if (raw.isascii() and raw.replace('.', '', 1).isdigit()) or _DECIMAL(raw):
-                out[0]['price_base_quantity'] = Decimal(raw)  # it ignores the surrounding whitespace
-            elif raw.strip():
-                bad.append('BT-149')
-    raw = element.get('unitCode')
-    if raw is not None:  # no attribute: nothing selected
-        if 'BT-150' not in found:  # the first one counts
-            found['BT-150'] = raw
-            raw = raw.strip()
-            if raw:
-                out[0]['price_unit_code'] = raw
-
-def _BG29_n3(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
-    # BG-29: cac:AllowanceCharge/cbc:Amount
-    raw = element.text
-    if 'BT-147' not in found:  # the first one counts
-        found['BT-147'] = raw
-        if raw is not None:
-            if (raw.isascii() and raw.replace('.', '', 1).isdigit()) or _DECIMAL(raw):
-                out[0]['price_discount'] = Decimal(raw)  # it ignores the surrounding whitespace
-            elif raw.strip():
-                bad.append('BT-147')
-
-def _BG29_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
-    # BG-29: cac:AllowanceCharge/cbc:BaseAmount
-    raw = element.text
-    if 'BT-148' not in found:  # the first one counts
-        found['BT-148'] = raw
-        if raw is not None:
-            if (raw.isascii() and raw.replace('.', '', 1).isdigit()) or _DECIMAL(raw):
-                out[0]['gross_price'] = Decimal(raw)  # it ignores the surrounding whitespace
-            elif raw.strip():
-                bad.append('BT-148')
-
-_BG29_STEP5 = {
-    _CBC + 'Amount': _BG29_n3,
-    _CBC + 'BaseAmount': _BG29_n4,
-}
-def _BG29_n6(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
-    # BG-29: cac:AllowanceCharge
-    for child in element:
-        step = _BG29_STEP5.get(child.tag)
-        if step is not None:
-            step(child, found, union, out, bad)
-
-_BG29_STEP7 = {
-    _CBC + 'PriceAmount': _BG29_n1,
-    _CBC + 'BaseQuantity': _BG29_n2,
-    _CAC + 'AllowanceCharge': _BG29_n6,
-}
-def _BG29_n8(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-29: (the group element)
     for child in element:
-        step = _BG29_STEP7.get(child.tag)
+        step = _BG29_STEP2.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -3200,160 +3104,29 @@ def read_BG_29(element: etree._Element, union: Union) -> Result:
     found: Found = {}
     bad: list[str] = []
     out: Out = [{}]  # BG-29
-    _BG29_n8(element, found, union, out, bad)
+    _BG29_n1(element, found, union, out, bad)
     return found, {'BG-29': out[0]}, bad
 
 
 # ---- BG-31
-_BG31_TEXT1 = {  # tag -> (field, group in out, attribute)
-    _CBC + 'ID': ('BT-155', 0, 'seller_item_id'),
-}
-def _BG31_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
-    # BG-31: cac:SellersItemIdentification
-    for child in element:
-        text = _BG31_TEXT1.get(child.tag)
-        if text is not None:  # a text field
-            field, group, attribute = text
-            if field not in found:  # the first one counts
-                found[field] = raw = child.text
-                if raw is not None:
-                    raw = raw.strip()
-                    if raw:
-                        out[group][attribute] = raw
-
-_BG31_TEXT3 = {  # tag -> (field, group in out, attribute)
-    _CBC + 'ID': ('BT-156', 0, 'buyer_item_id'),
-}
-def _BG31_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
-    # BG-31: cac:BuyersItemIdentification
-    for child in element:
-        text = _BG31_TEXT3.get(child.tag)
-        if text is not None:  # a text field
-            field, group, attribute = text
-            if field not in found:  # the first one counts
-                found[field] = raw = child.text
-                if raw is not None:
-                    raw = raw.strip()
-                    if raw:
-                        out[group][attribute] = raw
-
-def _BG31_n5(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
-    # BG-31: cac:StandardItemIdentification/cbc:ID
-    raw = element.text
-    if 'BT-157' not in found:  # the first one counts
-        found['BT-157'] = raw
-        if raw is not None:
-            raw = raw.strip()
-            if raw:
-                out[0]['standard_item_id'] = raw
-    raw = element.get('schemeID')
-    if raw is not None:  # no attribute: nothing selected
-        if 'BT-157-1' not in found:  # the first one counts
-            found['BT-157-1'] = raw
-            raw = raw.strip()
-            if raw:
-                out[0]['standard_item_scheme'] = raw
-
-_BG31_STEP6 = {
-    _CBC + 'ID': _BG31_n5,
-}
-def _BG31_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
-    # BG-31: cac:StandardItemIdentification
-    for child in element:
-        step = _BG31_STEP6.get(child.tag)
-        if step is not None:
-            step(child, found, union, out, bad)
-
-def _BG31_n8(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
-    # BG-31: cac:CommodityClassification/cbc:ItemClassificationCode
-    found.setdefault('BT-158', []).append(element)
-    raw = element.get('listID')
-    if raw is not None:  # no attribute: nothing selected
-        found.setdefault('BT-158-1', []).append(raw)
-
-_BG31_STEP9 = {
-    _CBC + 'ItemClassificationCode': _BG31_n8,
-}
-def _BG31_n10(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
-    # BG-31: cac:CommodityClassification
-    for child in element:
-        step = _BG31_STEP9.get(child.tag)
-        if step is not None:
-            step(child, found, union, out, bad)
-
-_BG31_TEXT11 = {  # tag -> (field, group in out, attribute)
-    _CBC + 'IdentificationCode': ('BT-159', 0, 'origin_country'),
-}
-def _BG31_n12(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
-    # BG-31: cac:OriginCountry
-    for child in element:
-        text = _BG31_TEXT11.get(child.tag)
-        if text is not None:  # a text field
-            field, group, attribute = text
-            if field not in found:  # the first one counts
-                found[field] = raw = child.text
-                if raw is not None:
-                    raw = raw.strip()
-                    if raw:
-                        out[group][attribute] = raw
-
-def _BG31_n13(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
-    # BG-31: cac:ClassifiedTaxCategory/cbc:Percent
-    raw = element.text
-    if 'BT-152' not in found:  # the first one counts
-        found['BT-152'] = raw
-        if raw is not None:
-            if (raw.isascii() and raw.replace('.', '', 1).isdigit()) or _DECIMAL(raw):
-                out[0]['vat_rate'] = Decimal(raw)  # it ignores the surrounding whitespace
-            elif raw.strip():
-                bad.append('BT-152')
-
-_BG31_TEXT14 = {  # tag -> (field, group in out, attribute)
-    _CBC + 'ID': ('BT-151', 0, 'vat_category'),
-}
-_BG31_STEP15 = {
-    _CBC + 'Percent': _BG31_n13,
-}
-def _BG31_n16(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
-    # BG-31: cac:ClassifiedTaxCategory
-    for child in element:
-        tag = child.tag
-        text = _BG31_TEXT14.get(tag)
-        if text is not None:  # a text field
-            field, group, attribute = text
-            if field not in found:  # the first one counts
-                found[field] = raw = child.text
-                if raw is not None:
-                    raw = raw.strip()
-                    if raw:
-                        out[group][attribute] = raw
-            continue
-        step = _BG31_STEP15.get(tag)
-        if step is not None:
-            step(child, found, union, out, bad)
-
-def _BG31_n17(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
-    # BG-31: cac:AdditionalItemProperty
-    found.setdefault('BG-32', []).append(element)
-
-_BG31_TEXT18 = {  # tag -> (field, group in out, attribute)
+_BG31_TEXT2 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-153', 0, 'item_name'),
     _CBC + 'Description': ('BT-154', 0, 'item_description'),
 }
-_BG31_STEP19 = {
-    _CAC + 'SellersItemIdentification': _BG31_n2,
-    _CAC + 'BuyersItemIdentification': _BG31_n4,
-    _CAC + 'StandardItemIdentification': _BG31_n7,
-    _CAC + 'CommodityClassification': _BG31_n10,
-    _CAC + 'OriginCountry': _BG31_n12,
-    _CAC + 'ClassifiedTaxCategory': _BG31_n16,
-    _CAC + 'AdditionalItemProperty': _BG31_n17,
+_BG31_STEP3 = {
+    _CAC + 'SellersItemIdentification': _BG25_n22,
+    _CAC + 'BuyersItemIdentification': _BG25_n24,
+    _CAC + 'StandardItemIdentification': _BG25_n27,
+    _CAC + 'CommodityClassification': _BG25_n30,
+    _CAC + 'OriginCountry': _BG25_n32,
+    _CAC + 'ClassifiedTaxCategory': _BG25_n35,
+    _CAC + 'AdditionalItemProperty': _BG25_n38,
 }
-def _BG31_n20(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG31_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-31: (the group element)
     for child in element:
         tag = child.tag
-        text = _BG31_TEXT18.get(tag)
+        text = _BG31_TEXT2.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -3363,7 +3136,7 @@ def _BG31_n20(element: etree._Element, found: Found, union: Union, out: Out, bad
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _BG31_STEP19.get(tag)
+        step = _BG31_STEP3.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -3372,19 +3145,19 @@ def read_BG_31(element: etree._Element, union: Union) -> Result:
     found: Found = {}
     bad: list[str] = []
     out: Out = [{}]  # BG-31
-    _BG31_n20(element, found, union, out, bad)
+    _BG31_n1(element, found, union, out, bad)
     return found, {'BG-31': out[0]}, bad
 
 
 # ---- BG-32
-_BG32_TEXT1 = {  # tag -> (field, group in out, attribute)
+_BG32_TEXT2 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-160', 0, 'name'),
     _CBC + 'Value': ('BT-161', 0, 'value'),
 }
-def _BG32_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG32_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-32: (the group element)
     for child in element:
-        text = _BG32_TEXT1.get(child.tag)
+        text = _BG32_TEXT2.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -3399,18 +3172,18 @@ def read_BG_32(element: etree._Element, union: Union) -> Result:
     found: Found = {}
     bad: list[str] = []
     out: Out = [{}]  # BG-32
-    _BG32_n2(element, found, union, out, bad)
+    _BG32_n1(element, found, union, out, bad)
     return found, {'BG-32': out[0]}, bad
 
 
 # ---- BG-5
-_BG5_TEXT1 = {  # tag -> (field, group in out, attribute)
+_BG5_TEXT2 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Line': ('BT-162', 0, 'address_line'),
 }
-def _BG5_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG5_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-5: cac:AddressLine
     for child in element:
-        text = _BG5_TEXT1.get(child.tag)
+        text = _BG5_TEXT2.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -3420,13 +3193,13 @@ def _BG5_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: 
                     if raw:
                         out[group][attribute] = raw
 
-_BG5_TEXT3 = {  # tag -> (field, group in out, attribute)
+_BG5_TEXT4 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-40', 0, 'country_code'),
 }
-def _BG5_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG5_n3(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-5: cac:Country
     for child in element:
-        text = _BG5_TEXT3.get(child.tag)
+        text = _BG5_TEXT4.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -3436,22 +3209,22 @@ def _BG5_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: 
                     if raw:
                         out[group][attribute] = raw
 
-_BG5_TEXT5 = {  # tag -> (field, group in out, attribute)
+_BG5_TEXT6 = {  # tag -> (field, group in out, attribute)
     _CBC + 'StreetName': ('BT-35', 0, 'street'),
     _CBC + 'AdditionalStreetName': ('BT-36', 0, 'additional_street'),
     _CBC + 'CityName': ('BT-37', 0, 'city'),
     _CBC + 'PostalZone': ('BT-38', 0, 'postal_code'),
     _CBC + 'CountrySubentity': ('BT-39', 0, 'subdivision'),
 }
-_BG5_STEP6 = {
-    _CAC + 'AddressLine': _BG5_n2,
-    _CAC + 'Country': _BG5_n4,
+_BG5_STEP7 = {
+    _CAC + 'AddressLine': _BG5_n1,
+    _CAC + 'Country': _BG5_n3,
 }
-def _BG5_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG5_n5(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-5: (the group element)
     for child in element:
         tag = child.tag
-        text = _BG5_TEXT5.get(tag)
+        text = _BG5_TEXT6.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -3461,7 +3234,7 @@ def _BG5_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: 
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _BG5_STEP6.get(tag)
+        step = _BG5_STEP7.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -3470,18 +3243,18 @@ def read_BG_5(element: etree._Element, union: Union) -> Result:
     found: Found = {}
     bad: list[str] = []
     out: Out = [{}]  # BG-5
-    _BG5_n7(element, found, union, out, bad)
+    _BG5_n5(element, found, union, out, bad)
     return found, {'BG-5': out[0]}, bad
 
 
 # ---- BG-8
-_BG8_TEXT1 = {  # tag -> (field, group in out, attribute)
+_BG8_TEXT2 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Line': ('BT-163', 0, 'address_line'),
 }
-def _BG8_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG8_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-8: cac:AddressLine
     for child in element:
-        text = _BG8_TEXT1.get(child.tag)
+        text = _BG8_TEXT2.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -3491,13 +3264,13 @@ def _BG8_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: 
                     if raw:
                         out[group][attribute] = raw
 
-_BG8_TEXT3 = {  # tag -> (field, group in out, attribute)
+_BG8_TEXT4 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-55', 0, 'country_code'),
 }
-def _BG8_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG8_n3(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-8: cac:Country
     for child in element:
-        text = _BG8_TEXT3.get(child.tag)
+        text = _BG8_TEXT4.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -3507,22 +3280,22 @@ def _BG8_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: 
                     if raw:
                         out[group][attribute] = raw
 
-_BG8_TEXT5 = {  # tag -> (field, group in out, attribute)
+_BG8_TEXT6 = {  # tag -> (field, group in out, attribute)
     _CBC + 'StreetName': ('BT-50', 0, 'street'),
     _CBC + 'AdditionalStreetName': ('BT-51', 0, 'additional_street'),
     _CBC + 'CityName': ('BT-52', 0, 'city'),
     _CBC + 'PostalZone': ('BT-53', 0, 'postal_code'),
     _CBC + 'CountrySubentity': ('BT-54', 0, 'subdivision'),
 }
-_BG8_STEP6 = {
-    _CAC + 'AddressLine': _BG8_n2,
-    _CAC + 'Country': _BG8_n4,
+_BG8_STEP7 = {
+    _CAC + 'AddressLine': _BG8_n1,
+    _CAC + 'Country': _BG8_n3,
 }
-def _BG8_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG8_n5(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-8: (the group element)
     for child in element:
         tag = child.tag
-        text = _BG8_TEXT5.get(tag)
+        text = _BG8_TEXT6.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -3532,7 +3305,7 @@ def _BG8_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: 
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _BG8_STEP6.get(tag)
+        step = _BG8_STEP7.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -3541,35 +3314,18 @@ def read_BG_8(element: etree._Element, union: Union) -> Result:
     found: Found = {}
     bad: list[str] = []
     out: Out = [{}]  # BG-8
-    _BG8_n7(element, found, union, out, bad)
+    _BG8_n5(element, found, union, out, bad)
     return found, {'BG-8': out[0]}, bad
 
 
 # ---- BG-10
-def _BG10_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
-    # BG-10: cac:PartyIdentification/cbc:ID
-    found.setdefault('BT-60', []).append(element)
-    raw = element.get('schemeID')
-    if raw is not None:  # no attribute: nothing selected
-        found.setdefault('BT-60-1', []).append(raw)
-
-_BG10_STEP2 = {
-    _CBC + 'ID': _BG10_n1,
-}
-def _BG10_n3(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
-    # BG-10: cac:PartyIdentification
-    for child in element:
-        step = _BG10_STEP2.get(child.tag)
-        if step is not None:
-            step(child, found, union, out, bad)
-
-_BG10_TEXT4 = {  # tag -> (field, group in out, attribute)
+_BG10_TEXT2 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Name': ('BT-59', 0, 'trading_name'),
 }
-def _BG10_n5(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG10_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-10: cac:PartyName
     for child in element:
-        text = _BG10_TEXT4.get(child.tag)
+        text = _BG10_TEXT2.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -3579,7 +3335,7 @@ def _BG10_n5(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-def _BG10_n6(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG10_n3(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-10: cac:PartyLegalEntity/cbc:CompanyID
     raw = element.text
     if 'BT-61' not in found:  # the first one counts
@@ -3596,25 +3352,25 @@ def _BG10_n6(element: etree._Element, found: Found, union: Union, out: Out, bad:
             if raw:
                 out[0]['org_number_scheme'] = raw
 
-_BG10_STEP7 = {
-    _CBC + 'CompanyID': _BG10_n6,
+_BG10_STEP5 = {
+    _CBC + 'CompanyID': _BG10_n3,
 }
-def _BG10_n8(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG10_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-10: cac:PartyLegalEntity
     for child in element:
-        step = _BG10_STEP7.get(child.tag)
+        step = _BG10_STEP5.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_BG10_STEP9 = {
-    _CAC + 'PartyIdentification': _BG10_n3,
-    _CAC + 'PartyName': _BG10_n5,
-    _CAC + 'PartyLegalEntity': _BG10_n8,
+_BG10_STEP7 = {
+    _CAC + 'PartyIdentification': _DOC_n98,
+    _CAC + 'PartyName': _BG10_n1,
+    _CAC + 'PartyLegalEntity': _BG10_n4,
 }
-def _BG10_n10(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG10_n6(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-10: (the group element)
     for child in element:
-        step = _BG10_STEP9.get(child.tag)
+        step = _BG10_STEP7.get(child.tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -3623,18 +3379,18 @@ def read_BG_10(element: etree._Element, union: Union) -> Result:
     found: Found = {}
     bad: list[str] = []
     out: Out = [{}]  # BG-10
-    _BG10_n10(element, found, union, out, bad)
+    _BG10_n6(element, found, union, out, bad)
     return found, {'BG-10': out[0]}, bad
 
 
 # ---- BG-12
-_BG12_TEXT1 = {  # tag -> (field, group in out, attribute)
+_BG12_TEXT2 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Line': ('BT-164', 0, 'address_line'),
 }
-def _BG12_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG12_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-12: cac:AddressLine
     for child in element:
-        text = _BG12_TEXT1.get(child.tag)
+        text = _BG12_TEXT2.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -3644,13 +3400,13 @@ def _BG12_n2(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-_BG12_TEXT3 = {  # tag -> (field, group in out, attribute)
+_BG12_TEXT4 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-69', 0, 'country_code'),
 }
-def _BG12_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG12_n3(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-12: cac:Country
     for child in element:
-        text = _BG12_TEXT3.get(child.tag)
+        text = _BG12_TEXT4.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -3660,22 +3416,22 @@ def _BG12_n4(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-_BG12_TEXT5 = {  # tag -> (field, group in out, attribute)
+_BG12_TEXT6 = {  # tag -> (field, group in out, attribute)
     _CBC + 'StreetName': ('BT-64', 0, 'street'),
     _CBC + 'AdditionalStreetName': ('BT-65', 0, 'additional_street'),
     _CBC + 'CityName': ('BT-66', 0, 'city'),
     _CBC + 'PostalZone': ('BT-67', 0, 'postal_code'),
     _CBC + 'CountrySubentity': ('BT-68', 0, 'subdivision'),
 }
-_BG12_STEP6 = {
-    _CAC + 'AddressLine': _BG12_n2,
-    _CAC + 'Country': _BG12_n4,
+_BG12_STEP7 = {
+    _CAC + 'AddressLine': _BG12_n1,
+    _CAC + 'Country': _BG12_n3,
 }
-def _BG12_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG12_n5(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-12: (the group element)
     for child in element:
         tag = child.tag
-        text = _BG12_TEXT5.get(tag)
+        text = _BG12_TEXT6.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -3685,7 +3441,7 @@ def _BG12_n7(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _BG12_STEP6.get(tag)
+        step = _BG12_STEP7.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -3694,18 +3450,18 @@ def read_BG_12(element: etree._Element, union: Union) -> Result:
     found: Found = {}
     bad: list[str] = []
     out: Out = [{}]  # BG-12
-    _BG12_n7(element, found, union, out, bad)
+    _BG12_n5(element, found, union, out, bad)
     return found, {'BG-12': out[0]}, bad
 
 
 # ---- BG-15
-_BG15_TEXT1 = {  # tag -> (field, group in out, attribute)
+_BG15_TEXT2 = {  # tag -> (field, group in out, attribute)
     _CBC + 'Line': ('BT-165', 0, 'address_line'),
 }
-def _BG15_n2(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG15_n1(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-15: cac:AddressLine
     for child in element:
-        text = _BG15_TEXT1.get(child.tag)
+        text = _BG15_TEXT2.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -3715,13 +3471,13 @@ def _BG15_n2(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-_BG15_TEXT3 = {  # tag -> (field, group in out, attribute)
+_BG15_TEXT4 = {  # tag -> (field, group in out, attribute)
     _CBC + 'IdentificationCode': ('BT-80', 0, 'country_code'),
 }
-def _BG15_n4(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG15_n3(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-15: cac:Country
     for child in element:
-        text = _BG15_TEXT3.get(child.tag)
+        text = _BG15_TEXT4.get(child.tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -3731,22 +3487,22 @@ def _BG15_n4(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
 
-_BG15_TEXT5 = {  # tag -> (field, group in out, attribute)
+_BG15_TEXT6 = {  # tag -> (field, group in out, attribute)
     _CBC + 'StreetName': ('BT-75', 0, 'street'),
     _CBC + 'AdditionalStreetName': ('BT-76', 0, 'additional_street'),
     _CBC + 'CityName': ('BT-77', 0, 'city'),
     _CBC + 'PostalZone': ('BT-78', 0, 'postal_code'),
     _CBC + 'CountrySubentity': ('BT-79', 0, 'subdivision'),
 }
-_BG15_STEP6 = {
-    _CAC + 'AddressLine': _BG15_n2,
-    _CAC + 'Country': _BG15_n4,
+_BG15_STEP7 = {
+    _CAC + 'AddressLine': _BG15_n1,
+    _CAC + 'Country': _BG15_n3,
 }
-def _BG15_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG15_n5(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-15: (the group element)
     for child in element:
         tag = child.tag
-        text = _BG15_TEXT5.get(tag)
+        text = _BG15_TEXT6.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -3756,7 +3512,7 @@ def _BG15_n7(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _BG15_STEP6.get(tag)
+        step = _BG15_STEP7.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -3765,7 +3521,7 @@ def read_BG_15(element: etree._Element, union: Union) -> Result:
     found: Found = {}
     bad: list[str] = []
     out: Out = [{}]  # BG-15
-    _BG15_n7(element, found, union, out, bad)
+    _BG15_n5(element, found, union, out, bad)
     return found, {'BG-15': out[0]}, bad
 
 
@@ -3826,17 +3582,17 @@ def _BG20_n5(element: etree._Element, found: Found, union: Union, out: Out, bad:
             elif raw.strip():
                 bad.append('BT-96')
 
-_BG20_TEXT6 = {  # tag -> (field, group in out, attribute)
+_BG20_TEXT7 = {  # tag -> (field, group in out, attribute)
     _CBC + 'ID': ('BT-95', 0, 'vat_category'),
 }
-_BG20_STEP7 = {
+_BG20_STEP8 = {
     _CBC + 'Percent': _BG20_n5,
 }
-def _BG20_n8(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG20_n6(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-20: cac:TaxCategory
     for child in element:
         tag = child.tag
-        text = _BG20_TEXT6.get(tag)
+        text = _BG20_TEXT7.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -3846,26 +3602,26 @@ def _BG20_n8(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _BG20_STEP7.get(tag)
+        step = _BG20_STEP8.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
-_BG20_TEXT9 = {  # tag -> (field, group in out, attribute)
+_BG20_TEXT10 = {  # tag -> (field, group in out, attribute)
     _CBC + 'AllowanceChargeReason': ('BT-97', 0, 'reason'),
     _CBC + 'AllowanceChargeReasonCode': ('BT-98', 0, 'reason_code'),
 }
-_BG20_STEP10 = {
+_BG20_STEP11 = {
     _CBC + 'ChargeIndicator': _BG20_n1,
     _CBC + 'Amount': _BG20_n2,
     _CBC + 'BaseAmount': _BG20_n3,
     _CBC + 'MultiplierFactorNumeric': _BG20_n4,
-    _CAC + 'TaxCategory': _BG20_n8,
+    _CAC + 'TaxCategory': _BG20_n6,
 }
-def _BG20_n11(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG20_n9(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-20: (the group element)
     for child in element:
         tag = child.tag
-        text = _BG20_TEXT9.get(tag)
+        text = _BG20_TEXT10.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -3875,7 +3631,7 @@ def _BG20_n11(element: etree._Element, found: Found, union: Union, out: Out, bad
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _BG20_STEP10.get(tag)
+        step = _BG20_STEP11.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -3884,7 +3640,7 @@ def read_BG_20(element: etree._Element, union: Union) -> Result:
     found: Found = {}
     bad: list[str] = []
     out: Out = [{}]  # BG-20
-    _BG20_n11(element, found, union, out, bad)
+    _BG20_n9(element, found, union, out, bad)
     return found, {'BG-20': out[0]}, bad
 
 
@@ -3934,21 +3690,21 @@ def _BG27_n4(element: etree._Element, found: Found, union: Union, out: Out, bad:
             elif raw.strip():
                 bad.append('BT-138')
 
-_BG27_TEXT5 = {  # tag -> (field, group in out, attribute)
+_BG27_TEXT6 = {  # tag -> (field, group in out, attribute)
     _CBC + 'AllowanceChargeReason': ('BT-139', 0, 'reason'),
     _CBC + 'AllowanceChargeReasonCode': ('BT-140', 0, 'reason_code'),
 }
-_BG27_STEP6 = {
+_BG27_STEP7 = {
     _CBC + 'ChargeIndicator': _BG27_n1,
     _CBC + 'Amount': _BG27_n2,
     _CBC + 'BaseAmount': _BG27_n3,
     _CBC + 'MultiplierFactorNumeric': _BG27_n4,
 }
-def _BG27_n7(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
+def _BG27_n5(element: etree._Element, found: Found, union: Union, out: Out, bad: list[str]) -> None:
     # BG-27: (the group element)
     for child in element:
         tag = child.tag
-        text = _BG27_TEXT5.get(tag)
+        text = _BG27_TEXT6.get(tag)
         if text is not None:  # a text field
             field, group, attribute = text
             if field not in found:  # the first one counts
@@ -3958,7 +3714,7 @@ def _BG27_n7(element: etree._Element, found: Found, union: Union, out: Out, bad:
                     if raw:
                         out[group][attribute] = raw
             continue
-        step = _BG27_STEP6.get(tag)
+        step = _BG27_STEP7.get(tag)
         if step is not None:
             step(child, found, union, out, bad)
 
@@ -3967,7 +3723,7 @@ def read_BG_27(element: etree._Element, union: Union) -> Result:
     found: Found = {}
     bad: list[str] = []
     out: Out = [{}]  # BG-27
-    _BG27_n7(element, found, union, out, bad)
+    _BG27_n5(element, found, union, out, bad)
     return found, {'BG-27': out[0]}, bad
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -199,12 +199,16 @@ def _rate_of(net: Decimal, vat: Decimal) -> Decimal | None:
 
 
 def vat_breakdown(
-    net: Decimal | None, vat: Decimal | None, rows: Sequence[TableRow]
+    net: Decimal | None,
+    vat: Decimal | None,
+    rows: Sequence[TableRow],
+    printed: Mapping[Decimal, tuple[Decimal, Decimal]] | None = None,
 ) -> list[tuple[Decimal, Decimal, Decimal]]:
     """``[(rate, taxable, vat)]`` that adds up to the totals, or ``[]`` when none is sure.
 
     From the lines' VAT rates when every line has one and the per-rate VAT sums to
-    the VAT total; otherwise a single known rate that explains net -> VAT exactly.
+    the VAT total; otherwise from the printed VAT rows (rate, base, VAT) when they add up
+    to the totals; otherwise a single known rate that explains net -> VAT exactly.
     """
     if net is None or vat is None:
         return []
@@ -220,6 +224,12 @@ def vat_breakdown(
         total_base = sum((b for _, b, _ in groups), Decimal(0))
         total_vat = sum((t for _, _, t in groups), Decimal(0))
         if _close(total_base, net) and _close(total_vat, vat, Decimal("0.02") * len(groups)):
+            return groups
+    if printed:
+        groups = [(rate, base, amount) for rate, (base, amount) in sorted(printed.items())[::-1]]
+        if _close(sum((b for _, b, _ in groups), Decimal(0)), net) and _close(
+            sum((t for _, _, t in groups), Decimal(0)), vat
+        ):
             return groups
     rate = _rate_of(net, vat)
     if rate is not None:

@@ -83,17 +83,18 @@ def currency(lines: Sequence[Line]) -> Pick | None:
     codes: Counter[str] = Counter()
     symbols: Counter[str] = Counter()
     first: dict[str, str] = {}
-    norwegian = False
+    norwegian = any(w.text.lower().strip(".:,") in _NORWEGIAN for line in lines for w in line.words)
     for line in lines:
         for phrase in line.phrases:
             for word in phrase.words:
-                norwegian = norwegian or word.text.lower().strip(".:,") in _NORWEGIAN
                 found = read_currency([_token(word)])
                 if found is not None:
                     codes[str(found.value)] += 1
                     first.setdefault(str(found.value), found.locator())
                 for symbol, code in _SYMBOLS.items():
                     text = word.text.lower()
+                    if symbol == "$" and word.confidence < 1.0 and norwegian:
+                        continue  # OCR reads the S or 5 of a Norwegian page as "$" ("$015")
                     if text == symbol or (len(symbol) == 1 and _with_amount(symbol, text)):
                         symbols[code] += 1
                         first.setdefault(code, phrase.locator())

@@ -31,6 +31,8 @@ from bilag.domain.model import (
 from bilag.domain.problems import ProblemCode
 from parsers.base import ParseContext
 from parsers.fields.amounts import AmountChoice, choose_totals, vat_breakdown
+from parsers.fields.date_pair import issue_and_due
+from parsers.fields.dates import unlabelled_dates
 from parsers.fields.document import currency as find_currency
 from parsers.fields.document import document_type, other_document_kind
 from parsers.fields.lines import Line, build_lines
@@ -46,41 +48,23 @@ from parsers.fields.references import (
 from parsers.fields.table import read_line_table
 from parsers.fields.values import (
     CURRENCIES,
+    ID_STOP,
+    READERS,
     Found,
     Hit,
     Pick,
-    Reader,
     Token,
+    best_pick,
     find_hits,
-    read_account,
     read_amount,
-    read_date,
     read_identifier,
-    read_kid,
-    read_orgnr,
     value_regions,
 )
+from parsers.fields.vat_rows import printed_vat_rows
 from parsers.layout import Word
 
 __all__ = ["extract"]
 
-_READERS: Mapping[str, Reader] = {
-    "invoice_number": read_identifier,
-    "preceding_invoice": read_identifier,
-    "order_reference": read_identifier,
-    "issue_date": read_date,
-    "due_date": read_date,
-    "payment_reference": read_kid,
-    "bank_account": read_account,
-    "org_number": read_orgnr,
-    "gross_total": read_amount,
-    "net_total": read_amount,
-    "vat_total": read_amount,
-    "payable_amount": read_amount,
-    "prepaid_amount": read_amount,
-    "rounding_amount": read_amount,
-    "fee_amount": read_amount,
-}
 # the most a label-found value of each kind may claim before any cross-check
 _CAPS: Mapping[str, float] = {
     "invoice_number": 0.95,
@@ -110,7 +94,7 @@ def _candidates(
 ) -> dict[str, list[Pick]]:
     out: dict[str, list[Pick]] = {}
     for hit in hits:
-        reader = _READERS.get(hit.field)
+        reader = READERS.get(hit.field)
         if reader is None:
             continue
         field = hit.field
@@ -126,6 +110,8 @@ def _candidates(
         for method, weight, tokens in regions:
             if method == "below" and strength < 0.6:
                 continue  # a bare "Nr." says too little to reach into the next line
+            if method != "inline" and reader is read_identifier and _goes_on(hit):
+                continue  # "Invoice fee  49.00": the label starts another phrase
             if method != "inline" and any(t.norm in OTHER_INVOICE for t in tokens):
                 continue  # "Credits invoice F-13397 of 06.02.2026": that invoice's values
             found = reader(tokens)
@@ -170,6 +156,14 @@ def _amount_context(hit: Hit, method: str, tokens: Sequence[Token], found: Found
     return factor
 
 
+def _goes_on(hit: Hit) -> bool:
+    """Whether a word follows the label in its phrase (``Invoice fee``, ``Order
+    confirmation``): the phrase names something else, and what stands beside or below it
+    is that thing's value."""
+    first = hit.inline[0] if hit.inline else None
+    return first is not None and _is_word(first) and first.norm.strip("#:.") not in ID_STOP
+
+
 def _is_word(token: Token) -> bool:
     bare = token.norm.strip("().:*")
     return (
@@ -210,17 +204,6 @@ def _amount_order(
     ordered += [(m, w * (0.85 if right else 1.0), t) for m, w, t in regions if m == "inline"]
     ordered += [r for r in regions if r[0] == "below"]
     return ordered
-
-
-def _best(picks: Sequence[Pick]) -> Pick | None:
-    """The most confident pick; less sure when another label says something else."""
-    best = max(picks, key=lambda p: p.confidence, default=None)
-    if best is None:
-        return None
-    rival = max((p.confidence for p in picks if p.value != best.value), default=0.0)
-    if rival >= 0.5 * best.confidence:
-        return Pick(best.value, best.confidence * 0.8, best.locator + " contested", best.raw)
-    return best
 
 
 def _amount_picks(picks: Sequence[Pick], *, signed: bool = False) -> list[AmountChoice]:
@@ -297,13 +280,17 @@ def extract(
     gross = keep("gross_total", _from_amount(totals.gross))
     net = keep("net_total", _from_amount(totals.net))
     vat = keep("vat_total", _from_amount(totals.vat))
-    invoice_number = keep("invoice_number", _best(picks.get("invoice_number", [])))
-    issue, due = _dates(picks)
+    invoice_number = keep("invoice_number", best_pick(picks.get("invoice_number", [])))
+    issue, due = issue_and_due(picks)
+    if any(w.confidence < 1.0 for w in words):  # OCR may have lost the labels, not the dates
+        issue, due = unlabelled_dates(
+            lines, hits, heights, issue, due, credit=doc_type is DocumentType.CREDIT_NOTE
+        )
     issue_date = keep("issue_date", issue)
     due_date = keep("due_date", due)
-    kid = keep("payment_reference", _best(picks.get("payment_reference", [])))
-    order = keep("order_reference", _best(picks.get("order_reference", [])))
-    preceding = _best(picks.get("preceding_invoice", []))
+    kid = keep("payment_reference", best_pick(picks.get("payment_reference", [])))
+    order = keep("order_reference", best_pick(picks.get("order_reference", [])))
+    preceding = best_pick(picks.get("preceding_invoice", []))
     currency = keep("currency", find_currency(lines))
 
     other = other_document_kind(lines) if doc_type is None else None
@@ -351,7 +338,10 @@ def extract(
     issue_date = keep("issue_date", hinted["issue_date"]) if "issue_date" in hinted else issue_date
     due_date = keep("due_date", hinted["due_date"]) if "due_date" in hinted else due_date
     breakdown = vat_breakdown(
-        net if isinstance(net, Decimal) else None, vat if isinstance(vat, Decimal) else None, rows
+        net if isinstance(net, Decimal) else None,
+        vat if isinstance(vat, Decimal) else None,
+        rows,
+        printed_vat_rows(lines),
     )
     credit = doc_type is DocumentType.CREDIT_NOTE
     lines_out = tuple(
@@ -421,24 +411,6 @@ def _from_amount(choice: AmountChoice | None) -> Pick | None:
     if choice is None:
         return None
     return Pick(choice.value, choice.confidence, choice.locator, choice.raw)
-
-
-def _dates(picks: Mapping[str, Sequence[Pick]]) -> tuple[Pick | None, Pick | None]:
-    issue = _best(picks.get("issue_date", []))
-    due = _best([p for p in picks.get("due_date", []) if not issue or p.value != issue.value])
-    due = due or _best(picks.get("due_date", []))
-    issued = issue.value if issue else None
-    falls_due = due.value if due else None
-    if issue and due and isinstance(issued, date) and isinstance(falls_due, date):
-        if falls_due < issued:  # one of the two is misread: trust neither much
-            issue = Pick(issued, issue.confidence * 0.6, issue.locator, issue.raw)
-            due = Pick(falls_due, due.confidence * 0.6, due.locator, due.raw)
-        elif (falls_due - issued).days <= 120:
-            # two dates in the usual order and distance back each other up
-            due = Pick(due.value, min(0.97, due.confidence + 0.05), due.locator, due.raw)
-            if "contested" not in issue.locator and due.confidence >= 0.9:
-                issue = Pick(issued, max(issue.confidence, 0.85), issue.locator, issue.raw)
-    return issue, due
 
 
 def _looks_like_invoice(

@@ -18,6 +18,10 @@ from parsers.layout import Word
 __all__ = ["Line", "Phrase", "build_lines", "normalise"]
 
 _PHRASE_GAP = 0.9  # gap wider than this many text heights starts a new phrase
+# OCR boxes hug the ink (a PDF's span the font's height), so for OCR words a gap is also
+# measured in character widths: a typewriter's one space is ~1.4 of them beside the ink
+# of its narrow digits, its columns two spaces or more
+_PITCH_GAP = 1.8
 
 
 def normalise(text: str) -> str:
@@ -135,11 +139,19 @@ def _bands(words: list[Word]) -> list[list[Word]]:
 
 def _phrases(band: Sequence[Word], line_index: int) -> tuple[Phrase, ...]:
     ordered = sorted(band, key=lambda w: w.x0)
-    height = statistics.median(w.bottom - w.top for w in ordered)
+    gap = _PHRASE_GAP * statistics.median(w.bottom - w.top for w in ordered)
+    if any(w.confidence < 1.0 for w in ordered):
+        gap = max(gap, _PITCH_GAP * _pitch(ordered))
     groups: list[list[Word]] = [[ordered[0]]]
     for prev, word in itertools.pairwise(ordered):
-        if word.x0 - prev.x1 > _PHRASE_GAP * height:
+        if word.x0 - prev.x1 > gap:
             groups.append([word])
         else:
             groups[-1].append(word)
     return tuple(Phrase(tuple(g), line_index) for g in groups)
+
+
+def _pitch(words: Sequence[Word]) -> float:
+    """The median width of a character in the line's words of three characters or more."""
+    widths = [(w.x1 - w.x0) / len(w.text) for w in words if len(w.text) >= 3]
+    return statistics.median(widths) if widths else 0.0

@@ -18,27 +18,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from bilag.domain.memory import FieldHint
+from bilag.domain.memory import HINTED_FIELDS, FieldHint
 from parsers.fields.lines import Line, Phrase, normalise
 from parsers.fields.values import (
+    READERS,
     Found,
     Pick,
     Reader,
-    read_date,
-    read_identifier,
-    read_kid,
     tokens_of,
 )
 
 __all__ = ["remembered_picks"]
 
-_READERS: Mapping[str, Reader] = {
-    "invoice_number": read_identifier,
-    "order_reference": read_identifier,
-    "payment_reference": read_kid,
-    "issue_date": read_date,
-    "due_date": read_date,
-}
+_READERS: Mapping[str, Reader] = {f: READERS[f] for f in HINTED_FIELDS}
 BY_LABEL = 0.95
 BY_PLACE = 0.85
 _SLACK = 0.02  # share of the page a remembered box is widened by on each side

@@ -10,285 +10,20 @@ confidence rather than a confident guess.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
-from bilag.domain.identifiers import account_of_iban, digits_only, is_issued_orgnr
+from bilag.domain.identifiers import account_of_iban, digits_only
 from bilag.domain.model import Party
 from parsers.base import ParseContext
+from parsers.fields.blocks import OrgOccurrence, Region, buyer_regions, in_block, org_occurrences
 from parsers.fields.buyer import find_buyer_name
-from parsers.fields.cues import (
-    BUYER_BLOCK,
-    CREDIT_TITLES,
-    INVOICE_TITLES,
-    LEGAL_SUFFIXES,
-    SELLER_BLOCK,
-)
-from parsers.fields.lines import Line, Phrase, normalise
-from parsers.fields.supplier_match import (
-    SupplierEvidence,
-    SupplierMatch,
-    match_supplier,
-    name_similarity,
-)
-from parsers.fields.values import Found, Pick, read_account, starts_with_label, tokens_of
-from parsers.layout import Word
+from parsers.fields.lines import Line
+from parsers.fields.supplier_match import SupplierEvidence, match_supplier
+from parsers.fields.supplier_name import known_name, named_beside_org, supplier_name_candidates
+from parsers.fields.values import Found, Pick, read_account, tokens_of
 
-__all__ = [
-    "Region",
-    "buyer_regions",
-    "in_block",
-    "org_occurrences",
-    "parties",
-    "supplier_name_candidates",
-]
-
-
-@dataclass(frozen=True, slots=True)
-class Region:
-    """An area of a page (below a buyer or seller label) that phrases fall in or not."""
-
-    page: int
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-
-    def holds(self, phrase: Phrase) -> bool:
-        centre_x = (phrase.x0 + phrase.x1) / 2
-        return (
-            phrase.page == self.page
-            and self.x0 <= centre_x <= self.x1
-            and self.top <= phrase.top <= self.bottom
-        )
-
-
-def buyer_regions(
-    lines: Sequence[Line], page_widths: Mapping[int, float], labels: Sequence[str] = BUYER_BLOCK
-) -> list[Region]:
-    """The areas holding the buyer's name and address, below a buyer label
-    (or the seller's, with ``labels=SELLER_BLOCK``)."""
-    regions: list[Region] = []
-    for line in lines:
-        for phrase in line.phrases:
-            norm = normalise(phrase.text)
-            if any(norm == b or norm.startswith(b + " ") for b in labels):
-                height = line.height
-                width = page_widths.get(line.page, phrase.x1 * 2)
-                regions.append(
-                    Region(
-                        line.page,
-                        phrase.x0 - 2 * height,
-                        phrase.x0 + 0.42 * width,
-                        line.top - 0.2 * height,
-                        line.bottom + 7 * height,
-                    )
-                )
-    return regions
-
-
-_ORG_IN_TEXT = re.compile(
-    r"(?<![\dA-Za-z])(NO\s?)?(\d{3}[\s.]?\d{3}[\s.]?\d{3})(\s?MVA)?(?![\d])", re.IGNORECASE
-)
-_ORG_LABEL = re.compile(
-    r"(?i)(org\.?\s*n[ro]|organisasjonsn|organi[sz]ation n|foretaksregisteret|mva|vat|f\.nr)"
-)
-
-
-# a two-letter country code right before the digits: a foreign VAT or company number
-# (not a company form: "Nordlys AS 987 654 325")
-_FOREIGN_PREFIX = re.compile(r"(?<![A-Za-z])(?!NO|AS|DA|SA|AB|OY|AG|KG|UG|BV|NV|CO)[A-Z]{2}[\s:]?$")
-
-# "Kundens org.nr.", "Customer org. no.": a number labelled as the buyer's
-_BUYER_LABEL = re.compile(r"(?i)\b(kunde|kundens|customer|client|buyer|kjøper|käufer)")
-
-
-@dataclass(frozen=True, slots=True)
-class OrgOccurrence:
-    """One valid organisation number as printed, with what surrounds it."""
-
-    digits: str
-    vat_form: bool  # printed as NO ... MVA
-    labelled: bool  # an org-number label precedes it on the line
-    in_buyer_block: bool
-    found: Found
-
-
-def org_occurrences(lines: Sequence[Line], buyer: Sequence[Region]) -> list[OrgOccurrence]:
-    """Every valid Norwegian organisation number printed on the document."""
-    out: list[OrgOccurrence] = []
-    for line in lines:
-        for phrase in line.phrases:
-            text = phrase.text
-            if not any(c.isdigit() for c in text):
-                continue
-            for m in _ORG_IN_TEXT.finditer(text):
-                digits = digits_only(m[2])
-                if not is_issued_orgnr(digits):
-                    continue
-                before = line.text[: line.text.find(m[0])] if m[0] in line.text else ""
-                if not m[1] and _FOREIGN_PREFIX.search(text[: m.start()]):
-                    continue  # "VAT No. DE 828195391": another country's number
-                vat_form = bool(m[3])  # NO 987 654 321 MVA or 987 654 321 MVA
-                tokens = tokens_of(phrase)
-                words = tuple(t.word for t in tokens if any(c.isdigit() for c in t.raw))
-                out.append(
-                    OrgOccurrence(
-                        digits,
-                        vat_form,
-                        bool(_ORG_LABEL.search(before[-40:])) or vat_form,
-                        any(r.holds(phrase) for r in buyer)
-                        or bool(_BUYER_LABEL.search(before[-40:])),
-                        Found(digits, m[0], words or phrase.words, 1.1),
-                    )
-                )
-    return out
-
-
-def _is_title(norm: str) -> bool:
-    return norm in INVOICE_TITLES or norm in CREDIT_TITLES
-
-
-def supplier_name_candidates(
-    lines: Sequence[Line],
-    buyer: Sequence[Region],
-    supplier_org_lines: Sequence[int],
-    page_heights: Mapping[int, float],
-    page_widths: Mapping[int, float],
-    buyer_org_lines: Sequence[int] = (),
-    own_names: Sequence[str] = (),
-) -> list[tuple[float, Phrase]]:
-    """(score 0..1, phrase) for phrases that may be the supplier's name, best first; the
-    company's own names (``own_names``, from the workspace) are never among them."""
-    out: list[tuple[float, Phrase]] = []
-    seller = buyer_regions(lines, page_widths, SELLER_BLOCK)
-    org_phrases = [
-        p for i in supplier_org_lines for p in lines[i].phrases if len(digits_only(p.text)) >= 9
-    ]
-    tallest = max((p.height for ln in lines if ln.page == 1 for p in ln.phrases), default=1.0)
-    for line in lines:
-        for phrase in _name_phrases(line):
-            if any(r.holds(phrase) for r in buyer):
-                continue
-            norm = normalise(phrase.text)
-            tokens = norm.replace(",", " ").split()
-            if not tokens or _is_title(norm) or not any(c.isalpha() for c in norm):
-                continue
-            if norm in BUYER_BLOCK or norm in SELLER_BLOCK or starts_with_label(phrase):
-                continue  # a label ("Verkäufer", "Bill to", "BELØP Å BETALE") names no one
-            if any(name_similarity(own, phrase.text) >= 88 for own in own_names):
-                continue  # the invoice is addressed to us: our name is the buyer's
-            if sum(c.isdigit() for c in norm) > 3 or "@" in norm or ":" in phrase.text:
-                continue
-            suffix = tokens[-1] in LEGAL_SUFFIXES and len(tokens) >= 2
-            near_org = any(in_block(phrase, org) for org in org_phrases)
-            near_buyer_org = any(0 <= i - line.index <= 3 for i in buyer_org_lines)
-            top = line.page == 1 and line.top < 0.2 * page_heights.get(1, 800)
-            score = 0.0
-            if suffix:
-                score += 0.45
-            if any(r.holds(phrase) for r in seller):
-                score += 0.4
-            if near_org:
-                score += 0.2
-            if top:
-                score += 0.2
-            if phrase.height >= 0.95 * tallest and line.page == 1:
-                score += 0.15
-            if line.page == 1 and line.index < 4 and _letterhead_caps(phrase.text):
-                score += 0.2  # "SANYU STATIONERY SHOP" opening a receipt
-            if line.page != 1:
-                score -= 0.2
-            if near_buyer_org and not near_org:
-                score -= 0.3  # the name above the buyer's org number is the buyer's
-            if score >= 0.35:
-                out.append((min(score, 1.0), phrase))
-    out.sort(key=lambda sp: (-sp[0], sp[1].page, sp[1].top))
-    return out
-
-
-def in_block(phrase: Phrase, org: Phrase) -> bool:
-    """Whether ``phrase`` is in the party block that holds the organisation number ``org``:
-    on its line, or up to six lines above or below it in the same column (a letterhead:
-    name, street, postcode and place, phone, e-mail, org. number)."""
-    if phrase.line_index == org.line_index:
-        return True
-    overlap = min(phrase.x1, org.x1) - max(phrase.x0, org.x0)
-    return abs(phrase.line_index - org.line_index) <= 6 and overlap > 0
-
-
-def _letterhead_caps(text: str) -> bool:
-    """Capitals and nothing else, in two words or more: how a shop heads its receipt."""
-    compact = text.replace(" ", "")
-    letters = [c for c in compact if c.isalpha()]
-    words = [w for w in text.split() if sum(c.isalpha() for c in w) >= 3]
-    return (
-        len(words) >= 2
-        and len(letters) >= 0.85 * len(compact)
-        and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
-    )
-
-
-_SEPARATORS = frozenset({"|", "·", "•", "–", "-", "/"})
-
-
-def _segments(phrase: Phrase) -> list[Phrase]:
-    """A footer line ``Brattøra Revisjon AS | Hovedveien 9, 8006 Bodø | Org.nr ...`` as its
-    parts: the name is the part before the first separator."""
-    parts: list[list[Word]] = [[]]
-    for word in phrase.words:
-        if word.text in _SEPARATORS:
-            parts.append([])
-        else:
-            parts[-1].append(word)
-    if len(parts) == 1:
-        return [phrase]
-    return [Phrase(tuple(p), phrase.line_index) for p in parts if p]
-
-
-def _rows(phrase: Phrase) -> list[Phrase]:
-    """A phrase whose words sit on two rows (a big name and a small address line beside it
-    share a vertical band: ``Larsen Maskinutleie Sjøgata AS 78``) as one phrase per row."""
-    height = max(w.bottom - w.top for w in phrase.words)
-    centre = sorted(phrase.words, key=lambda w: (w.top + w.bottom) / 2)
-    rows: list[list[Word]] = [[centre[0]]]
-    for prev, word in itertools.pairwise(centre):
-        if (word.top + word.bottom) / 2 - (prev.top + prev.bottom) / 2 > 0.35 * height:
-            rows.append([])
-        rows[-1].append(word)
-    if len(rows) == 1:
-        return [phrase]
-    return [Phrase(tuple(sorted(r, key=lambda w: w.x0)), phrase.line_index) for r in rows]
-
-
-def _name_phrases(line: Line) -> list[Phrase]:
-    return [row for phrase in _joined_phrases(line) for row in _rows(phrase)]
-
-
-def _joined_phrases(line: Line) -> list[Phrase]:
-    """The line's phrases (split at ``|`` separators), where a short phrase ending in a
-    legal suffix (``SDN BHD``, ``AS``) is joined with the phrases close on its left that
-    OCR split off (``MR. | D.I.Y. | SDN BHD``)."""
-    out: list[Phrase] = []
-    for k, phrase in enumerate(line.phrases):
-        if any(w.text in _SEPARATORS for w in phrase.words):
-            out += _segments(phrase)
-            continue
-        tokens = normalise(phrase.text).split()
-        if not tokens or tokens[-1] not in LEGAL_SUFFIXES or len(tokens) > 2 or k == 0:
-            out.append(phrase)
-            continue
-        start = k
-        while start > 0:
-            left, right = line.phrases[start - 1], line.phrases[start]
-            if right.x0 - left.x1 > 3 * right.height or ":" in left.text:
-                break
-            start -= 1
-        words = tuple(w for p in line.phrases[start : k + 1] for w in p.words)
-        out.append(Phrase(words, line.index))
-    return out
+__all__ = ["parties"]
 
 
 _EMAIL = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
@@ -322,14 +57,19 @@ def _accounts(
     return {f"supplier.{'iban' if k == 'iban' else 'bank_account'}": p for k, p in best.items()}
 
 
-def _named_beside_org(
-    name: str, phrase: Phrase, lines: Sequence[Line], org_lines: Sequence[int]
-) -> bool:
-    """Whether ``name`` is printed, a second time, on a line with the supplier's org number."""
-    folded = name.casefold()
-    if len(folded) < 4:
-        return False
-    return any(i != phrase.line_index and folded in lines[i].text.casefold() for i in org_lines)
+# a number printed under one of these labels is that reference, whatever else its digits
+# would pass for (a nine-digit KID can pass the organisation number's check)
+_OTHER_NUMBERS = ("payment_reference", "order_reference")
+
+
+def _labelled_as_other(picks: Mapping[str, Sequence[Pick]]) -> set[str]:
+    """Digits read behind a KID or order-number label: never an unlabelled org number."""
+    return {
+        digits_only(str(p.value))
+        for name in _OTHER_NUMBERS
+        for p in picks.get(name, [])
+        if p.confidence >= 0.8
+    }
 
 
 def _kind_number(value: object) -> tuple[str, str]:
@@ -362,8 +102,9 @@ def parties(
 
     scores: dict[str, float] = {}
     first: dict[str, OrgOccurrence] = {}
+    elsewhere = _labelled_as_other(picks)
     for o in occurrences:
-        if o.digits in own or o.in_buyer_block:
+        if o.digits in own or o.in_buyer_block or (o.digits in elsewhere and not o.labelled):
             continue
         scores[o.digits] = scores.get(o.digits, 0.0) + 0.5 + 0.25 * o.labelled + 0.15 * o.vat_form
         first.setdefault(o.digits, o)
@@ -427,7 +168,7 @@ def parties(
                 f"NO{chosen.digits}MVA", org_pick.confidence, org_pick.locator, org_pick.raw
             )
     if match is not None:
-        name_pick = _known_name(match, names)
+        name_pick = known_name(match, names)
     else:
         buyer_digits = {o.digits for o in occurrences if o.in_buyer_block or o.digits in own}
         buyer_lines = [
@@ -445,7 +186,7 @@ def parties(
             if len(names) > 1 and names[1][0] >= score - 0.05:
                 confidence *= 0.8  # a close second: the guess is a coin toss
             text = phrase.text.strip(" ,;")
-            if _named_beside_org(text, phrase, lines, org_line_indices):
+            if named_beside_org(text, phrase, lines, org_line_indices):
                 # the same name printed again on the line that carries the org number
                 confidence = max(confidence, 0.85)
             confidence *= 0.6 + 0.4 * phrase.confidence
@@ -484,12 +225,3 @@ def parties(
 def _pick(found: Found, confidence: float, how: str) -> Pick:
     scaled = confidence * (0.9 + 0.1 * found.word_confidence)
     return Pick(found.value, scaled, f"{found.locator()} {how}", found.raw)
-
-
-def _known_name(match: SupplierMatch, names: Sequence[tuple[float, Phrase]]) -> Pick:
-    for _, phrase in names:
-        if any(name_similarity(n, phrase.text) >= 88 for n in match.supplier.names):
-            text = phrase.text.strip(" ,;")
-            return Pick(text, 0.95, f"{phrase.locator()} known supplier name", text)
-    known = match.supplier.names[0] if match.supplier.names else None
-    return Pick(known, 0.9 if known else 0.0, f"register via {match.method}", None)

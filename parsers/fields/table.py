@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from parsers.fields import heuristics as h
 from parsers.fields.lines import Line, Phrase, normalise
-from parsers.fields.table_words import TABLE_COLUMNS, TABLE_END
+from parsers.fields.table_words import CARRIED, TABLE_COLUMNS, TABLE_END
 
 __all__ = ["TableRow", "read_line_table"]
 
@@ -62,6 +62,17 @@ def _header_columns(line: Line) -> list[_Column] | None:
 def _ends_table(line: Line) -> bool:
     norm = normalise(line.phrases[0].text)
     return any(norm == end or norm.startswith(end + " ") for end in TABLE_END)
+
+
+def _names_a_line(description: str | None) -> bool:
+    """Whether a row's description text can describe an invoice line: it has words, and
+    it is not the sum carried from one page to the next."""
+    if description is None:
+        return True  # quantity and amount without a text: still a line
+    norm = normalise(description)
+    if not any(c.isalpha() for c in norm):
+        return False
+    return not any(norm == c or norm.startswith(c + " ") for c in CARRIED)
 
 
 def _column_of(phrase: Phrase, columns: Sequence[_Column]) -> _Column:
@@ -141,6 +152,8 @@ def read_line_table(lines: Sequence[Line]) -> list[TableRow]:
         unit_price = _number(cells, "unit_price")
         if description is None and quantity is None:
             continue  # an amount alone under the table is a subtotal, not a line
+        if not _names_a_line(description):
+            continue  # "25 %  12 282,30": a VAT row; "Overført": a page's sum carried over
         confidence = 0.75 * min(w.confidence for w in line.words)
         if quantity is not None and unit_price is not None:
             # quantity x price = amount is a check the row passes or fails

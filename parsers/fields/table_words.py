@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-__all__ = ["TABLE_COLUMNS", "TABLE_END"]
+__all__ = ["CARRIED", "TABLE_COLUMNS", "TABLE_END"]
 
 # table header words -> column kind
 TABLE_COLUMNS: Mapping[str, str] = {
@@ -27,6 +27,9 @@ TABLE_COLUMNS: Mapping[str, str] = {
     "artikel": "description",
     "leistung": "description",
     "désignation": "description",
+    "spesifikasjon": "description",
+    "varetekst": "description",
+    "ytelse": "description",
     "antall": "quantity",
     "antal": "quantity",
     "mengd": "quantity",
@@ -37,6 +40,12 @@ TABLE_COLUMNS: Mapping[str, str] = {
     "menge": "quantity",
     "anzahl": "quantity",
     "quantité": "quantity",
+    "ant.": "quantity",
+    "tal": "quantity",
+    "units": "quantity",
+    "hours": "quantity",
+    "timer": "quantity",
+    "qty.": "quantity",
     "pris": "unit_price",
     "enhetspris": "unit_price",
     "einingspris": "unit_price",
@@ -47,6 +56,12 @@ TABLE_COLUMNS: Mapping[str, str] = {
     "unit price": "unit_price",
     "einzelpreis": "unit_price",
     "preis": "unit_price",
+    "pris pr. enhet": "unit_price",
+    "pris pr enhet": "unit_price",
+    "pris pr. eining": "unit_price",
+    "pris pr eining": "unit_price",
+    "pris per enhet": "unit_price",
+    "unit rate": "unit_price",
     "beløp": "net_amount",
     "sum": "net_amount",
     "amount": "net_amount",
@@ -56,6 +71,13 @@ TABLE_COLUMNS: Mapping[str, str] = {
     "gesamtpreis": "net_amount",
     "gesamt": "net_amount",
     "montant": "net_amount",
+    "nettobeløp": "net_amount",
+    "netto beløp": "net_amount",
+    "net": "net_amount",
+    "net amount": "net_amount",
+    "beløp eks. mva": "net_amount",
+    "beløp eks mva": "net_amount",
+    "line total": "net_amount",
     "mva": "vat_rate",
     "mva%": "vat_rate",
     "mva-sats": "vat_rate",
@@ -64,6 +86,23 @@ TABLE_COLUMNS: Mapping[str, str] = {
     "mwst": "vat_rate",
     "ust": "vat_rate",
     "tva": "vat_rate",
+    "sats": "vat_rate",
+    "vat rate": "vat_rate",
+    "tax": "vat_rate",
+    "tax rate": "vat_rate",
+    # columns a line has that are not read: they keep their words out of the others
+    "enhet": "unit",
+    "enh": "unit",
+    "eining": "unit",
+    "ein": "unit",
+    "unit": "unit",
+    "rabatt": "discount",
+    "discount": "discount",
+    "art.nr": "article",
+    "artnr": "article",
+    "artikkelnr": "article",
+    "varenr": "article",
+    "produktnr": "article",
 }
 
 # a line starting with one of these ends a line table
@@ -87,4 +126,22 @@ TABLE_END = (
     "nettobetrag",
     "amount due",
     "grand total",
+    "net amount",
+    "net total",
+    "nettobeløp",
+    "nettosum",
+    "beløp eks",
+    "lines total",
+    "invoice total",
+    # the heading of a VAT table under the lines
+    "sats",
+    "mva-sats",
+    "mva-grunnlag",
+    "grunnlag",
+    "avgiftsgrunnlag",
+    "tax %",
+    "tax rate",
 )
+
+# a row that carries a page's sum over to the next page: not an invoice line
+CARRIED = ("overført", "carried forward", "brought forward", "übertrag")

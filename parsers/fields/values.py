@@ -8,20 +8,24 @@ the phrase below), each with a weight for how often that placement is right.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from bilag.domain.identifiers import digits_only, is_bank_account, is_iban, is_issued_orgnr, is_kid
 from parsers.fields import heuristics as h
 from parsers.fields.labels import LABELS
 from parsers.fields.lines import Line, Phrase
+from parsers.fields.misread import label_word, set_vocabulary
 from parsers.layout import Word
 
 __all__ = [
+    "ID_STOP",
+    "READERS",
     "Found",
     "Hit",
     "Pick",
     "Token",
+    "best_pick",
     "find_hits",
     "read_account",
     "read_amount",
@@ -34,6 +38,11 @@ __all__ = [
     "tokens_of",
     "value_regions",
 ]
+
+
+# an OCR word at this calibrated confidence or under (raw tesseract < 85) is as often
+# noise as a word (parsers.ocr.tesseract.CALIBRATION)
+NOISE_CONFIDENCE = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +63,17 @@ class Pick:
     locator: str
     raw: str | None
     check: float = 1.0  # the reading's own check (Found.check): < 1 for doubtful readings
+
+
+def best_pick(picks: Sequence[Pick]) -> Pick | None:
+    """The most confident pick; less sure when another label says something else."""
+    best = max(picks, key=lambda p: p.confidence, default=None)
+    if best is None:
+        return None
+    rival = max((p.confidence for p in picks if p.value != best.value), default=0.0)
+    if rival >= 0.5 * best.confidence:
+        return Pick(best.value, best.confidence * 0.8, best.locator + " contested", best.raw)
+    return best
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +109,8 @@ def tokens_of(phrase: Phrase) -> list[Token]:
                 # brackets around a label word change nothing: "(Inclusive of GST)"
                 bare = part.lower().strip("()[]") or part.lower()
                 norm = bare.rstrip(".") if len(bare) > 1 else bare
+                if word.confidence < 1.0:  # OCR: a label word with a letter misread
+                    norm = label_word(norm)
                 out.append(Token(norm or part, part, word))
     return out
 
@@ -117,6 +139,7 @@ for _field, _labels in LABELS.items():
             _INDEX.setdefault(_folded[0], []).append((_folded, _field, _strength * 0.9))
 for _entries in _INDEX.values():
     _entries.sort(key=lambda e: -len(e[0]))
+set_vocabulary({part for entries in _INDEX.values() for parts, _, _ in entries for part in parts})
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,14 +207,22 @@ def starts_with_label(phrase: Phrase) -> bool:
 
 def value_regions(hit: Hit, lines: Sequence[Line]) -> Iterator[tuple[str, float, Sequence[Token]]]:
     """(method, weight, tokens) places where the hit's value may be, best placement first."""
-    if hit.inline:
-        yield "inline", 1.0, hit.inline
+    inline = _without_noise(hit.inline)
+    if inline:
+        yield "inline", 1.0, inline
     label_x1 = hit.label[-1].word.x1
     right = [p for p in hit.line.phrases if p.x0 >= label_x1 and p is not hit.phrase]
+    pieces: list[Sequence[Token]] = []
     for phrase in right[:3]:
         if starts_with_label(phrase):
             break
-        yield "right", 0.95, tokens_of(phrase)
+        pieces.append(_without_noise(tokens_of(phrase)))
+    parts = [p for p in (inline, *pieces[:2]) if p]
+    if hit.label[0].word.confidence < 1.0 and len(parts) > 1:
+        # OCR parts "18. februar 2026" where a dot or a leader's dots went missing
+        yield "inline+right", 0.95, [t for part in parts for t in part]
+    for tokens in pieces:
+        yield "right", 0.95, tokens
     x0, x1 = hit.phrase.x0, max(hit.phrase.x1, label_x1)
     column = _label_column(hit)
     height = hit.line.height
@@ -210,6 +241,24 @@ def value_regions(hit: Hit, lines: Sequence[Line]) -> Iterator[tuple[str, float,
                         continue
                 yield "below", 0.85, tokens
                 return
+
+
+def _without_noise(tokens: Sequence[Token]) -> Sequence[Token]:
+    """The tokens from the first that is not OCR noise: what tesseract makes of a dotted
+    leader or a box rule between a label and its value (``Dato EEG 18. februar``) is a few
+    letters or signs at a confidence no real word of the page gets."""
+    start = 0
+    while start < len(tokens) and _noise(tokens[start]):
+        start += 1
+    return tokens[start:] if start else tokens
+
+
+def _noise(token: Token) -> bool:
+    return (
+        token.word.confidence <= NOISE_CONFIDENCE
+        and len(token.raw) <= 3
+        and not any(c.isdigit() for c in token.raw)
+    )
 
 
 def _label_column(hit: Hit) -> tuple[float, float] | None:
@@ -232,14 +281,14 @@ def _label_column(hit: Hit) -> tuple[float, float] | None:
 Reader = Callable[[Sequence[Token]], Found | None]
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/._]{0,29}$")
-_ID_STOP = frozenset({"nr", "no", "n°", "nº", "nummer", "number", "num", "#", "", "-"})
+ID_STOP = frozenset({"nr", "no", "n°", "nº", "nummer", "number", "num", "#", "", "-"})
 
 
 def read_identifier(tokens: Sequence[Token]) -> Found | None:
     """An invoice or order number: the first token that looks like one (has a digit)."""
     for token in tokens[:3]:
         raw = token.raw.strip("#:,;").rstrip(".")
-        if token.norm.strip("#:.") in _ID_STOP or not raw:
+        if token.norm.strip("#:.") in ID_STOP or not raw:
             continue  # "Invoice no. 123", "Faktura nr: 123"
         if _postcode(tokens, token):
             return None  # "5015 Bergen": an address line beside the label, not a number
@@ -300,7 +349,9 @@ def _amount_check(text: str) -> float:
     return 1.0 if re.search(r"[.,]\d{2}\b|,-", text) else 0.8
 
 
-_ORGNR = re.compile(r"(?<![\dA-Za-z])(?:NO\s?)?(\d{3}[\s.]?\d{3}[\s.]?\d{3})(?:\s?MVA)?(?!\d)")
+# the number stands alone or after "NO", a colon, a bracket, a dot or "#": glued to another
+# sign ("0€828195301", a German "DE" misread) it is some other country's number
+_ORGNR = re.compile(r"(?<![^\s:(.#])(?:NO\s?)?(\d{3}[\s.]?\d{3}[\s.]?\d{3})(?:\s?MVA)?(?!\d)")
 
 
 def read_orgnr(tokens: Sequence[Token]) -> Found | None:
@@ -384,3 +435,23 @@ def _words(tokens: Sequence[Token]) -> tuple[Word, ...]:
         if not seen or seen[-1] is not t.word:
             seen.append(t.word)
     return tuple(seen)
+
+
+# the reader of each field's value, found behind its label
+READERS: Mapping[str, Reader] = {
+    "invoice_number": read_identifier,
+    "preceding_invoice": read_identifier,
+    "order_reference": read_identifier,
+    "issue_date": read_date,
+    "due_date": read_date,
+    "payment_reference": read_kid,
+    "bank_account": read_account,
+    "org_number": read_orgnr,
+    "gross_total": read_amount,
+    "net_total": read_amount,
+    "vat_total": read_amount,
+    "payable_amount": read_amount,
+    "prepaid_amount": read_amount,
+    "rounding_amount": read_amount,
+    "fee_amount": read_amount,
+}

@@ -14,7 +14,6 @@ import lzma
 import zipfile
 import zlib
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import ClassVar
 
 from bilag.domain.document import IncomingDocument
@@ -22,7 +21,7 @@ from bilag.domain.model import Problem
 from bilag.domain.problems import ProblemCode
 from bilag.domain.text import printable
 from parsers.base import ParseContext, ParseOutcome
-from parsers.mail.names import safe_name, unique_name
+from parsers.mail.names import member_document, safe_name, unique_name
 from parsers.sniff import INVOICE_MEDIA_TYPES, sniff_media_type
 
 __all__ = ["ZipLimits", "ZipParser", "expand_zip"]
@@ -191,19 +190,9 @@ def expand_zip(doc: IncomingDocument, limits: ZipLimits | None = None) -> ParseO
         if media_type not in INVOICE_MEDIA_TYPES:
             notes.append(f"{info.filename}: skipped, {media_type} is not an invoice format")
             continue
-        origin = dict(doc.origin)
-        if "key" in origin:
-            origin["key"] = f"{origin['key']}#{value}"
-        origin["zip_member"] = printable(info.filename)
+        zip_member = printable(info.filename)
         children.append(
-            IncomingDocument(
-                name=f"{doc.name}#{value}",
-                content=data,
-                media_type=media_type,
-                origin=MappingProxyType(origin),
-                parent=doc.name,
-                depth=doc.depth + 1,
-            )
+            member_document(doc, value, data, media_type, doc.origin, zip_member=zip_member)
         )
     if not children and not problems:
         problems.append(

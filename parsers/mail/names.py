@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from types import MappingProxyType
 
+from bilag.domain.document import IncomingDocument
 from bilag.domain.text import printable
 
-__all__ = ["SafeName", "safe_name", "unique_name"]
+__all__ = ["SafeName", "member_document", "safe_name", "unique_name"]
 
 
 class SafeName:
@@ -75,3 +78,28 @@ def unique_name(value: str, used: set[str]) -> str:
         n += 1
     used.add(candidate)
     return candidate
+
+
+def member_document(
+    doc: IncomingDocument,
+    member: str,
+    content: bytes,
+    media_type: str,
+    origin: Mapping[str, str],
+    **about: str,
+) -> IncomingDocument:
+    """A file found inside ``doc`` (a mail's attachment, a ZIP's member) as a document of
+    its own: named ``<doc>#<member>`` one level deeper, with ``origin`` and then ``about``
+    it; where the source names its items by key, the key gets the same ``#<member>``."""
+    child_origin = dict(origin)
+    if "key" in doc.origin:
+        child_origin["key"] = f"{doc.origin['key']}#{member}"
+    child_origin.update(about)
+    return IncomingDocument(
+        name=f"{doc.name}#{member}",
+        content=content,
+        media_type=media_type,
+        origin=MappingProxyType(child_origin),
+        parent=doc.name,
+        depth=doc.depth + 1,
+    )

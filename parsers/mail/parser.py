@@ -29,7 +29,6 @@ from email import policy
 from email.message import Message
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
-from types import MappingProxyType
 from typing import ClassVar
 
 from bilag.domain.document import IncomingDocument
@@ -39,7 +38,7 @@ from bilag.domain.text import printable
 from parsers.base import ParseContext, ParseOutcome
 from parsers.mail.body import html_to_text, looks_like_invoice_text, text_to_words
 from parsers.mail.depth import nests_deeper_than
-from parsers.mail.names import safe_name, unique_name
+from parsers.mail.names import member_document, safe_name, unique_name
 from parsers.mail.oversize import STRIPPED_HEADER, strip_oversized
 from parsers.sniff import (
     INVOICE_MEDIA_TYPES,
@@ -394,23 +393,12 @@ class MailParser:
                     )
                 )
             value = unique_name(name.value, used)
-            child_origin = dict(origin)
-            if "key" in doc.origin:
-                child_origin["key"] = f"{doc.origin['key']}#{value}"
-            child_origin["attachment"] = name.original or value
+            about = {"attachment": name.original or value}
             if declared != sniffed and declared != "application/octet-stream":
-                child_origin["declared_type"] = declared
+                about["declared_type"] = declared
                 notes.append(f"{value}: declared {declared}, but the bytes are {sniffed}")
-            children.append(
-                IncomingDocument(
-                    name=f"{doc.name}#{value}",
-                    content=data,
-                    media_type=sniffed if sniffed in INVOICE_MEDIA_TYPES else declared,
-                    origin=MappingProxyType(child_origin),
-                    parent=doc.name,
-                    depth=doc.depth + 1,
-                )
-            )
+            media_type = sniffed if sniffed in INVOICE_MEDIA_TYPES else declared
+            children.append(member_document(doc, value, data, media_type, origin, **about))
         if candidates > limits.max_attachments:
             problems.append(
                 Problem(

@@ -76,7 +76,6 @@ __all__ = [
 DEFAULT_PSM = 11
 
 log = logging.getLogger(__name__)
-log.addHandler(logging.NullHandler())
 
 
 @dataclass(frozen=True, slots=True)

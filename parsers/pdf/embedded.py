@@ -14,8 +14,8 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any
 
@@ -38,6 +38,7 @@ from bilag.domain.model import (
     Provenance,
     VatBreakdown,
 )
+from bilag.domain.numbers import decimal_or_none
 from bilag.domain.problems import ProblemCode
 
 __all__ = ["EmbeddedXml", "find_embedded_xml", "invoice_from_xml"]
@@ -115,15 +116,6 @@ def invoice_from_xml(xml: EmbeddedXml, source: str, parser: str) -> Invoice | Pr
     return _invoice(data, source, parser, xml.name)
 
 
-def _dec(value: object) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
 def _date(value: object) -> date | None:
     return value if isinstance(value, date) else None
 
@@ -155,13 +147,13 @@ def _invoice(data: Mapping[str, Any], source: str, parser: str, name: str) -> In
     if account:
         compact = account.replace(" ", "")
         if is_iban(compact):
-            supplier = _replace_party(supplier, iban=compact)
+            supplier = replace(supplier, iban=compact)
         elif is_bank_account(compact):
-            supplier = _replace_party(supplier, bank_account=digits_only(compact))
-    gross = _dec(data.get("BT-112"))
-    net = _dec(data.get("BT-109"))
-    vat = _dec(data.get("BT-110"))
-    payable = _dec(data.get("BT-115"))
+            supplier = replace(supplier, bank_account=digits_only(compact))
+    gross = decimal_or_none(data.get("BT-112"))
+    net = decimal_or_none(data.get("BT-109"))
+    vat = decimal_or_none(data.get("BT-110"))
+    payable = decimal_or_none(data.get("BT-115"))
     credit = type_code in _CREDIT_CODES
     rows = data.get("BG-23") or []
     lines = data.get("BG-25") or []
@@ -185,30 +177,30 @@ def _invoice(data: Mapping[str, Any], source: str, parser: str, name: str) -> In
         payment_means=(
             (PaymentMeans(code=_str(data.get("BT-81")), account=account),) if account else ()
         ),
-        line_total=_dec(data.get("BT-106")),
-        allowance_total=_dec(data.get("BT-107")),
-        charge_total=_dec(data.get("BT-108")),
+        line_total=decimal_or_none(data.get("BT-106")),
+        allowance_total=decimal_or_none(data.get("BT-107")),
+        charge_total=decimal_or_none(data.get("BT-108")),
         net_total=net,
         vat_total=vat,
         gross_total=gross,
-        prepaid_amount=_dec(data.get("BT-113")),
+        prepaid_amount=decimal_or_none(data.get("BT-113")),
         payable_amount=payable,
         vat_breakdown=tuple(
             VatBreakdown(
-                _dec(r.get("BT-116")),
-                _dec(r.get("BT-117")),
+                decimal_or_none(r.get("BT-116")),
+                decimal_or_none(r.get("BT-117")),
                 _str(r.get("BT-118")),
-                _dec(r.get("BT-119")),
+                decimal_or_none(r.get("BT-119")),
             )
             for r in rows
         ),
         lines=tuple(
             InvoiceLine(
                 _str(ln.get("BT-153")),
-                _dec(ln.get("BT-129")),
-                _dec(ln.get("BT-146")),
-                _dec(ln.get("BT-131")),
-                _dec(ln.get("BT-152")),
+                decimal_or_none(ln.get("BT-129")),
+                decimal_or_none(ln.get("BT-146")),
+                decimal_or_none(ln.get("BT-131")),
+                decimal_or_none(ln.get("BT-152")),
                 line_id=_str(ln.get("BT-126")),
                 unit_code=_str(ln.get("BT-130")),
                 vat_category=_str(ln.get("BT-151")),
@@ -219,15 +211,7 @@ def _invoice(data: Mapping[str, Any], source: str, parser: str, name: str) -> In
     return _with_full_confidence(invoice, f"embedded {name}")
 
 
-def _replace_party(party: Party, **changes: Any) -> Party:
-    from dataclasses import replace
-
-    return replace(party, **changes)
-
-
 def _with_full_confidence(invoice: Invoice, locator: str) -> Invoice:
-    from dataclasses import replace
-
     fields: dict[str, object] = {
         "document_type": invoice.document_type,
         "invoice_number": invoice.invoice_number,

@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 __all__ = ["PdfParser", "PdfWords", "cross_check", "read_pdf_words"]
 
 log = logging.getLogger(__name__)
-log.addHandler(logging.NullHandler())
 
 _MIN_CHARS = 20  # fewer characters than this on a page: a scan with a stray text object
 

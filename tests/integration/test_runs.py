@@ -30,18 +30,21 @@ class Clock:
 def test_a_run_of_documents_is_recorded_with_counts_and_its_failures(make_deps) -> None:
     deps = make_deps()
     seen: list[tuple[int, int | None]] = []
-    outcome = run_documents(
+    recorder = RunRecorder(
         deps,
-        [
-            incoming("a.json", fake_invoice(number="1")),
-            incoming("b.json", fake_invoice(broken=True)),
-            incoming("c.json", fake_invoice(number="3")),
-        ],
         kind="flow:intake",
         source="mailbox",
         total=3,
         external_id="prefect-run-1",
         progress=lambda done, total, _results: seen.append((done, total)),
+    )
+    outcome = run_documents(
+        recorder,
+        [
+            incoming("a.json", fake_invoice(number="1")),
+            incoming("b.json", fake_invoice(broken=True)),
+            incoming("c.json", fake_invoice(number="3")),
+        ],
     )
     assert seen == [(1, 3), (2, 3), (3, 3)]
     assert outcome.state == "failed" and outcome.failed == 1
@@ -93,7 +96,7 @@ def test_counters_reach_the_ledger_while_the_run_goes(make_deps) -> None:
 
 def test_status_counts_the_documents_waiting_per_queue(make_deps) -> None:
     deps = make_deps(policy="[auto_post]\nenabled = false\n")
-    run_documents(deps, [incoming("a.json", fake_invoice(number="1"))], kind="run")
+    run_documents(RunRecorder(deps, kind="run"), [incoming("a.json", fake_invoice(number="1"))])
     report = workspace_status(deps)
     assert sum(report.waiting.values()) == 1
     assert set(report.waiting) == {"awaiting_approval", "needs_review", "received", "posting"}
@@ -105,9 +108,8 @@ def test_status_counts_the_vouchers_a_sink_has_not_taken_yet(make_deps) -> None:
 
     deps = make_deps(policy="[auto_post]\nrequire_known_supplier = false\n")
     outcome = run_documents(
-        deps,
+        RunRecorder(deps, kind="run"),
         [incoming(f"{n}.json", fake_invoice(number=str(n))) for n in (1, 2)],
-        kind="run",
     )
     first, second = (r.voucher_id for r in outcome.results)
     assert first and second, outcome.results

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -11,6 +16,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.fixtures.dovecot import Dovecot
+from tests.fixtures.posting_workspace import REPO
 from tests.mailfactory import SUPPLIERS, ehf_xml, mail
 
 BROKEN_MAILBOX = (
@@ -195,6 +201,36 @@ def test_chunks_run_on_a_local_dask_cluster_and_every_item_is_settled_once(
     )
     assert sum(drop["statuses"].values()) == total  # one result each, the copies as duplicates
     assert drop["statuses"]["duplicate"] >= min(6, len(SUPPLIERS))
+    workers = state.result(raise_on_failure=False)["workers"]
+    assert 1 <= len(workers) <= 2 and sum(w["chunks"] for w in workers.values()) == drop["chunks"]
+
+
+@pytest.mark.slow
+def test_dask_workers_report_to_the_runs_temporary_server_and_start_none_of_their_own(
+    tmp_path: Path,
+) -> None:
+    import psutil  # comes with distributed
+
+    home = tmp_path / "home"
+    _workspace(home)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BILAG_"))}
+    argv = [sys.executable, "-m", "flows", "intake", "--home", str(home)]
+    argv += ["--chunk-size", "2", "--dask-workers", "1"]
+    servers: set[int] = set()
+    with tempfile.TemporaryFile() as out:
+        child = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.DEVNULL, cwd=REPO)
+        while child.poll() is None:  # every Prefect server in the run's process tree
+            with contextlib.suppress(psutil.Error):
+                for p in psutil.Process(child.pid).children(recursive=True):
+                    if "prefect.server" in " ".join(p.cmdline()):
+                        servers.add(p.pid)
+            time.sleep(0.2)
+        out.seek(0)
+        summary = json.loads(out.read())
+    assert child.returncode == 1  # hei.eml holds no invoice
+    assert summary["sources"][0]["fetched"] == len(SUPPLIERS) + 1
+    assert sum(w["chunks"] for w in summary["workers"].values()) == summary["sources"][0]["chunks"]
+    assert len(servers) == 1  # the run's temporary server; the worker used it
 
 
 @pytest.mark.prefect

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bilag.contract.text import json_array_text, json_text
+from bilag.contract.text import json_array_pieces, json_array_text, json_text
 
 
 class Colour(StrEnum):
@@ -69,3 +69,4 @@ def test_an_array_written_element_by_element_is_the_array_json_dumps_writes(
 ) -> None:
     texts = [json_text(item, depth=1) for item in items]
     assert json_array_text(texts) == _reference(items)
+    assert "".join(json_array_pieces(texts, per_piece=2)) == _reference(items)

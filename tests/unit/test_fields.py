@@ -13,6 +13,7 @@ from bilag.domain.model import DocumentType
 from bilag.domain.problems import ProblemCode
 from bilag.domain.supplier import KnownSupplier
 from parsers.base import ParseContext
+from parsers.fields.date_pair import is_payment_term
 from parsers.fields.invoice import extract_invoice
 from parsers.layout import Word
 
@@ -103,6 +104,52 @@ def test_values_below_a_row_of_labels_are_found():
     assert invoice.gross_total == Decimal("1250.00")
 
 
+def _dated(issue: str, due: str) -> list[list[tuple[float, str]]]:
+    """An invoice dated under the generic ``Dato`` label, its due date under a weaker one."""
+    rows = [
+        [(40, "Bryggen Kaffe AS"), (400, "Faktura")],
+        [(40, "Fakturanummer"), (160, "Dato"), (280, "Betalingsfrist")],
+        [(40, "88213"), (160, issue), (280, due)],
+    ]
+    return rows + [row for row in invoice_rows() if "Sum" in str(row) or "betale" in str(row)]
+
+
+def test_a_due_date_a_payment_term_after_a_generic_date_makes_both_sure_enough_to_post():
+    invoice, _ = read(_dated("12.02.2024", "13.03.2024"))  # 30 days
+    assert invoice is not None
+    assert invoice.issue_date == date(2024, 2, 12)
+    assert invoice.confidence_of("issue_date") >= 0.85
+    assert invoice.confidence_of("due_date") >= 0.85
+
+
+def test_dates_an_unusual_distance_apart_stay_as_unsure_as_their_labels():
+    invoice, _ = read(_dated("12.02.2024", "25.03.2024"))  # 42 days: no usual term
+    assert invoice is not None
+    assert invoice.issue_date == date(2024, 2, 12)
+    assert invoice.confidence_of("issue_date") < 0.8
+
+
+def test_a_same_day_next_month_due_date_is_a_payment_term():
+    assert is_payment_term(date(2024, 1, 31), date(2024, 3, 1)) is True  # 30 days
+    assert is_payment_term(date(2024, 2, 12), date(2024, 4, 12)) is True  # two months
+    assert is_payment_term(date(2024, 2, 12), date(2024, 2, 12)) is False
+    assert is_payment_term(date(2024, 2, 12), date(2024, 8, 12)) is False
+
+
+def test_an_amount_beside_a_label_that_goes_on_is_not_an_invoice_number():
+    rows = [
+        [(40, "Bryggen Catering AS"), (400, "Invoice")],
+        [(330, "Invoice no."), (450, "26013585")],
+        [(40, "Coffee and fruit"), (450, "1 000,00")],
+        [(330, "Invoice fee"), (450, "49.00")],
+        [(330, "Subtotal"), (450, "1 049,00")],
+    ]
+    invoice, _ = read(rows)
+    assert invoice is not None
+    assert invoice.invoice_number == "26013585"
+    assert invoice.confidence_of("invoice_number") >= 0.9  # "49.00" does not contest it
+
+
 def test_the_buyers_own_org_number_is_never_taken_for_the_suppliers():
     rows = [row for row in invoice_rows() if "NO 987" not in str(row)]
     ctx = ParseContext(buyer_org_numbers=frozenset({BUYER_ORG}))
@@ -118,6 +165,17 @@ def test_an_org_number_in_the_buyer_block_is_the_buyers_even_without_configurati
     assert invoice.supplier.org_number == SUPPLIER_ORG
     assert invoice.supplier.vat_number == f"NO{SUPPLIER_ORG}MVA"
     assert invoice.buyer.org_number == BUYER_ORG
+
+
+def test_a_kid_that_passes_the_org_number_check_is_not_taken_for_the_suppliers_org_number():
+    kid = "800135583"  # nine digits that pass MOD11, printed under the KID label
+    rows = [row for row in invoice_rows() if "NO 987" not in str(row)]
+    rows = [[(x, kid if t == "1234567897" else t) for x, t in row] for row in rows]
+    ctx = ParseContext(buyer_org_numbers=frozenset({BUYER_ORG}))
+    invoice, _ = read(rows, ctx)
+    assert invoice is not None
+    assert invoice.payment_reference == kid
+    assert invoice.supplier.org_number is None
 
 
 def test_credit_note_amounts_stay_positive():

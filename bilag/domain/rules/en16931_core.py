@@ -16,18 +16,15 @@ from decimal import Decimal
 
 from bilag.domain.model import AllowanceCharge, DocumentType, Invoice, InvoiceLine, Party
 from bilag.domain.rules.base import Context
+from bilag.domain.rules.codelist_data import codes
 
 __all__ = ["check", "has_text", "monetary_total_present"]
 
 _ZERO = Decimal(0)
 
 
-def _codes(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 # BR-CO-09: the ISO 3166-1 alpha-2 codes of the CEN rule, plus "EL" for Greece.
-_VAT_PREFIXES = _codes(
+_VAT_PREFIXES = codes(
     "AD AE AF AG AI AL AM AN AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BL BJ BM BN "
     "BO BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CX CY CZ DE DJ DK "
     "DM DO DZ EC EE EG EH EL ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP "

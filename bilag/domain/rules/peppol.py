@@ -16,6 +16,7 @@ from bilag.domain.identifiers import is_orgnr
 from bilag.domain.model import AllowanceCharge, DocumentType, Invoice, InvoiceLine, Party
 from bilag.domain.rules import identifiers as ids
 from bilag.domain.rules.base import Context, round2
+from bilag.domain.rules.codelist_data import codes
 
 __all__ = ["check", "profile_number"]
 
@@ -56,37 +57,11 @@ _ENDPOINT_ONLY_CHECKS: dict[str, tuple[str, Callable[[str], bool]]] = {
 
 
 # P0100 / P0101: the type codes allowed in profile 01 (billing), from the 3.0.19 rules.
-_P0100_TYPES = frozenset(
-    (
-        "71",
-        "80",
-        "82",
-        "84",
-        "102",
-        "218",
-        "219",
-        "326",
-        "331",
-        "380",
-        "382",
-        "383",
-        "384",
-        "386",
-        "388",
-        "393",
-        "395",
-        "553",
-        "575",
-        "623",
-        "780",
-        "817",
-        "870",
-        "875",
-        "876",
-        "877",
-    )
+_P0100_TYPES = codes(
+    "71 80 82 84 102 218 219 326 331 380 382 383 384 386 388 393 395 553 575 623 780 817 870 "
+    "875 876 877"
 )
-_P0101_TYPES = frozenset(["381", "396", "81", "83", "532"])
+_P0101_TYPES = codes("381 396 81 83 532")
 
 
 def is_ubl_credit_note(inv: Invoice) -> bool:

@@ -295,6 +295,13 @@ def read_identifier(tokens: Sequence[Token]) -> Found | None:
         if _ID.match(raw) and any(c.isdigit() for c in raw) and h.parse_date(raw) is None:
             # a "#" or ":" stuck to the number leaves its printed form in doubt
             check = 1.0 if raw == token.raw and token is tokens[0] else 0.9
+            rest = tokens[tokens.index(token) + 1 :]
+            if raw[-1] in "-/" and rest and token.word.confidence < 1.0:
+                # OCR split "INV-2026-13378" after its hyphen: a number never ends in one
+                tail = rest[0].raw.strip("#:,;").rstrip(".")
+                if _ID.match(raw + tail) and tail[:1].isalnum():
+                    words = (token.word, rest[0].word)
+                    return Found(raw + tail, f"{token.raw} {rest[0].raw}", words, 0.9)
             return Found(raw, token.raw, (token.word,), check)
         return None  # another word first: this label is part of some other phrase
     return None

@@ -3,9 +3,9 @@
 The steps, in order (``python -m bench ocr --variants`` adds them one at a time on
 ``sample_documents/scans`` and SROIE receipts; the table is in ``docs/ocr.md``):
 
-1. **Page crop** (phone photos): the largest bright four-cornered contour, when it
-   covers 20-97 % of the picture and is clearly brighter than what surrounds it,
-   is warped flat to a rectangle.
+1. **Page crop** (phone photos, :mod:`parsers.ocr.photo`): the largest four-cornered
+   region covering 20-97 % of the picture whose every side is an edge is warped flat
+   to a rectangle; such a page goes to tesseract in gray (step 7).
 2. **Background normalisation**: the page divided by its own blurred background
    (estimated on an 1/8 image with text dilated away), which removes shading and
    uneven light and stretches low contrast.
@@ -20,7 +20,8 @@ The steps, in order (``python -m bench ocr --variants`` adds them one at a time 
    there is more ink above the x-height band of a line than below its baseline.
 6. **Denoise**: a 3x3 median (specks, sensor noise), which recovered key fields.
 7. **Binarisation**: Otsu (adaptive thresholding measured worse), and a 1-bit page
-   is the fastest input for tesseract.
+   is the fastest input for tesseract; but a photographed page, whose strokes are soft
+   (camera blur, low resolution scaled up), is left gray: Otsu's level blots them.
 
 Everything is a pure function of a numpy array; nothing here touches files.
 """
@@ -28,7 +29,6 @@ Everything is a pure function of a numpy array; nothing here touches files.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,13 +36,14 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from parsers.ocr.photo import find_sheet, warp_sheet
+
 __all__ = [
     "Geometry",
     "PrepOptions",
     "Prepared",
     "detect_geometry",
     "estimate_text_height",
-    "find_page_quad",
     "normalise_background",
     "prepare_page",
     "to_gray",
@@ -58,7 +59,6 @@ TARGET_TEXT_HEIGHT = 30.0
 MAX_UPSCALE = 3.0  # beyond this tesseract slows down more than it reads better
 MIN_SCALE_CHANGE = 1.25  # rescale only when the page is this far from ~300 dpi
 TURN_MARGIN = 1.5  # rows must be this much sharper turned a quarter to turn the page
-PAGE_CONTRAST = 50  # a photographed sheet is this much brighter (0-255) than its ground
 SHARPEN_SIGMA = 3.0  # px at ~300 dpi: about a stroke's width and its halo
 FLIP_CONFIDENCE = 0.2  # turn a page upside down only when the ascender test is this sure
 
@@ -79,6 +79,8 @@ class PrepOptions:
     # another orientation is prepared (parsers.ocr.retry); the skew is still searched
     turn: int | None = None
     retry: bool = True  # read a poor page again other ways (parsers.ocr.parser, .retry)
+    # a photographed sheet (found and cropped) goes to tesseract in gray, not Otsu's
+    photo_gray: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,63 +115,6 @@ def to_gray(img: npt.NDArray[np.uint8]) -> Gray:
     if channels == 1:
         return np.ascontiguousarray(img[..., 0])
     return cv2.cvtColor(np.ascontiguousarray(img), cv2.COLOR_RGB2GRAY)
-
-
-def find_page_quad(gray: Gray) -> npt.NDArray[np.float32] | None:
-    """Corners (tl, tr, br, bl) of a sheet of paper photographed on a darker ground, or None."""
-    h, w = gray.shape
-    scale = 800 / max(h, w)
-    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    small = cv2.GaussianBlur(small, (5, 5), 0)
-    _, mask = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    if not contours:
-        return None
-    biggest = max(contours, key=cv2.contourArea)
-    if _touches_frame(cv2.boundingRect(biggest), small.shape) >= 3:
-        return None  # the paper fills the frame: a scan (a dark band cut it), not a photo
-    area = cv2.contourArea(biggest) / (small.shape[0] * small.shape[1])
-    if not 0.2 <= area <= 0.97:
-        return None
-    inside = cv2.drawContours(np.zeros_like(mask), [biggest], -1, 255, thickness=-1)
-    if cv2.mean(small, mask=inside)[0] - cv2.mean(small, mask=255 - inside)[0] < PAGE_CONTRAST:
-        return None  # no dark ground around the sheet: a scan, not a photo of paper
-    hull = cv2.convexHull(biggest)
-    quad = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, closed=True), closed=True)
-    if len(quad) != 4:
-        return None
-    pts = quad.reshape(4, 2).astype(np.float32) / scale
-    by_sum, by_diff = pts.sum(axis=1), np.diff(pts, axis=1).ravel()
-    return np.array(
-        [
-            pts[np.argmin(by_sum)],
-            pts[np.argmin(by_diff)],
-            pts[np.argmax(by_sum)],
-            pts[np.argmax(by_diff)],
-        ],
-        np.float32,
-    )
-
-
-def _touches_frame(rect: Sequence[int], shape: tuple[int, ...]) -> int:
-    """On how many sides a bright region reaches the edge of the picture (within 1 %)."""
-    x, y, w, h = rect
-    height, width = shape[:2]
-    return sum(
-        (x <= 0.01 * width, y <= 0.01 * height, x + w >= 0.99 * width, y + h >= 0.99 * height)
-    )
-
-
-def _warp_quad(gray: Gray, quad: npt.NDArray[np.float32]) -> Gray:
-    tl, tr, br, bl = quad
-    width = int(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)))
-    height = int(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
-    target = np.array(
-        [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32
-    )
-    m = cv2.getPerspectiveTransform(quad, target)
-    return cv2.warpPerspective(gray, m, (width, height), flags=cv2.INTER_LINEAR, borderValue=255)
 
 
 def normalise_background(gray: Gray) -> Gray:
@@ -359,6 +304,22 @@ def sharpen(gray: Gray) -> Gray:
     return cv2.addWeighted(gray, 2.0, blurred, -1.0, 0)
 
 
+def _binarise(gray: Gray, how: str, *, sharpened: bool, steps: list[str]) -> Gray:
+    """The last step: ``how`` is "otsu", "adaptive" or "none" (gray stays gray)."""
+    if sharpened and how != "none":
+        gray = sharpen(gray)
+        steps.append("sharpen")
+    if how == "otsu":
+        _, gray = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        steps.append("otsu")
+    elif how == "adaptive":
+        gray = cv2.adaptiveThreshold(
+            gray, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 31, 15
+        )
+        steps.append("adaptive")
+    return gray
+
+
 def prepare_page(gray: Gray, options: PrepOptions | None = None) -> Prepared:
     """Turn a raw page image into the binarised, upright, ~300 dpi page tesseract reads best.
 
@@ -373,9 +334,9 @@ def prepare_page(gray: Gray, options: PrepOptions | None = None) -> Prepared:
     steps: list[str] = []
     cropped = False
     if opt.crop_page:
-        quad = find_page_quad(gray)
+        quad = find_sheet(gray)
         if quad is not None:
-            gray, cropped = _warp_quad(gray, quad), True
+            gray, cropped = warp_sheet(gray, quad), True
             steps.append("crop")
     if opt.normalise:
         gray = normalise_background(gray)
@@ -415,15 +376,9 @@ def prepare_page(gray: Gray, options: PrepOptions | None = None) -> Prepared:
     if opt.denoise:
         gray = cv2.medianBlur(gray, 3)
         steps.append("median3")
-    if opt.sharpen and opt.binarise != "none":
-        gray = sharpen(gray)
-        steps.append("sharpen")
-    if opt.binarise == "otsu":
-        _, gray = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-        steps.append("otsu")
-    elif opt.binarise == "adaptive":
-        gray = cv2.adaptiveThreshold(
-            gray, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 31, 15
-        )
-        steps.append("adaptive")
+    binarise = opt.binarise
+    if cropped and opt.photo_gray and binarise == "otsu":
+        binarise = "none"  # a photo's soft strokes: tesseract thresholds them better (docs/ocr.md)
+        steps.append("gray")
+    gray = _binarise(gray, binarise, sharpened=opt.sharpen, steps=steps)
     return Prepared(gray, geometry, scale, cropped, tuple(steps))

@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 cv2 = pytest.importorskip("cv2")
 from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 
+from parsers.ocr.photo import find_sheet  # noqa: E402
 from parsers.ocr.prep import (  # noqa: E402
     PrepOptions,
     detect_geometry,
     estimate_text_height,
-    find_page_quad,
     normalise_background,
     prepare_page,
     to_gray,
@@ -148,13 +148,13 @@ def test_a_photographed_sheet_is_found_and_flattened():
     warped = cv2.warpPerspective(page, m, (1250, 1600))
     mask = cv2.warpPerspective(np.full((1400, 1000), 255, np.uint8), m, (1250, 1600))
     photo = np.where(mask[..., None] > 127, warped, desk)
-    quad = find_page_quad(to_gray(photo))
+    quad = find_sheet(to_gray(photo))
     assert quad is not None
     assert np.abs(quad - dst).max() < 25  # corners within a few pixels at the 800 px analysis
 
 
 def test_a_plain_scan_is_not_cropped():
-    assert find_page_quad(_page()) is None
+    assert find_sheet(_page()) is None
 
 
 def test_a_scan_with_a_dark_band_across_its_head_is_not_taken_for_a_photographed_sheet():
@@ -162,7 +162,7 @@ def test_a_scan_with_a_dark_band_across_its_head_is_not_taken_for_a_photographed
     # but that sheet still reaches three edges of the picture: the paper fills the frame
     page = _page(size=(1000, 1400)).copy()
     page[:220, :] = 70
-    assert find_page_quad(page) is None
+    assert find_sheet(page) is None
 
 
 def test_transparent_pixels_become_white_paper():

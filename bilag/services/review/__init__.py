@@ -21,7 +21,7 @@ Rules kept here:
 Every posted voucher's cost lines become history for the coder (:func:`history_rows`).
 
 The decisions live in :mod:`.decisions`, corrections of the coding in :mod:`.recoding`,
-what they share in :mod:`.base`.
+what they share in :mod:`.base`. Review and approval as people meet them: ``docs/web.md``.
 """
 
 from bilag.services.review.base import OPEN, ReviewError, ReviewOutcome, current_step

@@ -249,6 +249,7 @@ def history_rows(uow: UnitOfWork) -> list[HistoryRow]:
         if voucher.reverses is not None or voucher.voucher_id in reversed_ids:
             continue
         payable = next((p for p in voucher.postings if p.supplier_org_number), None)
+        reference = _buyer_reference(uow, voucher.document_id)
         for p in voucher.postings:
             if p.vat_code is None:  # VAT and payable lines carry no code
                 continue
@@ -264,6 +265,14 @@ def history_rows(uow: UnitOfWork) -> list[HistoryRow]:
                     currency=p.currency,
                     department=p.department,
                     project=p.project,
+                    reference=reference,
                 )
             )
     return rows
+
+
+def _buyer_reference(uow: UnitOfWork, document_id: int | None) -> str | None:
+    """The posted invoice's "Deres ref.": whose department its cost went to, learnt."""
+    row = uow.repo.get_document(document_id) if document_id is not None else None
+    value = (row.invoice or {}).get("buyer_reference") if row is not None else None
+    return str(value) if value else None

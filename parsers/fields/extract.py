@@ -46,6 +46,7 @@ from parsers.fields.references import (
     earlier_date,
     names_another_invoice,
 )
+from parsers.fields.regions import value_regions
 from parsers.fields.table import read_line_table
 from parsers.fields.values import (
     CURRENCIES,
@@ -59,7 +60,6 @@ from parsers.fields.values import (
     find_hits,
     read_amount,
     read_identifier,
-    value_regions,
 )
 from parsers.fields.vat_rows import printed_vat_rows
 from parsers.layout import Word

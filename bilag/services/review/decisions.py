@@ -10,6 +10,7 @@ from dataclasses import replace
 from bilag.domain.approval import ApprovalStep, Reason, ReasonCode, Status
 from bilag.domain.lifecycle import DocumentState
 from bilag.domain.users import Action, User
+from bilag.ledger.register import ApprovalRow
 from bilag.ledger.uow import UnitOfWork
 from bilag.services.deps import Deps
 from bilag.services.posting import post_document, reverse_voucher
@@ -87,7 +88,9 @@ def approve(deps: Deps, document_id: int, user: User, comment: str = "") -> Revi
                 None,
             )
         now = deps.clock()
-        uow.repo.add_approval(document_id, round_, step.step, user.name, on_behalf, now)
+        uow.repo.add_approval(
+            ApprovalRow(document_id, round_, step.step, user.name, on_behalf, now)
+        )
         uow.audit.record(
             "approved",
             "document",

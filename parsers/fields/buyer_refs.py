@@ -93,9 +93,7 @@ def _beside(lines: Sequence[Line], n: int, i: int) -> tuple[str, str]:
         return right.text, "right"
     below = None
     if n + 1 < len(lines) and lines[n + 1].page == line.page:
-        below = next(
-            (p for p in lines[n + 1].phrases if p.x0 < label.x1 and p.x1 > label.x0), None
-        )
+        below = next((p for p in lines[n + 1].phrases if p.x0 < label.x1 and p.x1 > label.x0), None)
     if below is not None and not _is_label(below) and _plausible(below.text):
         return below.text, "below"
     return (right.text, "right") if right is not None else ("", "inline")

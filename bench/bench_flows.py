@@ -121,6 +121,7 @@ class Peak:
 
         self.process, self.peak_self, self.peak_tree = psutil.Process(pid), 0, 0
         self.cpu: dict[int, tuple[str, float]] = {}
+        self.timeline: list[tuple[float, dict[str, float]]] = []  # (epoch, CPU by kind so far)
         self.tree_cpu = 0.0  # the whole tree's, from getrusage once it has ended
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -138,6 +139,7 @@ class Peak:
                     self._cpu(p)
             except psutil.Error:
                 continue
+            self.timeline.append((time.time(), self.cpu_by_kind()))
             self.peak_self, self.peak_tree = max(self.peak_self, own), max(self.peak_tree, tree)
 
     def _cpu(self, p: Any) -> None:
@@ -147,7 +149,9 @@ class Peak:
         else:
             kind = self.cpu[p.pid][0]
         t = p.cpu_times()
-        self.cpu[p.pid] = (kind, t.user + t.system + t.children_user + t.children_system)
+        # a worker's tesseracts count to it; the flow's children are counted on their own
+        children = 0.0 if kind == "flow" else t.children_user + t.children_system
+        self.cpu[p.pid] = (kind, t.user + t.system + children)
 
     def cpu_by_kind(self) -> dict[str, float]:
         out: dict[str, float] = {}
@@ -155,6 +159,16 @@ class Peak:
             if kind != "tesseract":  # counted in its parent's children's time
                 out[kind] = round(out.get(kind, 0.0) + seconds, 2)
         return out
+
+    def cpu_between(self, start: float, end: float) -> dict[str, float]:
+        """CPU seconds by kind of process between two moments (epoch seconds)."""
+
+        def at(moment: float) -> dict[str, float]:
+            seen = [by_kind for when, by_kind in self.timeline if when <= moment]
+            return seen[-1] if seen else {}
+
+        first, last = at(start), at(end)
+        return {kind: round(last[kind] - first.get(kind, 0.0), 2) for kind in last}
 
     def done(self) -> None:
         self.stop.set()
@@ -232,6 +246,12 @@ def intake_run(home: Path, *flags: str) -> dict[str, Any]:
         "tree_peak_mb": round(tree),
         "tree_cpu": round(peak.tree_cpu, 2),
         "cpu": peak.cpu_by_kind(),  # sampled every 0.2 s: the last 0.2 s may be missing
+        # from the moment the task runner was up to the end of the flow's body
+        "cpu_at_work": peak.cpu_between(
+            float(summary.get("started_at", 0.0)) + runner,
+            float(summary.get("started_at", 0.0)) + body,
+        ),
+        "stages": stages,
         "flow_cpu": summary.get("flow_cpu"),
         "workers": summary.get("workers", {}),
         "load": load,
@@ -288,10 +308,17 @@ def dask(template_home: Path, root: Path, docs: Path, chunk: int) -> dict[str, A
         f"dask: 1 worker {work[1]:.1f} s ({runs[1]['load']}), 2 workers {work[2]:.1f} s "
         f"({runs[2]['load']}) -> {speedup:.2f}x; cluster start-up {runs[2]['runner_start']:.1f} s"
     )
+    whole = runs[1]["body"] / runs[2]["body"] if runs[2]["body"] else None
+    if whole:
+        print(f"dask: with the cluster's start-up, flow bodies {whole:.2f}x")
     for w, run in runs.items():
         run["where"] = where_time_went(run)
         print(f"dask, {w} worker(s): {run['where']['line']}")
-    return {"runs": runs, "speedup": round(speedup, 3) if speedup else None}
+    return {
+        "runs": runs,
+        "speedup": round(speedup, 3) if speedup else None,
+        "speedup_with_startup": round(whole, 3) if whole else None,
+    }
 
 
 def where_time_went(run: dict[str, Any]) -> dict[str, Any]:
@@ -314,7 +341,8 @@ def where_time_went(run: dict[str, Any]) -> dict[str, Any]:
                 "cpu": w["cpu"],
             }
         )
-    cpu = dict(run["cpu"])
+    cpu = dict(run["cpu_at_work"])
+    in_chunks = sum(x["cpu"] for x in workers)
     line = "; ".join(
         f"worker {i + 1}: {x['chunks']} chunks, busy {100 * x['busy']:.0f} % of {window:.1f} s "
         f"(set-up {x['setup']:.1f} s), {x['before_first']:.1f} s before its first chunk, "
@@ -323,8 +351,9 @@ def where_time_went(run: dict[str, Any]) -> dict[str, Any]:
         for i, x in enumerate(workers)
     )
     line += (
-        f"; CPU of the flow's process {run.get('flow_cpu') or 0:.1f} s, of the Prefect server "
-        f"{cpu.get('prefect server', 0.0):.1f} s, of the whole tree {run['tree_cpu']:.1f} s"
+        f"; CPU meanwhile: the flow's process {cpu.get('flow', 0.0):.1f} s, the Prefect "
+        f"server(s) {cpu.get('prefect server', 0.0):.1f} s, the Dask worker processes "
+        f"{cpu.get('dask workers', 0.0):.1f} s (their chunks {in_chunks:.1f} s)"
     )
     return {"workers": workers, "cpu": cpu, "line": line}
 
@@ -371,6 +400,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--pages", type=int, default=200)
     ap.add_argument("--dask", choices=("yes", "no"), default="yes")
     ap.add_argument("--ceiling", choices=("yes", "no"), default="yes")
+    ap.add_argument("--ceiling-pages", type=int, default=0, help="default: --pages")
     ap.add_argument("--big", type=int, default=0, help="also N EHF for failures and memory")
     ap.add_argument("--chunk-size", type=int, default=50)
     ap.add_argument("--scan-chunk-size", type=int, default=4)
@@ -389,7 +419,12 @@ def main(argv: list[str]) -> int:
             scans = scan_folder(root, args.pages)
             figures["scans"] = compare("scans", home, root, scans, args.scan_chunk_size, fixed)
             if args.ceiling == "yes":
-                figures["ceiling"] = ceilings(home, root, scans)
+                few = (
+                    scan_folder(root / "ceiling", args.ceiling_pages)
+                    if args.ceiling_pages
+                    else scans
+                )
+                figures["ceiling"] = ceilings(home, root, few)
             if args.dask == "yes":
                 figures["dask"] = dask(home, root, scans, args.scan_chunk_size)
         if args.big:

@@ -52,6 +52,7 @@ DUPLICATE_CODES = frozenset({"duplicate", "duplicate_suspected"})
 APPROVAL_ONLY = frozenset(
     {"approval_rule", "amount_over_limit", "currency", "unknown_supplier", "untrusted_supplier"}
     | {"department", "project", "supplier_always_approve", "auto_post_disabled", "warning_finding"}
+    | {"foreign_supplier"}
 )
 
 

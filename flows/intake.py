@@ -232,9 +232,15 @@ def _runner(workers: int, address: str | None) -> Any:
             "threads_per_worker": 1,  # the pipeline is CPU-bound Python: one per process
             "processes": True,
             "dashboard_address": None,
-            # the workers report their task runs to this run's server: without its address
-            # each would start a temporary server of its own (seconds of CPU, beside them)
-            "env": {"PREFECT_API_URL": prefect_api_url()},
+            "env": {
+                # the workers report their task runs to this run's server: without its
+                # address each starts a temporary server of its own (seconds of CPU)
+                "PREFECT_API_URL": prefect_api_url(),
+                # the cores shared out: a multi-page scan's pages run on one core each
+                "BILAG_OCR_WORKERS": os.environ.get(
+                    "BILAG_OCR_WORKERS", str(max(1, (os.cpu_count() or 1) // workers))
+                ),
+            },
         }
     )
     # one chunk in flight beyond the workers, so none waits while the flow acknowledges

@@ -35,6 +35,7 @@ from flows.offline import apply_offline_environment
 
 PREFECT_YAML = Path(__file__).resolve().parent.parent / "prefect.yaml"
 POOL = "bilag-local"
+CRASH_DETECTION = "bilag: crash flow runs whose heartbeats stopped"
 HOME_PLACEHOLDER = "{{ $BILAG_HOME }}"
 
 
@@ -144,13 +145,63 @@ def wait_healthy(url: str, timeout: float, process: subprocess.Popen[bytes] | No
 
 
 def ensure_pool(name: str = POOL) -> None:
-    """Create the process work pool of prefect.yaml's deployments, if it is missing."""
+    """Create the process work pool of prefect.yaml's deployments, if it is missing,
+    and the automation that ends the runs of a worker that died (:func:`ensure_crash_detection`)."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import WorkPoolCreate
     from prefect.exceptions import ObjectAlreadyExists
 
     with get_client(sync_client=True) as client, suppress(ObjectAlreadyExists):
         client.create_work_pool(WorkPoolCreate(name=name, type="process"))
+    ensure_crash_detection()
+
+
+def ensure_crash_detection() -> None:
+    """An automation that marks ``Crashed`` a flow run whose heartbeats stopped.
+
+    A flow run sends a heartbeat every ``PREFECT_FLOWS_HEARTBEAT_FREQUENCY`` seconds
+    (Prefect's default 180); a worker killed with its run sends none, and the run
+    would stay ``Running`` for ever. Three missed heartbeats (by this process's
+    setting: give the workers the same) end it, so an operator or an automation can
+    start the part again.
+    """
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.objects import StateType
+    from prefect.events.actions import ChangeFlowRunState
+    from prefect.events.schemas.automations import AutomationCore, EventTrigger, Posture
+    from prefect.settings import get_current_settings
+
+    every = get_current_settings().flows.heartbeat_frequency or 180
+    final = ("Completed", "Failed", "Cancelled", "Crashed")
+    with get_client(sync_client=True) as client:
+        if client.read_automations_by_name(CRASH_DETECTION):
+            return
+        client.create_automation(
+            AutomationCore(
+                name=CRASH_DETECTION,
+                description=f"a flow run with no heartbeat for {3 * every} s has crashed",
+                trigger=EventTrigger(
+                    after={"prefect.flow-run.heartbeat"},
+                    expect={
+                        "prefect.flow-run.heartbeat",
+                        *(f"prefect.flow-run.{s}" for s in final),
+                    },
+                    match={"prefect.resource.id": ["prefect.flow-run.*"]},
+                    for_each={"prefect.resource.id"},
+                    posture=Posture.Proactive,
+                    threshold=1,
+                    within=timedelta(seconds=3 * every),
+                ),
+                actions=[
+                    ChangeFlowRunState(
+                        name="Crashed",
+                        state=StateType.CRASHED,
+                        force=False,  # a run that ended meanwhile keeps its state
+                        message=f"no heartbeat for {3 * every} s: its worker is gone",
+                    )
+                ],
+            )
+        )
 
 
 def main(argv: list[str]) -> int:

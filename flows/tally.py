@@ -199,6 +199,7 @@ class RunTally:
             ],
             "stages": {k: round(v, 3) for k, v in self.stages.items()},
             "seconds": round(time.perf_counter() - self.started, 3),  # the flow's own work
+            "started_at": round(self.epoch, 3),
             # the flow process's own CPU: the Dask scheduler, Prefect's client, acknowledging
             "flow_cpu": round(time.process_time() - self.cpu_at_start, 3),
             "workers": {name: w.as_dict() for name, w in self.workers.items()},

@@ -6,7 +6,8 @@ still is, and each failure is reported on stderr as ``<file>: <reason>``), 2 for
 a usage error. Nothing but the requested output goes to stdout.
 
 Each subcommand lives in its own module with ``register(subparsers)`` and a
-``run(args) -> int``; :data:`COMMANDS` is the explicit list.
+``run(args) -> int``; :data:`COMMANDS` is the explicit list. The options several
+commands share are written once, in :mod:`bilag.cli.options`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Sequence
 
 from bilag import __version__
 from bilag.allocator import tune_allocator
+from bilag.cli.options import shared_options
 from bilag.errors import BilagError, ConfigError
 
 __all__ = ["COMMANDS", "main"]
@@ -67,11 +69,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     # value given before the command name with the command's default
     parser.add_argument("--home", metavar="DIR", default=None, help=home_help)
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log more to stderr")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help=home_help)
-    common.add_argument(
-        "-v", "--verbose", action="count", default=argparse.SUPPRESS, help="log more to stderr"
-    )
+    common = shared_options(home_help, "log more to stderr")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS if only is None else (only,) if only else ():
         module = importlib.import_module(f"bilag.cli.{name}_cmd")

@@ -12,20 +12,23 @@ import argparse
 import sys
 from typing import Any
 
-from bilag.cli.workspace import add_user_option, as_user
+from bilag.cli.options import add_command, add_document_id, add_user_option
+from bilag.cli.workspace import as_user
 from bilag.services.review import approve, correct
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "approve",
-        parents=[common],
+        common,
+        run,
         help="approve an invoice (the current step), or review and correct one",
         description="Sign the current approval step of an invoice. For an invoice that "
         "needs review, record the review (and, with --account etc., the corrected coding); "
         "it then goes through the approval policy again and waits for someone other than you.",
     )
-    p.add_argument("document_id", type=int, metavar="ID", help="document id (from bilag queue)")
+    add_document_id(p)
     add_user_option(p)
     p.add_argument("--account", help="correct the cost account")
     p.add_argument("--vat-code", help="correct the VAT code")
@@ -34,7 +37,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--comment", "--reason", dest="comment", default="", help="kept in the audit log"
     )
-    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,20 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bilag.cli.options import add_command, inner_common
 from bilag.cli.workspace import workspace
 from bilag.services.export import csv_export, saft_export
-
-
-def inner_common() -> argparse.ArgumentParser:
-    """``--home`` and ``-v`` for a sub-subcommand, without overriding the outer values.
-
-    (argparse copies every default of a nested parser over the outer namespace;
-    SUPPRESS keeps ``bilag export --home X csv`` and ``bilag export csv --home X`` alike.)
-    """
-    inner = argparse.ArgumentParser(add_help=False)
-    inner.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS, help="workspace folder")
-    inner.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS)
-    return inner
 
 
 def four_digit_year(text: str) -> int:
@@ -31,17 +20,15 @@ def four_digit_year(text: str) -> int:
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser("export", parents=[common], help="export the ledger (SAF-T, CSV)")
+    p = add_command(subparsers, "export", common, None, help="export the ledger (SAF-T, CSV)")
     sub = p.add_subparsers(dest="export_format", metavar="FORMAT", required=True)
-    common = inner_common()
-    saft = sub.add_parser("saft", parents=[common], help="SAF-T Financial 1.30 XML for one year")
+    inner = inner_common()
+    saft = add_command(sub, "saft", inner, run, help="SAF-T Financial 1.30 XML for one year")
     saft.add_argument("--year", type=four_digit_year, required=True, metavar="YYYY")
     saft.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
-    saft.set_defaults(run=run)
-    csv = sub.add_parser("csv", parents=[common], help="every posting as CSV")
+    csv = add_command(sub, "csv", inner, run, help="every posting as CSV")
     csv.add_argument("--year", type=four_digit_year, default=None, metavar="YYYY")
     csv.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
-    csv.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

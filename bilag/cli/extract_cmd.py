@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from bilag.cli.options import JSON_ARRAY, add_command, add_json, add_paths
 from bilag.cli.output import print_json_array, report_problem
 from bilag.config import load_settings
 from bilag.contract import extract_failure_json, invoice_json, invoice_text, json_text
@@ -14,17 +15,16 @@ from bilag.services.extract import extract_context, extract_documents
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser(
-        "extract", parents=[common], help="parse documents and print what they say"
+    p = add_command(
+        subparsers, "extract", common, run, help="parse documents and print what they say"
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
-    p.add_argument("--json", action="store_true", help="print the contract JSON array")
+    add_paths(p)
+    add_json(p, JSON_ARRAY)
     p.add_argument(
         "--ignore-embedded-xml",
         action="store_true",
         help="read hybrid PDFs (Factur-X, ZUGFeRD) from their visible text only",
     )
-    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

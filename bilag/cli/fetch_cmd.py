@@ -14,6 +14,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from bilag.bootstrap import bootstrap
+from bilag.cli.options import JSON_ARRAY, add_command, add_json, add_limit
 from bilag.cli.output import print_json, problem_line
 from bilag.cli.process_cmd import print_results
 from bilag.config import load_settings
@@ -29,8 +30,8 @@ if TYPE_CHECKING:
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser(
-        "fetch", parents=[common], help="pull new documents from a configured source"
+    p = add_command(
+        subparsers, "fetch", common, run, help="pull new documents from a configured source"
     )
     p.add_argument(
         "--source",
@@ -38,9 +39,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="a [sources.NAME] of the workspace configuration (repeatable); default: all",
     )
-    p.add_argument("--limit", type=int, default=None, help="take at most this many items")
-    p.add_argument("--json", action="store_true", help="print the contract JSON array")
-    p.set_defaults(run=run)
+    add_limit(p, "take at most this many items")
+    add_json(p, JSON_ARRAY)
 
 
 def run(args: argparse.Namespace) -> int:

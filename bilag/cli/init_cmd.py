@@ -11,13 +11,16 @@ import sys
 from typing import Any
 
 from bilag.bootstrap import bootstrap
+from bilag.cli.options import add_command
 from bilag.config import init_workspace, load_settings
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "init",
-        parents=[common],
+        common,
+        run,
         help="create a workspace (config.toml and the ledger)",
         description="Create the workspace --home (default $BILAG_HOME, else ./.bilag): its "
         "config.toml and its ledger database. A workspace that exists is left unchanged.",
@@ -31,7 +34,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         metavar="N",
         help="the company's own organisation number (repeat for several)",
     )
-    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ import re
 import sys
 from typing import Any
 
+from bilag.cli.options import add_command
 from bilag.cli.output import report_problem
 from bilag.cli.workspace import workspace
 from bilag.services.learning import chart_accounts, learn, ledger_history
@@ -16,9 +17,11 @@ MAX_PROBLEM_LINES = 100  # a 100,000-row file with a bad column should not flood
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "learn",
-        parents=[common],
+        common,
+        run,
         help="learn account coding from history (CSV or SAF-T Financial XML)",
     )
     p.add_argument("history", nargs="+", metavar="HISTORY", help="history CSV or SAF-T file(s)")
@@ -31,7 +34,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help="skip rows booked to accounts outside the chart (the workspace's own chart "
         "is always checked; this also checks against the built-in NS 4102 list)",
     )
-    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

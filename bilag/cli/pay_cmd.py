@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bilag.cli.options import add_command, add_json
 from bilag.cli.output import print_json
 from bilag.cli.workspace import workspace
 from bilag.contract.reports import bank_file_json, payment_run_json
@@ -21,8 +22,8 @@ from bilag.services.payments import pay_due, read_bank_file
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser(
-        "pay", parents=[common], help="write the bank payment file (pain.001); read camt.054"
+    p = add_command(
+        subparsers, "pay", common, run, help="write the bank payment file (pain.001); read camt.054"
     )
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--due-within", type=int, metavar="DAYS", help="pay what is due by then")
@@ -30,8 +31,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "-o", "--output", type=Path, help="the pain.001 file (default: in <home>/payments)"
     )
-    p.add_argument("--json", action="store_true", help="print what was done as JSON")
-    p.set_defaults(run=run)
+    add_json(p, "print what was done as JSON")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from bilag.cli.options import JSON_REPORT, add_command, add_json, add_limit
 from bilag.cli.output import print_json
 from bilag.cli.tables import make_table, print_table
 from bilag.cli.workspace import workspace
@@ -24,17 +25,20 @@ if TYPE_CHECKING:
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser(
-        "post", parents=[common], help="deliver posted vouchers to an external accounting system"
+    p = add_command(
+        subparsers,
+        "post",
+        common,
+        run,
+        help="deliver posted vouchers to an external accounting system",
     )
     p.add_argument("--sink", required=True, metavar="NAME", help="a [sinks.NAME] of config.toml")
     p.add_argument(
         "--since", type=date.fromisoformat, metavar="DATE", help="only vouchers dated from DATE"
     )
-    p.add_argument("--limit", type=int, default=None, help="deliver at most this many")
+    add_limit(p, "deliver at most this many")
     p.add_argument("--no-read-back", action="store_true", help="skip the reconciliation")
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.set_defaults(run=run)
+    add_json(p, JSON_REPORT)
 
 
 def print_report(report: DeliveryReport, *, as_json: bool) -> int:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from bilag.bootstrap import bootstrap
+from bilag.cli.options import JSON_ARRAY, add_command, add_paths
 from bilag.cli.output import print_json, problem_line
 from bilag.cli.tables import make_table, print_table
 from bilag.config import load_settings
@@ -20,18 +21,19 @@ if TYPE_CHECKING:
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "process",
-        parents=[common],
+        common,
+        run,
         help="archive, parse, code, route and post invoices",
         description="Run the whole pipeline on files, folders or emails. Running it twice "
         "on the same input posts nothing twice.",
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    add_paths(p)
     out = p.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="print the contract JSON array")
+    out.add_argument("--json", action="store_true", help=JSON_ARRAY)
     out.add_argument("--summary", action="store_true", help="print a table and totals per status")
-    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from bilag.cli.options import add_command, add_json
 from bilag.cli.output import print_json
 from bilag.cli.tables import make_table, print_table
 from bilag.cli.workspace import workspace
@@ -26,8 +27,8 @@ if TYPE_CHECKING:
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser(
-        "queue", parents=[common], help="list invoices waiting for review or approval"
+    p = add_command(
+        subparsers, "queue", common, run, help="list invoices waiting for review or approval"
     )
     p.add_argument(
         "--user",
@@ -35,7 +36,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help="only what waits for this workspace user: reviews for a clerk, the steps an "
         "approver may sign now (waiting for me)",
     )
-    p.add_argument("--json", action="store_true", help="print JSON")
+    add_json(p)
     p.add_argument(
         "--status",
         choices=(DocumentState.NEEDS_REVIEW, DocumentState.AWAITING_APPROVAL),
@@ -55,7 +56,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--per-page", type=int, default=50, help="invoices per page (at most 200; default 50)"
     )
-    p.set_defaults(run=run)
 
 
 def _amount(text: str) -> Decimal:

@@ -9,16 +9,16 @@ import argparse
 import sys
 from typing import Any
 
-from bilag.cli.workspace import add_user_option, as_user
+from bilag.cli.options import add_command, add_document_id, add_reason, add_user_option
+from bilag.cli.workspace import as_user
 from bilag.services.review import reject
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser("reject", parents=[common], help="reject an invoice, with a reason")
-    p.add_argument("document_id", type=int, metavar="ID", help="document id (from bilag queue)")
-    p.add_argument("--reason", required=True, help="why (kept in the audit log)")
+    p = add_command(subparsers, "reject", common, run, help="reject an invoice, with a reason")
+    add_document_id(p)
+    add_reason(p)
     add_user_option(p)
-    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

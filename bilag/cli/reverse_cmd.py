@@ -11,20 +11,20 @@ import argparse
 import sys
 from typing import Any
 
-from bilag.cli.workspace import add_user_option, as_user
+from bilag.cli.options import add_command, add_document_id, add_reason, add_user_option
+from bilag.cli.workspace import as_user
 from bilag.errors import ConfigError
 from bilag.services.review import reverse
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser(
-        "reverse", parents=[common], help="reverse a posted voucher (asks to confirm)"
+    p = add_command(
+        subparsers, "reverse", common, run, help="reverse a posted voucher (asks to confirm)"
     )
-    p.add_argument("document_id", type=int, metavar="ID", help="document id")
-    p.add_argument("--reason", required=True, help="why (kept in the audit log)")
+    add_document_id(p, "document id")
+    add_reason(p)
     p.add_argument("--confirm", metavar="VOUCHER", help="the voucher id, instead of typing it")
     add_user_option(p)
-    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bilag.bootstrap import bootstrap
-from bilag.cli.export_cmd import inner_common
+from bilag.cli.options import add_command, add_json, inner_common
 from bilag.cli.output import print_json
 from bilag.cli.tables import make_table, print_table
 from bilag.config import load_settings
@@ -22,17 +22,16 @@ from bilag.services.simulate import simulate, summary
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser(
-        "rules", parents=[common], help="check or simulate the approval policy"
-    )
+    p = add_command(subparsers, "rules", common, None, help="check or simulate the approval policy")
     sub = p.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
-    common = inner_common()
-    check = sub.add_parser("check", parents=[common], help="validate a policy file")
+    inner = inner_common()
+    check = add_command(sub, "check", inner, run_check, help="validate a policy file")
     check.add_argument("policy", nargs="?", type=Path, help="default: <home>/policy.toml")
-    check.set_defaults(run=run_check)
-    sim = sub.add_parser(
+    sim = add_command(
+        sub,
         "simulate",
-        parents=[common],
+        inner,
+        run_simulate,
         help="replay a policy on the invoices already in the workspace",
     )
     sim.add_argument(
@@ -40,8 +39,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     sim.add_argument("--policy", type=Path, help="the candidate policy (default: the current one)")
     sim.add_argument("--all", action="store_true", help="list unchanged invoices too")
-    sim.add_argument("--json", action="store_true", help="print JSON")
-    sim.set_defaults(run=run_simulate)
+    add_json(sim)
 
 
 def _date(text: str) -> date:

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from bilag.bootstrap import bootstrap
+from bilag.cli.options import JSON_ARRAY, add_command, add_json, add_limit, add_paths
 from bilag.cli.output import print_json
 from bilag.cli.tables import console, make_table, print_table
 from bilag.config import load_settings
@@ -36,15 +37,17 @@ STATUSES = CONTRACT
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "run",
-        parents=[common],
+        common,
+        run,
         help="run one batch now (files, or the configured sources) with a progress bar",
         description="Process PATHs, or fetch and process the configured sources (all, or "
         "those named with --source), showing progress; then a summary table. Exit status 1 "
         "when anything failed.",
     )
-    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders")
+    add_paths(p, nargs="*")
     p.add_argument(
         "--source",
         dest="sources",
@@ -53,10 +56,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="a [sources.NAME] of config.toml (repeat for several; default: every source)",
     )
-    p.add_argument("--limit", type=int, default=None, help="take at most this many per source")
-    p.add_argument("--json", action="store_true", help="print the contract JSON array instead")
+    add_limit(p, "take at most this many per source")
+    add_json(p, f"{JSON_ARRAY} instead")
     p.add_argument("--no-progress", action="store_true", help="no progress bar or lines")
-    p.set_defaults(run=run)
 
 
 class ProgressView:

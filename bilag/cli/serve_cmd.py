@@ -14,18 +14,20 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bilag.cli.options import add_command
 from bilag.config import DEFAULT_HOME
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "serve",
-        parents=[common],
+        common,
+        run,
         help="run the scheduled flows (intake, retrain, reports) here, offline",
         description=__doc__,
     )
     p.add_argument("--port", type=int, default=0, help="the local Prefect server's port")
-    p.set_defaults(run=run)
 
 
 def command(args: argparse.Namespace) -> list[str]:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from bilag.cli.options import Run, add_command, add_document_id, add_json, add_user_option
 from bilag.cli.output import print_json
-from bilag.cli.workspace import add_user_option, as_user
+from bilag.cli.workspace import as_user
 from bilag.contract import money_str
 from bilag.contract.serialize import audit_json, document_json
 from bilag.services.documents import document_history, document_view
@@ -37,13 +37,12 @@ def _add(
     name: str,
     help_: str,
     json_help: str,
-    run: Callable[[argparse.Namespace], int],
+    run: Run,
 ) -> None:
-    p = subparsers.add_parser(name, parents=[common], help=help_)
-    p.add_argument("document_id", type=int, metavar="ID")
-    p.add_argument("--json", action="store_true", help=json_help)
+    p = add_command(subparsers, name, common, run, help=help_)
+    add_document_id(p, None)
+    add_json(p, json_help)
     add_user_option(p)
-    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ import argparse
 import sys
 from typing import Any
 
-from bilag.cli.export_cmd import inner_common
+from bilag.cli.options import add_command, add_json, inner_common
 from bilag.cli.output import print_json
 from bilag.cli.post_cmd import print_report
 from bilag.cli.tables import make_table, print_table
@@ -25,22 +25,19 @@ from bilag.services.sinks import check_sink, configured_sinks, open_sink
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser("sinks", parents=[common], help="configured accounting systems")
+    p = add_command(subparsers, "sinks", common, None, help="configured accounting systems")
     sub = p.add_subparsers(dest="sinks_command", metavar="COMMAND", required=True)
     inner = inner_common()
-    sub.add_parser("list", parents=[inner], help="the configured sinks").set_defaults(run=run)
-    check = sub.add_parser("check", parents=[inner], help="credentials and account/VAT mapping")
+    add_command(sub, "list", inner, run, help="the configured sinks")
+    check = add_command(sub, "check", inner, run, help="credentials and account/VAT mapping")
     check.add_argument("name", metavar="NAME")
-    check.set_defaults(run=run)
-    dead = sub.add_parser("dead", parents=[inner], help="list dead letters and refused vouchers")
+    dead = add_command(sub, "dead", inner, run, help="list dead letters and refused vouchers")
     dead.add_argument("name", nargs="?", metavar="NAME")
-    dead.add_argument("--json", action="store_true")
-    dead.set_defaults(run=run)
-    retry = sub.add_parser("retry", parents=[inner], help="deliver dead letters again")
+    add_json(dead, None)
+    retry = add_command(sub, "retry", inner, run, help="deliver dead letters again")
     retry.add_argument("name", metavar="NAME")
     retry.add_argument("--failed", action="store_true", help="also the refused (after a fix)")
-    retry.add_argument("--json", action="store_true")
-    retry.set_defaults(run=run)
+    add_json(retry, None)
 
 
 def run(args: argparse.Namespace) -> int:

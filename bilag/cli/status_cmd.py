@@ -13,6 +13,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from bilag.bootstrap import bootstrap
+from bilag.cli.options import add_command, add_json
 from bilag.cli.output import print_json
 from bilag.cli.tables import make_table, print_table
 from bilag.config import load_settings
@@ -24,12 +25,9 @@ if TYPE_CHECKING:
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser(
-        "status", parents=[common], help="recent runs, queue sizes and failures"
-    )
+    p = add_command(subparsers, "status", common, run, help="recent runs, queue sizes and failures")
     p.add_argument("--runs", type=int, default=10, metavar="N", help="how many runs (default 10)")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(run=run)
+    add_json(p)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from bilag.cli.options import JSON_ARRAY, add_command, add_json
 from bilag.cli.output import print_json, report_problem
 from bilag.cli.tables import make_table, print_table
 from bilag.cli.workspace import workspace
@@ -13,14 +14,15 @@ from bilag.services.learning import suggest_file
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "suggest",
-        parents=[common],
+        common,
+        run,
         help="suggest account and VAT code for rows of a CSV (history columns, no account)",
     )
     p.add_argument("input", metavar="INPUT.csv", help="rows to code")
-    p.add_argument("--json", action="store_true", help="print the contract JSON array")
-    p.set_defaults(run=run)
+    add_json(p, JSON_ARRAY)
 
 
 def run(args: argparse.Namespace) -> int:

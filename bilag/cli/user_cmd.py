@@ -12,10 +12,9 @@ import argparse
 import functools
 import getpass
 import sys
-from collections.abc import Callable
 from typing import Any
 
-from bilag.cli.export_cmd import inner_common
+from bilag.cli.options import Run, add_command, add_json, inner_common
 from bilag.cli.output import print_json
 from bilag.cli.tables import make_table, print_table
 from bilag.cli.workspace import workspace
@@ -34,17 +33,16 @@ from bilag.services.users import (
 )
 
 ROLES = [r.value for r in Role]
-Run = Callable[[argparse.Namespace], int]
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser(
-        "user", parents=[common], help="add, list and disable the users of the workspace"
+    p = add_command(
+        subparsers, "user", common, None, help="add, list and disable the users of the workspace"
     )
     sub = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
     inner = inner_common()
-    add = sub.add_parser(
-        "add", parents=[inner], help="add a user (no user exists until one is added)"
+    add = add_command(
+        sub, "add", inner, run_add, help="add a user (no user exists until one is added)"
     )
     add.add_argument("name", help="login name, as policy.toml names approvers (e.g. kari)")
     add.add_argument(
@@ -64,28 +62,22 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help="no password: the user signs in with access tokens only (an integration)",
     )
-    add.set_defaults(run=run_add)
-    lst = sub.add_parser("list", parents=[inner], help="list users")
-    lst.add_argument("--json", action="store_true", help="print JSON")
-    lst.set_defaults(run=run_list)
-    dis = sub.add_parser(
-        "disable", parents=[inner], help="disable a user: sessions end, tokens are revoked"
+    add_json(add_command(sub, "list", inner, run_list, help="list users"))
+    dis = add_command(
+        sub, "disable", inner, run_disable, help="disable a user: sessions end, tokens are revoked"
     )
     dis.add_argument("name")
-    dis.set_defaults(run=run_disable)
-    pw = sub.add_parser(
-        "password", parents=[inner], help="set a new password (ends the user's sessions)"
+    pw = add_command(
+        sub, "password", inner, run_password, help="set a new password (ends the user's sessions)"
     )
     pw.add_argument("name")
     pw.add_argument("--password-stdin", action="store_true", help="read it from stdin")
-    pw.set_defaults(run=run_password)
-    tok = sub.add_parser(
-        "token", parents=[inner], help="make a personal access token for the JSON API"
+    tok = add_command(
+        sub, "token", inner, run_token, help="make a personal access token for the JSON API"
     )
     tok.add_argument("name", help="whose token (it carries that user's roles)")
     tok.add_argument("--label", required=True, help="what uses it, e.g. erp-sync")
     tok.add_argument("--days", type=int, default=90, help="lifetime in days (default 90)")
-    tok.set_defaults(run=run_token)
 
 
 def _operator() -> str:
@@ -107,8 +99,8 @@ def _password(*, from_stdin: bool) -> str:
 
 
 def _refusal_reported(
-    run: Callable[[argparse.Namespace], int],
-) -> Callable[[argparse.Namespace], int]:
+    run: Run,
+) -> Run:
     """A change the service refuses (a name taken, a weak password, a role missing) is
     reported as ``bilag user: <why>`` with exit status 1."""
 

@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from bilag.cli.options import add_command, add_json, add_paths
 from bilag.cli.output import print_json, report_problem
 from bilag.cli.tables import make_table, print_table
 from bilag.config import load_settings
@@ -15,12 +16,15 @@ from bilag.services.extract import extract_context, extract_documents
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser(
-        "validate", parents=[common], help="check invoices against EN 16931, PEPPOL and NO rules"
+    p = add_command(
+        subparsers,
+        "validate",
+        common,
+        run,
+        help="check invoices against EN 16931, PEPPOL and NO rules",
     )
-    p.add_argument("paths", nargs="+", metavar="FILE", help="files or folders")
-    p.add_argument("--json", action="store_true", help="print findings as JSON")
-    p.set_defaults(run=run)
+    add_paths(p, metavar="FILE")
+    add_json(p, "print findings as JSON")
 
 
 def run(args: argparse.Namespace) -> int:

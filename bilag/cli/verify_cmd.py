@@ -14,6 +14,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from bilag.cli.options import JSON_REPORT, add_command, add_json
 from bilag.cli.workspace import workspace
 from bilag.contract.reports import chain_report_json
 from bilag.services.integrity import verify_ledger
@@ -23,13 +24,14 @@ if TYPE_CHECKING:
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "verify",
-        parents=[common],
+        common,
+        run,
         help="check that vouchers, postings and the audit log are as bilag wrote them",
     )
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.set_defaults(run=run)
+    add_json(p, JSON_REPORT)
 
 
 def _printable(text: str) -> str:

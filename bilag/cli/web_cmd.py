@@ -11,11 +11,12 @@ import sys
 from typing import Any
 
 from bilag.bootstrap import bootstrap
+from bilag.cli.options import add_command
 from bilag.config import load_settings
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser("web", parents=[common], help="serve the web app for finance staff")
+    p = add_command(subparsers, "web", common, run, help="serve the web app for finance staff")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument(
@@ -23,7 +24,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help="trust X-Forwarded-Proto/For from a reverse proxy on this machine (TLS in front)",
     )
-    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

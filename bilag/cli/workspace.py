@@ -20,7 +20,7 @@ from bilag.domain.users import User
 from bilag.services.deps import Deps
 from bilag.services.users import workspace_user
 
-__all__ = ["acting_user_name", "add_user_option", "as_user", "workspace"]
+__all__ = ["acting_user_name", "as_user", "workspace"]
 
 
 @contextmanager
@@ -50,11 +50,3 @@ def acting_user_name(given: str | None) -> str | None:
         return getpass.getuser()
     except (KeyError, OSError):
         return None
-
-
-def add_user_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--user",
-        default=None,
-        help="the workspace user you act as (default: $BILAG_USER, else your login name)",
-    )

@@ -40,6 +40,7 @@ __all__ = [
     "Status",
     "approval_steps",
     "decide",
+    "foreign_supplier",
     "gross_nok",
 ]
 
@@ -109,7 +110,7 @@ def _review_reasons(
                     rule=finding.rule,
                 )
             )
-    if not invoice.supplier.org_number:
+    if not invoice.supplier.org_number and foreign_supplier(invoice) is None:
         out.append(
             Reason(
                 ReasonCode.MISSING_FIELD,
@@ -166,6 +167,22 @@ def _review_reasons(
             )
         )
     return out
+
+
+def foreign_supplier(invoice: Invoice) -> str | None:
+    """Why the supplier is a foreign one with no Norwegian organisation number to print (a
+    foreign IBAN or VAT number, a foreign currency with no Norwegian account), or None."""
+    supplier = invoice.supplier
+    if supplier.bank_account:
+        return None  # paid to a Norwegian account: a Norwegian supplier
+    if supplier.iban and not supplier.iban.upper().startswith("NO"):
+        return f"pays to a {supplier.iban[:2].upper()} IBAN"
+    if supplier.vat_number and not supplier.vat_number.upper().startswith("NO"):
+        return f"VAT number {supplier.vat_number}"
+    currency = (invoice.currency or NOK).upper()
+    if currency != NOK and not supplier.iban:
+        return f"bills in {currency}"
+    return None
 
 
 AMOUNT_FIELDS = frozenset({"net_total", "vat_total", "gross_total", "payable_amount"})
@@ -298,6 +315,16 @@ def _approval_reasons(
                 "first invoice from this supplier",
                 field="supplier.org_number",
                 value=org or None,
+            )
+        )
+    foreign = None if org else foreign_supplier(invoice)
+    if foreign is not None:
+        # no organisation number to hold the register's bank accounts against: a person signs
+        out.append(
+            Reason(
+                ReasonCode.FOREIGN_SUPPLIER,
+                f"a foreign supplier with no Norwegian organisation number ({foreign})",
+                field="supplier.org_number",
             )
         )
     trusted = sp.trusted if sp and sp.trusted is not None else None

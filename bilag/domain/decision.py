@@ -41,6 +41,7 @@ class ReasonCode(enum.StrEnum):
     # needs approval: sound, but someone signs
     WARNING_FINDING = "warning_finding"
     UNKNOWN_SUPPLIER = "unknown_supplier"
+    FOREIGN_SUPPLIER = "foreign_supplier"  # no Norwegian org number to check the account by
     UNTRUSTED_SUPPLIER = "untrusted_supplier"
     AMOUNT_OVER_LIMIT = "amount_over_limit"
     CURRENCY = "currency"

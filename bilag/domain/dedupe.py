@@ -198,7 +198,44 @@ def _compare(c: InvoiceKey, o: InvoiceKey) -> DuplicateMatch | None:
                 f"invoice numbers read as {o.invoice_number!r} and {c.invoice_number!r}"
             )
         return DuplicateMatch(kind, o.document_id, tuple(evidence))
-    return None
+    return _read_apart(c, o, supplier, kind)
+
+
+def _read_apart(c: InvoiceKey, o: InvoiceKey, supplier: str, kind: str) -> DuplicateMatch | None:
+    """The same supplier, day and amount, the number or KID lost (or misread) in one of the
+    two readings: a scan of an invoice that came before, or one that came after. Not
+    certain, as a supplier can bill the same amount twice on a day: a person looks."""
+    if c.gross_total is None or not c.gross_total or c.gross_total != o.gross_total:
+        return None
+    if c.issue_date is None or c.issue_date != o.issue_date:
+        return None
+    if c.payment_reference and o.payment_reference and c.payment_reference != o.payment_reference:
+        return None
+    number_c, number_o = normalise_number(c.invoice_number), normalise_number(o.invoice_number)
+    if number_c and number_o and not _misread(number_c, number_o):
+        return None
+    evidence = [
+        supplier,
+        f"same gross amount {c.gross_total}",
+        f"same date {c.issue_date.isoformat()}",
+        f"invoice numbers read as {o.invoice_number!r} and {c.invoice_number!r}",
+    ]
+    return DuplicateMatch(kind, o.document_id, tuple(evidence), certain=False)
+
+
+# characters OCR takes for each other; consecutive numbers ("1001", "1002") differ otherwise
+_LOOK_ALIKE = tuple(
+    frozenset(group) for group in ("0ODQ", "1IL7", "5S", "8B", "2Z", "6G", "4A", "9G")
+)
+
+
+def _misread(a: str, b: str) -> bool:
+    """Two readings of one number, apart in one or two characters OCR confuses
+    (``13717BE`` and ``I37I7BE``)."""
+    if len(a) != len(b):
+        return False
+    apart = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(apart) <= 2 and all(any({x, y} <= g for g in _LOOK_ALIKE) for x, y in apart)
 
 
 def _reminder_match(c: InvoiceKey, o: InvoiceKey, supplier: str) -> DuplicateMatch | None:

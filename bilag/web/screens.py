@@ -105,6 +105,7 @@ _REASON_NAMES = {
     "duplicate_suspected": "possible duplicate",
     "bank_account_changed": "new bank account",
     "unknown_supplier": "new supplier",
+    "foreign_supplier": "foreign supplier",
     "amount_over_limit": "over the limit",
     "approval_rule": "approval rule",
     "no_approver": "no one can approve",

@@ -4,11 +4,12 @@ the ledger in PostgreSQL and the archive and inbox in S3 (moto), as on separate 
 One batch is split in two parts, one per worker; the first worker is killed (with the
 flow run it was executing) half-way through its part; running that part again on the
 other worker finishes the batch: every invoice is recorded once, posted once, archived
-and acknowledged at the source.
+and acknowledged at the source. The killed run is marked Crashed once its heartbeats stop.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -72,6 +73,23 @@ def _stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
             process.wait(timeout=30)
 
 
+def _kill_tree(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL a process and every process under it.
+
+    Prefect's process worker starts each flow run in a session of its own, so killing
+    the worker's process group would leave the flow run going on, orphaned.
+    """
+    import psutil  # comes with distributed
+
+    root = psutil.Process(process.pid)
+    everyone = [root, *root.children(recursive=True)]
+    for p in everyone:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            p.kill()
+    psutil.wait_procs(everyone, timeout=30)
+    process.wait(timeout=30)
+
+
 def _run(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(
         argv, env=env, cwd=REPO, capture_output=True, text=True, timeout=300, check=False
@@ -120,6 +138,7 @@ def _recorded(ledger: Any, names: set[str]) -> int:
     return sum(1 for k in keys if k.rsplit("/", 1)[-1].split(":")[0] in names)
 
 
+@pytest.mark.timeout(900)  # four flow runs and a heartbeat timeout, on a shared machine
 def test_a_batch_split_over_two_workers_survives_a_killed_worker(
     databases: tuple[str, str], s3_server: S3Server, tmp_path: Path
 ) -> None:
@@ -149,6 +168,7 @@ def test_a_batch_split_over_two_workers_survives_a_killed_worker(
         PREFECT_SERVER_ANALYTICS_ENABLED="false",
         DO_NOT_TRACK="1",
         PREFECT_LOGGING_LEVEL="WARNING",
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY="30",  # a dead run is found in 90 s, not 9 minutes
     )
     _run(env, str(BIN / "bilag"), "learn", "--home", str(home), str(home / "history.csv"))
     server = _start(
@@ -200,18 +220,20 @@ def test_a_batch_split_over_two_workers_survives_a_killed_worker(
             )
         part_1 = {n for n, _ in batch if zlib.crc32(f"s3://{bucket}/inbox/{n}".encode()) % 2 == 0}
         ledger = create_engine(f"postgresql+psycopg://{PG}/{ledger_db}")
-        api.start_part(deployment["id"], 0, "part-1")
+        killed = api.start_part(deployment["id"], 0, "part-1")
         second = api.start_part(deployment["id"], 1, "part-2")
 
         deadline = time.monotonic() + 300
         while _recorded(ledger, part_1) < 2 * CHUNK and time.monotonic() < deadline:
             time.sleep(0.2)
         done_when_killed = _recorded(ledger, part_1)
-        _stop(workers[0], signal.SIGKILL)  # the worker and the flow run it executes
+        _kill_tree(workers[0])  # the worker and the flow run it executes, as a machine dies
         assert 0 < done_when_killed < len(part_1), "the kill must land mid-part"
         assert api.wait(second, 300) == "COMPLETED", api.message
         rerun = api.start_part(deployment["id"], 0, "part-2")
         assert api.wait(rerun, 300) == "COMPLETED", api.message
+        # the killed run does not stay Running: its heartbeats stopped (flows/serve.py)
+        assert api.wait(killed, 240) == "CRASHED", api.message
 
         with ledger.connect() as conn:
             documents = conn.execute(

@@ -221,3 +221,23 @@ def test_every_invoice_gets_a_route_and_only_a_clean_one_is_posted(
         assert d.steps and all(step.approvers for step in d.steps)
     if confidence < policy.auto_post.min_coding_confidence or (bank == "86011117947" and known):
         assert d.status is Status.NEEDS_REVIEW
+
+
+def test_a_foreign_supplier_has_no_org_number_to_miss_and_goes_to_an_approver() -> None:
+    german = Party(name="DataPilot GmbH", iban="DE54828195391827611660")
+    inv = invoice(currency="EUR", supplier=german)
+    policy = Policy(
+        default_approvers=("kari",), exchange_rates=MappingProxyType({"EUR": D("11.5")})
+    )
+    d = decide(inv, coded(inv), policy, ctx(supplier=None, supplier_in_history=True))
+    assert d.status is Status.AWAITING_APPROVAL
+    assert "missing_field" not in codes(d)
+    assert "foreign_supplier" in codes(d)
+
+
+def test_a_norwegian_supplier_whose_org_number_was_not_read_still_goes_to_review() -> None:
+    unread = Party(name="Leverandør AS", bank_account="12345678903")
+    inv = invoice(supplier=unread)
+    d = decide(inv, coded(inv), Policy(default_approvers=("kari",)), ctx(supplier=None))
+    assert d.status is Status.NEEDS_REVIEW
+    assert "missing_field" in codes(d)

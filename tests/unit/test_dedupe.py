@@ -69,3 +69,23 @@ def test_a_credit_note_is_not_a_duplicate_of_the_invoice_it_credits() -> None:
 def test_invoice_numbers_compare_without_punctuation_or_leading_zeros() -> None:
     assert normalise_number("INV-000123") == normalise_number("inv 123") == "INV123"
     assert normalise_number("  ") is None
+
+
+def test_a_reading_that_lost_the_number_and_kid_is_a_suspected_duplicate_of_the_same_day_and_sum():
+    scan = key(1, channel="ocr", invoice_number=None, payment_reference=None)
+    match = find_duplicate(key(2, channel="pdf"), [scan])
+    assert match is not None and not match.certain and match.original_id == 1
+    assert "same date 2026-01-05" in match.evidence
+
+
+def test_numbers_apart_by_an_ocr_misread_are_suspected_and_consecutive_numbers_are_not() -> None:
+    first = key(1, invoice_number="13717BE", payment_reference=None)
+    misread = key(2, invoice_number="I37I7BE", payment_reference=None)
+    assert find_duplicate(misread, [first]) is not None
+    next_one = key(2, invoice_number="13718BE", payment_reference=None)
+    assert find_duplicate(next_one, [first]) is None
+
+
+def test_the_same_day_and_sum_with_another_kid_is_another_invoice() -> None:
+    other = key(2, invoice_number=None, payment_reference="98765432109")
+    assert find_duplicate(other, [key(1)]) is None

@@ -131,6 +131,26 @@ def test_a_standard_rated_line_without_its_breakdown_fires_br_s_08() -> None:
     assert "BR-S-08" in rules(validate(inv))
 
 
+def test_a_read_whose_lines_miss_a_charge_under_the_table_is_not_judged_by_br_s_08() -> None:
+    # a PDF read: the three lines, then "Frakt 100,00" under the table that no line holds
+    lines = norwegian_invoice().lines
+    read = norwegian_invoice(
+        parser="pdf",
+        net_total=D("1300.00"),
+        vat_total=D("305.00"),
+        gross_total=D("1605.00"),
+        payable_amount=D("1605.00"),
+        line_total=None,
+        vat_breakdown=(
+            VatBreakdown(D("1100.00"), D("275.00"), "S", D(25)),
+            VatBreakdown(D("200.00"), D("30.00"), "S", D(15)),
+        ),
+        lines=lines,
+    )
+    assert "BR-S-08" not in rules(validate(read))
+    assert "BR-S-08" in rules(validate(replace(read, parser="ehf")))
+
+
 def test_exempt_breakdown_without_reason_fires_br_e_10() -> None:
     line = InvoiceLine("Kurs", D(1), D("100"), D("100"), D(0), "1", "EA", "E", item_name="Kurs")
     inv = norwegian_invoice(

@@ -200,6 +200,9 @@ def _basis(
     adjusted = any(t for t in (inv.allowance_total, inv.charge_total) if t is not None)
     if adjusted and not inv.allowances_charges:
         complete = False
+    line_sum = sum((ln.net_amount or _ZERO for ln in inv.lines), _ZERO)
+    if inv.net_total is not None and line_sum != inv.net_total and not inv.allowances_charges:
+        complete = False  # a freight or fee line under the table that was not read as a charge
     for amount, item_rate, sign in (*items, *acs):
         if by_rate and item_rate != rate:
             continue

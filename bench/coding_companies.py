@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
+from bench.coding_ceiling import oracle
 from bench.coding_company import TEST_START, company_rows
 from classifiers.account_coder import HistoryCoder
 from classifiers.base import CodingInput, HistoryRow
@@ -37,12 +38,17 @@ LEVELS = (0.5, 0.8, 0.9, 0.95, 0.98, 0.99)
 TARGET = 0.98
 
 
-def _corpus() -> tuple[list[HistoryRow], date]:
+Company = tuple[list[HistoryRow], date, list[str] | None]
+
+
+def _corpus() -> Company:
+    """The corpus company's ledger keeps each invoice's "Deres ref." (as ``bilag
+    process`` stores it); a test row's invoice also shows its "Prosjekt:" reference."""
     from bench.corpus.history import history_rows
     from bench.corpus.world import make_world
 
     rows = history_rows(make_world(), seed=1, end=date(2026, 6, 30))
-    return [
+    history = [
         HistoryRow(
             r.date,
             r.supplier_org_number or None,
@@ -54,14 +60,22 @@ def _corpus() -> tuple[list[HistoryRow], date]:
             r.currency,
             r.department or None,
             r.project or None,
+            r.buyer_reference or None,
         )
         for r in rows
-    ], date(2026, 1, 1)
+    ]
+    return history, date(2026, 1, 1), [r.project_reference for r in rows]
 
 
-COMPANIES: dict[str, Callable[[], tuple[list[HistoryRow], date]]] = {
-    "company": lambda: (company_rows(1), TEST_START),
-    "company-seed2": lambda: (company_rows(2), TEST_START),
+SEEDS = {"company": 1, "company-seed2": 2, "company-seed3": 3}
+
+
+def _company(seed: int) -> Callable[[], Company]:
+    return lambda: (company_rows(seed), TEST_START, None)
+
+
+COMPANIES: dict[str, Callable[[], Company]] = {
+    **{name: _company(seed) for name, seed in SEEDS.items()},
     "corpus": _corpus,
 }
 
@@ -88,13 +102,18 @@ def coverage_at(conf: Sequence[float], right: Sequence[bool], target: float) -> 
 
 
 def evaluate_company(name: str) -> dict[str, Any]:
-    rows, cut = COMPANIES[name]()
+    rows, cut, printed = COMPANIES[name]()
     train = [r for r in rows if r.date < cut]
     test = [r for r in rows if r.date >= cut]
     coder = HistoryCoder()
     report = coder.fit(train)
     keys = [supplier_key(r.supplier_org_number, r.supplier_name) for r in test]
     contexts = invoice_contexts(test, keys)
+    if printed is not None:  # the invoice's "Prosjekt:" first, as `bilag process` passes it
+        projects = printed[len(train) :]
+        contexts = [
+            f"Prosjekt: {p}\n{c}" if p else c for p, c in zip(projects, contexts, strict=True)
+        ]
     inputs = [
         CodingInput(
             r.supplier_org_number,
@@ -140,6 +159,8 @@ def evaluate_company(name: str) -> dict[str, Any]:
         for c in LEVELS
     }
     result["max_confidence"] = max(conf) if conf else 0.0
+    if name in SEEDS:
+        result["ceiling"] = oracle(SEEDS[name], cut)
     return result
 
 
@@ -165,3 +186,11 @@ def print_company(r: dict[str, Any]) -> None:
         f">={c}: {_pct(v['accuracy'])} of {_pct(v['share'])}" for c, v in r["calibration"].items()
     )
     print(f"   calibration {cal}")
+    o = r.get("ceiling")
+    if o:
+        print(
+            f"   oracle: top-1 {_pct(o['top1'])}, department {_pct(o['department'])}, "
+            f"project {_pct(o['project'])}, rows at >= {TARGET:.0%} right "
+            f"{_pct(o['coverage_98']['share'])}; terse rows {_pct(o['terse_share'])} "
+            f"(oracle right on {_pct(o['terse_right'])})"
+        )

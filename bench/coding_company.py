@@ -40,13 +40,15 @@ ran on it and not changed to suit one:
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from classifiers.base import HistoryRow
 
-__all__ = ["HISTORY_START", "TEST_END", "TEST_START", "company_rows"]
+__all__ = ["HISTORY_START", "TEST_END", "TEST_START", "company_rows", "company_trace", "redraw"]
 
 HISTORY_START = date(2022, 1, 1)
 TEST_START = date(2025, 1, 1)
@@ -251,8 +253,10 @@ def _invoice(
     s: _Supplier,
     day: date,
     jobs: list[tuple[str, str, date, date]],
+    facts: list[dict[str, Any]] | None = None,
 ) -> list[HistoryRow]:
     inflation = Decimal(1.04 ** ((day - HISTORY_START).days / 365))
+    start = len(facts) if facts is not None else 0
     project = rng.choice(jobs) if jobs else None
     site = rng.choice(s.sites)
     orderer_dept = _department(rng, s, site, day)
@@ -279,6 +283,7 @@ def _invoice(
             text = generic
         if s.recode_day and day >= s.recode_day:
             account = s.recode.get(account, account)
+        intended = account
         if rng.random() < NOISE_ACCOUNT:
             account = rng.choice(("6790", "6800", "7790", "6620", "4300"))
         department, code = "", ""
@@ -291,9 +296,12 @@ def _invoice(
             department = (
                 orderer_dept if s.trade.dimension == "orderer" else (_department(rng, s, site, day))
             )
+        drawn: dict[str, Any] = {"account": intended, "department": department, "project": code}
         if rng.random() < NOISE_DIMENSION:
             department = rng.choice(DEPARTMENTS) if department else department
             code = rng.choice(jobs)[0] if code and jobs else code
+        if facts is not None:
+            facts.append(drawn)
         rows.append(
             HistoryRow(
                 date=day,
@@ -309,18 +317,49 @@ def _invoice(
             )
         )
     if s.generic and rows:  # one row: the whole invoice on the account of its largest line
-        main = max(rows, key=lambda r: abs(r.net_amount))
+        largest = max(range(len(rows)), key=lambda i: abs(rows[i].net_amount))
         total = sum((r.net_amount for r in rows), Decimal(0))
-        rows = [replace(main, net_amount=total)]
+        rows = [replace(rows[largest], net_amount=total)]
+        if facts is not None:
+            facts[start:] = [facts[start + largest]]
+    if facts is not None:  # what the invoice showed, for the oracle of bench/coding_ceiling.py
+        texts = " ".join(r.description for r in rows)
+        named = ""
+        if project is not None and _names(texts, project[0]):
+            named = "number"
+        elif project is not None and _names(texts, project[1]):
+            named = "name"
+        for drawn in facts[start:]:
+            drawn.update(supplier=s, day=day, jobs=tuple(jobs), site=site, named=named,
+                         site_named=_names(texts, site))  # fmt: skip
     return rows
+
+
+def _names(text: str, value: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text, re.IGNORECASE) is not None
+
+
+def redraw(drawn: dict[str, Any], rng: random.Random) -> list[HistoryRow]:
+    """Another invoice of the supplier of a traced line, on the same day and projects."""
+    supplier, day, jobs = drawn["supplier"], drawn["day"], drawn["jobs"]
+    assert isinstance(supplier, _Supplier) and isinstance(day, date) and isinstance(jobs, tuple)
+    return _invoice(rng, supplier, day, list(jobs))
 
 
 def company_rows(seed: int = 1) -> list[HistoryRow]:
     """The company's booked lines from ``HISTORY_START`` to ``TEST_END``, by date."""
+    return [row for row, _ in company_trace(seed)]
+
+
+def company_trace(seed: int = 1) -> list[tuple[HistoryRow, dict[str, Any]]]:
+    """Each booked line with how it was drawn (the account and dimensions before the
+    people's slips, the supplier's projects and building, whether the invoice named
+    them): what an oracle knows, for ``bench/coding_ceiling.py``."""
     rng = random.Random(f"coding-company:{seed}")
     suppliers = _suppliers(rng)
     projects = _projects(rng)
     rows: list[HistoryRow] = []
+    facts: list[dict[str, Any]] = []
     for s in suppliers:
         srng = random.Random(f"coding-company:{seed}:{s.name}")
         day = s.first
@@ -334,8 +373,9 @@ def company_rows(seed: int = 1) -> list[HistoryRow]:
                 and (not jobs or (len(jobs) < 2 and srng.random() < 0.1))
             ):
                 jobs.append(srng.choice([p for p in running if p not in jobs] or running))
-            rows += _invoice(srng, s, day, jobs)
+            rows += _invoice(srng, s, day, jobs, facts)
             cadence = s.trade.cadence
             day += timedelta(days=max(3, cadence + srng.randint(-cadence // 4, cadence // 4)))
-    rows.sort(key=lambda r: (r.date, r.supplier_name or "", r.description))
-    return rows
+    pairs = list(zip(rows, facts, strict=True))
+    pairs.sort(key=lambda p: (p[0].date, p[0].supplier_name or "", p[0].description))
+    return pairs

@@ -31,6 +31,9 @@ class HistoryRow:
     currency: str | None = None
     department: str | None = None
     project: str | None = None
+    # the invoice's buyer reference (BT-10, "Deres ref."): often who ordered, whose
+    # department pays
+    reference: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

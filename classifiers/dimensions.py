@@ -38,7 +38,13 @@ from datetime import date
 
 from classifiers.base import HistoryRow
 
-__all__ = ["DIMENSIONS", "DimensionModel", "dimension_tokens", "invoice_contexts"]
+__all__ = [
+    "DIMENSIONS",
+    "DimensionModel",
+    "dimension_tokens",
+    "invoice_context",
+    "invoice_contexts",
+]
 
 DIMENSIONS = ("department", "project")
 _PAIR_DECAY = 0.8  # weight of a supplier-account pair's older bookings, per booking
@@ -46,6 +52,9 @@ _HALF_LIFE_DAYS = 365.0  # age at which a booking's words count half
 _ALPHA = 0.1  # smoothing of a name's share of one value
 _NAME_PURITY = 0.6  # a word names a value when at least this share of its uses carried it
 _NAME_MIN_WEIGHT = 1.0  # ... and it was used at least this much (recency-weighted)
+_ALL = "*"  # the scope of all lines
+_REFERENCE_PURITY = 0.8  # a buyer reference decides when it came with one value this often
+_LOCAL_MIN_WEIGHT = 3.0  # ... and in one supplier's or account's lines, this much
 _CONTEXT_WEIGHT = 0.8  # words of the invoice's other lines against the line's own
 _SUPPLIER_SHARE = 0.3  # the supplier's habit over all accounts, beside the pair's
 _ACCOUNT_SHARE = 0.1  # the account's habit over all suppliers
@@ -64,14 +73,19 @@ _LABELLED = {
     for name, labels in _LABELS.items()
 }
 _MAX_TOKENS = 40
+_REF = re.compile(r"^ref: (.+)$", re.MULTILINE)  # as invoice_context writes it, case-folded
 
 
 def dimension_tokens(text: str | None) -> list[str]:
-    """Words (two letters or more) and numbers (two digits or more), case-folded, once each."""
+    """Words (two letters or more) and numbers (two digits or more), case-folded, once each;
+    a buyer reference (``Ref: Ola Lunde``, see :func:`invoice_context`) as one token: the
+    person as a whole names a department, a first name shared by two people does not."""
     if not text:
         return []
-    found = _TOKEN.findall(unicodedata.normalize("NFC", text).casefold())
-    return list(dict.fromkeys(found))[:_MAX_TOKENS]
+    text = unicodedata.normalize("NFC", text).casefold()
+    refs = [f"ref:{' '.join(m.split())}" for m in _REF.findall(text)]
+    found = _TOKEN.findall(_REF.sub(" ", text))
+    return list(dict.fromkeys(refs + found))[:_MAX_TOKENS]
 
 
 def shape(value: str) -> str:
@@ -92,18 +106,30 @@ def labelled(
     return None
 
 
+def invoice_context(
+    others: Sequence[str], *, project: str | None = None, buyer: str | None = None
+) -> str:
+    """The rest of an invoice for one of its lines: its project reference (BT-11), its
+    buyer reference (BT-10, "Deres ref."), then its other lines, as the coder reads it
+    in ``bilag process`` and in history alike."""
+    refs = [f"Prosjekt: {project}" if project else "", f"Ref: {buyer}" if buyer else ""]
+    return "\n".join(part for part in (*refs, *others) if part)
+
+
 def invoice_contexts(rows: Sequence[HistoryRow], keys: Sequence[str | None]) -> list[str]:
-    """For each row, the text of the other lines of its invoice (same supplier, same day)."""
+    """For each row, the rest of its invoice (same supplier, same day): its buyer
+    reference when the history keeps it, and the text of the other lines."""
     lines: dict[tuple[str | None, date], list[int]] = defaultdict(list)
     for i, (row, key) in enumerate(zip(rows, keys, strict=True)):
         if key is not None:
             lines[(key, row.date)].append(i)
-    out = [""] * len(rows)
+    out = [invoice_context((), buyer=row.reference) for row in rows]
     for members in lines.values():
         if len(members) < 2:
             continue
         for i in members:
-            out[i] = " ".join(rows[j].description for j in members if j != i)
+            others = [rows[j].description for j in members if j != i]
+            out[i] = invoice_context(others, buyer=rows[i].reference)
     return out
 
 
@@ -119,24 +145,72 @@ class _Habit:
     present_account: dict[int, float] = field(default_factory=dict)
     # words that name one value among all lines: token -> (value -> weight, total weight)
     names: dict[str, tuple[dict[str, float], float]] = field(default_factory=dict)
+    # ... among one supplier's lines, and among one account's lines (departments only)
+    local_names: dict[tuple[str | int, str], tuple[dict[str, float], float] | None] = field(
+        default_factory=dict
+    )
     shapes: frozenset[str] = frozenset()  # the shapes of the values ("9999", "A9999")
     known: frozenset[str] = frozenset()  # every value seen
 
-    def evidence(self, token: str, weight: float) -> dict[str, float]:
+    def evidence(
+        self, token: str, weight: float, key: str | None = None, cls: int | None = None
+    ) -> dict[str, float]:
         """Log-odds ``token`` adds per value (key ``""``: any other value); {}: none.
 
         Only words that name a value count: a project's name or number, a building
         run by one department. A trade's words ("sanitærutstyr") say which suppliers
         worked on a project, not which project a line is for, and a supplier's own
         words mostly say what it sold when (tried: they pointed at its old projects).
+        For departments the word is judged where it was used most narrowly: among
+        the supplier's own lines, else the account's, else all lines. A building's
+        name says which department runs it on the cleaner's invoice, and nothing on
+        a contractor's repair there, which the maintenance department pays.
         """
-        named = self.names.get(token)
+        named = self.named(token, key, cls)
         if named is None:
             return {}
         values, total = named
         out = {v: weight * math.log((w + _ALPHA) / (total + _ALPHA)) for v, w in values.items()}
         out[""] = weight * math.log(_ALPHA / (total + _ALPHA))
         return out
+
+    def named(
+        self, token: str, key: str | None, cls: int | None, *, broaden: bool = False
+    ) -> tuple[dict[str, float], float] | None:
+        """The narrowest scope that used the word enough says whether it names a value
+        (and, ``broaden``, the broadest scope where it names the same value, how strongly)."""
+        scopes = [(s, token) for s in (key, cls) if s is not None]
+        judged = [self.local_names[s] for s in scopes if s in self.local_names]
+        judged.append(self.names.get(token))
+        named = judged[0]
+        if named is None:
+            return None
+        top = _top(named[0])
+        for broader in judged[1:] if broaden else ():
+            if broader is None or _top(broader[0]) != top:
+                break
+            named = broader
+        return named
+
+
+def _referred(habit: _Habit, key: str | None, cls: int, tokens: Sequence[str]) -> str | None:
+    """The value the invoice's buyer reference stands for: whoever ordered, when the
+    history's invoices with that reference went to one value (nearly) always. It weighs
+    more than the supplier's habit: an office supplier serves every department, and the
+    person who ordered says which one pays."""
+    for token in tokens:
+        if not token.startswith("ref:"):
+            continue
+        named = habit.named(token, key, cls, broaden=True)
+        if named is not None and named[1] >= _LOCAL_MIN_WEIGHT:
+            top = _top(named[0])
+            if named[0][top] >= _REFERENCE_PURITY * named[1]:
+                return top
+    return None
+
+
+def _top(counts: dict[str, float]) -> str:
+    return max(counts, key=counts.__getitem__)
 
 
 class DimensionModel:
@@ -190,6 +264,9 @@ class DimensionModel:
         stated = labelled(name, text, habit.shapes, habit.known)
         if stated is not None:
             return stated
+        referred = _referred(habit, key, cls, (*line, *rest))
+        if referred is not None:
+            return referred
         prior: dict[str, float] = defaultdict(float)
         for source, share in (
             (habit.pair.get((key, cls)), 1.0),
@@ -201,7 +278,7 @@ class DimensionModel:
                 for value, weight in source.items():
                     prior[value] += share * weight / total
         evidence = [
-            habit.evidence(t, weight)
+            habit.evidence(t, weight, key, cls)
             for tokens, weight in ((line, 1.0), (rest, _CONTEXT_WEIGHT))
             for t in tokens
         ]
@@ -237,6 +314,7 @@ def _fit_habit(
     present_pair: dict[tuple[str | None, int], list[float]] = defaultdict(lambda: [0.0, 0.0])
     present_account: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
     words: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    local = _ScopedWords() if name == "department" else None
     # Newest first: a booking's rank within its pair is its recency.
     for i in range(len(rows) - 1, -1, -1):
         row, key, cls = rows[i], keys[i], classes[i]
@@ -261,17 +339,71 @@ def _fit_habit(
         for tokens, weight in ((own, age), (rest, age * _CONTEXT_WEIGHT)):
             for token in tokens:
                 words[token][value] += weight
+        if local is not None:
+            local.add((cls, key, _ALL), value, age, own, rest)
     habit.pair = {k: dict(v) for k, v in pair.items()}
     habit.supplier = {k: dict(v) for k, v in supplier.items()}
     habit.account = {k: dict(v) for k, v in account.items()}
     habit.present_pair = {k: s / n for k, (s, n) in present_pair.items() if n > 0}
     habit.present_account = {k: s / n for k, (s, n) in present_account.items() if n > 0}
-    for token, counts in words.items():
-        total = sum(counts.values())
-        top = max(counts, key=counts.__getitem__)
-        if total < _NAME_MIN_WEIGHT or counts[top] < _NAME_PURITY * total:
-            continue
-        habit.names[token] = (dict(counts), total)
+    if local is None:
+        habit.names = _names(words)
+    else:
+        judged = local.names()
+        habit.names = {t: v for (scope, t), v in judged.items() if scope == _ALL and v}
+        habit.local_names = {k: v for k, v in judged.items() if k[0] != _ALL}
     habit.known = frozenset(v for values in habit.account.values() for v in values)
     habit.shapes = frozenset(shape(v) for v in habit.known)
     return habit
+
+
+class _ScopedWords:
+    """Words as one supplier, and one account, used them (see :meth:`_Habit.evidence`)."""
+
+    def __init__(self) -> None:
+        self.words: dict[tuple[str | int, str], dict[str, float]] = defaultdict(
+            lambda: defaultdict(float)
+        )
+
+    def add(
+        self,
+        scopes: tuple[int, str | None, str],
+        value: str,
+        weight: float,
+        own: Sequence[str],
+        rest: Sequence[str],
+    ) -> None:
+        for scope in scopes:
+            if scope is None:
+                continue
+            for tokens, w in ((own, weight), (rest, weight * _CONTEXT_WEIGHT)):
+                for token in tokens:
+                    self.words[(scope, token)][value] += w
+
+    def names(self) -> dict[tuple[str | int, str], tuple[dict[str, float], float] | None]:
+        """A word used often enough in one scope is judged there, a name or not."""
+        out: dict[tuple[str | int, str], tuple[dict[str, float], float] | None] = {}
+        for (scope, token), counts in self.words.items():
+            total = sum(counts.values())
+            if total < (_NAME_MIN_WEIGHT if scope == _ALL else _LOCAL_MIN_WEIGHT):
+                continue
+            out[(scope, token)] = _name(counts)
+        return out
+
+
+def _name(counts: dict[str, float]) -> tuple[dict[str, float], float] | None:
+    """(value -> weight, total) when one value carries most of the word's weight."""
+    total = sum(counts.values())
+    top = max(counts, key=counts.__getitem__)
+    if total < _NAME_MIN_WEIGHT or counts[top] < _NAME_PURITY * total:
+        return None
+    return dict(counts), total
+
+
+def _names(words: dict[str, dict[str, float]]) -> dict[str, tuple[dict[str, float], float]]:
+    out = {}
+    for token, counts in words.items():
+        named = _name(counts)
+        if named is not None:
+            out[token] = named
+    return out

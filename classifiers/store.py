@@ -22,6 +22,8 @@ Changelog of FORMAT_VERSION:
     5  Department and project from classifiers.dimensions (supplier and account habit,
        words that name a value, labelled values on the invoice); CodingInput.context.
        A format-4 file is refused (it has no dimension model) and retrained.
+    6  Department words judged per supplier and per account; the buyer reference
+       (HistoryRow.reference) as one token. A format-5 file lacks both: retrained.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ __all__ = ["FORMAT_VERSION", "HISTORY_FILE", "MODEL_FILE", "load_coder", "save_c
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 MODEL_FILE = "account_coder.pickle"
 HISTORY_FILE = "history.csv"  # the training history in contract columns, for retraining
 

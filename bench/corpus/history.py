@@ -35,7 +35,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from bench.corpus.draw import draw_booking
+from bench.corpus.draw import Booking, draw_booking
 from bench.corpus.world import WORLD_SEED, Supplier, World, make_world
 
 __all__ = [
@@ -67,6 +67,9 @@ class HistoryEntry:
     currency: str
     department: str
     project: str
+    # what the invoice printed: "Deres ref." (the contact who ordered) and "Prosjekt:"
+    buyer_reference: str = ""
+    project_reference: str = ""
 
 
 def is_new_supplier(supplier: Supplier) -> bool:
@@ -81,6 +84,16 @@ def _first_invoice(rng: random.Random, supplier: Supplier) -> date:
     return HISTORY_START + timedelta(days=rng.randint(0, supplier.trade.cadence_days))
 
 
+def _printed(booking: Booking, seed: str) -> tuple[str, str]:
+    """The invoice's "Deres ref." and "Prosjekt:" as :func:`bench.corpus.draw.draw_invoice`
+    prints them (the buyer's contact always when a department is booked, else four times
+    in five; the project whenever there is one), drawn apart so the rows stay the same."""
+    printed = random.Random(f"printed:{seed}").random() < 0.8 or booking.department
+    buyer = (booking.contact or "") if printed else ""
+    project = f"{booking.project[0]} {booking.project[1]}" if booking.project else ""
+    return buyer, project
+
+
 def _supplier_rows(
     rng: random.Random, world: World, supplier: Supplier, end: date
 ) -> list[HistoryEntry]:
@@ -90,6 +103,7 @@ def _supplier_rows(
     while day <= end:
         booking = draw_booking(rng, world, supplier, day)
         sign = Decimal(-1) if rng.random() < 0.03 else Decimal(1)
+        buyer_ref, project_ref = _printed(booking, f"{party.name}:{day}")
         for line in booking.lines:
             account = line.account
             if rng.random() < NOISE_SHARE:
@@ -106,6 +120,8 @@ def _supplier_rows(
                     currency=supplier.currency,
                     department=line.department or "",
                     project=line.project or "",
+                    buyer_reference=buyer_ref,
+                    project_reference=project_ref,
                 )
             )
         cadence = supplier.trade.cadence_days

@@ -33,7 +33,7 @@ from sqlalchemy import (
 )
 
 from bilag.domain.users import Role, User
-from bilag.ledger.rows import aware, maybe_aware, row_of
+from bilag.ledger.rows import aware, maybe_aware, row_of, values_of
 from bilag.ledger.tables import metadata
 
 __all__ = [
@@ -181,19 +181,8 @@ class PeopleRepository:
 
     # --- sessions --------------------------------------------------------------------
 
-    def add_session(
-        self, id_hash: str, user_name: str, csrf_token: str, at: datetime, expires_at: datetime
-    ) -> None:
-        self.conn.execute(
-            insert(web_sessions).values(
-                id_hash=id_hash,
-                user_name=user_name,
-                csrf_token=csrf_token,
-                created_at=at,
-                last_seen_at=at,
-                expires_at=expires_at,
-            )
-        )
+    def add_session(self, id_hash: str, session: SessionRow) -> None:
+        self.conn.execute(insert(web_sessions).values(**values_of(session, id_hash=id_hash)))
 
     def get_session(self, id_hash: str) -> SessionRow | None:
         row = self.conn.execute(

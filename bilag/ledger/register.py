@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from bilag.domain.supplier import KnownSupplier
 from bilag.ledger.queue_columns import refresh_queue_columns
+from bilag.ledger.rows import row_of, values_of
 from bilag.ledger.tables import approvals, suppliers
 
 __all__ = ["ApprovalRow", "RegisterQueries"]
@@ -116,26 +117,10 @@ class RegisterQueries:
 
     # --- approvals -------------------------------------------------------------------
 
-    def add_approval(
-        self,
-        document_id: int,
-        round_: int,
-        step: int,
-        approver: str,
-        on_behalf_of: str | None,
-        at: datetime,
-    ) -> None:
-        self.conn.execute(
-            insert(approvals).values(
-                document_id=document_id,
-                round=round_,
-                step=step,
-                approver=approver,
-                on_behalf_of=on_behalf_of,
-                at=at,
-            )
-        )
-        refresh_queue_columns(self.conn, document_id)  # the step waiting is the next one now
+    def add_approval(self, approval: ApprovalRow) -> None:
+        self.conn.execute(insert(approvals).values(**values_of(approval)))
+        # the step waiting is the next one now
+        refresh_queue_columns(self.conn, approval.document_id)
 
     def approvals_of(self, document_id: int, round_: int | None = None) -> list[ApprovalRow]:
         query = (
@@ -143,10 +128,7 @@ class RegisterQueries:
         )
         if round_ is not None:
             query = query.where(approvals.c.round == round_)
-        return [
-            ApprovalRow(r.document_id, r.round, r.step, r.approver, r.on_behalf_of, r.at)
-            for r in self.conn.execute(query)
-        ]
+        return [row_of(ApprovalRow, r._mapping) for r in self.conn.execute(query)]
 
 
 def _insert_or_nothing(conn: Connection) -> Insert:

@@ -18,6 +18,7 @@ from bilag.domain.coding import CodedLine, Coding
 from bilag.domain.model import Invoice
 from bilag.domain.policy import Policy
 from classifiers.base import AccountCoder, CodingInput, Suggestion
+from classifiers.dimensions import invoice_context
 
 __all__ = ["NO_MODEL", "code_invoice", "coding_parts"]
 
@@ -134,12 +135,8 @@ def _context(invoice: Invoice, texts: Sequence[str], index: int) -> str:
 
     A project or department named anywhere on the invoice is the line's too.
     """
-    refs = [
-        f"Prosjekt: {invoice.project_reference}" if invoice.project_reference else "",
-        f"Ref: {invoice.buyer_reference}" if invoice.buyer_reference else "",
-    ]
     others = [t for j, t in enumerate(texts) if j != index]
-    return "\n".join(part for part in (*refs, *others) if part)
+    return invoice_context(others, project=invoice.project_reference, buyer=invoice.buyer_reference)
 
 
 def _suggest(coder: AccountCoder, inputs: Sequence[CodingInput]) -> list[Suggestion]:

@@ -47,6 +47,9 @@ def invoice_to_json(invoice: Invoice) -> dict[str, Any]:
     if invoice.supplier.address is not None:  # BG-5: the supplier register keeps it (SAF-T)
         data["supplier_address"] = address_to_json(invoice.supplier.address)
     data["payment_terms"] = invoice.payment_terms
+    # who ordered and for which project: the coder's department and project read them
+    data["buyer_reference"] = invoice.buyer_reference
+    data["project_reference"] = invoice.project_reference
     # the totals the arithmetic rules compare, so a finding can be shown with its numbers
     for name in _EXTRA_TOTALS:
         data[name] = money_str(getattr(invoice, name))
@@ -111,6 +114,8 @@ def invoice_from_json(data: dict[str, Any]) -> Invoice:
         buyer=Party(name=b.get("name"), org_number=b.get("org_number")),
         payment_reference=data.get("payment_reference"),
         order_reference=data.get("order_reference"),
+        buyer_reference=data.get("buyer_reference"),
+        project_reference=data.get("project_reference"),
         payment_terms=data.get("payment_terms"),
         notes=tuple(data.get("notes") or ()),
         net_total=_dec(data.get("net_total")),

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from bilag.domain.users import Action, Role, User, may, valid_user_name
 from bilag.errors import BilagError
-from bilag.ledger.people import TokenRow
+from bilag.ledger.people import SessionRow, TokenRow
 from bilag.services.deps import Deps
 
 if TYPE_CHECKING:
@@ -291,7 +291,8 @@ def start_session(deps: Deps, user: User) -> tuple[str, Session]:
     csrf = secrets.token_urlsafe(32)
     now = deps.clock()
     with deps.uow() as uow:
-        uow.people.add_session(_hash(secret), user.name, csrf, now, now + SESSION_LIFETIME)
+        session = SessionRow(user.name, csrf, now, now, now + SESSION_LIFETIME)
+        uow.people.add_session(_hash(secret), session)
         uow.commit()
     return secret, Session(user, csrf, _hash(secret))
 

@@ -2,7 +2,8 @@
 
 The CSV has a header row with at least ``date, supplier_org_number,
 supplier_name, description, net_amount, account, vat_code`` (optional:
-``currency, department, project``). Real exports vary, so the reader accepts:
+``currency, department, project, buyer_reference`` — the invoice's "Deres ref.", which
+often names whose department pays). Real exports vary, so the reader accepts:
 
 - encodings UTF-8 (with or without BOM), UTF-16 (BOM, or a NUL pattern without
   one), and Windows-1252/Latin-1 when the bytes are not UTF-8;
@@ -28,6 +29,7 @@ from pathlib import Path
 
 from bilag.domain.model import Problem
 from classifiers.base import CodingInput, HistoryRow
+from classifiers.dimensions import invoice_context
 from classifiers.history.values import (
     MAX_HISTORY_BYTES,
     HistoryRead,
@@ -54,7 +56,7 @@ REQUIRED_COLUMNS = (
     "account",
     "vat_code",
 )
-OPTIONAL_COLUMNS = ("currency", "department", "project")
+OPTIONAL_COLUMNS = ("currency", "department", "project", "buyer_reference")
 _ACCOUNT = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,19}")
 
 
@@ -160,6 +162,7 @@ def read_history_csv(path: Path, known_accounts: Collection[str] | None = None) 
                     currency=_optional(cells, "currency"),
                     department=_optional(cells, "department"),
                     project=_optional(cells, "project"),
+                    reference=_optional(cells, "buyer_reference"),
                 )
             )
     problems.sort(key=_line_of)  # file order, whichever check found them
@@ -211,6 +214,7 @@ def read_coding_inputs(path: str | Path) -> tuple[list[CodingInput | None], list
                 net_amount=amount,
                 date=when,
                 currency=_optional(cells, "currency"),
+                context=invoice_context((), buyer=_optional(cells, "buyer_reference")) or None,
             )
         )
     return out, problems, False
@@ -239,6 +243,7 @@ def write_history_csv(rows: Iterable[HistoryRow], path: Path) -> int:
                     r.currency or "",
                     r.department or "",
                     r.project or "",
+                    r.reference or "",
                 )
             )
             count += 1

@@ -115,7 +115,7 @@ def test_bad_rows_are_reported_by_line_and_the_rest_is_learnt(
     tmp_path: Path, history_csv: Path
 ) -> None:
     text = history_csv.read_text(encoding="utf-8").splitlines()
-    text.insert(3, "2024-02-30,987654325,X AS,y,12,6300,1,,,")
+    text.insert(3, "2024-02-30,987654325,X AS,y,12,6300,1,,,,")
     bad = tmp_path / "some-bad.csv"
     bad.write_text("\n".join(text), encoding="utf-8")
     result = bilag("learn", str(bad), home=tmp_path / "home")

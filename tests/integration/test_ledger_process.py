@@ -172,7 +172,8 @@ def test_approval_steps_run_in_sequence_and_the_last_one_posts(make_deps) -> Non
 def test_whoever_corrected_an_invoice_cannot_approve_it_alone(make_deps) -> None:
     deps = make_deps(policy=APPROVERS, coder=FakeCoder(confidence=0.4))
     people = add_people(deps, kari="approver,clerk", ola="approver")
-    [result] = process_incoming(deps, [incoming("a.xml", fake_invoice())])
+    invoice = fake_invoice(buyer_reference="Ola Lunde")
+    [result] = process_incoming(deps, [incoming("a.xml", invoice)])
     assert result.status == "needs_review"
     done = correct(
         deps, result.document_id, people["kari"], account="6540", reason="inventar, ikke rekvisita"
@@ -190,7 +191,9 @@ def test_whoever_corrected_an_invoice_cannot_approve_it_alone(make_deps) -> None
     with deps.uow() as uow:
         [voucher] = uow.repo.vouchers()
         assert voucher.postings[0].account == "6540"
-        assert history_rows(uow)[0].account == "6540"
+        learnt = history_rows(uow)[0]
+    # the coder learns the correction, and whose "Deres ref." it was
+    assert (learnt.account, learnt.reference) == ("6540", "Ola Lunde")
 
 
 def test_a_rejected_invoice_is_never_posted(make_deps) -> None:

@@ -9,7 +9,13 @@ import pytest
 
 from classifiers.account_coder import HistoryCoder
 from classifiers.base import CodingInput, HistoryRow
-from classifiers.dimensions import dimension_tokens, invoice_contexts, labelled, shape
+from classifiers.dimensions import (
+    dimension_tokens,
+    invoice_context,
+    invoice_contexts,
+    labelled,
+    shape,
+)
 from tests.fixtures.coding_history import org_number
 
 START = date(2023, 1, 2)
@@ -145,3 +151,47 @@ def test_tokens_keep_words_and_numbers_and_shapes_keep_the_form() -> None:
     assert labelled("project", "prosjekt p-2231", frozenset({"A-9999"}), {"P-2231"}) == "P-2231"
     assert labelled("department", "Avd. 300", frozenset({"999"})) == "300"
     assert labelled("project", "Prosjekt: 12", frozenset({"9999"})) is None
+
+
+def test_a_building_names_the_cleaners_department_though_repairs_there_go_to_maintenance() -> None:
+    """Repairs at Kaigaten 14 outnumber its cleaning: over all lines its name mostly
+    says maintenance (200), on the cleaner's invoices it says who runs it (300)."""
+    plumber = (org_number(11), "Vann og Rør AS")
+    rows: list[HistoryRow] = []
+    for week in range(80):
+        site = ("Kaigaten 14", "Bryggen 21")[week % 2]
+        rows.append(_row(CLEANER, week * 7, f"Renhold {site}", "6360", SITES[site]))
+        for extra in range(3):
+            rows.append(_row(plumber, week * 7 + extra, "Lekkasje Kaigaten 14", "6620", "200"))
+    coder = HistoryCoder()
+    coder.fit(sorted(rows, key=lambda r: r.date))
+    assert _ask(coder, CLEANER, "Vinduspuss Kaigaten 14")[1] == "300"
+    assert _ask(coder, CLEANER, "Vinduspuss Bryggen 21")[1] == "200"
+    assert _ask(coder, plumber, "Lekkasje Kaigaten 14")[1] == "200"
+
+
+def test_the_buyer_reference_says_whose_department_pays_at_a_supplier_serving_all() -> None:
+    """An office supplier orders for every department; the person on "Deres ref."
+    decides, whatever the supplier's latest invoices went to."""
+    office = (org_number(12), "Papir og Penn AS")
+    people = {"Ola Lunde": "400", "Ola Haugen": "200", "Kari Aas": "100", "Erik Aas": "300"}
+    rows = [
+        HistoryRow(
+            date=START + timedelta(days=day),
+            supplier_org_number=office[0],
+            supplier_name=office[1],
+            description=f"Kopipapir, {('januar', 'februar', 'mars')[day % 3]}",
+            net_amount=Decimal(900),
+            account="6800",
+            vat_code="1",
+            department=people[person],
+            reference=person,
+        )
+        for day, person in enumerate(list(people) * 10)
+    ]
+    coder = HistoryCoder()
+    coder.fit(rows)
+    for person, department in people.items():
+        context = invoice_context(["Toner"], buyer=person)
+        assert _ask(coder, office, "Kopipapir, mars", context=context)[1] == department
+    assert dimension_tokens(invoice_context([], buyer="Ola  Lunde")) == ["ref:ola lunde"]

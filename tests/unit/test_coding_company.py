@@ -49,3 +49,14 @@ def test_coverage_counts_rows_of_one_confidence_together() -> None:
     right = [True, True, True, False, False]
     assert coverage_at(conf, right, 0.98) == (0.4, 0.99)
     assert coverage_at(conf, right, 0.75) == (0.8, 0.9)
+
+
+def test_the_trace_holds_the_same_rows_and_shows_where_people_slipped() -> None:
+    from bench.coding_company import company_trace
+
+    trace = company_trace(1)
+    assert [row for row, _ in trace] == company_rows(1)
+    slipped = sum(row.account != drawn["account"] for row, drawn in trace)
+    assert 0.005 * len(trace) < slipped < 0.03 * len(trace)
+    named = [drawn["named"] for row, drawn in trace if row.project]
+    assert {"number", "name", ""} <= set(named)

@@ -48,15 +48,35 @@ def test_semicolon_delimiter_and_norwegian_decimal_comma_are_understood(tmp_path
     assert [r.net_amount for r in read.rows] == [Decimal("1234.50"), Decimal("1234.50")]
 
 
-def test_optional_columns_fill_currency_department_and_project(tmp_path: Path) -> None:
+def test_optional_columns_fill_currency_department_project_and_buyer_reference(
+    tmp_path: Path,
+) -> None:
     text = "\n".join(
         [
-            HEADER + ",currency,department,project",
-            "2024-01-15,987654325,Kontorland AS,Papir,100,6560,1,EUR,200,P-17",
+            HEADER + ",currency,department,project,buyer_reference",
+            "2024-01-15,987654325,Kontorland AS,Papir,100,6560,1,EUR,200,P-17,Ola Lunde",
         ]
     )
     row = read_history(_write(tmp_path, text)).rows[0]
     assert (row.currency, row.department, row.project) == ("EUR", "200", "P-17")
+    assert row.reference == "Ola Lunde"
+    copy = tmp_path / "copy.csv"
+    write_history_csv([row], copy)
+    assert read_history(copy).rows == (row,)
+
+
+def test_rows_to_code_pass_their_buyer_reference_on_as_the_rest_of_the_invoice(
+    tmp_path: Path,
+) -> None:
+    text = "\n".join(
+        [
+            "date,supplier_org_number,supplier_name,description,net_amount,buyer_reference",
+            "2024-01-15,987654325,Kontorland AS,Papir,100,Ola Lunde",
+            "2024-01-15,987654325,Kontorland AS,Toner,100,",
+        ]
+    )
+    inputs = read_coding_inputs(_write(tmp_path, text))[0]
+    assert [i.context if i else None for i in inputs] == ["Ref: Ola Lunde", None]
 
 
 def test_a_missing_required_column_is_a_fatal_problem_naming_file_and_column(

@@ -10,6 +10,7 @@ from dataclasses import replace
 from bilag.domain.approval import ApprovalStep, Reason, ReasonCode, Status
 from bilag.domain.lifecycle import DocumentState
 from bilag.domain.users import Action, User
+from bilag.ledger.register import ApprovalRow
 from bilag.ledger.uow import UnitOfWork
 from bilag.services.deps import Deps
 from bilag.services.posting import post_document, reverse_voucher
@@ -87,7 +88,9 @@ def approve(deps: Deps, document_id: int, user: User, comment: str = "") -> Revi
                 None,
             )
         now = deps.clock()
-        uow.repo.add_approval(document_id, round_, step.step, user.name, on_behalf, now)
+        uow.repo.add_approval(
+            ApprovalRow(document_id, round_, step.step, user.name, on_behalf, now)
+        )
         uow.audit.record(
             "approved",
             "document",
@@ -246,6 +249,7 @@ def history_rows(uow: UnitOfWork) -> list[HistoryRow]:
         if voucher.reverses is not None or voucher.voucher_id in reversed_ids:
             continue
         payable = next((p for p in voucher.postings if p.supplier_org_number), None)
+        reference = _buyer_reference(uow, voucher.document_id)
         for p in voucher.postings:
             if p.vat_code is None:  # VAT and payable lines carry no code
                 continue
@@ -261,6 +265,14 @@ def history_rows(uow: UnitOfWork) -> list[HistoryRow]:
                     currency=p.currency,
                     department=p.department,
                     project=p.project,
+                    reference=reference,
                 )
             )
     return rows
+
+
+def _buyer_reference(uow: UnitOfWork, document_id: int | None) -> str | None:
+    """The posted invoice's "Deres ref.": whose department its cost went to, learnt."""
+    row = uow.repo.get_document(document_id) if document_id is not None else None
+    value = (row.invoice or {}).get("buyer_reference") if row is not None else None
+    return str(value) if value else None

@@ -31,6 +31,7 @@ from bilag.domain.model import (
 from bilag.domain.problems import ProblemCode
 from parsers.base import ParseContext
 from parsers.fields.amounts import AmountChoice, choose_totals, vat_breakdown
+from parsers.fields.buyer_refs import buyer_references
 from parsers.fields.date_pair import issue_and_due
 from parsers.fields.dates import unlabelled_dates
 from parsers.fields.document import currency as find_currency
@@ -45,6 +46,7 @@ from parsers.fields.references import (
     earlier_date,
     names_another_invoice,
 )
+from parsers.fields.regions import value_regions
 from parsers.fields.table import read_line_table
 from parsers.fields.values import (
     CURRENCIES,
@@ -58,7 +60,6 @@ from parsers.fields.values import (
     find_hits,
     read_amount,
     read_identifier,
-    value_regions,
 )
 from parsers.fields.vat_rows import printed_vat_rows
 from parsers.layout import Word
@@ -314,6 +315,9 @@ def extract(
     supplier, buyer, party_picks = parties(lines, picks, ctx, widths, heights)
     for name, pick in party_picks.items():
         keep(name, pick)
+    ordered_by_pick, project_pick = buyer_references(lines)
+    ordered_by = keep("buyer_reference", ordered_by_pick)
+    project = keep("project_reference", project_pick)
     if currency is None and (supplier.org_number or supplier.bank_account):
         # a Norwegian supplier (organisation number, bank account) that names no currency
         # bills in kroner
@@ -372,6 +376,8 @@ def extract(
         due_date=due_date if isinstance(due_date, date) else None,
         currency=currency if isinstance(currency, str) else None,
         order_reference=order if isinstance(order, str) else None,
+        buyer_reference=ordered_by if isinstance(ordered_by, str) else None,
+        project_reference=project if isinstance(project, str) else None,
         preceding_invoices=(str(preceding.value),) if preceding is not None else (),
         supplier=supplier,
         buyer=buyer,

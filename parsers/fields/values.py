@@ -1,6 +1,6 @@
 """Tokens, label hits and the typed value readers used by the field extractor.
 
-A :class:`Hit` is a label found in a phrase; :func:`value_regions` yields the
+A :class:`Hit` is a label found in a phrase; :func:`parsers.fields.regions.value_regions` yields the
 places its value may be (inline after the label, the next phrase to the right,
 the phrase below), each with a weight for how often that placement is right.
 """
@@ -8,7 +8,7 @@ the phrase below), each with a weight for how often that placement is right.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bilag.domain.identifiers import digits_only, is_bank_account, is_iban, is_issued_orgnr, is_kid
@@ -27,6 +27,7 @@ __all__ = [
     "Token",
     "best_pick",
     "find_hits",
+    "match_at",
     "read_account",
     "read_amount",
     "read_currency",
@@ -36,13 +37,7 @@ __all__ = [
     "read_orgnr",
     "starts_with_label",
     "tokens_of",
-    "value_regions",
 ]
-
-
-# an OCR word at this calibrated confidence or under (raw tesseract < 85) is as often
-# noise as a word (parsers.ocr.tesseract.CALIBRATION)
-NOISE_CONFIDENCE = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,14 +150,14 @@ class Hit:
     qualified: bool = False  # a word stands before the label ("Order date", "Delivery date")
 
 
-def _match_at(norms: Sequence[str], i: int) -> tuple[int, str, float] | None:
+def match_at(norms: Sequence[str], i: int) -> tuple[int, str, float] | None:
     for parts, field, strength in _INDEX.get(norms[i], ()):
         if tuple(norms[i : i + len(parts)]) == parts:
             return len(parts), field, strength
     if len(norms[i]) == 1 and i + 1 < len(norms):
         # "F actuurnummer": a capital set apart by kerning; the two tokens are one label word
         joined = [norms[i] + norms[i + 1], *norms[i + 2 :]]
-        found = _match_at(joined, 0) if joined[0] in _INDEX else None
+        found = match_at(joined, 0) if joined[0] in _INDEX else None
         if found is not None:
             return found[0] + 1, found[1], found[2]
     return None
@@ -178,7 +173,7 @@ def find_hits(lines: Sequence[Line]) -> list[Hit]:
             matches: list[tuple[int, int, str, float]] = []
             i = 0
             while i < len(norms):
-                m = _match_at(norms, i)
+                m = match_at(norms, i)
                 if m:
                     matches.append((i, m[0], m[1], m[2]))
                     i += m[0]
@@ -202,80 +197,7 @@ def find_hits(lines: Sequence[Line]) -> list[Hit]:
 
 def starts_with_label(phrase: Phrase) -> bool:
     norms = [t.norm for t in tokens_of(phrase)]
-    return bool(norms) and _match_at(norms, 0) is not None
-
-
-def value_regions(hit: Hit, lines: Sequence[Line]) -> Iterator[tuple[str, float, Sequence[Token]]]:
-    """(method, weight, tokens) places where the hit's value may be, best placement first."""
-    inline = _without_noise(hit.inline)
-    if inline:
-        yield "inline", 1.0, inline
-    label_x1 = hit.label[-1].word.x1
-    right = [p for p in hit.line.phrases if p.x0 >= label_x1 and p is not hit.phrase]
-    pieces: list[Sequence[Token]] = []
-    for phrase in right[:3]:
-        if starts_with_label(phrase):
-            break
-        pieces.append(_without_noise(tokens_of(phrase)))
-    parts = [p for p in (inline, *pieces[:2]) if p]
-    if hit.label[0].word.confidence < 1.0 and len(parts) > 1:
-        # OCR parts "18. februar 2026" where a dot or a leader's dots went missing
-        yield "inline+right", 0.95, [t for part in parts for t in part]
-    for tokens in pieces:
-        yield "right", 0.95, tokens
-    x0, x1 = hit.phrase.x0, max(hit.phrase.x1, label_x1)
-    column = _label_column(hit)
-    height = hit.line.height
-    for line in lines[hit.line.index + 1 : hit.line.index + 3]:
-        if line.page != hit.line.page or line.top - hit.line.bottom > 2.5 * height:
-            break
-        for phrase in line.phrases:
-            overlap = min(x1, phrase.x1) - max(x0, phrase.x0)
-            if overlap > 0 and not starts_with_label(phrase):
-                tokens = tokens_of(phrase)
-                if column is not None:
-                    # a row of labels over a row of values: the value under this label
-                    left, right_edge = column
-                    tokens = [t for t in tokens if left <= (t.word.x0 + t.word.x1) / 2 < right_edge]
-                    if not tokens:
-                        continue
-                yield "below", 0.85, tokens
-                return
-
-
-def _without_noise(tokens: Sequence[Token]) -> Sequence[Token]:
-    """The tokens from the first that is not OCR noise: what tesseract makes of a dotted
-    leader or a box rule between a label and its value (``Dato EEG 18. februar``) is a few
-    letters or signs at a confidence no real word of the page gets."""
-    start = 0
-    while start < len(tokens) and _noise(tokens[start]):
-        start += 1
-    return tokens[start:] if start else tokens
-
-
-def _noise(token: Token) -> bool:
-    return (
-        token.word.confidence <= NOISE_CONFIDENCE
-        and len(token.raw) <= 3
-        and not any(c.isdigit() for c in token.raw)
-    )
-
-
-def _label_column(hit: Hit) -> tuple[float, float] | None:
-    """Where the values of a label in a row of labels (``Fakturanr Fakturadato Forfall``)
-    stand: from its start to the start of the next label, or ``None`` for a label alone in
-    its phrase."""
-    words = hit.phrase.words
-    first, last = hit.label[0].word, hit.label[-1].word
-    mine = {id(t.word) for t in hit.label}
-    norms = [t.norm for t in tokens_of(hit.phrase) if id(t.word) not in mine]
-    if hit.inline or not any(_match_at(norms, i) for i in range(len(norms))):
-        return None  # alone, or among words that are no label: not a row of labels
-    after = [w for w in words if w.x0 > last.x1]
-    gap = hit.line.height
-    left = first.x0 - gap if any(w.x1 <= first.x0 for w in words) else float("-inf")
-    right_edge = after[0].x0 - gap if after else float("inf")
-    return left, right_edge
+    return bool(norms) and match_at(norms, 0) is not None
 
 
 Reader = Callable[[Sequence[Token]], Found | None]
@@ -295,6 +217,13 @@ def read_identifier(tokens: Sequence[Token]) -> Found | None:
         if _ID.match(raw) and any(c.isdigit() for c in raw) and h.parse_date(raw) is None:
             # a "#" or ":" stuck to the number leaves its printed form in doubt
             check = 1.0 if raw == token.raw and token is tokens[0] else 0.9
+            rest = tokens[tokens.index(token) + 1 :]
+            if raw[-1] in "-/" and rest and token.word.confidence < 1.0:
+                # OCR split "INV-2026-13378" after its hyphen: a number never ends in one
+                tail = rest[0].raw.strip("#:,;").rstrip(".")
+                if _ID.match(raw + tail) and tail[:1].isalnum():
+                    words = (token.word, rest[0].word)
+                    return Found(raw + tail, f"{token.raw} {rest[0].raw}", words, 0.9)
             return Found(raw, token.raw, (token.word,), check)
         return None  # another word first: this label is part of some other phrase
     return None

@@ -73,7 +73,7 @@ class PrepOptions:
     deskew: bool = True
     rescale: bool = True
     denoise: bool = True
-    sharpen: bool = False  # unsharp mask before a binarisation (blurred photos blot letters)
+    sharpen: bool = True  # unsharp mask before a binarisation (blurred photos blot letters)
     binarise: str = "otsu"  # "otsu" | "adaptive" | "none"
     # np.rot90 k (0..3) to apply instead of deciding the direction: how a second read in
     # another orientation is prepared (parsers.ocr.retry); the skew is still searched

@@ -168,3 +168,14 @@ def test_a_dotted_leader_ocr_read_as_letters_is_not_taken_for_the_value():
     assert invoice is not None
     assert invoice.invoice_number == "13432"
     assert invoice.issue_date == date(2026, 2, 18)
+
+
+def test_an_invoice_number_ocr_split_after_its_hyphen_is_read_whole():
+    rows = [
+        [(100, "DataPilot GmbH"), (1400, "INVOICE")],
+        [(1400, "Invoice No."), (1800, "INV-2026-"), (2060, "13378")],
+        [(1000, "Balance due EUR"), (1800, "11,164.30")],
+    ]
+    invoice, _ = _invoice(rows)
+    assert invoice is not None
+    assert invoice.invoice_number == "INV-2026-13378"

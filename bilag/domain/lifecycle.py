@@ -8,12 +8,21 @@ invoice is an ``attachment``. The contract's ``status`` is always one of
 :data:`CONTRACT`; the two in-between states are reported as the contract says
 (see ``bilag/services/results.py``).
 
-The role says what a row is; its state says how far it got.
+The role says what a row is; its state says how far it got. :class:`DocumentRecord` is
+a recorded document as the services decide on it: the ledger's repository reads its
+rows into these, so no service reads a row.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from bilag.domain.dedupe import InvoiceKey
 
 __all__ = [
     "CONTRACT",
@@ -21,6 +30,7 @@ __all__ = [
     "IN_PROGRESS",
     "ORIGINAL",
     "WAITING",
+    "DocumentRecord",
     "DocumentRole",
     "DocumentState",
 ]
@@ -57,3 +67,64 @@ IN_PROGRESS = frozenset({S.RECEIVED, S.POSTING})
 ORIGINAL = (S.POSTED, S.AWAITING_APPROVAL, S.NEEDS_REVIEW, S.POSTING)
 # not finished from the reader's side: a person or a run still has to act
 WAITING = (S.AWAITING_APPROVAL, S.NEEDS_REVIEW, S.RECEIVED, S.POSTING)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    """One recorded document: what arrived, what it is (``role``), how far it got
+    (``status``), and what was read, coded and decided for it (the contract's JSON
+    objects, as stored)."""
+
+    id: int
+    sha256: str
+    name: str
+    size: int
+    media_type: str | None
+    source_name: str | None
+    origin: Mapping[str, Any]
+    origin_key: str | None
+    parent_id: int | None
+    role: DocumentRole
+    parser: str | None
+    status: DocumentState
+    reasons: list[dict[str, Any]]
+    duplicate_of: int | None
+    invoice: dict[str, Any] | None
+    document_type: str | None
+    supplier_org_number: str | None
+    supplier_name: str | None
+    invoice_number: str | None
+    invoice_number_norm: str | None
+    issue_date: date | None
+    currency: str | None
+    gross_total: Decimal | None
+    payment_reference: str | None
+    bank_account: str | None
+    is_reminder: bool
+    coding: dict[str, Any] | None
+    decision: dict[str, Any] | None
+    voucher_id: str | None
+    registered_by: str | None
+    corrected_by: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL
+
+    def key(self) -> InvoiceKey:
+        """What the duplicate check compares of this document."""
+        return InvoiceKey(
+            self.id,
+            self.sha256,
+            self.document_type,
+            self.supplier_org_number,
+            self.supplier_name,
+            self.invoice_number,
+            self.issue_date,
+            self.gross_total,
+            self.payment_reference,
+            channel=self.parser,
+            reminder=self.is_reminder,
+        )

@@ -1,6 +1,7 @@
 """Reading and writing the ledger inside one unit of work (SQLAlchemy Core).
 
-The repository turns rows into frozen values (:class:`DocumentRow`,
+The repository turns rows into frozen domain values (a
+:class:`~bilag.domain.lifecycle.DocumentRecord` per document,
 :class:`~bilag.domain.posting.Voucher`, :class:`~bilag.domain.supplier.KnownSupplier`)
 and back. It never commits: the unit of work does.
 """
@@ -8,7 +9,7 @@ and back. It never commits: the unit of work does.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -18,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from bilag.domain.dedupe import InvoiceKey
-from bilag.domain.lifecycle import FINAL, ORIGINAL, DocumentState
+from bilag.domain.lifecycle import ORIGINAL, DocumentRecord, DocumentRole, DocumentState
 from bilag.domain.posting import Posting, Voucher, voucher_id
 from bilag.errors import LedgerError
 from bilag.ledger.chain import append, lock_chain
@@ -31,66 +32,10 @@ from bilag.ledger.tables import (
     vouchers,
 )
 
-__all__ = ["ApprovalRow", "DocumentRow", "LedgerRepository"]
+__all__ = ["ApprovalRow", "LedgerRepository"]
 
 
-@dataclass(frozen=True, slots=True)
-class DocumentRow:
-    id: int
-    sha256: str
-    name: str
-    size: int
-    media_type: str | None
-    source_name: str | None
-    origin: Mapping[str, Any]
-    origin_key: str | None
-    parent_id: int | None
-    role: str
-    parser: str | None
-    status: str
-    reasons: list[dict[str, Any]]
-    duplicate_of: int | None
-    invoice: dict[str, Any] | None
-    document_type: str | None
-    supplier_org_number: str | None
-    supplier_name: str | None
-    invoice_number: str | None
-    invoice_number_norm: str | None
-    issue_date: date | None
-    currency: str | None
-    gross_total: Decimal | None
-    payment_reference: str | None
-    bank_account: str | None
-    is_reminder: bool
-    coding: dict[str, Any] | None
-    decision: dict[str, Any] | None
-    voucher_id: str | None
-    registered_by: str | None
-    corrected_by: str | None
-    created_at: datetime
-    updated_at: datetime
-
-    @property
-    def is_final(self) -> bool:
-        return self.status in FINAL
-
-    def key(self) -> InvoiceKey:
-        return InvoiceKey(
-            document_id=self.id,
-            sha256=self.sha256,
-            document_type=self.document_type,
-            supplier_org_number=self.supplier_org_number,
-            supplier_name=self.supplier_name,
-            invoice_number=self.invoice_number,
-            issue_date=self.issue_date,
-            gross_total=self.gross_total,
-            payment_reference=self.payment_reference,
-            channel=self.parser,
-            reminder=self.is_reminder,
-        )
-
-
-_DOC_FIELDS = tuple(f.name for f in fields(DocumentRow))
+_DOC_FIELDS = tuple(f.name for f in fields(DocumentRecord))
 
 
 class LedgerRepository(RegisterQueries):
@@ -165,15 +110,15 @@ class LedgerRepository(RegisterQueries):
         if INPUTS & values.keys():
             refresh_queue_columns(self.conn, document_id)
 
-    def get_document(self, document_id: int) -> DocumentRow | None:
+    def get_document(self, document_id: int) -> DocumentRecord | None:
         row = self.conn.execute(select(documents).where(documents.c.id == document_id)).first()
         return _doc(row._mapping) if row else None
 
-    def find_by_origin_key(self, key: str) -> DocumentRow | None:
+    def find_by_origin_key(self, key: str) -> DocumentRecord | None:
         row = self.conn.execute(select(documents).where(documents.c.origin_key == key)).first()
         return _doc(row._mapping) if row else None
 
-    def find_document(self, parent_id: int | None, name: str, sha256: str) -> DocumentRow | None:
+    def find_document(self, parent_id: int | None, name: str, sha256: str) -> DocumentRecord | None:
         parent = (
             documents.c.parent_id.is_(None)
             if parent_id is None
@@ -188,7 +133,7 @@ class LedgerRepository(RegisterQueries):
 
     def find_top_level_by_sha(
         self, sha256: str, *, other_than: int | None = None
-    ) -> DocumentRow | None:
+    ) -> DocumentRecord | None:
         query = select(documents).where(
             documents.c.sha256 == sha256, documents.c.duplicate_of.is_(None)
         )
@@ -197,7 +142,7 @@ class LedgerRepository(RegisterQueries):
         row = self.conn.execute(query.order_by(documents.c.id)).first()
         return _doc(row._mapping) if row else None
 
-    def children(self, parent_id: int) -> list[DocumentRow]:
+    def children(self, parent_id: int) -> list[DocumentRecord]:
         rows = self.conn.execute(
             select(documents).where(documents.c.parent_id == parent_id).order_by(documents.c.id)
         )
@@ -209,7 +154,7 @@ class LedgerRepository(RegisterQueries):
         *,
         since: date | None = None,
         role: str | None = None,
-    ) -> list[DocumentRow]:
+    ) -> list[DocumentRecord]:
         query = select(documents).order_by(documents.c.id)
         if statuses is not None:
             query = query.where(documents.c.status.in_(list(statuses)))
@@ -297,19 +242,19 @@ class LedgerRepository(RegisterQueries):
             self.conn,
             vouchers,
             [
-                dict(
-                    voucher_id=vid,
-                    series=voucher.series,
-                    year=voucher.year,
-                    number=number,
-                    voucher_date=voucher.voucher_date,
-                    description=voucher.description,
-                    document_id=voucher.document_id,
-                    reverses=voucher.reverses,
-                    idempotency_key=idempotency_key,
-                    posted_by=actor,
-                    posted_at=at,
-                )
+                {
+                    "voucher_id": vid,
+                    "series": voucher.series,
+                    "year": voucher.year,
+                    "number": number,
+                    "voucher_date": voucher.voucher_date,
+                    "description": voucher.description,
+                    "document_id": voucher.document_id,
+                    "reverses": voucher.reverses,
+                    "idempotency_key": idempotency_key,
+                    "posted_by": actor,
+                    "posted_at": at,
+                }
             ],
         )
         append(
@@ -418,10 +363,12 @@ def _insert_or_nothing(conn: Connection, table: Table) -> Insert:
     return sqlite.insert(table).on_conflict_do_nothing()
 
 
-def _doc(m: Mapping[Any, Any]) -> DocumentRow:
+def _doc(m: Mapping[Any, Any]) -> DocumentRecord:
     values = {name: m[name] for name in _DOC_FIELDS}
     if values["gross_total"] is not None:
         values["gross_total"] = Decimal(values["gross_total"])
     values["reasons"] = list(values["reasons"] or [])
     values["is_reminder"] = bool(values["is_reminder"])
-    return DocumentRow(**values)
+    values["role"] = DocumentRole(values["role"])
+    values["status"] = DocumentState(values["status"])
+    return DocumentRecord(**values)

@@ -32,10 +32,10 @@ from bilag.contract import decimal_str, money_str
 from bilag.domain import identifiers as ids
 from bilag.domain.coding import CodedLine, Coding
 from bilag.domain.dedupe import normalise_number
+from bilag.domain.lifecycle import DocumentRecord
 from bilag.domain.memory import HINTED_FIELDS
 from bilag.domain.users import Action, User
 from bilag.domain.validation import validate
-from bilag.ledger.repository import DocumentRow
 from bilag.services.coding import coding_parts
 from bilag.services.deps import Deps
 from bilag.services.records import coding_from_json, invoice_from_json, invoice_to_json
@@ -271,7 +271,7 @@ def _facts(data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _recoded(deps: Deps, row: DocumentRow, invoice: Any) -> Coding:
+def _recoded(deps: Deps, row: DocumentRecord, invoice: Any) -> Coding:
     """The coding for corrected amounts: the parts again, each with the coding it had
     (or the main line's, for a part that is new)."""
     old = coding_from_json(row.coding) if row.coding else Coding(())

@@ -15,12 +15,12 @@ from sqlalchemy import func, select
 
 from bilag.domain.approval import ApprovalStep, Status
 from bilag.domain.coding import Coding
+from bilag.domain.lifecycle import DocumentRecord
 from bilag.domain.posting import Voucher
 from bilag.domain.users import Action, User
 from bilag.ledger.audit import AuditEntry
 from bilag.ledger.deliveries import DeliveryRepository, DeliveryRow, PaymentRow
 from bilag.ledger.register import ApprovalRow
-from bilag.ledger.repository import DocumentRow
 from bilag.ledger.rows import aware
 from bilag.ledger.runs import runs as runs_table
 from bilag.ledger.tables import approvals, audit_log, documents, postings
@@ -49,14 +49,14 @@ class NotFound(LookupError):
 
 @dataclass(frozen=True, slots=True)
 class DocumentView:
-    row: DocumentRow
+    row: DocumentRecord
     coding: Coding | None
     findings: tuple[Explained, ...]
     approvals: tuple[ApprovalRow, ...]
     vouchers: tuple[Voucher, ...]
     step: ApprovalStep | None
     eligible: Eligibility | None
-    children: tuple[DocumentRow, ...]
+    children: tuple[DocumentRecord, ...]
     memory: dict[str, dict[str, Any]]  # what corrections taught about this supplier
     deliveries: tuple[DeliveryRow, ...] = ()  # its vouchers in other ledgers (sinks)
     payment: PaymentRow | None = None  # the credit transfer that pays it
@@ -66,7 +66,7 @@ class DocumentView:
         return self.row.invoice or {}
 
 
-def _get(deps: Deps, document_id: int) -> DocumentRow:
+def _get(deps: Deps, document_id: int) -> DocumentRecord:
     with deps.uow() as uow:
         row = uow.repo.get_document(document_id)
     if row is None:

@@ -30,12 +30,11 @@ from pathlib import Path
 
 from bilag.domain.approval import Reason, ReasonCode, Status
 from bilag.domain.document import IncomingDocument
-from bilag.domain.lifecycle import IN_PROGRESS, DocumentRole, DocumentState
+from bilag.domain.lifecycle import IN_PROGRESS, DocumentRecord, DocumentRole, DocumentState
 from bilag.domain.model import Invoice, Problem
 from bilag.domain.problems import ProblemCode
 from bilag.domain.text import printable
 from bilag.errors import InfrastructureError
-from bilag.ledger.repository import DocumentRow
 from bilag.services.claims import claimed
 from bilag.services.deps import Deps
 from bilag.services.extract import DocumentResult, iter_input_files, parse_document, read_input_file
@@ -321,7 +320,7 @@ def _handle_parsed(deps: Deps, parsed: DocumentResult, doc_id: int) -> None:
 
 
 def _handle_invoice(
-    deps: Deps, doc_id: int, row: DocumentRow, invoice: Invoice, problems: list[Reason]
+    deps: Deps, doc_id: int, row: DocumentRecord, invoice: Invoice, problems: list[Reason]
 ) -> None:
     """The invoice's stages, one transition each: read, decide, post."""
     read = read_invoice(deps, doc_id, row, invoice)  # received -> read, or duplicate

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bilag.domain.approval import ReasonCode, Status
-from bilag.domain.lifecycle import DocumentRole, DocumentState
-from bilag.ledger.repository import DocumentRow
+from bilag.domain.lifecycle import DocumentRecord, DocumentRole, DocumentState
 from bilag.services.deps import Deps
 from bilag.services.records import coding_from_json
 
@@ -78,7 +77,7 @@ def results_of_tree(deps: Deps, doc_id: int) -> list[ProcessResult]:
     return out
 
 
-def result_of(row: DocumentRow) -> ProcessResult:
+def result_of(row: DocumentRecord) -> ProcessResult:
     """The contract result for a recorded document."""
     coding = coding_from_json(row.coding) if row.coding else None
     main = coding.main_line if coding else None

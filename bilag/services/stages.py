@@ -17,10 +17,9 @@ from typing import Any
 from bilag.domain.approval import DecisionContext, Reason, ReasonCode, Status, decide
 from bilag.domain.dedupe import DuplicateMatch, InvoiceKey, find_duplicate, key_of, normalise_number
 from bilag.domain.document import IncomingDocument
-from bilag.domain.lifecycle import DocumentRole, DocumentState
+from bilag.domain.lifecycle import DocumentRecord, DocumentRole, DocumentState
 from bilag.domain.model import Invoice
 from bilag.domain.supplier import KnownSupplier
-from bilag.ledger.repository import DocumentRow
 from bilag.ledger.uow import UnitOfWork
 from bilag.services.coding import code_invoice
 from bilag.services.deps import Deps
@@ -46,7 +45,7 @@ class Read:
     supplier: KnownSupplier | None
 
 
-def read_invoice(deps: Deps, doc_id: int, row: DocumentRow, invoice: Invoice) -> Read | None:
+def read_invoice(deps: Deps, doc_id: int, row: DocumentRecord, invoice: Invoice) -> Read | None:
     """Record the invoice's facts and check for an earlier arrival of it (None: a duplicate).
 
     Under the ledger's lock: of two documents of one invoice read at once, the first

@@ -15,9 +15,9 @@ from datetime import date
 from typing import Any
 
 from bilag.domain.coding import Coding
+from bilag.domain.lifecycle import DocumentRecord
 from bilag.domain.memory import FieldHint
 from bilag.domain.users import User
-from bilag.ledger.repository import DocumentRow
 from bilag.ledger.uow import Ledger, UnitOfWork
 from bilag.services.coding import NO_MODEL
 from bilag.services.deps import Deps
@@ -50,7 +50,7 @@ def field_hints(uow: UnitOfWork) -> Mapping[str, tuple[FieldHint, ...]]:
 
 
 def remember_coding(
-    deps: Deps, uow: UnitOfWork, row: DocumentRow, coding: Coding, user: User
+    deps: Deps, uow: UnitOfWork, row: DocumentRecord, coding: Coding, user: User
 ) -> None:
     org = row.supplier_org_number or ((row.invoice or {}).get("supplier") or {}).get("org_number")
     main = coding.main_line
@@ -71,7 +71,7 @@ def remember_coding(
 
 
 def learn_hints(
-    deps: Deps, row: DocumentRow, data: Mapping[str, Any], fields: Sequence[str], user: User
+    deps: Deps, row: DocumentRecord, data: Mapping[str, Any], fields: Sequence[str], user: User
 ) -> list[FieldHint]:
     """Find each corrected value on the page and remember where it stands."""
     org = (data.get("supplier") or {}).get("org_number")

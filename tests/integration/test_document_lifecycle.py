@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from bilag.domain.document import IncomingDocument
-from bilag.domain.lifecycle import DocumentRole, DocumentState
+from bilag.domain.lifecycle import DocumentRecord, DocumentRole, DocumentState
 from bilag.domain.model import Problem
 from bilag.services.process import process_incoming
 from parsers.base import ParseContext, ParseOutcome
@@ -116,3 +116,31 @@ def test_no_document_state_is_spelled_as_a_string_outside_the_domain() -> None:
     ]
     assert sources
     assert [hit for p in sources for hit in _status_literals(p)] == []
+
+
+def test_the_ledger_hands_services_a_domain_record_with_the_lifecycle_s_own_types(
+    make_deps,
+) -> None:
+    deps = make_deps()
+    [result] = process_incoming(deps, [incoming("inv.xml", fake_invoice(number="77"))])
+    with deps.uow(read_only=True) as uow:
+        record = uow.repo.get_document(int(result.document_id or 0))
+    assert isinstance(record, DocumentRecord)
+    assert type(record.status) is DocumentState and record.status == result.status
+    assert type(record.role) is DocumentRole and record.role is DocumentRole.INVOICE
+    key = record.key()
+    assert (key.document_id, key.sha256, key.invoice_number) == (
+        record.id,
+        record.sha256,
+        "77",
+    )
+    assert (key.supplier_org_number, key.supplier_name, key.channel) == (
+        record.supplier_org_number,
+        record.supplier_name,
+        record.parser,
+    )
+    assert (key.issue_date, key.gross_total, key.document_type) == (
+        record.issue_date,
+        record.gross_total,
+        record.document_type,
+    )

@@ -7,9 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from bilag.domain.approval import ApprovalStep, Status
-from bilag.domain.lifecycle import DocumentState
+from bilag.domain.lifecycle import DocumentRecord, DocumentState
 from bilag.errors import BilagError
-from bilag.ledger.repository import DocumentRow
 from bilag.ledger.uow import UnitOfWork
 from bilag.services.records import decision_from_json
 
@@ -41,7 +40,7 @@ class ReviewOutcome:
     message: str = ""
 
 
-def current_step(uow: UnitOfWork, row: DocumentRow) -> ApprovalStep | None:
+def current_step(uow: UnitOfWork, row: DocumentRecord) -> ApprovalStep | None:
     """The first step of the current round nobody has signed yet."""
     if row.status != Status.AWAITING_APPROVAL or not row.decision:
         return None
@@ -51,7 +50,7 @@ def current_step(uow: UnitOfWork, row: DocumentRow) -> ApprovalStep | None:
     return next((s for s in decision.steps if s.step not in signed), None)
 
 
-def document_or_error(uow: UnitOfWork, document_id: int) -> DocumentRow:
+def document_or_error(uow: UnitOfWork, document_id: int) -> DocumentRecord:
     """The document, or a :class:`ReviewError` naming the id nobody has."""
     row = uow.repo.get_document(document_id)
     if row is None:
@@ -61,7 +60,7 @@ def document_or_error(uow: UnitOfWork, document_id: int) -> DocumentRow:
 
 def mark_rejected(
     uow: UnitOfWork,
-    row: DocumentRow,
+    row: DocumentRecord,
     reasons: list[dict[str, Any]],
     *,
     event: str,
@@ -84,7 +83,7 @@ def mark_rejected(
     )
 
 
-def check_open(row: DocumentRow) -> None:
+def check_open(row: DocumentRecord) -> None:
     """Refuse a correction of a document that is not an invoice waiting for a person."""
     if row.status == Status.POSTED:
         raise ReviewError(

@@ -12,8 +12,8 @@ from typing import Any
 
 from bilag.domain.approval import Decision, ReasonCode, Status
 from bilag.domain.coding import CodedLine, Coding
+from bilag.domain.lifecycle import DocumentRecord
 from bilag.domain.users import Action, User
-from bilag.ledger.repository import DocumentRow
 from bilag.services.coding import coding_parts
 from bilag.services.deps import Deps
 from bilag.services.records import (
@@ -123,7 +123,7 @@ def correct_lines(
 
 def save_correction(
     deps: Deps,
-    row: DocumentRow,
+    row: DocumentRecord,
     user: User,
     *,
     coding: Coding,
@@ -188,7 +188,7 @@ def _routed(decision: Decision, reason: str, user: User) -> str:
     return f"{reason}; now waits for approval ({who}), by someone other than {user.name}"
 
 
-def _from_parts(deps: Deps, row: DocumentRow, account: str, vat_code: str | None) -> Coding:
+def _from_parts(deps: Deps, row: DocumentRecord, account: str, vat_code: str | None) -> Coding:
     assert row.invoice is not None
     lines = []
     for text, amount, rate in coding_parts(invoice_from_json(row.invoice)):

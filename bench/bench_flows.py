@@ -408,6 +408,11 @@ def main(argv: list[str]) -> int:
     args = ap.parse_args(argv)
     sys.path.insert(0, str(REPO))  # tests.fixtures builds the documents
     figures: dict[str, Any] = {"cores": os.cpu_count(), "load_at_start": _load()}
+    if os.getloadavg()[0] > 1.5:  # docs/flows.md: the kernel shares CPU out per session
+        print(
+            f"warning: {_load()}: other sessions take their share of the cores, so 2 "
+            "processes here get no more CPU than 1; the ratios of parallel runs mean nothing"
+        )
     with tempfile.TemporaryDirectory(prefix="bench-flows-") as tmp:
         root = Path(tmp)
         home = template(root)

@@ -5,27 +5,46 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from json.encoder import encode_basestring
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bilag.contract.text import json_text
 from bilag.contract.values import date_str, decimal_str, money_str
 from bilag.domain.model import Finding, Invoice, InvoiceLine, Party, Problem, VatBreakdown
 
-__all__ = ["extract_failure_json", "invoice_json", "invoice_text"]
+if TYPE_CHECKING:
+    from bilag.domain.delivery import SupplierFacts
+
+__all__ = [
+    "extract_failure_json",
+    "finding_json",
+    "invoice_json",
+    "invoice_text",
+    "supplier_json",
+]
+
+# the members of the supplier and buyer objects, for their dicts and their text alike
+_SUPPLIER_KEYS = ("name", "org_number", "vat_number", "bank_account", "iban")
+_BUYER_KEYS = ("name", "org_number")
 
 
-def _supplier(party: Party) -> dict[str, Any]:
-    return {
-        "name": party.name,
-        "org_number": party.org_number,
-        "vat_number": party.vat_number,
-        "bank_account": party.bank_account,
-        "iban": party.iban,
-    }
+def supplier_json(party: Party | SupplierFacts) -> dict[str, Any]:
+    """The supplier as the contract names it, in ``bilag extract`` objects and in the
+    webhook's voucher alike."""
+    return {key: getattr(party, key) for key in _SUPPLIER_KEYS}
 
 
 def _buyer(party: Party) -> dict[str, Any]:
-    return {"name": party.name, "org_number": party.org_number}
+    return {key: getattr(party, key) for key in _BUYER_KEYS}
+
+
+def finding_json(f: Finding) -> dict[str, Any]:
+    """One validation finding, in ``bilag extract`` and ``bilag validate`` objects alike."""
+    return {
+        "rule": f.rule,
+        "severity": f.severity.value,
+        "message": f.message,
+        "location": f.location,
+    }
 
 
 def _vat(row: VatBreakdown) -> dict[str, Any]:
@@ -57,7 +76,7 @@ def invoice_json(invoice: Invoice, errors: list[str] | None = None) -> dict[str,
         "issue_date": date_str(invoice.issue_date),
         "due_date": date_str(invoice.due_date),
         "currency": invoice.currency,
-        "supplier": _supplier(invoice.supplier),
+        "supplier": supplier_json(invoice.supplier),
         "buyer": _buyer(invoice.buyer),
         "payment_reference": invoice.payment_reference,
         "order_reference": invoice.order_reference,
@@ -68,15 +87,7 @@ def invoice_json(invoice: Invoice, errors: list[str] | None = None) -> dict[str,
         "vat_breakdown": [_vat(row) for row in invoice.vat_breakdown],
         "lines": [_line(line) for line in invoice.lines],
         "confidence": {k: round(v, 4) for k, v in sorted(invoice.confidence.items())},
-        "validation": [
-            {
-                "rule": f.rule,
-                "severity": f.severity.value,
-                "message": f.message,
-                "location": f.location,
-            }
-            for f in invoice.findings
-        ],
+        "validation": [finding_json(f) for f in invoice.findings],
         "errors": list(errors or []),
     }
 
@@ -135,8 +146,6 @@ def _template(keys: tuple[str, ...]) -> str:
     return "{{" + members + "{1}}}"
 
 
-_SUPPLIER_KEYS = ("name", "org_number", "vat_number", "bank_account", "iban")
-_BUYER_KEYS = ("name", "org_number")
 _SUPPLIER, _BUYER = _template(_SUPPLIER_KEYS), _template(_BUYER_KEYS)
 _INVOICE = _template(
     (

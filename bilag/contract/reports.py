@@ -13,6 +13,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bilag.contract.invoices import finding_json
+from bilag.contract.serialize import user_json
+
 if TYPE_CHECKING:
     from bilag.domain.model import Invoice
     from bilag.domain.users import User
@@ -42,15 +45,7 @@ def validation_json(invoice: Invoice) -> dict[str, Any]:
     return {
         "source": invoice.source,
         "valid": not invoice.has_fatal,
-        "findings": [
-            {
-                "rule": f.rule,
-                "severity": f.severity.value,
-                "message": f.message,
-                "location": f.location,
-            }
-            for f in invoice.findings
-        ],
+        "findings": [finding_json(f) for f in invoice.findings],
     }
 
 
@@ -156,13 +151,7 @@ def bank_file_json(path: Path, report: BankReport) -> dict[str, Any]:
 def user_list_json(users: Iterable[User]) -> list[dict[str, Any]]:
     """``bilag user list --json``."""
     return [
-        {
-            "name": u.name,
-            "display_name": u.display_name,
-            "roles": sorted(u.roles),
-            "disabled": u.disabled,
-            "created_at": u.created_at.isoformat() if u.created_at else None,
-        }
+        {**user_json(u), "created_at": u.created_at.isoformat() if u.created_at else None}
         for u in users
     ]
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bilag.contract.values import money_str
-from bilag.ledger.rows import aware
+from bilag.ledger.rows import aware, values_of
 
 if TYPE_CHECKING:  # the use cases sit above: named for the type checker only
     from bilag.domain.coding import Coding
@@ -232,17 +232,8 @@ def _plain(value: Any) -> Any:
 
 
 def audit_json(entry: AuditEntry) -> dict[str, Any]:
-    return {
-        "id": entry.id,
-        "at": _iso(entry.at),
-        "actor": entry.actor,
-        "event": entry.event,
-        "entity": entry.entity,
-        "entity_id": entry.entity_id,
-        "before": entry.before,
-        "after": entry.after,
-        "reason": entry.reason,
-    }
+    """The audit entry as it is stored, field by field in its order, its time in ISO 8601."""
+    return values_of(entry, at=_iso(entry.at))
 
 
 def user_json(user: User) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from bilag.contract.invoices import supplier_json
 from bilag.contract.values import date_str, decimal_str, money_str
 from bilag.domain.delivery import CostLine, Original, OutgoingVoucher
 from bilag.domain.posting import Posting
@@ -28,13 +29,7 @@ def voucher_json(sent: OutgoingVoucher, *, with_original: bool = True) -> dict[s
         "due_date": date_str(sent.due_date),
         "currency": sent.currency,
         "payment_reference": sent.payment_reference,
-        "supplier": {
-            "name": sent.supplier.name,
-            "org_number": sent.supplier.org_number,
-            "vat_number": sent.supplier.vat_number,
-            "bank_account": sent.supplier.bank_account,
-            "iban": sent.supplier.iban,
-        },
+        "supplier": supplier_json(sent.supplier),
         "payable": money_str(sent.payable),
         "payable_currency": money_str(sent.payable_currency),
         "lines": [_cost_line(line) for line in sent.lines],

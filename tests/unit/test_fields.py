@@ -140,7 +140,7 @@ def test_the_one_date_label_of_a_credit_note_dates_it_and_is_sure_enough_to_post
     assert invoice is not None and invoice.due_date is None
     assert invoice.issue_date == date(2024, 2, 12)
     assert invoice.confidence_of("issue_date") >= 0.8
-    with_delivery = rows[:2] + [[(40, "Leveringsdato 10.02.2024")]] + rows[2:]
+    with_delivery = [*rows[:2], [(40, "Leveringsdato 10.02.2024")], *rows[2:]]
     invoice, _ = read(with_delivery)  # another date label: "Dato" may not be the document's
     assert invoice is not None and invoice.confidence_of("issue_date") < 0.8
 

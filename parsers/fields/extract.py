@@ -290,7 +290,9 @@ def extract(
     net = keep("net_total", _from_amount(totals.net))
     vat = keep("vat_total", _from_amount(totals.vat))
     invoice_number = keep("invoice_number", best_pick(picks.get("invoice_number", [])))
-    issue, due = issue_and_due(picks)
+    issue, due = issue_and_due(
+        picks, other_dates=any(h.field in ("due_date", "other_date") for h in hits)
+    )
     if any(w.confidence < 1.0 for w in words):  # OCR may have lost the labels, not the dates
         issue, due = unlabelled_dates(
             lines, hits, heights, issue, due, credit=doc_type is DocumentType.CREDIT_NOTE

@@ -198,3 +198,14 @@ def test_totals_that_lost_the_same_digit_are_not_sure_when_the_vat_bases_say_so(
     assert invoice.confidence["net_total"] < 0.9
     assert invoice.confidence["gross_total"] < 0.9
     assert invoice.confidence.get("payable_amount", 0) < 0.9
+
+
+def test_a_date_whose_dots_ocr_read_as_colons_is_still_the_date():
+    rows = [
+        [(100, "Nordlys Regnskap AS"), (1400, "FAKTURA")],
+        [(1400, "Fakturadato"), (1800, "12: 04: 2024")],
+        [(1000, "Å betale"), (1800, "9 027,50")],
+    ]
+    invoice, _ = _invoice(rows)
+    assert invoice is not None
+    assert invoice.issue_date == date(2024, 4, 12)

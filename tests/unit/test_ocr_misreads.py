@@ -209,3 +209,21 @@ def test_a_date_whose_dots_ocr_read_as_colons_is_still_the_date():
     invoice, _ = _invoice(rows)
     assert invoice is not None
     assert invoice.issue_date == date(2024, 4, 12)
+
+
+def test_a_leader_read_as_a_whole_garbled_word_is_not_taken_for_the_value():
+    rows = [
+        [(100, "Havnegata 14"), (1400, "FAKTURA")],
+        [(100, "Faktura nr arrene 2026-3699")],  # the dots close enough to be one phrase
+        [(1000, "Å betale"), (1800, "9 027,50")],
+    ]
+    words = ocr_words(rows)
+    words = [  # tesseract's lowest confidence: what it read there is a guess
+        Word(w.text, w.x0, w.top, w.x1, w.bottom, w.page, 0.04 if w.text == "arrene" else OCR)
+        for w in words
+    ]
+    invoice, _ = extract_invoice(
+        words, source="s.tif", parser="ocr", ctx=ParseContext(), page_sizes={1: (2480, 3508)}
+    )
+    assert invoice is not None
+    assert invoice.invoice_number == "2026-3699"

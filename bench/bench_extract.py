@@ -5,6 +5,7 @@ public evaluation sets.
     .venv/bin/python -m bench extract                    # corpus (300 invoices), samples, eval
     .venv/bin/python -m bench extract --count 60 --quick # a smaller corpus, no eval sets
     .venv/bin/python -m bench extract --details          # also every wrong field
+    .venv/bin/python -m bench extract --only=photo --quick --seed=2  # one class of a corpus
 
 The corpus comes from ``bench/corpus`` (``python -m bench.corpus``), generated into
 ``bench/out/corpus-s<seed>-n<count>`` and reused while the generator is unchanged. Each
@@ -142,11 +143,15 @@ def _workspace(config: Path, tmp: Path) -> Path:
     return home
 
 
-def corpus_results(corpus: Path, home: Path) -> tuple[list[DocResult], dict[str, dict[str, float]]]:
+def corpus_results(
+    corpus: Path, home: Path, only: tuple[str, ...] = ()
+) -> tuple[list[DocResult], dict[str, dict[str, float]]]:
+    """Every document of the corpus scored, or those of the classes in ``only``."""
     manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
     by_class: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for doc in manifest["documents"]:
-        by_class[doc["class"]].append(doc)
+        if not only or doc["class"] in only:
+            by_class[doc["class"]].append(doc)
     results: list[DocResult] = []
     timing: dict[str, dict[str, float]] = {}
     for cls, docs in sorted(by_class.items()):
@@ -382,6 +387,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--count", type=int, default=300, help="invoices to draw")
     ap.add_argument("--classes", default="pdf,scan-upright,scan-turned,photo,email,ehf")
     ap.add_argument("--corpus", type=Path, default=None, help="where the corpus is (or goes)")
+    ap.add_argument("--only", default="", help="score these classes of the corpus (e.g. photo)")
     ap.add_argument("--quick", action="store_true", help="no golden scans, no eval sets")
     ap.add_argument("--no-golden", action="store_true")
     ap.add_argument("--no-eval", action="store_true")
@@ -400,7 +406,8 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         home = _workspace(corpus / "workspace", tmp)
-        docs, timing = corpus_results(corpus, home)
+        only = tuple(c for c in args.only.split(",") if c)
+        docs, timing = corpus_results(corpus, home, only)
         # for bench process --verdicts: which invoices bilag extract read entirely right
         result["verdicts"] = {f"{r.doc}|{src}": ok for r in docs for src, ok in r.verdicts.items()}
         result["corpus_figures"] = report(

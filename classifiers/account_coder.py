@@ -146,7 +146,7 @@ class HistoryCoder:
         probe = CoderModel(self.half_life_days)
         probe.fit(rows[:cut], keys[:cut], tokens[:cut])
         held = rows[cut:]
-        prepared = probe.prepare([_as_input(r) for r in held])
+        prepared = probe.prepare([r.as_input() for r in held])
         # Choose by log-loss, not accuracy: on a few hundred held-out rows many
         # settings tie on accuracy, while the probability given to the right
         # account still tells them apart.
@@ -209,7 +209,7 @@ class HistoryCoder:
             earlier.fit(rows[:start], keys[:start], tokens[:start])
             earlier.set_params(*params)
             middle = rows[start:end]
-            prepared = earlier.prepare([_as_input(r) for r in middle])
+            prepared = earlier.prepare([r.as_input() for r in middle])
             held_out.add(earlier, earlier.rank(prepared, fill_in=False), middle, period=period)
             end = start
 
@@ -322,14 +322,3 @@ def _log_loss(raw: RawRanking | None, classes: Sequence[str], truth: str) -> flo
 
 def _abstain(reason: str) -> Suggestion:
     return Suggestion(account=None, vat_code=None, confidence=0.0, reason=reason)
-
-
-def _as_input(row: HistoryRow) -> CodingInput:
-    return CodingInput(
-        supplier_org_number=row.supplier_org_number,
-        supplier_name=row.supplier_name,
-        description=row.description,
-        net_amount=row.net_amount,
-        date=row.date,
-        currency=row.currency,
-    )

@@ -35,6 +35,18 @@ class HistoryRow:
     # department pays
     reference: str | None = None
 
+    def as_input(self) -> CodingInput:
+        """The row as the coder is shown it when it is coded again (to measure accuracy):
+        the invoice's facts, without the account and VAT code that were booked."""
+        return CodingInput(
+            supplier_org_number=self.supplier_org_number,
+            supplier_name=self.supplier_name,
+            description=self.description,
+            net_amount=self.net_amount,
+            date=self.date,
+            currency=self.currency,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class CodingInput:

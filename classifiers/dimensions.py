@@ -56,7 +56,8 @@ _ALL = "*"  # the scope of all lines
 _REFERENCE_PURITY = 0.8  # a buyer reference decides when it came with one value this often
 _LOCAL_MIN_WEIGHT = 3.0  # ... and in one supplier's or account's lines, this much
 _CONTEXT_WEIGHT = 0.8  # words of the invoice's other lines against the line's own
-_SUPPLIER_SHARE = 0.3  # the supplier's habit over all accounts, beside the pair's
+_SUPPLIER_SHARE = 0.3  # the supplier's habit over all accounts beside the pair's (projects:
+# the other way round)
 _ACCOUNT_SHARE = 0.1  # the account's habit over all suppliers
 _FLOOR = 0.05  # a value the supplier never used still has a chance when the words name it
 _TOKEN = re.compile(r"[^\W\d_]{2,}|\d{2,}", re.UNICODE)
@@ -267,10 +268,15 @@ class DimensionModel:
         referred = _referred(habit, key, cls, (*line, *rest))
         if referred is not None:
             return referred
+        # A contractor is on one project at a time whatever it bills it under (its
+        # materials, its labour): its latest booking on any account says which.
+        pair_share, supplier_share = (
+            (_SUPPLIER_SHARE, 1.0) if name == "project" else (1.0, _SUPPLIER_SHARE)
+        )
         prior: dict[str, float] = defaultdict(float)
         for source, share in (
-            (habit.pair.get((key, cls)), 1.0),
-            (habit.supplier.get(key) if key is not None else None, _SUPPLIER_SHARE),
+            (habit.pair.get((key, cls)), pair_share),
+            (habit.supplier.get(key) if key is not None else None, supplier_share),
             (habit.account.get(cls), _ACCOUNT_SHARE),
         ):
             if source:

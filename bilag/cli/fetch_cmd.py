@@ -14,7 +14,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from bilag.bootstrap import bootstrap
-from bilag.cli.options import JSON_ARRAY, add_command, add_json, add_limit
+from bilag.cli.options import JSON_ARRAY, add_command, add_json, add_limit, add_sources
 from bilag.cli.output import print_json, problem_line
 from bilag.cli.process_cmd import print_results
 from bilag.config import load_settings
@@ -33,19 +33,14 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = add_command(
         subparsers, "fetch", common, run, help="pull new documents from a configured source"
     )
-    p.add_argument(
-        "--source",
-        action="append",
-        metavar="NAME",
-        help="a [sources.NAME] of the workspace configuration (repeatable); default: all",
-    )
+    add_sources(p, "a [sources.NAME] of the workspace configuration (repeatable); default: all")
     add_limit(p, "take at most this many items")
     add_json(p, JSON_ARRAY)
 
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.home)
-    names = args.source or source_names(settings)
+    names = args.sources or source_names(settings)
     if not names:
         sys.stderr.write(f"bilag: {settings.config_path}: no [sources.NAME] configured\n")
         return 2

@@ -3,7 +3,7 @@
 Every command module's ``register`` calls :func:`add_command` (its parser, with ``--home``
 and ``-v`` from ``common``, and the ``run`` it calls) and adds its options; those that
 mean the same in several commands (``--json``, the paths, a document id, ``--reason``,
-``--limit``, ``--user``) come from here, so they are spelled and checked alike.
+``--limit``, ``--source``, ``--user``) come from here, so they are spelled and checked alike.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ __all__ = [
     "add_limit",
     "add_paths",
     "add_reason",
+    "add_sources",
     "add_user_option",
     "inner_common",
     "shared_options",
@@ -80,6 +81,13 @@ def add_paths(p: argparse.ArgumentParser, *, nargs: str = "+", metavar: str = "P
 
 def add_limit(p: argparse.ArgumentParser, help: str) -> None:
     p.add_argument("--limit", type=int, default=None, help=help)
+
+
+def add_sources(p: argparse.ArgumentParser, help: str) -> None:
+    """``--source NAME``, repeatable: the configured sources to take (none named: all)."""
+    p.add_argument(
+        "--source", dest="sources", action="append", default=[], metavar="NAME", help=help
+    )
 
 
 def add_document_id(

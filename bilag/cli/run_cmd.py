@@ -18,7 +18,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from bilag.bootstrap import bootstrap
-from bilag.cli.options import JSON_ARRAY, add_command, add_json, add_limit, add_paths
+from bilag.cli.options import (
+    JSON_ARRAY,
+    add_command,
+    add_json,
+    add_limit,
+    add_paths,
+    add_sources,
+)
 from bilag.cli.output import print_json
 from bilag.cli.tables import console, make_table, print_table
 from bilag.config import load_settings
@@ -48,14 +55,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "when anything failed.",
     )
     add_paths(p, nargs="*")
-    p.add_argument(
-        "--source",
-        dest="sources",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="a [sources.NAME] of config.toml (repeat for several; default: every source)",
-    )
+    add_sources(p, "a [sources.NAME] of config.toml (repeat for several; default: every source)")
     add_limit(p, "take at most this many per source")
     add_json(p, f"{JSON_ARRAY} instead")
     p.add_argument("--no-progress", action="store_true", help="no progress bar or lines")

@@ -6,7 +6,7 @@ contract's final statuses. What is not an invoice has states of its own: a mail 
 ZIP is a ``container`` once every part is done, an attachment kept beside its
 invoice is an ``attachment``. The contract's ``status`` is always one of
 :data:`CONTRACT`; the two in-between states are reported as the contract says
-(see ``bilag/services/results.py``).
+(:attr:`DocumentRecord.reported_status`).
 
 The role says what a row is; its state says how far it got. :class:`DocumentRecord` is
 a recorded document as the services decide on it: the ledger's repository reads its
@@ -112,6 +112,17 @@ class DocumentRecord:
     @property
     def is_final(self) -> bool:
         return self.status in FINAL
+
+    @property
+    def reported_status(self) -> DocumentState:
+        """The status the contract reports: a document a run left ``received`` needs
+        review (the next run finishes it); one left ``posting`` is posted once its
+        voucher is written, else it needs review."""
+        if self.status == DocumentState.RECEIVED:
+            return DocumentState.NEEDS_REVIEW
+        if self.status == DocumentState.POSTING:
+            return DocumentState.POSTED if self.voucher_id else DocumentState.NEEDS_REVIEW
+        return self.status
 
     def key(self) -> InvoiceKey:
         """What the duplicate check compares of this document."""

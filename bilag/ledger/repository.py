@@ -9,7 +9,7 @@ and back. It never commits: the unit of work does.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import fields, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -25,6 +25,7 @@ from bilag.errors import LedgerError
 from bilag.ledger.chain import append, lock_chain
 from bilag.ledger.queue_columns import INPUTS, queue_values, refresh_queue_columns
 from bilag.ledger.register import ApprovalRow, RegisterQueries
+from bilag.ledger.rows import row_of
 from bilag.ledger.tables import (
     documents,
     postings,
@@ -33,9 +34,6 @@ from bilag.ledger.tables import (
 )
 
 __all__ = ["ApprovalRow", "LedgerRepository"]
-
-
-_DOC_FIELDS = tuple(f.name for f in fields(DocumentRecord))
 
 
 class LedgerRepository(RegisterQueries):
@@ -312,18 +310,12 @@ class LedgerRepository(RegisterQueries):
             .order_by(postings.c.line)
         )
         lines = tuple(
-            Posting(
-                account=r.account,
+            row_of(
+                Posting,
+                r._mapping,
                 amount=Decimal(r.amount),
-                description=r.description,
-                vat_code=r.vat_code,
-                supplier_org_number=r.supplier_org_number,
-                supplier_name=r.supplier_name,
-                currency=r.currency,
-                currency_amount=None if r.currency_amount is None else Decimal(r.currency_amount),
-                exchange_rate=None if r.exchange_rate is None else Decimal(r.exchange_rate),
-                department=r.department,
-                project=r.project,
+                currency_amount=_decimal(r.currency_amount),
+                exchange_rate=_decimal(r.exchange_rate),
             )
             for r in rows
         )
@@ -364,11 +356,18 @@ def _insert_or_nothing(conn: Connection, table: Table) -> Insert:
 
 
 def _doc(m: Mapping[Any, Any]) -> DocumentRecord:
-    values = {name: m[name] for name in _DOC_FIELDS}
-    if values["gross_total"] is not None:
-        values["gross_total"] = Decimal(values["gross_total"])
-    values["reasons"] = list(values["reasons"] or [])
-    values["is_reminder"] = bool(values["is_reminder"])
-    values["role"] = DocumentRole(values["role"])
-    values["status"] = DocumentState(values["status"])
-    return DocumentRecord(**values)
+    return row_of(
+        DocumentRecord,
+        m,
+        gross_total=_decimal(m["gross_total"]),
+        reasons=list(m["reasons"] or []),
+        is_reminder=bool(m["is_reminder"]),
+        role=DocumentRole(m["role"]),
+        status=DocumentState(m["status"]),
+    )
+
+
+def _decimal(value: Any) -> Decimal | None:
+    """A money or rate column as a ``Decimal`` of its own (whatever number type the
+    driver hands back)."""
+    return None if value is None else Decimal(value)

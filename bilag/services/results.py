@@ -81,18 +81,13 @@ def result_of(row: DocumentRecord) -> ProcessResult:
     """The contract result for a recorded document."""
     coding = coding_from_json(row.coding) if row.coding else None
     main = coding.main_line if coding else None
-    status = row.status
-    if status == DocumentState.RECEIVED:
-        status = Status.NEEDS_REVIEW  # interrupted; the next run finishes it
-    elif status == DocumentState.POSTING:
-        status = Status.POSTED if row.voucher_id else Status.NEEDS_REVIEW
     failed = row.role in (DocumentRole.FAILED, DocumentRole.CONTAINER) or any(
         r.get("code") in FAILED_CODES for r in row.reasons
     )
     return ProcessResult(
         source=row.name,
         document_id=row.id,
-        status=str(status),
+        status=str(row.reported_status),
         account=main.account if main else None,
         vat_code=main.vat_code if main else None,
         confidence=round(coding.confidence, 4) if coding and coding.lines else None,
@@ -102,5 +97,5 @@ def result_of(row: DocumentRecord) -> ProcessResult:
         supplier=row.supplier_name,
         gross_total=None if row.gross_total is None else f"{row.gross_total:.2f}",
         currency=row.currency,
-        failed=failed and row.status != Status.DUPLICATE,
+        failed=failed and row.status != DocumentState.DUPLICATE,
     )

@@ -22,7 +22,7 @@ from bilag.config import Settings
 from bilag.services.deps import Deps
 from bilag.services.learning import history_digest, ledger_history
 from classifiers.account_coder import HistoryCoder
-from classifiers.base import AccountCoder, CodingInput, HistoryRow
+from classifiers.base import AccountCoder, HistoryRow
 from classifiers.history import read_history, write_history_csv
 from classifiers.store import HISTORY_FILE, load_coder, save_coder
 
@@ -55,17 +55,7 @@ def accuracy(coder: AccountCoder, rows: Sequence[HistoryRow]) -> float:
     """Share of ``rows`` whose account the coder suggests first (an abstention is a miss)."""
     if not rows:
         return 0.0
-    items = [
-        CodingInput(
-            supplier_org_number=r.supplier_org_number,
-            supplier_name=r.supplier_name,
-            description=r.description,
-            net_amount=r.net_amount,
-            date=r.date,
-            currency=r.currency,
-        )
-        for r in rows
-    ]
+    items = [r.as_input() for r in rows]
     batch = getattr(coder, "suggest_many", None)
     suggestions = batch(items) if callable(batch) else [coder.suggest(i) for i in items]
     hits = sum(1 for s, r in zip(suggestions, rows, strict=True) if s.account == r.account)

@@ -14,9 +14,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from parsers.fields.heuristics import parse_amount
 from parsers.fields.table import TableRow
+from parsers.fields.values import Hit
 
-__all__ = ["AmountChoice", "Totals", "choose_totals", "vat_breakdown"]
+__all__ = [
+    "AmountChoice",
+    "Totals",
+    "check_bases",
+    "choose_totals",
+    "printed_vat_bases",
+    "vat_breakdown",
+]
 
 _CENT = Decimal("0.01")
 _KNOWN_RATES = (
@@ -235,3 +244,40 @@ def vat_breakdown(
     if rate is not None:
         return [(rate, net, vat)]
     return []
+
+
+_BASE_WORDS = frozenset({"av", "of", "på", "pa"})
+
+
+def printed_vat_bases(hits: Sequence[Hit]) -> list[Decimal]:
+    """The base each VAT line names after its rate (``MVA 25 % av 639,-``), one a line."""
+    out: dict[int, Decimal] = {}
+    for hit in hits:
+        if hit.field != "vat_total":
+            continue
+        tokens = hit.inline
+        for i, token in enumerate(tokens):
+            if token.norm not in _BASE_WORDS or not any("%" in t.raw for t in tokens[:i]):
+                continue
+            base = None
+            for j in range(i + 2, min(i + 5, len(tokens) + 1)):
+                value = parse_amount(" ".join(t.raw for t in tokens[i + 1 : j]))
+                if value is None:
+                    break
+                base = value  # "3" "3 936,10": the longest reading that is one amount
+            if base is not None:
+                out[hit.line.index] = base
+            break
+    return list(out.values())
+
+
+def check_bases(totals: Totals, bases: Sequence[Decimal]) -> Totals:
+    """VAT lines that print their bases: the bases add up to the net. When they do not, the
+    three totals may have lost the same digit (OCR's ``4 575,10`` read ``575,10`` in net,
+    gross and the amount to pay) and still add up: then none of them is sure."""
+    if not bases or totals.net is None:
+        return totals
+    if _close(sum(bases, Decimal(0)), totals.net.value, Decimal("0.05")):
+        return totals
+    n, v, g = (_cap(c, 0.85) for c in (totals.net, totals.vat, totals.gross))
+    return Totals(n, v, g, totals.reconciled, totals.lines_match_net)

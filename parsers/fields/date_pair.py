@@ -20,6 +20,8 @@ __all__ = ["is_payment_term", "issue_and_due"]
 _TERM_DAYS = frozenset({7, 8, 10, 14, 15, 20, 21, 28, 30, 35, 45, 60, 90})
 # a date read under a generic label, backed up by a due date a payment term later
 _BY_TERM = 0.85
+# the document's only date label, read where a label's value stands
+_ONLY_DATE = 0.8
 
 
 def is_payment_term(issued: date, falls_due: date) -> bool:
@@ -35,13 +37,22 @@ def _at_least(pick: Pick, confidence: float) -> Pick:
     return Pick(pick.value, max(pick.confidence, confidence), pick.locator, pick.raw)
 
 
-def issue_and_due(picks: Mapping[str, Sequence[Pick]]) -> tuple[Pick | None, Pick | None]:
-    """The issue date and due date picks, their confidences weighed as a pair."""
+def issue_and_due(
+    picks: Mapping[str, Sequence[Pick]], *, other_dates: bool = True
+) -> tuple[Pick | None, Pick | None]:
+    """The issue date and due date picks, their confidences weighed as a pair.
+
+    ``other_dates``: whether any other date label stands on the document (a due date, a
+    delivery date, a period). Without one, the one date label there is, however generic
+    (``Dato``), dates the document itself: a credit note has no due date to pair it with.
+    """
     issue = best_pick(picks.get("issue_date", []))
     due = best_pick([p for p in picks.get("due_date", []) if not issue or p.value != issue.value])
     due = due or best_pick(picks.get("due_date", []))
     issued = issue.value if issue else None
     falls_due = due.value if due else None
+    if issue and due is None and not other_dates and len(picks.get("issue_date", [])) == 1:
+        return _at_least(issue, _ONLY_DATE), due
     if not (issue and due and isinstance(issued, date) and isinstance(falls_due, date)):
         return issue, due
     if falls_due < issued:  # one of the two is misread: trust neither much

@@ -30,7 +30,13 @@ from bilag.domain.model import (
 )
 from bilag.domain.problems import ProblemCode
 from parsers.base import ParseContext
-from parsers.fields.amounts import AmountChoice, choose_totals, vat_breakdown
+from parsers.fields.amounts import (
+    AmountChoice,
+    check_bases,
+    choose_totals,
+    printed_vat_bases,
+    vat_breakdown,
+)
 from parsers.fields.buyer_refs import buyer_references
 from parsers.fields.date_pair import issue_and_due
 from parsers.fields.dates import unlabelled_dates
@@ -271,6 +277,8 @@ def extract(
         _amount_picks(picks.get("gross_total", [])) + [_scaled(c, 0.9) for c in payable_picks],
         rows,
     )
+    if any(w.confidence < 1.0 for w in words):  # OCR can drop a digit from every total alike
+        totals = check_bases(totals, printed_vat_bases(hits))
     to_pay = choose_payable(
         totals.gross,
         payable_picks,
@@ -282,7 +290,9 @@ def extract(
     net = keep("net_total", _from_amount(totals.net))
     vat = keep("vat_total", _from_amount(totals.vat))
     invoice_number = keep("invoice_number", best_pick(picks.get("invoice_number", [])))
-    issue, due = issue_and_due(picks)
+    issue, due = issue_and_due(
+        picks, other_dates=any(h.field in ("due_date", "other_date") for h in hits)
+    )
     if any(w.confidence < 1.0 for w in words):  # OCR may have lost the labels, not the dates
         issue, due = unlabelled_dates(
             lines, hits, heights, issue, due, credit=doc_type is DocumentType.CREDIT_NOTE

@@ -16,6 +16,7 @@ __all__ = ["value_regions"]
 # an OCR word at this calibrated confidence or under (raw tesseract < 85) is as often
 # noise as a word (parsers.ocr.tesseract.CALIBRATION)
 NOISE_CONFIDENCE = 0.6
+GARBLED = 0.3  # the lowest calibrated confidence step: what tesseract read is a guess
 
 
 def value_regions(hit: Hit, lines: Sequence[Line]) -> Iterator[tuple[str, float, Sequence[Token]]]:
@@ -67,11 +68,12 @@ def _without_noise(tokens: Sequence[Token]) -> Sequence[Token]:
 
 
 def _noise(token: Token) -> bool:
-    return (
-        token.word.confidence <= NOISE_CONFIDENCE
-        and len(token.raw) <= 3
-        and not any(c.isdigit() for c in token.raw)
-    )
+    if any(c.isdigit() for c in token.raw):
+        return False
+    # a short word at a doubtful confidence, or any word at the lowest (raw tesseract < 30,
+    # right 4 % of the time: "arrene", "Herker" for a line of dots)
+    confidence = token.word.confidence
+    return (confidence <= NOISE_CONFIDENCE and len(token.raw) <= 3) or confidence < GARBLED
 
 
 def _label_column(hit: Hit) -> tuple[float, float] | None:

@@ -250,10 +250,23 @@ def read_date(tokens: Sequence[Token]) -> Found | None:
             if len(window) < size:
                 continue
             value = h.parse_date(" ".join(t.raw for t in window))
+            if value is None and size == 3 and _separators_lost(window):
+                # OCR read "12.04.2024" as "12: 04: 2024": day, month and a full year
+                value = h.parse_date(".".join(t.raw.strip(".,;") for t in window))
             if value is not None:
                 check = 1.0 if h.plausible_date(value) else 0.3
                 return Found(value, " ".join(t.raw for t in window), _words(window), check)
     return None
+
+
+def _separators_lost(window: Sequence[Token]) -> bool:
+    parts = [t.raw.strip(".,;") for t in window]
+    return (
+        all(t.word.confidence < 1.0 for t in window)
+        and all(p.isdigit() for p in parts)
+        and [len(p) for p in parts][2] == 4
+        and all(1 <= len(p) <= 2 for p in parts[:2])
+    )
 
 
 def read_amount(tokens: Sequence[Token]) -> Found | None:

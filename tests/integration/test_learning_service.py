@@ -28,7 +28,7 @@ from bilag.services.review import approve, correct, reverse
 from classifiers.base import CodingInput, HistoryRow
 from classifiers.history import read_coding_inputs, write_history_csv
 from classifiers.store import FORMAT_VERSION, MODEL_FILE
-from tests.fixtures.coding_history import as_input, org_number, realistic_history
+from tests.fixtures.coding_history import org_number, realistic_history
 from tests.fixtures.ledger import FakeCoder, FakeInvoiceParser, add_people, fake_invoice, incoming
 
 
@@ -75,7 +75,7 @@ def test_a_stale_model_is_rebuilt_from_the_kept_history(
     monkeypatch.setattr("classifiers.store.FORMAT_VERSION", FORMAT_VERSION + 1)
     coder = load_or_retrain(deps.settings)
     assert coder is not None
-    item = as_input(realistic_history(seed=4, days=200)[-1])
+    item = realistic_history(seed=4, days=200)[-1].as_input()
     assert coder.suggest(item).account is not None
     assert (deps.settings.models_dir / MODEL_FILE).exists()
 
@@ -83,7 +83,7 @@ def test_a_stale_model_is_rebuilt_from_the_kept_history(
 def test_suggest_without_any_model_raises_a_model_error(tmp_path: Path) -> None:
     deps = workspace(tmp_path / "home")
     with pytest.raises(ModelError, match="bilag learn"):
-        suggest(deps, [as_input(realistic_history(seed=4, days=5)[0])])
+        suggest(deps, [realistic_history(seed=4, days=5)[0].as_input()])
 
 
 def test_nothing_readable_learns_nothing_and_says_why(tmp_path: Path) -> None:
@@ -141,7 +141,7 @@ def test_a_corrected_coding_in_the_ledger_changes_the_next_suggestion(
     history = tmp_path / "history.csv"
     write_history_csv(realistic_history(seed=4, days=200) + earlier, history)
     deps = make_deps(coder=FakeCoder(account="6800", confidence=0.99))
-    item = as_input(dataclasses.replace(earlier[-1], date=date(2026, 4, 2)))
+    item = dataclasses.replace(earlier[-1], date=date(2026, 4, 2)).as_input()
     learn(deps, [history], extra_rows=ledger_history(deps))
     before = suggest(deps, [item])[0]
     assert before.account == "6800"

@@ -11,7 +11,6 @@ from classifiers.account_coder import HistoryCoder
 from classifiers.base import CodingInput, HistoryRow
 from tests.fixtures.coding_history import (
     START,
-    as_input,
     org_number,
     realistic_history,
 )
@@ -146,7 +145,7 @@ def test_alternatives_are_ranked_and_confidences_never_sum_past_one(coder: Histo
 
 
 def test_suggest_many_answers_exactly_as_suggest_does(coder: HistoryCoder) -> None:
-    items = [as_input(r) for r in realistic_history(seed=8, days=60)]
+    items = [r.as_input() for r in realistic_history(seed=8, days=60)]
     assert coder.suggest_many(items) == [coder.suggest(i) for i in items]
 
 
@@ -182,7 +181,7 @@ def test_a_tiny_history_never_claims_more_than_a_coin_flip() -> None:
     rows = realistic_history(seed=2, days=10)[:20]
     coder = HistoryCoder()
     coder.fit(rows)
-    s = coder.suggest(as_input(rows[-1]))
+    s = coder.suggest(rows[-1].as_input())
     assert s.account is not None
     assert s.confidence <= 0.5
 

@@ -8,7 +8,7 @@ import pytest
 
 from classifiers.account_coder import HistoryCoder
 from classifiers.calibration import UNCALIBRATED_CAP, fit_calibrator
-from tests.fixtures.coding_history import as_input, noisy_history
+from tests.fixtures.coding_history import noisy_history
 
 
 def _slack(c: float, n: int) -> float:
@@ -22,7 +22,7 @@ def test_confidence_is_calibrated_on_later_history() -> None:
     coder = HistoryCoder()
     coder.fit(rows[:cut])
     later = rows[cut:]
-    suggestions = coder.suggest_many([as_input(r) for r in later])
+    suggestions = coder.suggest_many([r.as_input() for r in later])
     pairs = [
         (s.confidence, s.account == r.account) for s, r in zip(suggestions, later, strict=True)
     ]
@@ -46,7 +46,7 @@ def test_new_suppliers_get_lower_confidence_than_known_ones() -> None:
     coder.fit(rows[:cut])
     seen = {r.supplier_org_number for r in rows[:cut]}
     later = rows[cut:]
-    suggestions = coder.suggest_many([as_input(r) for r in later])
+    suggestions = coder.suggest_many([r.as_input() for r in later])
     new = [
         s.confidence
         for s, r in zip(suggestions, later, strict=True)

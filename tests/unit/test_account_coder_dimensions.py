@@ -195,3 +195,18 @@ def test_the_buyer_reference_says_whose_department_pays_at_a_supplier_serving_al
         context = invoice_context(["Toner"], buyer=person)
         assert _ask(coder, office, "Kopipapir, mars", context=context)[1] == department
     assert dimension_tokens(invoice_context([], buyer="Ola  Lunde")) == ["ref:ola lunde"]
+
+
+def test_a_contractors_labour_goes_to_the_project_its_latest_materials_went_to() -> None:
+    """Labour (4500) was last billed on project 2108; since then only materials (4300)
+    for 2115: the contractor is on 2115 now, whatever account it bills it under."""
+    carpenter = (org_number(13), "Tre og Spiker AS")
+    rows: list[HistoryRow] = []
+    for project, first in (("2101", 0), ("2108", 70)):
+        for day in range(first, first + 60, 7):
+            rows.append(_row(carpenter, day, "Tømrerarbeid", "4500", project=project))
+            rows.append(_row(carpenter, day, "Trelast", "4300", project=project))
+    rows += [_row(carpenter, day, "Trelast", "4300", project="2115") for day in range(140, 200, 7)]
+    coder = HistoryCoder()
+    coder.fit(sorted(rows, key=lambda r: r.date))
+    assert _ask(coder, carpenter, "Tømrerarbeid")[::2] == ("4500", "2115")

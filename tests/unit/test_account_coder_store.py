@@ -10,7 +10,7 @@ import pytest
 from classifiers import store
 from classifiers.account_coder import HistoryCoder
 from classifiers.base import AccountCoder
-from tests.fixtures.coding_history import as_input, realistic_history
+from tests.fixtures.coding_history import realistic_history
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,7 @@ def test_a_saved_coder_loads_and_suggests_the_same(tmp_path: Path, trained: Hist
     loaded = store.load_coder(tmp_path)
     assert loaded is not None
     assert not path.with_name(path.name + ".part").exists()
-    item = as_input(realistic_history(seed=3, days=200)[-1])
+    item = realistic_history(seed=3, days=200)[-1].as_input()
     assert loaded.suggest(item) == trained.suggest(item)
 
 

@@ -129,6 +129,22 @@ def test_dates_an_unusual_distance_apart_stay_as_unsure_as_their_labels():
     assert invoice.confidence_of("issue_date") < 0.8
 
 
+def test_the_one_date_label_of_a_credit_note_dates_it_and_is_sure_enough_to_post():
+    rows = [
+        [(40, "Bryggen Kaffe AS"), (400, "Kreditnota")],
+        [(40, "Kreditnotanummer"), (160, "Dato")],
+        [(40, "K88213"), (160, "12.02.2024")],
+    ]
+    rows += [row for row in invoice_rows() if "Sum" in str(row) or "betale" in str(row)]
+    invoice, _ = read(rows)
+    assert invoice is not None and invoice.due_date is None
+    assert invoice.issue_date == date(2024, 2, 12)
+    assert invoice.confidence_of("issue_date") >= 0.8
+    with_delivery = [*rows[:2], [(40, "Leveringsdato 10.02.2024")], *rows[2:]]
+    invoice, _ = read(with_delivery)  # another date label: "Dato" may not be the document's
+    assert invoice is not None and invoice.confidence_of("issue_date") < 0.8
+
+
 def test_a_same_day_next_month_due_date_is_a_payment_term():
     assert is_payment_term(date(2024, 1, 31), date(2024, 3, 1)) is True  # 30 days
     assert is_payment_term(date(2024, 2, 12), date(2024, 4, 12)) is True  # two months

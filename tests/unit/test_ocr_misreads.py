@@ -179,3 +179,51 @@ def test_an_invoice_number_ocr_split_after_its_hyphen_is_read_whole():
     invoice, _ = _invoice(rows)
     assert invoice is not None
     assert invoice.invoice_number == "INV-2026-13378"
+
+
+def test_totals_that_lost_the_same_digit_are_not_sure_when_the_vat_bases_say_so():
+    # "4 575,10" read "575,10" in net, gross and the amount to pay: they still add up,
+    # but the VAT lines name their bases, 639 + 3 936,10 = 4 575,10
+    rows = [
+        [(100, "Larsen & Sønn Fagpresse AS"), (1400, "FAKTURA")],
+        [(1400, "Fakturanr."), (1800, "2026-3360")],
+        [(1000, "Sum eks. mva"), (1800, "575,10")],
+        [(1000, "MVA 25 % av 639,-"), (1800, "159,75")],
+        [(1000, "MVA 0 % av 3 936,10"), (1800, "0,-")],
+        [(1000, "Fakturabeløp"), (1800, "734,85")],
+    ]
+    invoice, _ = _invoice(rows)
+    assert invoice is not None
+    assert invoice.gross_total == Decimal("734.85")  # what was read, but not at 0.9
+    assert invoice.confidence["net_total"] < 0.9
+    assert invoice.confidence["gross_total"] < 0.9
+    assert invoice.confidence.get("payable_amount", 0) < 0.9
+
+
+def test_a_date_whose_dots_ocr_read_as_colons_is_still_the_date():
+    rows = [
+        [(100, "Nordlys Regnskap AS"), (1400, "FAKTURA")],
+        [(1400, "Fakturadato"), (1800, "12: 04: 2024")],
+        [(1000, "Å betale"), (1800, "9 027,50")],
+    ]
+    invoice, _ = _invoice(rows)
+    assert invoice is not None
+    assert invoice.issue_date == date(2024, 4, 12)
+
+
+def test_a_leader_read_as_a_whole_garbled_word_is_not_taken_for_the_value():
+    rows = [
+        [(100, "Havnegata 14"), (1400, "FAKTURA")],
+        [(100, "Faktura nr arrene 2026-3699")],  # the dots close enough to be one phrase
+        [(1000, "Å betale"), (1800, "9 027,50")],
+    ]
+    words = ocr_words(rows)
+    words = [  # tesseract's lowest confidence: what it read there is a guess
+        Word(w.text, w.x0, w.top, w.x1, w.bottom, w.page, 0.04 if w.text == "arrene" else OCR)
+        for w in words
+    ]
+    invoice, _ = extract_invoice(
+        words, source="s.tif", parser="ocr", ctx=ParseContext(), page_sizes={1: (2480, 3508)}
+    )
+    assert invoice is not None
+    assert invoice.invoice_number == "2026-3699"

@@ -124,6 +124,22 @@ def browser(server: str) -> Iterator[Any]:
         chromium.close()
 
 
+def _wait_until(page: Any, expression: str, timeout: float = 30.0) -> None:
+    """Poll ``expression`` in the page until it is true.
+
+    Not ``page.wait_for_function``: the app's Content-Security-Policy forbids
+    ``eval``, and Playwright's polling evaluates the predicate string inside the page
+    whenever the first check is false (microsoft/playwright#7395), so on a slow
+    machine it fails with "Refused to evaluate a string as JavaScript". A plain
+    ``evaluate`` goes through the DevTools protocol, which the policy does not cover.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout} s: {expression}")
+        time.sleep(0.01)
+
+
 def log_in(browser: Any, server: str, name: str) -> Any:
     """A new browser context logged in as ``name``, by keyboard."""
     page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
@@ -131,14 +147,14 @@ def log_in(browser: Any, server: str, name: str) -> Any:
     assert "/login" in page.url
     # Chromium applies autofocus after the load event, at a moment of its choosing:
     # typing before it lands loses the first keys, so wait until it has.
-    page.wait_for_function("document.activeElement && document.activeElement.name === 'username'")
+    _wait_until(page, "document.activeElement && document.activeElement.name === 'username'")
     page.keyboard.type(name)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url.endswith("/queue"), page.inner_text("body")[:500]
-    page.wait_for_function("window.bilagReady === true")
+    _wait_until(page, "window.bilagReady === true")
     return page
 
 
@@ -159,11 +175,9 @@ def _interactive_seconds(page: Any, url: str) -> tuple[float, float]:
     """(seconds until the screen answers keys, seconds until every page image is shown)."""
     started = time.perf_counter()
     page.goto(url, wait_until="commit")
-    page.wait_for_function("window.bilagReady === true")
+    _wait_until(page, "window.bilagReady === true")
     ready = time.perf_counter() - started
-    page.wait_for_function(
-        "Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
-    )
+    _wait_until(page, "Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
     return ready, time.perf_counter() - started
 
 
@@ -188,12 +202,12 @@ def test_a_clerk_corrects_a_scan_by_keyboard_and_an_approver_posts_it(
     clerk.keyboard.type("Bergvik")
     clerk.keyboard.press("Enter")
     clerk.wait_for_url("**/queue?*supplier=Bergvik*")
-    clerk.wait_for_function("window.bilagReady === true")
+    _wait_until(clerk, "window.bilagReady === true")
     clerk.keyboard.press("Escape")  # leave the search field
     started = time.perf_counter()
     clerk.keyboard.press("Enter")  # open the selected (first) row
     clerk.wait_for_url(f"**/documents/{scan}?*")
-    clerk.wait_for_function("window.bilagReady === true")
+    _wait_until(clerk, "window.bilagReady === true")
     opened = time.perf_counter() - started
     assert clerk.locator(".page img").count() == 2  # both pages of the scan, beside the fields
 
@@ -226,11 +240,11 @@ def test_a_clerk_corrects_a_scan_by_keyboard_and_an_approver_posts_it(
 
     approver = log_in(browser, server, "kari")
     approver.goto(f"{server}/queue?mine=1")
-    approver.wait_for_function("window.bilagReady === true")
+    _wait_until(approver, "window.bilagReady === true")
     assert approver.locator("tr[data-href]").count() == 1
     approver.keyboard.press("Enter")
     approver.wait_for_url(f"**/documents/{scan}?*")
-    approver.wait_for_function("window.bilagReady === true")
+    _wait_until(approver, "window.bilagReady === true")
     approver.keyboard.press("a")  # approve
     approver.wait_for_selector(".flash")
     assert "approved and posted" in approver.inner_text(".flash")
@@ -252,7 +266,7 @@ def test_a_corrected_supplier_arrives_right_the_next_time(
     doc = document_id(workspace, "hardanger-1.pdf")
     clerk = log_in(browser, server, "lise")
     clerk.goto(f"{server}/documents/{doc}")
-    clerk.wait_for_function("window.bilagReady === true")
+    _wait_until(clerk, "window.bilagReady === true")
     clerk.fill("input[name='f:invoice_number']", "B-20417")
     clerk.click("button[data-save]")
     clerk.wait_for_selector(".flash")
@@ -262,7 +276,7 @@ def test_a_corrected_supplier_arrives_right_the_next_time(
     assert "waits for approval" in clerk.inner_text(".flash")
     approver = log_in(browser, server, "kari")
     approver.goto(f"{server}/documents/{doc}")
-    approver.wait_for_function("window.bilagReady === true")
+    _wait_until(approver, "window.bilagReady === true")
     approver.click("form[data-approve] button")
     approver.wait_for_selector(".flash")
 
@@ -270,7 +284,7 @@ def test_a_corrected_supplier_arrives_right_the_next_time(
     [result] = process_incoming(workspace, [incoming("hardanger-2.pdf", second)])
     assert result.status == "posted", result.reasons  # no correction needed, no touch
     approver.goto(f"{server}/documents/{result.document_id}")
-    approver.wait_for_function("window.bilagReady === true")
+    _wait_until(approver, "window.bilagReady === true")
     assert approver.input_value("input[name='f:invoice_number']") == "B-20533"
     assert "remembered" in approver.inner_text("[data-field='invoice_number']")
     with workspace.uow() as uow:
@@ -283,7 +297,7 @@ def test_an_auditor_can_read_everything_and_change_nothing(
     waiting = document_id(workspace, "no_classic_invoice.pdf")
     auditor = log_in(browser, server, "revisor")
     auditor.goto(f"{server}/documents/{waiting}")
-    auditor.wait_for_function("window.bilagReady === true")
+    _wait_until(auditor, "window.bilagReady === true")
     assert auditor.locator("[data-save], form[data-approve], form[data-reject]").count() == 0
     assert auditor.locator("input[name='f:invoice_number'][readonly]").count() == 1
     auditor.keyboard.press("a")
@@ -312,7 +326,7 @@ def test_a_clerk_cannot_approve(browser: Any, server: str, workspace: Deps) -> N
         status = uow.repo.get_document(waiting).status  # type: ignore[union-attr]
     clerk = log_in(browser, server, "lise")
     clerk.goto(f"{server}/documents/{waiting}")
-    clerk.wait_for_function("window.bilagReady === true")
+    _wait_until(clerk, "window.bilagReady === true")
     assert clerk.locator("form[data-approve][action*='/approve']").count() == 0
     csrf = clerk.evaluate("document.body.dataset.csrf")
     answer = clerk.request.post(

@@ -42,9 +42,10 @@ if TYPE_CHECKING:
 __all__ = ["Read", "good_words", "is_poor", "read_best"]
 
 GOOD_CONFIDENCE = 80.0  # raw tesseract confidence of a word counted as read
-# share of good words under which the orientation is doubted: upright pages of the
-# development corpus read 0.2-0.7, pages on their side or head 0.0-0.02
-WRONG_WAY_SHARE = 0.12
+# share of good words under which the orientation is doubted: sharpened pages read
+# the wrong way up still give a few confident junk words, so the line sits between
+# the two groups, not just above the upside-down ones (docs/ocr.md has the shares)
+WRONG_WAY_SHARE = 0.20
 POOR_SHARE = 0.45  # under this share of good words, another preparation is tried
 MIN_WORDS = 8  # a page with fewer words read is (nearly) empty: nothing to retry
 PROBE_MARGIN = 20  # % cut from each side of the page for an orientation probe
